@@ -1,0 +1,158 @@
+package io.kubehop.e2e.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A whole kubehop cluster started the way a user starts one, {@code bin/kubehop up -d}, in a temporary
+ * {@code KUBEHOP_HOME} with free ports, so that several clusters (and a developer's own) run side by side.
+ * {@link #close()} runs {@code bin/kubehop down} and removes the home.
+ */
+public final class KubehopCluster implements AutoCloseable {
+
+  private static final Path ROOT = Path.of(System.getProperty("kubehop.root", "..")).toAbsolutePath().normalize();
+
+  private final Path home;
+  private final int apiserverPort;
+  private final int kubeletPort;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private KubehopCluster(Path home, int apiserverPort, int kubeletPort) {
+    this.home = home;
+    this.apiserverPort = apiserverPort;
+    this.kubeletPort = kubeletPort;
+  }
+
+  /** Starts a cluster; {@code extraFlags} go to {@code kubehop up}. */
+  public static KubehopCluster up(String... extraFlags) {
+    try {
+      Path home = Files.createTempDirectory("kubehop-e2e-");
+      int apiserverPort = freePort("127.0.0.1");
+      int kubeletPort = freePort("127.0.1.1");
+      KubehopCluster cluster = new KubehopCluster(home, apiserverPort, kubeletPort);
+      List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/kubehop").toString(), "up", "-d",
+          "--apiserver-port", Integer.toString(apiserverPort), "--kubelet-port", Integer.toString(kubeletPort)));
+      command.addAll(List.of(extraFlags));
+      ProcessResult result = cluster.kubehop(command, Duration.ofMinutes(3));
+      if (result.exitCode() != 0) {
+        String logs = cluster.logs();
+        cluster.close();
+        throw new AssertionError("kubehop up failed: " + result + "\n--- logs ---\n" + logs);
+      }
+      return cluster;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A port that is free on {@code host} now (ports of 127/8 addresses are distinct per address). */
+  private static int freePort(String host) throws IOException {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
+      return socket.getLocalPort();
+    }
+  }
+
+  public Path home() {
+    return home;
+  }
+
+  public Path kubeconfig() {
+    return home.resolve("kubeconfig");
+  }
+
+  public int apiserverPort() {
+    return apiserverPort;
+  }
+
+  public int kubeletPort() {
+    return kubeletPort;
+  }
+
+  public static Path root() {
+    return ROOT;
+  }
+
+  /** Runs {@code bin/kubehop ARGS…} against this cluster. */
+  public ProcessResult kubehop(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(ROOT.resolve("bin/kubehop").toString());
+    command.addAll(List.of(args));
+    return kubehop(command, Duration.ofMinutes(1));
+  }
+
+  private ProcessResult kubehop(List<String> command, Duration deadline) {
+    return Commands.run(command, Map.of("KUBEHOP_HOME", home.toString(),
+        "KUBECONFIG", home.resolve("kubeconfig").toString()), null, deadline, ROOT);
+  }
+
+  /** The pid that {@code kubehop up} recorded for a tier, e.g. {@code apiserver}, {@code kubelet-node-1}. */
+  public long pid(String name) {
+    try {
+      return Long.parseLong(Files.readString(home.resolve("run/" + name + ".pid")).trim());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** GET on the apiserver; returns the status code and body. */
+  public HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(api(path)).GET().build());
+  }
+
+  public HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  public URI api(String path) {
+    return URI.create("http://127.0.0.1:" + apiserverPort + path);
+  }
+
+  /** Every tier's log, for failure messages. */
+  public String logs() {
+    StringBuilder all = new StringBuilder();
+    try (Stream<Path> files = Files.list(home.resolve("logs"))) {
+      for (Path log : files.sorted().toList()) {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        all.append("=== ").append(log.getFileName()).append(" (last 80 lines) ===\n");
+        lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(l -> all.append(l).append('\n'));
+      }
+    } catch (IOException e) {
+      all.append("(no logs: ").append(e.getMessage()).append(")");
+    }
+    return all.toString();
+  }
+
+  @Override
+  public void close() {
+    kubehop("down");
+    try (Stream<Path> paths = Files.walk(home)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // Best effort: the temp directory is only litter.
+    }
+  }
+}
