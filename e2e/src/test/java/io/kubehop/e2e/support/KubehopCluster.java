@@ -33,7 +33,10 @@ public final class KubehopCluster implements AutoCloseable {
   private final int kubeletPort;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  private KubehopCluster(Path home, int apiserverPort, int kubeletPort) {
+  private final Map<String, String> env;
+
+  private KubehopCluster(Path home, int apiserverPort, int kubeletPort, Map<String, String> env) {
+    this.env = env;
     this.home = home;
     this.apiserverPort = apiserverPort;
     this.kubeletPort = kubeletPort;
@@ -41,11 +44,16 @@ public final class KubehopCluster implements AutoCloseable {
 
   /** Starts a cluster; {@code extraFlags} go to {@code kubehop up}. */
   public static KubehopCluster up(String... extraFlags) {
+    return up(Map.of(), extraFlags);
+  }
+
+  /** Starts a cluster whose tiers get {@code env} too, e.g. {@code KUBEHOP_JAVA_OPTS} to cap their heaps. */
+  public static KubehopCluster up(Map<String, String> env, String... extraFlags) {
     try {
       Path home = Files.createTempDirectory("kubehop-e2e-");
       int apiserverPort = freePort("127.0.0.1");
       int kubeletPort = freePort("127.0.1.1");
-      KubehopCluster cluster = new KubehopCluster(home, apiserverPort, kubeletPort);
+      KubehopCluster cluster = new KubehopCluster(home, apiserverPort, kubeletPort, env);
       List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/kubehop").toString(), "up", "-d",
           "--apiserver-port", Integer.toString(apiserverPort), "--kubelet-port", Integer.toString(kubeletPort)));
       command.addAll(List.of(extraFlags));
@@ -98,8 +106,10 @@ public final class KubehopCluster implements AutoCloseable {
   }
 
   private ProcessResult kubehop(List<String> command, Duration deadline) {
-    return Commands.run(command, Map.of("KUBEHOP_HOME", home.toString(),
-        "KUBECONFIG", home.resolve("kubeconfig").toString()), null, deadline, ROOT);
+    Map<String, String> environment = new java.util.HashMap<>(env);
+    environment.put("KUBEHOP_HOME", home.toString());
+    environment.put("KUBECONFIG", home.resolve("kubeconfig").toString());
+    return Commands.run(command, environment, null, deadline, ROOT);
   }
 
   /** The pid that {@code kubehop up} recorded for a tier, e.g. {@code apiserver}, {@code kubelet-node-1}. */

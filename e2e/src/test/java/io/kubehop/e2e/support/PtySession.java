@@ -1,0 +1,106 @@
+package io.kubehop.e2e.support;
+
+import com.pty4j.PtyProcess;
+import com.pty4j.PtyProcessBuilder;
+import com.pty4j.WinSize;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A command run under a real pseudo-terminal of a chosen size, as a user's terminal runs kubectl: what it prints
+ * can be awaited, keys typed, and the window resized (which sends SIGWINCH to the command).
+ */
+public final class PtySession implements AutoCloseable {
+
+  private final PtyProcess process;
+  private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+  private PtySession(PtyProcess process) {
+    this.process = process;
+    Thread pump = new Thread(this::pump, "e2e-pty");
+    pump.setDaemon(true);
+    pump.start();
+  }
+
+  public static PtySession start(List<String> command, Map<String, String> env, int rows, int columns) {
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    environment.putAll(env);
+    environment.put("TERM", "xterm");
+    try {
+      return new PtySession(new PtyProcessBuilder(command.toArray(String[]::new))
+          .setEnvironment(environment).setInitialRows(rows).setInitialColumns(columns)
+          .setRedirectErrorStream(true).start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void pump() {
+    byte[] buffer = new byte[8192];
+    try (InputStream in = process.getInputStream()) {
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        synchronized (output) {
+          output.write(buffer, 0, n);
+        }
+      }
+    } catch (IOException ignored) {
+      // The pty closes when the command ends.
+    }
+  }
+
+  public String output() {
+    synchronized (output) {
+      return output.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Waits until the output contains {@code text} after position {@code from}; returns the output's length then. */
+  public int await(String text, int from, Duration deadline) {
+    return Eventually.await("\"" + text + "\" on the terminal", deadline, () -> {
+      String all = output();
+      int at = all.indexOf(text, from);
+      return at < 0 ? null : at + text.length();
+    });
+  }
+
+  public void type(String keys) {
+    try {
+      process.getOutputStream().write(keys.getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Resizes the terminal; the kernel sends SIGWINCH to the command. */
+  public void resize(int rows, int columns) {
+    process.setWinSize(new WinSize(columns, rows));
+  }
+
+  /** Waits for the command to exit and returns its exit code. */
+  public int waitFor(Duration deadline) {
+    try {
+      if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("pty command still runs after " + deadline + "; output:\n" + output());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}
