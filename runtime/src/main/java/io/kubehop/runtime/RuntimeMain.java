@@ -1,0 +1,88 @@
+package io.kubehop.runtime;
+
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Entry point of the runtime tier ({@code bin/runtime}): serves the CRI on a unix socket and runs
+ * containers as child processes. Prints {@code kubehop runtime ready unix://<socket>
+ * streaming=http://<address>:<port>} once it serves; on SIGTERM it stops its containers and exits 0.
+ */
+@Command(name = "runtime", mixinStandardHelpOptions = true, version = "kubehop runtime 0.1.0",
+    description = "The kubehop container runtime: a CRI gRPC server; containers are real OS processes.")
+public final class RuntimeMain implements Callable<Integer> {
+
+  private static final Logger LOG = Logger.getLogger(RuntimeMain.class.getName());
+  /** How long containers get between SIGTERM and SIGKILL when the runtime shuts down. */
+  private static final long SHUTDOWN_GRACE_SECONDS = 2;
+
+  @Option(names = "--home", description = "kubehop home (default: $KUBEHOP_HOME, else ~/.kubehop)")
+  Path home;
+
+  @Option(names = "--node-name", defaultValue = "node-1", description = "node name (default: ${DEFAULT-VALUE})")
+  String nodeName;
+
+  @Option(names = "--socket", description = "CRI unix socket (default: $HOME/nodes/<node>/runtime.sock)")
+  Path socket;
+
+  @Option(names = "--pod-cidr", defaultValue = "127.20.1.0/24",
+      description = "pod IP range; each sandbox gets the next free address (default: ${DEFAULT-VALUE})")
+  String podCidr;
+
+  @Option(names = "--streaming-address", defaultValue = "127.0.0.1",
+      description = "address of the CRI streaming server, random port (default: ${DEFAULT-VALUE})")
+  String streamingAddress;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new RuntimeMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    OneLineFormatter.install("runtime");
+    Path kubehopHome = home != null ? home : defaultHome();
+    RuntimeConfig config = new RuntimeConfig(kubehopHome.toAbsolutePath(), nodeName,
+        socket != null ? socket.toAbsolutePath() : RuntimeConfig.defaultSocket(kubehopHome.toAbsolutePath(), nodeName),
+        podCidr, streamingAddress);
+    Vertx vertx = Vertx.vertx();
+    RuntimeServer server;
+    try {
+      server = new RuntimeServer(vertx, config);
+      server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (IllegalArgumentException e) {
+      System.err.println("runtime: " + e.getMessage());
+      vertx.close();
+      return 2;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.shutdown(SHUTDOWN_GRACE_SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        LOG.info("stopped");
+      } catch (Exception e) {
+        LOG.warning("shutdown incomplete: " + e);
+      } finally {
+        stopped.countDown();
+      }
+    }, "runtime-shutdown"));
+    // SIGTERM/SIGINT → a normal System.exit(0), which runs the hook above: `kubehop down` expects status 0
+    Signals.onTerminate(() -> new Thread(() -> System.exit(0), "runtime-exit").start());
+    System.out.println("kubehop runtime ready " + server.criEndpoint() + " streaming=" + server.streamingUrl());
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private static Path defaultHome() {
+    String env = System.getenv("KUBEHOP_HOME");
+    return env != null && !env.isEmpty() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".kubehop");
+  }
+}

@@ -1,0 +1,126 @@
+package io.kubehop.runtime;
+
+import io.kubehop.cri.v1.RuntimeServiceGrpcService;
+import io.kubehop.runtime.container.ContainerManager;
+import io.kubehop.runtime.cri.CriRuntimeService;
+import io.kubehop.runtime.pod.PodIpAllocator;
+import io.kubehop.runtime.pod.PodSandboxManager;
+import io.kubehop.runtime.state.StateStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.server.GrpcServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The runtime tier: the CRI gRPC server on the unix socket, the (for now empty) CRI streaming server, and
+ * the managers behind them. {@link #start()} serves; {@link #shutdown(long)} stops every container and
+ * closes the listeners.
+ */
+public final class RuntimeServer {
+
+  private static final Logger LOG = Logger.getLogger(RuntimeServer.class.getName());
+
+  private final RuntimeConfig config;
+  private final Vertx vertx;
+  private final StateStore store;
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "runtime-timers");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final PodSandboxManager sandboxes;
+  private final ContainerManager containers;
+  private HttpServer criServer;
+  private HttpServer streamingServer;
+
+  public RuntimeServer(Vertx vertx, RuntimeConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    this.store = new StateStore(config.stateDir());
+    Clock clock = Clock.systemUTC();
+    this.sandboxes = new PodSandboxManager(new PodIpAllocator(config.podCidr()), store, clock);
+    this.containers = new ContainerManager(sandboxes, store, clock, timers);
+  }
+
+  /** Prepares the state dir, then listens on the CRI socket and the streaming address. */
+  public Future<Void> start() {
+    return vertx.executeBlocking(() -> {
+      int stale = store.discardStaleRecords();
+      if (stale > 0) {
+        LOG.info("discarded " + stale + " records of a previous run (their processes ended with it)");
+      }
+      Files.createDirectories(config.socket().toAbsolutePath().getParent());
+      // a socket file left by a runtime that did not shut down cleanly would make listen fail
+      Files.deleteIfExists(config.socket());
+      return null;
+    }).compose(v -> {
+      GrpcServer grpc = GrpcServer.server(vertx);
+      grpc.addService(RuntimeServiceGrpcService.of(new CriRuntimeService(vertx, sandboxes, containers)));
+      return vertx.createHttpServer().requestHandler(grpc)
+          .listen(SocketAddress.domainSocketAddress(config.socket().toAbsolutePath().toString()));
+    }).compose(server -> {
+      criServer = server;
+      // The CRI streaming server of the next issue (exec/attach/port-forward URLs) will serve here.
+      return vertx.createHttpServer()
+          .requestHandler(req -> req.response().setStatusCode(404).end("404 page not found\n"))
+          .listen(0, config.streamingAddress());
+    }).map(server -> {
+      streamingServer = server;
+      return null;
+    });
+  }
+
+  /** The CRI endpoint, as a kubelet's --runtime-endpoint names it. */
+  public String criEndpoint() {
+    return "unix://" + config.socket().toAbsolutePath();
+  }
+
+  /** The streaming server's base URL. */
+  public String streamingUrl() {
+    return "http://" + config.streamingAddress() + ":" + streamingServer.actualPort();
+  }
+
+  /** The sandbox manager (for tests and the future streaming server). */
+  public PodSandboxManager sandboxes() {
+    return sandboxes;
+  }
+
+  /** The container manager (for tests and the future streaming server). */
+  public ContainerManager containers() {
+    return containers;
+  }
+
+  /**
+   * Stops every container (SIGTERM, SIGKILL after {@code graceSeconds}), then closes the listeners and
+   * removes the socket. Blocking, with bounded waits: for a shutdown hook, never an event loop.
+   */
+  public void shutdown(long graceSeconds) throws Exception {
+    LOG.info("shutting down: stopping containers");
+    try {
+      containers.stopAll(graceSeconds).get(graceSeconds + 5, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      LOG.warning("some containers did not exit in time");
+    }
+    if (criServer != null) {
+      criServer.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+    if (streamingServer != null) {
+      streamingServer.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+    timers.shutdownNow();
+    store.close();
+    try {
+      Files.deleteIfExists(config.socket());
+    } catch (IOException e) {
+      LOG.warning("could not delete " + config.socket() + ": " + e);
+    }
+  }
+}

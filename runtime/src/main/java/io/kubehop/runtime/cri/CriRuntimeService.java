@@ -1,0 +1,236 @@
+package io.kubehop.runtime.cri;
+
+import io.kubehop.cri.v1.AttachRequest;
+import io.kubehop.cri.v1.AttachResponse;
+import io.kubehop.cri.v1.ContainerStatusRequest;
+import io.kubehop.cri.v1.ContainerStatusResponse;
+import io.kubehop.cri.v1.CreateContainerRequest;
+import io.kubehop.cri.v1.CreateContainerResponse;
+import io.kubehop.cri.v1.ExecRequest;
+import io.kubehop.cri.v1.ExecResponse;
+import io.kubehop.cri.v1.ListContainersRequest;
+import io.kubehop.cri.v1.ListContainersResponse;
+import io.kubehop.cri.v1.ListPodSandboxRequest;
+import io.kubehop.cri.v1.ListPodSandboxResponse;
+import io.kubehop.cri.v1.PodSandboxStatusRequest;
+import io.kubehop.cri.v1.PodSandboxStatusResponse;
+import io.kubehop.cri.v1.PortForwardRequest;
+import io.kubehop.cri.v1.PortForwardResponse;
+import io.kubehop.cri.v1.RemoveContainerRequest;
+import io.kubehop.cri.v1.RemoveContainerResponse;
+import io.kubehop.cri.v1.RemovePodSandboxRequest;
+import io.kubehop.cri.v1.RemovePodSandboxResponse;
+import io.kubehop.cri.v1.RunPodSandboxRequest;
+import io.kubehop.cri.v1.RunPodSandboxResponse;
+import io.kubehop.cri.v1.RuntimeCondition;
+import io.kubehop.cri.v1.RuntimeServiceService;
+import io.kubehop.cri.v1.RuntimeStatus;
+import io.kubehop.cri.v1.StartContainerRequest;
+import io.kubehop.cri.v1.StartContainerResponse;
+import io.kubehop.cri.v1.StatusRequest;
+import io.kubehop.cri.v1.StatusResponse;
+import io.kubehop.cri.v1.StopContainerRequest;
+import io.kubehop.cri.v1.StopContainerResponse;
+import io.kubehop.cri.v1.StopPodSandboxRequest;
+import io.kubehop.cri.v1.StopPodSandboxResponse;
+import io.kubehop.cri.v1.VersionRequest;
+import io.kubehop.cri.v1.VersionResponse;
+import io.kubehop.runtime.container.Container;
+import io.kubehop.runtime.container.ContainerManager;
+import io.kubehop.runtime.pod.PodSandbox;
+import io.kubehop.runtime.pod.PodSandboxManager;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The CRI {@code runtime.v1.RuntimeService} over the sandbox and container managers. Quick in-memory calls
+ * answer on the event loop; anything that touches processes or files runs on a worker
+ * ({@link Vertx#executeBlocking}); stops complete when the processes are gone. Errors travel as gRPC
+ * status codes (see {@link CriErrors}).
+ */
+public final class CriRuntimeService extends RuntimeServiceService {
+
+  private static final Logger LOG = Logger.getLogger(CriRuntimeService.class.getName());
+  /** The CRI version this runtime speaks. */
+  public static final String RUNTIME_API_VERSION = "v1";
+  /** This runtime's name in VersionResponse (crictl prints it). */
+  public static final String RUNTIME_NAME = "kubehop";
+  /** This runtime's version. */
+  public static final String RUNTIME_VERSION = "0.1.0";
+
+  private final Vertx vertx;
+  private final PodSandboxManager sandboxes;
+  private final ContainerManager containers;
+
+  public CriRuntimeService(Vertx vertx, PodSandboxManager sandboxes, ContainerManager containers) {
+    this.vertx = vertx;
+    this.sandboxes = sandboxes;
+    this.containers = containers;
+  }
+
+  @Override
+  public Future<VersionResponse> version(VersionRequest request) {
+    return Future.succeededFuture(VersionResponse.newBuilder()
+        .setVersion("0.1.0")
+        .setRuntimeName(RUNTIME_NAME)
+        .setRuntimeVersion(RUNTIME_VERSION)
+        .setRuntimeApiVersion(RUNTIME_API_VERSION)
+        .build());
+  }
+
+  @Override
+  public Future<StatusResponse> status(StatusRequest request) {
+    return Future.succeededFuture(StatusResponse.newBuilder()
+        .setStatus(RuntimeStatus.newBuilder()
+            .addConditions(RuntimeCondition.newBuilder().setType("RuntimeReady").setStatus(true))
+            .addConditions(RuntimeCondition.newBuilder().setType("NetworkReady").setStatus(true)))
+        .build());
+  }
+
+  @Override
+  public Future<RunPodSandboxResponse> runPodSandbox(RunPodSandboxRequest request) {
+    return blocking("RunPodSandbox", () -> {
+      PodSandbox sandbox = sandboxes.run(request.getConfig());
+      return RunPodSandboxResponse.newBuilder().setPodSandboxId(sandbox.id()).build();
+    });
+  }
+
+  @Override
+  public Future<StopPodSandboxResponse> stopPodSandbox(StopPodSandboxRequest request) {
+    return call("StopPodSandbox", () -> {
+      PodSandbox sandbox = sandboxes.get(request.getPodSandboxId());
+      // containerd kills what is left at once: the kubelet has already stopped containers gracefully
+      return fromStage(containers.stopSandbox(sandbox.id(), 0)
+          .thenApply(v -> {
+            sandboxes.markStopped(sandbox);
+            return StopPodSandboxResponse.getDefaultInstance();
+          }));
+    });
+  }
+
+  @Override
+  public Future<RemovePodSandboxResponse> removePodSandbox(RemovePodSandboxRequest request) {
+    return call("RemovePodSandbox", () -> {
+      var sandbox = sandboxes.find(request.getPodSandboxId());
+      if (sandbox.isEmpty()) {
+        // CRI: "must not return an error if the sandbox has already been removed"
+        return Future.succeededFuture(RemovePodSandboxResponse.getDefaultInstance());
+      }
+      return fromStage(containers.removeSandbox(sandbox.get().id()))
+          .compose(v -> vertx.executeBlocking(() -> {
+            sandboxes.remove(sandbox.get());
+            return RemovePodSandboxResponse.getDefaultInstance();
+          }));
+    });
+  }
+
+  @Override
+  public Future<PodSandboxStatusResponse> podSandboxStatus(PodSandboxStatusRequest request) {
+    return call("PodSandboxStatus", () -> Future.succeededFuture(PodSandboxStatusResponse.newBuilder()
+        .setStatus(sandboxes.get(request.getPodSandboxId()).toStatus())
+        .build()));
+  }
+
+  @Override
+  public Future<ListPodSandboxResponse> listPodSandbox(ListPodSandboxRequest request) {
+    return call("ListPodSandbox", () -> {
+      ListPodSandboxResponse.Builder response = ListPodSandboxResponse.newBuilder();
+      sandboxes.list(request.getFilter()).forEach(s -> response.addItems(s.toListItem()));
+      return Future.succeededFuture(response.build());
+    });
+  }
+
+  @Override
+  public Future<CreateContainerResponse> createContainer(CreateContainerRequest request) {
+    return call("CreateContainer", () -> {
+      if (!request.hasConfig()) {
+        throw CriErrors.invalidArgument("container config is required");
+      }
+      Container container = containers.create(request.getPodSandboxId(), request.getConfig());
+      return Future.succeededFuture(CreateContainerResponse.newBuilder().setContainerId(container.id()).build());
+    });
+  }
+
+  @Override
+  public Future<StartContainerResponse> startContainer(StartContainerRequest request) {
+    return blocking("StartContainer", () -> {
+      containers.start(request.getContainerId());
+      return StartContainerResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public Future<StopContainerResponse> stopContainer(StopContainerRequest request) {
+    return call("StopContainer", () -> fromStage(containers.stop(request.getContainerId(), request.getTimeout())
+        .thenApply(v -> StopContainerResponse.getDefaultInstance())));
+  }
+
+  @Override
+  public Future<RemoveContainerResponse> removeContainer(RemoveContainerRequest request) {
+    return call("RemoveContainer", () -> fromStage(containers.remove(request.getContainerId())
+        .thenApply(v -> RemoveContainerResponse.getDefaultInstance())));
+  }
+
+  @Override
+  public Future<ListContainersResponse> listContainers(ListContainersRequest request) {
+    return call("ListContainers", () -> {
+      ListContainersResponse.Builder response = ListContainersResponse.newBuilder();
+      containers.list(request.getFilter()).forEach(c -> response.addContainers(c.toListItem()));
+      return Future.succeededFuture(response.build());
+    });
+  }
+
+  @Override
+  public Future<ContainerStatusResponse> containerStatus(ContainerStatusRequest request) {
+    return call("ContainerStatus", () -> Future.succeededFuture(ContainerStatusResponse.newBuilder()
+        .setStatus(containers.get(request.getContainerId()).toStatus())
+        .build()));
+  }
+
+  @Override
+  public Future<ExecResponse> exec(ExecRequest request) {
+    return Future.failedFuture(CriErrors.unimplemented("Exec"));
+  }
+
+  @Override
+  public Future<AttachResponse> attach(AttachRequest request) {
+    return Future.failedFuture(CriErrors.unimplemented("Attach"));
+  }
+
+  @Override
+  public Future<PortForwardResponse> portForward(PortForwardRequest request) {
+    return Future.failedFuture(CriErrors.unimplemented("PortForward"));
+  }
+
+  /** Runs a quick call on the event loop, turning a thrown StatusException into a failed future. */
+  private <T> Future<T> call(String method, Supplier<Future<T>> body) {
+    try {
+      return body.get().onFailure(e -> logFailure(method, e));
+    } catch (RuntimeException e) {
+      logFailure(method, e);
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** Runs a blocking call on a worker thread. */
+  private <T> Future<T> blocking(String method, Callable<T> body) {
+    return vertx.executeBlocking(body, false).onFailure(e -> logFailure(method, e));
+  }
+
+  private <T> Future<T> fromStage(CompletionStage<T> stage) {
+    return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
+  }
+
+  private static void logFailure(String method, Throwable e) {
+    if (e instanceof io.vertx.grpc.server.StatusException status) {
+      LOG.info(method + " failed: " + status.status() + " " + status.message());
+    } else {
+      LOG.log(Level.WARNING, method + " failed: " + e, e);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.kubehop.runtime.process;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Resolves a container's entrypoint the way an OCI runtime does: a name with a slash is a path (relative
+ * to the working directory), a bare name is looked up on the container's own {@code PATH}, not the
+ * runtime's.
+ */
+public final class ExecutableResolver {
+
+  private ExecutableResolver() {
+  }
+
+  /** The executable's path, or empty when there is no executable file of that name. */
+  public static Optional<Path> resolve(String name, String path, Path workingDir) {
+    if (name.isEmpty()) {
+      return Optional.empty();
+    }
+    if (name.contains("/")) {
+      Path candidate = workingDir.resolve(name);
+      return isExecutable(candidate) ? Optional.of(candidate) : Optional.empty();
+    }
+    for (String dir : (path == null ? "" : path).split(":")) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, name);
+      if (isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isExecutable(Path candidate) {
+    return Files.isRegularFile(candidate) && Files.isExecutable(candidate);
+  }
+}
