@@ -1,0 +1,93 @@
+package io.kubehop.kubelet;
+
+import io.kubehop.cri.v1.RuntimeServiceClient;
+import io.kubehop.cri.v1.RuntimeServiceGrpcClient;
+import io.kubehop.kubelet.apiserver.ApiClient;
+import io.kubehop.kubelet.apiserver.PodSource;
+import io.kubehop.kubelet.node.NodeInfo;
+import io.kubehop.kubelet.node.NodeStatusManager;
+import io.kubehop.kubelet.pod.PodManager;
+import io.kubehop.kubelet.server.ContainerLogsRoute;
+import io.kubehop.kubelet.server.HealthzRoute;
+import io.kubehop.kubelet.server.KubeletServer;
+import io.kubehop.kubelet.server.PodsRoute;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import java.util.logging.Logger;
+
+/**
+ * The kubelet: wires the apiserver client, the CRI client, the pod manager, the node status manager and the HTTP
+ * server, all on this verticle's event loop (so that the kubelet's state needs no locks). {@link #ready()}
+ * completes once the node is registered and the server listens.
+ */
+public final class Kubelet extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(Kubelet.class.getName());
+
+  private final KubeletConfig config;
+  private final NodeInfo nodeInfo;
+  private final Promise<Integer> ready = Promise.promise();
+  private ApiClient api;
+  private GrpcClient grpc;
+  private PodManager pods;
+  private PodSource podSource;
+  private NodeStatusManager nodeStatus;
+  private KubeletServer server;
+
+  public Kubelet(KubeletConfig config, NodeInfo nodeInfo) {
+    this.config = config;
+    this.nodeInfo = nodeInfo;
+  }
+
+  /** Completes with the kubelet port once the node is registered and the server is serving. */
+  public Future<Integer> ready() {
+    return ready.future();
+  }
+
+  /** The route registry of the kubelet server (for the streaming endpoints). */
+  public KubeletServer server() {
+    return server;
+  }
+
+  @Override
+  public Future<?> start() {
+    api = new ApiClient(vertx, config.apiserver());
+    grpc = GrpcClient.client(vertx);
+    RuntimeServiceClient cri = RuntimeServiceGrpcClient.create(grpc,
+        SocketAddress.domainSocketAddress(config.runtimeSocket().toString()));
+    pods = new PodManager(vertx, config, api, cri);
+    podSource = new PodSource(vertx, api, config.nodeName(), pods);
+    nodeStatus = new NodeStatusManager(vertx, config, api, cri, nodeInfo);
+    server = new KubeletServer(vertx)
+        .route("healthz", new HealthzRoute())
+        .route("pods", new PodsRoute(pods))
+        .route("containerLogs", new ContainerLogsRoute(vertx, pods, cri));
+    return server.listen(config.nodeIp(), config.port()).onSuccess(port -> {
+      LOG.info("kubelet server listening on " + config.nodeIp() + ":" + port);
+      nodeStatus.start(port).onSuccess(v -> {
+        podSource.start();
+        ready.tryComplete(port);
+      });
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (podSource != null) {
+      podSource.stop();
+    }
+    if (nodeStatus != null) {
+      nodeStatus.stop();
+    }
+    if (pods != null) {
+      pods.stop();
+    }
+    ready.tryFail("kubelet stopped");
+    return Future.join(server == null ? Future.succeededFuture() : server.close(),
+        api == null ? Future.succeededFuture() : api.close(),
+        grpc == null ? Future.succeededFuture() : grpc.close());
+  }
+}

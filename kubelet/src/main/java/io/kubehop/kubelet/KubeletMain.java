@@ -1,0 +1,133 @@
+package io.kubehop.kubelet;
+
+import io.kubehop.kubelet.node.NodeInfo;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bin/kubelet}: parses the flags of design.md, starts the {@link Kubelet}, exits 0 on SIGTERM. */
+@Command(name = "kubelet", mixinStandardHelpOptions = true,
+    description = "The kubehop kubelet: registers its Node and runs the pods bound to it through CRI.")
+public final class KubeletMain implements Callable<Integer> {
+
+  @Option(names = "--home", description = "State directory (default: $KUBEHOP_HOME, else ~/.kubehop).")
+  Path home;
+
+  @Option(names = "--node-name", defaultValue = "node-1", description = "Name of the Node (default: ${DEFAULT-VALUE}).")
+  String nodeName;
+
+  @Option(names = "--node-ip", defaultValue = "127.0.1.1", description = "Address to bind and report (default: ${DEFAULT-VALUE}).")
+  String nodeIp;
+
+  @Option(names = "--port", defaultValue = "10250", description = "Kubelet server port; 0 = random (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--apiserver", defaultValue = "http://127.0.0.1:6443", description = "Apiserver URL (default: ${DEFAULT-VALUE}).")
+  String apiserver;
+
+  @Option(names = "--runtime-endpoint", description = "CRI endpoint (default: unix://$HOME/nodes/<node>/runtime.sock).")
+  String runtimeEndpoint;
+
+  @Option(names = "--node-status-update-frequency", defaultValue = "10s", converter = DurationConverter.class,
+      description = "Node heartbeat period (default: ${DEFAULT-VALUE}).")
+  Duration nodeStatusUpdateFrequency;
+
+  @Option(names = "--sync-frequency", defaultValue = "1s", converter = DurationConverter.class,
+      description = "How often every pod is resynced with the runtime (default: ${DEFAULT-VALUE}).")
+  Duration syncFrequency;
+
+  @Option(names = "--crash-loop-backoff", defaultValue = "1s", converter = DurationConverter.class,
+      description = "First restart delay of a crash-looping container; upstream uses 10s (default: ${DEFAULT-VALUE}).")
+  Duration crashLoopBackOff;
+
+  @Option(names = "--crash-loop-backoff-max", defaultValue = "10s", converter = DurationConverter.class,
+      description = "Cap of the restart delay; upstream uses 5m (default: ${DEFAULT-VALUE}).")
+  Duration crashLoopBackOffMax;
+
+  @Option(names = "--redirect-container-streaming", arity = "0..1", defaultValue = "false",
+      description = "Answer exec/attach/port-forward with a redirect to the runtime (default: ${DEFAULT-VALUE}).")
+  boolean redirectContainerStreaming;
+
+  /** Parses Go-style durations ({@code 10s}, {@code 500ms}). */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return GoDuration.parse(value);
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new KubeletMain()).execute(args));
+  }
+
+  KubeletConfig config() {
+    Path h = home;
+    if (h == null) {
+      String env = System.getenv("KUBEHOP_HOME");
+      h = env != null && !env.isEmpty() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".kubehop");
+    }
+    h = h.toAbsolutePath();
+    Path socket = runtimeEndpoint == null ? h.resolve("nodes").resolve(nodeName).resolve("runtime.sock")
+        : Path.of(runtimeEndpoint.startsWith("unix://") ? runtimeEndpoint.substring("unix://".length()) : runtimeEndpoint);
+    return new KubeletConfig(h, nodeName, nodeIp, port, apiserver, socket, nodeStatusUpdateFrequency, syncFrequency,
+        crashLoopBackOff, crashLoopBackOffMax, redirectContainerStreaming);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    configureLogging(System.out);
+    KubeletConfig config = config();
+    Logger log = Logger.getLogger(KubeletMain.class.getName());
+    log.info("starting kubelet for node " + config.nodeName() + ", apiserver " + config.apiserver() + ", runtime "
+        + config.runtimeSocket());
+    Vertx vertx = Vertx.vertx();
+    Kubelet kubelet = new Kubelet(config, NodeInfo.read());
+    CountDownLatch stop = new CountDownLatch(1);
+    installSigterm(stop);
+    try {
+      vertx.deployVerticle(kubelet).await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.severe("kubelet failed to start: " + e.getMessage());
+      vertx.close().await(10, TimeUnit.SECONDS);
+      return 1;
+    }
+    kubelet.ready().onSuccess(port -> System.out.println("kubehop kubelet ready node=" + config.nodeName()
+        + " http://" + config.nodeIp() + ":" + port));
+    stop.await();
+    log.info("SIGTERM: stopping");
+    vertx.close().await(10, TimeUnit.SECONDS);
+    return 0;
+  }
+
+  /** SIGTERM ends the kubelet with exit code 0 (a JVM shutdown hook alone would exit 143). */
+  @SuppressWarnings("removal")
+  private static void installSigterm(CountDownLatch stop) {
+    sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> stop.countDown());
+    sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> stop.countDown());
+  }
+
+  static void configureLogging(PrintStream out) {
+    Logger root = Logger.getLogger("");
+    for (var h : root.getHandlers()) {
+      root.removeHandler(h);
+    }
+    ConsoleHandler handler = new ConsoleHandler() {
+      {
+        setOutputStream(out);
+      }
+    };
+    handler.setFormatter(new OneLineFormatter());
+    handler.setLevel(Level.INFO);
+    root.addHandler(handler);
+  }
+}

@@ -1,0 +1,173 @@
+package io.kubehop.kubelet.pod;
+
+import io.kubehop.api.core.Container;
+import io.kubehop.api.core.ContainerState;
+import io.kubehop.api.core.Pod;
+import io.kubehop.api.core.PodSpec;
+import io.kubehop.api.core.PodStatus;
+import io.kubehop.cri.v1.ContainerStatus;
+import io.kubehop.cri.v1.CreateContainerRequest;
+import io.kubehop.cri.v1.PodSandboxConfig;
+import io.kubehop.cri.v1.RemoveContainerRequest;
+import io.kubehop.cri.v1.RuntimeServiceClient;
+import io.kubehop.cri.v1.StartContainerRequest;
+import io.kubehop.kubelet.GoDuration;
+import io.kubehop.kubelet.KubeletConfig;
+import io.kubehop.kubelet.cri.CriConfigs;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * One sync of one pod (upstream's {@code SyncPod}): make sure the sandbox exists, start what should run, restart
+ * what exited according to the restart policy and crash-loop backoff, then report the status. A terminating pod is
+ * handed to {@link PodKiller}. Never called twice at once for one pod ({@link PodWorker}).
+ */
+final class PodSyncer {
+
+  private static final Logger LOG = Logger.getLogger(PodSyncer.class.getName());
+
+  private final Vertx vertx;
+  private final KubeletConfig config;
+  private final RuntimeServiceClient cri;
+  private final RuntimeObserver observer;
+  private final SandboxManager sandboxes;
+  private final PodKiller killer;
+  private final PodStatusReporter reporter;
+  private final CrashLoopBackOff backoff;
+  /** Asks for another sync of a pod after the given delay (ms): used when a backoff expires. */
+  private final BiConsumer<PodRecord, Long> resyncLater;
+
+  PodSyncer(Vertx vertx, KubeletConfig config, RuntimeServiceClient cri, PodStatusReporter reporter,
+      BiConsumer<PodRecord, Long> resyncLater) {
+    this.vertx = vertx;
+    this.config = config;
+    this.cri = cri;
+    this.observer = new RuntimeObserver(cri);
+    this.sandboxes = new SandboxManager(vertx, config, cri);
+    this.backoff = new CrashLoopBackOff(config.crashLoopBackOffBase(), config.crashLoopBackOffMax());
+    this.killer = new PodKiller(cri, reporter.api(), observer, backoff);
+    this.reporter = reporter;
+    this.resyncLater = resyncLater;
+  }
+
+  PodKiller killer() {
+    return killer;
+  }
+
+  Future<Void> sync(PodRecord rec) {
+    if (rec.terminating()) {
+      return killer.kill(rec);
+    }
+    return sandboxes.ensure(rec)
+        .compose(v -> observer.observe(rec.uid(), rec.sandboxId, rec.podIp))
+        .compose(snap -> {
+          Map<String, ContainerState.Waiting> waits = new HashMap<>();
+          List<Supplier<Future<Void>>> actions = plan(rec, snap, waits, Instant.now());
+          if (actions.isEmpty()) {
+            return Future.succeededFuture(new Observed(snap, waits));
+          }
+          return runInOrder(actions)
+              .compose(v -> observer.observe(rec.uid(), rec.sandboxId, rec.podIp))
+              .map(after -> new Observed(after, waits));
+        })
+        .compose(obs -> {
+          PodStatus status = PodStatusBuilder.build(rec, obs.snapshot(), obs.waits(), config.nodeIp(), Instant.now());
+          rec.current = status;
+          return reporter.report(rec, status);
+        });
+  }
+
+  private record Observed(PodSnapshot snapshot, Map<String, ContainerState.Waiting> waits) {}
+
+  /** Decides what to do for each container; fills {@code waits} for containers held back by backoff. */
+  private List<Supplier<Future<Void>>> plan(PodRecord rec, PodSnapshot snap, Map<String, ContainerState.Waiting> waits,
+      Instant now) {
+    Pod pod = rec.pod();
+    boolean terminalInApi = pod.status() != null
+        && (PodStatus.SUCCEEDED.equals(pod.status().phase()) || PodStatus.FAILED.equals(pod.status().phase()));
+    List<Supplier<Future<Void>>> actions = new ArrayList<>();
+    for (Container c : pod.spec().containers()) {
+      PodSnapshot.History h = snap.history(c.name());
+      if (h != null) {
+        h.olderIds().forEach(id -> actions.add(() -> remove(id)));
+      }
+      if (h == null || h.latest() == null) {
+        if (!terminalInApi) {
+          actions.add(() -> createAndStart(rec, c, 0));
+        }
+        continue;
+      }
+      ContainerStatus latest = h.latest();
+      switch (latest.getState()) {
+        case CONTAINER_CREATED -> actions.add(() -> start(latest.getId()));
+        case CONTAINER_EXITED -> {
+          if (terminalInApi || !shouldRestart(pod.spec().effectiveRestartPolicy(), latest.getExitCode())) {
+            continue;
+          }
+          String key = CrashLoopBackOff.key(rec.uid(), c.name());
+          Instant finished = latest.getFinishedAt() > 0 ? Instant.ofEpochSecond(0, latest.getFinishedAt()) : now;
+          if (backoff.isInBackOffSince(key, finished, now)) {
+            waits.put(c.name(), new ContainerState.Waiting("CrashLoopBackOff", "back-off "
+                + GoDuration.format(backoff.get(key)) + " restarting failed container=" + c.name() + " pod="
+                + pod.name() + "_" + pod.namespace() + "(" + rec.uid() + ")"));
+            long delay = Duration.between(now, backoff.restartAllowedAt(key, finished)).toMillis();
+            resyncLater.accept(rec, Math.max(1, delay + 1));
+          } else {
+            backoff.next(key, finished, now);
+            int attempt = PodSnapshot.attempt(latest) + 1;
+            actions.add(() -> createAndStart(rec, c, attempt));
+          }
+        }
+        default -> { }
+      }
+    }
+    return actions;
+  }
+
+  /** Upstream's ShouldContainerBeRestarted for an exited container. */
+  static boolean shouldRestart(String policy, int exitCode) {
+    return switch (policy) {
+      case PodSpec.RESTART_NEVER -> false;
+      case PodSpec.RESTART_ON_FAILURE -> exitCode != 0;
+      default -> true;
+    };
+  }
+
+  private Future<Void> createAndStart(PodRecord rec, Container c, int attempt) {
+    Pod pod = rec.pod();
+    PodSandboxConfig sandboxConfig = CriConfigs.sandboxConfig(pod, config.podLogsRoot(), 0);
+    String logDir = sandboxConfig.getLogDirectory() + "/" + c.name();
+    LOG.info("creating container " + c.name() + " attempt " + attempt + " of pod " + pod.namespace() + "/" + pod.name());
+    // The kubelet creates the container's log directory; the runtime creates the file (as upstream).
+    return vertx.fileSystem().mkdirs(logDir)
+        .compose(v -> cri.createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(rec.sandboxId)
+            .setConfig(CriConfigs.containerConfig(pod, c, attempt)).setSandboxConfig(sandboxConfig).build()))
+        .compose(created -> start(created.getContainerId()));
+  }
+
+  private Future<Void> start(String id) {
+    return cri.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build()).mapEmpty();
+  }
+
+  private Future<Void> remove(String id) {
+    return cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build()).mapEmpty();
+  }
+
+  /** Runs the actions one after the other; the first failure stops the chain (the next sync retries). */
+  private static Future<Void> runInOrder(List<Supplier<Future<Void>>> actions) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Supplier<Future<Void>> a : actions) {
+      chain = chain.compose(v -> a.get());
+    }
+    return chain;
+  }
+}

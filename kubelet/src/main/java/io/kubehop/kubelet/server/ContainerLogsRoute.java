@@ -1,0 +1,96 @@
+package io.kubehop.kubelet.server;
+
+import io.kubehop.cri.v1.ContainerState;
+import io.kubehop.cri.v1.ContainerStatusRequest;
+import io.kubehop.cri.v1.RuntimeServiceClient;
+import io.kubehop.kubelet.logs.LogOptions;
+import io.kubehop.kubelet.logs.LogStreamer;
+import io.kubehop.kubelet.pod.PodManager;
+import io.kubehop.kubelet.pod.PodRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code GET /containerLogs/{ns}/{pod}/{container}}: the container's CRI log file, with upstream's options and
+ * error texts ({@code pkg/kubelet/server/server.go} getContainerLogs, {@code kubelet_pods.go}
+ * validateContainerLogStatus).
+ */
+public final class ContainerLogsRoute implements KubeletRoute {
+
+  private final Vertx vertx;
+  private final PodManager pods;
+  private final RuntimeServiceClient cri;
+
+  public ContainerLogsRoute(Vertx vertx, PodManager pods, RuntimeServiceClient cri) {
+    this.vertx = vertx;
+    this.pods = pods;
+    this.cri = cri;
+  }
+
+  @Override
+  public void handle(HttpServerRequest req, List<String> segments) {
+    if (!Responses.requireGet(req)) {
+      return;
+    }
+    if (segments.size() < 2) {
+      Responses.text(req, 400, "{\"message\": \"Missing podID.\"}");
+      return;
+    }
+    if (segments.size() < 3) {
+      Responses.text(req, 400, "{\"message\": \"Missing container name.\"}");
+      return;
+    }
+    String ns = segments.get(0);
+    String podName = segments.get(1);
+    String container = segments.get(2);
+    LogOptions options;
+    try {
+      options = LogOptions.parse(req.params(), Instant.now());
+    } catch (LogOptions.BadQuery e) {
+      Responses.text(req, e.code(), e.getMessage());
+      return;
+    }
+    Optional<PodRecord> found = pods.find(ns, podName);
+    if (found.isEmpty()) {
+      Responses.text(req, 404, "pod \"" + podName + "\" does not exist");
+      return;
+    }
+    PodRecord rec = found.get();
+    if (rec.pod().spec().container(container).isEmpty()) {
+      Responses.text(req, 404, "container \"" + container + "\" not found in pod \"" + podName + "\"");
+      return;
+    }
+    String id = options.previous() ? rec.previousContainerId(container) : rec.currentContainerId(container);
+    if (id == null) {
+      Responses.text(req, 400, options.previous()
+          ? "previous terminated container \"" + container + "\" in pod \"" + podName + "\" not found"
+          : "container \"" + container + "\" in pod \"" + podName + "\" is waiting to start: ContainerCreating");
+      return;
+    }
+    req.pause();
+    cri.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).onComplete(ar -> {
+      req.resume();
+      if (ar.failed()) {
+        Responses.text(req, 500, ar.cause().getMessage());
+        return;
+      }
+      String logPath = ar.result().getStatus().getLogPath();
+      if (logPath.isEmpty()) {
+        Responses.text(req, 400, "container \"" + container + "\" in pod \"" + podName + "\" has no log file");
+        return;
+      }
+      req.response().setChunked(true).putHeader("Content-Type", "text/plain");
+      new LogStreamer(vertx, Path.of(logPath), options, req.response(), () -> exited(id)).start();
+    });
+  }
+
+  private Future<Boolean> exited(String containerId) {
+    return cri.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId).build())
+        .map(r -> r.getStatus().getState() == ContainerState.CONTAINER_EXITED);
+  }
+}

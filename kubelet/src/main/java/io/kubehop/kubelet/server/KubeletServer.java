@@ -1,0 +1,76 @@
+package io.kubehop.kubelet.server;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * The kubelet's HTTP/1.1 server on {@code --node-ip:--port}: a registry of {@link KubeletRoute}s keyed by the first
+ * path segment ({@code healthz}, {@code pods}, {@code containerLogs}; later {@code exec}, {@code attach},
+ * {@code portForward}). h2c is off so that a connection handler sees every request from the first byte (needed
+ * by the streaming upgrade, see vertx-notes.md §1).
+ */
+public final class KubeletServer {
+
+  private static final Logger LOG = Logger.getLogger(KubeletServer.class.getName());
+
+  private final Vertx vertx;
+  private final Map<String, KubeletRoute> routes = new ConcurrentHashMap<>();
+  private HttpServer server;
+
+  public KubeletServer(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Registers the handler of {@code /<firstSegment>/…}; replaces any earlier one. */
+  public KubeletServer route(String firstSegment, KubeletRoute route) {
+    routes.put(firstSegment, route);
+    return this;
+  }
+
+  /** Listens; the future carries the actual port (useful with port 0). */
+  public Future<Integer> listen(String host, int port) {
+    server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)
+        .setIdleTimeout(90).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS));
+    server.requestHandler(this::dispatch);
+    return server.listen(port, host).map(HttpServer::actualPort);
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void dispatch(HttpServerRequest req) {
+    List<String> segments = segments(req.path());
+    KubeletRoute route = segments.isEmpty() ? null : routes.get(segments.get(0));
+    if (route == null) {
+      Responses.text(req, 404, "404 page not found\n");
+      return;
+    }
+    try {
+      route.handle(req, segments.subList(1, segments.size()));
+    } catch (RuntimeException e) {
+      LOG.warning("request " + req.method() + " " + req.uri() + " failed: " + e);
+      Responses.text(req, 500, "Internal Error: " + e.getMessage());
+    }
+  }
+
+  static List<String> segments(String path) {
+    List<String> out = new ArrayList<>();
+    for (String s : path.split("/")) {
+      if (!s.isEmpty()) {
+        out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+}
