@@ -1,0 +1,291 @@
+package io.kubehop.kubelet.fake;
+
+import com.google.protobuf.Message;
+import io.kubehop.cri.v1.*;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.server.GrpcServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An in-memory CRI runtime served on a unix socket. Containers run until stopped, except those whose command is
+ * {@code ["fake-exit", "<code>"]}: they exit with that code 100 ms after start. Records every call. Thread-safe.
+ */
+public final class FakeRuntime extends RuntimeServiceService implements AutoCloseable {
+
+  /** One CRI call: the method name and its request. */
+  public record Call(String method, Message request, long at) {}
+
+  /** A sandbox the fake holds. */
+  public static final class Sandbox {
+    public String id;
+    public PodSandboxConfig config;
+    public PodSandboxState state = PodSandboxState.SANDBOX_READY;
+    public String ip;
+    public long createdAt = System.nanoTime();
+  }
+
+  /** A container the fake holds. */
+  public static final class Ctr {
+    public String id;
+    public String sandboxId;
+    public ContainerConfig config;
+    public ContainerState state = ContainerState.CONTAINER_CREATED;
+    public long createdAt;
+    public long startedAt;
+    public long finishedAt;
+    public int exitCode;
+    public String logPath;
+  }
+
+  private final Vertx vertx = Vertx.vertx();
+  private final Path socket;
+  private HttpServer server;
+  public final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final Map<String, Sandbox> sandboxes = new LinkedHashMap<>();
+  private final Map<String, Ctr> containers = new LinkedHashMap<>();
+  private int nextId = 1;
+
+  public FakeRuntime(Path socket) throws Exception {
+    this.socket = socket;
+    start();
+  }
+
+  /** (Re)starts serving on the socket. */
+  public void start() throws Exception {
+    Files.deleteIfExists(socket);
+    GrpcServer grpc = GrpcServer.server(vertx);
+    grpc.addService(RuntimeServiceGrpcService.of(this));
+    server = vertx.createHttpServer().requestHandler(grpc);
+    server.listen(SocketAddress.domainSocketAddress(socket.toString())).await(10, TimeUnit.SECONDS);
+  }
+
+  /** Stops serving (the runtime is "down"); state is kept. */
+  public void stopServing() throws Exception {
+    server.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  public List<Call> calls(String method) {
+    return calls.stream().filter(c -> c.method().equals(method)).toList();
+  }
+
+  public synchronized List<Ctr> containers() {
+    return new ArrayList<>(containers.values());
+  }
+
+  public synchronized List<Sandbox> sandboxes() {
+    return new ArrayList<>(sandboxes.values());
+  }
+
+  /** Makes a running container exit now with the given code. */
+  public synchronized void exit(String id, int code) {
+    Ctr c = containers.get(id);
+    if (c != null && c.state == ContainerState.CONTAINER_RUNNING) {
+      c.state = ContainerState.CONTAINER_EXITED;
+      c.exitCode = code;
+      c.finishedAt = now();
+    }
+  }
+
+  private static long now() {
+    java.time.Instant i = java.time.Instant.now();
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+
+  private <T> Future<T> record(String method, Message request, java.util.function.Supplier<T> answer) {
+    calls.add(new Call(method, request, System.nanoTime()));
+    synchronized (this) {
+      try {
+        return Future.succeededFuture(answer.get());
+      } catch (RuntimeException e) {
+        return Future.failedFuture(new io.vertx.grpc.server.StatusException(io.vertx.grpc.common.GrpcStatus.NOT_FOUND,
+            e.getMessage()));
+      }
+    }
+  }
+
+  @Override
+  public Future<VersionResponse> version(VersionRequest r) {
+    return record("Version", r, () -> VersionResponse.newBuilder().setVersion("0.1.0").setRuntimeName("fake")
+        .setRuntimeVersion("0.1").setRuntimeApiVersion("v1").build());
+  }
+
+  @Override
+  public Future<RunPodSandboxResponse> runPodSandbox(RunPodSandboxRequest r) {
+    return record("RunPodSandbox", r, () -> {
+      Sandbox s = new Sandbox();
+      s.id = "sb-" + nextId++;
+      s.config = r.getConfig();
+      s.ip = "127.20.1." + (sandboxes.size() + 2);
+      sandboxes.put(s.id, s);
+      return RunPodSandboxResponse.newBuilder().setPodSandboxId(s.id).build();
+    });
+  }
+
+  @Override
+  public Future<StopPodSandboxResponse> stopPodSandbox(StopPodSandboxRequest r) {
+    return record("StopPodSandbox", r, () -> {
+      Sandbox s = sandbox(r.getPodSandboxId());
+      s.state = PodSandboxState.SANDBOX_NOTREADY;
+      for (Ctr c : containers.values()) {
+        if (c.sandboxId.equals(s.id) && c.state == ContainerState.CONTAINER_RUNNING) {
+          c.state = ContainerState.CONTAINER_EXITED;
+          c.exitCode = 137;
+          c.finishedAt = now();
+        }
+      }
+      return StopPodSandboxResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public Future<RemovePodSandboxResponse> removePodSandbox(RemovePodSandboxRequest r) {
+    return record("RemovePodSandbox", r, () -> {
+      sandboxes.remove(r.getPodSandboxId());
+      containers.values().removeIf(c -> c.sandboxId.equals(r.getPodSandboxId()));
+      return RemovePodSandboxResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public Future<PodSandboxStatusResponse> podSandboxStatus(PodSandboxStatusRequest r) {
+    return record("PodSandboxStatus", r, () -> {
+      Sandbox s = sandbox(r.getPodSandboxId());
+      return PodSandboxStatusResponse.newBuilder().setStatus(PodSandboxStatus.newBuilder().setId(s.id)
+          .setMetadata(s.config.getMetadata()).setState(s.state).setCreatedAt(s.createdAt)
+          .setNetwork(PodSandboxNetworkStatus.newBuilder().setIp(s.ip)).putAllLabels(s.config.getLabelsMap())).build();
+    });
+  }
+
+  @Override
+  public Future<ListPodSandboxResponse> listPodSandbox(ListPodSandboxRequest r) {
+    return record("ListPodSandbox", r, () -> {
+      ListPodSandboxResponse.Builder b = ListPodSandboxResponse.newBuilder();
+      PodSandboxFilter f = r.getFilter();
+      for (Sandbox s : sandboxes.values()) {
+        if ((!f.getId().isEmpty() && !f.getId().equals(s.id))
+            || !s.config.getLabelsMap().entrySet().containsAll(f.getLabelSelectorMap().entrySet())) {
+          continue;
+        }
+        b.addItems(PodSandbox.newBuilder().setId(s.id).setMetadata(s.config.getMetadata()).setState(s.state)
+            .setCreatedAt(s.createdAt).putAllLabels(s.config.getLabelsMap()));
+      }
+      return b.build();
+    });
+  }
+
+  @Override
+  public Future<CreateContainerResponse> createContainer(CreateContainerRequest r) {
+    return record("CreateContainer", r, () -> {
+      Sandbox s = sandbox(r.getPodSandboxId());
+      Ctr c = new Ctr();
+      c.id = "ctr-" + nextId++;
+      c.sandboxId = s.id;
+      c.config = r.getConfig();
+      c.createdAt = now();
+      c.logPath = s.config.getLogDirectory() + "/" + r.getConfig().getLogPath();
+      containers.put(c.id, c);
+      return CreateContainerResponse.newBuilder().setContainerId(c.id).build();
+    });
+  }
+
+  @Override
+  public Future<StartContainerResponse> startContainer(StartContainerRequest r) {
+    return record("StartContainer", r, () -> {
+      Ctr c = container(r.getContainerId());
+      c.state = ContainerState.CONTAINER_RUNNING;
+      c.startedAt = now();
+      List<String> cmd = c.config.getCommandList();
+      if (cmd.size() == 2 && cmd.get(0).equals("fake-exit")) {
+        int code = Integer.parseInt(cmd.get(1));
+        vertx.setTimer(100, id -> exit(c.id, code));
+      }
+      return StartContainerResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public Future<StopContainerResponse> stopContainer(StopContainerRequest r) {
+    return record("StopContainer", r, () -> {
+      Ctr c = container(r.getContainerId());
+      if (c.state == ContainerState.CONTAINER_RUNNING) {
+        c.state = ContainerState.CONTAINER_EXITED;
+        c.exitCode = 143;
+        c.finishedAt = now();
+      }
+      return StopContainerResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public Future<RemoveContainerResponse> removeContainer(RemoveContainerRequest r) {
+    return record("RemoveContainer", r, () -> {
+      containers.remove(r.getContainerId());
+      return RemoveContainerResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public Future<ListContainersResponse> listContainers(ListContainersRequest r) {
+    return record("ListContainers", r, () -> {
+      ListContainersResponse.Builder b = ListContainersResponse.newBuilder();
+      ContainerFilter f = r.getFilter();
+      for (Ctr c : containers.values()) {
+        if ((!f.getId().isEmpty() && !f.getId().equals(c.id))
+            || (!f.getPodSandboxId().isEmpty() && !f.getPodSandboxId().equals(c.sandboxId))
+            || !c.config.getLabelsMap().entrySet().containsAll(f.getLabelSelectorMap().entrySet())) {
+          continue;
+        }
+        b.addContainers(Container.newBuilder().setId(c.id).setPodSandboxId(c.sandboxId)
+            .setMetadata(c.config.getMetadata()).setImage(c.config.getImage()).setImageRef("sha256:fake")
+            .setState(c.state).setCreatedAt(c.createdAt).putAllLabels(c.config.getLabelsMap())
+            .putAllAnnotations(c.config.getAnnotationsMap()));
+      }
+      return b.build();
+    });
+  }
+
+  @Override
+  public Future<ContainerStatusResponse> containerStatus(ContainerStatusRequest r) {
+    return record("ContainerStatus", r, () -> {
+      Ctr c = container(r.getContainerId());
+      return ContainerStatusResponse.newBuilder().setStatus(io.kubehop.cri.v1.ContainerStatus.newBuilder()
+          .setId(c.id).setMetadata(c.config.getMetadata()).setState(c.state).setCreatedAt(c.createdAt)
+          .setStartedAt(c.startedAt).setFinishedAt(c.finishedAt).setExitCode(c.exitCode)
+          .setImage(c.config.getImage()).setImageRef("sha256:fake")
+          .setReason(c.state == ContainerState.CONTAINER_EXITED ? (c.exitCode == 0 ? "Completed" : "Error") : "")
+          .putAllLabels(c.config.getLabelsMap()).putAllAnnotations(c.config.getAnnotationsMap())
+          .setLogPath(c.logPath)).build();
+    });
+  }
+
+  private Sandbox sandbox(String id) {
+    Sandbox s = sandboxes.get(id);
+    if (s == null) {
+      throw new IllegalArgumentException("sandbox " + id + " not found");
+    }
+    return s;
+  }
+
+  private Ctr container(String id) {
+    Ctr c = containers.get(id);
+    if (c == null) {
+      throw new IllegalArgumentException("container " + id + " not found");
+    }
+    return c;
+  }
+}
