@@ -82,7 +82,6 @@ public final class Container {
     this.finishedAt = finishedAt;
     this.reason = exitCode == 0 ? "Completed" : "Error";
     this.state = ContainerState.CONTAINER_EXITED;
-    exitRecorded.complete(null);
   }
 
   synchronized void markStartFailed(String message, long finishedAt) {
@@ -91,15 +90,19 @@ public final class Container {
     this.reason = "StartError";
     this.message = message;
     this.state = ContainerState.CONTAINER_EXITED;
-    exitRecorded.complete(null);
   }
 
   /**
    * Completes once the container is recorded as EXITED (its process gone, its output fully logged): what
-   * StopContainer waits for. Never completes for a container that was not started.
+   * StopContainer waits for. The manager completes it after persisting the EXITED record. Never completes
+   * for a container that was not started.
    */
   public CompletableFuture<Void> exitRecorded() {
-    return exitRecorded;
+    return exitRecorded.copy();
+  }
+
+  void exitRecordedNow() {
+    exitRecorded.complete(null);
   }
 
   /** The CRI status. */

@@ -92,6 +92,7 @@ public final class ContainerManager {
       } catch (ContainerStarter.StartException e) {
         container.markStartFailed(e.getMessage(), Ids.nanos(clock));
         persist(container);
+        container.exitRecordedNow();
         LOG.warning("container " + Ids.shortId(id) + " failed to start: " + e.getMessage());
         throw CriErrors.unknown("failed to start container \"" + id + "\": " + e.getMessage());
       }
@@ -101,7 +102,9 @@ public final class ContainerManager {
 
   private void onExit(Container container, int code) {
     container.markExited(code, Ids.nanos(clock));
+    // persist before completing: a RemoveContainer waiting on the exit then deletes the record after this write
     persist(container);
+    container.exitRecordedNow();
     LOG.info("container " + Ids.shortId(container.id()) + " exited code=" + code);
   }
 
@@ -196,6 +199,9 @@ public final class ContainerManager {
   }
 
   private void persist(Container container) {
+    if (!containers.containsKey(container.id())) {
+      return;
+    }
     JsonObject record = new JsonObject()
         .put("status", ProtoJson.toJson(container.toStatus()))
         .put("podSandboxId", container.sandboxId())
