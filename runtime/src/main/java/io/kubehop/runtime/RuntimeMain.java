@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,7 +63,11 @@ public final class RuntimeMain implements Callable<Integer> {
       return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable shutdown = () -> {
+      if (!stopping.compareAndSet(false, true)) {
+        return;
+      }
       try {
         server.shutdown(SHUTDOWN_GRACE_SECONDS);
         vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -72,9 +77,12 @@ public final class RuntimeMain implements Callable<Integer> {
       } finally {
         stopped.countDown();
       }
-    }, "runtime-shutdown"));
-    // SIGTERM/SIGINT → a normal System.exit(0), which runs the hook above: `kubehop down` expects status 0
-    Signals.onTerminate(() -> new Thread(() -> System.exit(0), "runtime-exit").start());
+    };
+    // SIGTERM/SIGINT: shut down on our own thread, then return 0 from main. Doing the work here rather than
+    // in a shutdown hook keeps logging alive (JUL's own hook closes the handlers at exit) and gives status 0.
+    Signals.onTerminate(() -> new Thread(shutdown, "runtime-shutdown").start());
+    // any other exit (System.exit elsewhere, an uncaught error) still must not leave containers behind
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "runtime-shutdown-hook"));
     System.out.println("kubehop runtime ready " + server.criEndpoint() + " streaming=" + server.streamingUrl());
     System.out.flush();
     stopped.await();
