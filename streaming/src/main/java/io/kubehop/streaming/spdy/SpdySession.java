@@ -1,0 +1,398 @@
+package io.kubehop.streaming.spdy;
+
+import io.kubehop.streaming.httpstream.Stream;
+import io.kubehop.streaming.httpstream.StreamConnection;
+import io.kubehop.streaming.spdy.frame.GoAwayStatus;
+import io.kubehop.streaming.spdy.frame.HeaderBlock;
+import io.kubehop.streaming.spdy.frame.RstStatus;
+import io.kubehop.streaming.spdy.frame.SpdyConstants;
+import io.kubehop.streaming.spdy.frame.SpdyFrame;
+import io.kubehop.streaming.spdy.frame.SpdyFrameDecoder;
+import io.kubehop.streaming.spdy.frame.SpdyFrameEncoder;
+import io.kubehop.streaming.spdy.frame.SpdyProtocolException;
+import io.kubehop.streaming.transport.DuplexTransport;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A SPDY/3.1 session as spdystream runs it, over a {@link DuplexTransport}, confined to one Vert.x context (no
+ * locks: every state change happens on that context; calls from other threads are moved onto it).
+ *
+ * <ul>
+ *   <li><b>Roles.</b> The side that sent the HTTP upgrade is the {@linkplain Role#CLIENT client} (odd stream and ping
+ *       ids); the {@linkplain Role#SERVER server} uses even ids and, as in Kubernetes, never opens streams. A server
+ *       answers each SYN_STREAM with a SYN_REPLY carrying an empty header block, before any DATA on that stream.
+ *   <li><b>No flow control.</b> WINDOW_UPDATE and SETTINGS are ignored and never sent; back-pressure is TCP's: the
+ *       transport is paused while any stream's inbound queue is over its bound.
+ *   <li><b>Pings</b> of the peer's parity are echoed; {@link #ping()} sends one of ours.
+ *   <li><b>Close</b> resets every open stream (RST_STREAM CANCEL), then sends GOAWAY(OK) last (a Go peer stops
+ *       reading when it sees GOAWAY), then closes the transport once that frame is written.
+ *   <li><b>Errors.</b> A frame error from the decoder is fatal: GOAWAY with its status, then close.
+ *   <li><b>Idle timeout.</b> Any frame read or written restarts it; on expiry the session closes as above.
+ * </ul>
+ */
+public final class SpdySession implements StreamConnection {
+
+  private static final Logger LOG = Logger.getLogger(SpdySession.class.getName());
+
+  /** Which end of the upgrade this session is. */
+  public enum Role { CLIENT, SERVER }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final DuplexTransport transport;
+  private final Role role;
+  private final SpdyFrameEncoder encoder = new SpdyFrameEncoder();
+  private final SpdyFrameDecoder decoder;
+  private final Map<Integer, SpdyStream> streams = new HashMap<>();
+  private final Map<Integer, Promise<Stream>> pendingCreates = new HashMap<>();
+  private final Map<Integer, Promise<Void>> pendingPings = new HashMap<>();
+  private final Set<SpdyStream> blocked = new HashSet<>();
+  private final Promise<Void> closed = Promise.promise();
+  private Handler<Stream> newStreamHandler;
+  private int nextStreamId;
+  private int nextPingId;
+  private int nextPeerStreamId;
+  private int lastPeerStreamId;
+  private boolean goAwaySent;
+  private boolean goAwayReceived;
+  private boolean transportClosed;
+  private long idleTimeoutMillis;
+  private long lastActivity = System.nanoTime();
+  private long idleTimer = -1;
+
+  private SpdySession(Vertx vertx, DuplexTransport transport, Role role) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.transport = transport;
+    this.role = role;
+    this.nextStreamId = role == Role.CLIENT ? 1 : 2;
+    this.nextPingId = role == Role.CLIENT ? 1 : 2;
+    this.nextPeerStreamId = role == Role.CLIENT ? 2 : 1;
+    this.decoder = new SpdyFrameDecoder(new SpdyFrameDecoder.Listener() {
+      @Override
+      public void onFrame(SpdyFrame frame) {
+        handleFrame(frame);
+      }
+
+      @Override
+      public void onFrameError(SpdyProtocolException error) {
+        handleFrameError(error);
+      }
+    });
+  }
+
+  /**
+   * Starts a session over {@code transport}. Call on the transport's context (e.g. in the completion of
+   * {@code toNetSocket()}); the session stays on that context.
+   */
+  public static SpdySession start(Vertx vertx, DuplexTransport transport, Role role) {
+    SpdySession s = new SpdySession(vertx, transport, role);
+    transport.handler(s::onBytes);
+    transport.endHandler(v -> s.onTransportClosed());
+    transport.closeHandler(v -> s.onTransportClosed());
+    transport.exceptionHandler(e -> {
+      LOG.log(Level.FINE, "spdy transport error", e);
+      transport.close();
+    });
+    transport.drainHandler(v -> s.onDrain());
+    return s;
+  }
+
+  public Role role() {
+    return role;
+  }
+
+  /** Sets the idle timeout ({@link Duration#ZERO} disables it); every frame read or written restarts it. */
+  public SpdySession idleTimeout(Duration timeout) {
+    onContext(() -> {
+      idleTimeoutMillis = timeout.toMillis();
+      if (idleTimer >= 0) {
+        vertx.cancelTimer(idleTimer);
+        idleTimer = -1;
+      }
+      if (idleTimeoutMillis > 0) {
+        scheduleIdleCheck(idleTimeoutMillis);
+      }
+    });
+    return this;
+  }
+
+  @Override
+  public SpdySession newStreamHandler(Handler<Stream> handler) {
+    onContext(() -> this.newStreamHandler = handler);
+    return this;
+  }
+
+  @Override
+  public Future<Stream> createStream(HeaderBlock headers) {
+    if (!isOnContext()) {
+      return callOnContext(() -> createStream(headers));
+    }
+    if (goAwaySent || goAwayReceived || transportClosed) {
+      return Future.failedFuture("session is closing");
+    }
+    if (nextStreamId <= 0) {
+      return Future.failedFuture("stream ids exhausted");
+    }
+    int id = nextStreamId;
+    nextStreamId += 2;
+    SpdyStream stream = new SpdyStream(this, id, headers, true);
+    streams.put(id, stream);
+    Promise<Stream> promise = Promise.promise();
+    pendingCreates.put(id, promise);
+    writeFrame(SpdyFrame.SynStream.of(id, headers)).onFailure(promise::tryFail);
+    return promise.future();
+  }
+
+  /** Sends a PING and completes when the peer echoes it. */
+  public Future<Void> ping() {
+    if (!isOnContext()) {
+      return callOnContext(this::ping);
+    }
+    int id = nextPingId;
+    nextPingId = nextPingId + 2 > 0 ? nextPingId + 2 : (role == Role.CLIENT ? 1 : 2);
+    Promise<Void> p = Promise.promise();
+    pendingPings.put(id, p);
+    writeFrame(new SpdyFrame.Ping(id)).onFailure(p::tryFail);
+    return p.future();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return close(GoAwayStatus.OK);
+  }
+
+  private Future<Void> close(GoAwayStatus status) {
+    if (!isOnContext()) {
+      return callOnContext(() -> close(status));
+    }
+    if (!goAwaySent && !transportClosed) {
+      for (SpdyStream s : new ArrayList<>(streams.values())) {
+        s.reset(RstStatus.CANCEL);
+      }
+      goAwaySent = true;
+      writeFrame(new SpdyFrame.GoAway(lastPeerStreamId, status)).onComplete(ar -> transport.close());
+    } else if (!transportClosed) {
+      transport.close();
+    }
+    return closed.future();
+  }
+
+  @Override
+  public Future<Void> closeFuture() {
+    return closed.future();
+  }
+
+  /** The ids of streams not yet finished (for tests and diagnostics). */
+  public Future<List<Integer>> openStreamIds() {
+    return callOnContext(() -> Future.succeededFuture(new ArrayList<>(streams.keySet())));
+  }
+
+  // ---- inbound ----
+
+  private void onBytes(Buffer bytes) {
+    lastActivity = System.nanoTime();
+    decoder.decode(bytes);
+  }
+
+  private void handleFrame(SpdyFrame frame) {
+    if (frame instanceof SpdyFrame.Data d) {
+      SpdyStream s = streams.get(d.streamId());
+      if (s != null) { // frames of unknown streams are dropped, as spdystream does
+        s.onData(d.data(), d.fin());
+      }
+    } else if (frame instanceof SpdyFrame.SynStream syn) {
+      onSynStream(syn);
+    } else if (frame instanceof SpdyFrame.SynReply reply) {
+      SpdyStream s = streams.get(reply.streamId());
+      Promise<Stream> p = pendingCreates.remove(reply.streamId());
+      if (s != null && p != null) {
+        p.tryComplete(s);
+      }
+      if (s != null && reply.fin()) {
+        s.onRemoteFin();
+      }
+    } else if (frame instanceof SpdyFrame.Headers h) {
+      SpdyStream s = streams.get(h.streamId());
+      if (s != null && h.fin()) {
+        s.onRemoteFin();
+      }
+    } else if (frame instanceof SpdyFrame.RstStream rst) {
+      Promise<Stream> p = pendingCreates.remove(rst.streamId());
+      if (p != null) {
+        p.tryFail("stream reset");
+      }
+      SpdyStream s = streams.get(rst.streamId());
+      if (s != null) {
+        s.onReset(rst.status());
+      }
+    } else if (frame instanceof SpdyFrame.Ping ping) {
+      onPing(ping);
+    } else if (frame instanceof SpdyFrame.GoAway) {
+      goAwayReceived = true;
+      pendingCreates.values().forEach(p -> p.tryFail("session is closing"));
+      pendingCreates.clear();
+      if (streams.isEmpty()) {
+        transport.close();
+      }
+    }
+    // SETTINGS and WINDOW_UPDATE: ignored, as spdystream ignores them (no flow control).
+  }
+
+  private void onSynStream(SpdyFrame.SynStream syn) {
+    int id = syn.streamId();
+    if (id < nextPeerStreamId || streams.containsKey(id)) {
+      writeFrame(new SpdyFrame.RstStream(id, RstStatus.PROTOCOL_ERROR));
+      return;
+    }
+    nextPeerStreamId = id + 2;
+    lastPeerStreamId = id;
+    if (goAwaySent || newStreamHandler == null) {
+      writeFrame(new SpdyFrame.RstStream(id, RstStatus.REFUSED_STREAM));
+      return;
+    }
+    SpdyStream stream = new SpdyStream(this, id, syn.headers(), false);
+    streams.put(id, stream);
+    newStreamHandler.handle(stream);
+    if (!stream.isReset()) {
+      stream.replyIfNeeded();
+    }
+    if (syn.fin()) {
+      stream.onRemoteFin();
+    }
+  }
+
+  private void onPing(SpdyFrame.Ping ping) {
+    boolean peerParity = (ping.id() & 1) == (role == Role.SERVER ? 1 : 0);
+    if (peerParity) {
+      writeFrame(ping);
+    } else {
+      Promise<Void> p = pendingPings.remove(ping.id());
+      if (p != null) {
+        p.tryComplete();
+      }
+    }
+  }
+
+  private void handleFrameError(SpdyProtocolException error) {
+    LOG.fine(() -> "spdy protocol error: " + error.getMessage());
+    close(error.goAwayStatus());
+  }
+
+  private void onTransportClosed() {
+    if (transportClosed) {
+      return;
+    }
+    transportClosed = true;
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+    }
+    for (SpdyStream s : new ArrayList<>(streams.values())) {
+      s.onConnectionClosed();
+    }
+    streams.clear();
+    blocked.clear();
+    pendingCreates.values().forEach(p -> p.tryFail("connection closed"));
+    pendingPings.values().forEach(p -> p.tryFail("connection closed"));
+    decoder.close();
+    encoder.close();
+    closed.tryComplete();
+  }
+
+  // ---- called by streams (on the context) ----
+
+  Future<Void> writeFrame(SpdyFrame frame) {
+    if (transportClosed) {
+      return Future.failedFuture("connection closed");
+    }
+    lastActivity = System.nanoTime();
+    return transport.write(encoder.encode(frame));
+  }
+
+  boolean writeQueueFull() {
+    return transport.writeQueueFull();
+  }
+
+  void streamRemoved(SpdyStream stream) {
+    streams.remove(stream.id());
+    updateBackpressure(stream, false);
+    if (goAwayReceived && streams.isEmpty() && !transportClosed) {
+      transport.close();
+    }
+  }
+
+  /** Pauses the transport while any stream's inbound queue is over its bound. */
+  void updateBackpressure(SpdyStream stream, boolean isBlocked) {
+    boolean before = blocked.isEmpty();
+    if (isBlocked) {
+      blocked.add(stream);
+    } else {
+      blocked.remove(stream);
+    }
+    if (before && !blocked.isEmpty()) {
+      transport.pause();
+    } else if (!before && blocked.isEmpty() && !transportClosed) {
+      transport.resume();
+    }
+  }
+
+  private void onDrain() {
+    for (SpdyStream s : new ArrayList<>(streams.values())) {
+      s.onDrain();
+    }
+  }
+
+  boolean isOnContext() {
+    return Vertx.currentContext() == context;
+  }
+
+  void onContext(Runnable action) {
+    if (isOnContext()) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  <T> Future<T> callOnContext(Supplier<Future<T>> action) {
+    Promise<T> p = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(p));
+    return p.future();
+  }
+
+  private void scheduleIdleCheck(long delayMillis) {
+    idleTimer = vertx.setTimer(Math.max(1, delayMillis), t -> {
+      idleTimer = -1;
+      if (transportClosed || idleTimeoutMillis <= 0) {
+        return;
+      }
+      long idle = (System.nanoTime() - lastActivity) / 1_000_000;
+      if (idle >= idleTimeoutMillis) {
+        LOG.fine("spdy session idle for " + idle + " ms, closing");
+        close();
+      } else {
+        scheduleIdleCheck(idleTimeoutMillis - idle);
+      }
+    });
+  }
+
+  @Override
+  public String toString() {
+    return "SpdySession[" + role + ", streams=" + streams.keySet() + "]";
+  }
+}

@@ -1,0 +1,300 @@
+package io.kubehop.streaming.spdy;
+
+import io.kubehop.streaming.httpstream.Stream;
+import io.kubehop.streaming.spdy.frame.HeaderBlock;
+import io.kubehop.streaming.spdy.frame.RstStatus;
+import io.kubehop.streaming.spdy.frame.SpdyFrame;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
+
+/**
+ * One SPDY stream of a {@link SpdySession}. State lives on the session's context; calls from other threads are
+ * moved there, in order.
+ *
+ * <p>Inbound DATA is queued until the handler has demand. There is no SPDY flow control (spdystream has none):
+ * when the queue grows beyond {@link #HIGH_WATER} the session pauses the whole transport, so back-pressure reaches
+ * the peer through TCP, and resumes it once the queue drained. Writes go straight to the transport; a server stream
+ * sends its SYN_REPLY before its first DATA, because spdystream silently drops DATA on an unreplied stream.
+ */
+public final class SpdyStream implements Stream {
+
+  /** Queued inbound bytes above which the transport stops reading. */
+  static final int HIGH_WATER = 64 * 1024;
+
+  private final SpdySession session;
+  private final int id;
+  private final HeaderBlock headers;
+  private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
+  private final Promise<Void> closed = Promise.promise();
+  private long queuedBytes;
+  private long demand = Long.MAX_VALUE;
+  private boolean draining;
+  private boolean remoteFin;
+  private boolean endDelivered;
+  private boolean localFin;
+  private boolean reset;
+  private boolean replied;
+  private Handler<Buffer> handler;
+  private Handler<Void> endHandler;
+  private Handler<Void> drainHandler;
+  private Handler<Throwable> exceptionHandler;
+
+  SpdyStream(SpdySession session, int id, HeaderBlock headers, boolean replied) {
+    this.session = session;
+    this.id = id;
+    this.headers = headers;
+    this.replied = replied;
+  }
+
+  @Override
+  public int id() {
+    return id;
+  }
+
+  @Override
+  public HeaderBlock headers() {
+    return headers;
+  }
+
+  @Override
+  public Future<Void> closeFuture() {
+    return closed.future();
+  }
+
+  // ---- read side ----
+
+  @Override
+  public SpdyStream handler(Handler<Buffer> handler) {
+    session.onContext(() -> {
+      this.handler = handler;
+      drain();
+    });
+    return this;
+  }
+
+  @Override
+  public SpdyStream pause() {
+    session.onContext(() -> demand = 0);
+    return this;
+  }
+
+  @Override
+  public SpdyStream resume() {
+    return fetch(Long.MAX_VALUE);
+  }
+
+  @Override
+  public SpdyStream fetch(long amount) {
+    session.onContext(() -> {
+      demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
+      drain();
+    });
+    return this;
+  }
+
+  @Override
+  public SpdyStream endHandler(Handler<Void> endHandler) {
+    session.onContext(() -> {
+      this.endHandler = endHandler;
+      drain();
+    });
+    return this;
+  }
+
+  @Override
+  public SpdyStream exceptionHandler(Handler<Throwable> handler) {
+    this.exceptionHandler = handler;
+    return this;
+  }
+
+  /** DATA from the peer (on the context). */
+  void onData(Buffer data, boolean fin) {
+    if (reset || remoteFin) {
+      return; // after FIN or RST nothing more may arrive; spdystream ignores it too
+    }
+    if (data.length() > 0) {
+      queue.add(data);
+      queuedBytes += data.length();
+    }
+    if (fin) {
+      remoteFin = true;
+    }
+    drain();
+  }
+
+  /** A FIN without data (SYN_REPLY/HEADERS with FIN), or the transport went away. */
+  void onRemoteFin() {
+    onData(Buffer.buffer(), true);
+  }
+
+  /** RST_STREAM from the peer: reads end after what was already received, writes fail. */
+  void onReset(RstStatus status) {
+    if (reset) {
+      return;
+    }
+    reset = true;
+    remoteFin = true;
+    localFin = true;
+    drain();
+    session.streamRemoved(this);
+    closed.tryComplete();
+  }
+
+  private void drain() {
+    if (draining) {
+      return;
+    }
+    draining = true;
+    try {
+      while (demand > 0 && handler != null && !queue.isEmpty()) {
+        Buffer b = queue.poll();
+        queuedBytes -= b.length();
+        if (demand != Long.MAX_VALUE) {
+          demand--;
+        }
+        handler.handle(b);
+      }
+      if (queue.isEmpty() && remoteFin && !endDelivered && (endHandler != null || handler != null)) {
+        endDelivered = true;
+        if (endHandler != null) {
+          endHandler.handle(null);
+        }
+      }
+    } finally {
+      draining = false;
+    }
+    session.updateBackpressure(this, queuedBytes > HIGH_WATER);
+    maybeRemove();
+  }
+
+  // ---- write side ----
+
+  @Override
+  public Future<Void> write(Buffer data) {
+    if (!session.isOnContext()) {
+      return session.callOnContext(() -> write(data));
+    }
+    if (reset) {
+      return Future.failedFuture("stream reset");
+    }
+    if (localFin) {
+      return Future.failedFuture("Write on closed stream");
+    }
+    replyIfNeeded();
+    return session.writeFrame(new SpdyFrame.Data(id, false, data));
+  }
+
+  /** Half-closes: an empty DATA frame with FIN, as spdystream's {@code Stream.Close()}. */
+  @Override
+  public Future<Void> end() {
+    if (!session.isOnContext()) {
+      return session.callOnContext(this::end);
+    }
+    if (reset) {
+      return Future.failedFuture("stream reset");
+    }
+    if (localFin) {
+      return Future.failedFuture("Write on closed stream");
+    }
+    replyIfNeeded();
+    localFin = true;
+    Future<Void> f = session.writeFrame(SpdyFrame.Data.finOf(id));
+    drain();
+    return f;
+  }
+
+  @Override
+  public SpdyStream setWriteQueueMaxSize(int maxSize) {
+    return this; // the transport's queue is the only one
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return session.writeQueueFull();
+  }
+
+  @Override
+  public SpdyStream drainHandler(Handler<Void> handler) {
+    session.onContext(() -> this.drainHandler = handler);
+    return this;
+  }
+
+  void onDrain() {
+    Handler<Void> h = drainHandler;
+    if (h != null) {
+      h.handle(null);
+    }
+  }
+
+  /** Aborts the stream with RST_STREAM CANCEL (unless it is already gone) and ends its read side. */
+  @Override
+  public void reset() {
+    reset(RstStatus.CANCEL);
+  }
+
+  void reset(RstStatus status) {
+    session.onContext(() -> {
+      if (reset || (localFin && remoteFin)) {
+        return;
+      }
+      session.writeFrame(new SpdyFrame.RstStream(id, status));
+      reset = true;
+      localFin = true;
+      remoteFin = true;
+      queue.clear();
+      queuedBytes = 0;
+      drain();
+      session.streamRemoved(this);
+      closed.tryComplete();
+    });
+  }
+
+  /** The transport is gone: reads end after queued data, later writes fail. */
+  void onConnectionClosed() {
+    if (!remoteFin) {
+      remoteFin = true;
+      drain();
+    }
+    localFin = true;
+    closed.tryComplete();
+    Handler<Throwable> h = exceptionHandler;
+    if (h != null && !endDelivered) {
+      h.handle(new IllegalStateException("connection closed"));
+    }
+  }
+
+  boolean isReplied() {
+    return replied;
+  }
+
+  void markReplied() {
+    replied = true;
+  }
+
+  /** A server stream must be answered before it carries DATA. */
+  void replyIfNeeded() {
+    if (!replied) {
+      replied = true;
+      session.writeFrame(new SpdyFrame.SynReply(id, 0, HeaderBlock.EMPTY));
+    }
+  }
+
+  boolean isReset() {
+    return reset;
+  }
+
+  private void maybeRemove() {
+    if (localFin && remoteFin && !reset && endDelivered && !closed.future().isComplete()) {
+      session.streamRemoved(this);
+      closed.tryComplete();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SpdyStream[" + id + " " + headers + "]";
+  }
+}
