@@ -1,5 +1,7 @@
 package io.kubehop.runtime;
 
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -48,6 +50,8 @@ public final class RuntimeMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OneLineFormatter.install("runtime");
+    // Netty would pick SLF4J (pty4j brings slf4j-api without a provider: NOP and a warning on stderr)
+    InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
     Path kubehopHome = home != null ? home : defaultHome();
     RuntimeConfig config = new RuntimeConfig(kubehopHome.toAbsolutePath(), nodeName,
         socket != null ? socket.toAbsolutePath() : RuntimeConfig.defaultSocket(kubehopHome.toAbsolutePath(), nodeName),
@@ -83,6 +87,7 @@ public final class RuntimeMain implements Callable<Integer> {
     Signals.onTerminate(() -> new Thread(shutdown, "runtime-shutdown").start());
     // any other exit (System.exit elsewhere, an uncaught error) still must not leave containers behind
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "runtime-shutdown-hook"));
+    LOG.info("serving CRI for node " + nodeName + ", pod CIDR " + podCidr + ", state in " + config.stateDir());
     System.out.println("kubehop runtime ready " + server.criEndpoint() + " streaming=" + server.streamingUrl());
     System.out.flush();
     stopped.await();
