@@ -86,6 +86,19 @@ class NodeStatusTest {
     }
   }
 
+  @Test
+  void heartbeatRetriesConflictsByGettingTheNodeAgain() throws Exception {
+    try (KubeletHarness h = new KubeletHarness(home)) {
+      h.startKubelet();
+      int gets = h.api.requests("GET", "/api/v1/nodes/node-t").size();
+      h.api.conflictNextNodeStatusUpdates(2);
+      Await.until("a heartbeat after two conflicts", Duration.ofSeconds(10),
+          () -> h.api.requests("PUT", "/api/v1/nodes/node-t/status").size() >= 3
+              && h.api.requests("GET", "/api/v1/nodes/node-t").size() >= gets + 3
+              && h.api.node("node-t").at("/status/conditions/0/status").asText().equals("True"));
+    }
+  }
+
   private static String sorted(JsonNode object) throws Exception {
     return io.kubehop.api.json.ApiJson.mapper().writeValueAsString(
         io.kubehop.api.json.ApiJson.mapper().treeToValue(object, java.util.TreeMap.class));

@@ -215,6 +215,25 @@ class PodLifecycleTest {
   }
 
   @Test
+  void reListsAndReWatchesWhenTheWatchEnds() {
+    Await.until("a watch", WAIT, () -> h.api.requests("GET", "/api/v1/pods").stream()
+        .anyMatch(r -> r.query().contains("watch=true")));
+    int lists = (int) h.api.requests("GET", "/api/v1/pods").stream().filter(r -> !r.query().contains("watch")).count();
+    h.api.dropWatches();
+    Await.until("a new list and watch", WAIT, () -> h.api.requests("GET", "/api/v1/pods").stream()
+        .filter(r -> !r.query().contains("watch")).count() > lists);
+    h.api.createPod(pod("late", "Always", "{\"name\":\"main\",\"image\":\"busybox\"}"));
+    Await.until("pod Running", WAIT, () -> status("late") != null && "Running".equals(status("late").path("phase").asText()));
+    List<FakeApiServer.Request> watches = h.api.requests("GET", "/api/v1/pods").stream()
+        .filter(r -> r.query().contains("watch=true")).toList();
+    assertTrue(watches.size() >= 2, "watched again");
+    for (FakeApiServer.Request w : watches) {
+      assertTrue(w.query().matches(
+          "fieldSelector=spec\\.nodeName%3Dnode-t&watch=true&resourceVersion=\\d+&allowWatchBookmarks=true"), w.query());
+    }
+  }
+
+  @Test
   void aPodThatVanishesIsTornDown() {
     h.api.createPod(pod("vanish", "Always", "{\"name\":\"main\",\"image\":\"busybox\"}"));
     Await.until("pod Running", WAIT, () -> status("vanish") != null && "Running".equals(status("vanish").path("phase").asText()));

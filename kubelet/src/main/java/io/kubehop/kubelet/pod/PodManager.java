@@ -57,9 +57,10 @@ public final class PodManager implements PodSource.Listener {
   }
 
   public Optional<PodRecord> find(String namespace, String name) {
+    // A pod being deleted and its successor of the same name may coexist for a moment: prefer the live one.
     return pods.values().stream()
         .filter(r -> namespace.equals(r.pod().namespace()) && name.equals(r.pod().name()) && !r.goneFromApi)
-        .findFirst();
+        .min(java.util.Comparator.comparing(PodRecord::terminating));
   }
 
   @Override
@@ -85,7 +86,6 @@ public final class PodManager implements PodSource.Listener {
     if (WatchEvent.DELETED.equals(type)) {
       PodRecord rec = pods.get(uid);
       if (rec != null) {
-        rec.update(raw);
         rec.goneFromApi = true;
         enqueue(rec);
       }
@@ -99,14 +99,22 @@ public final class PodManager implements PodSource.Listener {
       return;
     }
     PodRecord rec = pods.get(uid);
-    if (rec == null) {
-      rec = new PodRecord(raw);
+    try {
+      if (rec == null) {
+        rec = new PodRecord(raw);
+      } else {
+        rec.update(raw);
+      }
+    } catch (RuntimeException e) {
+      // One pod we cannot read must not stop the others (nor the watch).
+      LOG.warning("ignoring unreadable pod " + uid + ": " + e.getMessage());
+      return;
+    }
+    if (!pods.containsKey(uid)) {
       PodRecord created = rec;
       pods.put(uid, rec);
       workers.put(uid, new PodWorker(rec, syncer::sync, this::forget));
       LOG.info("pod " + created.pod().namespace() + "/" + created.pod().name() + " (" + uid + ") bound to this node");
-    } else {
-      rec.update(raw);
     }
     enqueue(rec);
   }

@@ -34,9 +34,14 @@ public final class PodRecord {
     update(raw);
   }
 
+  /** Takes a new version of the pod; throws (and keeps the old one) if it cannot be read. */
   void update(JsonNode raw) {
+    Pod parsed = ApiJson.fromTree(raw, Pod.class);
+    if (parsed.metadata() == null || parsed.spec() == null || parsed.metadata().uid() == null) {
+      throw new IllegalArgumentException("a pod needs metadata.uid and spec");
+    }
+    this.pod = parsed;
     this.raw = raw;
-    this.pod = ApiJson.fromTree(raw, Pod.class);
   }
 
   public Pod pod() {

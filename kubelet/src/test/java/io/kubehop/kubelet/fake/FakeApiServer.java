@@ -41,6 +41,7 @@ public final class FakeApiServer implements AutoCloseable {
   private final List<Watcher> watchers = new ArrayList<>();
   public final List<Request> requests = new CopyOnWriteArrayList<>();
   private long rv = 100;
+  private int conflictsToInject;
 
   public FakeApiServer() throws Exception {
     server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false));
@@ -86,6 +87,19 @@ public final class FakeApiServer implements AutoCloseable {
       pod.withObjectProperty("metadata").put("resourceVersion", Long.toString(rv));
       publish(new Event(rv, "DELETED", pod));
     }
+  }
+
+  /** Ends every open watch (as an apiserver restart or a watch timeout does). */
+  public synchronized void dropWatches() {
+    for (Watcher w : watchers) {
+      w.response().end();
+    }
+    watchers.clear();
+  }
+
+  /** The next {@code n} node status updates fail with 409 Conflict. */
+  public synchronized void conflictNextNodeStatusUpdates(int n) {
+    conflictsToInject = n;
   }
 
   public synchronized ObjectNode pod(String ns, String name) {
@@ -222,6 +236,11 @@ public final class FakeApiServer implements AutoCloseable {
       reply(req, 200, node);
     } else if (m.equals("PUT")) {
       String sent = body.path("metadata").path("resourceVersion").asText("");
+      if ("status".equals(sub) && conflictsToInject > 0) {
+        conflictsToInject--;
+        reply(req, 409, status(409, "Conflict", "Operation cannot be fulfilled on nodes \"" + name + "\""));
+        return;
+      }
       if (!sent.isEmpty() && !sent.equals(node.path("metadata").path("resourceVersion").asText())) {
         reply(req, 409, status(409, "Conflict", "Operation cannot be fulfilled on nodes \"" + name + "\""));
         return;
