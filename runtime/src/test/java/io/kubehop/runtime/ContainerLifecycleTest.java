@@ -11,6 +11,8 @@ import io.kubehop.cri.v1.ContainerState;
 import io.kubehop.cri.v1.ContainerStatus;
 import io.kubehop.cri.v1.KeyValue;
 import io.kubehop.cri.v1.StopContainerRequest;
+import io.kubehop.runtime.container.ContainerContext;
+import io.kubehop.runtime.process.ExecutableResolver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,8 +84,7 @@ class ContainerLifecycleTest {
     String id = rt.runContainer("sleeper", containerConfig("main", "busybox", List.of("sleep", "3600")));
     assertEquals(ContainerState.CONTAINER_RUNNING, rt.status(id).getState());
     long pid = rt.server.containers().get(id).pid();
-    String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline"));
-    assertTrue(cmdline.endsWith("sleep\u00003600\u0000"), cmdline);
+    awaitCmdline(pid, onPath("sleep") + "\u00003600\u0000");
     assertEquals(ProcessHandle.current().pid(), ProcessHandle.of(pid).orElseThrow().parent().orElseThrow().pid());
 
     await(rt.cri.stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build()));
@@ -192,6 +193,19 @@ class ContainerLifecycleTest {
   }
 
   @Test
+  void whatTheMainProcessLeftBehindDiesWithIt() throws Exception {
+    // the orphaned sleep holds the stdout pipe: without ending it, the exit could not be reported promptly
+    String id = rt.runContainer("orphans", containerConfig("main", "busybox",
+        List.of("sh", "-c", "sleep 3600 & echo $!")));
+    long start = System.nanoTime();
+    ContainerStatus status = rt.awaitExited(id, DEADLINE);
+    assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 1500, "exit reported promptly");
+    long orphan = Long.parseLong(withoutTimestamp(logLines(status).get(0)).substring("stdout F ".length()));
+    waitUntil("orphan " + orphan + " gone", Duration.ofSeconds(5),
+        () -> !ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false));
+  }
+
+  @Test
   void outputWithoutFinalNewlineIsAPartialLine() throws Exception {
     String id = rt.runContainer("partial", containerConfig("main", "busybox", List.of("printf", "a\\nb")));
     ContainerStatus status = rt.awaitExited(id, DEADLINE);
@@ -203,7 +217,7 @@ class ContainerLifecycleTest {
   void idleShellImageKeepsRunning() throws Exception {
     String id = rt.runContainer("bb", containerConfig("main", "docker.io/library/busybox:1.36", List.of()));
     long pid = rt.server.containers().get(id).pid();
-    assertEquals("/bin/sh\u0000", Files.readString(Path.of("/proc/" + pid + "/cmdline")));
+    awaitCmdline(pid, "/bin/sh\u0000");
     // its stdin is a pipe the runtime holds open, so the shell waits for input instead of exiting
     assertTrue(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/0")).toString().startsWith("pipe:"));
     assertFalse(waitsForExit(id, Duration.ofMillis(500)));
@@ -214,7 +228,24 @@ class ContainerLifecycleTest {
   void unknownImageRunsSleepInfinity() throws Exception {
     String id = rt.runContainer("unknown", containerConfig("main", "example.com/team/app:v2", List.of()));
     long pid = rt.server.containers().get(id).pid();
-    assertTrue(Files.readString(Path.of("/proc/" + pid + "/cmdline")).endsWith("sleep\u0000infinity\u0000"));
+    awaitCmdline(pid, onPath("sleep") + "\u0000infinity\u0000");
+  }
+
+  /** Where a container's PATH finds a program: argv[0] of its process. */
+  private static String onPath(String name) {
+    return ExecutableResolver.resolve(name, ContainerContext.DEFAULT_PATH, Path.of("/")).orElseThrow().toString();
+  }
+
+  /** Waits for the process to show this command line (it execs through setsid first, in the same pid). */
+  private static void awaitCmdline(long pid, String expected) throws InterruptedException {
+    Path cmdline = Path.of("/proc/" + pid + "/cmdline");
+    waitUntil(pid + " running " + expected.replace('\u0000', ' '), DEADLINE, () -> {
+      try {
+        return Files.readString(cmdline).equals(expected);
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    });
   }
 
   private static boolean waitsForExit(String id, Duration duration) throws Exception {

@@ -50,7 +50,16 @@ public final class MonitoredProcess {
       drained.add(startPump(name + "-stderr", process.stderr(), StreamType.STDERR));
     }
     CompletableFuture<Void> allDrained = CompletableFuture.allOf(drained.toArray(CompletableFuture[]::new));
-    process.onExit().thenAccept(code -> allDrained
+    process.onExit().thenAccept(code -> {
+      // the container's PID 1 is gone: end what it left behind, as the PID namespace teardown would (this
+      // also closes the pipes such orphans hold, so the drain below ends promptly)
+      ProcessSession.kill(process.pid());
+      finishAfterDrain(name, code, allDrained);
+    });
+  }
+
+  private void finishAfterDrain(String name, int code, CompletableFuture<Void> allDrained) {
+    allDrained.copy()
         .completeOnTimeout(null, DRAIN_GRACE_MILLIS, TimeUnit.MILLISECONDS)
         .whenComplete((ignored, error) -> {
           if (!allDrained.isDone()) {
@@ -58,7 +67,7 @@ public final class MonitoredProcess {
           }
           fanout.end();
           exited.complete(code);
-        }));
+        });
   }
 
   private CompletableFuture<Void> startPump(String threadName, InputStream in, StreamType stream) {
@@ -120,13 +129,14 @@ public final class MonitoredProcess {
   }
 
   /**
-   * Sends SIGKILL to the process and every descendant it still has, as tearing down a container's PID
-   * namespace would; children that were already orphaned are out of reach.
+   * Sends SIGKILL to the process, every descendant it has and every other member of its session, as
+   * tearing down a container's PID namespace would.
    */
   public void kill() {
     ProcessHandle.of(process.pid()).ifPresent(handle -> {
       List<ProcessHandle> tree = Stream.concat(Stream.of(handle), handle.descendants()).toList();
       tree.forEach(ProcessHandle::destroyForcibly);
     });
+    ProcessSession.kill(process.pid());
   }
 }

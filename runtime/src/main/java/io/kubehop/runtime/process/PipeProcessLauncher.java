@@ -4,6 +4,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** Starts a process with plain pipes for stdout and stderr (and for stdin when it stays open). */
@@ -13,7 +15,10 @@ public final class PipeProcessLauncher implements ProcessLauncher {
 
   @Override
   public LaunchedProcess launch(LaunchSpec spec) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(spec.argv()).directory(spec.workingDir().toFile());
+    List<String> argv = new ArrayList<>(spec.argv());
+    // a session of its own, so that everything the process starts can be found and killed with it
+    ProcessSession.setsid().ifPresent(setsid -> argv.add(0, setsid.toString()));
+    ProcessBuilder builder = new ProcessBuilder(argv).directory(spec.workingDir().toFile());
     builder.environment().clear();
     builder.environment().putAll(spec.environment());
     if (!spec.openStdin()) {
