@@ -182,8 +182,11 @@ public final class SpdySession implements StreamConnection {
       return callOnContext(() -> close(status));
     }
     if (!goAwaySent && !transportClosed) {
+      // Like spdystream's Reset(): streams this side already finished (FIN sent) get no RST_STREAM.
       for (SpdyStream s : new ArrayList<>(streams.values())) {
-        s.reset(RstStatus.CANCEL);
+        if (!s.isLocalFinished()) {
+          s.reset(RstStatus.CANCEL);
+        }
       }
       goAwaySent = true;
       writeFrame(new SpdyFrame.GoAway(lastPeerStreamId, status)).onComplete(ar -> transport.close());

@@ -282,6 +282,11 @@ public final class SpdyStream implements Stream {
     }
   }
 
+  /** This side has sent FIN (or the stream was reset). */
+  boolean isLocalFinished() {
+    return localFin;
+  }
+
   boolean isReset() {
     return reset;
   }

@@ -1,0 +1,134 @@
+package io.kubehop.streaming.remotecommand.server;
+
+import io.kubehop.streaming.httpstream.Handshake;
+import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.httpstream.UpgradeRequests;
+import io.kubehop.streaming.remotecommand.StatusWriter;
+import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.kubehop.streaming.remotecommand.StreamProtocol;
+import io.kubehop.streaming.spdy.SpdySession;
+import io.kubehop.streaming.transport.DuplexTransport;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The SPDY exec/attach endpoint of a streaming server (kubelet's {@code remotecommand.ServeExec}/{@code ServeAttach}):
+ * handshake → {@code 101 Switching Protocols} → SPDY session (server role) → {@link StreamWaiter} → {@link Executor}
+ * → status on the error stream → close.
+ *
+ * <p>Mount it on a Vert.x {@code HttpServer} with {@link io.kubehop.streaming.transport.PostUpgrades} installed
+ * (kubectl upgrades with POST). Refusals before the upgrade are plain text, as upstream's: 403 when no protocol is
+ * shared (with {@code X-Accepted-Stream-Protocol-Versions}), 400 when the upgrade headers are missing. After the 101
+ * every error is in-band, on the error stream.
+ *
+ * <pre>
+ * C: POST /exec/AbCd1234 HTTP/1.1  Connection: Upgrade  Upgrade: SPDY/3.1  X-Stream-Protocol-Version: v4.channel.k8s.io …
+ * S: HTTP/1.1 101 Switching Protocols  Connection: Upgrade  Upgrade: SPDY/3.1  X-Stream-Protocol-Version: v4.channel.k8s.io
+ * C: SYN_STREAM 1 {streamtype: error}   S: SYN_REPLY 1 {}
+ * C: SYN_STREAM 3 {streamtype: stdout}  S: SYN_REPLY 3 {}      … stderr (5), stdin, resize
+ * S: DATA 3 "hello\n"  DATA 3 FIN  DATA 5 FIN  DATA 1 {"metadata":{},"status":"Success"}  DATA 1 FIN  GOAWAY  (TCP close)
+ * </pre>
+ */
+public final class RemoteCommandServer {
+
+  private static final Logger LOG = Logger.getLogger(RemoteCommandServer.class.getName());
+
+  /** {@code StreamIdleTimeout} of kubelet's default streaming config. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(4);
+
+  private final Vertx vertx;
+  private final List<String> protocols;
+  private final Duration creationTimeout;
+  private final Duration idleTimeout;
+  private final String errorPrefix;
+
+  private RemoteCommandServer(Vertx vertx, List<String> protocols, Duration creationTimeout, Duration idleTimeout,
+      String errorPrefix) {
+    this.vertx = vertx;
+    this.protocols = List.copyOf(protocols);
+    this.creationTimeout = creationTimeout;
+    this.idleTimeout = idleTimeout;
+    this.errorPrefix = errorPrefix;
+  }
+
+  /** An exec server with upstream defaults: V4…V1, 30 s stream creation, 4 h idle timeout. */
+  public static RemoteCommandServer exec(Vertx vertx) {
+    return new RemoteCommandServer(vertx, StreamProtocol.SPDY_SERVER_DEFAULT, StreamWaiter.DEFAULT_TIMEOUT,
+        DEFAULT_IDLE_TIMEOUT, StatusWriter.EXEC_ERROR_PREFIX);
+  }
+
+  /** An attach server (errors say {@code error attaching to container: …}). */
+  public static RemoteCommandServer attach(Vertx vertx) {
+    return new RemoteCommandServer(vertx, StreamProtocol.SPDY_SERVER_DEFAULT, StreamWaiter.DEFAULT_TIMEOUT,
+        DEFAULT_IDLE_TIMEOUT, StatusWriter.ATTACH_ERROR_PREFIX);
+  }
+
+  /** The same server advertising {@code protocols} (wire names, preference order), e.g. with V5 first. */
+  public RemoteCommandServer protocols(List<String> protocols) {
+    return new RemoteCommandServer(vertx, protocols, creationTimeout, idleTimeout, errorPrefix);
+  }
+
+  public RemoteCommandServer timeouts(Duration creationTimeout, Duration idleTimeout) {
+    return new RemoteCommandServer(vertx, protocols, creationTimeout, idleTimeout, errorPrefix);
+  }
+
+  /**
+   * Serves one upgrade request. Completes when the session is over (or the request was refused); fails only with the
+   * reason the session ended abnormally (already reported to the client where possible).
+   */
+  public Future<Void> serve(HttpServerRequest req, StreamOptions options, Executor executor) {
+    Handshake.Result result = Handshake.handshake(req.headers(), protocols);
+    if (result instanceof Handshake.Result.Refused refused) {
+      HttpServerResponse resp = plainText(req, 403);
+      refused.serverProtocols().forEach(p -> resp.headers().add(StreamHeaders.ACCEPTED_PROTOCOL_VERSIONS, p));
+      return resp.end(refused.body());
+    }
+    if (!UpgradeRequests.isSpdyUpgrade(req.headers())) {
+      return plainText(req, 400).end(UpgradeRequests.missingUpgradeHeadersMessage(req.headers()) + "\n");
+    }
+    String negotiated = ((Handshake.Result.Accepted) result).protocol();
+    StreamProtocol protocol = StreamProtocol.fromWireName(negotiated).orElseThrow(); // server lists only known names
+    if (negotiated.isEmpty()) {
+      LOG.fine("no X-Stream-Protocol-Version requested, falling back to channel.k8s.io");
+    }
+    HttpServerResponse resp = req.response().putHeader("Connection", "Upgrade")
+        .putHeader("Upgrade", StreamHeaders.SPDY_31);
+    if (!negotiated.isEmpty()) {
+      resp.putHeader(StreamHeaders.PROTOCOL_VERSION, negotiated);
+    }
+    return req.toNetSocket().compose(socket -> {
+      SpdySession session = SpdySession.start(vertx, DuplexTransport.of(socket), SpdySession.Role.SERVER)
+          .idleTimeout(idleTimeout);
+      return StreamWaiter.await(vertx, session, protocol, options, creationTimeout, errorPrefix)
+          .compose(streams -> run(executor, streams))
+          .eventually(session::closeFuture);
+    });
+  }
+
+  private Future<Void> run(Executor executor, RemoteCommandStreams streams) {
+    Future<Integer> exit;
+    try {
+      exit = executor.execute(streams);
+    } catch (RuntimeException e) {
+      exit = Future.failedFuture(e);
+    }
+    return exit.transform(ar -> {
+      if (ar.failed()) {
+        LOG.log(Level.FINE, "remote command failed", ar.cause());
+      }
+      return ar.succeeded() ? streams.finish(ar.result()) : streams.finish(ar.cause());
+    });
+  }
+
+  private static HttpServerResponse plainText(HttpServerRequest req, int code) {
+    return req.response().setStatusCode(code)
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .putHeader("X-Content-Type-Options", "nosniff");
+  }
+}
