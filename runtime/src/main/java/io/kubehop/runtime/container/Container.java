@@ -51,6 +51,11 @@ public final class Container {
     return config;
   }
 
+  /** Creation time, nanoseconds since the epoch. */
+  public long createdAt() {
+    return createdAt;
+  }
+
   /** The absolute log path, or null when the container has none. */
   public Path logPath() {
     return logPath;

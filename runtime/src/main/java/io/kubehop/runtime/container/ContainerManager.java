@@ -171,7 +171,7 @@ public final class ContainerManager {
         .filter(c -> filter.getPodSandboxId().isEmpty() || c.sandboxId().startsWith(filter.getPodSandboxId()))
         .filter(c -> !filter.hasState() || c.state() == filter.getState().getState())
         .filter(c -> Labels.matches(filter.getLabelSelectorMap(), c.config().getLabelsMap()))
-        .sorted(Comparator.comparingLong(c -> c.toStatus().getCreatedAt()))
+        .sorted(Comparator.comparingLong(Container::createdAt))
         .toList();
   }
 

@@ -105,11 +105,10 @@ public final class CriRuntimeService extends RuntimeServiceService {
     return call("StopPodSandbox", () -> {
       PodSandbox sandbox = sandboxes.get(request.getPodSandboxId());
       // containerd kills what is left at once: the kubelet has already stopped containers gracefully
-      return fromStage(containers.stopSandbox(sandbox.id(), 0)
-          .thenApply(v -> {
-            sandboxes.markStopped(sandbox);
-            return StopPodSandboxResponse.getDefaultInstance();
-          }));
+      return signalling(() -> containers.stopSandbox(sandbox.id(), 0)).map(v -> {
+        sandboxes.markStopped(sandbox);
+        return StopPodSandboxResponse.getDefaultInstance();
+      });
     });
   }
 
@@ -121,7 +120,7 @@ public final class CriRuntimeService extends RuntimeServiceService {
         // CRI: "must not return an error if the sandbox has already been removed"
         return Future.succeededFuture(RemovePodSandboxResponse.getDefaultInstance());
       }
-      return fromStage(containers.removeSandbox(sandbox.get().id()))
+      return signalling(() -> containers.removeSandbox(sandbox.get().id()))
           .compose(v -> vertx.executeBlocking(() -> {
             sandboxes.remove(sandbox.get());
             return RemovePodSandboxResponse.getDefaultInstance();
@@ -166,14 +165,17 @@ public final class CriRuntimeService extends RuntimeServiceService {
 
   @Override
   public Future<StopContainerResponse> stopContainer(StopContainerRequest request) {
-    return call("StopContainer", () -> fromStage(containers.stop(request.getContainerId(), request.getTimeout())
-        .thenApply(v -> StopContainerResponse.getDefaultInstance())));
+    return call("StopContainer", () -> {
+      containers.get(request.getContainerId()); // NOT_FOUND before going to a worker
+      return signalling(() -> containers.stop(request.getContainerId(), request.getTimeout()))
+          .map(v -> StopContainerResponse.getDefaultInstance());
+    });
   }
 
   @Override
   public Future<RemoveContainerResponse> removeContainer(RemoveContainerRequest request) {
-    return call("RemoveContainer", () -> fromStage(containers.remove(request.getContainerId())
-        .thenApply(v -> RemoveContainerResponse.getDefaultInstance())));
+    return call("RemoveContainer", () -> signalling(() -> containers.remove(request.getContainerId()))
+        .map(v -> RemoveContainerResponse.getDefaultInstance()));
   }
 
   @Override
@@ -222,8 +224,13 @@ public final class CriRuntimeService extends RuntimeServiceService {
     return vertx.executeBlocking(body, false).onFailure(e -> logFailure(method, e));
   }
 
-  private <T> Future<T> fromStage(CompletionStage<T> stage) {
-    return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
+  /**
+   * Sends signals on a worker (finding a container's processes reads /proc), then completes on this
+   * context once the processes are gone.
+   */
+  private Future<Void> signalling(Callable<CompletionStage<Void>> stop) {
+    var context = vertx.getOrCreateContext();
+    return vertx.executeBlocking(stop, false).compose(stage -> Future.fromCompletionStage(stage, context));
   }
 
   private static void logFailure(String method, Throwable e) {

@@ -46,6 +46,11 @@ public final class PodSandbox {
     return podDir;
   }
 
+  /** Creation time, nanoseconds since the epoch. */
+  public long createdAt() {
+    return createdAt;
+  }
+
   public PodSandboxState state() {
     return state;
   }

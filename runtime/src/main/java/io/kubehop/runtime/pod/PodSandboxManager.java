@@ -118,7 +118,7 @@ public final class PodSandboxManager {
         .filter(s -> filter.getId().isEmpty() || s.id().startsWith(filter.getId()))
         .filter(s -> !filter.hasState() || s.state() == filter.getState().getState())
         .filter(s -> Labels.matches(filter.getLabelSelectorMap(), s.config().getLabelsMap()))
-        .sorted(Comparator.comparingLong(s -> s.toStatus().getCreatedAt()))
+        .sorted(Comparator.comparingLong(PodSandbox::createdAt))
         .toList();
   }
 
