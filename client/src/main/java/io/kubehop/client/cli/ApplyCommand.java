@@ -91,7 +91,9 @@ final class ApplyCommand extends ApiCommand {
       if (e.code() != 404) {
         throw e;
       }
-      s.client().send("POST", resource.collectionPath(namespace), query, MediaTypes.JSON, bytes(modified));
+      // runtime.Encode, as kubectl's Create uses, ends the JSON with a newline
+      s.client().send("POST", resource.collectionPath(namespace), query, MediaTypes.JSON,
+          (GoJson.compact(modified) + "\n").getBytes(StandardCharsets.UTF_8));
       return id + " created";
     }
     String original = LastApplied.from(live);

@@ -20,7 +20,7 @@ public final class Cli {
   private Cli() {
   }
 
-  public static Result run(Path kubeconfig, String stdin, String... args) {
+  public static Result runWithStdin(Path kubeconfig, String stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Map<String, String> env = kubeconfig == null ? Map.of() : Map.of("KUBECONFIG", kubeconfig.toString());
@@ -32,6 +32,6 @@ public final class Cli {
   }
 
   public static Result run(Path kubeconfig, String... args) {
-    return run(kubeconfig, "", args);
+    return runWithStdin(kubeconfig, "", args);
   }
 }
