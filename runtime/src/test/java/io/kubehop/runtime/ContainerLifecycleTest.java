@@ -13,6 +13,8 @@ import io.kubehop.cri.v1.KeyValue;
 import io.kubehop.cri.v1.StopContainerRequest;
 import io.kubehop.runtime.container.ContainerContext;
 import io.kubehop.runtime.process.ExecutableResolver;
+import io.kubehop.runtime.process.MonitoredProcess;
+import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -203,6 +205,28 @@ class ContainerLifecycleTest {
     long orphan = Long.parseLong(withoutTimestamp(logLines(status).get(0)).substring("stdout F ".length()));
     waitUntil("orphan " + orphan + " gone", Duration.ofSeconds(5),
         () -> !ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false));
+  }
+
+  @Test
+  void severalAttachersShareStdinAndOutputAndDetachWithoutStoppingIt() throws Exception {
+    String id = rt.runContainer("attach", containerConfig("main", "busybox",
+        List.of("sh", "-c", "while read l; do echo got:$l; done")).setStdin(true));
+    MonitoredProcess process = rt.server.containers().get(id).process();
+    MonitoredProcess.Attachment first = process.attach(64 * 1024);
+    MonitoredProcess.Attachment second = process.attach(64 * 1024);
+    process.stdin().write("x\n".getBytes(StandardCharsets.UTF_8));
+    assertEquals("got:x\n", new String(first.output().poll(10, TimeUnit.SECONDS).chunk(), StandardCharsets.UTF_8));
+    assertEquals("got:x\n", new String(second.output().poll(10, TimeUnit.SECONDS).chunk(), StandardCharsets.UTF_8));
+    first.close();
+    process.stdin().write("y\n".getBytes(StandardCharsets.UTF_8));
+    assertEquals("got:y\n", new String(second.output().poll(10, TimeUnit.SECONDS).chunk(), StandardCharsets.UTF_8));
+    assertEquals(ContainerState.CONTAINER_RUNNING, rt.status(id).getState());
+    process.stdin().close(); // EOF: the read loop ends and the shell exits 0
+    ContainerStatus status = rt.awaitExited(id, DEADLINE);
+    assertEquals(0, status.getExitCode());
+    assertEquals(null, second.output().poll(10, TimeUnit.SECONDS).chunk(), "end of output after the exit");
+    assertEquals(List.of("stdout F got:x", "stdout F got:y"),
+        logLines(status).stream().map(ContainerLifecycleTest::withoutTimestamp).toList());
   }
 
   @Test

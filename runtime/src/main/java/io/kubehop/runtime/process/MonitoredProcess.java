@@ -2,7 +2,6 @@ package io.kubehop.runtime.process;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,9 +29,11 @@ public final class MonitoredProcess {
   private final LaunchedProcess process;
   private final OutputFanout fanout = new OutputFanout();
   private final CompletableFuture<Integer> exited = new CompletableFuture<>();
+  private final StdinWriter stdin;
 
   private MonitoredProcess(LaunchedProcess process) {
     this.process = process;
+    this.stdin = process.stdin() == null ? null : new StdinWriter(process.stdin(), process.tty());
   }
 
   /** Starts pumping the process's output; listeners subscribed before this call see all of it. */
@@ -103,9 +104,30 @@ public final class MonitoredProcess {
     return process.tty();
   }
 
-  /** The process's stdin (for attach), or null when it reads /dev/null. */
-  public OutputStream stdin() {
-    return process.stdin();
+  /** The process's stdin, shared by attachers; null when it reads /dev/null. */
+  public StdinWriter stdin() {
+    return stdin;
+  }
+
+  /**
+   * Joins the output from now on through a queue of at most {@code capacityBytes} (an attacher). Closing
+   * the result detaches without affecting the process or the other listeners.
+   */
+  public Attachment attach(int capacityBytes) {
+    BoundedOutputQueue queue = new BoundedOutputQueue(capacityBytes);
+    AutoCloseable subscription = fanout.subscribe(queue);
+    return new Attachment(queue, () -> {
+      queue.close();
+      subscription.close();
+    });
+  }
+
+  /** An attached reader of the output: poll {@link #output()}, close to detach. */
+  public record Attachment(BoundedOutputQueue output, AutoCloseable detach) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      detach.close();
+    }
   }
 
   /** The output broadcast: subscribe to receive the output from now on. */
