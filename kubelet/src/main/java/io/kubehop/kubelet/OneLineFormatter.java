@@ -1,19 +1,16 @@
 package io.kubehop.kubelet;
 
-import java.time.LocalTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
 
-/** One log line per event: {@code kubelet 12:00:00.000 INFO message}. */
+/** One log line per event, like the other tiers: {@code kubelet 2026-01-01T00:00:00.000Z INFO message}. */
 final class OneLineFormatter extends Formatter {
-
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
   @Override
   public String format(LogRecord r) {
-    String time = TIME.format(LocalTime.ofInstant(r.getInstant(), ZoneId.systemDefault()));
+    String time = DateTimeFormatter.ISO_INSTANT.format(r.getInstant().truncatedTo(ChronoUnit.MILLIS));
     String thrown = r.getThrown() == null ? "" : " (" + r.getThrown() + ")";
     return "kubelet " + time + " " + r.getLevel().getName() + " " + formatMessage(r).replace('\n', ' ') + thrown
         + System.lineSeparator();

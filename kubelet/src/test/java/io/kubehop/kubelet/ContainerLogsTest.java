@@ -131,6 +131,30 @@ class ContainerLogsTest {
   }
 
   @Test
+  void largeFilesStreamExactlyAcrossReadChunks() throws Exception {
+    Path file = Path.of(container.logPath);
+    Files.delete(file);
+    StringBuilder raw = new StringBuilder();
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < 60_000; i++) {
+      String content = "line " + i + " " + "x".repeat(i % 97);
+      if (i % 1000 == 7) {
+        raw.append("2026-01-01T00:00:00Z stdout P ").append(content).append('\n');
+        raw.append("2026-01-01T00:00:00Z stdout F -tail\n");
+        expected.append(content).append("-tail\n");
+      } else {
+        raw.append("2026-01-01T00:00:00Z stdout F ").append(content).append('\n');
+        expected.append(content).append('\n');
+      }
+    }
+    write(file, raw.toString());
+    assertTrue(Files.size(file) > 4 * 64 * 1024, "several read chunks");
+    assertLogs("", expected.toString());
+    assertLogs("?tailLines=2", "line 59998 " + "x".repeat(59998 % 97) + "\nline 59999 " + "x".repeat(59999 % 97) + "\n");
+    assertLogs("?limitBytes=100000", expected.substring(0, 100000));
+  }
+
+  @Test
   void errorsUseUpstreamTexts() throws Exception {
     HttpResponse<String> r = get("/containerLogs/default/nope/main");
     assertEquals(404, r.statusCode());

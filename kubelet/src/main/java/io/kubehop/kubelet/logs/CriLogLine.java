@@ -46,7 +46,7 @@ public record CriLogLine(OffsetDateTime timestamp, String stream, boolean partia
     boolean partial = tag.startsWith("P");
     Buffer content = line.getBuffer(contentStart, line.length());
     if (!partial) {
-      content = content.copy().appendByte((byte) '\n');
+      content.appendByte((byte) '\n');   // getBuffer copies, so this does not touch the line
     }
     return new CriLogLine(time, stream, partial, content);
   }

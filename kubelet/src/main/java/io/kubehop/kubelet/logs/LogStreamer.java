@@ -7,7 +7,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -144,36 +143,23 @@ public final class LogStreamer {
     });
   }
 
+  /** Splits a chunk into lines and writes their output as one response chunk. */
   private void consume(Buffer chunk) {
     carry.appendBuffer(chunk);
+    Buffer out = Buffer.buffer(chunk.length());
     int lineStart = 0;
-    for (int i = 0; i < carry.length() && !closed; i++) {
+    int length = carry.length();
+    for (int i = 0; i < length && remaining > out.length(); i++) {
       if (carry.getByte(i) == '\n') {
-        emit(carry.getBuffer(lineStart, i));
+        emit(carry.getBuffer(lineStart, i), out);
         lineStart = i + 1;
       }
     }
-    carry = carry.getBuffer(lineStart, carry.length());
-    if (carry.length() > MAX_CARRY && !closed) {
-      emit(carry);
+    carry = carry.getBuffer(Math.min(lineStart, length), length);
+    if (carry.length() > MAX_CARRY) {
+      emit(carry, out);
       carry = Buffer.buffer();
     }
-  }
-
-  private void emit(Buffer rawLine) {
-    CriLogLine line = CriLogLine.parse(rawLine);
-    if (line == null || !options.wants(line.stream())) {
-      return;
-    }
-    if (options.since() != null && line.timestamp().toInstant().isBefore(options.since())) {
-      return;
-    }
-    Buffer out = line.content();
-    if (options.timestamps() && atLineStart) {
-      out = Buffer.buffer(CriLogLine.OUT.format(line.timestamp()) + " ", StandardCharsets.UTF_8.name())
-          .appendBuffer(out);
-    }
-    atLineStart = !line.partial();
     if (out.length() >= remaining) {
       response.write(out.getBuffer(0, (int) remaining));
       remaining = 0;
@@ -181,7 +167,24 @@ public final class LogStreamer {
       return;
     }
     remaining -= out.length();
-    response.write(out);
+    if (out.length() > 0) {
+      response.write(out);
+    }
+  }
+
+  private void emit(Buffer rawLine, Buffer out) {
+    CriLogLine line = CriLogLine.parse(rawLine);
+    if (line == null || !options.wants(line.stream())) {
+      return;
+    }
+    if (options.since() != null && line.timestamp().toInstant().isBefore(options.since())) {
+      return;
+    }
+    if (options.timestamps() && atLineStart) {
+      out.appendString(CriLogLine.OUT.format(line.timestamp())).appendByte((byte) ' ');
+    }
+    atLineStart = !line.partial();
+    out.appendBuffer(line.content());
   }
 
   private void finish() {

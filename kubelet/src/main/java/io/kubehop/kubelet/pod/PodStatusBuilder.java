@@ -41,6 +41,9 @@ final class PodStatusBuilder {
     String phase = phase(pod, statuses, previous);
     List<PodCondition> conditions = conditions(pod, snap != null, statuses, phase, previous, now);
     String podIp = snap == null || snap.podIp().isEmpty() ? null : snap.podIp();
+    if (Boolean.TRUE.equals(pod.spec().hostNetwork())) {
+      podIp = nodeIp;   // a host-network pod has the node's address, as upstream reports it
+    }
     return new PodStatus(phase, conditions, null, null, nodeIp, podIp,
         podIp == null ? null : List.of(new PodStatus.PodIP(podIp)), rec.startTime, statuses);
   }

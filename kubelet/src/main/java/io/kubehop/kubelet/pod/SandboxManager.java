@@ -41,9 +41,24 @@ final class SandboxManager {
 
   /** Sets {@code rec.sandboxId} and {@code rec.podIp}, adopting a ready sandbox of the pod if the runtime has one. */
   Future<Void> ensure(PodRecord rec) {
-    if (rec.sandboxId != null) {
-      return Future.succeededFuture();
+    if (rec.sandboxId == null) {
+      return findOrRun(rec);
     }
+    // The sandbox we know may have been stopped or removed behind our back (runtime restart, crictl): check it.
+    return cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(rec.sandboxId).build())
+        .transform(ar -> {
+          if (ar.succeeded() && ar.result().getStatus().getState() == PodSandboxState.SANDBOX_READY) {
+            return Future.succeededFuture();
+          }
+          LOG.info("sandbox " + rec.sandboxId + " of pod " + rec.pod().namespace() + "/" + rec.pod().name()
+              + " is gone or not ready; looking again");
+          rec.sandboxId = null;
+          rec.podIp = "";
+          return findOrRun(rec);
+        });
+  }
+
+  private Future<Void> findOrRun(PodRecord rec) {
     return sandboxesOf(cri, rec.uid()).compose(existing -> {
       PodSandbox ready = existing.stream().filter(s -> s.getState() == PodSandboxState.SANDBOX_READY)
           .max(Comparator.comparingLong(PodSandbox::getCreatedAt)).orElse(null);
