@@ -28,6 +28,7 @@ public final class Container {
   private String reason = "";
   private String message = "";
   private MonitoredProcess process;
+  private boolean starting;
   private ContainerContext context;
   private final CompletableFuture<Void> exitRecorded = new CompletableFuture<>();
 
@@ -73,6 +74,18 @@ public final class Container {
   /** The context the main process runs in (null before start): what an exec reuses. */
   public synchronized ContainerContext context() {
     return context;
+  }
+
+  /**
+   * Claims the one start of a CREATED container; false when it was started (or is starting) already. The
+   * launch itself then happens without holding this lock, so status calls never wait for a fork.
+   */
+  synchronized boolean claimStart() {
+    if (state != ContainerState.CONTAINER_CREATED || starting) {
+      return false;
+    }
+    starting = true;
+    return true;
   }
 
   synchronized void markRunning(MonitoredProcess process, ContainerContext context, long startedAt) {

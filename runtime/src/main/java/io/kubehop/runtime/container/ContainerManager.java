@@ -79,23 +79,21 @@ public final class ContainerManager {
   public void start(String id) {
     Container container = get(id);
     PodSandbox sandbox = sandboxes.get(container.sandboxId());
-    synchronized (container) {
-      if (container.state() != ContainerState.CONTAINER_CREATED) {
-        throw CriErrors.failedPrecondition("container \"" + id + "\" is in " + container.state()
-            + " state, only a CONTAINER_CREATED container can be started");
-      }
-      try {
-        ContainerStarter.Started started = starter.start(container, sandbox);
-        container.markRunning(started.process(), started.context(), Ids.nanos(clock));
-        started.process().exited().thenAccept(code -> onExit(container, code));
-        LOG.info("container " + Ids.shortId(id) + " started pid=" + started.process().pid());
-      } catch (ContainerStarter.StartException e) {
-        container.markStartFailed(e.getMessage(), Ids.nanos(clock));
-        persist(container);
-        container.exitRecordedNow();
-        LOG.warning("container " + Ids.shortId(id) + " failed to start: " + e.getMessage());
-        throw CriErrors.unknown("failed to start container \"" + id + "\": " + e.getMessage());
-      }
+    if (!container.claimStart()) {
+      throw CriErrors.failedPrecondition("container \"" + id + "\" is in " + container.state()
+          + " state, only a CONTAINER_CREATED container can be started");
+    }
+    try {
+      ContainerStarter.Started started = starter.start(container, sandbox);
+      container.markRunning(started.process(), started.context(), Ids.nanos(clock));
+      started.process().exited().thenAccept(code -> onExit(container, code));
+      LOG.info("container " + Ids.shortId(id) + " started pid=" + started.process().pid());
+    } catch (ContainerStarter.StartException e) {
+      container.markStartFailed(e.getMessage(), Ids.nanos(clock));
+      persist(container);
+      container.exitRecordedNow();
+      LOG.warning("container " + Ids.shortId(id) + " failed to start: " + e.getMessage());
+      throw CriErrors.unknown("failed to start container \"" + id + "\": " + e.getMessage());
     }
     persist(container);
   }
