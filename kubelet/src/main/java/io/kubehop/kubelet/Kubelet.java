@@ -36,6 +36,7 @@ public final class Kubelet extends VerticleBase {
   private PodSource podSource;
   private NodeStatusManager nodeStatus;
   private KubeletServer server;
+  private RuntimeServiceClient cri;
 
   public Kubelet(KubeletConfig config, NodeInfo nodeInfo) {
     this.config = config;
@@ -47,16 +48,34 @@ public final class Kubelet extends VerticleBase {
     return ready.future();
   }
 
-  /** The route registry of the kubelet server (for the streaming endpoints). */
+  /**
+   * The route registry of the kubelet server, for the streaming endpoints of the next issue:
+   * {@code kubelet.server().route("exec", new ExecRoute(kubelet.pods(), kubelet.runtime()))}. Routes run on this
+   * verticle's context when registered from it (set in {@link #start()}).
+   */
   public KubeletServer server() {
     return server;
+  }
+
+  /** The pods this kubelet runs (look a pod up by namespace/name, its current container ids). Context-confined. */
+  public PodManager pods() {
+    return pods;
+  }
+
+  /** The CRI client (Exec, Attach, PortForward return the runtime's streaming URLs). */
+  public RuntimeServiceClient runtime() {
+    return cri;
+  }
+
+  public KubeletConfig kubeletConfig() {
+    return config;
   }
 
   @Override
   public Future<?> start() {
     api = new ApiClient(vertx, config.apiserver());
     grpc = GrpcClient.client(vertx);
-    RuntimeServiceClient cri = RuntimeServiceGrpcClient.create(grpc,
+    cri = RuntimeServiceGrpcClient.create(grpc,
         SocketAddress.domainSocketAddress(config.runtimeSocket().toString()));
     pods = new PodManager(vertx, config, api, cri);
     podSource = new PodSource(vertx, api, config.nodeName(), pods);
