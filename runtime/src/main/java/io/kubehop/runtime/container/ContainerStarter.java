@@ -72,7 +72,7 @@ final class ContainerStarter {
     }
     try {
       LaunchedProcess launched = ProcessLauncher.forSpec(spec).launch(spec);
-      MonitoredProcess process = MonitoredProcess.start(launched, "ctr-" + Ids.shortId(container.id()), listeners);
+      MonitoredProcess process = MonitoredProcess.start(launched, "ctr-" + Ids.shortId(container.id()), listeners, true);
       return new Started(process, context);
     } catch (IOException | RuntimeException e) {
       if (log != null) {

@@ -36,15 +36,22 @@ public final class MonitoredProcess {
     this.stdin = process.stdin() == null ? null : new StdinWriter(process.stdin(), process.tty());
   }
 
-  /** Starts pumping the process's output; listeners subscribed before this call see all of it. */
-  public static MonitoredProcess start(LaunchedProcess process, String name, List<OutputListener> listeners) {
+  /**
+   * Starts pumping the process's output; listeners given here see all of it.
+   *
+   * @param endsSession kill the rest of the process's session when it exits: true for a container's main
+   *                    process (its exit ends the container), false for an exec'd process (what it starts
+   *                    lives on in the container)
+   */
+  public static MonitoredProcess start(LaunchedProcess process, String name, List<OutputListener> listeners,
+                                       boolean endsSession) {
     MonitoredProcess monitored = new MonitoredProcess(process);
     listeners.forEach(monitored.fanout::subscribe);
-    monitored.pump(name);
+    monitored.pump(name, endsSession);
     return monitored;
   }
 
-  private void pump(String name) {
+  private void pump(String name, boolean endsSession) {
     List<CompletableFuture<Void>> drained = new ArrayList<>();
     drained.add(startPump(name + "-stdout", process.stdout(), StreamType.STDOUT));
     if (process.stderr() != null) {
@@ -54,7 +61,9 @@ public final class MonitoredProcess {
     process.onExit().thenAccept(code -> {
       // the container's PID 1 is gone: end what it left behind, as the PID namespace teardown would (this
       // also closes the pipes such orphans hold, so the drain below ends promptly)
-      ProcessSession.kill(process.pid());
+      if (endsSession) {
+        ProcessSession.kill(process.pid());
+      }
       finishAfterDrain(name, code, allDrained);
     });
   }
