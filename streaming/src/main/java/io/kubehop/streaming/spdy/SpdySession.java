@@ -271,7 +271,12 @@ public final class SpdySession implements StreamConnection {
     }
     SpdyStream stream = new SpdyStream(this, id, syn.headers(), false);
     streams.put(id, stream);
-    newStreamHandler.handle(stream);
+    try {
+      newStreamHandler.handle(stream);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "stream handler failed, resetting stream " + id, e);
+      stream.reset(); // spdystream answers a failed handler with RST_STREAM CANCEL
+    }
     if (!stream.isReset()) {
       stream.replyIfNeeded();
     }

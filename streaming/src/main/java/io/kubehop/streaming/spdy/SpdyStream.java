@@ -266,6 +266,11 @@ public final class SpdyStream implements Stream {
     }
   }
 
+  /** Inbound bytes queued and not yet handed to the handler (tests check the bound). */
+  long queuedBytes() {
+    return queuedBytes;
+  }
+
   boolean isReplied() {
     return replied;
   }
