@@ -96,7 +96,8 @@ public final class NodeStatusManager {
           ObjectNode labels = meta.withObjectProperty("labels");
           labels().forEach(labels::put);
           existing.set("status", ApiJson.toTree(status));
-          return api.put(nodePath(), existing).compose(put -> put.ok() ? Future.succeededFuture()
+          // A PUT of the node itself may ignore .status (as upstream's apiserver does): post it to /status too.
+          return api.put(nodePath(), existing).compose(put -> put.ok() ? tryHeartbeat(UPDATE_RETRIES)
               : Future.failedFuture("update node: HTTP " + put.status() + " " + put.body()));
         });
       });
