@@ -215,6 +215,18 @@ class SandboxAndErrorsTest {
   }
 
   @Test
+  void relativeWorkingDirIsAStartError() throws Exception {
+    String s = rt.runSandbox(podConfig("relwd"));
+    String c = rt.createContainer(s, containerConfig("app", "busybox", List.of("true")).setWorkingDir("rel/dir"));
+    assertStatus(GrpcStatus.UNKNOWN, () -> rt.cri.startContainer(
+        StartContainerRequest.newBuilder().setContainerId(c).build()));
+    ContainerStatus status = rt.status(c);
+    assertEquals("StartError", status.getReason());
+    assertEquals("the working directory 'rel/dir' is invalid, it needs to be an absolute path", status.getMessage());
+    removeSandbox(s);
+  }
+
+  @Test
   void streamingCallsAreUnimplemented() {
     assertStatus(GrpcStatus.UNIMPLEMENTED, () -> rt.cri.exec(ExecRequest.getDefaultInstance()));
     assertStatus(GrpcStatus.UNIMPLEMENTED, () -> rt.cri.attach(AttachRequest.getDefaultInstance()));

@@ -84,6 +84,9 @@ final class ContainerStarter {
 
   /** Creates a missing working directory, as runc does. */
   private static void prepareWorkingDir(Path dir) throws StartException {
+    if (!dir.isAbsolute()) {
+      throw new StartException("the working directory '" + dir + "' is invalid, it needs to be an absolute path");
+    }
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
