@@ -31,7 +31,10 @@ import io.kubehop.cri.v1.StatusRequest;
 import io.kubehop.cri.v1.StopContainerRequest;
 import io.kubehop.cri.v1.StopPodSandboxRequest;
 import io.kubehop.cri.v1.VersionRequest;
+import io.kubehop.cri.v1.RuntimeServiceGrpcClient;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.common.GrpcStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,6 +174,18 @@ class SandboxAndErrorsTest {
         StopPodSandboxRequest.newBuilder().setPodSandboxId("nope").build()));
     assertStatus(GrpcStatus.NOT_FOUND, () -> rt.cri.createContainer(CreateContainerRequest.newBuilder()
         .setPodSandboxId("nope").setConfig(containerConfig("x", "busybox", List.of("true"))).build()));
+  }
+
+  @Test
+  void errorsCarryAReadableMessage() throws Exception {
+    GrpcClient client = GrpcClient.client(rt.vertx);
+    var response = await(client.request(SocketAddress.domainSocketAddress(
+            home.resolve("nodes/node-t/runtime.sock").toString()), RuntimeServiceGrpcClient.ContainerStatus)
+        .compose(request -> request.send(ContainerStatusRequest.newBuilder().setContainerId("abc123").build()))
+        .compose(resp -> resp.end().transform(done -> io.vertx.core.Future.succeededFuture(resp))));
+    assertEquals(GrpcStatus.NOT_FOUND, response.status());
+    assertEquals("an error occurred when try to find container \"abc123\": not found", response.statusMessage());
+    await(client.close());
   }
 
   @Test
