@@ -95,6 +95,6 @@ final class DeleteCommand extends ApiCommand {
       options.put("gracePeriodSeconds", grace);
     }
     options.put("propagationPolicy", "Background");
-    return options.toString();
+    return options + "\n"; // runtime.Encode's trailing newline, as kubectl sends it
   }
 }

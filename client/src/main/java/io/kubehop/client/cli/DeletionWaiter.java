@@ -68,7 +68,6 @@ final class DeletionWaiter implements AutoCloseable {
       long nanosLeft) throws IOException {
     Query query = Query.of().add("fieldSelector", "metadata.name=" + name)
         .add("resourceVersion", live.path("metadata").path("resourceVersion").asText(""))
-        .add("timeoutSeconds", Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanosLeft) + 1)))
         .add("watch", "true");
     try (WatchStream events = client.watch(resource.collectionPath(namespace), query, MediaTypes.JSON)) {
       ScheduledFuture<?> closer = timer.schedule(() -> closeQuietly(events), nanosLeft, TimeUnit.NANOSECONDS);

@@ -51,7 +51,8 @@ final class RunCommand extends ApiCommand {
     if (!List.of("Always", "OnFailure", "Never").contains(restart)) {
       throw new CommandException("invalid restart policy: " + restart);
     }
-    byte[] body = ApiJson.mapper().writeValueAsString(pod()).getBytes(StandardCharsets.UTF_8);
+    // kubectl's encoder (runtime.Encode) ends the JSON body with a newline
+    byte[] body = (ApiJson.mapper().writeValueAsString(pod()) + "\n").getBytes(StandardCharsets.UTF_8);
     s.client().send("POST", ResourceType.PODS.collectionPath(s.namespace()),
         Query.of().add("fieldManager", "kubectl-run"), MediaTypes.JSON, body);
     s.out().println("pod/" + name + " created");

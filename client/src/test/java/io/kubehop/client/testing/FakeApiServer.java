@@ -82,9 +82,8 @@ public final class FakeApiServer implements AutoCloseable {
 
   /** Requests other than discovery, in order. */
   public List<Request> requests() {
-    return requests.stream().filter(r -> !r.uri().equals("/api") && !r.uri().equals("/apis")
-        && !r.uri().equals("/api/v1") && !r.uri().startsWith("/openapi") && !r.uri().startsWith("/version"))
-        .toList();
+    return requests.stream().filter(r -> !r.uri().matches("/(api|apis|api/v1)(\\?timeout=32s)?")
+        && !r.uri().startsWith("/openapi") && !r.uri().startsWith("/version")).toList();
   }
 
   /** Writes a kubeconfig for this server (namespace {@code default}) and returns its path. */
@@ -103,6 +102,11 @@ public final class FakeApiServer implements AutoCloseable {
         out.write(bytes);
       }
     };
+  }
+
+  /** Answers with the request's own body (a create that returns what it stored). */
+  public static Responder echo(int code) {
+    return exchange -> json(code, (String) exchange.getAttribute("body")).respond(exchange);
   }
 
   /** A chunked body: each queued string is written and flushed; {@link #END} ends the response. */
@@ -159,6 +163,7 @@ public final class FakeApiServer implements AutoCloseable {
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     String method = exchange.getRequestMethod();
     requests.add(new Request(method, uri, headers, body));
+    exchange.setAttribute("body", body);
     synchronized (this) {
       notifyAll();
     }
