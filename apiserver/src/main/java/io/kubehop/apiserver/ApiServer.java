@@ -1,0 +1,137 @@
+package io.kubehop.apiserver;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubehop.api.json.ApiJson;
+import io.kubehop.apiserver.controller.NodeLifecycleController;
+import io.kubehop.apiserver.http.ApiRouter;
+import io.kubehop.apiserver.http.ResourceReads;
+import io.kubehop.apiserver.http.ResourceWrites;
+import io.kubehop.apiserver.registry.NamespaceStrategy;
+import io.kubehop.apiserver.registry.NodeStrategy;
+import io.kubehop.apiserver.registry.ObjectMetaDefaults;
+import io.kubehop.apiserver.registry.PodStrategy;
+import io.kubehop.apiserver.registry.ResourceStrategy;
+import io.kubehop.apiserver.registry.ResourceType;
+import io.kubehop.apiserver.scheduler.Scheduler;
+import io.kubehop.apiserver.storage.FileStore;
+import io.kubehop.apiserver.storage.Store;
+import io.kubehop.apiserver.storage.StoreKey;
+import io.kubehop.apiserver.subresource.LogSubresource;
+import io.kubehop.apiserver.subresource.NodeLocator;
+import io.kubehop.apiserver.subresource.SubresourceRegistry;
+import io.kubehop.apiserver.watch.WatchHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The apiserver tier assembled: the persistent store, the core/v1 REST handlers behind one {@link ApiRouter},
+ * the scheduler and the node-lifecycle controller, on one Vert.x HTTP/1.1 server.
+ */
+public final class ApiServer {
+
+  /** Namespaces that always exist, as in a fresh cluster. */
+  static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
+  private static final int WATCH_HISTORY = 10_000;
+
+  /** Startup options (the flags of design.md). */
+  public record Options(Path home, String bindAddress, int port, Duration nodeMonitorGracePeriod,
+      Duration nodeMonitorPeriod) {}
+
+  private final Vertx vertx;
+  private final Store store;
+  private final HttpServer server;
+  private final HttpClientAgent kubeletClient;
+  private final Scheduler scheduler;
+  private final NodeLifecycleController nodeLifecycle;
+  private final SubresourceRegistry subresources;
+
+  private ApiServer(Vertx vertx, Store store, HttpServer server, HttpClientAgent kubeletClient, Scheduler scheduler,
+      NodeLifecycleController nodeLifecycle, SubresourceRegistry subresources) {
+    this.vertx = vertx;
+    this.store = store;
+    this.server = server;
+    this.kubeletClient = kubeletClient;
+    this.scheduler = scheduler;
+    this.nodeLifecycle = nodeLifecycle;
+    this.subresources = subresources;
+  }
+
+  /** Opens the store under {@code home/apiserver/store}, seeds the system namespaces, and listens. */
+  public static Future<ApiServer> start(Vertx vertx, Options options) {
+    Clock clock = Clock.systemUTC();
+    Path dir = options.home().resolve("apiserver").resolve("store");
+    return vertx.executeBlocking(() -> FileStore.open(vertx, dir, WATCH_HISTORY))
+        .compose(store -> seedNamespaces(store).map(v -> store))
+        .compose(store -> {
+          Map<ResourceType, ResourceStrategy> strategies = Map.of(ResourceType.PODS, new PodStrategy(),
+              ResourceType.NODES, new NodeStrategy(), ResourceType.NAMESPACES, new NamespaceStrategy());
+          HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000));
+          SubresourceRegistry subresources = new SubresourceRegistry()
+              .register("pods", "log", new LogSubresource(store, new NodeLocator(store), client));
+          ApiRouter router = new ApiRouter(strategies, subresources, new ResourceReads(store, clock),
+              new ResourceWrites(store, clock), new WatchHandler(vertx, store, clock));
+          HttpServerOptions serverOptions = new HttpServerOptions()
+              .setHost(options.bindAddress()).setPort(options.port())
+              // A later issue rewrites POST upgrades in the Netty pipeline, which needs h2c off.
+              .setHttp2ClearTextEnabled(false)
+              .setIdleTimeout(0);
+          Scheduler scheduler = new Scheduler(vertx, store, clock, 2_000);
+          NodeLifecycleController lifecycle = new NodeLifecycleController(vertx, store, clock,
+              options.nodeMonitorGracePeriod(), options.nodeMonitorPeriod());
+          return vertx.createHttpServer(serverOptions).requestHandler(router).listen().map(server -> {
+            scheduler.start();
+            lifecycle.start();
+            return new ApiServer(vertx, store, server, client, scheduler, lifecycle, subresources);
+          });
+        });
+  }
+
+  private static Future<Void> seedNamespaces(Store store) {
+    NamespaceStrategy strategy = new NamespaceStrategy();
+    Future<Void> chain = Future.succeededFuture();
+    for (String name : SYSTEM_NAMESPACES) {
+      chain = chain.compose(v -> store.get(new StoreKey("namespaces", "", name)).<Void>mapEmpty().recover(t -> {
+        ObjectNode ns = ApiJson.mapper().createObjectNode();
+        ns.put("kind", "Namespace").put("apiVersion", "v1");
+        ns.putObject("metadata").put("name", name);
+        ObjectMetaDefaults.fill(ns);
+        strategy.prepareForCreate(ns);
+        return store.create(new StoreKey("namespaces", "", name), ns).mapEmpty();
+      }));
+    }
+    return chain;
+  }
+
+  /** The port actually bound (useful with {@code --port 0}). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  /** Where later issues register {@code exec}, {@code attach} and {@code portforward}. */
+  public SubresourceRegistry subresources() {
+    return subresources;
+  }
+
+  public Future<Void> close() {
+    scheduler.stop();
+    nodeLifecycle.stop();
+    return server.close().compose(v -> kubeletClient.close()).compose(v -> store.close());
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+}

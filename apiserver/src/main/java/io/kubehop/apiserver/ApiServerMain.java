@@ -1,0 +1,119 @@
+package io.kubehop.apiserver;
+
+import io.kubehop.apiserver.util.GoDuration;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bin/apiserver}: flags per docs/design.md; prints {@code kubehop apiserver ready http://host:port}. */
+@Command(name = "apiserver", mixinStandardHelpOptions = true,
+    description = "kubehop's apiserver: core/v1 over HTTP/1.1 with a persistent store and a scheduler.")
+public final class ApiServerMain implements java.util.concurrent.Callable<Integer> {
+
+  @Option(names = "--home", description = "State directory (default: $KUBEHOP_HOME, else ~/.kubehop).")
+  Path home;
+
+  @Option(names = "--bind-address", defaultValue = "127.0.0.1", description = "Address to listen on.")
+  String bindAddress;
+
+  @Option(names = "--port", defaultValue = "6443", description = "Port to listen on; 0 picks a free one.")
+  int port;
+
+  @Option(names = "--node-monitor-grace-period", defaultValue = "40s", converter = DurationConverter.class,
+      description = "A node whose heartbeat is older goes Ready=Unknown.")
+  Duration nodeMonitorGracePeriod;
+
+  @Option(names = "--node-monitor-period", defaultValue = "5s", converter = DurationConverter.class,
+      description = "How often node heartbeats are checked.")
+  Duration nodeMonitorPeriod;
+
+  /** Go-style durations for picocli. */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return GoDuration.parse(value);
+    }
+  }
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new ApiServerMain()).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    configureLogging();
+    Path dir = home != null ? home : defaultHome();
+    Vertx vertx = Vertx.vertx();
+    ApiServer server;
+    try {
+      server = ApiServer.start(vertx, new ApiServer.Options(dir, bindAddress, port, nodeMonitorGracePeriod,
+          nodeMonitorPeriod)).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Logger.getLogger("apiserver").log(Level.SEVERE, "cannot start: " + e, e);
+      vertx.close();
+      return 1;
+    }
+    AtomicReference<ApiServer> ref = new AtomicReference<>(server);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        ref.get().close().eventually(() -> vertx.close()).await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // exiting anyway
+      } finally {
+        stopped.countDown();
+      }
+    }, "apiserver-shutdown"));
+    System.out.println("kubehop apiserver ready http://" + hostForUrl(bindAddress) + ":" + server.port());
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private static String hostForUrl(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  static Path defaultHome() {
+    String env = System.getenv("KUBEHOP_HOME");
+    return env != null && !env.isEmpty() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".kubehop");
+  }
+
+  /** One line per event on stdout, prefixed with the tier name (design.md). */
+  static void configureLogging() {
+    Logger root = Logger.getLogger("");
+    for (Handler h : root.getHandlers()) {
+      root.removeHandler(h);
+    }
+    ConsoleHandler out = new ConsoleHandler() {
+      {
+        setOutputStream(System.out);
+      }
+    };
+    out.setFormatter(new SimpleFormatter() {
+      @Override
+      public String format(LogRecord r) {
+        String msg = formatMessage(r);
+        String thrown = r.getThrown() == null ? "" : " " + r.getThrown();
+        return "apiserver " + java.time.Instant.ofEpochMilli(r.getMillis()) + " " + r.getLevel() + " "
+            + msg.replace('\n', ' ') + thrown + System.lineSeparator();
+      }
+    });
+    root.addHandler(out);
+  }
+}

@@ -1,0 +1,132 @@
+package io.kubehop.apiserver.discovery;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubehop.api.json.ApiJson;
+import io.kubehop.apiserver.http.MediaTypes;
+import io.kubehop.apiserver.http.Responses;
+import io.kubehop.apiserver.registry.ResourceType;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * {@code /version}, {@code /api}, {@code /apis} and {@code /api/v1}, legacy or aggregated (apidiscovery v2 or
+ * v2beta1, chosen by the Accept header and announced by the matching Content-Type) — real-clients.md §2.
+ */
+public final class Discovery {
+
+  /** The Kubernetes version kubehop speaks (the middle of the kubectl range it serves, 1.27–1.33). */
+  public static final String MAJOR = "1";
+  public static final String MINOR = "30";
+  public static final String GIT_VERSION = "v1.30.0-kubehop";
+
+  private Discovery() {
+    throw new AssertionError("No instances.");
+  }
+
+  public static void version(HttpServerRequest req) {
+    ObjectNode v = ApiJson.mapper().createObjectNode();
+    v.put("major", MAJOR).put("minor", MINOR).put("gitVersion", GIT_VERSION)
+        .put("gitCommit", "0000000000000000000000000000000000000000").put("gitTreeState", "clean")
+        .put("buildDate", "2026-01-01T00:00:00Z").put("goVersion", "go1.22.0").put("compiler", "gc")
+        .put("platform", "linux/amd64");
+    Responses.json(req.response(), 200, v);
+  }
+
+  public static void api(HttpServerRequest req) {
+    String aggregated = MediaTypes.discovery(req.getHeader("Accept"));
+    if (aggregated != null) {
+      Responses.json(req.response(), 200, aggregated, aggregatedCore(aggregated));
+      return;
+    }
+    ObjectNode v = ApiJson.mapper().createObjectNode();
+    v.put("kind", "APIVersions");
+    v.putArray("versions").add("v1");
+    String host = req.authority() == null ? "127.0.0.1" : req.authority().toString();
+    v.putArray("serverAddressByClientCIDRs").addObject().put("clientCIDR", "0.0.0.0/0").put("serverAddress", host);
+    Responses.json(req.response(), 200, v);
+  }
+
+  public static void apis(HttpServerRequest req) {
+    String aggregated = MediaTypes.discovery(req.getHeader("Accept"));
+    ObjectNode v = ApiJson.mapper().createObjectNode();
+    if (aggregated != null) {
+      v.put("kind", "APIGroupDiscoveryList").put("apiVersion", apiVersionOf(aggregated));
+      v.putObject("metadata");
+      v.putArray("items");
+      Responses.json(req.response(), 200, aggregated, v);
+      return;
+    }
+    v.put("kind", "APIGroupList").put("apiVersion", "v1");
+    v.putArray("groups");
+    Responses.json(req.response(), 200, v);
+  }
+
+  public static void coreV1(HttpServerRequest req) {
+    ObjectNode list = ApiJson.mapper().createObjectNode();
+    list.put("kind", "APIResourceList").put("groupVersion", "v1");
+    ArrayNode resources = list.putArray("resources");
+    for (ResourceType t : ResourceType.ALL) {
+      ObjectNode r = resources.addObject();
+      r.put("name", t.resource()).put("singularName", t.singular()).put("namespaced", t.namespaced())
+          .put("kind", t.kind());
+      strings(r.putArray("verbs"), t.verbs());
+      if (!t.shortNames().isEmpty()) {
+        strings(r.putArray("shortNames"), t.shortNames());
+      }
+      if (!t.categories().isEmpty()) {
+        strings(r.putArray("categories"), t.categories());
+      }
+      for (ResourceType.Subresource s : t.subresources()) {
+        ObjectNode sr = resources.addObject();
+        sr.put("name", t.resource() + "/" + s.name()).put("singularName", "").put("namespaced", t.namespaced())
+            .put("kind", s.kind());
+        strings(sr.putArray("verbs"), s.verbs());
+      }
+    }
+    Responses.json(req.response(), 200, list);
+  }
+
+  private static ObjectNode aggregatedCore(String contentType) {
+    ObjectNode list = ApiJson.mapper().createObjectNode();
+    list.put("kind", "APIGroupDiscoveryList").put("apiVersion", apiVersionOf(contentType));
+    list.putObject("metadata");
+    ObjectNode group = list.putArray("items").addObject();
+    group.putObject("metadata").putNull("creationTimestamp");
+    ObjectNode version = group.putArray("versions").addObject();
+    version.put("version", "v1").put("freshness", "Current");
+    ArrayNode resources = version.putArray("resources");
+    for (ResourceType t : ResourceType.ALL) {
+      ObjectNode r = resources.addObject();
+      r.put("resource", t.resource());
+      kind(r.putObject("responseKind"), t.kind());
+      r.put("scope", t.namespaced() ? "Namespaced" : "Cluster").put("singularResource", t.singular());
+      strings(r.putArray("verbs"), t.verbs());
+      if (!t.shortNames().isEmpty()) {
+        strings(r.putArray("shortNames"), t.shortNames());
+      }
+      if (!t.categories().isEmpty()) {
+        strings(r.putArray("categories"), t.categories());
+      }
+      ArrayNode subs = r.putArray("subresources");
+      for (ResourceType.Subresource s : t.subresources()) {
+        ObjectNode sr = subs.addObject();
+        sr.put("subresource", s.name());
+        kind(sr.putObject("responseKind"), s.kind());
+        strings(sr.putArray("verbs"), s.verbs());
+      }
+    }
+    return list;
+  }
+
+  private static String apiVersionOf(String contentType) {
+    return contentType.equals(MediaTypes.DISCOVERY_V2) ? "apidiscovery.k8s.io/v2" : "apidiscovery.k8s.io/v2beta1";
+  }
+
+  private static void kind(ObjectNode o, String kind) {
+    o.put("group", "").put("version", "v1").put("kind", kind);
+  }
+
+  private static void strings(ArrayNode a, java.util.List<String> values) {
+    values.forEach(a::add);
+  }
+}

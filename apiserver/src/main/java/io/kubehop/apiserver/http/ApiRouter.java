@@ -1,0 +1,155 @@
+package io.kubehop.apiserver.http;
+
+import io.kubehop.api.meta.StatusException;
+import io.kubehop.apiserver.discovery.Discovery;
+import io.kubehop.apiserver.openapi.OpenApiV2;
+import io.kubehop.apiserver.openapi.OpenApiV3;
+import io.kubehop.apiserver.registry.ResourceStrategy;
+import io.kubehop.apiserver.registry.ResourceType;
+import io.kubehop.apiserver.subresource.SubresourceHandler;
+import io.kubehop.apiserver.subresource.SubresourceRegistry;
+import io.kubehop.apiserver.watch.WatchHandler;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * The apiserver's request dispatch: health, discovery and OpenAPI paths, then core/v1 resources by method, with
+ * {@code status} handled generically and every other subresource delegated to the {@link SubresourceRegistry}.
+ * Every failure is answered with a Status.
+ */
+public final class ApiRouter implements Handler<HttpServerRequest> {
+
+  private static final Logger LOG = Logger.getLogger(ApiRouter.class.getName());
+
+  private final Map<ResourceType, ResourceStrategy> strategies;
+  private final SubresourceRegistry subresources;
+  private final ResourceReads reads;
+  private final ResourceWrites writes;
+  private final WatchHandler watches;
+  private final OpenApiV3 openApi = new OpenApiV3();
+  private final OpenApiV2 openApiV2 = new OpenApiV2();
+
+  public ApiRouter(Map<ResourceType, ResourceStrategy> strategies, SubresourceRegistry subresources,
+      ResourceReads reads, ResourceWrites writes, WatchHandler watches) {
+    this.strategies = strategies;
+    this.subresources = subresources;
+    this.reads = reads;
+    this.writes = writes;
+    this.watches = watches;
+  }
+
+  @Override
+  public void handle(HttpServerRequest req) {
+    LOG.fine(() -> req.method() + " " + req.uri());
+    try {
+      route(req);
+    } catch (RuntimeException e) {
+      Responses.failure(req.response(), e);
+    }
+  }
+
+  private void route(HttpServerRequest req) {
+    String path = req.path();
+    switch (path) {
+      case "/healthz", "/readyz", "/livez" -> {
+        onlyGet(req);
+        req.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("ok");
+      }
+      case "/version", "/version/" -> get(req, () -> Discovery.version(req));
+      case "/api", "/api/" -> get(req, () -> Discovery.api(req));
+      case "/apis", "/apis/" -> get(req, () -> Discovery.apis(req));
+      case "/api/v1", "/api/v1/" -> get(req, () -> Discovery.coreV1(req));
+      case "/openapi/v3", "/openapi/v3/" -> get(req, () -> openApi.root(req));
+      case "/openapi/v3/api/v1" -> get(req, () -> openApi.coreV1(req));
+      case "/openapi/v2" -> get(req, () -> openApiV2.serve(req));
+      default -> {
+        ApiRequest api = ApiRequest.parse(req, path);
+        if (api == null) {
+          throw StatusException.notFoundPath();
+        }
+        dispatch(api);
+      }
+    }
+  }
+
+  private void dispatch(ApiRequest req) {
+    ResourceStrategy strategy = strategies.get(req.type());
+    HttpMethod method = req.http().method();
+    if (req.subresource() != null) {
+      if (req.subresource().equals("status") && req.type().subresources().stream()
+          .anyMatch(s -> s.name().equals("status"))) {
+        if (method == HttpMethod.GET) {
+          reads.get(req, strategy);
+        } else if (method == HttpMethod.PUT) {
+          withBody(req, body -> writes.update(req, strategy, body));
+        } else if (method == HttpMethod.PATCH) {
+          withBody(req, body -> writes.patch(req, strategy, body));
+        } else {
+          throw StatusException.methodNotAllowed();
+        }
+        return;
+      }
+      SubresourceHandler handler = subresources.lookup(req.type().resource(), req.subresource());
+      if (handler == null) {
+        throw StatusException.notFoundPath();
+      }
+      handler.handle(req);
+      return;
+    }
+    if (req.name() == null) {
+      if (method == HttpMethod.GET) {
+        if (req.flag("watch")) {
+          watches.watch(req, strategy);
+        } else {
+          reads.list(req, strategy);
+        }
+      } else if (method == HttpMethod.POST) {
+        withBody(req, body -> writes.create(req, strategy, body));
+      } else {
+        throw StatusException.methodNotAllowed();
+      }
+      return;
+    }
+    if (method == HttpMethod.GET) {
+      reads.get(req, strategy);
+    } else if (method == HttpMethod.PUT) {
+      withBody(req, body -> writes.update(req, strategy, body));
+    } else if (method == HttpMethod.PATCH) {
+      withBody(req, body -> writes.patch(req, strategy, body));
+    } else if (method == HttpMethod.DELETE) {
+      withBody(req, body -> writes.delete(req, strategy, body));
+    } else {
+      throw StatusException.methodNotAllowed();
+    }
+  }
+
+  private static void withBody(ApiRequest req, Consumer<Buffer> then) {
+    Bodies.read(req.http()).onComplete(ar -> {
+      if (ar.failed()) {
+        Responses.failure(req.http().response(), ar.cause());
+        return;
+      }
+      try {
+        then.accept(ar.result());
+      } catch (RuntimeException e) {
+        Responses.failure(req.http().response(), e);
+      }
+    });
+  }
+
+  private static void get(HttpServerRequest req, Runnable then) {
+    onlyGet(req);
+    then.run();
+  }
+
+  private static void onlyGet(HttpServerRequest req) {
+    if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+      throw StatusException.methodNotAllowed();
+    }
+  }
+}
