@@ -157,11 +157,10 @@ public final class SpdyStream implements Stream {
         }
         handler.handle(b);
       }
-      if (queue.isEmpty() && remoteFin && !endDelivered && (endHandler != null || handler != null)) {
+      // The end waits for an end handler, so that one set a moment after the data handler still sees it.
+      if (queue.isEmpty() && remoteFin && !endDelivered && endHandler != null) {
         endDelivered = true;
-        if (endHandler != null) {
-          endHandler.handle(null);
-        }
+        endHandler.handle(null);
       }
     } finally {
       draining = false;
@@ -297,7 +296,7 @@ public final class SpdyStream implements Stream {
   }
 
   private void maybeRemove() {
-    if (localFin && remoteFin && !reset && endDelivered && !closed.future().isComplete()) {
+    if (localFin && remoteFin && !reset && queue.isEmpty() && !closed.future().isComplete()) {
       session.streamRemoved(this);
       closed.tryComplete();
     }
