@@ -229,7 +229,8 @@ class PodLifecycleTest {
     assertTrue(watches.size() >= 2, "watched again");
     for (FakeApiServer.Request w : watches) {
       assertTrue(w.query().matches(
-          "fieldSelector=spec\\.nodeName%3Dnode-t&watch=true&resourceVersion=\\d+&allowWatchBookmarks=true"), w.query());
+          "fieldSelector=spec\\.nodeName%3Dnode-t&watch=true&resourceVersion=\\d+"
+              + "&allowWatchBookmarks=true&timeoutSeconds=\\d+"), w.query());
     }
   }
 

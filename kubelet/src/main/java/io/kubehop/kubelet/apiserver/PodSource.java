@@ -86,8 +86,11 @@ public final class PodSource {
       listener.onList(pods);
       backoffMs = MIN_BACKOFF_MS;
       String rv = list.path("metadata").path("resourceVersion").asText("");
+      // Like client-go's reflector: ask the server to end the watch after 5-10 minutes, so that a silently dead
+      // watch cannot last forever, and spread the re-lists of many kubelets.
+      long timeoutSeconds = 300 + java.util.concurrent.ThreadLocalRandom.current().nextLong(300);
       return api.watch("/api/v1/pods?fieldSelector=" + selector + "&watch=true&resourceVersion=" + rv
-          + "&allowWatchBookmarks=true", this::onWatchEvent);
+          + "&allowWatchBookmarks=true&timeoutSeconds=" + timeoutSeconds, this::onWatchEvent);
     });
   }
 
