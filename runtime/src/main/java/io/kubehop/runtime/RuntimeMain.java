@@ -5,7 +5,9 @@ import io.netty.util.internal.logging.JdkLoggerFactory;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
@@ -52,6 +54,10 @@ public final class RuntimeMain implements Callable<Integer> {
     OneLineFormatter.install("runtime");
     // Netty would pick SLF4J (pty4j brings slf4j-api without a provider: NOP and a warning on stderr)
     InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
+    // SIGTERM/SIGINT are taken over first, so that one arriving while we start is not lost: the shutdown
+    // then runs as soon as there is something to shut down
+    CompletableFuture<Void> terminationRequested = new CompletableFuture<>();
+    Signals.onTerminate(() -> terminationRequested.complete(null));
     Path kubehopHome = home != null ? home : defaultHome();
     RuntimeConfig config = new RuntimeConfig(kubehopHome.toAbsolutePath(), nodeName,
         socket != null ? socket.toAbsolutePath() : RuntimeConfig.defaultSocket(kubehopHome.toAbsolutePath(), nodeName),
@@ -65,6 +71,10 @@ public final class RuntimeMain implements Callable<Integer> {
       System.err.println("runtime: " + e.getMessage());
       vertx.close();
       return 2;
+    } catch (ExecutionException e) {
+      System.err.println("runtime: cannot serve on " + config.socket() + ": " + e.getCause());
+      vertx.close();
+      return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean stopping = new AtomicBoolean();
@@ -84,12 +94,14 @@ public final class RuntimeMain implements Callable<Integer> {
     };
     // SIGTERM/SIGINT: shut down on our own thread, then return 0 from main. Doing the work here rather than
     // in a shutdown hook keeps logging alive (JUL's own hook closes the handlers at exit) and gives status 0.
-    Signals.onTerminate(() -> new Thread(shutdown, "runtime-shutdown").start());
+    terminationRequested.thenRun(() -> new Thread(shutdown, "runtime-shutdown").start());
     // any other exit (System.exit elsewhere, an uncaught error) still must not leave containers behind
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "runtime-shutdown-hook"));
     LOG.info("serving CRI for node " + nodeName + ", pod CIDR " + podCidr + ", state in " + config.stateDir());
-    System.out.println("kubehop runtime ready " + server.criEndpoint() + " streaming=" + server.streamingUrl());
-    System.out.flush();
+    if (!terminationRequested.isDone()) {
+      System.out.println("kubehop runtime ready " + server.criEndpoint() + " streaming=" + server.streamingUrl());
+      System.out.flush();
+    }
     stopped.await();
     return 0;
   }
