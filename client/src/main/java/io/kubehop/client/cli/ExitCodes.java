@@ -39,7 +39,12 @@ public final class ExitCodes implements CommandLine.IExitCodeExceptionMapper,
 
   @Override
   public int handleParseException(CommandLine.ParameterException ex, String[] args) {
-    err.println("error: " + ex.getMessage());
+    String message = ex.getMessage();
+    if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+        && u.getUnmatched().get(0).startsWith("-")) {
+      message = "unknown flag: " + u.getUnmatched().get(0).split("=", 2)[0];
+    }
+    err.println("error: " + message);
     err.println("See '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
     return 1;
   }
