@@ -173,7 +173,8 @@ public final class ResourceWrites {
     List<StatusCause> causes = strategy.validate(obj);
     if (!causes.isEmpty()) {
       String name = Meta.name(obj);
-      throw StatusException.invalid(strategy.type().kind(), strategy.type().resource(), name == null ? "" : name,
+      // details.kind is the Kind ("Pod"), as upstream's NewInvalid sets it; kubectl prints "The Pod … is invalid".
+      throw StatusException.invalid(strategy.type().kind(), strategy.type().kind(), name == null ? "" : name,
           causes);
     }
   }

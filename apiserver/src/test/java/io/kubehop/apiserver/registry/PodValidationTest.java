@@ -1,0 +1,66 @@
+package io.kubehop.apiserver.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubehop.api.json.ApiJson;
+import io.kubehop.api.meta.StatusCause;
+import io.kubehop.api.meta.StatusException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PodValidationTest {
+
+  private final PodStrategy strategy = new PodStrategy();
+
+  private static ObjectNode pod(String json) throws Exception {
+    return (ObjectNode) ApiJson.mapper().readTree(json.replace('\'', '"'));
+  }
+
+  private String message(ObjectNode pod) {
+    List<StatusCause> causes = strategy.validate(pod);
+    return StatusException.invalid("Pod", "Pod", pod.path("metadata").path("name").asText(), causes).getMessage();
+  }
+
+  @Test
+  void badNameHasUpstreamMessage() throws Exception {
+    assertEquals("Pod \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 "
+        + "subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an "
+        + "alphanumeric character (e.g. 'example.com', regex used for validation is "
+        + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+        message(pod("{'metadata':{'name':'Bad_Name'},'spec':{'containers':[{'name':'a','image':'b'}]}}")));
+  }
+
+  @Test
+  void containersAreRequired() throws Exception {
+    assertEquals("Pod \"p\" is invalid: spec.containers: Required value",
+        message(pod("{'metadata':{'name':'p'},'spec':{'containers':[]}}")));
+    assertEquals("Pod \"p\" is invalid: [spec.containers[0].name: Required value, "
+        + "spec.containers[0].image: Required value]",
+        message(pod("{'metadata':{'name':'p'},'spec':{'containers':[{}]}}")));
+    assertEquals("Pod \"p\" is invalid: spec.containers[1].name: Duplicate value: \"a\"",
+        message(pod("{'metadata':{'name':'p'},'spec':{'containers':[{'name':'a','image':'x'},{'name':'a','image':'y'}]}}")));
+  }
+
+  @Test
+  void validPodHasNoCauses() throws Exception {
+    assertEquals(List.of(), strategy.validate(pod("{'metadata':{'name':'ok.pod-1'},'spec':{'containers':[{'name':'a','image':'b'}]}}")));
+  }
+
+  @Test
+  void defaultsOnCreate() throws Exception {
+    ObjectNode p = pod("{'metadata':{'name':'p'},'spec':{'containers':[{'name':'a','image':'busybox'}]},'status':{'phase':'Running'}}");
+    strategy.prepareForCreate(p);
+    assertEquals("Always", p.path("spec").path("restartPolicy").asText());
+    assertEquals(30, p.path("spec").path("terminationGracePeriodSeconds").asInt());
+    assertEquals("ClusterFirst", p.path("spec").path("dnsPolicy").asText());
+    assertEquals("Always", p.path("spec").path("containers").path(0).path("imagePullPolicy").asText());
+    assertEquals("Pending", p.path("status").path("phase").asText(), "a client cannot create a pod's status");
+  }
+
+  @Test
+  void unknownFieldsArePathsLikeUpstream() throws Exception {
+    assertEquals(List.of("spec.containers[0].bar", "spec.foo"), FieldSchema.unknownFields("Pod",
+        pod("{'kind':'Pod','metadata':{'name':'p','labels':{'any':'x'}},'spec':{'containers':[{'name':'a','image':'b','bar':1,'livenessProbe':{'anything':1}}],'foo':1}}")));
+  }
+}
