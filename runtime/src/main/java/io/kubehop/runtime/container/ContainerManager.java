@@ -2,7 +2,7 @@ package io.kubehop.runtime.container;
 
 import io.kubehop.cri.v1.ContainerConfig;
 import io.kubehop.cri.v1.ContainerFilter;
-import io.kubehop.cri.v1.ContainerState;
+import io.kubehop.cri.v1.PodSandboxState;
 import io.kubehop.runtime.cri.CriErrors;
 import io.kubehop.runtime.cri.Ids;
 import io.kubehop.runtime.cri.Labels;
@@ -55,7 +55,7 @@ public final class ContainerManager {
       throw CriErrors.invalidArgument("container config must include metadata with a name");
     }
     PodSandbox sandbox = sandboxes.get(sandboxId);
-    if (sandbox.state() != io.kubehop.cri.v1.PodSandboxState.SANDBOX_READY) {
+    if (sandbox.state() != PodSandboxState.SANDBOX_READY) {
       throw CriErrors.failedPrecondition("sandbox \"" + sandboxId + "\" is not ready");
     }
     String name = reservedName(config, sandbox);

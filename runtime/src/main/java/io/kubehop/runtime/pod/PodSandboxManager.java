@@ -2,6 +2,7 @@ package io.kubehop.runtime.pod;
 
 import io.kubehop.cri.v1.PodSandboxConfig;
 import io.kubehop.cri.v1.PodSandboxFilter;
+import io.kubehop.cri.v1.PodSandboxState;
 import io.kubehop.runtime.cri.CriErrors;
 import io.kubehop.runtime.cri.Ids;
 import io.kubehop.runtime.cri.Labels;
@@ -93,7 +94,7 @@ public final class PodSandboxManager {
 
   /** Marks a sandbox NOTREADY (its containers must already be stopped). */
   public void markStopped(PodSandbox sandbox) {
-    if (sandbox.state() != io.kubehop.cri.v1.PodSandboxState.SANDBOX_NOTREADY) {
+    if (sandbox.state() != PodSandboxState.SANDBOX_NOTREADY) {
       sandbox.markNotReady();
       persist(sandbox);
       LOG.info("sandbox " + Ids.shortId(sandbox.id()) + " stopped");
