@@ -208,6 +208,11 @@ public final class SpdySession implements StreamConnection {
 
   // ---- inbound ----
 
+  /** Bytes of this connection that were read before the session took the transport over (e.g. with a 101). */
+  void feed(Buffer bytes) {
+    onContext(() -> onBytes(bytes));
+  }
+
   private void onBytes(Buffer bytes) {
     lastActivity = System.nanoTime();
     decoder.decode(bytes);
