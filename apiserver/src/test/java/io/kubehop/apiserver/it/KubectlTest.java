@@ -1,0 +1,148 @@
+package io.kubehop.apiserver.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Drives the in-process apiserver with real kubectl 1.27, 1.29 and 1.33 (no kubelet: pods stay Pending). */
+class KubectlTest {
+
+  @TempDir
+  Path tmp;
+
+  private static final String POD_YAML = """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: applied
+        labels:
+          app: LABEL
+      spec:
+        containers:
+        - name: main
+          image: busybox
+          command: ["sleep", "3600"]
+      """;
+
+  @ParameterizedTest(name = "kubectl {0}")
+  @ValueSource(strings = {"1.27", "1.29", "1.33"})
+  void commonCommands(String version) throws Exception {
+    try (TestApiServer api = new TestApiServer(tmp.resolve("home"))) {
+      Kubectl k = new Kubectl(version, api.base, tmp.resolve("kubectl"));
+
+      // run + get pods: no node yet, so the pod stays unbound and Pending.
+      assertOk(k.run("run", "demo", "--image=busybox", "--restart=Never", "--", "sleep", "3600"),
+          "pod/demo created\n");
+      Kubectl.Result pods = k.run("get", "pods");
+      assertEquals(0, pods.code(), pods.err());
+      assertTrue(pods.out().matches("NAME   READY   STATUS    RESTARTS   AGE\ndemo   0/1     Pending   0          \\ds\n"),
+          pods.out());
+      TestApiServer.await("PodScheduled=False Unschedulable", Duration.ofSeconds(10), () ->
+          call(() -> k.run("get", "pod", "demo", "-o", "jsonpath={.status.conditions[0].reason}").out())
+              .equals("Unschedulable"));
+
+      // delete of an unbound pod removes it at once.
+      assertOk(k.run("delete", "pod", "demo"), "pod \"demo\" deleted\n");
+      assertEquals(404, api.get("/api/v1/namespaces/default/pods/demo").statusCode());
+
+      // get nodes after the kubelet-style registration.
+      assertEquals(201, api.registerNode("node-1").statusCode());
+      Kubectl.Result nodes = k.run("get", "nodes");
+      assertTrue(nodes.out().matches("NAME     STATUS   ROLES    AGE   VERSION\nnode-1   Ready    <none>   \\ds    v1.30.0\n"),
+          nodes.out() + nodes.err());
+
+      // apply twice with kubectl's default validation: created, then configured.
+      Path yaml = tmp.resolve("pod.yaml");
+      Files.writeString(yaml, POD_YAML.replace("LABEL", "one"));
+      assertOk(k.run("apply", "-f", yaml.toString()), "pod/applied created\n");
+      Files.writeString(yaml, POD_YAML.replace("LABEL", "two"));
+      assertOk(k.run("apply", "-f", yaml.toString()), "pod/applied configured\n");
+      assertOk(k.run("apply", "-f", yaml.toString()), "pod/applied unchanged\n");
+      assertOk(k.run("get", "pod", "applied", "-o", "jsonpath={.metadata.labels.app}"), "two");
+
+      watchPrintsTransition(api, k);
+      errors(k, yaml);
+    }
+  }
+
+  private void watchPrintsTransition(TestApiServer api, Kubectl k) throws Exception {
+    Process watch = k.builder("get", "pods", "-w").start();
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(watch.getInputStream(),
+          StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          lines.add(line);
+        }
+      } catch (Exception e) {
+        // the process ends
+      }
+    });
+    reader.start();
+    try {
+      TestApiServer.await("the initial row", Duration.ofSeconds(20),
+          () -> lines.stream().anyMatch(l -> l.matches("applied +0/1 +Pending +0 +\\w+")));
+      String status = "{\"metadata\":{\"name\":\"applied\"},\"status\":{\"phase\":\"Running\",\"containerStatuses\":"
+          + "[{\"name\":\"main\",\"ready\":true,\"restartCount\":0,\"state\":{\"running\":{\"startedAt\":\""
+          + io.kubehop.api.meta.Times.now() + "\"}}}]}}";
+      assertEquals(200, api.send("PUT", "/api/v1/namespaces/default/pods/applied/status", "application/json",
+          status).statusCode());
+      TestApiServer.await("the Running row", Duration.ofSeconds(20),
+          () -> lines.stream().anyMatch(l -> l.matches("applied +1/1 +Running +0 +\\w+")));
+      assertTrue(lines.get(0).matches("NAME +READY +STATUS +RESTARTS +AGE"), lines.toString());
+    } finally {
+      watch.destroy();
+      reader.join(5000);
+    }
+  }
+
+  private void errors(Kubectl k, Path yaml) throws Exception {
+    Kubectl.Result bad = k.run("run", "Bad_Name", "--image=busybox", "--restart=Never");
+    assertEquals(1, bad.code());
+    assertTrue(bad.err().startsWith("The Pod \"Bad_Name\" is invalid: \n* metadata.name: Invalid value: \"Bad_Name\": "
+        + "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must "
+        + "start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
+        + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')\n"), bad.err());
+
+    Kubectl.Result ns = k.run("run", "x", "--image=busybox", "-n", "nope");
+    assertEquals("Error from server (NotFound): namespaces \"nope\" not found\n", ns.err());
+    Kubectl.Result dup = k.run("run", "applied", "--image=busybox");
+    assertEquals("Error from server (AlreadyExists): pods \"applied\" already exists\n", dup.err());
+
+    Files.writeString(yaml, POD_YAML.replace("LABEL", "x").replace("applied", "strict")
+        .replace("  containers:", "  foo: 1\n  containers:"));
+    Kubectl.Result strict = k.run("apply", "-f", yaml.toString());
+    assertEquals("Error from server (BadRequest): error when creating \"" + yaml + "\": Pod in version \"v1\" "
+        + "cannot be handled as a Pod: strict decoding error: unknown field \"spec.foo\"\n", strict.err());
+    assertEquals(1, k.run("get", "pod", "strict").code(), "nothing is stored on error");
+  }
+
+  private static void assertOk(Kubectl.Result r, String expectedOut) {
+    assertEquals(expectedOut, r.out(), r.err());
+    assertEquals(0, r.code(), r.err());
+  }
+
+  interface Call<T> {
+    T call() throws Exception;
+  }
+
+  private static <T> T call(Call<T> c) {
+    try {
+      return c.call();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
