@@ -210,6 +210,22 @@ class ContainerLogsTest {
     assertEquals("last\nmore\nbye\n", text(received));
   }
 
+  @Test
+  void followWaitsForALogFileThatDoesNotExistYet() throws Exception {
+    Path file = Path.of(container.logPath);
+    Files.delete(file);
+    CompletableFuture<HttpResponse<String>> response = HTTP.sendAsync(HttpRequest.newBuilder(
+            URI.create(h.kubeletUrl() + "/containerLogs/default/logs/main?follow=true")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    Await.until("the kubelet polling for the file", WAIT, () -> h.runtime.calls("ContainerStatus").size() > 3);
+    assertTrue(Files.notExists(file), "the kubelet never creates the log file");
+    write(file, "2026-01-01T00:00:05Z stdout F late\n");
+    h.runtime.exit(container.id, 0);
+    HttpResponse<String> r = response.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(200, r.statusCode());
+    assertEquals("late\n", r.body());
+  }
+
   private static String text(ByteArrayOutputStream out) {
     synchronized (out) {
       return out.toString(StandardCharsets.UTF_8);

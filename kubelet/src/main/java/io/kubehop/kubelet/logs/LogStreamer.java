@@ -59,10 +59,7 @@ public final class LogStreamer {
           position = start;
           return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true).setCreate(false));
         })
-        .onSuccess(f -> {
-          in = f;
-          readNext();
-        })
+        .onSuccess(this::opened)
         .onFailure(e -> {
           // No log file (yet): nothing to show, unless following, where the container may still write it.
           if (options.follow()) {
@@ -79,16 +76,28 @@ public final class LogStreamer {
       return;
     }
     containerExited.get().onComplete(ar -> {
-      if (ar.succeeded() && !ar.result()) {
-        vertx.setTimer(POLL_MS, id -> vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true))
-            .onSuccess(f -> {
-              in = f;
-              readNext();
-            }).onFailure(e -> waitForFile()));
-      } else {
-        finish();
-      }
+      boolean exited = ar.failed() || ar.result();
+      // Once the container has exited, one last look: it may have written the file just before it ended.
+      vertx.setTimer(exited ? 1 : POLL_MS, id -> vertx.fileSystem()
+          .open(file.toString(), new OpenOptions().setRead(true).setCreate(false))
+          .onSuccess(this::opened)
+          .onFailure(e -> {
+            if (exited) {
+              finish();
+            } else {
+              waitForFile();
+            }
+          }));
     });
+  }
+
+  private void opened(AsyncFile f) {
+    if (closed) {
+      f.close();   // the client left while the file was being opened
+      return;
+    }
+    in = f;
+    readNext();
   }
 
   private void readNext() {
