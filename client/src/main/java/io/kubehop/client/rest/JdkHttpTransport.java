@@ -56,6 +56,8 @@ public final class JdkHttpTransport implements HttpTransport {
     } catch (HttpTimeoutException e) {
       throw new ServerUnreachableException("Unable to connect to the server: net/http: request canceled "
           + "(Client.Timeout exceeded while awaiting headers)", e);
+    } catch (javax.net.ssl.SSLException e) {
+      throw new ServerUnreachableException("Unable to connect to the server: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);

@@ -2,6 +2,8 @@ package io.kubehop.client.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -18,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * A tiny apiserver for client tests (JDK HttpServer on 127.0.0.1, random port): serves legacy discovery, answers
@@ -52,11 +55,24 @@ public final class FakeApiServer implements AutoCloseable {
       + "\"verbs\":[\"create\",\"get\",\"list\",\"watch\"],\"shortNames\":[\"ns\"]}]}";
 
   private final HttpServer server;
+  private final String scheme;
   private final Map<String, Responder> routes = new ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
 
   public FakeApiServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    this(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16), "http");
+  }
+
+  /** An https server presenting the key and certificate of {@code ssl}. */
+  public static FakeApiServer https(SSLContext ssl) throws IOException {
+    HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    https.setHttpsConfigurator(new HttpsConfigurator(ssl));
+    return new FakeApiServer(https, "https");
+  }
+
+  private FakeApiServer(HttpServer server, String scheme) {
+    this.server = server;
+    this.scheme = scheme;
     server.setExecutor(Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "fake-apiserver");
       t.setDaemon(true);
@@ -71,7 +87,7 @@ public final class FakeApiServer implements AutoCloseable {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return scheme + "://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** Routes {@code METHOD target}; target is a path, or a path with its exact query. */
