@@ -30,6 +30,7 @@ public final class StreamWaiter {
 
   /** {@code DefaultStreamCreationTimeout}. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  private static final int MAX_EARLY_SIZES = 16;
 
   private final Vertx vertx;
   private final StreamConnection connection;
@@ -38,6 +39,7 @@ public final class StreamWaiter {
   private final String errorPrefix;
   private final Map<StreamType, Stream> streams = new EnumMap<>(StreamType.class);
   private final Promise<RemoteCommandStreams> done = Promise.promise();
+  private final java.util.List<io.kubehop.streaming.remotecommand.TerminalSize> earlySizes = new java.util.ArrayList<>();
   private RemoteCommandStreams result;
 
   private StreamWaiter(Vertx vertx, StreamConnection connection, StreamProtocol protocol, StreamOptions options,
@@ -106,6 +108,8 @@ public final class StreamWaiter {
     if (protocol == StreamProtocol.V1 && stdin != null) {
       stdin.end(); // v1 quirk kept from the kubelet: the server's half of stdin is closed at once
     }
+    earlySizes.forEach(result::onResize);
+    earlySizes.clear();
     done.tryComplete(result);
   }
 
@@ -113,6 +117,8 @@ public final class StreamWaiter {
     TerminalSizeDecoder decoder = new TerminalSizeDecoder(size -> {
       if (result != null) {
         result.onResize(size);
+      } else if (earlySizes.size() < MAX_EARLY_SIZES) {
+        earlySizes.add(size); // a client that sizes its terminal before creating its last stream
       }
     });
     stream.handler(bytes -> {

@@ -71,7 +71,20 @@ class KubectlExecAcceptanceTest {
     assertEquals(new Result(0, "a\nb\n", ""), r);
   }
 
+  /** kubectl 1.33's default: WebSocket first; the 400 answer makes it fall back to SPDY at once. */
+  @ParameterizedTest(name = "kubectl {0}")
+  @ValueSource(strings = {"1.33"})
+  void webSocketRefusalFallsBackToSpdy(String version) throws Exception {
+    Result r = kubectlWithEnv(version, null, "true", "exec", "demo", "--", "echo", "fallback");
+    assertEquals(new Result(0, "fallback\n", ""), r);
+  }
+
   private static Result kubectl(String version, String stdin, String... args) throws Exception {
+    return kubectlWithEnv(version, stdin, "false", args);
+  }
+
+  private static Result kubectlWithEnv(String version, String stdin, String websockets, String... args)
+      throws Exception {
     File binary = new File(KUBECTL_DIR + "kubectl." + version);
     if (!binary.canExecute()) {
       if ("true".equals(System.getenv("CI"))) {
@@ -83,7 +96,7 @@ class KubectlExecAcceptanceTest {
         "--cache-dir", home.resolve("cache-" + version).toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false");
+    pb.environment().put("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", websockets);
     Process p = pb.start();
     CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
