@@ -37,6 +37,19 @@ class ErrorsTest {
   }
 
   @Test
+  void verboseLogsEachRequestToStderr() throws Exception {
+    try (FakeApiServer server = new FakeApiServer()) {
+      server.on("GET", "/api/v1/namespaces/default/pods/x", FakeApiServer.json(200, "{\"kind\":\"Pod\","
+          + "\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"x\"}}"));
+      Cli.Result result = Cli.run(server.writeKubeconfig(dir), "get", "pod", "x", "-o", "name", "-v=6");
+
+      assertEquals("pod/x\n", result.out());
+      assertTrue(result.err().matches("GET " + server.url().replace(".", "\\.")
+          + "/api/v1/namespaces/default/pods/x 200 OK in \\d+ milliseconds\n"), result.err());
+    }
+  }
+
+  @Test
   void nonStatusErrorBodyGetsClientGoGenericMessage() throws Exception {
     try (FakeApiServer server = new FakeApiServer()) {
       server.on("GET", "/api/v1/namespaces/default/pods", exchange -> {

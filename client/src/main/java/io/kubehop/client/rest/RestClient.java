@@ -10,8 +10,8 @@ import java.time.Duration;
  * The client side of the Kubernetes REST API: JSON requests, streamed bodies (log follow) and watches. Error
  * responses become {@link StatusException}s; unreachable servers {@link ServerUnreachableException}s.
  *
- * <p>Upgraded connections (exec, attach, port-forward) do not go through {@link HttpTransport}: the streaming
- * executors are built from {@link #connection()} and use {@link #url(String, Query)} for the same URLs.
+ * <p>Upgraded connections (exec, attach, port-forward) do not go through {@link HttpTransport}: an
+ * {@link UpgradeTransport} built from {@link #connection()} sends {@link #upgradeRequest}.
  */
 public final class RestClient implements AutoCloseable {
 
@@ -35,6 +35,15 @@ public final class RestClient implements AutoCloseable {
   /** The absolute URL of a path and query, for upgrading transports. */
   public String url(String path, Query query) {
     return connection.resolve(path + query.encode()).toString();
+  }
+
+  /**
+   * The request an {@link UpgradeTransport} sends for a streaming subresource, e.g.
+   * {@code upgradeRequest("POST", ".../pods/web/exec", query)}: no Accept header, as kubectl's upgrade requests
+   * carry none; the transport adds the upgrade headers and credentials.
+   */
+  public ApiRequest upgradeRequest(String method, String path, Query query) {
+    return new ApiRequest(method, path + query.encode(), new java.util.LinkedHashMap<>(), null, null);
   }
 
   public JsonNode get(String path, Query query, String accept) throws IOException {
