@@ -71,9 +71,7 @@ public final class SpdySession implements StreamConnection {
   private boolean goAwaySent;
   private boolean goAwayReceived;
   private boolean transportClosed;
-  private long idleTimeoutMillis;
-  private long lastActivity = System.nanoTime();
-  private long idleTimer = -1;
+  private final IdleTimer idleTimer;
 
   private SpdySession(Vertx vertx, DuplexTransport transport, Role role) {
     this.vertx = vertx;
@@ -83,6 +81,10 @@ public final class SpdySession implements StreamConnection {
     this.nextStreamId = role == Role.CLIENT ? 1 : 2;
     this.nextPingId = role == Role.CLIENT ? 1 : 2;
     this.nextPeerStreamId = role == Role.CLIENT ? 2 : 1;
+    this.idleTimer = new IdleTimer(vertx, () -> {
+      LOG.fine("spdy session idle, closing");
+      close();
+    });
     this.decoder = new SpdyFrameDecoder(new SpdyFrameDecoder.Listener() {
       @Override
       public void onFrame(SpdyFrame frame) {
@@ -120,13 +122,8 @@ public final class SpdySession implements StreamConnection {
   /** Sets the idle timeout ({@link Duration#ZERO} disables it); every frame read or written restarts it. */
   public SpdySession idleTimeout(Duration timeout) {
     onContext(() -> {
-      idleTimeoutMillis = timeout.toMillis();
-      if (idleTimer >= 0) {
-        vertx.cancelTimer(idleTimer);
-        idleTimer = -1;
-      }
-      if (idleTimeoutMillis > 0) {
-        scheduleIdleCheck(idleTimeoutMillis);
+      if (!transportClosed) {
+        idleTimer.set(timeout);
       }
     });
     return this;
@@ -214,7 +211,7 @@ public final class SpdySession implements StreamConnection {
   }
 
   private void onBytes(Buffer bytes) {
-    lastActivity = System.nanoTime();
+    idleTimer.touch();
     decoder.decode(bytes);
   }
 
@@ -312,9 +309,7 @@ public final class SpdySession implements StreamConnection {
       return;
     }
     transportClosed = true;
-    if (idleTimer >= 0) {
-      vertx.cancelTimer(idleTimer);
-    }
+    idleTimer.cancel();
     for (SpdyStream s : new ArrayList<>(streams.values())) {
       s.onConnectionClosed();
     }
@@ -333,7 +328,7 @@ public final class SpdySession implements StreamConnection {
     if (transportClosed) {
       return Future.failedFuture("connection closed");
     }
-    lastActivity = System.nanoTime();
+    idleTimer.touch();
     return transport.write(encoder.encode(frame));
   }
 
@@ -386,22 +381,6 @@ public final class SpdySession implements StreamConnection {
     Promise<T> p = Promise.promise();
     context.runOnContext(v -> action.get().onComplete(p));
     return p.future();
-  }
-
-  private void scheduleIdleCheck(long delayMillis) {
-    idleTimer = vertx.setTimer(Math.max(1, delayMillis), t -> {
-      idleTimer = -1;
-      if (transportClosed || idleTimeoutMillis <= 0) {
-        return;
-      }
-      long idle = (System.nanoTime() - lastActivity) / 1_000_000;
-      if (idle >= idleTimeoutMillis) {
-        LOG.fine("spdy session idle for " + idle + " ms, closing");
-        close();
-      } else {
-        scheduleIdleCheck(idleTimeoutMillis - idle);
-      }
-    });
   }
 
   @Override

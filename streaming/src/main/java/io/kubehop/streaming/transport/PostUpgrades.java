@@ -1,16 +1,27 @@
 package io.kubehop.streaming.transport;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.HttpServerConnection;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Locale;
 import java.util.logging.Logger;
 
 /**
@@ -50,7 +61,7 @@ public final class PostUpgrades {
 
   /** Installs the rewrite on one connection (for servers that already have a connection handler). */
   public static void install(HttpConnection connection) {
-    if (!(connection instanceof io.vertx.core.http.impl.HttpServerConnection internal)) {
+    if (!(connection instanceof HttpServerConnection internal)) {
       return; // HTTP/2 or an unknown implementation: nothing to rewrite
     }
     ChannelPipeline pipeline = internal.channelHandlerContext().pipeline();
@@ -82,7 +93,7 @@ public final class PostUpgrades {
   /** True for WebSocket upgrades, which Vert.x handshakes itself with the real HTTP decoder in place. */
   static boolean isWebSocket(HttpRequest request) {
     String upgrade = request.headers().get("Upgrade");
-    return upgrade != null && upgrade.toLowerCase(java.util.Locale.ROOT).contains("websocket");
+    return upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket");
   }
 
   /** True if the request head is all there is (kubectl sends {@code Content-Length: 0}). */
@@ -104,8 +115,8 @@ public final class PostUpgrades {
    * If the upgrade is refused instead (a non-101 answer), the connection is closed after that answer, since its
    * HTTP decoding can no longer be trusted.
    */
-  private static final class Rewriter extends io.netty.channel.ChannelDuplexHandler {
-    private final java.util.ArrayDeque<Object> held = new java.util.ArrayDeque<>();
+  private static final class Rewriter extends ChannelDuplexHandler {
+    private final ArrayDeque<Object> held = new ArrayDeque<>();
     private boolean holding;
     private boolean refused;
     private boolean releaseScheduled;
@@ -123,13 +134,13 @@ public final class PostUpgrades {
         }
         holding = upgrade && !isWebSocket(request) && hasNoBody(request);
         ctx.fireChannelRead(msg);
-      } else if (msg instanceof io.netty.handler.codec.http.HttpObject) {
+      } else if (msg instanceof HttpObject) {
         ChannelHandler decoder = ctx.pipeline().get("httpDecoder");
         if (holding && decoder == null) {
-          io.netty.util.ReferenceCountUtil.release(msg); // Vert.x already switched to a socket
+          ReferenceCountUtil.release(msg); // Vert.x already switched to a socket
           return;
         }
-        if (holding && msg instanceof io.netty.handler.codec.http.LastHttpContent && !(decoder instanceof Placeholder)) {
+        if (holding && msg instanceof LastHttpContent && !(decoder instanceof Placeholder)) {
           ctx.pipeline().replace("httpDecoder", "httpDecoder", new Placeholder(() -> scheduleRelease(ctx)));
         }
         ctx.fireChannelRead(msg);
@@ -144,9 +155,9 @@ public final class PostUpgrades {
     }
 
     @Override
-    public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
       // Outbound bytes here are already encoded by Vert.x: look at the status line of the answer.
-      if (holding && !refused && msg instanceof io.netty.buffer.ByteBuf bytes && bytes.readableBytes() >= 12
+      if (holding && !refused && msg instanceof ByteBuf bytes && bytes.readableBytes() >= 12
           && bytes.toString(bytes.readerIndex(), 12, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 ")
           && !bytes.toString(bytes.readerIndex(), 12, StandardCharsets.US_ASCII).endsWith("101")) {
         refused = true;
@@ -159,7 +170,7 @@ public final class PostUpgrades {
       ctx.flush();
       if (refused && !closing) {
         closing = true; // Vert.x writes with void promises: close behind an empty write of our own
-        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       }
     }
 
@@ -186,7 +197,7 @@ public final class PostUpgrades {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-      held.forEach(io.netty.util.ReferenceCountUtil::release);
+      held.forEach(ReferenceCountUtil::release);
       held.clear();
     }
   }
