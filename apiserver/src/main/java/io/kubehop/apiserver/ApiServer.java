@@ -42,9 +42,14 @@ public final class ApiServer {
   static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
   private static final int WATCH_HISTORY = 10_000;
 
-  /** Startup options (the flags of design.md). */
+  /** Startup options (the flags of design.md), plus how many events watches may replay. */
   public record Options(Path home, String bindAddress, int port, Duration nodeMonitorGracePeriod,
-      Duration nodeMonitorPeriod) {}
+      Duration nodeMonitorPeriod, int watchHistory) {
+    public Options(Path home, String bindAddress, int port, Duration nodeMonitorGracePeriod,
+        Duration nodeMonitorPeriod) {
+      this(home, bindAddress, port, nodeMonitorGracePeriod, nodeMonitorPeriod, WATCH_HISTORY);
+    }
+  }
 
   private final Vertx vertx;
   private final Store store;
@@ -69,7 +74,7 @@ public final class ApiServer {
   public static Future<ApiServer> start(Vertx vertx, Options options) {
     Clock clock = Clock.systemUTC();
     Path dir = options.home().resolve("apiserver").resolve("store");
-    return vertx.executeBlocking(() -> FileStore.open(vertx, dir, WATCH_HISTORY))
+    return vertx.executeBlocking(() -> FileStore.open(vertx, dir, options.watchHistory()))
         .compose(store -> seedNamespaces(store).map(v -> store))
         .compose(store -> {
           Map<ResourceType, ResourceStrategy> strategies = Map.of(ResourceType.PODS, new PodStrategy(),

@@ -21,8 +21,12 @@ final class TestApiServer implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
 
   TestApiServer(Path home, Duration nodeGrace, Duration nodeMonitorPeriod) {
-    server = ApiServer.start(vertx, new ApiServer.Options(home, "127.0.0.1", 0, nodeGrace, nodeMonitorPeriod))
-        .await();
+    this(home, nodeGrace, nodeMonitorPeriod, 10_000);
+  }
+
+  TestApiServer(Path home, Duration nodeGrace, Duration nodeMonitorPeriod, int watchHistory) {
+    server = ApiServer.start(vertx, new ApiServer.Options(home, "127.0.0.1", 0, nodeGrace, nodeMonitorPeriod,
+        watchHistory)).await();
     base = "http://127.0.0.1:" + server.port();
   }
 

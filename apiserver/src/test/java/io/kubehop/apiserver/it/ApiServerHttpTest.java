@@ -1,0 +1,192 @@
+package io.kubehop.apiserver.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kubehop.api.json.ApiJson;
+import io.vertx.core.http.HttpServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The apiserver's HTTP contract without kubectl: errors, conflicts, watch, discovery, logs, node lifecycle. */
+class ApiServerHttpTest {
+
+  @TempDir
+  Path tmp;
+  TestApiServer api;
+
+  /** schedulerName keeps kubehop's scheduler away, so these tests see only their own writes. */
+  private static final String POD = "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"NAME\"},"
+      + "\"spec\":{\"schedulerName\":\"elsewhere\",\"containers\":[{\"name\":\"main\",\"image\":\"busybox\"}]}}";
+
+  @BeforeEach
+  void start() {
+    api = new TestApiServer(tmp, Duration.ofMillis(1500), Duration.ofMillis(200), 20);
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  private static JsonNode json(HttpResponse<String> r) throws Exception {
+    return ApiJson.mapper().readTree(r.body());
+  }
+
+  @Test
+  void statusErrors() throws Exception {
+    HttpResponse<String> malformed = api.post("/api/v1/namespaces/default/pods", "{bad");
+    assertEquals(400, malformed.statusCode());
+    assertEquals("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":"
+        + "\"couldn't get version/kind; json parse error: invalid character 'b' looking for beginning of value\","
+        + "\"reason\":\"BadRequest\",\"code\":400}", malformed.body());
+    assertEquals(405, api.send("PUT", "/api/v1/namespaces/default/pods", "application/json", "{}").statusCode());
+    HttpResponse<String> unknown = api.get("/apis/apps/v1/deployments");
+    assertEquals(404, unknown.statusCode());
+    assertEquals("the server could not find the requested resource", json(unknown).path("message").asText());
+    assertEquals(400, api.get("/api/v1/pods?watch=yes").statusCode());
+    HttpResponse<String> invalid = api.post("/api/v1/namespaces/default/pods", POD.replace("NAME", "Bad_Name"));
+    assertEquals(422, invalid.statusCode());
+    assertEquals("Invalid", json(invalid).path("reason").asText());
+    assertEquals("metadata.name", json(invalid).path("details").path("causes").path(0).path("field").asText());
+    assertEquals(404, api.get("/api/v1/namespaces/default/pods/Bad_Name").statusCode(), "nothing stored");
+  }
+
+  @Test
+  void createDefaultsGenerateNameAndConflicts() throws Exception {
+    HttpResponse<String> created = api.post("/api/v1/namespaces/default/pods",
+        POD.replace("\"name\":\"NAME\"", "\"generateName\":\"gen-\""));
+    assertEquals(201, created.statusCode());
+    JsonNode pod = json(created);
+    String name = pod.path("metadata").path("name").asText();
+    assertTrue(name.matches("gen-[bcdfghjklmnpqrstvwxz2456789]{5}"), name);
+    assertEquals("default", pod.path("metadata").path("namespace").asText());
+    assertEquals("Pending", pod.path("status").path("phase").asText());
+    assertEquals(30, pod.path("spec").path("terminationGracePeriodSeconds").asInt());
+    assertTrue(pod.path("metadata").path("uid").asText().length() == 36);
+
+    String stale = created.body().replace("\"image\":\"busybox\"", "\"image\":\"busybox:1\"");
+    assertEquals(200, api.send("PUT", "/api/v1/namespaces/default/pods/" + name, "application/json",
+        created.body().replace("\"image\":\"busybox\"", "\"image\":\"busybox:2\"")).statusCode());
+    HttpResponse<String> conflict = api.send("PUT", "/api/v1/namespaces/default/pods/" + name, "application/json",
+        stale);
+    assertEquals(409, conflict.statusCode());
+    assertEquals("Operation cannot be fulfilled on pods \"" + name + "\": the object has been modified; please "
+        + "apply your changes to the latest version and try again", json(conflict).path("message").asText());
+  }
+
+  @Test
+  void statusSubresourceChangesOnlyStatus() throws Exception {
+    api.post("/api/v1/namespaces/default/pods", POD.replace("NAME", "s"));
+    HttpResponse<String> r = api.send("PATCH", "/api/v1/namespaces/default/pods/s/status",
+        "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"x\":\"y\"}},\"status\":{\"phase\":\"Running\"}}");
+    assertEquals(200, r.statusCode());
+    assertEquals("Running", json(r).path("status").path("phase").asText());
+    assertTrue(json(r).path("metadata").path("labels").isMissingNode());
+  }
+
+  @Test
+  void watchReplaysFromVersionAndExpiredIsAnErrorEvent() throws Exception {
+    JsonNode a = json(api.post("/api/v1/namespaces/default/pods", POD.replace("NAME", "a")));
+    String rv = a.path("metadata").path("resourceVersion").asText();
+    api.post("/api/v1/namespaces/default/pods", POD.replace("NAME", "b"));
+    HttpResponse<Stream<String>> watch = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+        api.base + "/api/v1/namespaces/default/pods?watch=1&resourceVersion=" + rv + "&timeoutSeconds=1")).build(),
+        HttpResponse.BodyHandlers.ofLines());
+    assertEquals("application/json", watch.headers().firstValue("Content-Type").orElse(""));
+    var events = watch.body().toList();
+    assertEquals(1, events.size(), events.toString());
+    JsonNode e = ApiJson.mapper().readTree(events.get(0));
+    assertEquals("ADDED", e.path("type").asText());
+    assertEquals("b", e.path("object").path("metadata").path("name").asText());
+
+    for (int i = 0; i < 25; i++) {
+      api.post("/api/v1/namespaces/default/pods", POD.replace("NAME", "p" + i));
+    }
+    HttpResponse<String> expired = api.get("/api/v1/pods?watch=true&resourceVersion=" + rv);
+    assertEquals(200, expired.statusCode());
+    JsonNode error = json(expired);
+    assertEquals("ERROR", error.path("type").asText());
+    assertEquals(410, error.path("object").path("code").asInt());
+    assertEquals("Expired", error.path("object").path("reason").asText());
+    assertTrue(error.path("object").path("message").asText().startsWith("too old resource version: " + rv + " ("),
+        expired.body());
+  }
+
+  @Test
+  void discoveryNegotiatesAggregatedForms() throws Exception {
+    HttpResponse<String> v2 = api.send("GET", "/api", null, null);
+    assertEquals("APIVersions", json(v2).path("kind").asText());
+    HttpRequest agg = HttpRequest.newBuilder(URI.create(api.base + "/api")).header("Accept",
+        "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;"
+            + "v=v2beta1;as=APIGroupDiscoveryList,application/json").build();
+    HttpResponse<String> r = HttpClient.newHttpClient().send(agg, HttpResponse.BodyHandlers.ofString());
+    assertEquals("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList",
+        r.headers().firstValue("Content-Type").orElse(""));
+    assertEquals("apidiscovery.k8s.io/v2", json(r).path("apiVersion").asText());
+    assertEquals("ok", api.get("/readyz").body());
+  }
+
+  @Test
+  void nodeGoesNotReadyWhenHeartbeatsStop() throws Exception {
+    api.registerNode("node-1");
+    TestApiServer.await("Ready=Unknown", Duration.ofSeconds(10), () -> {
+      try {
+        JsonNode ready = json(api.get("/api/v1/nodes/node-1")).path("status").path("conditions").path(0);
+        return ready.path("status").asText().equals("Unknown")
+            && ready.path("reason").asText().equals("NodeStatusUnknown")
+            && ready.path("message").asText().equals("Kubelet stopped posting node status.");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  @Test
+  void logsAreProxiedFromTheKubelet() throws Exception {
+    HttpServer kubelet = api.vertx.createHttpServer().requestHandler(req -> req.response()
+        .putHeader("Content-Type", "text/plain").end("uri=" + req.uri() + "\n")).listen(0, "127.0.0.1").await();
+    try {
+      api.post("/api/v1/nodes", "{\"metadata\":{\"name\":\"n\"},\"status\":{\"addresses\":[{\"type\":\"InternalIP\","
+          + "\"address\":\"127.0.0.1\"}],\"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":" + kubelet.actualPort()
+          + "}}}}");
+      api.post("/api/v1/namespaces/default/pods", POD.replace("NAME", "p").replace("\"spec\":{",
+          "\"spec\":{\"nodeName\":\"n\","));
+      HttpResponse<String> logs = api.get("/api/v1/namespaces/default/pods/p/log?follow=true&tailLines=5&timestamps=0");
+      assertEquals(200, logs.statusCode());
+      assertEquals("uri=/containerLogs/default/p/main?follow=true&tailLines=5\n", logs.body());
+      HttpResponse<String> badContainer = api.get("/api/v1/namespaces/default/pods/p/log?container=x");
+      assertEquals("container x is not valid for pod p", json(badContainer).path("message").asText());
+    } finally {
+      kubelet.close().await();
+    }
+    HttpResponse<String> refused = api.get("/api/v1/namespaces/default/pods/p/log");
+    assertEquals(500, refused.statusCode());
+    assertEquals("error dialing backend: dial tcp 127.0.0.1:" + json(api.get("/api/v1/nodes/n")).path("status")
+        .path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt() + ": connect: connection refused",
+        json(refused).path("message").asText());
+  }
+
+  @Test
+  void gracefulDeletionOfBoundPods() throws Exception {
+    api.post("/api/v1/namespaces/default/pods", POD.replace("NAME", "g").replace("\"spec\":{",
+        "\"spec\":{\"nodeName\":\"node-x\","));
+    HttpResponse<String> first = api.send("DELETE", "/api/v1/namespaces/default/pods/g", "application/json", "{}");
+    assertEquals(200, first.statusCode());
+    assertEquals(30, json(first).path("metadata").path("deletionGracePeriodSeconds").asInt());
+    assertEquals(200, api.get("/api/v1/namespaces/default/pods/g").statusCode());
+    assertEquals(200, api.send("DELETE", "/api/v1/namespaces/default/pods/g", "application/json",
+        "{\"gracePeriodSeconds\":0}").statusCode());
+    assertEquals(404, api.get("/api/v1/namespaces/default/pods/g").statusCode());
+  }
+}
