@@ -9,6 +9,7 @@ import io.kubehop.client.testing.FakeApiServer;
 import io.kubehop.client.testing.RealKubectl;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +43,9 @@ class KubectlParityTest {
         .on("GET", "/api/v1/pods", Canned.byAccept(podsTable, podList))
         .on("GET", "/api/v1/namespaces/empty/pods", Canned.byAccept(emptyTable, "{\"kind\":\"PodList\","
             + "\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"7\"},\"items\":[]}"))
-        .on("GET", "/api/v1/namespaces/default/pods/web", Canned.byAccept(podsTable, pod));
+        .on("GET", "/api/v1/namespaces/default/pods/web", Canned.byAccept(podsTable, pod))
+        .on("GET", "/api/v1/nodes", FakeApiServer.json(200, Canned.read("nodes-table.json")))
+        .on("GET", "/api/v1/namespaces/other/pods", Canned.byAccept(podsTable, podList));
     String notFound = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
         + "\"message\":\"pods \\\"missing\\\" not found\",\"reason\":\"NotFound\",\"details\":{\"name\":\"missing\","
         + "\"kind\":\"pods\"},\"code\":404}";
@@ -72,6 +75,9 @@ class KubectlParityTest {
         Arguments.of((Object) new String[] {"get", "pod", "missing"}),
         Arguments.of((Object) new String[] {"get", "pod", "web", "missing"}),
         Arguments.of((Object) new String[] {"get", "pods", "-w"}),
+        Arguments.of((Object) new String[] {"get", "nodes"}),
+        Arguments.of((Object) new String[] {"get", "no", "-A", "-o", "wide"}),
+        Arguments.of((Object) new String[] {"-n", "other", "get", "pods", "-l", "app=web,tier!=db"}),
         Arguments.of((Object) new String[] {"get", "pods", "--watch", "-o", "wide"}));
   }
 
@@ -79,8 +85,15 @@ class KubectlParityTest {
   @MethodSource("commands")
   void printsLikeKubectl(String[] args) throws Exception {
     Path cache = Files.createTempDirectory(dir, "cache");
+    int first = server.requests().size();
     Cli.Result expected = RealKubectl.run(kubeconfig, cache, args);
+    int second = server.requests().size();
     Cli.Result actual = Cli.run(kubeconfig, args);
+    List<String> theirUris = server.requests().subList(first, second).stream().map(FakeApiServer.Request::uri)
+        .toList();
+    List<String> ourUris = server.requests().subList(second, server.requests().size()).stream()
+        .map(FakeApiServer.Request::uri).toList();
+    assertEquals(theirUris, ourUris, "requests of " + String.join(" ", args));
     assertFalse(expected.out().isEmpty() && expected.err().isEmpty(), "kubectl printed nothing");
     if (System.getenv("PARITY_DUMP") != null) {
       Files.writeString(Path.of(System.getenv("PARITY_DUMP"), String.join("_", args) + ".txt"),

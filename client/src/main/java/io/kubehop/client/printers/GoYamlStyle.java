@@ -193,8 +193,8 @@ final class GoYamlStyle {
         return new Analysis(false, true, true, false);
       }
       int[] v = s.codePoints().toArray();
-      boolean flowInd = s.startsWith("---") || s.startsWith("...");
-      boolean blockInd = flowInd;
+      // Only block context occurs in JSON-derived documents, so go-yaml's flow_indicators is not tracked.
+      boolean blockInd = s.startsWith("---") || s.startsWith("...");
       boolean lineBreaks = false;
       boolean special = false;
       boolean leadingSpace = false;
@@ -211,22 +211,15 @@ final class GoYamlStyle {
         boolean followedByWhitespace = isBlankz(v, i + 1);
         if (i == 0) {
           if ("#,[]{}&*!|>'\"%@`".indexOf(c) >= 0) {
-            flowInd = true;
             blockInd = true;
           } else if (c == '?' || c == ':') {
-            flowInd = true;
             blockInd |= followedByWhitespace;
           } else if (c == '-' && followedByWhitespace) {
-            flowInd = true;
             blockInd = true;
           }
-        } else if (",?[]{}".indexOf(c) >= 0) {
-          flowInd = true;
         } else if (c == ':') {
-          flowInd = true;
           blockInd |= followedByWhitespace;
         } else if (c == '#' && precededByWhitespace) {
-          flowInd = true;
           blockInd = true;
         }
         if (!isPrintable(c)) {
