@@ -77,6 +77,9 @@ public final class ApiServerMain implements java.util.concurrent.Callable<Intege
         // exiting anyway
       } finally {
         stopped.countDown();
+        System.out.flush();
+        // The JVM would report 143 for SIGTERM; design.md asks for 0 after a clean close.
+        Runtime.getRuntime().halt(0);
       }
     }, "apiserver-shutdown"));
     System.out.println("kubehop apiserver ready http://" + hostForUrl(bindAddress) + ":" + server.port());
