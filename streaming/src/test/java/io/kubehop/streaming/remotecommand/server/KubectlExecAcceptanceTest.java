@@ -71,6 +71,26 @@ class KubectlExecAcceptanceTest {
     assertEquals(new Result(0, "a\nb\n", ""), r);
   }
 
+  /** Much more output than any buffer, written right before exit: nothing may be lost at the tail. */
+  @ParameterizedTest(name = "kubectl {0}")
+  @ValueSource(strings = {"1.27", "1.33"})
+  void largeOutputArrivesWhole(String version) throws Exception {
+    Result r = kubectl(version, null, "exec", "demo", "--", "head", "-c", "6000000", "/dev/zero");
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertEquals(6_000_000, r.stdout().length());
+  }
+
+  /** 4 MiB through stdin, echoed by cat while kubectl is still writing: both directions at once. */
+  @ParameterizedTest(name = "kubectl {0}")
+  @ValueSource(strings = {"1.29"})
+  void largeStdinRoundTrip(String version) throws Exception {
+    String input = "0123456789abcdef\n".repeat(256 * 1024);
+    Result r = kubectl(version, input, "exec", "-i", "demo", "--", "cat");
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertEquals(input.length(), r.stdout().length());
+    assertTrue(input.equals(r.stdout()), "stdout differs from stdin");
+  }
+
   /** kubectl 1.33's default: WebSocket first; the 400 answer makes it fall back to SPDY at once. */
   @ParameterizedTest(name = "kubectl {0}")
   @ValueSource(strings = {"1.33"})
@@ -100,15 +120,20 @@ class KubectlExecAcceptanceTest {
     Process p = pb.start();
     CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-    try (var in = p.getOutputStream()) {
-      if (stdin != null) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+    CompletableFuture<Void> feed = CompletableFuture.runAsync(() -> { // kubectl reads stdin while we read stdout
+      try (var in = p.getOutputStream()) {
+        if (stdin != null) {
+          in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+      } catch (java.io.IOException e) {
+        // kubectl exited early; its exit code tells
       }
-    }
+    });
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       fail("kubectl " + version + " did not finish; stderr so far: " + err.getNow("?"));
     }
+    feed.get(10, TimeUnit.SECONDS);
     return new Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
   }
 
