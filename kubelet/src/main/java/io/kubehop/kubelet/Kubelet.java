@@ -1,7 +1,7 @@
 package io.kubehop.kubelet;
 
 import io.kubehop.cri.v1.RuntimeServiceClient;
-import io.kubehop.cri.v1.RuntimeServiceGrpcClient;
+import io.kubehop.kubelet.cri.CriClient;
 import io.kubehop.kubelet.apiserver.ApiClient;
 import io.kubehop.kubelet.apiserver.PodSource;
 import io.kubehop.kubelet.node.NodeInfo;
@@ -75,8 +75,7 @@ public final class Kubelet extends VerticleBase {
   public Future<?> start() {
     api = new ApiClient(vertx, config.apiserver());
     grpc = GrpcClient.client(vertx);
-    cri = RuntimeServiceGrpcClient.create(grpc,
-        SocketAddress.domainSocketAddress(config.runtimeSocket().toString()));
+    cri = new CriClient(grpc, SocketAddress.domainSocketAddress(config.runtimeSocket().toString()));
     pods = new PodManager(vertx, config, api, cri);
     podSource = new PodSource(vertx, api, config.nodeName(), pods);
     nodeStatus = new NodeStatusManager(vertx, config, api, cri, nodeInfo);

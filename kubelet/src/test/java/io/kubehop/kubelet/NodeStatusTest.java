@@ -81,7 +81,8 @@ class NodeStatusTest {
       });
       JsonNode ready = h.api.node("node-t").at("/status/conditions/0");
       assertEquals("KubeletNotReady", ready.get("reason").asText());
-      assertTrue(ready.get("message").asText().startsWith("container runtime is down: "), ready.toString());
+      assertTrue(ready.get("message").asText().startsWith(
+          "container runtime is down: rpc error: code = Unavailable desc = connection error: "), ready.toString());
       h.runtime.start();
       Await.until("Ready=True again", Duration.ofSeconds(10),
           () -> h.api.node("node-t").at("/status/conditions/0/status").asText().equals("True"));

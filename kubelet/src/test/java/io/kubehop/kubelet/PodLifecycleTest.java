@@ -194,6 +194,19 @@ class PodLifecycleTest {
   }
 
   @Test
+  void aContainerThatCannotStartIsReportedWaitingWithTheRuntimeError() {
+    h.api.createPod(pod("broken", "Always", "{\"name\":\"main\",\"image\":\"busybox\",\"command\":[\"fake-fail-start\"]}"));
+    Await.until("RunContainerError", WAIT, () -> status("broken") != null
+        && "RunContainerError".equals(status("broken").at("/containerStatuses/0/state/waiting/reason").asText()));
+    JsonNode status = status("broken");
+    assertEquals("Pending", status.get("phase").asText());
+    assertEquals("rpc error: code = NotFound desc = exec: \"fake-fail-start\": executable file not found in $PATH",
+        status.at("/containerStatuses/0/state/waiting/message").asText());
+    assertEquals(1, h.runtime.calls("CreateContainer").size(), "the created container is started again, not recreated");
+    Await.until("start retried", WAIT, () -> h.runtime.calls("StartContainer").size() >= 3);
+  }
+
+  @Test
   void gracefulDeletionStopsRemovesThenDeletes() {
     h.api.createPod(pod("gone", "Always", "{\"name\":\"main\",\"image\":\"busybox\",\"command\":[\"sleep\",\"1000\"]}"));
     Await.until("pod Running", WAIT, () -> status("gone") != null && "Running".equals(status("gone").path("phase").asText()));

@@ -26,7 +26,7 @@ final class PodStatusBuilder {
   }
 
   /**
-   * @param waits containers held back by crash-loop backoff: name → waiting state to report
+   * @param waits containers held back by crash-loop backoff or a failed create/start: name → waiting state
    */
   static PodStatus build(PodRecord rec, PodSnapshot snap, Map<String, ContainerState.Waiting> waits, String nodeIp,
       Instant now) {
@@ -51,9 +51,10 @@ final class PodStatusBuilder {
   private static ContainerStatus containerStatus(PodRecord rec, Container c, PodSnapshot.History h,
       ContainerState.Waiting wait) {
     String image = c.image();
+    ContainerState notStarted = wait != null ? new ContainerState(wait, null, null)
+        : ContainerState.waiting("ContainerCreating", null);
     if (h == null || h.latest() == null) {
-      return new ContainerStatus(c.name(), ContainerState.waiting("ContainerCreating", null), null, false, 0, image,
-          "", null, false);
+      return new ContainerStatus(c.name(), notStarted, null, false, 0, image, "", null, false);
     }
     io.kubehop.cri.v1.ContainerStatus latest = h.latest();
     int restartCount = PodSnapshot.attempt(latest);
@@ -86,8 +87,7 @@ final class PodStatusBuilder {
         if (lastState != null) {
           rec.currentContainerIds.put(c.name(), h.previous().getId());
         }
-        return new ContainerStatus(c.name(), ContainerState.waiting("ContainerCreating", null), lastState, false,
-            restartCount, image, imageId, id, false);
+        return new ContainerStatus(c.name(), notStarted, lastState, false, restartCount, image, imageId, id, false);
       }
     }
   }

@@ -102,13 +102,13 @@ final class PodSyncer {
       }
       if (h == null || h.latest() == null) {
         if (!terminalInApi) {
-          actions.add(() -> createAndStart(rec, c, 0));
+          actions.add(() -> createAndStart(rec, c, 0, waits));
         }
         continue;
       }
       ContainerStatus latest = h.latest();
       switch (latest.getState()) {
-        case CONTAINER_CREATED -> actions.add(() -> start(latest.getId()));
+        case CONTAINER_CREATED -> actions.add(() -> start(rec, latest.getId(), c, waits));
         case CONTAINER_EXITED -> {
           if (terminalInApi || !shouldRestart(pod.spec().effectiveRestartPolicy(), latest.getExitCode())) {
             continue;
@@ -124,7 +124,7 @@ final class PodSyncer {
           } else {
             backoff.next(key, finished, now);
             int attempt = PodSnapshot.attempt(latest) + 1;
-            actions.add(() -> createAndStart(rec, c, attempt));
+            actions.add(() -> createAndStart(rec, c, attempt, waits));
           }
         }
         default -> { }
@@ -142,7 +142,13 @@ final class PodSyncer {
     };
   }
 
-  private Future<Void> createAndStart(PodRecord rec, Container c, int attempt) {
+  /**
+   * Creates and starts attempt {@code attempt} of a container. A CRI failure does not fail the sync: it becomes the
+   * container's waiting state (CreateContainerError, RunContainerError), as upstream reports it, and the next sync
+   * tries again (a failed restart waits out the crash-loop backoff first).
+   */
+  private Future<Void> createAndStart(PodRecord rec, Container c, int attempt,
+      Map<String, ContainerState.Waiting> waits) {
     Pod pod = rec.pod();
     PodSandboxConfig sandboxConfig = CriConfigs.sandboxConfig(pod, config.podLogsRoot(), 0);
     String logDir = sandboxConfig.getLogDirectory() + "/" + c.name();
@@ -151,11 +157,27 @@ final class PodSyncer {
     return vertx.fileSystem().mkdirs(logDir)
         .compose(v -> cri.createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(rec.sandboxId)
             .setConfig(CriConfigs.containerConfig(pod, c, attempt)).setSandboxConfig(sandboxConfig).build()))
-        .compose(created -> start(created.getContainerId()));
+        .transform(ar -> ar.succeeded() ? start(rec, ar.result().getContainerId(), c, waits)
+            : failedStep(rec, waits, c, "CreateContainerError", ar.cause()));
   }
 
-  private Future<Void> start(String id) {
-    return cri.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build()).mapEmpty();
+  private Future<Void> start(PodRecord rec, String id, Container c, Map<String, ContainerState.Waiting> waits) {
+    return cri.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build())
+        .<Void>mapEmpty()
+        .recover(e -> failedStep(rec, waits, c, "RunContainerError", e));
+  }
+
+  private static Future<Void> failedStep(PodRecord rec, Map<String, ContainerState.Waiting> waits, Container c,
+      String reason, Throwable cause) {
+    ContainerState.Waiting waiting = new ContainerState.Waiting(reason, cause.getMessage());
+    boolean alreadyReported = rec.current != null && rec.current.containerStatuses().stream()
+        .anyMatch(s -> s.name().equals(c.name()) && s.state() != null && waiting.equals(s.state().waiting()));
+    if (!alreadyReported) {
+      LOG.warning(reason + " for container " + c.name() + " of pod " + rec.pod().namespace() + "/" + rec.pod().name()
+          + ": " + cause.getMessage());
+    }
+    waits.put(c.name(), waiting);
+    return Future.succeededFuture();
   }
 
   private Future<Void> remove(String id) {

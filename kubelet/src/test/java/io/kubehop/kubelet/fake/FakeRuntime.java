@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An in-memory CRI runtime served on a unix socket. Containers run until stopped, except those whose command is
- * {@code ["fake-exit", "<code>"]}: they exit with that code 100 ms after start. Records every call. Thread-safe.
+ * {@code ["fake-exit", "<code>"]}: they exit with that code 100 ms after start; {@code ["fake-fail-start"]} cannot be
+ * started. Records every call. Thread-safe.
  */
 public final class FakeRuntime extends RuntimeServiceService implements AutoCloseable {
 
@@ -207,6 +208,9 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
   public Future<StartContainerResponse> startContainer(StartContainerRequest r) {
     return record("StartContainer", r, () -> {
       Ctr c = container(r.getContainerId());
+      if (c.config.getCommandList().equals(List.of("fake-fail-start"))) {
+        throw new IllegalStateException("exec: \"fake-fail-start\": executable file not found in $PATH");
+      }
       c.state = ContainerState.CONTAINER_RUNNING;
       c.startedAt = now();
       List<String> cmd = c.config.getCommandList();
