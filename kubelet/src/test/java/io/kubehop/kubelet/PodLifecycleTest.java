@@ -194,7 +194,7 @@ class PodLifecycleTest {
   }
 
   @Test
-  void aContainerThatCannotStartIsReportedWaitingWithTheRuntimeError() {
+  void aContainerThatCannotStartIsReportedWaitingWithTheRuntimeError() throws Exception {
     h.api.createPod(pod("broken", "Always", "{\"name\":\"main\",\"image\":\"busybox\",\"command\":[\"fake-fail-start\"]}"));
     Await.until("RunContainerError", WAIT, () -> status("broken") != null
         && "RunContainerError".equals(status("broken").at("/containerStatuses/0/state/waiting/reason").asText()));
@@ -204,6 +204,10 @@ class PodLifecycleTest {
         status.at("/containerStatuses/0/state/waiting/message").asText());
     assertEquals(1, h.runtime.calls("CreateContainer").size(), "the created container is started again, not recreated");
     Await.until("start retried", WAIT, () -> h.runtime.calls("StartContainer").size() >= 3);
+    HttpResponse<String> logs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(h.kubeletUrl() + "/containerLogs/default/broken/main")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, logs.statusCode());
+    assertEquals("container \"main\" in pod \"broken\" is waiting to start: RunContainerError", logs.body());
   }
 
   @Test

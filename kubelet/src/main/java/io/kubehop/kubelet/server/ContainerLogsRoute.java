@@ -69,7 +69,7 @@ public final class ContainerLogsRoute implements KubeletRoute {
     if (id == null) {
       Responses.text(req, 400, options.previous()
           ? "previous terminated container \"" + container + "\" in pod \"" + podName + "\" not found"
-          : "container \"" + container + "\" in pod \"" + podName + "\" is waiting to start: ContainerCreating");
+          : "container \"" + container + "\" in pod \"" + podName + "\" is waiting to start: " + waitingReason(rec, container));
       return;
     }
     req.pause();
@@ -87,6 +87,16 @@ public final class ContainerLogsRoute implements KubeletRoute {
       req.response().setChunked(true).putHeader("Content-Type", "text/plain");
       new LogStreamer(vertx, Path.of(logPath), options, req.response(), () -> exited(id)).start();
     });
+  }
+
+  /** The reason the container waits (ContainerCreating, RunContainerError, …), as upstream's message names it. */
+  private static String waitingReason(PodRecord rec, String container) {
+    if (rec.currentStatus() == null) {
+      return "ContainerCreating";
+    }
+    return rec.currentStatus().containerStatuses().stream()
+        .filter(s -> s.name().equals(container) && s.state() != null && s.state().waiting() != null)
+        .map(s -> s.state().waiting().reason()).findFirst().orElse("ContainerCreating");
   }
 
   private Future<Boolean> exited(String containerId) {
