@@ -64,7 +64,7 @@ public final class GoJson {
     } else if (node.isTextual()) {
       quote(node.asText(), out);
     } else if (node.isNumber()) {
-      out.append(GoNumbers.format(node));
+      out.append(GoNumbers.json(node));
     } else {
       out.append(node.toString());
     }

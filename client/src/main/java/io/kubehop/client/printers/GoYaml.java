@@ -95,13 +95,32 @@ public final class GoYaml {
     }
   }
 
-  private void string(String s, int indent, boolean simpleKey) {
+  private void string(String raw, int indent, boolean simpleKey) {
+    String s = foldRawLineBreaks(raw);
     switch (GoYamlStyle.select(s, simpleKey)) {
       case PLAIN -> plain(s, indent, !simpleKey);
       case SINGLE_QUOTED -> singleQuoted(s, indent, !simpleKey);
       case DOUBLE_QUOTED -> doubleQuoted(s, indent, !simpleKey);
       case LITERAL -> literal(s, indent);
     }
+  }
+
+  /**
+   * JSONToYAML reads Go's JSON text back as YAML, and Go's JSON leaves U+0085 (NEL) unescaped: inside a quoted
+   * scalar YAML folds that line break, so one NEL becomes a space and n NELs n-1 newlines.
+   */
+  private static String foldRawLineBreaks(String s) {
+    if (s.indexOf('\u0085') < 0) {
+      return s;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("[ \t]*((?:\u0085[ \t]*)+)").matcher(s);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      long breaks = m.group(1).chars().filter(c -> c == 0x85).count();
+      m.appendReplacement(out, breaks == 1 ? " " : "\n".repeat((int) breaks - 1));
+    }
+    m.appendTail(out);
+    return out.toString();
   }
 
   private void plain(String value, int indent, boolean allowBreaks) {

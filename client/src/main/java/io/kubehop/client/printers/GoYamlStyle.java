@@ -1,7 +1,6 @@
 package io.kubehop.client.printers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigDecimal;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -114,29 +113,9 @@ final class GoYamlStyle {
     return "";
   }
 
-  /** go-yaml's number format: int64 as is, float64 as {@code strconv.FormatFloat(f, 'g', -1, 64)}. */
+  /** A number as {@code JSONToYAML} writes it. */
   static String number(JsonNode node) {
-    if (node.isIntegralNumber()) {
-      return node.bigIntegerValue().toString();
-    }
-    double d = node.doubleValue();
-    if (Double.isNaN(d)) {
-      return ".nan";
-    }
-    if (Double.isInfinite(d)) {
-      return d > 0 ? ".inf" : "-.inf";
-    }
-    if (d == 0) {
-      return "0";
-    }
-    BigDecimal exact = new BigDecimal(Double.toString(d)).stripTrailingZeros();
-    int exp = exact.precision() - exact.scale() - 1;
-    if (exp < -4 || exp >= 6) {
-      String digits = exact.unscaledValue().abs().toString();
-      String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-      return (d < 0 ? "-" : "") + mantissa + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
-    }
-    return exact.toPlainString();
+    return GoNumbers.yaml(node);
   }
 
   private static boolean less(String a, String b) {

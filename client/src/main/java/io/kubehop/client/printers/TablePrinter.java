@@ -78,7 +78,7 @@ public final class TablePrinter {
       return cut < 0 ? escape(text) : escape(text.substring(0, cut)) + "...";
     }
     if (value.isNumber()) {
-      return GoNumbers.format(value);
+      return GoNumbers.sprint(value);
     }
     return escape(value.toString());
   }
