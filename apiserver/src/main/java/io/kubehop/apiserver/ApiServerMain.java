@@ -72,7 +72,8 @@ public final class ApiServerMain implements java.util.concurrent.Callable<Intege
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        ref.get().close().eventually(() -> vertx.close()).await(10, TimeUnit.SECONDS);
+        ref.get().close().await(10, TimeUnit.SECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         // exiting anyway
       } finally {
