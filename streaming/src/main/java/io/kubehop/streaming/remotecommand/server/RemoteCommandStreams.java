@@ -93,6 +93,14 @@ public final class RemoteCommandStreams {
     }
   }
 
+  /**
+   * Completes when the connection is gone, by either side: an executor should stop (kill) the process if the
+   * client disappears before it exits.
+   */
+  public Future<Void> closeFuture() {
+    return connection.closeFuture();
+  }
+
   /** Ends with exit code {@code code} (0 = success). */
   public Future<Void> finish(int code) {
     return finish(code == 0 ? null : new ExitCodeException(code));

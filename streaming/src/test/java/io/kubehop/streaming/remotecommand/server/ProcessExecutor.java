@@ -30,6 +30,7 @@ final class ProcessExecutor implements Executor {
   public Future<Integer> execute(RemoteCommandStreams streams) {
     return vertx.executeBlocking(() -> {
       Process process = new ProcessBuilder(command).start();
+      streams.closeFuture().onComplete(v -> process.destroy()); // the client went away: stop the command
       ExecutorService stdinWriter = Executors.newSingleThreadExecutor();
       try {
         pipeStdin(streams, process, stdinWriter);
