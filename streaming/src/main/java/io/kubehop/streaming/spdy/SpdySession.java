@@ -140,6 +140,9 @@ public final class SpdySession implements StreamConnection {
     if (!isOnContext()) {
       return callOnContext(() -> createStream(headers));
     }
+    if (role == Role.SERVER) {
+      return Future.failedFuture("a Kubernetes streaming server never opens streams");
+    }
     if (goAwaySent || goAwayReceived || transportClosed) {
       return Future.failedFuture("session is closing");
     }

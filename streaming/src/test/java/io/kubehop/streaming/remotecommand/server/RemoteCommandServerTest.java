@@ -133,6 +133,24 @@ class RemoteCommandServerTest {
   }
 
   @Test
+  void clientDisappearingStopsTheCommand() throws Exception {
+    options = new StreamOptions(false, true, true, false);
+    Promise<Integer> exit = Promise.promise();
+    executor = streams -> {
+      ProcessExecutor real = new ProcessExecutor(vertx, List.of("sleep", "30"));
+      return real.execute(streams).onComplete(exit);
+    };
+    SpdyDialer.Upgraded up = await(SpdyDialer.dial(vertx, netClient, "127.0.0.1", port, "POST", "/exec/x",
+        List.of("v4.channel.k8s.io"), Map.of()));
+    create(up, "error");
+    create(up, "stdout");
+    create(up, "stderr");
+    await(up.session().close()); // like a killed kubectl: RST, GOAWAY, TCP close
+    int code = await(exit.future()); // the process was destroyed, long before 30 s
+    assertEquals(143, code, "SIGTERM");
+  }
+
+  @Test
   void noCommonProtocolIs403WithAcceptedVersions() throws Exception {
     String response = raw("POST /exec/x HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nConnection: Upgrade\r\n"
         + "Upgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v9.channel.k8s.io\r\n\r\n");
