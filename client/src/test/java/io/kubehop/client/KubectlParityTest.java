@@ -52,6 +52,8 @@ class KubectlParityTest {
     server.on("GET", "/api/v1/namespaces/default/pods/missing", FakeApiServer.json(404, notFound))
         .on("GET", "/api/v1/namespaces/default/pods?resourceVersion=100&watch=true",
             FakeApiServer.chunks("application/json", Canned.read("watch-pods.jsonl").split("(?<=\n)")));
+    server.on("GET", "/api/v1/namespaces/empty/pods?resourceVersion=7&watch=true",
+        FakeApiServer.chunks("application/json", Canned.read("watch-pods.jsonl").split("(?<=\n)")[0]));
     kubeconfig = server.writeKubeconfig(Files.createDirectories(dir.resolve("config")));
   }
 
@@ -75,6 +77,8 @@ class KubectlParityTest {
         Arguments.of((Object) new String[] {"get", "pod", "missing"}),
         Arguments.of((Object) new String[] {"get", "pod", "web", "missing"}),
         Arguments.of((Object) new String[] {"get", "pods", "-w"}),
+        Arguments.of((Object) new String[] {"get", "pods", "-n", "empty", "-w"}),
+        Arguments.of((Object) new String[] {"get", "pod/web"}),
         Arguments.of((Object) new String[] {"get", "nodes"}),
         Arguments.of((Object) new String[] {"get", "no", "-A", "-o", "wide"}),
         Arguments.of((Object) new String[] {"-n", "other", "get", "pods", "-l", "app=web,tier!=db"}),

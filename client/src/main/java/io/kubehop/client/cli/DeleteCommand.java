@@ -27,7 +27,7 @@ final class DeleteCommand extends ApiCommand {
   @Parameters(index = "0", paramLabel = "TYPE")
   String type;
 
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "NAME")
+  @Parameters(index = "1..*", arity = "0..*", paramLabel = "NAME")
   List<String> names = new ArrayList<>();
 
   @Option(names = "--grace-period", defaultValue = "-1", paramLabel = "SECONDS",
@@ -50,6 +50,13 @@ final class DeleteCommand extends ApiCommand {
 
   @Override
   int run(Session s) throws Exception {
+    if (type.contains("/")) { // kubectl's TYPE/NAME form
+      names.add(0, type.substring(type.indexOf('/') + 1));
+      type = type.substring(0, type.indexOf('/'));
+    }
+    if (names.isEmpty()) {
+      throw new CommandException("resource(s) were provided, but no name was specified");
+    }
     ResourceType resource = ResourceType.lookup(type).orElseThrow(
         () -> new CommandException("the server doesn't have a resource type \"" + type + "\""));
     byte[] body = body(s).getBytes(StandardCharsets.UTF_8);

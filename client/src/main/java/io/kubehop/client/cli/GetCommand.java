@@ -46,6 +46,10 @@ final class GetCommand extends ApiCommand {
 
   @Override
   int run(Session s) throws Exception {
+    if (type.contains("/")) { // kubectl's TYPE/NAME form
+      names.add(0, type.substring(type.indexOf('/') + 1));
+      type = type.substring(0, type.indexOf('/'));
+    }
     ResourceType resource = ResourceType.lookup(type).orElseThrow(
         () -> new CommandException("the server doesn't have a resource type \"" + type + "\""));
     if (output != null && !output.equals("wide") && !ObjectPrinter.supports(output)) {
@@ -90,7 +94,7 @@ final class GetCommand extends ApiCommand {
       }
     }
     writer.flush();
-    if (rows == 0 && names.isEmpty()) {
+    if (rows == 0 && names.isEmpty() && !watch) { // kubectl stays silent when it goes on watching
       s.err().println(noResources(resource, namespace));
     }
     for (StatusException e : errors) {
