@@ -16,6 +16,7 @@ import io.kubehop.apiserver.scheduler.Scheduler;
 import io.kubehop.apiserver.storage.FileStore;
 import io.kubehop.apiserver.storage.Store;
 import io.kubehop.apiserver.storage.StoreKey;
+import io.kubehop.apiserver.subresource.BindingSubresource;
 import io.kubehop.apiserver.subresource.LogSubresource;
 import io.kubehop.apiserver.subresource.NodeLocator;
 import io.kubehop.apiserver.subresource.SubresourceRegistry;
@@ -81,7 +82,8 @@ public final class ApiServer {
               ResourceType.NODES, new NodeStrategy(), ResourceType.NAMESPACES, new NamespaceStrategy());
           HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000));
           SubresourceRegistry subresources = new SubresourceRegistry()
-              .register("pods", "log", new LogSubresource(store, new NodeLocator(store), client));
+              .register("pods", "log", new LogSubresource(store, new NodeLocator(store), client))
+              .register("pods", "binding", new BindingSubresource(store));
           ApiRouter router = new ApiRouter(strategies, subresources, new ResourceReads(store, clock),
               new ResourceWrites(store, clock), new WatchHandler(vertx, store, clock));
           HttpServerOptions serverOptions = new HttpServerOptions()

@@ -110,6 +110,8 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
         }
       } else if (method == HttpMethod.POST) {
         withBody(req, body -> writes.create(req, strategy, body));
+      } else if (method == HttpMethod.DELETE && req.type().verbs().contains("deletecollection")) {
+        withBody(req, body -> writes.deleteCollection(req, strategy, body));
       } else {
         throw StatusException.methodNotAllowed();
       }

@@ -110,28 +110,66 @@ public final class ResourceWrites {
   }
 
   public void delete(ApiRequest req, ResourceStrategy strategy, Buffer body) {
-    JsonNode options = body.length() == 0 ? ApiJson.mapper().createObjectNode() : Bodies.json(body);
-    Long grace = options.hasNonNull("gracePeriodSeconds") ? options.get("gracePeriodSeconds").asLong() : null;
+    JsonNode options = deleteOptions(req, body);
+    deleteOne(strategy, new StoreKey(strategy.type().resource(), req.namespace(), req.name()), options)
+        .onComplete(ar -> reply(req.http().response(), 200, ar.result(), ar.cause()));
+  }
+
+  /** DELETE of a collection: every object the selectors match, each as a single DELETE would; returns them. */
+  public void deleteCollection(ApiRequest req, ResourceStrategy strategy, Buffer body) {
+    JsonNode options = deleteOptions(req, body);
+    ResourceReads.Selection selection = ResourceReads.Selection.of(req, strategy);
+    String resource = strategy.type().resource();
+    store.list(resource, req.namespace()).compose(listing -> {
+      ObjectNode list = ApiJson.mapper().createObjectNode();
+      list.put("kind", strategy.type().listKind()).put("apiVersion", "v1");
+      list.putObject("metadata").put("resourceVersion", Long.toString(listing.resourceVersion()));
+      var items = list.putArray("items");
+      Future<Void> chain = Future.succeededFuture();
+      for (ObjectNode o : listing.items()) {
+        if (selection.matches(o)) {
+          StoreKey key = new StoreKey(resource, Meta.namespace(o), Meta.name(o));
+          chain = chain.compose(v -> deleteOne(strategy, key, options).map(deleted -> {
+            items.add(deleted);
+            return null;
+          }).<Void>mapEmpty().recover(t -> Future.succeededFuture()));
+        }
+      }
+      return chain.map(v -> list);
+    }).onComplete(ar -> reply(req.http().response(), 200, ar.result(), ar.cause()));
+  }
+
+  private static JsonNode deleteOptions(ApiRequest req, Buffer body) {
+    ObjectNode options = body.length() == 0 ? ApiJson.mapper().createObjectNode() : asObject(Bodies.json(body));
     String q = req.param("gracePeriodSeconds");
     if (q != null) {
       try {
-        grace = Long.parseLong(q);
+        options.put("gracePeriodSeconds", Long.parseLong(q));
       } catch (NumberFormatException e) {
         throw StatusException.badRequest("invalid gracePeriodSeconds: " + q);
       }
     }
-    String resource = strategy.type().resource();
-    StoreKey key = new StoreKey(resource, req.namespace(), req.name());
+    return options;
+  }
+
+  private static ObjectNode asObject(JsonNode n) {
+    if (n instanceof ObjectNode o) {
+      return o;
+    }
+    throw StatusException.badRequest("DeleteOptions must be a JSON object");
+  }
+
+  private Future<ObjectNode> deleteOne(ResourceStrategy strategy, StoreKey key, JsonNode options) {
+    Long grace = options.hasNonNull("gracePeriodSeconds") ? options.get("gracePeriodSeconds").asLong() : null;
     JsonNode preconditions = options.path("preconditions");
-    Long requestedGrace = grace;
-    store.get(key).compose(current -> {
-      checkPreconditions(current, preconditions, resource, req.name());
-      if (strategy.deletesGracefully(current, requestedGrace)) {
-        return markDeleted(key, current, requestedGrace);
+    String resource = key.resource();
+    return store.get(key).compose(current -> {
+      checkPreconditions(current, preconditions, resource, key.name());
+      if (strategy.deletesGracefully(current, grace)) {
+        return markDeleted(key, current, grace);
       }
-      return store.delete(key, latest -> checkPreconditions(latest, preconditions, resource, req.name()));
-    }).recover(t -> Future.failedFuture(Responses.translate(t, resource, req.name())))
-        .onComplete(ar -> reply(req.http().response(), 200, ar.result(), ar.cause()));
+      return store.delete(key, latest -> checkPreconditions(latest, preconditions, resource, key.name()));
+    }).recover(t -> Future.failedFuture(Responses.translate(t, resource, key.name())));
   }
 
   /** Graceful deletion: sets deletionTimestamp (now + grace) once; the kubelet finishes with grace 0. */

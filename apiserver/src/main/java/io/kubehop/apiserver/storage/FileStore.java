@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -18,8 +19,11 @@ import java.util.logging.Logger;
 
 /**
  * The embedded persistent {@link Store}: all objects in memory, every write appended to an {@link AppendLog}
- * before it is acknowledged, recent events in an {@link EventHistory}. Operations run on Vert.x worker threads
- * (they do file I/O) and are serialised by one lock, which also orders resourceVersions and events.
+ * before it is acknowledged, recent events in an {@link EventHistory}. Writes and watch subscriptions run on Vert.x
+ * worker threads (they do file I/O or wait for it) and are serialised by one lock, which also orders
+ * resourceVersions and events. Reads take no lock, so an event loop never waits for the disk: a write publishes
+ * the object before it advances the counter, so a list taken at counter N holds at least every object up to N,
+ * and a watch from N replays the rest.
  */
 public final class FileStore implements Store {
 
@@ -27,11 +31,11 @@ public final class FileStore implements Store {
 
   private final Vertx vertx;
   private final Object lock = new Object();
-  private final TreeMap<StoreKey, ObjectNode> objects = new TreeMap<>(
+  private final ConcurrentSkipListMap<StoreKey, ObjectNode> objects = new ConcurrentSkipListMap<>(
       (a, b) -> a.toString().compareTo(b.toString()));
   private final AppendLog log;
   private final EventHistory history;
-  private long resourceVersion;
+  private volatile long resourceVersion;
 
   private FileStore(Vertx vertx, AppendLog log, long resourceVersion, int historySize) {
     this.vertx = vertx;
@@ -62,24 +66,21 @@ public final class FileStore implements Store {
 
   @Override
   public Future<ObjectNode> get(StoreKey key) {
-    synchronized (lock) {
-      ObjectNode o = objects.get(key);
-      return o == null ? Future.failedFuture(new StoreException.NotFound(key)) : Future.succeededFuture(o.deepCopy());
-    }
+    ObjectNode o = objects.get(key); // stored trees are replaced, never mutated, so reading one is safe
+    return o == null ? Future.failedFuture(new StoreException.NotFound(key)) : Future.succeededFuture(o.deepCopy());
   }
 
   @Override
   public Future<Listing> list(String resource, String namespace) {
-    synchronized (lock) {
-      List<ObjectNode> items = new ArrayList<>();
-      for (Map.Entry<StoreKey, ObjectNode> e : objects.entrySet()) {
-        StoreKey k = e.getKey();
-        if (k.resource().equals(resource) && (namespace == null || namespace.equals(k.namespace()))) {
-          items.add(e.getValue().deepCopy());
-        }
+    long rv = resourceVersion; // read first: the items are then at least as new as rv
+    List<ObjectNode> items = new ArrayList<>();
+    for (Map.Entry<StoreKey, ObjectNode> e : objects.entrySet()) {
+      StoreKey k = e.getKey();
+      if (k.resource().equals(resource) && (namespace == null || namespace.equals(k.namespace()))) {
+        items.add(e.getValue().deepCopy());
       }
-      return Future.succeededFuture(new Listing(items, resourceVersion));
     }
+    return Future.succeededFuture(new Listing(items, rv));
   }
 
   @Override
@@ -133,9 +134,10 @@ public final class FileStore implements Store {
         throw new StoreException.NotFound(key);
       }
       precondition.accept(current.deepCopy());
-      long rv = ++resourceVersion;
+      long rv = resourceVersion + 1;
       log.appendDelete(rv, key);
       objects.remove(key);
+      resourceVersion = rv;
       ObjectNode last = current.deepCopy();
       last.withObjectProperty("metadata").put("resourceVersion", Long.toString(rv));
       history.publish(new StoreEvent(StoreEvent.Type.DELETED, key, rv, last.deepCopy(), current));
@@ -149,28 +151,20 @@ public final class FileStore implements Store {
     long rv = resourceVersion + 1;
     object.withObjectProperty("metadata").put("resourceVersion", Long.toString(rv));
     log.appendPut(rv, key, object);
-    resourceVersion = rv;
     objects.put(key, object);
+    resourceVersion = rv; // after the object is visible, see the class comment
     log.maybeCompact(resourceVersion, objects);
     return rv;
   }
 
   @Override
   public Future<Subscription> watch(long fromResourceVersion, Consumer<StoreEvent> listener) {
-    synchronized (lock) {
-      try {
-        return Future.succeededFuture(history.subscribe(fromResourceVersion, resourceVersion, listener));
-      } catch (StoreException e) {
-        return Future.failedFuture(e);
-      }
-    }
+    return run(() -> history.subscribe(fromResourceVersion, resourceVersion, listener));
   }
 
   @Override
   public long currentResourceVersion() {
-    synchronized (lock) {
-      return resourceVersion;
-    }
+    return resourceVersion;
   }
 
   @Override

@@ -189,4 +189,44 @@ class ApiServerHttpTest {
         "{\"gracePeriodSeconds\":0}").statusCode());
     assertEquals(404, api.get("/api/v1/namespaces/default/pods/g").statusCode());
   }
+
+  @Test
+  void bindingAndDeleteCollection() throws Exception {
+    api.post("/api/v1/namespaces/default/pods", POD.replace("NAME", "b1").replace("\"name\":\"b1\"",
+        "\"name\":\"b1\",\"labels\":{\"app\":\"x\"}"));
+    api.post("/api/v1/namespaces/default/pods", POD.replace("NAME", "b2"));
+    HttpResponse<String> bound = api.post("/api/v1/namespaces/default/pods/b1/binding",
+        "{\"kind\":\"Binding\",\"metadata\":{\"name\":\"b1\"},\"target\":{\"kind\":\"Node\",\"name\":\"n9\"}}");
+    assertEquals(201, bound.statusCode(), bound.body());
+    assertEquals("n9", json(api.get("/api/v1/namespaces/default/pods/b1")).path("spec").path("nodeName").asText());
+    HttpResponse<String> again = api.post("/api/v1/namespaces/default/pods/b1/binding",
+        "{\"target\":{\"name\":\"n8\"}}");
+    assertEquals(409, again.statusCode());
+    assertEquals("Operation cannot be fulfilled on pods/binding \"b1\": pod b1 is already assigned to node \"n9\"",
+        json(again).path("message").asText());
+
+    HttpResponse<String> deleted = api.send("DELETE", "/api/v1/namespaces/default/pods?labelSelector=app%21%3Dx",
+        "application/json", null);
+    assertEquals(200, deleted.statusCode());
+    assertEquals("PodList", json(deleted).path("kind").asText());
+    assertEquals(1, json(deleted).path("items").size());
+    assertEquals(404, api.get("/api/v1/namespaces/default/pods/b2").statusCode());
+    assertEquals(200, api.get("/api/v1/namespaces/default/pods/b1").statusCode());
+  }
+
+  @Test
+  void tableAcceptAndFieldSelector() throws Exception {
+    api.post("/api/v1/namespaces/default/pods", POD.replace("NAME", "t1"));
+    HttpRequest table = HttpRequest.newBuilder(URI.create(api.base
+        + "/api/v1/pods?fieldSelector=metadata.name%3Dt1,spec.nodeName%3D")).header("Accept",
+        "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json")
+        .build();
+    JsonNode t = json(HttpClient.newHttpClient().send(table, HttpResponse.BodyHandlers.ofString()));
+    assertEquals("Table", t.path("kind").asText());
+    assertEquals("meta.k8s.io/v1", t.path("apiVersion").asText());
+    assertEquals(1, t.path("rows").size());
+    assertEquals("t1", t.path("rows").path(0).path("cells").path(0).asText());
+    assertEquals("PartialObjectMetadata", t.path("rows").path(0).path("object").path("kind").asText());
+    assertEquals(0, json(api.get("/api/v1/pods?fieldSelector=status.phase%21%3DPending")).path("items").size());
+  }
 }

@@ -145,4 +145,31 @@ class KubectlTest {
       throw new IllegalStateException(e);
     }
   }
+
+  @ParameterizedTest(name = "kubectl {0} logs")
+  @ValueSource(strings = {"1.27", "1.33"})
+  void logsThroughTheApiserver(String version) throws Exception {
+    try (TestApiServer api = new TestApiServer(tmp.resolve("home"))) {
+      io.vertx.core.http.HttpServer kubelet = api.vertx.createHttpServer().requestHandler(req -> {
+        var resp = req.response().setChunked(true).putHeader("Content-Type", "text/plain");
+        resp.write("line 1 of " + req.path() + "\n");
+        resp.end("line 2 follow=" + req.getParam("follow") + "\n");
+      }).listen(0, "127.0.0.1").await();
+      try {
+        api.post("/api/v1/nodes", "{\"metadata\":{\"name\":\"n\"},\"status\":{\"addresses\":[{\"type\":"
+            + "\"InternalIP\",\"address\":\"127.0.0.1\"}],\"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":"
+            + kubelet.actualPort() + "}}}}");
+        api.post("/api/v1/namespaces/default/pods", "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"nodeName\":\"n\","
+            + "\"containers\":[{\"name\":\"main\",\"image\":\"busybox\"}]}}");
+        Kubectl k = new Kubectl(version, api.base, tmp.resolve("kubectl"));
+        assertOk(k.run("logs", "p"), "line 1 of /containerLogs/default/p/main\nline 2 follow=null\n");
+        assertOk(k.run("logs", "-f", "p"), "line 1 of /containerLogs/default/p/main\nline 2 follow=true\n");
+        Kubectl.Result bad = k.run("logs", "p", "-c", "nope");
+        // kubectl checks the container itself (the server's own 400 is covered by ApiServerHttpTest).
+        assertEquals("error: container nope is not valid for pod p\n", bad.err());
+      } finally {
+        kubelet.close().await();
+      }
+    }
+  }
 }
