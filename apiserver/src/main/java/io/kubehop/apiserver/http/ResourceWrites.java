@@ -76,10 +76,12 @@ public final class ResourceWrites {
     JsonNode patch = Bodies.json(body);
     String contentType = req.http().getHeader("Content-Type");
     boolean status = "status".equals(req.subresource());
-    HttpServerResponse resp = req.http().response();
+    // Like upstream, validate the fields the client sent (the patch), not what was stored before.
+    if (patch.isObject()) {
+      FieldValidation.check(req, strategy.type().kind(), patch, req.http().response());
+    }
     write(req, strategy, current -> {
       ObjectNode patched = Patches.apply(contentType, current, patch);
-      FieldValidation.check(req, strategy.type().kind(), patched, resp);
       return status ? withStatusOf(current, patched) : prepared(strategy, patched, current);
     });
   }

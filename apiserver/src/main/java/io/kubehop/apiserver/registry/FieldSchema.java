@@ -70,6 +70,9 @@ public final class FieldSchema {
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+      if (e.getKey().startsWith("$")) {
+        continue; // strategic-merge-patch directives ($patch, $setElementOrder/…, $retainKeys)
+      }
       if (!type.fields().contains(e.getKey())) {
         out.add(p);
         continue;

@@ -63,4 +63,10 @@ class PodValidationTest {
     assertEquals(List.of("spec.containers[0].bar", "spec.foo"), FieldSchema.unknownFields("Pod",
         pod("{'kind':'Pod','metadata':{'name':'p','labels':{'any':'x'}},'spec':{'containers':[{'name':'a','image':'b','bar':1,'livenessProbe':{'anything':1}}],'foo':1}}")));
   }
+
+  @Test
+  void patchDirectivesAreNotUnknownFields() throws Exception {
+    assertEquals(List.of(), FieldSchema.unknownFields("Pod", pod("{'spec':{'$setElementOrder/containers':[{'name':'a'}],"
+        + "'containers':[{'name':'a','$patch':'delete'}]}}")));
+  }
 }
