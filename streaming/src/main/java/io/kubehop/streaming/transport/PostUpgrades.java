@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  *
  * <p>Vert.x 5.0.7 only tunnels {@code GET} upgrades: {@code HttpServerRequest#toNetSocket()} fails a POST with
  * "HTTP method must be CONNECT or an HTTP upgrade…". This installs a tiny handler right after Netty's HTTP decoder
- * that rewrites a POST carrying {@code Connection: upgrade} to GET and remembers the original method in
+ * that rewrites a POST carrying {@code Connection: upgrade} and {@code Upgrade: SPDY/3.1} to GET and remembers the original method in
  * {@link #ORIGINAL_METHOD_HEADER}; {@link #method(HttpServerRequest)} reads it back. It relies on Vert.x internals
  * ({@code io.vertx.core.http.impl.HttpServerConnection}, the pipeline name {@code httpDecoder}), so it is kept in this
  * one class and covered by a test. The server must have h2c disabled ({@link #configure(HttpServerOptions)}):
@@ -90,10 +90,14 @@ public final class PostUpgrades {
     return false;
   }
 
-  /** True for WebSocket upgrades, which Vert.x handshakes itself with the real HTTP decoder in place. */
-  static boolean isWebSocket(HttpRequest request) {
+  /**
+   * True for SPDY upgrades ({@code Upgrade} contains {@code spdy/}), the only kind this class touches: WebSocket
+   * upgrades are handshaken by Vert.x with the real decoder in place, and others (e.g. {@code h2c}) are answered as
+   * ordinary requests.
+   */
+  static boolean isSpdy(HttpRequest request) {
     String upgrade = request.headers().get("Upgrade");
-    return upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket");
+    return upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("spdy/");
   }
 
   /** True if the request head is all there is (kubectl sends {@code Content-Length: 0}). */
@@ -109,7 +113,7 @@ public final class PostUpgrades {
    * segment. When Vert.x takes the socket over it removes the HTTP decoder, which hands its unread bytes to the next
    * handler while the HTTP connection handler is still in place, so they were dropped; and if the application calls
    * {@code toNetSocket()} later (after some asynchronous work), the decoder would parse those bytes as the next HTTP
-   * request. So from the head of a (non-WebSocket, body-less) upgrade request on, raw bytes are held here; once the
+   * request. So from the head of a (body-less) SPDY upgrade request on, raw bytes are held here; once the
    * request is complete the decoder is swapped for a pass-through {@link Placeholder} of the same name; and when
    * Vert.x has finished its switch (the decoder or placeholder is gone) the held bytes are released to the socket.
    * If the upgrade is refused instead (a non-101 answer), the connection is closed after that answer, since its
@@ -127,12 +131,12 @@ public final class PostUpgrades {
       if (msg instanceof HttpRequest request) {
         // A client must not smuggle its own value in; only this rewrite sets it.
         request.headers().remove(ORIGINAL_METHOD_HEADER);
-        boolean upgrade = isUpgrade(request);
+        boolean upgrade = isUpgrade(request) && isSpdy(request);
         if (request.method() == HttpMethod.POST && upgrade) {
           request.setMethod(HttpMethod.GET);
           request.headers().set(ORIGINAL_METHOD_HEADER, "POST");
         }
-        holding = upgrade && !isWebSocket(request) && hasNoBody(request);
+        holding = upgrade && hasNoBody(request);
         ctx.fireChannelRead(msg);
       } else if (msg instanceof HttpObject) {
         ChannelHandler decoder = ctx.pipeline().get("httpDecoder");

@@ -79,6 +79,24 @@ class PostUpgradesTest {
     }
   }
 
+  @Test
+  void ordinaryRequestsOnTheSameServerAreUntouched() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", server.actualPort())) {
+      socket.setSoTimeout(10_000);
+      refuse = true; // the handler answers 403 "no" without upgrading
+      OutputStream out = socket.getOutputStream();
+      String h2c = "GET /api HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+          + "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n";
+      out.write((h2c + h2c).getBytes(StandardCharsets.US_ASCII)); // keep-alive: both answered on one connection
+      InputStream in = socket.getInputStream();
+      for (int i = 0; i < 2; i++) {
+        assertTrue(readHead(in).startsWith("HTTP/1.1 403 Forbidden\r\n"));
+        assertEquals("no\n", new String(in.readNBytes(3), StandardCharsets.US_ASCII));
+      }
+    }
+    assertEquals("GET null", method.get(5, TimeUnit.SECONDS));
+  }
+
   private void upgradeAndEcho() throws Exception {
     String head = "POST /exec/abc HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: Upgrade\r\n"
         + "Upgrade: SPDY/3.1\r\nX-Kubehop-Original-Method: PUT\r\n\r\n";
