@@ -13,25 +13,33 @@ import java.util.logging.Logger;
 /**
  * One watch response: chunked {@code application/json}, one WatchEvent per line. Events arrive from store threads
  * and are handed to the response's context. A watcher that does not read is bounded: events wait in a queue of at
- * most {@link #MAX_PENDING} while the response's write queue is full; beyond that the watch is ended with an ERROR
- * event, as upstream's cacher drops unresponsive watchers.
+ * most {@link #MAX_PENDING} (by default) while the response's write queue is full; beyond that the watch is ended
+ * with an ERROR event, as upstream's cacher drops unresponsive watchers.
  */
 public final class WatchStream {
 
   private static final Logger LOG = Logger.getLogger(WatchStream.class.getName());
   static final int MAX_PENDING = 1000;
 
+  private final int maxPending;
   private final Context context;
   private final HttpServerResponse resp;
   private final Function<ObjectNode, ObjectNode> render;
   private final String description;
   private final ArrayDeque<ObjectNode> pending = new ArrayDeque<>();
   private Runnable onClose = () -> { };
-  private boolean closed;
+  /** Written on the response's context; volatile so other threads may ask {@link #isClosed()}. */
+  private volatile boolean closed;
 
   /** {@code render} turns an object into what the event carries (itself, or a one-row Table). */
   public WatchStream(Context context, HttpServerResponse resp, Function<ObjectNode, ObjectNode> render,
       String description) {
+    this(context, resp, render, description, MAX_PENDING);
+  }
+
+  WatchStream(Context context, HttpServerResponse resp, Function<ObjectNode, ObjectNode> render, String description,
+      int maxPending) {
+    this.maxPending = maxPending;
     this.context = context;
     this.resp = resp;
     this.render = render;
@@ -63,11 +71,11 @@ public final class WatchStream {
     event.put("type", type);
     event.set("object", type.equals("ERROR") || type.equals("BOOKMARK") ? object : render.apply(object));
     pending.addLast(event);
-    if (pending.size() > MAX_PENDING) {
+    if (pending.size() > maxPending) {
       LOG.warning("dropping slow watcher " + description + ": " + pending.size() + " events pending");
       pending.clear();
       write(error(Status.failure(500, "InternalError", "watch of " + description
-          + " dropped: the client is not reading (more than " + MAX_PENDING + " events pending)", null)));
+          + " dropped: the client is not reading (more than " + maxPending + " events pending)", null)));
       close(true);
       if (resp.writeQueueFull()) {
         resp.reset(); // the client reads nothing: do not keep its buffered bytes around
