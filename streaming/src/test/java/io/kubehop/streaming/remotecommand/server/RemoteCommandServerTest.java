@@ -37,6 +37,7 @@ class RemoteCommandServerTest {
   private volatile StreamOptions options;
   private volatile Executor executor;
   private volatile Duration creationTimeout = Duration.ofSeconds(30);
+  private volatile List<String> protocols = io.kubehop.streaming.remotecommand.StreamProtocol.SPDY_SERVER_DEFAULT;
   private final List<TerminalSize> sizes = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -46,7 +47,7 @@ class RemoteCommandServerTest {
     HttpServer server = vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions().setHost("127.0.0.1")));
     PostUpgrades.install(server);
     server.requestHandler(req -> RemoteCommandServer.exec(vertx)
-        .timeouts(creationTimeout, Duration.ofMinutes(1)).serve(req, options, executor));
+        .timeouts(creationTimeout, Duration.ofMinutes(1)).protocols(protocols).serve(req, options, executor));
     port = await(server.listen(0)).actualPort();
   }
 
@@ -87,6 +88,23 @@ class RemoteCommandServerTest {
     assertEquals("{\"metadata\":{},\"status\":\"Success\"}", await(status).toString());
     await(up.session().closeFuture());
     assertEquals(List.of(new TerminalSize(80, 24)), sizes);
+  }
+
+  @Test
+  void v5OverSpdyBehavesLikeV4() throws Exception {
+    protocols = io.kubehop.streaming.remotecommand.StreamProtocol.SPDY_CLIENT_DEFAULT;
+    options = new StreamOptions(true, false, true, false);
+    executor = echo(4);
+    SpdyDialer.Upgraded up = await(SpdyDialer.dial(vertx, netClient, "127.0.0.1", port, "POST", "/exec/x",
+        List.of("v5.channel.k8s.io", "v4.channel.k8s.io"), Map.of()));
+    assertEquals("v5.channel.k8s.io", up.protocol());
+    Future<Buffer> status = readAll(create(up, "error"));
+    Stream stdin = create(up, "stdin");
+    readAll(create(up, "stderr"));
+    stdin.end();
+    assertEquals("{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit "
+        + "code: exit status 4\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":\"ExitCode\","
+        + "\"message\":\"4\"}]}}", await(status).toString());
   }
 
   @Test
