@@ -45,7 +45,12 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest req) {
-    LOG.fine(() -> req.method() + " " + req.uri());
+    if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+      // One line per change (design.md); reads and watches are too frequent to log at INFO.
+      req.response().endHandler(v -> LOG.info(req.method() + " " + req.uri() + " " + req.response().getStatusCode()));
+    } else {
+      LOG.fine(() -> req.method() + " " + req.uri());
+    }
     try {
       route(req);
     } catch (RuntimeException e) {
