@@ -105,6 +105,9 @@ class BadInputIT {
   void kubectlPrintsTheInvalidNameMessage() {
     ProcessResult result = new Kubectl("1.29", cluster).run("run", "Bad_Name", "--image=busybox");
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.stderr()).startsWith("The Pod \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\"");
+    // kubectl run names the container after the pod, so upstream reports both fields, one per line.
+    assertThat(result.stderr()).startsWith("The Pod \"Bad_Name\" is invalid: \n"
+        + "* metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain")
+        .contains("\n* spec.containers[0].name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 label");
   }
 }

@@ -59,8 +59,7 @@ class RestartIT {
     kill9(cluster.pid("apiserver"));
     ProcessResult start = cluster.kubehop("start", "apiserver");
     assertThat(start.exitCode()).as(start.toString()).isZero();
-    Eventually.awaitTrue("apiserver back", Duration.ofSeconds(30),
-        () -> cluster.get("/readyz").statusCode() == 200);
+    Eventually.awaitTrue("apiserver back", Duration.ofSeconds(30), cluster::isReady);
 
     assertThat(pods.pod("survivor").orElseThrow().path("metadata").path("uid").asText()).isEqualTo(uid);
     assertThat(pods.node("node-1")).isPresent();

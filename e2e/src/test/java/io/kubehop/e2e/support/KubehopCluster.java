@@ -126,6 +126,19 @@ public final class KubehopCluster implements AutoCloseable {
     return send(HttpRequest.newBuilder(api(path)).GET().build());
   }
 
+  /** Whether the apiserver answers {@code /readyz} with 200; false while it is down. */
+  public boolean isReady() {
+    try {
+      return http.send(HttpRequest.newBuilder(api("/readyz")).build(), HttpResponse.BodyHandlers.discarding())
+          .statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   public HttpResponse<String> send(HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -24,18 +24,18 @@ public final class OsProcesses {
     }
   }
 
-  /** Descendants of {@code ancestor} whose command line equals {@code commandLine}. */
+  /**
+   * Descendants of {@code ancestor} running {@code commandLine}; argv[0] may be the resolved path, as a container
+   * runtime execs it ({@code sleep 3600} matches {@code /usr/bin/sleep 3600}).
+   */
   public static List<ProcessHandle> descendantsRunning(long ancestor, String commandLine) {
     return ProcessHandle.of(ancestor).stream()
         .flatMap(ProcessHandle::descendants)
-        .filter(p -> commandLine(p.pid()).map(commandLine::equals).orElse(false))
+        .filter(p -> commandLine(p.pid()).map(c -> matches(c, commandLine)).orElse(false))
         .toList();
   }
 
-  /** Every process on the machine whose command line equals {@code commandLine}. */
-  public static List<ProcessHandle> running(String commandLine) {
-    return ProcessHandle.allProcesses()
-        .filter(p -> commandLine(p.pid()).map(commandLine::equals).orElse(false))
-        .toList();
+  private static boolean matches(String actual, String wanted) {
+    return actual.equals(wanted) || actual.endsWith("/" + wanted) && !actual.contains(" " + wanted);
   }
 }
