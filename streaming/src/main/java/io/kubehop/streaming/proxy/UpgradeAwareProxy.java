@@ -1,0 +1,315 @@
+package io.kubehop.streaming.proxy;
+
+import io.kubehop.streaming.transport.PostUpgrades;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Forwards an HTTP/1.1 upgrade request (SPDY or WebSocket) to the next tier and splices the two connections, like
+ * apimachinery's {@code UpgradeAwareHandler}: the apiserver uses it toward the kubelet, the kubelet toward the
+ * runtime's streaming server.
+ *
+ * <p>The order matters, and follows {@code tryUpgrade}: dial the backend, send the request, read the backend's
+ * response head, and only then take over the client connection. Once the client connection is taken over, an error
+ * can no longer be reported as an HTTP response.
+ * <ul>
+ *   <li>101: the backend's status and headers go to the client, then bytes flow both ways with backpressure
+ *       ({@code pipeTo}: the reading side pauses while the writing side's queue is full); when either side closes,
+ *       both close. There is no TCP half-close in Vert.x; stdin EOF travels inside SPDY or WebSocket instead.
+ *   <li>400 and above: the backend's response is relayed (status, headers, body), then both connections close.
+ *   <li>a redirect, when a {@link RedirectPolicy} allows it (the legacy {@code --redirect-container-streaming}
+ *       mode): the request is sent again to the {@code Location}, from this tier.
+ *   <li>anything else: 500 {@code invalid upgrade response: status code N}; a dial failure: 500
+ *       {@code error dialing backend: …}.
+ * </ul>
+ * Every request gets a connection of its own (a {@link NetClient} dial, never a pooled connection), so every hop is
+ * its own TCP connection and its own upgrade, as in Kubernetes.
+ */
+public final class UpgradeAwareProxy {
+
+  /** The request header that carries a streaming session's id from hop to hop. */
+  public static final String SESSION_HEADER = "X-Kubehop-Session";
+  /** KEP-1558's peek: the redirect (or any response head) must fit in the first 16 KiB. */
+  public static final int MAX_RESPONSE_HEAD = 16 * 1024;
+  private static final int MAX_ERROR_BODY = 1 << 20;
+
+  /** Headers that never travel to the next hop: credentials stop at the tier that checked them. */
+  private static final Set<String> NOT_FORWARDED = Set.of("authorization", "proxy-authorization",
+      PostUpgrades.ORIGINAL_METHOD_HEADER.toLowerCase(Locale.ROOT), "x-forwarded-for");
+  /** Headers of a relayed error response that describe the backend connection, not the response. */
+  private static final Set<String> NOT_RELAYED = Set.of("content-length", "transfer-encoding", "connection",
+      "keep-alive");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final NetClient client;
+  private final ErrorResponder responder;
+  private final RedirectPolicy redirects;
+  private final HopRegistry registry;
+
+  public UpgradeAwareProxy(Vertx vertx, ErrorResponder responder, RedirectPolicy redirects, HopRegistry registry) {
+    this(vertx.createNetClient(), responder, redirects, registry);
+  }
+
+  public UpgradeAwareProxy(NetClient client, ErrorResponder responder, RedirectPolicy redirects,
+      HopRegistry registry) {
+    this.client = client;
+    this.responder = responder;
+    this.redirects = redirects;
+    this.registry = registry;
+  }
+
+  /** Whether redirects are followed, and where to (KEP-1558 {@code ValidateProxyRedirects}: same host only). */
+  public interface RedirectPolicy {
+    RedirectPolicy NEVER = (from, to) -> false;
+
+    boolean follow(URI from, URI to);
+
+    /** Follows a redirect only to the host it came from, on any port. */
+    static RedirectPolicy sameHost() {
+      return (from, to) -> to.getHost() != null && to.getHost().equalsIgnoreCase(from.getHost())
+          && ("http".equals(to.getScheme()) || "https".equals(to.getScheme()));
+    }
+  }
+
+  /** True when the request asks for a protocol upgrade ({@code Connection} lists {@code upgrade}). */
+  public static boolean isUpgrade(HttpServerRequest request) {
+    for (String value : request.headers().getAll("Connection")) {
+      for (String token : value.split(",")) {
+        if (token.trim().equalsIgnoreCase("upgrade")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The id of the session this request belongs to: the one the previous hop sent, or a new one. */
+  public static String sessionId(HttpServerRequest request) {
+    String id = request.getHeader(SESSION_HEADER);
+    if (id != null && id.matches("[A-Za-z0-9._-]{1,64}")) {
+      return id;
+    }
+    byte[] bytes = new byte[8];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  /**
+   * Proxies {@code request} to {@code location} (scheme, host, port, path and query of the next hop). The returned
+   * future completes with the spliced hop, or fails once the error has been answered.
+   */
+  public Future<HopSession> proxy(HttpServerRequest request, URI location) {
+    if (!isUpgrade(request)) {
+      responder.error(request, 400, "Upgrade request required");
+      return Future.failedFuture("Upgrade request required");
+    }
+    request.pause();
+    String session = sessionId(request);
+    return send(request, location, session, 0).compose(backend -> answer(request, backend, session));
+  }
+
+  private record Backend(URI location, NetSocket socket, ResponseHead head, Buffer rest) {}
+
+  private Future<Backend> send(HttpServerRequest request, URI location, String session, int redirectsSoFar) {
+    int port = location.getPort() > 0 ? location.getPort() : ("https".equals(location.getScheme()) ? 443 : 80);
+    return client.connect(port, location.getHost())
+        .recover(e -> {
+          responder.error(request, 500, "error dialing backend: dial tcp " + location.getHost() + ":" + port + ": "
+              + describe(e));
+          return Future.failedFuture(e);
+        })
+        .compose(socket -> {
+          socket.write(requestHead(request, location, session));
+          return readHead(socket).onFailure(e -> {
+            socket.close();
+            responder.error(request, 500, "error reading backend response: " + describe(e));
+          }).map(headAndRest -> new Backend(location, socket, headAndRest.head, headAndRest.rest));
+        })
+        .compose(backend -> followIfRedirect(request, backend, session, redirectsSoFar));
+  }
+
+  private Future<Backend> followIfRedirect(HttpServerRequest request, Backend backend, String session, int count) {
+    int code = backend.head.statusCode();
+    if (code < 300 || code >= 400 || count > 0) {
+      return Future.succeededFuture(backend);
+    }
+    String target = backend.head.header("Location").orElse(null);
+    if (target == null) {
+      return Future.succeededFuture(backend);
+    }
+    URI next = backend.location.resolve(target);
+    if (!redirects.follow(backend.location, next)) {
+      return Future.succeededFuture(backend);
+    }
+    backend.socket.close();
+    return send(request, next, session, count + 1);
+  }
+
+  private Future<HopSession> answer(HttpServerRequest request, Backend backend, String session) {
+    int code = backend.head.statusCode();
+    if (code == 101) {
+      return splice(request, backend, session);
+    }
+    if (code >= 400) {
+      relayError(request, backend);
+      return Future.failedFuture("backend answered " + code);
+    }
+    backend.socket.close();
+    responder.error(request, 500, "invalid upgrade response: status code " + code);
+    return Future.failedFuture("invalid upgrade response: status code " + code);
+  }
+
+  private Future<HopSession> splice(HttpServerRequest request, Backend backend, String session) {
+    HttpServerResponse response = request.response();
+    for (Map.Entry<String, String> header : backend.head.headers()) {
+      response.headers().add(header.getKey(), header.getValue());
+    }
+    NetSocket up = backend.socket;
+    return request.toNetSocket().onFailure(e -> up.close()).map(down -> {
+      HopSession hop = new HopSession(session, backend.location.toString(), down, up);
+      registry.add(hop);
+      if (backend.rest.length() > 0) {
+        hop.countDown(backend.rest.length());
+        down.write(backend.rest);
+      }
+      Future<Void> upClosed = closed(up);
+      Future<Void> downClosed = closed(down);
+      // When either side ends, both end: upgradeaware.go closes both connections once one copy loop returns.
+      upClosed.onComplete(v -> down.close());
+      downClosed.onComplete(v -> up.close());
+      Future.join(upClosed, downClosed).onComplete(v -> hop.markClosed());
+      pipe(down, up, hop::countUp);
+      pipe(up, down, hop::countDown);
+      return hop;
+    });
+  }
+
+  /** Copies {@code from} to {@code to}, pausing {@code from} while {@code to}'s write queue is full. */
+  private static void pipe(NetSocket from, NetSocket to, java.util.function.IntConsumer counter) {
+    from.handler(buffer -> {
+      counter.accept(buffer.length());
+      to.write(buffer);
+      if (to.writeQueueFull()) {
+        from.pause();
+        to.drainHandler(v -> from.resume());
+      }
+    });
+    from.endHandler(v -> to.end());
+    from.exceptionHandler(e -> from.close());
+    from.resume();
+  }
+
+  private static Future<Void> closed(NetSocket socket) {
+    Promise<Void> promise = Promise.promise();
+    socket.closeHandler(v -> promise.tryComplete());
+    return promise.future();
+  }
+
+  private void relayError(HttpServerRequest request, Backend backend) {
+    ResponseHead head = backend.head;
+    int contentLength = head.header("Content-Length").map(Integer::parseInt).orElse(-1);
+    Buffer body = Buffer.buffer().appendBuffer(backend.rest);
+    Promise<Buffer> complete = Promise.promise();
+    NetSocket socket = backend.socket;
+    Runnable finish = () -> complete.tryComplete(contentLength >= 0 && body.length() > contentLength
+        ? body.getBuffer(0, contentLength) : body);
+    if (contentLength >= 0 && body.length() >= contentLength) {
+      finish.run();
+    } else {
+      socket.handler(b -> {
+        body.appendBuffer(b);
+        if ((contentLength >= 0 && body.length() >= contentLength) || body.length() > MAX_ERROR_BODY) {
+          finish.run();
+        }
+      });
+      socket.endHandler(v -> finish.run());
+      socket.exceptionHandler(e -> finish.run());
+      socket.resume();
+    }
+    complete.future().onComplete(ar -> {
+      socket.close();
+      HttpServerResponse response = request.response();
+      if (response.ended()) {
+        return;
+      }
+      response.setStatusCode(head.statusCode()).setStatusMessage(head.reason());
+      for (Map.Entry<String, String> header : head.headers()) {
+        if (!NOT_RELAYED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+          response.headers().add(header.getKey(), header.getValue());
+        }
+      }
+      // Upstream echoes the error and closes the connection: the client may not reuse it.
+      response.putHeader("Connection", "close").end(ar.result()).onComplete(v -> request.connection().close());
+    });
+  }
+
+  private record HeadAndRest(ResponseHead head, Buffer rest) {}
+
+  private static Future<HeadAndRest> readHead(NetSocket socket) {
+    Promise<HeadAndRest> promise = Promise.promise();
+    Buffer received = Buffer.buffer();
+    socket.handler(chunk -> {
+      received.appendBuffer(chunk);
+      try {
+        ResponseHead.parse(received, MAX_RESPONSE_HEAD).ifPresent(head -> {
+          socket.pause();
+          socket.handler(null);
+          socket.endHandler(null);
+          socket.exceptionHandler(null);
+          promise.tryComplete(new HeadAndRest(head, received.getBuffer(head.length(), received.length())));
+        });
+      } catch (IllegalArgumentException e) {
+        promise.tryFail(e);
+      }
+    });
+    socket.endHandler(v -> promise.tryFail("backend closed the connection before responding"));
+    socket.exceptionHandler(promise::tryFail);
+    return promise.future();
+  }
+
+  private static Buffer requestHead(HttpServerRequest request, URI location, String session) {
+    String method = PostUpgrades.method(request);
+    String target = (location.getRawPath() == null || location.getRawPath().isEmpty() ? "/" : location.getRawPath())
+        + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
+    StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+    MultiMap headers = request.headers();
+    for (Map.Entry<String, String> header : headers) {
+      String name = header.getKey().toLowerCase(Locale.ROOT);
+      if (!NOT_FORWARDED.contains(name) && !name.equals(SESSION_HEADER.toLowerCase(Locale.ROOT))) {
+        head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
+      }
+    }
+    String forwardedFor = request.getHeader("X-Forwarded-For");
+    String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    if (client != null) {
+      head.append("X-Forwarded-For: ").append(forwardedFor == null ? client : forwardedFor + ", " + client)
+          .append("\r\n");
+    }
+    head.append(SESSION_HEADER).append(": ").append(session).append("\r\n\r\n");
+    return Buffer.buffer(head.toString(), StandardCharsets.ISO_8859_1.name());
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    if (message != null && message.toLowerCase(Locale.ROOT).contains("connection refused")) {
+      return "connect: connection refused";
+    }
+    return message == null ? e.getClass().getSimpleName() : message;
+  }
+}

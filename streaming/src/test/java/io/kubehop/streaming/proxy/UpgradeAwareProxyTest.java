@@ -1,0 +1,213 @@
+package io.kubehop.streaming.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kubehop.streaming.transport.PostUpgrades;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class UpgradeAwareProxyTest {
+
+  private Vertx vertx;
+  private final HopRegistry registry = new HopRegistry();
+  private final BlockingQueue<String> backendHeads = new LinkedBlockingQueue<>();
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** A raw backend: records the request head, then runs {@code behaviour} on the socket. */
+  private int backend(Consumer<NetSocket> behaviour) throws Exception {
+    NetServer server = vertx.createNetServer().connectHandler(socket -> {
+      Buffer head = Buffer.buffer();
+      socket.handler(b -> {
+        head.appendBuffer(b);
+        String s = head.toString(StandardCharsets.ISO_8859_1);
+        int end = s.indexOf("\r\n\r\n");
+        if (end >= 0 && !backendHeads.contains(s)) {
+          socket.handler(null);
+          backendHeads.add(s.substring(0, end));
+          behaviour.accept(socket);
+        }
+      });
+    });
+    return server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)
+        .actualPort();
+  }
+
+  private int proxy(String location, UpgradeAwareProxy.RedirectPolicy policy) throws Exception {
+    UpgradeAwareProxy proxy = new UpgradeAwareProxy(vertx, ErrorResponder.status(), policy, registry);
+    HttpServer server = PostUpgrades.install(vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions()))
+        .requestHandler(req -> proxy.proxy(req, URI.create(location + req.uri()))));
+    return server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)
+        .actualPort();
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.write(b);
+    }
+    return head.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  private static void send(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+  }
+
+  private static final String UPGRADE = "GET /exec/ns/pod/c?command=echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      + "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nAuthorization: Bearer secret\r\n"
+      + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\nX-Stream-Protocol-Version: v3.channel.k8s.io\r\n\r\n";
+
+  @Test
+  void relays101AndEarlyBytesThenSplicesBothWays() throws Exception {
+    int backend = backend(socket -> {
+      socket.write("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
+          + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\nearly");
+      socket.handler(socket::write);
+    });
+    int proxy = proxy("http://127.0.0.1:" + backend, UpgradeAwareProxy.RedirectPolicy.NEVER);
+    try (Socket client = new Socket("127.0.0.1", proxy)) {
+      client.setSoTimeout(5000);
+      send(client.getOutputStream(), UPGRADE);
+      String head = readHead(client.getInputStream());
+      assertTrue(head.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), head);
+      assertEquals("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
+          + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n", head, "the backend's head, verbatim");
+      assertEquals("early", new String(client.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
+      send(client.getOutputStream(), "ping");
+      assertEquals("ping", new String(client.getInputStream().readNBytes(4), StandardCharsets.US_ASCII));
+
+      String forwarded = backendHeads.poll(5, TimeUnit.SECONDS);
+      assertTrue(forwarded.startsWith("GET /exec/ns/pod/c?command=echo HTTP/1.1\r\n"), forwarded);
+      assertTrue(forwarded.contains("X-Stream-Protocol-Version: v4.channel.k8s.io\r\n"
+          + "X-Stream-Protocol-Version: v3.channel.k8s.io\r\n"), forwarded);
+      assertTrue(!forwarded.contains("Authorization"), "credentials stop at the proxy: " + forwarded);
+      assertTrue(forwarded.contains("X-Forwarded-For: 127.0.0.1\r\n"), forwarded);
+      assertTrue(forwarded.matches("(?s).*X-Kubehop-Session: [0-9a-f]{16}$"), forwarded);
+      assertEquals(1, registry.size());
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (registry.size() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertEquals(0, registry.size(), "the hop is gone once the client closed");
+  }
+
+  @Test
+  void relaysBackendErrorsVerbatimAndCloses() throws Exception {
+    String body = "unable to upgrade: unable to negotiate protocol: client supports [v9], server accepts [v4]\n";
+    int backend = backend(socket -> socket.write("HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        + "X-Accepted-Stream-Protocol-Versions: v4.channel.k8s.io\r\nContent-Length: " + body.length() + "\r\n\r\n"
+        + body));
+    int proxy = proxy("http://127.0.0.1:" + backend, UpgradeAwareProxy.RedirectPolicy.NEVER);
+    try (Socket client = new Socket("127.0.0.1", proxy)) {
+      client.setSoTimeout(5000);
+      send(client.getOutputStream(), UPGRADE);
+      String response = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(response.startsWith("HTTP/1.1 403 Forbidden\r\n"), response);
+      assertTrue(response.contains("X-Accepted-Stream-Protocol-Versions: v4.channel.k8s.io\r\n"), response);
+      assertTrue(response.endsWith("\r\n\r\n" + body), response);
+    }
+  }
+
+  @Test
+  void dialFailureIsA500Status() throws Exception {
+    int proxy = proxy("http://127.0.0.1:1", UpgradeAwareProxy.RedirectPolicy.NEVER);
+    try (Socket client = new Socket("127.0.0.1", proxy)) {
+      client.setSoTimeout(5000);
+      send(client.getOutputStream(), UPGRADE);
+      String head = readHead(client.getInputStream());
+      assertTrue(head.startsWith("HTTP/1.1 500 "), head);
+      byte[] body = new byte[4096];
+      int n = client.getInputStream().read(body);
+      String json = new String(body, 0, n, StandardCharsets.UTF_8);
+      assertTrue(json.contains("\"message\":\"error dialing backend: dial tcp 127.0.0.1:1: connect: connection refused\""),
+          json);
+    }
+  }
+
+  @Test
+  void followsSameHostRedirectsOnlyWhenAllowed() throws Exception {
+    int target = backend(socket -> {
+      socket.write("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n");
+      socket.handler(socket::write);
+    });
+    int redirector = backend(socket -> socket.write("HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:" + target
+        + "/exec/AbCdEf12\r\nContent-Length: 0\r\n\r\n"));
+    int following = proxy("http://127.0.0.1:" + redirector, UpgradeAwareProxy.RedirectPolicy.sameHost());
+    try (Socket client = new Socket("127.0.0.1", following)) {
+      client.setSoTimeout(5000);
+      send(client.getOutputStream(), UPGRADE);
+      assertTrue(readHead(client.getInputStream()).startsWith("HTTP/1.1 101 "));
+    }
+    int notFollowing = proxy("http://127.0.0.1:" + redirector, UpgradeAwareProxy.RedirectPolicy.NEVER);
+    try (Socket client = new Socket("127.0.0.1", notFollowing)) {
+      client.setSoTimeout(5000);
+      send(client.getOutputStream(), UPGRADE);
+      String head = readHead(client.getInputStream());
+      assertTrue(head.startsWith("HTTP/1.1 500 "), head);
+    }
+  }
+
+  @Test
+  void plainRequestsAreRejected() throws Exception {
+    int proxy = proxy("http://127.0.0.1:1", UpgradeAwareProxy.RedirectPolicy.NEVER);
+    try (Socket client = new Socket("127.0.0.1", proxy)) {
+      client.setSoTimeout(5000);
+      send(client.getOutputStream(), "GET /exec/ns/pod/c HTTP/1.1\r\nHost: x\r\n\r\n");
+      String head = readHead(client.getInputStream());
+      assertTrue(head.startsWith("HTTP/1.1 400 "), head);
+    }
+  }
+
+  @Test
+  void postUpgradesTravelAsPostWithEarlyBytesIntact() throws Exception {
+    int backend = backend(socket -> {
+      socket.write("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n");
+      socket.handler(socket::write);
+    });
+    int proxy = proxy("http://127.0.0.1:" + backend, UpgradeAwareProxy.RedirectPolicy.NEVER);
+    try (Socket client = new Socket("127.0.0.1", proxy)) {
+      client.setSoTimeout(5000);
+      // kubectl's SPDY exec: a POST, and the first frame may follow the head in the same segment.
+      send(client.getOutputStream(), UPGRADE.replace("GET ", "POST ").replace("\r\n\r\n",
+          "\r\nContent-Length: 0\r\n\r\n") + "first");
+      assertTrue(readHead(client.getInputStream()).startsWith("HTTP/1.1 101 "));
+      assertEquals("first", new String(client.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
+      String forwarded = backendHeads.poll(5, TimeUnit.SECONDS);
+      assertTrue(forwarded.startsWith("POST /exec/ns/pod/c?command=echo HTTP/1.1\r\n"), forwarded);
+      assertTrue(!forwarded.contains("X-Kubehop-Original-Method"), forwarded);
+    }
+  }
+}
