@@ -122,7 +122,9 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
       }
       return;
     }
-    if (method == HttpMethod.GET) {
+    if (method == HttpMethod.GET && req.flag("watch")) {
+      watches.watch(req, strategy);
+    } else if (method == HttpMethod.GET) {
       reads.get(req, strategy);
     } else if (method == HttpMethod.PUT) {
       withBody(req, body -> writes.update(req, strategy, body));

@@ -29,8 +29,14 @@ public final class ResourceReads {
   /** Filtering of a list or watch by {@code labelSelector} and {@code fieldSelector}. */
   public record Selection(LabelSelector labels, FieldSelector fields, ResourceStrategy strategy) {
     public static Selection of(ApiRequest req, ResourceStrategy strategy) {
+      String fields = req.param("fieldSelector");
+      if (req.name() != null) {
+        // A watch of one named object (…/pods/{name}?watch=true) is a watch filtered by its name.
+        String byName = "metadata.name=" + req.name();
+        fields = fields == null || fields.isEmpty() ? byName : fields + "," + byName;
+      }
       return new Selection(LabelSelector.parse(req.param("labelSelector")),
-          FieldSelector.parse(req.param("fieldSelector"), strategy.selectableFieldNames()), strategy);
+          FieldSelector.parse(fields, strategy.selectableFieldNames()), strategy);
     }
 
     public boolean matches(ObjectNode o) {

@@ -55,7 +55,9 @@ public final class WatchStream {
 
   /** Starts the response (kubectl waits for the headers before it prints anything). */
   public void start() {
-    resp.writeHead();
+    if (!resp.headWritten() && !resp.closed()) {
+      resp.writeHead(); // replayed events may have been written (and sent the head) already
+    }
   }
 
   /** Thread-safe: queues an event for the response's context. */

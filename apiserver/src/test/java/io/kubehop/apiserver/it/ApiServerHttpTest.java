@@ -229,4 +229,30 @@ class ApiServerHttpTest {
     assertEquals("PartialObjectMetadata", t.path("rows").path(0).path("object").path("kind").asText());
     assertEquals(0, json(api.get("/api/v1/pods?fieldSelector=status.phase%21%3DPending")).path("items").size());
   }
+
+  @Test
+  void nodeWatchSeesAPodBoundToItAsAdded() throws Exception {
+    api.post("/api/v1/namespaces/default/pods", POD.replace("NAME", "w1"));
+    String rv = json(api.get("/api/v1/pods?fieldSelector=spec.nodeName%3Dn1")).path("metadata")
+        .path("resourceVersion").asText();
+    java.util.concurrent.CompletableFuture<HttpResponse<Stream<String>>> watch = HttpClient.newHttpClient().sendAsync(
+        HttpRequest.newBuilder(URI.create(api.base + "/api/v1/pods?fieldSelector=spec.nodeName%3Dn1&watch=true"
+            + "&resourceVersion=" + rv + "&timeoutSeconds=2")).build(), HttpResponse.BodyHandlers.ofLines());
+    assertEquals(201, api.post("/api/v1/namespaces/default/pods/w1/binding",
+        "{\"target\":{\"name\":\"n1\"}}").statusCode());
+    api.send("DELETE", "/api/v1/namespaces/default/pods/w1", "application/json", "{\"gracePeriodSeconds\":0}");
+    var events = watch.get(10, java.util.concurrent.TimeUnit.SECONDS).body().map(l -> {
+      try {
+        JsonNode e = ApiJson.mapper().readTree(l);
+        return e.path("type").asText() + " " + e.path("object").path("metadata").path("name").asText();
+      } catch (Exception ex) {
+        throw new IllegalStateException(ex);
+      }
+    }).toList();
+    assertEquals(java.util.List.of("ADDED w1", "DELETED w1"), events);
+
+    HttpResponse<String> named = api.get("/api/v1/namespaces/default/pods/none?watch=true&timeoutSeconds=1");
+    assertEquals(200, named.statusCode());
+    assertEquals("", named.body());
+  }
 }
