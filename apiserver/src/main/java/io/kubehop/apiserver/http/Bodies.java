@@ -76,4 +76,10 @@ public final class Bodies {
             + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
             + "application/strategic-merge-patch+json", null));
   }
+
+  /** 415 for a create or update body that is not JSON, listing what kubehop accepts. */
+  public static StatusException unsupportedObjectMediaType(String contentType) {
+    return new StatusException(Status.failure(415, StatusReason.UNSUPPORTED_MEDIA_TYPE,
+        "the body of the request was in an unknown format - accepted media types include: application/json", null));
+  }
 }

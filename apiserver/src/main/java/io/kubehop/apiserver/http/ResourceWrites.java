@@ -37,7 +37,7 @@ public final class ResourceWrites {
   public void create(ApiRequest req, ResourceStrategy strategy, Buffer body) {
     HttpServerResponse resp = req.http().response();
     ResourceType type = strategy.type();
-    ObjectNode obj = decodeObject(body, type);
+    ObjectNode obj = decodeObject(req, body, type);
     FieldValidation.check(req, type.kind(), obj, resp);
     ObjectNode meta = Meta.metadata(obj);
     if (type.namespaced()) {
@@ -61,7 +61,7 @@ public final class ResourceWrites {
 
   public void update(ApiRequest req, ResourceStrategy strategy, Buffer body) {
     ResourceType type = strategy.type();
-    ObjectNode obj = decodeObject(body, type);
+    ObjectNode obj = decodeObject(req, body, type);
     FieldValidation.check(req, type.kind(), obj, req.http().response());
     String bodyName = Meta.name(obj);
     if (bodyName != null && !bodyName.equals(req.name())) {
@@ -222,6 +222,23 @@ public final class ResourceWrites {
   /** Decodes a body that must be a {@code kind} object; puts kind and apiVersion first. */
   static ObjectNode decodeObject(Buffer body, ResourceType type) {
     JsonNode node = Bodies.json(body);
+    return toObject(node, type);
+  }
+
+  /** A POST/PUT body: JSON, or the protobuf Namespace kubectl 1.33's {@code create namespace} sends. */
+  static ObjectNode decodeObject(ApiRequest req, Buffer body, ResourceType type) {
+    String contentType = req.http().getHeader("Content-Type");
+    String mediaType = contentType == null ? "" : contentType.split(";")[0].trim();
+    if (mediaType.equalsIgnoreCase(ProtobufObjects.CONTENT_TYPE)) {
+      return toObject(ProtobufObjects.decode(body), type);
+    }
+    if (!mediaType.isEmpty() && !mediaType.equalsIgnoreCase("application/json")) {
+      throw Bodies.unsupportedObjectMediaType(contentType);
+    }
+    return decodeObject(body, type);
+  }
+
+  private static ObjectNode toObject(JsonNode node, ResourceType type) {
     if (!node.isObject()) {
       throw StatusException.badRequest("couldn't get version/kind; json parse error: json: cannot unmarshal "
           + (node.isArray() ? "array" : "string") + " into Go value of type struct { APIVersion string "

@@ -71,6 +71,10 @@ class KubectlTest {
       assertOk(k.run("apply", "-f", yaml.toString()), "pod/applied unchanged\n");
       assertOk(k.run("get", "pod", "applied", "-o", "jsonpath={.metadata.labels.app}"), "two");
 
+      // create namespace (kubectl 1.33 POSTs it as protobuf).
+      assertOk(k.run("create", "namespace", "team"), "namespace/team created\n");
+      assertOk(k.run("get", "ns", "team", "-o", "jsonpath={.status.phase}"), "Active");
+
       watchPrintsTransition(api, k);
       errors(k, yaml);
     }
