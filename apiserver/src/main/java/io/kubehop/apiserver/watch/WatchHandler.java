@@ -13,11 +13,11 @@ import io.kubehop.apiserver.registry.ResourceStrategy;
 import io.kubehop.apiserver.storage.Store;
 import io.kubehop.apiserver.storage.StoreException;
 import io.kubehop.apiserver.table.TableBuilder;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -64,7 +64,6 @@ public final class WatchHandler {
           }
           return listing.resourceVersion();
         });
-    AtomicReference<Store.Subscription> subscription = new AtomicReference<>();
     start.compose(rv -> {
       WatchFilter filter = new WatchFilter(resource, req.namespace(), selection, rv);
       return store.watch(rv, e -> {
@@ -74,31 +73,44 @@ public final class WatchHandler {
         }
       });
     }).onComplete(ar -> {
-      if (ar.failed() && !(ar.cause() instanceof StoreException.Expired)) {
-        Responses.failure(req.http().response(), ar.cause());
-        return;
-      }
-      stream.start();
-      if (ar.failed()) {
-        stream.fail(Status.failure(410, StatusReason.GONE, ar.cause().getMessage(), null));
-        return;
-      }
-      subscription.set(ar.result());
-      long timer = vertx.setTimer(timeout * 1000, t -> stream.end());
-      long bookmarkTimer = bookmarks && table == null
-          ? vertx.setPeriodic(BOOKMARK_INTERVAL_MS, t -> stream.send("BOOKMARK", bookmark(strategy)))
-          : -1;
-      stream.onClose(() -> {
-        ar.result().cancel();
-        vertx.cancelTimer(timer);
-        if (bookmarkTimer >= 0) {
-          vertx.cancelTimer(bookmarkTimer);
+      try {
+        begin(ar, req, stream, timeout, bookmarks && table == null, strategy);
+      } catch (RuntimeException e) {
+        // never leave a subscription or a half-started stream behind
+        if (ar.succeeded()) {
+          ar.result().cancel();
         }
-      });
-      if (stream.isClosed()) {
-        ar.result().cancel();
+        stream.fail(Responses.toStatus(e));
       }
     });
+  }
+
+  /** Starts the stream once the subscription exists (or failed: 410 as an ERROR event, else a Status). */
+  private void begin(AsyncResult<Store.Subscription> ar, ApiRequest req, WatchStream stream, long timeout,
+      boolean bookmarks, ResourceStrategy strategy) {
+    if (ar.failed() && !(ar.cause() instanceof StoreException.Expired)) {
+      Responses.failure(req.http().response(), ar.cause());
+      return;
+    }
+    stream.start();
+    if (ar.failed()) {
+      stream.fail(Status.failure(410, StatusReason.GONE, ar.cause().getMessage(), null));
+      return;
+    }
+    long timer = vertx.setTimer(timeout * 1000, t -> stream.end());
+    long bookmarkTimer = bookmarks
+        ? vertx.setPeriodic(BOOKMARK_INTERVAL_MS, t -> stream.send("BOOKMARK", bookmark(strategy)))
+        : -1;
+    stream.onClose(() -> {
+      ar.result().cancel();
+      vertx.cancelTimer(timer);
+      if (bookmarkTimer >= 0) {
+        vertx.cancelTimer(bookmarkTimer);
+      }
+    });
+    if (stream.isClosed()) {
+      ar.result().cancel();
+    }
   }
 
   private ObjectNode bookmark(ResourceStrategy strategy) {

@@ -170,6 +170,10 @@ class ApiServerHttpTest {
     } finally {
       kubelet.close().await();
     }
+    api.post("/api/v1/namespaces/default/pods", POD.replace("NAME", "unbound"));
+    HttpResponse<String> unbound = api.get("/api/v1/namespaces/default/pods/unbound/log");
+    assertEquals(200, unbound.statusCode());
+    assertEquals("", unbound.body(), "upstream: a pod without a node has an empty log location");
     HttpResponse<String> refused = api.get("/api/v1/namespaces/default/pods/p/log");
     assertEquals(500, refused.statusCode());
     assertEquals("error dialing backend: dial tcp 127.0.0.1:" + json(api.get("/api/v1/nodes/n")).path("status")

@@ -70,6 +70,11 @@ class KubectlTest {
       assertOk(k.run("apply", "-f", yaml.toString()), "pod/applied configured\n");
       assertOk(k.run("apply", "-f", yaml.toString()), "pod/applied unchanged\n");
       assertOk(k.run("get", "pod", "applied", "-o", "jsonpath={.metadata.labels.app}"), "two");
+      TestApiServer.await("the scheduler binds applied to node-1", Duration.ofSeconds(10), () ->
+          call(() -> k.run("get", "pod", "applied", "-o", "jsonpath={.spec.nodeName}").out()).equals("node-1"));
+      Kubectl.Result wide = k.run("get", "pod", "applied", "-o", "wide");
+      assertTrue(wide.out().matches("NAME +READY +STATUS +RESTARTS +AGE +IP +NODE +NOMINATED NODE +READINESS GATES\n"
+          + "applied +0/1 +Pending +0 +\\d+s +<none> +node-1 +<none> +<none>\n"), wide.out());
 
       // create namespace (kubectl 1.33 POSTs it as protobuf).
       assertOk(k.run("create", "namespace", "team"), "namespace/team created\n");
