@@ -32,7 +32,10 @@ public final class Bodies {
     Buffer body = Buffer.buffer();
     req.handler(chunk -> {
       if (body.length() + chunk.length() > MAX_BYTES) {
+        // Stop reading (the socket stays paused, nothing more is buffered) and close after the 413.
+        req.pause();
         req.handler(null);
+        req.response().putHeader("Connection", "close");
         promise.tryFail(new StatusException(Status.failure(413, "RequestEntityTooLarge",
             "Request entity too large: limit is " + MAX_BYTES, null)));
         return;

@@ -89,7 +89,7 @@ public final class ResourceWrites {
   private ObjectNode prepared(ResourceStrategy strategy, ObjectNode updated, ObjectNode current) {
     updated.put("kind", strategy.type().kind()).put("apiVersion", "v1");
     strategy.prepareForUpdate(updated, current);
-    invalidIfAny(strategy, updated);
+    invalidIfAny(strategy, updated, strategy.validateUpdate(updated, current));
     return updated;
   }
 
@@ -210,7 +210,10 @@ public final class ResourceWrites {
   }
 
   private static void invalidIfAny(ResourceStrategy strategy, ObjectNode obj) {
-    List<StatusCause> causes = strategy.validate(obj);
+    invalidIfAny(strategy, obj, strategy.validate(obj));
+  }
+
+  private static void invalidIfAny(ResourceStrategy strategy, ObjectNode obj, List<StatusCause> causes) {
     if (!causes.isEmpty()) {
       String name = Meta.name(obj);
       // details.kind is the Kind ("Pod"), as upstream's NewInvalid sets it; kubectl prints "The Pod … is invalid".

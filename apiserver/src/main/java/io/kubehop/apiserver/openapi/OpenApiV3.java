@@ -6,7 +6,6 @@ import io.kubehop.api.json.ApiJson;
 import io.kubehop.apiserver.http.Responses;
 import io.kubehop.apiserver.registry.ResourceType;
 import io.vertx.core.http.HttpServerRequest;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -99,9 +98,5 @@ public final class OpenApiV3 {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }

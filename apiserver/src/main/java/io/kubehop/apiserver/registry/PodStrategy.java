@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubehop.api.meta.StatusCause;
 import io.kubehop.apiserver.table.PodTable;
 import io.kubehop.apiserver.table.TableConvertor;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +25,22 @@ public final class PodStrategy implements ResourceStrategy {
     return ResourceType.PODS;
   }
 
+  /** What upstream allows to change in a running pod's spec (pkg/apis/core/validation ValidatePodUpdate). */
+  static final String UPDATE_FORBIDDEN = "Forbidden: pod updates may not change fields other than "
+      + "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
+      + "`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` "
+      + "(allow it to be set to 1 if it was previously negative)";
+
   @Override
   public void prepareForCreate(ObjectNode pod) {
+    defaultSpec(pod);
+    ObjectNode status = pod.putObject("status");
+    status.put("phase", "Pending");
+    status.put("qosClass", "BestEffort");
+  }
+
+  /** The spec defaults, applied on create and, as upstream's decoder does, to every update. */
+  private static void defaultSpec(ObjectNode pod) {
     ObjectNode spec = pod.get("spec") instanceof ObjectNode s ? s : pod.putObject("spec");
     putIfAbsent(spec, "restartPolicy", "Always");
     if (!spec.has("terminationGracePeriodSeconds")) {
@@ -45,9 +58,6 @@ public final class PodStrategy implements ResourceStrategy {
         }
       }
     }
-    ObjectNode status = pod.putObject("status");
-    status.put("phase", "Pending");
-    status.put("qosClass", "BestEffort");
   }
 
   private static void defaultContainer(ObjectNode c) {
@@ -113,7 +123,31 @@ public final class PodStrategy implements ResourceStrategy {
   }
 
   @Override
+  public List<StatusCause> validateUpdate(ObjectNode updated, ObjectNode old) {
+    List<StatusCause> causes = validate(updated);
+    if (causes.isEmpty() && !mutableFieldsStripped(updated).equals(mutableFieldsStripped(old))) {
+      causes.add(new StatusCause("FieldValueForbidden", UPDATE_FORBIDDEN, "spec"));
+    }
+    return causes;
+  }
+
+  private static JsonNode mutableFieldsStripped(ObjectNode pod) {
+    ObjectNode spec = pod.path("spec").isObject() ? ((ObjectNode) pod.get("spec")).deepCopy()
+        : pod.objectNode();
+    spec.remove(List.of("activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds"));
+    for (String list : List.of("containers", "initContainers")) {
+      for (JsonNode c : spec.path(list)) {
+        if (c instanceof ObjectNode container) {
+          container.remove("image");
+        }
+      }
+    }
+    return spec;
+  }
+
+  @Override
   public void prepareForUpdate(ObjectNode updated, ObjectNode old) {
+    defaultSpec(updated);
     ObjectMetaDefaults.keepSystemFields(updated, old);
     if (old.has("status")) {
       updated.set("status", old.get("status"));
@@ -154,9 +188,5 @@ public final class PodStrategy implements ResourceStrategy {
     // Upstream (pod strategy CheckGracefulDelete): unbound pods and finished pods go at once.
     return !node.isEmpty() && !phase.equals("Succeeded") && !phase.equals("Failed")
         && (gracePeriodSeconds == null || gracePeriodSeconds > 0);
-  }
-
-  public static List<StatusCause> noCauses() {
-    return new ArrayList<>();
   }
 }

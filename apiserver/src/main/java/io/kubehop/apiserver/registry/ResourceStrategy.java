@@ -22,6 +22,11 @@ public interface ResourceStrategy {
   /** Field errors of a new or updated object; empty when valid. */
   List<StatusCause> validate(ObjectNode object);
 
+  /** Field errors of an update of the main resource; by default those of {@link #validate}. */
+  default List<StatusCause> validateUpdate(ObjectNode updated, ObjectNode old) {
+    return validate(updated);
+  }
+
   /** An update of the main resource: keeps the old status (where the resource has one the client cannot set). */
   void prepareForUpdate(ObjectNode updated, ObjectNode old);
 

@@ -60,6 +60,9 @@ class ApiServerHttpTest {
     assertEquals("Invalid", json(invalid).path("reason").asText());
     assertEquals("metadata.name", json(invalid).path("details").path("causes").path(0).path("field").asText());
     assertEquals(404, api.get("/api/v1/namespaces/default/pods/Bad_Name").statusCode(), "nothing stored");
+    HttpResponse<String> huge = api.post("/api/v1/namespaces/default/pods", "{\"pad\":\"" + "x".repeat(4 << 20)
+        + "\"}");
+    assertEquals(413, huge.statusCode());
   }
 
   @Test

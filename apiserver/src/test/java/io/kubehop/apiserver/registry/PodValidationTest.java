@@ -69,4 +69,20 @@ class PodValidationTest {
     assertEquals(List.of(), FieldSchema.unknownFields("Pod", pod("{'spec':{'$setElementOrder/containers':[{'name':'a'}],"
         + "'containers':[{'name':'a','$patch':'delete'}]}}")));
   }
+
+  @Test
+  void podUpdatesMayChangeImagesButNotCommands() throws Exception {
+    ObjectNode old = pod("{'metadata':{'name':'p'},'spec':{'containers':[{'name':'a','image':'b','command':['x']}]}}");
+    strategy.prepareForCreate(old);
+    ObjectNode newImage = pod("{'metadata':{'name':'p'},'spec':{'containers':[{'name':'a','image':'c','command':['x']}]}}");
+    strategy.prepareForUpdate(newImage, old);
+    assertEquals(List.of(), strategy.validateUpdate(newImage, old), "defaults are applied before comparing");
+    ObjectNode newCommand = pod("{'metadata':{'name':'p'},'spec':{'containers':[{'name':'a','image':'b','command':['y']}]}}");
+    strategy.prepareForUpdate(newCommand, old);
+    assertEquals("Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than "
+        + "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` "
+        + "(only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if "
+        + "it was previously negative)",
+        StatusException.invalid("Pod", "Pod", "p", strategy.validateUpdate(newCommand, old)).getMessage());
+  }
 }
