@@ -19,6 +19,12 @@ import io.kubehop.apiserver.storage.StoreKey;
 import io.kubehop.apiserver.subresource.BindingSubresource;
 import io.kubehop.apiserver.subresource.LogSubresource;
 import io.kubehop.apiserver.subresource.NodeLocator;
+import io.kubehop.apiserver.subresource.StreamSubresource;
+import io.kubehop.streaming.proxy.ErrorResponder;
+import io.kubehop.streaming.proxy.HopRegistry;
+import io.kubehop.streaming.proxy.UpgradeAwareProxy;
+import io.kubehop.streaming.proxy.UpgradeAwareProxy.RedirectPolicy;
+import io.kubehop.streaming.transport.PostUpgrades;
 import io.kubehop.apiserver.subresource.SubresourceRegistry;
 import io.kubehop.apiserver.watch.WatchHandler;
 import io.vertx.core.Future;
@@ -41,14 +47,24 @@ public final class ApiServer {
 
   /** Namespaces that always exist, as in a fresh cluster. */
   static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
-  private static final int WATCH_HISTORY = 10_000;
+  public static final int DEFAULT_WATCH_HISTORY = 10_000;
 
-  /** Startup options (the flags of design.md), plus how many events watches may replay. */
+  /**
+   * Startup options (the flags of design.md), plus how many events watches may replay.
+   *
+   * @param streamingProxyRedirects follow a kubelet's 302 to the runtime's streaming server (the pre-1.24
+   *     {@code StreamingProxyRedirects} gate, for kubelets in {@code --redirect-container-streaming} mode)
+   */
   public record Options(Path home, String bindAddress, int port, Duration nodeMonitorGracePeriod,
-      Duration nodeMonitorPeriod, int watchHistory) {
+      Duration nodeMonitorPeriod, int watchHistory, boolean streamingProxyRedirects) {
     public Options(Path home, String bindAddress, int port, Duration nodeMonitorGracePeriod,
         Duration nodeMonitorPeriod) {
-      this(home, bindAddress, port, nodeMonitorGracePeriod, nodeMonitorPeriod, WATCH_HISTORY);
+      this(home, bindAddress, port, nodeMonitorGracePeriod, nodeMonitorPeriod, DEFAULT_WATCH_HISTORY, false);
+    }
+
+    public Options(Path home, String bindAddress, int port, Duration nodeMonitorGracePeriod,
+        Duration nodeMonitorPeriod, int watchHistory) {
+      this(home, bindAddress, port, nodeMonitorGracePeriod, nodeMonitorPeriod, watchHistory, false);
     }
   }
 
@@ -59,9 +75,11 @@ public final class ApiServer {
   private final Scheduler scheduler;
   private final NodeLifecycleController nodeLifecycle;
   private final SubresourceRegistry subresources;
+  private final HopRegistry hops;
 
   private ApiServer(Vertx vertx, Store store, HttpServer server, HttpClientAgent kubeletClient, Scheduler scheduler,
-      NodeLifecycleController nodeLifecycle, SubresourceRegistry subresources) {
+      NodeLifecycleController nodeLifecycle, SubresourceRegistry subresources, HopRegistry hops) {
+    this.hops = hops;
     this.vertx = vertx;
     this.store = store;
     this.server = server;
@@ -78,26 +96,33 @@ public final class ApiServer {
     return vertx.executeBlocking(() -> FileStore.open(vertx, dir, options.watchHistory()))
         .compose(store -> seedNamespaces(store).map(v -> store))
         .compose(store -> {
+          HopRegistry hops = new HopRegistry();
           Map<ResourceType, ResourceStrategy> strategies = Map.of(ResourceType.PODS, new PodStrategy(),
               ResourceType.NODES, new NodeStrategy(), ResourceType.NAMESPACES, new NamespaceStrategy());
           HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000));
+          NodeLocator nodes = new NodeLocator(store);
+          // KEP-1558's ValidateProxyRedirects: a redirect may only lead to the kubelet's own host.
+          UpgradeAwareProxy streamProxy = new UpgradeAwareProxy(vertx, ErrorResponder.status(),
+              options.streamingProxyRedirects() ? RedirectPolicy.sameHost() : RedirectPolicy.NEVER, hops);
           SubresourceRegistry subresources = new SubresourceRegistry()
-              .register("pods", "log", new LogSubresource(store, new NodeLocator(store), client))
+              .register("pods", "log", new LogSubresource(store, nodes, client))
+              .register("pods", "exec", new StreamSubresource(StreamSubresource.Verb.EXEC, store, nodes, streamProxy))
+              .register("pods", "attach",
+                  new StreamSubresource(StreamSubresource.Verb.ATTACH, store, nodes, streamProxy))
               .register("pods", "binding", new BindingSubresource(store));
           ApiRouter router = new ApiRouter(strategies, subresources, new ResourceReads(store, clock),
               new ResourceWrites(store, clock), new WatchHandler(vertx, store, clock));
-          HttpServerOptions serverOptions = new HttpServerOptions()
+          // kubectl's SPDY exec is a POST upgrade, which Vert.x tunnels only with PostUpgrades (h2c off).
+          HttpServerOptions serverOptions = PostUpgrades.configure(new HttpServerOptions())
               .setHost(options.bindAddress()).setPort(options.port())
-              // A later issue rewrites POST upgrades in the Netty pipeline, which needs h2c off.
-              .setHttp2ClearTextEnabled(false)
               .setIdleTimeout(0);
           Scheduler scheduler = new Scheduler(vertx, store, clock, 2_000);
           NodeLifecycleController lifecycle = new NodeLifecycleController(vertx, store, clock,
               options.nodeMonitorGracePeriod(), options.nodeMonitorPeriod());
-          return vertx.createHttpServer(serverOptions).requestHandler(router).listen().map(server -> {
+          return PostUpgrades.install(vertx.createHttpServer(serverOptions)).requestHandler(router).listen().map(server -> {
             scheduler.start();
             lifecycle.start();
-            return new ApiServer(vertx, store, server, client, scheduler, lifecycle, subresources);
+            return new ApiServer(vertx, store, server, client, scheduler, lifecycle, subresources, hops);
           });
         });
   }
@@ -116,6 +141,11 @@ public final class ApiServer {
       }));
     }
     return chain;
+  }
+
+  /** The streaming hops (exec, attach) this apiserver holds right now. */
+  public HopRegistry hops() {
+    return hops;
   }
 
   /** The port actually bound (useful with {@code --port 0}). */

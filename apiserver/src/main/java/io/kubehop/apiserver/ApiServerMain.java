@@ -35,6 +35,11 @@ public final class ApiServerMain implements java.util.concurrent.Callable<Intege
       description = "A node whose heartbeat is older goes Ready=Unknown.")
   Duration nodeMonitorGracePeriod;
 
+  @Option(names = "--streaming-proxy-redirects", description = "Follow a kubelet's redirect to the runtime's "
+      + "streaming server (for kubelets started with --redirect-container-streaming), as the pre-1.24 "
+      + "StreamingProxyRedirects gate did; only redirects to the kubelet's own host are followed.")
+  boolean streamingProxyRedirects;
+
   @Option(names = "--node-monitor-period", defaultValue = "5s", converter = DurationConverter.class,
       description = "How often node heartbeats are checked.")
   Duration nodeMonitorPeriod;
@@ -62,7 +67,7 @@ public final class ApiServerMain implements java.util.concurrent.Callable<Intege
     ApiServer server;
     try {
       server = ApiServer.start(vertx, new ApiServer.Options(dir, bindAddress, port, nodeMonitorGracePeriod,
-          nodeMonitorPeriod)).await(60, TimeUnit.SECONDS);
+          nodeMonitorPeriod, ApiServer.DEFAULT_WATCH_HISTORY, streamingProxyRedirects)).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       Logger.getLogger("apiserver").log(Level.SEVERE, "cannot start: " + e, e);
       vertx.close();

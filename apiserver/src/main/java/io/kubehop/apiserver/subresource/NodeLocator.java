@@ -47,6 +47,18 @@ public final class NodeLocator {
         });
   }
 
+  /** Whether the node's Ready condition is True (a missing node or condition is not ready). */
+  public Future<Boolean> ready(String nodeName) {
+    return store.get(new StoreKey("nodes", "", nodeName)).map(node -> {
+      for (JsonNode c : node.path("status").path("conditions")) {
+        if ("Ready".equals(c.path("type").asText())) {
+          return "True".equals(c.path("status").asText());
+        }
+      }
+      return false;
+    }).otherwise(false);
+  }
+
   private static String address(ObjectNode node, String type) {
     for (JsonNode a : node.path("status").path("addresses")) {
       if (a.path("type").asText().equals(type) && !a.path("address").asText("").isEmpty()) {

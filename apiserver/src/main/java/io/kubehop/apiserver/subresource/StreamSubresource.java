@@ -1,0 +1,127 @@
+package io.kubehop.apiserver.subresource;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubehop.api.meta.Status;
+import io.kubehop.api.meta.StatusException;
+import io.kubehop.apiserver.http.ApiRequest;
+import io.kubehop.apiserver.http.Responses;
+import io.kubehop.apiserver.storage.Store;
+import io.kubehop.apiserver.storage.StoreKey;
+import io.kubehop.streaming.proxy.UpgradeAwareProxy;
+import io.kubehop.streaming.transport.PostUpgrades;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+/**
+ * {@code GET|POST …/pods/{name}/exec} and {@code …/attach}: resolves pod → container → node → kubelet, translates
+ * the query to the kubelet's parameters ({@code stdin} → {@code input=1}, … kubernetes-streaming.md §6.2) and hands
+ * the upgrade request to the {@link UpgradeAwareProxy}, which dials the kubelet on a connection of its own and splices
+ * it with the client's once the kubelet (or, in redirect mode, the runtime) answered 101.
+ */
+public final class StreamSubresource implements SubresourceHandler {
+
+  private static final Logger LOG = Logger.getLogger(StreamSubresource.class.getName());
+
+  /** Which subresource: exec carries a command, attach does not. */
+  public enum Verb {
+    EXEC("exec"), ATTACH("attach");
+
+    private final String path;
+
+    Verb(String path) {
+      this.path = path;
+    }
+  }
+
+  private final Verb verb;
+  private final Store store;
+  private final NodeLocator nodes;
+  private final UpgradeAwareProxy proxy;
+
+  public StreamSubresource(Verb verb, Store store, NodeLocator nodes, UpgradeAwareProxy proxy) {
+    this.verb = verb;
+    this.store = store;
+    this.nodes = nodes;
+    this.proxy = proxy;
+  }
+
+  @Override
+  public void handle(ApiRequest req) {
+    String method = PostUpgrades.method(req.http());
+    if (!method.equals("GET") && !method.equals("POST")) {
+      throw StatusException.methodNotAllowed();
+    }
+    req.http().pause();
+    store.get(new StoreKey("pods", req.namespace(), req.name()))
+        .recover(t -> Future.failedFuture(Responses.translate(t, "pods", req.name())))
+        .compose(pod -> locate(req, pod))
+        .onSuccess(location -> proxy.proxy(req.http(), location).onSuccess(hop -> {
+          LOG.info(verb.path + " session " + hop.id() + " " + req.namespace() + "/" + req.name() + " -> "
+              + location + " via " + hop.upstreamLocal() + "->" + hop.upstreamRemote());
+          hop.closeFuture().onComplete(v -> LOG.info(verb.path + " session " + hop.id() + " closed: "
+              + hop.bytesUp() + " bytes up, " + hop.bytesDown() + " bytes down"));
+        }))
+        .onFailure(t -> Responses.failure(req.http().response(), t));
+  }
+
+  private Future<URI> locate(ApiRequest req, ObjectNode pod) {
+    String container = NodeLocator.resolveContainer(pod, req.param("container"));
+    String phase = pod.path("status").path("phase").asText("");
+    if (phase.equals("Succeeded") || phase.equals("Failed")) {
+      throw StatusException.badRequest((verb == Verb.EXEC ? "cannot exec into" : "cannot attach to")
+          + " a container in a completed pod; current phase is " + phase);
+    }
+    String node = pod.path("spec").path("nodeName").asText("");
+    if (node.isEmpty()) {
+      throw StatusException.badRequest("pod " + req.name() + " does not have a host assigned");
+    }
+    String query = kubeletQuery(req.query(), verb);
+    return nodes.locate(node).compose(kubelet -> nodes.ready(node).map(ready -> {
+      if (!ready) {
+        throw new StatusException(Status.failure(503, "ServiceUnavailable", "node " + node + " is not ready (its "
+            + "kubelet stopped posting status); cannot " + verb.path + " into pod " + req.name(), null));
+      }
+      return URI.create("http://" + kubelet.host() + ":" + kubelet.port() + "/" + verb.path + "/"
+          + req.namespace() + "/" + req.name() + "/" + container + query);
+    }));
+  }
+
+  /**
+   * The kubelet's query: {@code command} repeated, then the stream flags as {@code 1}, in Go's sorted
+   * {@code url.Values} order. Flags follow upstream's {@code Convert_Slice_string_To_bool}: absent, {@code 0} and
+   * {@code false} (any case) are false, anything else is true.
+   */
+  static String kubeletQuery(MultiMap params, Verb verb) {
+    StringBuilder q = new StringBuilder();
+    if (verb == Verb.EXEC) {
+      for (String arg : params.getAll("command")) {
+        q.append(q.length() == 0 ? '?' : '&').append("command=").append(URLEncoder.encode(arg, StandardCharsets.UTF_8)
+            .replace("+", "%20"));
+      }
+    }
+    String[][] flags = {{"error", "stderr"}, {"input", "stdin"}, {"output", "stdout"}, {"tty", "tty"}};
+    for (String[] flag : flags) {
+      if (flag(params, flag[1])) {
+        q.append(q.length() == 0 ? '?' : '&').append(flag[0]).append("=1");
+      }
+    }
+    if (!flag(params, "stdin") && !flag(params, "stdout") && !flag(params, "stderr")) {
+      throw StatusException.badRequest("you must specify at least 1 of stdin, stdout, stderr");
+    }
+    return q.toString();
+  }
+
+  private static boolean flag(MultiMap params, String name) {
+    String value = params.get(name);
+    if (value == null) {
+      return false;
+    }
+    String v = value.toLowerCase(Locale.ROOT);
+    return !(v.equals("0") || v.equals("false"));
+  }
+}
