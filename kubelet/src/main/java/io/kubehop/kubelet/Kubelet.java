@@ -11,6 +11,13 @@ import io.kubehop.kubelet.server.ContainerLogsRoute;
 import io.kubehop.kubelet.server.HealthzRoute;
 import io.kubehop.kubelet.server.KubeletServer;
 import io.kubehop.kubelet.server.PodsRoute;
+import io.kubehop.kubelet.streaming.ProxyForwarder;
+import io.kubehop.kubelet.streaming.RedirectForwarder;
+import io.kubehop.kubelet.streaming.RemoteCommandRoute;
+import io.kubehop.kubelet.streaming.StreamForwarder;
+import io.kubehop.kubelet.streaming.StreamingRuntime;
+import io.kubehop.streaming.proxy.HopRegistry;
+import io.kubehop.streaming.proxy.HopSession;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -37,6 +44,7 @@ public final class Kubelet extends VerticleBase {
   private NodeStatusManager nodeStatus;
   private KubeletServer server;
   private RuntimeServiceClient cri;
+  private final HopRegistry hops = new HopRegistry();
 
   public Kubelet(KubeletConfig config, NodeInfo nodeInfo) {
     this.config = config;
@@ -49,9 +57,8 @@ public final class Kubelet extends VerticleBase {
   }
 
   /**
-   * The route registry of the kubelet server, for the streaming endpoints of the next issue:
-   * {@code kubelet.server().route("exec", new ExecRoute(kubelet.pods(), kubelet.runtime()))}. Routes run on this
-   * verticle's context when registered from it (set in {@link #start()}).
+   * The route registry of the kubelet server ({@code exec}, {@code attach}; {@code portForward} plugs in the same
+   * way). Routes run on this verticle's context when registered from it (set in {@link #start()}).
    */
   public KubeletServer server() {
     return server;
@@ -71,6 +78,11 @@ public final class Kubelet extends VerticleBase {
     return config;
   }
 
+  /** The streaming sessions this kubelet proxies right now (empty in redirect mode, where it holds none). */
+  public HopRegistry hops() {
+    return hops;
+  }
+
   @Override
   public Future<?> start() {
     api = new ApiClient(vertx, config.apiserver());
@@ -83,6 +95,12 @@ public final class Kubelet extends VerticleBase {
         .route("healthz", new HealthzRoute())
         .route("pods", new PodsRoute(pods))
         .route("containerLogs", new ContainerLogsRoute(vertx, pods, cri));
+    StreamingRuntime streaming = new StreamingRuntime(cri);
+    StreamForwarder forwarder = config.redirectContainerStreaming() ? new RedirectForwarder()
+        : new ProxyForwarder(vertx, hops);
+    for (RemoteCommandRoute.Verb verb : RemoteCommandRoute.Verb.values()) {
+      server.route(verb.segment(), new RemoteCommandRoute(verb, pods, streaming, forwarder));
+    }
     return server.listen(config.nodeIp(), config.port()).onSuccess(port -> {
       LOG.info("kubelet server listening on " + config.nodeIp() + ":" + port);
       nodeStatus.start(port).onSuccess(v -> {
@@ -104,6 +122,7 @@ public final class Kubelet extends VerticleBase {
       pods.stop();
     }
     ready.tryFail("kubelet stopped");
+    hops.active().forEach(HopSession::close);
     return Future.join(server == null ? Future.succeededFuture() : server.close(),
         api == null ? Future.succeededFuture() : api.close(),
         grpc == null ? Future.succeededFuture() : grpc.close());

@@ -19,6 +19,10 @@ public final class KubeletHarness implements AutoCloseable {
   public final FakeRuntime runtime;
   private Vertx vertx;
   public int port;
+  /** The running kubelet (null before {@link #startKubelet()}). */
+  public Kubelet kubelet;
+  /** Set before {@link #startKubelet()} to start it with {@code --redirect-container-streaming}. */
+  public boolean redirectContainerStreaming;
 
   public KubeletHarness(Path home) throws Exception {
     this.home = home;
@@ -29,13 +33,14 @@ public final class KubeletHarness implements AutoCloseable {
 
   public KubeletConfig config() {
     return new KubeletConfig(home, NODE, "127.0.0.1", 0, api.url(), home.resolve("nodes").resolve(NODE).resolve("runtime.sock"),
-        Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(2), false);
+        Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(2),
+        redirectContainerStreaming);
   }
 
   /** Starts a kubelet and waits until it is registered; returns its port. */
   public int startKubelet() throws Exception {
     vertx = Vertx.vertx();
-    Kubelet kubelet = new Kubelet(config(), new NodeInfo(4, 8_000_000, "linux", "amd64", "6.1"));
+    kubelet = new Kubelet(config(), new NodeInfo(4, 8_000_000, "linux", "amd64", "6.1"));
     vertx.deployVerticle(kubelet).await(10, TimeUnit.SECONDS);
     port = kubelet.ready().await(10, TimeUnit.SECONDS);
     return port;

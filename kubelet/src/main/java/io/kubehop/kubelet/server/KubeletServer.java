@@ -1,5 +1,6 @@
 package io.kubehop.kubelet.server;
 
+import io.kubehop.streaming.transport.PostUpgrades;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -16,8 +17,9 @@ import java.util.logging.Logger;
 /**
  * The kubelet's HTTP/1.1 server on {@code --node-ip:--port}: a registry of {@link KubeletRoute}s keyed by the first
  * path segment ({@code healthz}, {@code pods}, {@code containerLogs}; later {@code exec}, {@code attach},
- * {@code portForward}). h2c is off so that a connection handler sees every request from the first byte (needed
- * by the streaming upgrade, see vertx-notes.md §1).
+ * {@code portForward}). {@link PostUpgrades} is installed so that kubectl's SPDY {@code POST} upgrades can be taken
+ * over (Vert.x tunnels only GET); it needs h2c off, so that its connection handler sees every request from the
+ * first byte (vertx-notes.md §1).
  */
 public final class KubeletServer {
 
@@ -39,9 +41,9 @@ public final class KubeletServer {
 
   /** Listens; the future carries the actual port (useful with port 0). */
   public Future<Integer> listen(String host, int port) {
-    server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)
-        .setIdleTimeout(90).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS));
-    server.requestHandler(this::dispatch);
+    server = vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions()
+        .setIdleTimeout(90).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)));
+    PostUpgrades.install(server).requestHandler(this::dispatch);
     return server.listen(port, host).map(HttpServer::actualPort);
   }
 

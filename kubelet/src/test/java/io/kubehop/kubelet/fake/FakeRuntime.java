@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  * An in-memory CRI runtime served on a unix socket. Containers run until stopped, except those whose command is
  * {@code ["fake-exit", "<code>"]}: they exit with that code 100 ms after start; {@code ["fake-fail-start"]} cannot be
  * started. Records every call. Thread-safe.
+ *
+ * <p>{@code Exec} and {@code Attach} answer {@code <streamingBaseUrl>/exec/<token>} (or {@code /attach/}) with a
+ * single-use token for which {@link #takeStreamRequest(String)} returns the CRI request, as the runtime's request
+ * cache does; or they fail with {@link #failStreams(GrpcStatus, String)}'s status.
  */
 public final class FakeRuntime extends RuntimeServiceService implements AutoCloseable {
 
@@ -55,6 +60,11 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
   private final Map<String, Sandbox> sandboxes = new LinkedHashMap<>();
   private final Map<String, Ctr> containers = new LinkedHashMap<>();
   private int nextId = 1;
+  private final Map<String, Message> streamRequests = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger nextToken = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile String streamingBaseUrl = "http://127.0.0.1:1";
+  private volatile GrpcStatus streamFailure;
+  private volatile String streamFailureMessage;
 
   public FakeRuntime(Path socket) throws Exception {
     this.socket = socket;
@@ -78,6 +88,22 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
   @Override
   public void close() throws Exception {
     vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** Where the URLs of Exec and Attach point, e.g. {@code http://127.0.0.1:38471}. */
+  public void streamingBaseUrl(String url) {
+    this.streamingBaseUrl = url;
+  }
+
+  /** Makes Exec and Attach fail with {@code status} and {@code message}; {@code null} status = answer again. */
+  public void failStreams(GrpcStatus status, String message) {
+    this.streamFailure = status;
+    this.streamFailureMessage = message;
+  }
+
+  /** The Exec/Attach request a token was issued for, once (tokens are single-use); null if unknown or used. */
+  public Message takeStreamRequest(String token) {
+    return streamRequests.remove(token);
   }
 
   public List<Call> calls(String method) {
@@ -275,6 +301,27 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
           .putAllLabels(c.config.getLabelsMap()).putAllAnnotations(c.config.getAnnotationsMap())
           .setLogPath(c.logPath)).build();
     });
+  }
+
+  @Override
+  public Future<ExecResponse> exec(ExecRequest r) {
+    return streamUrl("Exec", "exec", r).map(url -> ExecResponse.newBuilder().setUrl(url).build());
+  }
+
+  @Override
+  public Future<AttachResponse> attach(AttachRequest r) {
+    return streamUrl("Attach", "attach", r).map(url -> AttachResponse.newBuilder().setUrl(url).build());
+  }
+
+  private Future<String> streamUrl(String method, String path, Message request) {
+    calls.add(new Call(method, request, System.nanoTime()));
+    GrpcStatus failure = streamFailure;
+    if (failure != null) {
+      return Future.failedFuture(new io.vertx.grpc.server.StatusException(failure, streamFailureMessage));
+    }
+    String token = "tok" + nextToken.incrementAndGet();
+    streamRequests.put(token, request);
+    return Future.succeededFuture(streamingBaseUrl + "/" + path + "/" + token);
   }
 
   private Sandbox sandbox(String id) {

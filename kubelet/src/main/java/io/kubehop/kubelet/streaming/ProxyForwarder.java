@@ -1,0 +1,51 @@
+package io.kubehop.kubelet.streaming;
+
+import io.kubehop.streaming.proxy.ErrorResponder;
+import io.kubehop.streaming.proxy.HopRegistry;
+import io.kubehop.streaming.proxy.HopSession;
+import io.kubehop.streaming.proxy.UpgradeAwareProxy;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.logging.Logger;
+
+/**
+ * Proxies a stream to the runtime (KEP-1558, upstream's {@code proxyStream}): one new TCP connection to the runtime's
+ * streaming port per request, never pooled, spliced with the connection from the apiserver. While the session lasts
+ * the kubelet holds exactly those two sockets; both are in the {@link HopRegistry}.
+ */
+public final class ProxyForwarder implements StreamForwarder {
+
+  private static final Logger LOG = Logger.getLogger(ProxyForwarder.class.getName());
+
+  /**
+   * The kubelet's {@code responder}: every proxy failure is {@code http.Error(w, err.Error(), 500)}, even
+   * {@code Upgrade request required} (a 400 at the apiserver).
+   */
+  static final ErrorResponder KUBELET_RESPONDER =
+      (request, code, message) -> ErrorResponder.plainText().error(request, 500, message);
+
+  private final UpgradeAwareProxy proxy;
+
+  public ProxyForwarder(Vertx vertx, HopRegistry registry) {
+    this.proxy = new UpgradeAwareProxy(vertx, KUBELET_RESPONDER, UpgradeAwareProxy.RedirectPolicy.NEVER, registry);
+  }
+
+  @Override
+  public void forward(HttpServerRequest request, StreamTarget target) {
+    proxy.proxy(request, target.url()).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.info("session " + target.session() + " " + target.describe() + " to " + target.url() + " failed: "
+            + ar.cause().getMessage());
+        return;
+      }
+      HopSession hop = ar.result();
+      LOG.info("session " + hop.id() + " " + target.describe() + " opened: " + hop.downstreamRemote() + " -> "
+          + hop.target() + " via " + hop.upstreamLocal());
+      hop.closeFuture().onComplete(v -> LOG.info("session " + hop.id() + " " + target.describe() + " closed after "
+          + Duration.between(hop.opened(), Instant.now()).toMillis() + " ms: " + hop.bytesUp() + " bytes up, "
+          + hop.bytesDown() + " bytes down"));
+    });
+  }
+}

@@ -1,0 +1,134 @@
+package io.kubehop.kubelet.streaming;
+
+import io.kubehop.api.core.Container;
+import io.kubehop.kubelet.pod.PodManager;
+import io.kubehop.kubelet.pod.PodRecord;
+import io.kubehop.kubelet.server.KubeletRoute;
+import io.kubehop.kubelet.server.Responses;
+import io.kubehop.streaming.proxy.UpgradeAwareProxy;
+import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.kubehop.streaming.transport.PostUpgrades;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * {@code GET|POST /exec/{ns}/{pod}[/{uid}]/{container}} and {@code /attach/…}: upstream's {@code getExec} and
+ * {@code getAttach} ({@code pkg/kubelet/server/server.go}, {@code kubelet_pods.go}). Parse the stream options (400),
+ * find the pod (404 {@code pod does not exist}) and its running container (500, upstream's text), ask the runtime for
+ * the stream URL over CRI (errors as {@link StreamErrors}), then hand the request to the {@link StreamForwarder}.
+ */
+public final class RemoteCommandRoute implements KubeletRoute {
+
+  private static final Logger LOG = Logger.getLogger(RemoteCommandRoute.class.getName());
+
+  /** The two remote-command verbs; the name is the first path segment. */
+  public enum Verb {
+    EXEC("exec"), ATTACH("attach");
+
+    private final String segment;
+
+    Verb(String segment) {
+      this.segment = segment;
+    }
+
+    public String segment() {
+      return segment;
+    }
+  }
+
+  private final Verb verb;
+  private final PodManager pods;
+  private final StreamingRuntime runtime;
+  private final StreamForwarder forwarder;
+
+  public RemoteCommandRoute(Verb verb, PodManager pods, StreamingRuntime runtime, StreamForwarder forwarder) {
+    this.verb = verb;
+    this.pods = pods;
+    this.runtime = runtime;
+    this.forwarder = forwarder;
+  }
+
+  @Override
+  public void handle(HttpServerRequest req, List<String> segments) {
+    String method = PostUpgrades.method(req); // kubectl's SPDY POST arrives rewritten to GET
+    if (!method.equals("GET") && !method.equals("POST")) {
+      req.response().putHeader("Allow", "GET, POST");
+      Responses.text(req, 405, "405: Method Not Allowed");
+      return;
+    }
+    Optional<ExecRequestParams> found = ExecRequestParams.from(segments, req.params());
+    if (found.isEmpty()) {
+      Responses.text(req, 404, "404 page not found\n");
+      return;
+    }
+    ExecRequestParams params = found.get();
+    StreamOptions options;
+    try {
+      options = StreamQuery.parse(req.params());
+    } catch (IllegalArgumentException e) {
+      Responses.text(req, 400, e.getMessage());
+      return;
+    }
+    Optional<PodRecord> pod = pods.find(params.podNamespace(), params.podName());
+    if (pod.isEmpty()) {
+      Responses.text(req, 404, "pod does not exist");
+      return;
+    }
+    String session = pinSessionId(req);
+    String describe = verb.segment() + " " + params.podNamespace() + "/" + params.podName() + "/"
+        + params.containerName();
+    req.pause(); // kept unread until it is proxied or answered
+    streamUrl(pod.get(), params, options).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.info("session " + session + " " + describe + " refused: " + ar.cause().getMessage());
+        req.resume();
+        StreamErrors.write(req, ar.cause());
+        return;
+      }
+      forwarder.forward(req, new StreamTarget(session, verb.segment(),
+          params.podNamespace() + "/" + params.podName(), params.containerName(), ar.result()));
+    });
+  }
+
+  /** Upstream's {@code GetExec}/{@code GetAttach}: the container must be running; then CRI names the URL. */
+  private Future<URI> streamUrl(PodRecord rec, ExecRequestParams params, StreamOptions options) {
+    String containerId = runningContainerId(rec, params);
+    if (verb == Verb.EXEC) {
+      if (containerId == null) {
+        return Future.failedFuture(new IllegalStateException(
+            "container not found (\"" + params.containerName() + "\")"));
+      }
+      return runtime.exec(containerId, params.cmd(), options);
+    }
+    Optional<Container> spec = rec.pod().spec().container(params.containerName());
+    if (containerId == null || spec.isEmpty()) {
+      return Future.failedFuture(new IllegalStateException(
+          "container " + params.containerName() + " not found in pod " + params.podFullName()));
+    }
+    return runtime.attach(containerId, options, spec.get().wantsTty());
+  }
+
+  /**
+   * The CRI id of the named container if it is running in this pod (upstream's {@code findContainer} looks only at
+   * running containers, and with a UID in the path only at the pod with that UID).
+   */
+  private static String runningContainerId(PodRecord rec, ExecRequestParams params) {
+    if (params.podUid() != null && !params.podUid().equals(rec.uid())) {
+      return null;
+    }
+    boolean running = rec.currentStatus() != null && rec.currentStatus().containerStatuses().stream()
+        .anyMatch(s -> s.name().equals(params.containerName()) && s.state() != null && s.state().running() != null);
+    return running ? rec.currentContainerId(params.containerName()) : null;
+  }
+
+  /** The session id, stored on the request so that the proxy forwards this same one to the runtime. */
+  private static String pinSessionId(HttpServerRequest req) {
+    String id = UpgradeAwareProxy.sessionId(req);
+    req.headers().set(UpgradeAwareProxy.SESSION_HEADER, id);
+    return id;
+  }
+}

@@ -1,0 +1,19 @@
+package io.kubehop.kubelet.streaming;
+
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * What the kubelet does with a streaming request once the runtime has named its URL (upstream's
+ * {@code proxyStream}, or the pre-1.20 redirect): {@link ProxyForwarder} (KEP-1558, the default) or
+ * {@link RedirectForwarder} ({@code --redirect-container-streaming}).
+ *
+ * <p>This is the seam for the WebSocket translator: a decorator that serves {@code v5.channel.k8s.io} WebSocket
+ * requests itself (dialling {@link StreamTarget#url()} with SPDY) and hands everything else to the forwarder it wraps,
+ * as upstream's {@code translatinghandler.go} does.
+ */
+@FunctionalInterface
+public interface StreamForwarder {
+
+  /** Answers {@code request}; errors are answered too (plain text), never thrown. */
+  void forward(HttpServerRequest request, StreamTarget target);
+}

@@ -1,0 +1,51 @@
+package io.kubehop.kubelet.streaming;
+
+import io.kubehop.cri.v1.AttachRequest;
+import io.kubehop.cri.v1.ExecRequest;
+import io.kubehop.cri.v1.RuntimeServiceClient;
+import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.vertx.core.Future;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Asks the runtime where a stream is served (kuberuntime's {@code GetExec}/{@code GetAttach}): CRI {@code Exec} and
+ * {@code Attach} return a single-use URL on the runtime's streaming server. Port-forward ({@code GetPortForward},
+ * keyed by the sandbox id) belongs here too.
+ */
+public final class StreamingRuntime {
+
+  private final RuntimeServiceClient cri;
+
+  public StreamingRuntime(RuntimeServiceClient cri) {
+    this.cri = cri;
+  }
+
+  /** CRI {@code Exec}; fails with the runtime's {@link io.kubehop.kubelet.cri.CriException} as it came. */
+  public Future<URI> exec(String containerId, List<String> cmd, StreamOptions options) {
+    return cri.exec(ExecRequest.newBuilder().setContainerId(containerId).addAllCmd(cmd).setTty(options.tty())
+            .setStdin(options.stdin()).setStdout(options.stdout()).setStderr(options.stderr()).build())
+        .compose(response -> url(response.getUrl()));
+  }
+
+  /**
+   * CRI {@code Attach}. {@code tty} is the container's own setting (its spec), not the request's: whether the process
+   * runs in a terminal was decided when it started.
+   */
+  public Future<URI> attach(String containerId, StreamOptions options, boolean tty) {
+    return cri.attach(AttachRequest.newBuilder().setContainerId(containerId).setStdin(options.stdin())
+            .setTty(tty).setStdout(options.stdout()).setStderr(options.stderr()).build())
+        .compose(response -> url(response.getUrl()));
+  }
+
+  private static Future<URI> url(String url) {
+    if (url.isEmpty()) {
+      return Future.failedFuture(new IllegalStateException("URL is not set")); // remote_runtime.go's text
+    }
+    try {
+      return Future.succeededFuture(new URI(url));
+    } catch (java.net.URISyntaxException e) {
+      return Future.failedFuture(new IllegalStateException("invalid streaming URL " + url + ": " + e.getMessage()));
+    }
+  }
+}
