@@ -1,6 +1,6 @@
 package io.kubehop.apiserver;
 
-import io.kubehop.apiserver.util.GoDuration;
+import io.kubehop.api.util.GoDuration;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.kubehop.apiserver.table;
 
+import io.kubehop.api.util.HumanDuration;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubehop.api.json.ApiJson;

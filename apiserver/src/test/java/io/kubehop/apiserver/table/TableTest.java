@@ -1,5 +1,6 @@
 package io.kubehop.apiserver.table;
 
+import io.kubehop.api.util.HumanDuration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;

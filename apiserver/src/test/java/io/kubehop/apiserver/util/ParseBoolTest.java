@@ -1,5 +1,6 @@
 package io.kubehop.apiserver.util;
 
+import io.kubehop.api.util.GoDuration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

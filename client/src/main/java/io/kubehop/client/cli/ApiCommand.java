@@ -1,5 +1,6 @@
 package io.kubehop.client.cli;
 
+import io.kubehop.api.util.GoDuration;
 import io.kubehop.client.rest.HttpTransport;
 import io.kubehop.client.rest.JdkHttpTransport;
 import io.kubehop.client.rest.Kubeconfig;
@@ -46,7 +47,8 @@ abstract class ApiCommand implements Callable<Integer> {
     Duration timeout = null;
     if (o.requestTimeout != null) {
       try {
-        timeout = GoDuration.parseTimeout(o.requestTimeout);
+        timeout = o.requestTimeout.matches("\\d+") // kubectl: a bare integer means seconds
+            ? Duration.ofSeconds(Long.parseLong(o.requestTimeout)) : GoDuration.parse(o.requestTimeout);
       } catch (IllegalArgumentException e) {
         throw new CommandException("invalid argument \"" + o.requestTimeout + "\" for \"--request-timeout\" flag: "
             + e.getMessage());

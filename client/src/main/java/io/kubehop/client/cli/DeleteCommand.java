@@ -1,5 +1,6 @@
 package io.kubehop.client.cli;
 
+import io.kubehop.api.util.GoDuration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package io.kubehop.client.printers;
 
+import io.kubehop.api.util.HumanDuration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -1,4 +1,4 @@
-package io.kubehop.apiserver.table;
+package io.kubehop.api.util;
 
 import java.time.Duration;
 
