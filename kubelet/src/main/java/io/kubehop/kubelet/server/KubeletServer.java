@@ -8,10 +8,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -25,12 +27,22 @@ public final class KubeletServer {
 
   private static final Logger LOG = Logger.getLogger(KubeletServer.class.getName());
 
+  /** Upstream's {@code IdleTimeout} of the kubelet server (keep-alive connections between requests). */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(90);
+
   private final Vertx vertx;
+  private final Duration idleTimeout;
   private final Map<String, KubeletRoute> routes = new ConcurrentHashMap<>();
   private HttpServer server;
 
   public KubeletServer(Vertx vertx) {
+    this(vertx, DEFAULT_IDLE_TIMEOUT);
+  }
+
+  /** With another idle timeout for keep-alive connections (tests); upgraded connections have none. */
+  public KubeletServer(Vertx vertx, Duration idleTimeout) {
     this.vertx = vertx;
+    this.idleTimeout = idleTimeout;
   }
 
   /** Registers the handler of {@code /<firstSegment>/…}; replaces any earlier one. */
@@ -42,7 +54,7 @@ public final class KubeletServer {
   /** Listens; the future carries the actual port (useful with port 0). */
   public Future<Integer> listen(String host, int port) {
     server = vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions()
-        .setIdleTimeout(90).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)));
+        .setIdleTimeout((int) idleTimeout.toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)));
     PostUpgrades.install(server).requestHandler(this::dispatch);
     return server.listen(port, host).map(HttpServer::actualPort);
   }

@@ -1,5 +1,6 @@
 package io.kubehop.kubelet.streaming;
 
+import io.kubehop.kubelet.server.UpgradedConnections;
 import io.kubehop.streaming.proxy.ErrorResponder;
 import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.proxy.HopSession;
@@ -41,6 +42,7 @@ public final class ProxyForwarder implements StreamForwarder {
         return;
       }
       HopSession hop = ar.result();
+      UpgradedConnections.disableIdleTimeout(request.connection());
       LOG.info("session " + hop.id() + " " + target.describe() + " opened: " + hop.downstreamRemote() + " -> "
           + hop.target() + " via " + hop.upstreamLocal());
       hop.closeFuture().onComplete(v -> LOG.info("session " + hop.id() + " " + target.describe() + " closed after "

@@ -37,7 +37,6 @@ public final class FakeStreamingServer implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final FakeRuntime runtime;
   private final AtomicInteger connections = new AtomicInteger();
-  private final AtomicInteger open = new AtomicInteger();
   private final int port;
 
   public FakeStreamingServer(FakeRuntime runtime) throws Exception {
@@ -45,8 +44,6 @@ public final class FakeStreamingServer implements AutoCloseable {
     HttpServer server = vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions()));
     server.connectionHandler(connection -> {
       connections.incrementAndGet();
-      open.incrementAndGet();
-      connection.closeHandler(v -> open.decrementAndGet());
       PostUpgrades.install(connection);
     });
     server.requestHandler(this::serve);
@@ -65,11 +62,6 @@ public final class FakeStreamingServer implements AutoCloseable {
   /** TCP connections accepted so far. */
   public int connections() {
     return connections.get();
-  }
-
-  /** TCP connections open now. */
-  public int openConnections() {
-    return open.get();
   }
 
   @Override
