@@ -8,7 +8,7 @@ import java.time.Duration;
  * {@code timeout} without any, {@code onIdle} runs once. One timer is kept and re-armed for the remaining time,
  * instead of a timer per frame. Used on one context only.
  */
-final class IdleTimer {
+public final class IdleTimer {
 
   private final Vertx vertx;
   private final Runnable onIdle;
@@ -16,13 +16,13 @@ final class IdleTimer {
   private long lastActivity = System.nanoTime();
   private long timerId = -1;
 
-  IdleTimer(Vertx vertx, Runnable onIdle) {
+  public IdleTimer(Vertx vertx, Runnable onIdle) {
     this.vertx = vertx;
     this.onIdle = onIdle;
   }
 
   /** Sets the timeout; {@link Duration#ZERO} disables it. */
-  void set(Duration timeout) {
+  public void set(Duration timeout) {
     cancel();
     timeoutMillis = timeout.toMillis();
     if (timeoutMillis > 0) {
@@ -30,11 +30,11 @@ final class IdleTimer {
     }
   }
 
-  void touch() {
+  public void touch() {
     lastActivity = System.nanoTime();
   }
 
-  void cancel() {
+  public void cancel() {
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
       timerId = -1;

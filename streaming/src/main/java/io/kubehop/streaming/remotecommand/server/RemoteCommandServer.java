@@ -8,6 +8,7 @@ import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.StreamProtocol;
 import io.kubehop.streaming.spdy.SpdySession;
 import io.kubehop.streaming.transport.DuplexTransport;
+import io.kubehop.streaming.websocket.ChannelProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -18,9 +19,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The SPDY exec/attach endpoint of a streaming server (kubelet's {@code remotecommand.ServeExec}/{@code ServeAttach}):
+ * The exec/attach endpoint of a streaming server (kubelet's {@code remotecommand.ServeExec}/{@code ServeAttach}):
  * handshake → {@code 101 Switching Protocols} → SPDY session (server role) → {@link StreamWaiter} → {@link Executor}
  * → status on the error stream → close.
+ *
+ * <p>WebSocket requests ({@code Upgrade: websocket}) are served by {@link WebSocketRemoteCommandServer} with the
+ * same executor; the rest of this description is the SPDY path.
  *
  * <p>Mount it on a Vert.x {@code HttpServer} with {@link io.kubehop.streaming.transport.PostUpgrades} installed
  * (kubectl upgrades with POST). Refusals before the upgrade are plain text, as upstream's: 403 when no protocol is
@@ -78,11 +82,20 @@ public final class RemoteCommandServer {
     return new RemoteCommandServer(vertx, protocols, creationTimeout, idleTimeout, errorPrefix);
   }
 
+  /** The WebSocket transport of this server: same error prefix and idle timeout, every channel protocol. */
+  public WebSocketRemoteCommandServer webSocket() {
+    return new WebSocketRemoteCommandServer(vertx, ChannelProtocol.SERVER_DEFAULT, idleTimeout, errorPrefix);
+  }
+
   /**
-   * Serves one upgrade request. Completes when the session is over (or the request was refused); fails only with the
+   * Serves one upgrade request: {@code Upgrade: websocket} goes to {@link #webSocket()} (channel.k8s.io protocols),
+   * anything else is a SPDY upgrade. Completes when the session is over (or the request was refused); fails only with the
    * reason the session ended abnormally (already reported to the client where possible).
    */
   public Future<Void> serve(HttpServerRequest req, StreamOptions options, Executor executor) {
+    if (UpgradeRequests.isWebSocket(req.headers())) {
+      return webSocket().serve(req, options, executor);
+    }
     Handshake.Result result = Handshake.handshake(req.headers(), protocols);
     if (result instanceof Handshake.Result.Refused refused) {
       HttpServerResponse resp = plainText(req, 403);

@@ -1,0 +1,296 @@
+package io.kubehop.streaming.websocket;
+
+import io.kubehop.streaming.httpstream.Stream;
+import io.kubehop.streaming.httpstream.StreamConnection;
+import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.remotecommand.StreamType;
+import io.kubehop.streaming.spdy.IdleTimer;
+import io.kubehop.streaming.spdy.frame.HeaderBlock;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketBase;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The five exec/attach channels multiplexed over one WebSocket (apimachinery {@code wsstream.Conn}, client-go's
+ * {@code wsStreamCreator}), as a {@link StreamConnection} of {@link ChannelStream}s, so the remotecommand layer sees
+ * the same seam as over SPDY. Confined to the WebSocket's context.
+ *
+ * <p>Inbound messages are joined from frames (text or binary, up to {@link #MAX_MESSAGE}; larger ones close the
+ * connection with 1009) and decoded by {@link ChannelCodec}. A channel this side does not read ({@link #open(int)})
+ * drops its messages; unknown channels, empty messages and bad base64 are logged and dropped as upstream does; a
+ * malformed v5 CLOSE signal closes the connection with 1002. PINGs are answered by Vert.x; an optional ping
+ * interval and idle timeout (every message in or out counts) can be set.
+ *
+ * <pre>
+ * S: 01                                   initial empty message on the lowest writable channel (stdout)
+ * C: 00 "hello\n"                         stdin
+ * C: ff 00                                v5: stdin closed
+ * S: 01 "hello\n"                         stdout
+ * S: 03 {"metadata":{},"status":"Success"}
+ * S: close 1000
+ * </pre>
+ */
+public final class ChannelConnection implements StreamConnection {
+
+  private static final Logger LOG = Logger.getLogger(ChannelConnection.class.getName());
+
+  /** Largest message accepted (16 MiB, as SPDY's largest DATA frame); larger ones close with 1009. */
+  public static final int MAX_MESSAGE = 16 * 1024 * 1024;
+  /** Outbound payloads are split into messages of at most this many bytes (one frame each at Vert.x defaults). */
+  public static final int MAX_OUTBOUND_PAYLOAD = 32 * 1024;
+
+  /** Which end of the connection this is: clients send v5 CLOSE signals when a channel ends. */
+  public enum Role { CLIENT, SERVER }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final WebSocketBase ws;
+  private final ChannelProtocol protocol;
+  private final Role role;
+  private final ChannelStream[] streams = new ChannelStream[Channels.COUNT];
+  private final boolean[] open = new boolean[Channels.COUNT];
+  private final Set<ChannelStream> blocked = new HashSet<>();
+  private final Promise<Void> closed = Promise.promise();
+  private final IdleTimer idleTimer;
+  private final MessageAssembler assembler;
+  private long pingTimer = -1;
+  private boolean closing;
+
+  private ChannelConnection(Vertx vertx, WebSocketBase ws, ChannelProtocol protocol, Role role) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.ws = ws;
+    this.protocol = protocol;
+    this.role = role;
+    for (int i = 0; i < Channels.COUNT; i++) {
+      streams[i] = new ChannelStream(this, i);
+    }
+    this.idleTimer = new IdleTimer(vertx, () -> {
+      LOG.fine("websocket idle, closing");
+      close();
+    });
+    this.assembler = new MessageAssembler(MAX_MESSAGE, this::onMessage);
+  }
+
+  /** Starts the connection over an open WebSocket; call on its context (e.g. in the completion of the handshake). */
+  public static ChannelConnection start(Vertx vertx, WebSocketBase ws, ChannelProtocol protocol, Role role) {
+    ChannelConnection c = new ChannelConnection(vertx, ws, protocol, role);
+    ws.frameHandler(c::onFrame);
+    ws.closeHandler(v -> c.onClosed());
+    ws.exceptionHandler(e -> {
+      LOG.log(Level.FINE, "websocket error", e);
+      for (ChannelStream s : c.streams) {
+        s.fail(e);
+      }
+      c.close();
+    });
+    ws.drainHandler(v -> {
+      for (ChannelStream s : c.streams) {
+        s.onDrain();
+      }
+    });
+    if (ws.isClosed()) {
+      c.onClosed();
+    }
+    return c;
+  }
+
+  public ChannelProtocol protocol() {
+    return protocol;
+  }
+
+  /** The stream of {@code channel} (0–4); its read side receives data only once {@link #open(int) opened}. */
+  public ChannelStream stream(int channel) {
+    return streams[channel];
+  }
+
+  /** Accepts inbound messages on {@code channel}; messages on channels that are not open are dropped. */
+  public ChannelConnection open(int channel) {
+    onContext(() -> open[channel] = true);
+    return this;
+  }
+
+  /** Sends the empty message on {@code channel} that servers send right after the handshake. */
+  public Future<Void> sendInitial(int channel) {
+    return write(ChannelCodec.initial(protocol, channel));
+  }
+
+  /** Closes after {@code timeout} without a message in either direction; {@link Duration#ZERO} disables it. */
+  public ChannelConnection idleTimeout(Duration timeout) {
+    onContext(() -> idleTimer.set(timeout));
+    return this;
+  }
+
+  /** Sends a WebSocket PING every {@code interval} (client-go's heartbeat does so every 5 s). */
+  public ChannelConnection pingInterval(Duration interval) {
+    onContext(() -> {
+      if (pingTimer >= 0) {
+        vertx.cancelTimer(pingTimer);
+      }
+      pingTimer = vertx.setPeriodic(interval.toMillis(), t -> {
+        if (!ws.isClosed()) {
+          ws.writePing(Buffer.buffer()).onFailure(e -> { });
+        }
+      });
+    });
+    return this;
+  }
+
+  /** Opens the channel of the {@code streamtype} header locally: WebSocket channels need no wire traffic. */
+  @Override
+  public Future<Stream> createStream(HeaderBlock headers) {
+    StreamType type = StreamType.fromHeader(headers.get(StreamHeaders.STREAM_TYPE)).orElse(null);
+    if (type == null || type == StreamType.DATA) {
+      return Future.failedFuture("unknown stream type " + headers.get(StreamHeaders.STREAM_TYPE));
+    }
+    int channel = Channels.of(type);
+    open(channel);
+    return Future.succeededFuture(streams[channel]);
+  }
+
+  /** WebSocket peers never open channels; the handler is never called. */
+  @Override
+  public ChannelConnection newStreamHandler(Handler<Stream> handler) {
+    return this;
+  }
+
+  /** Closes with status 1000 (normal closure); completes when the connection is closed. */
+  @Override
+  public Future<Void> close() {
+    return close((short) 1000, null);
+  }
+
+  /** Closes with {@code code} and {@code reason}; completes when the connection is closed. */
+  public Future<Void> close(short code, String reason) {
+    onContext(() -> {
+      if (!closing) {
+        closing = true;
+        ws.close(code, reason).onFailure(e -> { });
+      }
+    });
+    return closed.future();
+  }
+
+  @Override
+  public Future<Void> closeFuture() {
+    return closed.future();
+  }
+
+  // ---- internals used by ChannelStream ----
+
+  boolean sendsCloseSignals() {
+    return role == Role.CLIENT && protocol.closeSignal();
+  }
+
+  Future<Void> sendCloseSignal(int channel) {
+    return write(ChannelCodec.closeSignal(channel));
+  }
+
+  Future<Void> send(int channel, Buffer data) {
+    if (data.length() <= MAX_OUTBOUND_PAYLOAD) {
+      return write(ChannelCodec.encode(protocol, channel, data));
+    }
+    Future<Void> last = Future.succeededFuture();
+    for (int from = 0; from < data.length(); from += MAX_OUTBOUND_PAYLOAD) {
+      int to = Math.min(data.length(), from + MAX_OUTBOUND_PAYLOAD);
+      last = write(ChannelCodec.encode(protocol, channel, data.getBuffer(from, to)));
+    }
+    return last;
+  }
+
+  private Future<Void> write(ChannelCodec.Outbound message) {
+    if (ws.isClosed() || closing) {
+      return Future.failedFuture("websocket closed");
+    }
+    idleTimer.touch();
+    return message.text() ? ws.writeTextMessage(message.bytes().toString()) : ws.writeBinaryMessage(message.bytes());
+  }
+
+  boolean writeQueueFull() {
+    return ws.writeQueueFull();
+  }
+
+  void updateBackpressure(ChannelStream stream, boolean full) {
+    boolean wasBlocked = !blocked.isEmpty();
+    if (full) {
+      blocked.add(stream);
+    } else {
+      blocked.remove(stream);
+    }
+    if (!wasBlocked && !blocked.isEmpty()) {
+      ws.pause();
+    } else if (wasBlocked && blocked.isEmpty()) {
+      ws.resume();
+    }
+  }
+
+  boolean isOnContext() {
+    return Vertx.currentContext() == context;
+  }
+
+  void onContext(Runnable action) {
+    if (isOnContext()) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  Future<Void> callOnContext(Supplier<Future<Void>> action) {
+    Promise<Void> p = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(p));
+    return p.future();
+  }
+
+  // ---- inbound ----
+
+  private void onFrame(io.vertx.core.http.WebSocketFrame frame) {
+    if (!assembler.onFrame(frame)) {
+      LOG.fine(() -> "websocket message larger than " + MAX_MESSAGE + " bytes, closing");
+      close((short) 1009, "message too big");
+    }
+  }
+
+  private void onMessage(Buffer message) {
+    idleTimer.touch();
+    if (closing) {
+      return;
+    }
+    ChannelCodec.Inbound in = ChannelCodec.decode(protocol, message);
+    if (in instanceof ChannelCodec.Inbound.Data d) {
+      if (open[d.channel()]) {
+        streams[d.channel()].onData(d.payload());
+      }
+    } else if (in instanceof ChannelCodec.Inbound.Close c) {
+      streams[c.channel()].onRemoteEnd(); // repeated signals are harmless (client-java sends two)
+    } else if (in instanceof ChannelCodec.Inbound.Ignored i) {
+      LOG.fine(() -> "ignoring websocket message: " + i.reason());
+    } else if (in instanceof ChannelCodec.Inbound.ProtocolError e) {
+      LOG.fine(() -> "websocket protocol error: " + e.reason());
+      close((short) 1002, e.reason());
+    }
+  }
+
+  private void onClosed() {
+    idleTimer.cancel();
+    if (pingTimer >= 0) {
+      vertx.cancelTimer(pingTimer);
+      pingTimer = -1;
+    }
+    closing = true;
+    for (ChannelStream s : streams) {
+      s.onConnectionClosed();
+    }
+    closed.tryComplete();
+  }
+}
