@@ -13,8 +13,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.http.WebSocketFrame;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -84,8 +86,19 @@ public final class ChannelConnection implements StreamConnection {
 
   /** Starts the connection over an open WebSocket; call on its context (e.g. in the completion of the handshake). */
   public static ChannelConnection start(Vertx vertx, WebSocketBase ws, ChannelProtocol protocol, Role role) {
+    return start(vertx, ws, protocol, role, List.of());
+  }
+
+  /**
+   * Starts the connection and first replays {@code early}: frames a client caught with its own frame handler set
+   * before connecting (Vert.x resumes a client WebSocket before the caller's callback runs, and frames delivered
+   * without a handler are lost).
+   */
+  public static ChannelConnection start(Vertx vertx, WebSocketBase ws, ChannelProtocol protocol, Role role,
+      List<WebSocketFrame> early) {
     ChannelConnection c = new ChannelConnection(vertx, ws, protocol, role);
     ws.frameHandler(c::onFrame);
+    early.forEach(c::onFrame);
     ws.closeHandler(v -> c.onClosed());
     ws.exceptionHandler(e -> {
       LOG.log(Level.FINE, "websocket error", e);
@@ -254,7 +267,7 @@ public final class ChannelConnection implements StreamConnection {
 
   // ---- inbound ----
 
-  private void onFrame(io.vertx.core.http.WebSocketFrame frame) {
+  private void onFrame(WebSocketFrame frame) {
     if (!assembler.onFrame(frame)) {
       LOG.fine(() -> "websocket message larger than " + MAX_MESSAGE + " bytes, closing");
       close((short) 1009, "message too big");

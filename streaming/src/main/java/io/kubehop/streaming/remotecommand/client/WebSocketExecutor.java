@@ -11,10 +11,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import java.time.Duration;
@@ -66,7 +68,10 @@ public final class WebSocketExecutor {
     WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri)
         .setSubProtocols(protocols);
     headers.forEach(connect::addHeader);
-    return client.connect(connect).recover(WebSocketExecutor::upgradeFailure).compose(ws -> {
+    ClientWebSocket ws = client.webSocket();
+    List<WebSocketFrame> early = new ArrayList<>(); // frames that arrive before the connection takes over
+    ws.frameHandler(early::add);
+    return ws.connect(connect).recover(WebSocketExecutor::upgradeFailure).compose(connected -> {
       ChannelProtocol protocol = ChannelProtocol.fromWireName(String.valueOf(ws.subProtocol()))
           .filter(p -> protocols.contains(p.wireName())).orElse(null);
       if (protocol == null) {
@@ -74,8 +79,8 @@ public final class WebSocketExecutor {
         return Future.failedFuture(new UpgradeFailureException(-1, "invalid protocol, expected one of "
             + protocols + ", got \"" + ws.subProtocol() + "\""));
       }
-      ChannelConnection connection = ChannelConnection.start(vertx, ws, protocol, ChannelConnection.Role.CLIENT)
-          .pingInterval(PING_PERIOD);
+      ChannelConnection connection = ChannelConnection.start(vertx, ws, protocol, ChannelConnection.Role.CLIENT,
+          early).pingInterval(PING_PERIOD);
       return run(connection, options, stdin, stdout, stderr, resize).eventually(connection::close);
     });
   }
