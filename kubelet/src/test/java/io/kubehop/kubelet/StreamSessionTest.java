@@ -104,6 +104,21 @@ class StreamSessionTest {
         + "(\\d+) bytes down"), closed);
     assertTrue(hop.bytesUp() > 0 && hop.bytesDown() > 0, hop.bytesUp() + "/" + hop.bytesDown());
     assertTrue(closed.endsWith(": " + hop.bytesUp() + " bytes up, " + hop.bytesDown() + " bytes down"), closed);
+    assertEquals(List.of("sess-1"), s.streaming.sessionIds(), "the id travels on to the runtime");
+  }
+
+  @Test
+  void aSessionWithoutIdGetsOneIdEverywhere() throws Exception {
+    BufferSource stdin = s.stdin();
+    StreamingHarness.Session cat = s.exec("/exec/default/demo/main?command=cat&input=1&output=1", CAT, stdin);
+    Await.until("the hop to be spliced", WAIT, () -> s.h.kubelet.hops().size() == 1);
+    String id = s.h.kubelet.hops().active().iterator().next().id();
+    assertTrue(id.matches("[0-9a-f]{16}"), id);
+    assertEquals(List.of(id), s.streaming.sessionIds(), "the runtime got the id the kubelet minted");
+    stdin.end();
+    await(cat.done());
+    Await.until("the close line", WAIT,
+        () -> log.stream().anyMatch(l -> l.startsWith("session " + id + " exec default/demo/main closed after ")));
   }
 
   /** One of each way a session can end: success, non-zero exit, refusal, runtime refusal, client gone. */

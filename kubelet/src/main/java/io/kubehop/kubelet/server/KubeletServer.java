@@ -18,7 +18,7 @@ import java.util.logging.Logger;
 
 /**
  * The kubelet's HTTP/1.1 server on {@code --node-ip:--port}: a registry of {@link KubeletRoute}s keyed by the first
- * path segment ({@code healthz}, {@code pods}, {@code containerLogs}; later {@code exec}, {@code attach},
+ * path segment ({@code healthz}, {@code pods}, {@code containerLogs}, {@code exec}, {@code attach}; later
  * {@code portForward}). {@link PostUpgrades} is installed so that kubectl's SPDY {@code POST} upgrades can be taken
  * over (Vert.x tunnels only GET); it needs h2c off, so that its connection handler sees every request from the
  * first byte (vertx-notes.md §1).
@@ -39,7 +39,10 @@ public final class KubeletServer {
     this(vertx, DEFAULT_IDLE_TIMEOUT);
   }
 
-  /** With another idle timeout for keep-alive connections (tests); upgraded connections have none. */
+  /**
+   * With another idle timeout for keep-alive connections (tests). A proxied stream lifts it from its connection
+   * ({@link UpgradedConnections}).
+   */
   public KubeletServer(Vertx vertx, Duration idleTimeout) {
     this.vertx = vertx;
     this.idleTimeout = idleTimeout;

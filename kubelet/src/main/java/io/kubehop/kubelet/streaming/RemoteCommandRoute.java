@@ -81,11 +81,11 @@ public final class RemoteCommandRoute implements KubeletRoute {
     String session = pinSessionId(req);
     String describe = verb.segment() + " " + params.podNamespace() + "/" + params.podName() + "/"
         + params.containerName();
-    req.pause(); // kept unread until it is proxied or answered
+    req.pause(); // unread while CRI answers; the proxy keeps it paused until it takes the connection over
     streamUrl(pod.get(), params, options).onComplete(ar -> {
       if (ar.failed()) {
-        LOG.info("session " + session + " " + describe + " refused: " + ar.cause().getMessage());
         req.resume();
+        LOG.info("session " + session + " " + describe + " refused: " + ar.cause().getMessage());
         StreamErrors.write(req, ar.cause());
         return;
       }

@@ -37,6 +37,7 @@ public final class FakeStreamingServer implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final FakeRuntime runtime;
   private final AtomicInteger connections = new AtomicInteger();
+  private final List<String> sessionIds = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final int port;
 
   public FakeStreamingServer(FakeRuntime runtime) throws Exception {
@@ -59,6 +60,11 @@ public final class FakeStreamingServer implements AutoCloseable {
     return port;
   }
 
+  /** The {@code X-Kubehop-Session} of every request, in order (null where absent). */
+  public List<String> sessionIds() {
+    return sessionIds;
+  }
+
   /** TCP connections accepted so far. */
   public int connections() {
     return connections.get();
@@ -70,6 +76,7 @@ public final class FakeStreamingServer implements AutoCloseable {
   }
 
   private void serve(HttpServerRequest req) {
+    sessionIds.add(req.getHeader("X-Kubehop-Session"));
     String[] parts = req.path().split("/");
     Message request = parts.length == 3 ? runtime.takeStreamRequest(parts[2]) : null;
     if (request instanceof ExecRequest exec && parts[1].equals("exec")) {
