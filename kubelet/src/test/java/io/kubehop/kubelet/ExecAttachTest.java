@@ -181,8 +181,9 @@ class ExecAttachTest {
     assertRefused("/attach/other/demo/main?output=1", 404, "pod does not exist");
     // kubelet_pods.go: a container that is not running in the pod is a plain error, which WriteError makes a 500.
     assertRefused("/exec/default/demo/nope?command=echo&output=1", 500, "container not found (\"nope\")");
-    assertRefused("/exec/default/demo/00000000-0000-0000-0000-000000000000/main?command=echo&output=1", 500,
-        "container not found (\"main\")");
+    assertRefused("/exec/default/demo/00000000-0000-0000-0000-000000000000/main?command=echo&output=1", 404,
+        "pod not found");
+    assertRefused("/attach/default/demo/00000000-0000-0000-0000-000000000000/main?output=1", 404, "pod not found");
     assertRefused("/attach/default/demo/nope?output=1", 500, "container nope not found in pod demo_default");
     assertRefused("/exec/default/demo?command=echo&output=1", 404, "404 page not found\n");
     assertEquals(execs, s.h.runtime.calls("Exec").size(), "no CRI call for a refused request");

@@ -18,8 +18,9 @@ import java.util.logging.Logger;
 /**
  * {@code GET|POST /exec/{ns}/{pod}[/{uid}]/{container}} and {@code /attach/…}: upstream's {@code getExec} and
  * {@code getAttach} ({@code pkg/kubelet/server/server.go}, {@code kubelet_pods.go}). Parse the stream options (400),
- * find the pod (404 {@code pod does not exist}) and its running container (500, upstream's text), ask the runtime for
- * the stream URL over CRI (errors as {@link StreamErrors}), then hand the request to the {@link StreamForwarder}.
+ * find the pod (404 {@code pod does not exist}; 404 {@code pod not found} if the path's UID is not the pod's) and its
+ * running container (500 with upstream's text, since {@code GetExec} returns a plain error), ask the runtime for the
+ * stream URL over CRI (errors as {@link StreamErrors}), then hand the request to the {@link StreamForwarder}.
  */
 public final class RemoteCommandRoute implements KubeletRoute {
 
@@ -78,6 +79,13 @@ public final class RemoteCommandRoute implements KubeletRoute {
       Responses.text(req, 404, "pod does not exist");
       return;
     }
+    // A UID-qualified path must not reach a successor pod of the same name. This is getPortForward's check and
+    // text; upstream's exec ignores the UID (FindPod prefers the full name) and its attach answers 500
+    // "pod <name>_<ns> not found": kubehop answers both like port-forward.
+    if (params.podUid() != null && !params.podUid().equals(pod.get().uid())) {
+      Responses.text(req, 404, "pod not found");
+      return;
+    }
     String session = pinSessionId(req);
     String describe = verb.segment() + " " + params.podNamespace() + "/" + params.podName() + "/"
         + params.containerName();
@@ -114,12 +122,9 @@ public final class RemoteCommandRoute implements KubeletRoute {
 
   /**
    * The CRI id of the named container if it is running in this pod (upstream's {@code findContainer} looks only at
-   * running containers, and with a UID in the path only at the pod with that UID).
+   * running containers).
    */
   private static String runningContainerId(PodRecord rec, ExecRequestParams params) {
-    if (params.podUid() != null && !params.podUid().equals(rec.uid())) {
-      return null;
-    }
     boolean running = rec.currentStatus() != null && rec.currentStatus().containerStatuses().stream()
         .anyMatch(s -> s.name().equals(params.containerName()) && s.state() != null && s.state().running() != null);
     return running ? rec.currentContainerId(params.containerName()) : null;
