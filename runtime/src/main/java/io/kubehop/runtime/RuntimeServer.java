@@ -6,6 +6,8 @@ import io.kubehop.runtime.cri.CriRuntimeService;
 import io.kubehop.runtime.pod.PodIpAllocator;
 import io.kubehop.runtime.pod.PodSandboxManager;
 import io.kubehop.runtime.state.StateStore;
+import io.kubehop.runtime.streaming.RequestCache;
+import io.kubehop.runtime.streaming.StreamingServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -14,13 +16,14 @@ import io.vertx.grpc.server.GrpcServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The runtime tier: the CRI gRPC server on the unix socket, the (for now empty) CRI streaming server, and
+ * The runtime tier: the CRI gRPC server on the unix socket, the CRI streaming server (exec and attach), and
  * the managers behind them. {@link #start()} serves; {@link #shutdown(long)} stops every container and
  * closes the listeners.
  */
@@ -38,19 +41,29 @@ public final class RuntimeServer {
   });
   private final PodSandboxManager sandboxes;
   private final ContainerManager containers;
+  private final StreamingServer streaming;
   private HttpServer criServer;
-  private HttpServer streamingServer;
 
   public RuntimeServer(Vertx vertx, RuntimeConfig config) {
+    this(vertx, config, Clock.systemUTC(), RequestCache.DEFAULT_TTL);
+  }
+
+  /** A server whose streaming tokens follow {@code streamingClock} and live for {@code tokenTtl} (tests). */
+  public RuntimeServer(Vertx vertx, RuntimeConfig config, Clock streamingClock, Duration tokenTtl) {
     this.vertx = vertx;
     this.config = config;
     this.store = new StateStore(config.stateDir());
     Clock clock = Clock.systemUTC();
     this.sandboxes = new PodSandboxManager(new PodIpAllocator(config.podCidr()), store, clock);
     this.containers = new ContainerManager(sandboxes, store, clock, timers);
+    this.streaming = new StreamingServer(vertx, containers, streamingClock, tokenTtl,
+        RequestCache.DEFAULT_MAX_IN_FLIGHT);
   }
 
-  /** Prepares the state dir, then listens on the CRI socket and the streaming address. */
+  /**
+   * Prepares the state dir, then listens on the streaming address and the CRI socket (in this order: an Exec
+   * answered over the socket must be able to name the streaming server).
+   */
   public Future<Void> start() {
     return vertx.executeBlocking(() -> {
       int stale = store.discardStaleRecords();
@@ -61,19 +74,13 @@ public final class RuntimeServer {
       // a socket file left by a runtime that did not shut down cleanly would make listen fail
       Files.deleteIfExists(config.socket());
       return null;
-    }).compose(v -> {
+    }).compose(v -> streaming.listen(config.streamingAddress())).compose(v -> {
       GrpcServer grpc = GrpcServer.server(vertx);
-      grpc.addService(RuntimeServiceGrpcService.of(new CriRuntimeService(vertx, sandboxes, containers)));
+      grpc.addService(RuntimeServiceGrpcService.of(new CriRuntimeService(vertx, sandboxes, containers, streaming)));
       return vertx.createHttpServer().requestHandler(grpc)
           .listen(SocketAddress.domainSocketAddress(config.socket().toAbsolutePath().toString()));
-    }).compose(server -> {
-      criServer = server;
-      // The CRI streaming server of the next issue (exec/attach/port-forward URLs) will serve here.
-      return vertx.createHttpServer()
-          .requestHandler(req -> req.response().setStatusCode(404).end("404 page not found\n"))
-          .listen(0, config.streamingAddress());
     }).map(server -> {
-      streamingServer = server;
+      criServer = server;
       return null;
     });
   }
@@ -85,15 +92,20 @@ public final class RuntimeServer {
 
   /** The streaming server's base URL. */
   public String streamingUrl() {
-    return "http://" + config.streamingAddress() + ":" + streamingServer.actualPort();
+    return streaming.baseUrl();
   }
 
-  /** The sandbox manager (for tests and the future streaming server). */
+  /** The CRI streaming server. */
+  public StreamingServer streaming() {
+    return streaming;
+  }
+
+  /** The sandbox manager (for tests). */
   public PodSandboxManager sandboxes() {
     return sandboxes;
   }
 
-  /** The container manager (for tests and the future streaming server). */
+  /** The container manager (for tests). */
   public ContainerManager containers() {
     return containers;
   }
@@ -112,9 +124,7 @@ public final class RuntimeServer {
     if (criServer != null) {
       criServer.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
-    if (streamingServer != null) {
-      streamingServer.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    }
+    streaming.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     timers.shutdownNow();
     store.close();
     try {

@@ -9,20 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kubehop.cri.v1.AttachRequest;
 import io.kubehop.cri.v1.ContainerFilter;
 import io.kubehop.cri.v1.ContainerState;
 import io.kubehop.cri.v1.ContainerStateValue;
 import io.kubehop.cri.v1.ContainerStatus;
 import io.kubehop.cri.v1.ContainerStatusRequest;
 import io.kubehop.cri.v1.CreateContainerRequest;
-import io.kubehop.cri.v1.ExecRequest;
 import io.kubehop.cri.v1.ListContainersRequest;
 import io.kubehop.cri.v1.ListPodSandboxRequest;
 import io.kubehop.cri.v1.PodSandboxFilter;
 import io.kubehop.cri.v1.PodSandboxState;
 import io.kubehop.cri.v1.PodSandboxStateValue;
 import io.kubehop.cri.v1.PodSandboxStatusRequest;
+import io.kubehop.cri.v1.PortForwardRequest;
 import io.kubehop.cri.v1.RemoveContainerRequest;
 import io.kubehop.cri.v1.RemovePodSandboxRequest;
 import io.kubehop.cri.v1.RunPodSandboxRequest;
@@ -242,9 +241,8 @@ class SandboxAndErrorsTest {
   }
 
   @Test
-  void streamingCallsAreUnimplemented() {
-    assertStatus(GrpcStatus.UNIMPLEMENTED, () -> rt.cri.exec(ExecRequest.getDefaultInstance()));
-    assertStatus(GrpcStatus.UNIMPLEMENTED, () -> rt.cri.attach(AttachRequest.getDefaultInstance()));
+  void portForwardIsUnimplemented() {
+    assertStatus(GrpcStatus.UNIMPLEMENTED, () -> rt.cri.portForward(PortForwardRequest.getDefaultInstance()));
   }
 
   @Test

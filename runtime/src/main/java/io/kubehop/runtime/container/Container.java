@@ -5,6 +5,9 @@ import io.kubehop.cri.v1.ContainerState;
 import io.kubehop.cri.v1.ContainerStatus;
 import io.kubehop.runtime.process.MonitoredProcess;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,6 +34,8 @@ public final class Container {
   private boolean starting;
   private ContainerContext context;
   private final CompletableFuture<Void> exitRecorded = new CompletableFuture<>();
+  /** Sessions (= pids of their leaders) of processes exec'd in this container and still running. */
+  private final Set<Long> execSessions = new HashSet<>();
 
   Container(String id, String sandboxId, ContainerConfig config, long createdAt, Path logPath) {
     this.id = id;
@@ -93,6 +98,28 @@ public final class Container {
     this.context = context;
     this.startedAt = startedAt;
     this.state = ContainerState.CONTAINER_RUNNING;
+  }
+
+  /**
+   * Records a process exec'd in this container, so that it dies with the container as it would with a PID
+   * namespace; false when the container is no longer running (the caller must then end the process itself).
+   */
+  public synchronized boolean execStarted(long pid) {
+    if (state != ContainerState.CONTAINER_RUNNING) {
+      return false;
+    }
+    execSessions.add(pid);
+    return true;
+  }
+
+  /** Forgets an exec'd process that has ended. */
+  public synchronized void execEnded(long pid) {
+    execSessions.remove(pid);
+  }
+
+  /** The exec'd processes still recorded (their session ids). */
+  synchronized List<Long> execSessions() {
+    return List.copyOf(execSessions);
   }
 
   synchronized void markExited(int exitCode, long finishedAt) {

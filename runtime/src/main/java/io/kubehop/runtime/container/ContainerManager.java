@@ -9,6 +9,7 @@ import io.kubehop.runtime.cri.Labels;
 import io.kubehop.runtime.pod.PodSandbox;
 import io.kubehop.runtime.pod.PodSandboxManager;
 import io.kubehop.runtime.process.MonitoredProcess;
+import io.kubehop.runtime.process.ProcessSession;
 import io.kubehop.runtime.state.ProtoJson;
 import io.kubehop.runtime.state.StateStore;
 import io.vertx.core.json.JsonObject;
@@ -100,6 +101,8 @@ public final class ContainerManager {
 
   private void onExit(Container container, int code) {
     container.markExited(code, Ids.nanos(clock));
+    // what was exec'd in the container ends with it, as a PID namespace teardown would end it
+    container.execSessions().forEach(ProcessSession::kill);
     // persist before completing: a RemoveContainer waiting on the exit then deletes the record after this write
     persist(container);
     container.exitRecordedNow();

@@ -2,6 +2,7 @@ package io.kubehop.runtime.cri;
 
 import io.kubehop.cri.v1.AttachRequest;
 import io.kubehop.cri.v1.AttachResponse;
+import io.kubehop.cri.v1.ContainerState;
 import io.kubehop.cri.v1.ContainerStatusRequest;
 import io.kubehop.cri.v1.ContainerStatusResponse;
 import io.kubehop.cri.v1.CreateContainerRequest;
@@ -39,6 +40,8 @@ import io.kubehop.runtime.container.Container;
 import io.kubehop.runtime.container.ContainerManager;
 import io.kubehop.runtime.pod.PodSandbox;
 import io.kubehop.runtime.pod.PodSandboxManager;
+import io.kubehop.runtime.streaming.StreamRequests;
+import io.kubehop.runtime.streaming.StreamingServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
@@ -66,11 +69,14 @@ public final class CriRuntimeService extends RuntimeServiceService {
   private final Vertx vertx;
   private final PodSandboxManager sandboxes;
   private final ContainerManager containers;
+  private final StreamingServer streaming;
 
-  public CriRuntimeService(Vertx vertx, PodSandboxManager sandboxes, ContainerManager containers) {
+  public CriRuntimeService(Vertx vertx, PodSandboxManager sandboxes, ContainerManager containers,
+                           StreamingServer streaming) {
     this.vertx = vertx;
     this.sandboxes = sandboxes;
     this.containers = containers;
+    this.streaming = streaming;
   }
 
   @Override
@@ -196,12 +202,27 @@ public final class CriRuntimeService extends RuntimeServiceService {
 
   @Override
   public Future<ExecResponse> exec(ExecRequest request) {
-    return Future.failedFuture(CriErrors.unimplemented("Exec"));
+    return call("Exec", () -> {
+      StreamRequests.validate(request);
+      requireRunning(request.getContainerId());
+      return streaming.issue(request).map(url -> ExecResponse.newBuilder().setUrl(url).build());
+    });
   }
 
   @Override
   public Future<AttachResponse> attach(AttachRequest request) {
-    return Future.failedFuture(CriErrors.unimplemented("Attach"));
+    return call("Attach", () -> {
+      StreamRequests.validate(request);
+      requireRunning(request.getContainerId());
+      return streaming.issue(request).map(url -> AttachResponse.newBuilder().setUrl(url).build());
+    });
+  }
+
+  /** NOT_FOUND for an unknown container, FAILED_PRECONDITION (containerd's words) for one that does not run. */
+  private void requireRunning(String id) {
+    if (containers.get(id).state() != ContainerState.CONTAINER_RUNNING) {
+      throw CriErrors.failedPrecondition("container not running (" + id + ")");
+    }
   }
 
   @Override

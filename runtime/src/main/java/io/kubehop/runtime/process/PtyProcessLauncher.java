@@ -11,17 +11,14 @@ import java.util.concurrent.CompletableFuture;
 /** Starts a process on a fresh pseudo-terminal (pty4j); stdout and stderr are both the terminal. */
 public final class PtyProcessLauncher implements ProcessLauncher {
 
-  /** Initial terminal size until a client resizes it (the size kubectl's own default falls back to). */
-  static final int INITIAL_COLUMNS = 80;
-  static final int INITIAL_ROWS = 24;
-
   @Override
   public LaunchedProcess launch(LaunchSpec spec) throws IOException {
     PtyProcess process = new PtyProcessBuilder(spec.argv().toArray(String[]::new))
         .setEnvironment(spec.environment())
         .setDirectory(spec.workingDir().toString())
-        .setInitialColumns(INITIAL_COLUMNS)
-        .setInitialRows(INITIAL_ROWS)
+        // the size applies before the process runs: a shell reads it once at start (kubernetes#47990)
+        .setInitialColumns(spec.columns())
+        .setInitialRows(spec.rows())
         .setRedirectErrorStream(true)
         // keeps the slave side open so that output written just before exit is still readable
         .setUnixOpenTtyToPreserveOutputAfterTermination(true)

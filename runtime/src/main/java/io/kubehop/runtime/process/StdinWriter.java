@@ -16,7 +16,8 @@ public final class StdinWriter {
   private final boolean tty;
   private boolean closed;
 
-  StdinWriter(OutputStream stdin, boolean tty) {
+  /** A writer of {@code stdin}; with {@code tty} it is a PTY master and EOF is ^D. */
+  public StdinWriter(OutputStream stdin, boolean tty) {
     this.stdin = stdin;
     this.tty = tty;
   }
@@ -41,6 +42,19 @@ public final class StdinWriter {
       stdin.flush();
     } else {
       stdin.close();
+    }
+  }
+
+  /**
+   * Closes the underlying stream without an EOF of its own (for a PTY: the master side, once the process is gone
+   * and its output was read), so that no descriptor outlives the process.
+   */
+  public synchronized void release() {
+    closed = true;
+    try {
+      stdin.close();
+    } catch (IOException e) {
+      // the process is gone; there is nobody left to tell
     }
   }
 

@@ -1,0 +1,75 @@
+package io.kubehop.runtime.streaming;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Copies one output stream of an exec'd process (a pipe, or the PTY master) into a {@link StreamSink} on a thread of
+ * its own: reads block, and a full sink blocks the thread, never the event loop. {@link #done()} completes on the
+ * sink's context once the stream hit end of file (or failed, or the sink closed) and everything read was handed
+ * to the sink. The thread ends with the stream.
+ */
+final class OutputPump {
+
+  private static final Logger LOG = Logger.getLogger(OutputPump.class.getName());
+  private static final int CHUNK_SIZE = 32 * 1024;
+
+  private final Promise<Void> done = Promise.promise();
+  /** When the thread last got bytes from the process (or started); read by the drain-after-exit check. */
+  private volatile long lastReadNanos = System.nanoTime();
+  private volatile boolean reading;
+
+  private OutputPump() {
+  }
+
+  /** Starts copying {@code in} into {@code sink} on a new daemon thread named {@code name}. */
+  static OutputPump start(String name, InputStream in, StreamSink sink) {
+    OutputPump pump = new OutputPump();
+    Thread thread = new Thread(() -> pump.copy(in, sink, name), name);
+    thread.setDaemon(true);
+    thread.start();
+    return pump;
+  }
+
+  private void copy(InputStream in, StreamSink sink, String name) {
+    byte[] buffer = new byte[CHUNK_SIZE];
+    try (in) {
+      while (true) {
+        reading = true;
+        int n = in.read(buffer);
+        reading = false;
+        lastReadNanos = System.nanoTime();
+        if (n < 0 || (n > 0 && !sink.write(Arrays.copyOf(buffer, n)))) {
+          break;
+        }
+      }
+    } catch (IOException e) {
+      // a PTY master reports EIO once the terminal is gone: that is its end of file
+      LOG.log(Level.FINE, name + " ended: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      reading = false;
+      // completes after the sink's last hand-over, which was queued on the same context before this
+      sink.flushed().onComplete(ar -> done.tryComplete());
+    }
+  }
+
+  /** Completes once the stream ended and all of it reached the sink. */
+  Future<Void> done() {
+    return done.future();
+  }
+
+  /**
+   * True when the thread has been waiting in a read for longer than {@code millis}: after the process exited this
+   * means a background child holds the stream open without writing, and the session need not wait for it.
+   */
+  boolean idleInReadFor(long millis) {
+    return reading && System.nanoTime() - lastReadNanos > millis * 1_000_000L;
+  }
+}

@@ -1,0 +1,226 @@
+package io.kubehop.runtime.streaming;
+
+import com.google.protobuf.Message;
+import io.kubehop.cri.v1.AttachRequest;
+import io.kubehop.cri.v1.ExecRequest;
+import io.kubehop.runtime.container.Container;
+import io.kubehop.runtime.container.ContainerManager;
+import io.kubehop.runtime.cri.CriErrors;
+import io.kubehop.runtime.cri.Ids;
+import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.kubehop.streaming.remotecommand.StreamProtocol;
+import io.kubehop.streaming.remotecommand.server.Executor;
+import io.kubehop.streaming.remotecommand.server.RemoteCommandServer;
+import io.kubehop.streaming.transport.PostUpgrades;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * The CRI streaming server (upstream's {@code k8s.io/kubelet/pkg/cri/streaming} server): {@code Exec} and
+ * {@code Attach} park their request under a one-time token ({@link #issue}) and hand the kubelet a URL,
+ * {@code http://<address>:<port>/exec/<token>} or {@code /attach/<token>}; the first GET or POST of that URL consumes
+ * the token and runs the session with the options of the parked request (never the query's). An unknown, used,
+ * expired or wrong-kind token is a plain {@code 404 page not found}. Each session is logged in one line with the
+ * {@value #SESSION_HEADER} the hops forward.
+ *
+ * <p>The token cache is confined to one event loop: every use hops onto the context this server was created with.
+ */
+public final class StreamingServer {
+
+  private static final Logger LOG = Logger.getLogger(StreamingServer.class.getName());
+  /** The session id every hop forwards and logs. */
+  public static final String SESSION_HEADER = "X-Kubehop-Session";
+  /** Remote-command protocols offered over SPDY: V5 as well, which over SPDY is exactly V4. */
+  static final List<String> PROTOCOLS = List.of(StreamProtocol.V5.wireName(), StreamProtocol.V4.wireName(),
+      StreamProtocol.V3.wireName(), StreamProtocol.V2.wireName(), StreamProtocol.V1.wireName());
+  private static final String NOT_FOUND = "404 page not found\n";
+
+  private final Vertx vertx;
+  private final Context cacheContext;
+  private final ContainerManager containers;
+  private final RequestCache<Message> cache;
+  private final RemoteCommandServer execServer;
+  private final RemoteCommandServer attachServer;
+  private final AtomicLong sessions = new AtomicLong();
+  private HttpServer server;
+  private String baseUrl;
+
+  /** A server with upstream's token limits: one minute, 1000 in flight. */
+  public StreamingServer(Vertx vertx, ContainerManager containers) {
+    this(vertx, containers, Clock.systemUTC(), RequestCache.DEFAULT_TTL, RequestCache.DEFAULT_MAX_IN_FLIGHT);
+  }
+
+  /** A server whose tokens follow {@code clock} (tests move it) and the given limits. */
+  public StreamingServer(Vertx vertx, ContainerManager containers, Clock clock, Duration ttl, int maxInFlight) {
+    this.vertx = vertx;
+    this.cacheContext = vertx.getOrCreateContext();
+    this.containers = containers;
+    this.cache = new RequestCache<>(clock, ttl, maxInFlight);
+    this.execServer = RemoteCommandServer.exec(vertx).protocols(PROTOCOLS);
+    this.attachServer = RemoteCommandServer.attach(vertx).protocols(PROTOCOLS);
+  }
+
+  /** Listens on {@code host} at a random port (containerd's default). */
+  public Future<Void> listen(String host) {
+    HttpServer http = vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions()));
+    PostUpgrades.install(http).requestHandler(this::handle);
+    return http.listen(0, host).map(s -> {
+      server = s;
+      baseUrl = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + s.actualPort();
+      return null;
+    });
+  }
+
+  /** {@code http://<address>:<port>}, once listening. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /**
+   * Parks a validated {@link ExecRequest} or {@link AttachRequest} and returns its URL; fails with
+   * RESOURCE_EXHAUSTED when too many tokens are in flight.
+   */
+  public Future<String> issue(Message request) {
+    String kind = Kind.of(request).path;
+    return onCacheContext(() -> {
+      try {
+        return baseUrl + "/" + kind + "/" + cache.insert(request);
+      } catch (RequestCache.TooManyInFlightException e) {
+        throw CriErrors.exhausted(e.getMessage());
+      }
+    });
+  }
+
+  /** Stops listening; running sessions end with their connections. */
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void handle(HttpServerRequest req) {
+    String[] segments = req.path().split("/", -1);
+    Kind kind = segments.length == 3 && segments[0].isEmpty() ? Kind.ofPath(segments[1]) : null;
+    if (kind == null || segments[2].isEmpty()) {
+      notFound(req);
+      return;
+    }
+    String method = PostUpgrades.method(req);
+    if (!method.equals("GET") && !method.equals("POST")) {
+      req.response().setStatusCode(405).putHeader("Content-Type", "text/plain; charset=utf-8")
+          .end("405: Method Not Allowed");
+      return;
+    }
+    onCacheContext(() -> cache.consume(segments[2])).onComplete(ar -> {
+      Optional<Message> parked = ar.succeeded() ? ar.result() : Optional.empty();
+      if (parked.isEmpty() || Kind.of(parked.get()) != kind) {
+        notFound(req);
+        return;
+      }
+      serve(req, parked.get());
+    });
+  }
+
+  private void serve(HttpServerRequest req, Message parked) {
+    String sessionId = Optional.ofNullable(req.getHeader(SESSION_HEADER)).orElse("-");
+    String name = (parked instanceof ExecRequest ? "exec-" : "attach-") + sessions.incrementAndGet();
+    long started = System.nanoTime();
+    String containerId;
+    String what;
+    StreamOptions options;
+    Executor executor;
+    if (parked instanceof ExecRequest exec) {
+      containerId = exec.getContainerId();
+      what = "exec " + exec.getCmdList();
+      options = StreamRequests.options(exec);
+      executor = streams -> new ExecSession(vertx, container(containerId), exec, name).execute(streams);
+    } else {
+      AttachRequest attach = (AttachRequest) parked;
+      containerId = attach.getContainerId();
+      what = "attach";
+      options = StreamRequests.options(attach);
+      executor = streams -> new AttachSession(vertx, container(containerId), name).execute(streams);
+    }
+    Promise<String> outcome = Promise.promise();
+    Executor logged = streams -> executor.execute(streams).onComplete(ar -> outcome.tryComplete(
+        ar.succeeded() ? "exit " + ar.result() : "ended: " + ar.cause().getMessage()));
+    remoteCommandServer(parked).serve(req, options, logged).onComplete(ar -> {
+      outcome.tryComplete(ar.succeeded() ? "no session" : "failed: " + ar.cause().getMessage());
+      LOG.info("session " + sessionId + " " + what + " in container " + Ids.shortId(containerId) + " "
+          + options + ": " + outcome.future().result() + " after "
+          + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");
+    });
+  }
+
+  /**
+   * The server for the request's kind. The streaming module's server picks the transport by the request's
+   * {@code Upgrade} header (SPDY here; WebSocket where that module offers it), so a WebSocket handler joins there,
+   * beside SPDY, without changing this routing.
+   */
+  private RemoteCommandServer remoteCommandServer(Message parked) {
+    return parked instanceof ExecRequest ? execServer : attachServer;
+  }
+
+  private Container container(String id) {
+    return containers.get(id); // NOT_FOUND (removed since the token was issued) fails the session in-band
+  }
+
+  private <T> Future<T> onCacheContext(Supplier<T> action) {
+    Promise<T> result = Promise.promise();
+    cacheContext.runOnContext(v -> {
+      try {
+        result.complete(action.get());
+      } catch (RuntimeException e) {
+        result.fail(e);
+      }
+    });
+    return result.future();
+  }
+
+  private static void notFound(HttpServerRequest req) {
+    req.response().setStatusCode(404)
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .end(NOT_FOUND);
+  }
+
+  /** The kinds of parked request, by URL path segment. */
+  private enum Kind {
+    EXEC("exec"), ATTACH("attach");
+
+    final String path;
+
+    Kind(String path) {
+      this.path = path;
+    }
+
+    static Kind of(Message request) {
+      if (request instanceof ExecRequest) {
+        return EXEC;
+      }
+      if (request instanceof AttachRequest) {
+        return ATTACH;
+      }
+      throw new IllegalArgumentException("not a streaming request: " + request.getClass().getSimpleName());
+    }
+
+    static Kind ofPath(String segment) {
+      for (Kind kind : values()) {
+        if (kind.path.equals(segment)) {
+          return kind;
+        }
+      }
+      return null;
+    }
+  }
+}
