@@ -42,11 +42,16 @@ final class RuntimeFixture implements AutoCloseable {
   private final GrpcClient grpcClient;
 
   RuntimeFixture(Path home, String podCidr) throws Exception {
+    this(home, podCidr, java.time.Clock.systemUTC());
+  }
+
+  /** A runtime whose streaming tokens expire by {@code streamingClock}. */
+  RuntimeFixture(Path home, String podCidr, java.time.Clock streamingClock) throws Exception {
     this.home = home;
     this.podCidr = podCidr;
     RuntimeConfig config = new RuntimeConfig(home, "node-t", RuntimeConfig.defaultSocket(home, "node-t"), podCidr,
         "127.0.0.1");
-    server = new RuntimeServer(vertx, config);
+    server = new RuntimeServer(vertx, config, streamingClock, Duration.ofMinutes(1));
     await(server.start());
     grpcClient = GrpcClient.client(vertx);
     cri = RuntimeServiceGrpcClient.create(grpcClient,
