@@ -121,6 +121,32 @@ class StreamSessionTest {
         () -> log.stream().anyMatch(l -> l.startsWith("session " + id + " exec default/demo/main closed after ")));
   }
 
+  @Test
+  void aClientThatLeavesBeforeTheUpgradeLeavesNothingBehind() throws Exception {
+    s.h.runtime.delayStreams(300);
+    try (java.net.Socket gone = new java.net.Socket("127.0.0.1", s.h.port)) {
+      gone.getOutputStream().write(RawHttp.spdyPost("/exec/default/demo/main?command=cat&input=1&output=1")
+          .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      gone.getOutputStream().flush();
+    } // closed while the kubelet waits for CRI
+    Await.until("the runtime to have been asked", WAIT, () -> s.h.runtime.calls("Exec").size() == 1);
+    Await.until("the runtime to see the kubelet's attempt", WAIT, () -> s.streaming.connections() == 1);
+    try {
+      Await.until("no connection left", WAIT, () -> TcpTable.connections(s.streaming.port()).isEmpty()
+          && TcpTable.connections(s.h.port).isEmpty());
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + ": runtime " + TcpTable.connections(s.streaming.port()) + " kubelet "
+          + TcpTable.connections(s.h.port), e);
+    }
+    assertEquals(0, s.h.kubelet.hops().size());
+
+    s.h.runtime.delayStreams(0);
+    StreamingHarness.Session next = s.exec("/exec/default/demo/main?command=echo&command=fine&output=1",
+        new StreamOptions(false, true, false, false), null);
+    await(next.done());
+    assertEquals("fine\n", await(next.stdout().ended()).toString());
+  }
+
   /** One of each way a session can end: success, non-zero exit, refusal, runtime refusal, client gone. */
   private void everyKindOfSession() throws Exception {
     StreamingHarness.Session echo = s.exec("/exec/default/demo/main?command=echo&command=x&output=1",

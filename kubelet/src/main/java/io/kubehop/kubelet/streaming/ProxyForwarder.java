@@ -7,6 +7,7 @@ import io.kubehop.streaming.proxy.HopSession;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.NetClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.logging.Logger;
@@ -27,27 +28,33 @@ public final class ProxyForwarder implements StreamForwarder {
   static final ErrorResponder KUBELET_RESPONDER =
       (request, code, message) -> ErrorResponder.plainText().error(request, 500, message);
 
-  private final UpgradeAwareProxy proxy;
+  private final NetClient client;
+  private final HopRegistry registry;
 
   public ProxyForwarder(Vertx vertx, HopRegistry registry) {
-    this.proxy = new UpgradeAwareProxy(vertx, KUBELET_RESPONDER, UpgradeAwareProxy.RedirectPolicy.NEVER, registry);
+    this.client = vertx.createNetClient(); // dials only: every session gets a connection of its own
+    this.registry = registry;
   }
 
   @Override
   public void forward(HttpServerRequest request, StreamTarget target) {
-    proxy.proxy(request, target.url()).onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.info("session " + target.session() + " " + target.describe() + " to " + target.url() + " failed: "
-            + ar.cause().getMessage());
-        return;
-      }
-      HopSession hop = ar.result();
-      UpgradedConnections.disableIdleTimeout(request.connection());
-      LOG.info("session " + hop.id() + " " + target.describe() + " opened: " + hop.downstreamRemote() + " -> "
-          + hop.target() + " via " + hop.upstreamLocal());
-      hop.closeFuture().onComplete(v -> LOG.info("session " + hop.id() + " " + target.describe() + " closed after "
-          + Duration.between(hop.opened(), Instant.now()).toMillis() + " ms: " + hop.bytesUp() + " bytes up, "
-          + hop.bytesDown() + " bytes down"));
-    });
+    DialedSockets dialed = new DialedSockets(client);
+    new UpgradeAwareProxy(dialed, KUBELET_RESPONDER, UpgradeAwareProxy.RedirectPolicy.NEVER, registry)
+        .proxy(request, target.url())
+        .onSuccess(hop -> opened(request, target, hop))
+        .onFailure(e -> {
+          dialed.closeAll();
+          LOG.info("session " + target.session() + " " + target.describe() + " to " + target.url() + " failed: "
+              + e.getMessage());
+        });
+  }
+
+  private static void opened(HttpServerRequest request, StreamTarget target, HopSession hop) {
+    UpgradedConnections.disableIdleTimeout(request.connection());
+    LOG.info("session " + hop.id() + " " + target.describe() + " opened: " + hop.downstreamRemote() + " -> "
+        + hop.target() + " via " + hop.upstreamLocal());
+    hop.closeFuture().onComplete(v -> LOG.info("session " + hop.id() + " " + target.describe() + " closed after "
+        + Duration.between(hop.opened(), Instant.now()).toMillis() + " ms: " + hop.bytesUp() + " bytes up, "
+        + hop.bytesDown() + " bytes down"));
   }
 }

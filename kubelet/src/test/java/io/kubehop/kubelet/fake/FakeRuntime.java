@@ -65,6 +65,7 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
   private volatile String streamingBaseUrl = "http://127.0.0.1:1";
   private volatile GrpcStatus streamFailure;
   private volatile String streamFailureMessage;
+  private volatile long streamDelayMillis;
 
   public FakeRuntime(Path socket) throws Exception {
     this.socket = socket;
@@ -99,6 +100,11 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
   public void failStreams(GrpcStatus status, String message) {
     this.streamFailure = status;
     this.streamFailureMessage = message;
+  }
+
+  /** Makes Exec and Attach answer only after {@code millis} (0 = at once). */
+  public void delayStreams(long millis) {
+    this.streamDelayMillis = millis;
   }
 
   /** The Exec/Attach request a token was issued for, once (tokens are single-use); null if unknown or used. */
@@ -321,7 +327,14 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
     }
     String token = "tok" + nextToken.incrementAndGet();
     streamRequests.put(token, request);
-    return Future.succeededFuture(streamingBaseUrl + "/" + path + "/" + token);
+    String url = streamingBaseUrl + "/" + path + "/" + token;
+    long delay = streamDelayMillis;
+    if (delay <= 0) {
+      return Future.succeededFuture(url);
+    }
+    io.vertx.core.Promise<String> later = io.vertx.core.Promise.promise();
+    vertx.setTimer(delay, id -> later.complete(url));
+    return later.future();
   }
 
   private Sandbox sandbox(String id) {
