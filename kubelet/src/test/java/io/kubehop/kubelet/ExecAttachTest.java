@@ -106,6 +106,24 @@ class ExecAttachTest {
   }
 
   @Test
+  void fourMebibytesRoundTripThroughTheKubelet() throws Exception {
+    BufferSource stdin = s.stdin();
+    StreamingHarness.Session cat = s.exec("/exec/default/demo/main?command=cat&input=1&output=1",
+        new StreamOptions(true, true, false, false), stdin);
+    StringBuilder sent = new StringBuilder();
+    for (int i = 0; i < 64; i++) {
+      String chunk = Character.toString('a' + i % 26).repeat(64 * 1024 - 8) + String.format("%08d", i);
+      sent.append(chunk);
+      stdin.push(chunk);
+    }
+    stdin.end();
+    assertNull(outcome(cat.done()));
+    String received = await(cat.stdout().ended()).toString();
+    assertEquals(4 * 1024 * 1024, received.length());
+    assertEquals(sent.toString(), received);
+  }
+
+  @Test
   void execWithTtyDropsStderrAndNamesTheContainerByUid() throws Exception {
     BufferSource stdin = s.stdin();
     StreamingHarness.Session tty = s.exec("/exec/default/demo/" + s.podUid + "/main?command=cat&input=1&output=1"
