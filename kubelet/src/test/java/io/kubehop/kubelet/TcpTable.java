@@ -8,16 +8,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The machine's TCP sockets as {@code /proc/net/tcp} lists them (what {@code lsof} would show): which connections
- * touch a port, in which state. Sockets in LISTEN, TIME_WAIT or CLOSE belong to nobody any more and are left out.
+ * The machine's TCP sockets as {@code /proc/net/tcp} lists them (what {@code lsof} would show): which
+ * connections touch 127.0.0.1:port, in which state. Sockets in LISTEN, TIME_WAIT or CLOSE belong to nobody any more
+ * and are left out. (The tests bind 127.0.0.1 only.)
  */
 final class TcpTable {
 
   private TcpTable() {
   }
 
-  /** {@code local->remote state} of every live connection with {@code port} at either end. */
+  /** {@code local->remote state} of every live connection with {@code 127.0.0.1:port} at either end. */
   static List<String> connections(int port) {
+    // How the tables write 127.0.0.1:port: plain in tcp, IPv4-mapped (::ffff:127.0.0.1) in tcp6, where the JDK's
+    // dual-stack sockets appear.
+    String v4 = String.format("0100007F:%04X", port);
+    String v6 = "0000000000000000FFFF0000" + v4;
     List<String> out = new ArrayList<>();
     for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
       List<String> lines;
@@ -32,10 +37,8 @@ final class TcpTable {
         if (state.equals("0A") || state.equals("06") || state.equals("07")) {
           continue;
         }
-        int local = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
-        int remote = Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16);
-        if (local == port || remote == port) {
-          out.add(local + "->" + remote + " " + state);
+        if (f[1].equals(v4) || f[2].equals(v4) || f[1].equals(v6) || f[2].equals(v6)) {
+          out.add(f[1] + "->" + f[2] + " " + state);
         }
       }
     }
