@@ -8,26 +8,72 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One spliced hop of a streaming session: the upgraded connection from the previous tier ({@code downstream}) and the
- * one this tier dialled to the next ({@code upstream}). Its sockets and their addresses stay reachable from here, so
- * that an inspector can prove the hop chain against {@code lsof}.
+ * One hop of a streaming session: the upgraded connection from the previous tier ({@code downstream}) and the one
+ * this tier dialled to the next ({@code upstream}). Their addresses stay reachable from here, so that an inspector
+ * can prove the hop chain against {@code lsof}. A hop is either {@link Kind#SPLICE spliced} bytes
+ * ({@link UpgradeAwareProxy}) or {@link Kind#TRANSLATED translated} from a WebSocket {@code v5.channel.k8s.io}
+ * session to a SPDY one ({@link StreamTranslator}).
  */
 public final class HopSession {
 
   private final String id;
   private final String target;
-  private final NetSocket downstream;
-  private final NetSocket upstream;
+  private final Kind kind;
+  private final String downstreamProtocol;
+  private final String upstreamProtocol;
+  private final SocketAddress downstreamLocal;
+  private final SocketAddress downstreamRemote;
+  private final SocketAddress upstreamLocal;
+  private final SocketAddress upstreamRemote;
+  private final Runnable closer;
   private final Instant opened = Instant.now();
   private final AtomicLong bytesUp = new AtomicLong();
   private final AtomicLong bytesDown = new AtomicLong();
   private final Promise<Void> closed = Promise.promise();
 
+  /** How the two connections are joined. */
+  public enum Kind {
+    /** Bytes copied both ways after relaying the backend's 101 (SPDY or WebSocket end to end). */
+    SPLICE,
+    /** A WebSocket {@code v5.channel.k8s.io} session toward the client, a SPDY session toward the backend. */
+    TRANSLATED
+  }
+
   HopSession(String id, String target, NetSocket downstream, NetSocket upstream) {
+    this(id, target, Kind.SPLICE, null, null, downstream.localAddress(), downstream.remoteAddress(),
+        upstream.localAddress(), upstream.remoteAddress(), () -> {
+          downstream.close();
+          upstream.close();
+        });
+  }
+
+  HopSession(String id, String target, Kind kind, String downstreamProtocol, String upstreamProtocol,
+      SocketAddress downstreamLocal, SocketAddress downstreamRemote, SocketAddress upstreamLocal,
+      SocketAddress upstreamRemote, Runnable closer) {
     this.id = id;
     this.target = target;
-    this.downstream = downstream;
-    this.upstream = upstream;
+    this.kind = kind;
+    this.downstreamProtocol = downstreamProtocol;
+    this.upstreamProtocol = upstreamProtocol;
+    this.downstreamLocal = downstreamLocal;
+    this.downstreamRemote = downstreamRemote;
+    this.upstreamLocal = upstreamLocal;
+    this.upstreamRemote = upstreamRemote;
+    this.closer = closer;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** For a translated hop, the client's protocol ({@code v5.channel.k8s.io}); null for a splice. */
+  public String downstreamProtocol() {
+    return downstreamProtocol;
+  }
+
+  /** For a translated hop, the SPDY protocol negotiated with the backend (e.g. {@code v4.channel.k8s.io}). */
+  public String upstreamProtocol() {
+    return upstreamProtocol;
   }
 
   /** The session id that travels between hops in the {@code X-Kubehop-Session} header. */
@@ -41,19 +87,19 @@ public final class HopSession {
   }
 
   public SocketAddress downstreamLocal() {
-    return downstream.localAddress();
+    return downstreamLocal;
   }
 
   public SocketAddress downstreamRemote() {
-    return downstream.remoteAddress();
+    return downstreamRemote;
   }
 
   public SocketAddress upstreamLocal() {
-    return upstream.localAddress();
+    return upstreamLocal;
   }
 
   public SocketAddress upstreamRemote() {
-    return upstream.remoteAddress();
+    return upstreamRemote;
   }
 
   public Instant opened() {
@@ -89,13 +135,12 @@ public final class HopSession {
 
   /** Closes both sides, e.g. when an operator kills the session. */
   public void close() {
-    downstream.close();
-    upstream.close();
+    closer.run();
   }
 
   @Override
   public String toString() {
-    return "hop " + id + " " + downstreamRemote() + "->" + downstreamLocal() + " => "
+    return "hop " + id + " " + kind + " " + downstreamRemote() + "->" + downstreamLocal() + " => "
         + upstreamLocal() + "->" + upstreamRemote() + " (" + target + ")";
   }
 }

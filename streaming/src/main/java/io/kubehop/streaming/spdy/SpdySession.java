@@ -115,6 +115,16 @@ public final class SpdySession implements StreamConnection {
     return s;
   }
 
+  /** The local address of the transport (null if it has none). */
+  public io.vertx.core.net.SocketAddress localAddress() {
+    return transport.localAddress();
+  }
+
+  /** The peer address of the transport (null if it has none). */
+  public io.vertx.core.net.SocketAddress remoteAddress() {
+    return transport.remoteAddress();
+  }
+
   public Role role() {
     return role;
   }
@@ -368,8 +378,13 @@ public final class SpdySession implements StreamConnection {
     }
   }
 
+  /**
+   * On the context's event-loop thread. Not {@code currentContext() == context}: Vert.x 5 runs request handlers and
+   * their callbacks on duplicated contexts of the same loop, and an identity check would defer writes made from
+   * them, so {@code writeQueueFull()} would lag behind and back-pressure would not hold.
+   */
   boolean isOnContext() {
-    return Vertx.currentContext() == context;
+    return ((io.vertx.core.internal.ContextInternal) context).nettyEventLoop().inEventLoop();
   }
 
   void onContext(Runnable action) {

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 
@@ -22,6 +23,16 @@ public interface DuplexTransport extends ReadStream<Buffer>, WriteStream<Buffer>
 
   /** Called once when the transport is closed, by either side. */
   DuplexTransport closeHandler(Handler<Void> handler);
+
+  /** The local address of the underlying connection, or null when there is none. */
+  default SocketAddress localAddress() {
+    return null;
+  }
+
+  /** The peer address of the underlying connection, or null when there is none. */
+  default SocketAddress remoteAddress() {
+    return null;
+  }
 
   /** A transport over {@code socket}. */
   static DuplexTransport of(NetSocket socket) {

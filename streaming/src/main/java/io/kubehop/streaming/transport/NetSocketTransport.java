@@ -83,6 +83,16 @@ final class NetSocketTransport implements DuplexTransport {
   }
 
   @Override
+  public io.vertx.core.net.SocketAddress localAddress() {
+    return socket.localAddress();
+  }
+
+  @Override
+  public io.vertx.core.net.SocketAddress remoteAddress() {
+    return socket.remoteAddress();
+  }
+
+  @Override
   public DuplexTransport closeHandler(Handler<Void> handler) {
     socket.closeHandler(handler);
     return this;

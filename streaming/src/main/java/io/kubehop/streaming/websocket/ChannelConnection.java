@@ -230,7 +230,7 @@ public final class ChannelConnection implements StreamConnection {
   }
 
   boolean writeQueueFull() {
-    return ws.writeQueueFull();
+    return !ws.isClosed() && ws.writeQueueFull(); // Vert.x throws on a closed WebSocket
   }
 
   void updateBackpressure(ChannelStream stream, boolean full) {
@@ -247,8 +247,13 @@ public final class ChannelConnection implements StreamConnection {
     }
   }
 
+  /**
+   * On the context's event-loop thread. Not {@code currentContext() == context}: Vert.x 5 runs request handlers and
+   * their callbacks on duplicated contexts of the same loop, and an identity check would defer writes made from
+   * them, so {@code writeQueueFull()} would lag behind and back-pressure would not hold.
+   */
   boolean isOnContext() {
-    return Vertx.currentContext() == context;
+    return ((io.vertx.core.internal.ContextInternal) context).nettyEventLoop().inEventLoop();
   }
 
   void onContext(Runnable action) {

@@ -36,7 +36,7 @@ public final class ChannelStream implements Stream {
   private boolean localEnded;
   private Handler<Buffer> handler;
   private Handler<Void> endHandler;
-  private Handler<Void> drainHandler;
+  private volatile Handler<Void> drainHandler;
   private Handler<Throwable> exceptionHandler;
 
   ChannelStream(ChannelConnection connection, int channel) {
@@ -196,9 +196,21 @@ public final class ChannelStream implements Stream {
     return connection.writeQueueFull();
   }
 
+  /**
+   * Set at once (not moved to the context): a pipe on another context sets it right after seeing a full queue, and
+   * the WebSocket may drain before a deferred assignment would land. If the queue already drained, the handler runs
+   * on the context, so a drain is never lost.
+   */
   @Override
   public ChannelStream drainHandler(Handler<Void> handler) {
-    connection.onContext(() -> this.drainHandler = handler);
+    this.drainHandler = handler;
+    if (handler != null) {
+      connection.onContext(() -> {
+        if (drainHandler == handler && !connection.writeQueueFull()) {
+          handler.handle(null);
+        }
+      });
+    }
     return this;
   }
 

@@ -10,6 +10,7 @@ import io.kubehop.streaming.spdy.SpdyDialer;
 import io.kubehop.streaming.spdy.SpdySession;
 import io.kubehop.streaming.spdy.frame.HeaderBlock;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -48,6 +49,22 @@ public final class SpdyExecutor {
    */
   public Future<Void> stream(Target target, StreamOptions options, ReadStream<Buffer> stdin,
       WriteStream<Buffer> stdout, WriteStream<Buffer> stderr) {
+    return stream(target, options, stdin, stdout, stderr, null, up -> { });
+  }
+
+  /** This executor bound to one target, as a {@link StreamExecutor} (e.g. the secondary of a fallback). */
+  public StreamExecutor to(Target target) {
+    return (options, stdin, stdout, stderr) -> stream(target, options, stdin, stdout, stderr);
+  }
+
+  /**
+   * Runs the remote command with a {@code resize} source too (raw JSON terminal sizes, copied to the resize stream
+   * with tty on V3+; may be null); {@code onUpgraded} sees the session once the upgrade succeeded (e.g. to record
+   * its socket addresses).
+   */
+  public Future<Void> stream(Target target, StreamOptions options, ReadStream<Buffer> stdin,
+      WriteStream<Buffer> stdout, WriteStream<Buffer> stderr, ReadStream<Buffer> resize,
+      Handler<SpdyDialer.Upgraded> onUpgraded) {
     return SpdyDialer.dial(vertx, client, target.host(), target.port(), target.method(), target.uri(),
             StreamProtocol.SPDY_CLIENT_DEFAULT, target.headers())
         .compose(up -> {
@@ -56,13 +73,14 @@ public final class SpdyExecutor {
             up.session().close();
             return Future.failedFuture("unable to negotiate protocol: server returned \"" + up.protocol() + "\"");
           }
-          return run(up.session(), protocol, options, stdin, stdout, stderr)
+          onUpgraded.handle(up);
+          return run(up.session(), protocol, options, stdin, stdout, stderr, resize)
               .eventually(() -> up.session().close());
         });
   }
 
   private Future<Void> run(SpdySession session, StreamProtocol protocol, StreamOptions options,
-      ReadStream<Buffer> stdin, WriteStream<Buffer> stdout, WriteStream<Buffer> stderr) {
+      ReadStream<Buffer> stdin, WriteStream<Buffer> stdout, WriteStream<Buffer> stderr, ReadStream<Buffer> resize) {
     List<StreamType> order = new ArrayList<>(List.of(StreamType.ERROR));
     if (options.stdin()) {
       order.add(StreamType.STDIN);
@@ -91,6 +109,12 @@ public final class SpdyExecutor {
           }
           case STDOUT -> copies.add(copy(s, stdout));
           case STDERR -> copies.add(copy(s, stderr));
+          case RESIZE -> {
+            s.handler(b -> { });
+            if (resize != null) {
+              copyWithoutEnd(resize, s);
+            }
+          }
           default -> s.handler(b -> { });
         }
       }
@@ -122,6 +146,18 @@ public final class SpdyExecutor {
     Promise<Void> done = Promise.promise();
     from.pipeTo(to).onComplete(ar -> done.tryComplete());
     return done.future();
+  }
+
+  /** Copies with back-pressure but never ends {@code to} (the resize stream stays open until the connection ends). */
+  private static void copyWithoutEnd(ReadStream<Buffer> from, Stream to) {
+    from.handler(b -> {
+      to.write(b);
+      if (to.writeQueueFull()) {
+        from.pause();
+        to.drainHandler(v -> from.resume());
+      }
+    });
+    from.resume();
   }
 
   private static Future<Buffer> readAll(Stream s) {

@@ -7,11 +7,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 
 /** A WriteStream that collects everything; {@link #ended()} completes with it on end. */
-final class BufferSink implements WriteStream<Buffer> {
+public final class BufferSink implements WriteStream<Buffer> {
   private final Buffer all = Buffer.buffer();
   private final Promise<Buffer> ended = Promise.promise();
 
-  Future<Buffer> ended() {
+  public Future<Buffer> ended() {
     return ended.future();
   }
 

@@ -16,12 +16,12 @@ import java.util.concurrent.Executors;
  * and stderr chunks are written one at a time (each waits for its write), and stdin is paused while a chunk is
  * being written to the process, so nothing is buffered without bound.
  */
-final class ProcessExecutor implements Executor {
+public final class ProcessExecutor implements Executor {
 
   private final Vertx vertx;
   private final List<String> command;
 
-  ProcessExecutor(Vertx vertx, List<String> command) {
+  public ProcessExecutor(Vertx vertx, List<String> command) {
     this.vertx = vertx;
     this.command = command;
   }

@@ -12,13 +12,13 @@ import java.util.function.BooleanSupplier;
  * Records what a test WebSocket client receives: one entry per message, {@code B <hex>} for binary,
  * {@code T <text>} for text, and finally {@code close <code>} when the connection is closed.
  */
-final class WsRecorder {
+public final class WsRecorder {
 
-  final List<String> events = new CopyOnWriteArrayList<>();
+  public final List<String> events = new CopyOnWriteArrayList<>();
   private final StringBuilder partial = new StringBuilder();
   private volatile boolean closed;
 
-  WsRecorder(WebSocket ws) {
+  public WsRecorder(WebSocket ws) {
     ws.frameHandler(f -> {
       if (f.isText() || f.isBinary()) {
         partial.setLength(0);
@@ -37,15 +37,15 @@ final class WsRecorder {
     });
   }
 
-  boolean closed() {
+  public boolean closed() {
     return closed;
   }
 
-  void awaitClosed() {
+  public void awaitClosed() {
     waitFor(this::closed, "the connection to close; got " + events);
   }
 
-  static void waitFor(BooleanSupplier condition, String what) {
+  public static void waitFor(BooleanSupplier condition, String what) {
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -60,7 +60,7 @@ final class WsRecorder {
     }
   }
 
-  static String hex(String s) {
+  public static String hex(String s) {
     return HexFormat.of().formatHex(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

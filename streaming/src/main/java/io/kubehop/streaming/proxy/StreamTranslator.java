@@ -1,0 +1,193 @@
+package io.kubehop.streaming.proxy;
+
+import io.kubehop.api.json.ApiJson;
+import io.kubehop.api.meta.Status;
+import io.kubehop.api.meta.StatusException;
+import io.kubehop.streaming.remotecommand.ExitCodeException;
+import io.kubehop.streaming.remotecommand.StatusWriter;
+import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
+import io.kubehop.streaming.spdy.SpdyDialer;
+import io.kubehop.streaming.spdy.SpdySession;
+import io.kubehop.streaming.websocket.ChannelConnection;
+import io.kubehop.streaming.websocket.ChannelHandshake;
+import io.kubehop.streaming.websocket.ChannelProtocol;
+import io.kubehop.streaming.websocket.ChannelStream;
+import io.kubehop.streaming.websocket.Channels;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.NetClient;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * KEP-4006's {@code StreamTranslatorProxy}: serves a WebSocket {@code v5.channel.k8s.io} exec/attach session to the
+ * client and runs it as a SPDY client session against the next hop ({@link SpdyExecutor}: POST upgrade offering
+ * v5…v1, streams error, stdin, stdout, stderr (no tty), resize (tty), as client-go creates them).
+ *
+ * <p>Order, as upstream: the client's WebSocket handshake first (so after the 101 every failure is in-band), then the
+ * initial empty message, then the upstream dial. Channel 0 is piped into the SPDY stdin stream and v5's
+ * {@code ff 00} becomes its FIN; SPDY stdout/stderr are piped onto channels 1/2; channel 4's JSON goes onto the
+ * resize stream. Channel 3 carries the result, always a v4 JSON Status: Success; NonZeroExitCode with the ExitCode
+ * cause; an upstream Status (a refused upgrade whose body is a Status) as it is; anything else InternalError 500, e.g.
+ * {@code Internal error occurred: unable to upgrade connection: pod does not exist}. Then a close frame 1000.
+ *
+ * <p>Back-pressure is per direction: a slow WebSocket reader pauses only the SPDY stdout/stderr streams (and through
+ * them the SPDY socket), never the WebSocket read side, so stdin and resize keep flowing; a backend that does not
+ * read stdin pauses channel 0 and, past its bound, the WebSocket read side (one reader for all channels, as
+ * upstream).
+ */
+public final class StreamTranslator {
+
+  private static final Logger LOG = Logger.getLogger(StreamTranslator.class.getName());
+
+  /** {@code defaultIdleConnectionTimeout} of the apiserver's translator. */
+  public static final Duration IDLE_TIMEOUT = Duration.ofHours(4);
+
+  private final Vertx vertx;
+  private final SpdyExecutor spdy;
+  private final HopRegistry registry;
+
+  public StreamTranslator(Vertx vertx, HopRegistry registry) {
+    this(vertx, vertx.createNetClient(), registry);
+  }
+
+  public StreamTranslator(Vertx vertx, NetClient client, HopRegistry registry) {
+    this.vertx = vertx;
+    this.spdy = new SpdyExecutor(vertx, client);
+    this.registry = registry;
+  }
+
+  /**
+   * {@code IsWebSocketRequestWithStreamCloseProtocol}: a WebSocket upgrade offering exactly
+   * {@code v5.channel.k8s.io} among its subprotocols (repeated or comma-joined lines).
+   */
+  public static boolean isWebSocketRequestWithStreamCloseProtocol(MultiMap headers) {
+    return io.kubehop.streaming.httpstream.UpgradeRequests.isWebSocket(headers)
+        && ChannelHandshake.offers(headers).contains(ChannelProtocol.V5.wireName());
+  }
+
+  /**
+   * Translates {@code req} toward {@code location} (the next hop's exec/attach URL with its query). Completes with the
+   * hop once the SPDY upgrade succeeded; fails when the client's handshake was refused (already answered) or the
+   * upstream failed (already reported on channel 3).
+   */
+  public Future<HopSession> translate(HttpServerRequest req, URI location, StreamOptions options) {
+    String session = UpgradeAwareProxy.sessionId(req);
+    return ChannelHandshake.accept(vertx, req, List.of(ChannelProtocol.V5))
+        .compose(accepted -> run(accepted.webSocket(), accepted.connection().idleTimeout(IDLE_TIMEOUT), location,
+            options, session));
+  }
+
+  private Future<HopSession> run(ServerWebSocket ws, ChannelConnection conn, URI location, StreamOptions options,
+      String session) {
+    boolean stderr = options.stderr() && !options.tty();
+    ChannelStream stdin = options.stdin() ? open(conn, Channels.STDIN) : null;
+    ChannelStream resize = options.tty() ? open(conn, Channels.RESIZE) : null;
+    conn.sendInitial(options.stdout() ? Channels.STDOUT : stderr ? Channels.STDERR : Channels.ERROR);
+
+    Promise<HopSession> hopPromise = Promise.promise();
+    AtomicReference<HopSession> hop = new AtomicReference<>();
+    AtomicReference<SpdySession> upstream = new AtomicReference<>();
+    conn.closeFuture().onComplete(v -> { // the client went away: end the upstream session, which stops the command
+      SpdySession up = upstream.get();
+      if (up != null) {
+        up.close();
+      }
+    });
+    int port = location.getPort() > 0 ? location.getPort() : 80;
+    String uri = (location.getRawPath() == null || location.getRawPath().isEmpty() ? "/" : location.getRawPath())
+        + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
+    SpdyExecutor.Target target = new SpdyExecutor.Target(location.getHost(), port, "POST", uri,
+        Map.of(UpgradeAwareProxy.SESSION_HEADER, session));
+    spdy.stream(target, options,
+            Counted.read(stdin, n -> count(hop, n, true)),
+            options.stdout() ? Counted.write(conn.stream(Channels.STDOUT), n -> count(hop, n, false)) : null,
+            stderr ? Counted.write(conn.stream(Channels.STDERR), n -> count(hop, n, false)) : null,
+            resize,
+            up -> {
+              upstream.set(up.session());
+              HopSession h = new HopSession(session, location.toString(), HopSession.Kind.TRANSLATED,
+                  ChannelProtocol.V5.wireName(), up.protocol(), ws.localAddress(), ws.remoteAddress(),
+                  up.session().localAddress(), up.session().remoteAddress(), () -> {
+                    conn.close();
+                    up.session().close();
+                  });
+              hop.set(h);
+              registry.add(h);
+              Future.join(conn.closeFuture(), up.session().closeFuture()).onComplete(v -> h.markClosed());
+              if (conn.closeFuture().isComplete()) {
+                up.session().close();
+              }
+              hopPromise.tryComplete(h);
+            })
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.log(Level.FINE, "translated session ended with an error", ar.cause());
+          }
+          Status status = status(ar.failed() ? ar.cause() : null);
+          conn.stream(Channels.ERROR).write(Buffer.buffer(ApiJson.writeBytes(status)))
+              .eventually(conn::close);
+          hopPromise.tryFail(ar.failed() ? ar.cause() : new IllegalStateException("session ended before upgrade"));
+        });
+    return hopPromise.future();
+  }
+
+  private static ChannelStream open(ChannelConnection conn, int channel) {
+    conn.open(channel);
+    return conn.stream(channel);
+  }
+
+  private static void count(AtomicReference<HopSession> hop, int n, boolean up) {
+    HopSession h = hop.get();
+    if (h != null) {
+      if (up) {
+        h.countUp(n);
+      } else {
+        h.countDown(n);
+      }
+    }
+  }
+
+  /** The channel 3 Status for how the upstream session ended (§8.2 of the streaming notes). */
+  static Status status(Throwable outcome) {
+    if (outcome == null) {
+      return Status.streamSuccess();
+    }
+    if (outcome instanceof ExitCodeException) {
+      return StatusWriter.status(outcome, "");
+    }
+    if (outcome instanceof StatusException se) {
+      return se.status().bare();
+    }
+    if (outcome instanceof SpdyDialer.UpgradeFailedException refused) {
+      Status upstream = decodeStatus(refused.body());
+      if (upstream != null) {
+        return upstream.bare();
+      }
+    }
+    String message = outcome.getMessage() == null ? outcome.getClass().getSimpleName() : outcome.getMessage();
+    return StatusException.internal(message).status().bare();
+  }
+
+  /** A refusal body that is a {@code kind: Status} object, as client-go's SPDY round-tripper decodes it. */
+  private static Status decodeStatus(String body) {
+    try {
+      Status s = ApiJson.read(body, Status.class);
+      return "Status".equals(s.kind()) && s.status() != null ? s : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+}
