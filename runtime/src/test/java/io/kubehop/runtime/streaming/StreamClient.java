@@ -66,6 +66,9 @@ public final class StreamClient implements AutoCloseable {
       }
       return new Result(out.text(), err.text(), error);
     } finally {
+      if (file != null) {
+        file.close(); // piping into stdin does not close the source
+      }
       if (input != null) {
         Files.deleteIfExists(input);
       }
