@@ -7,12 +7,25 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.kubehop.streaming.proxy.ErrorResponder;
+import io.kubehop.streaming.proxy.HopRegistry;
+import io.kubehop.streaming.proxy.HopSession;
+import io.kubehop.streaming.proxy.StreamTranslator;
+import io.kubehop.streaming.proxy.TranslatingHandler;
+import io.kubehop.streaming.proxy.UpgradeAwareProxy;
+import io.kubehop.streaming.websocket.ChannelHandshake;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The smallest apiserver kubectl exec needs (real-clients.md §2, §4): legacy discovery, one Running pod, and its
- * exec subresource served by {@link RemoteCommandServer} with a {@link ProcessExecutor}. WebSocket attempts get a
- * 400 Status, which makes kubectl 1.30+ fall back to SPDY.
+ * exec subresource served by {@link RemoteCommandServer} with a {@link ProcessExecutor}. By default WebSocket
+ * attempts get a 400 Status, which makes kubectl 1.30+ fall back to SPDY. With {@link #translating()} the exec
+ * subresource goes through a {@link TranslatingHandler} toward an in-test SPDY-only "kubelet" instead, as the real
+ * apiserver does since 1.30; every exec upgrade the apiserver receives is recorded in {@link #execUpgrades()}.
  */
 final class FakeApiServer {
 
@@ -27,17 +40,56 @@ final class FakeApiServer {
       + "\"status\":{\"phase\":\"Running\"}}";
 
   private final Vertx vertx;
+  private final List<String> execUpgrades = new CopyOnWriteArrayList<>();
+  private final HopRegistry hops = new HopRegistry();
+  private final List<String> sessions = new CopyOnWriteArrayList<>();
   private HttpServer server;
+  private TranslatingHandler translator;
+  private int kubeletPort;
 
   FakeApiServer(Vertx vertx) {
     this.vertx = vertx;
   }
 
+  /** Routes exec through a StreamTranslator (WebSocket v5) or the UpgradeAwareProxy to a SPDY-only kubelet. */
+  FakeApiServer translating() {
+    translator = new TranslatingHandler(new StreamTranslator(vertx, hops),
+        new UpgradeAwareProxy(vertx, ErrorResponder.status(), UpgradeAwareProxy.RedirectPolicy.NEVER, hops));
+    return this;
+  }
+
+  /** {@code websocket <offered subprotocols>} or {@code SPDY/3.1}, one per exec upgrade, in arrival order. */
+  List<String> execUpgrades() {
+    return execUpgrades;
+  }
+
   Future<Integer> start() {
-    server = vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions().setHost("127.0.0.1")));
-    PostUpgrades.install(server);
-    server.requestHandler(this::handle);
-    return server.listen(0).map(HttpServer::actualPort);
+    Future<Void> kubelet = translator == null ? Future.succeededFuture() : startKubelet();
+    return kubelet.compose(v -> {
+      server = vertx.createHttpServer(ChannelHandshake.configure(
+          PostUpgrades.configure(new HttpServerOptions().setHost("127.0.0.1"))));
+      PostUpgrades.install(server);
+      server.requestHandler(this::handle);
+      return server.listen(0).map(HttpServer::actualPort);
+    });
+  }
+
+  /** A kubelet that only speaks SPDY: {@code /exec?command=…&output=1…}. */
+  private Future<Void> startKubelet() {
+    HttpServer kubelet = vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions().setHost("127.0.0.1")));
+    PostUpgrades.install(kubelet);
+    kubelet.requestHandler(req -> {
+      if ("websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
+        req.response().setStatusCode(400).end("spdy only\n");
+        return;
+      }
+      RemoteCommandServer.exec(vertx).serve(req, StreamOptions.fromKubeletQuery(req.params()),
+          new ProcessExecutor(vertx, req.params().getAll("command")));
+    });
+    return kubelet.listen(0).map(s -> {
+      kubeletPort = s.actualPort();
+      return null;
+    });
   }
 
   private void handle(HttpServerRequest req) {
@@ -56,7 +108,17 @@ final class FakeApiServer {
   }
 
   private void exec(HttpServerRequest req) {
-    if ("websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
+    boolean webSocket = "websocket".equalsIgnoreCase(req.getHeader("Upgrade"));
+    execUpgrades.add(webSocket ? "websocket " + ChannelHandshake.offers(req.headers()) : req.getHeader("Upgrade"));
+    if (translator != null) {
+      StreamOptions options = StreamOptions.fromApiServerQuery(req.params());
+      StringBuilder uri = new StringBuilder("http://127.0.0.1:" + kubeletPort + "/exec?" + options.toKubeletQuery());
+      req.params().getAll("command").forEach(c -> uri.append("&command=")
+          .append(URLEncoder.encode(c, StandardCharsets.UTF_8)));
+      translator.handle(req, URI.create(uri.toString()), options).onSuccess(this::record);
+      return;
+    }
+    if (webSocket) {
       req.response().setStatusCode(400).putHeader("Content-Type", "application/json")
           .end("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
               + "\"message\":\"websocket not supported here\",\"reason\":\"BadRequest\",\"code\":400}");
@@ -65,6 +127,16 @@ final class FakeApiServer {
     List<String> command = req.params().getAll("command");
     StreamOptions options = StreamOptions.fromApiServerQuery(req.params());
     RemoteCommandServer.exec(vertx).serve(req, options, new ProcessExecutor(vertx, command));
+  }
+
+  /** Every session the exec route set up: {@code TRANSLATED v5.channel.k8s.io -> v4.channel.k8s.io} or {@code SPLICE}. */
+  List<String> sessions() {
+    return sessions;
+  }
+
+  private void record(HopSession hop) {
+    sessions.add(hop.kind() == HopSession.Kind.TRANSLATED
+        ? hop.kind() + " " + hop.downstreamProtocol() + " -> " + hop.upstreamProtocol() : hop.kind().toString());
   }
 
   private static void json(HttpServerRequest req, String body) {
