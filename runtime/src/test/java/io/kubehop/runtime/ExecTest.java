@@ -146,8 +146,15 @@ class ExecTest {
   }
 
   @Test
+  void ttyDeathBySignalIs128PlusN() throws Exception {
+    StreamOptions tty = new StreamOptions(false, true, false, true);
+    RawSession session = await(client.open(execUrl(List.of("sh", "-c", "kill -9 $$"), tty), tty, 80, 24));
+    assertEquals(137, ((ExitCodeException) await(session.outcome()).orElseThrow()).code());
+  }
+
+  @Test
   void largeOutputReachesASlowReaderCompletely() throws Exception {
-    long size = 256L << 20;
+    long size = Long.getLong("kubehop.test.execBytes", 256L << 20);
     byte[] pattern = "0123456789abcde\n".getBytes(StandardCharsets.US_ASCII);
     // Slow until the last 16 MiB: the server is held back by the reader for all of that. The tail is read fast
     // because the streaming module's client drops what its paused socket still buffers when the server's TCP close
