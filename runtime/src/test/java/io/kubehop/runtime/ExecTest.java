@@ -13,6 +13,7 @@ import io.kubehop.runtime.streaming.RawSession;
 import io.kubehop.runtime.streaming.StreamClient;
 import io.kubehop.streaming.remotecommand.ExitCodeException;
 import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.kubehop.streaming.remotecommand.StreamProtocol;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,6 +147,22 @@ class ExecTest {
   }
 
   @Test
+  void olderProtocols() throws Exception {
+    StreamOptions out = new StreamOptions(false, true, true, false);
+    for (StreamProtocol protocol : StreamProtocol.values()) {
+      RawSession ok = await(client.open(execUrl(List.of("echo", "hello"), out), out, 0, 0,
+          List.of(protocol.wireName())));
+      assertEquals(protocol, ok.protocol());
+      assertEquals(Optional.empty(), await(ok.outcome()), protocol.wireName());
+      assertEquals("hello\n", ok.output(), protocol.wireName());
+    }
+    RawSession v3 = await(client.open(execUrl(List.of("sh", "-c", "exit 3"), out), out, 0, 0,
+        List.of(StreamProtocol.V3.wireName())));
+    assertEquals("error executing remote command: command terminated with non-zero exit code: exit status 3",
+        await(v3.outcome()).orElseThrow().getMessage());
+  }
+
+  @Test
   void ttyDeathBySignalIs128PlusN() throws Exception {
     StreamOptions tty = new StreamOptions(false, true, false, true);
     RawSession session = await(client.open(execUrl(List.of("sh", "-c", "kill -9 $$"), tty), tty, 80, 24));
@@ -179,6 +196,18 @@ class ExecTest {
     List<ProcessHandle> tree = List.of(sh, sh.descendants().findFirst().orElseThrow());
     await(session.close());
     waitUntil("sh and sleep killed", DEADLINE, () -> tree.stream().noneMatch(ProcessHandle::isAlive));
+  }
+
+  @Test
+  void execdProcessesDieWithTheContainer() throws Exception {
+    String short1 = rt.runContainer("shortlived", containerConfig("main", "busybox", List.of("sleep", "3600")));
+    StreamOptions out = new StreamOptions(false, true, false, false);
+    String url = await(rt.cri.exec(ExecRequest.newBuilder().setContainerId(short1)
+        .addAllCmd(List.of("sh", "-c", "echo started; sleep 1000")).setStdout(true).build())).getUrl();
+    RawSession session = await(client.open(url, out, 0, 0));
+    waitUntil("exec started", DEADLINE, () -> session.output().equals("started\n"));
+    await(rt.cri.stopContainer(io.kubehop.cri.v1.StopContainerRequest.newBuilder().setContainerId(short1).build()));
+    assertEquals(137, ((ExitCodeException) await(session.outcome()).orElseThrow()).code());
   }
 
   @Test

@@ -157,7 +157,7 @@ public final class StreamingServer {
     remoteCommandServer(parked).serve(req, options, logged).onComplete(ar -> {
       outcome.tryComplete(ar.succeeded() ? "no session" : "failed: " + ar.cause().getMessage());
       LOG.info("session " + sessionId + " " + what + " in container " + Ids.shortId(containerId) + " "
-          + options + ": " + outcome.future().result() + " after "
+          + flags(options) + ": " + outcome.future().result() + " after "
           + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");
     });
   }
@@ -185,6 +185,24 @@ public final class StreamingServer {
       }
     });
     return result.future();
+  }
+
+  /** {@code stdin,stdout,tty} style. */
+  private static String flags(StreamOptions options) {
+    List<String> on = new java.util.ArrayList<>();
+    if (options.stdin()) {
+      on.add("stdin");
+    }
+    if (options.stdout()) {
+      on.add("stdout");
+    }
+    if (options.stderr()) {
+      on.add("stderr");
+    }
+    if (options.tty()) {
+      on.add("tty");
+    }
+    return String.join(",", on);
   }
 
   private static void notFound(HttpServerRequest req) {

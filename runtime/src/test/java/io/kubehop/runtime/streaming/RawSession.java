@@ -41,10 +41,10 @@ public final class RawSession {
   }
 
   static Future<RawSession> open(Vertx vertx, NetClient net, String url, StreamOptions options, int width,
-      int height) {
+      int height, List<String> protocols) {
     URI uri = URI.create(url);
     return SpdyDialer.dial(vertx, net, uri.getHost(), uri.getPort(), "POST", uri.getRawPath(),
-            StreamProtocol.SPDY_CLIENT_DEFAULT, Map.of(StreamingServer.SESSION_HEADER, "raw-test"))
+            protocols, Map.of(StreamingServer.SESSION_HEADER, "raw-test"))
         .compose(up -> {
           RawSession raw = new RawSession(up.session(), StreamProtocol.fromWireName(up.protocol()).orElseThrow());
           List<StreamType> order = new ArrayList<>(List.of(StreamType.ERROR));
@@ -57,7 +57,7 @@ public final class RawSession {
           if (options.stderr() && !options.tty()) {
             order.add(StreamType.STDERR);
           }
-          if (options.tty()) {
+          if (options.tty() && raw.protocol.supportsResize()) {
             order.add(StreamType.RESIZE);
           }
           return raw.create(order, 0, width, height).map(raw);
@@ -104,6 +104,11 @@ public final class RawSession {
 
   private static Buffer size(int width, int height) {
     return Buffer.buffer("{\"Width\":" + width + ",\"Height\":" + height + "}\n");
+  }
+
+  /** The negotiated protocol. */
+  public StreamProtocol protocol() {
+    return protocol;
   }
 
   /** Everything received on stdout and stderr so far. */

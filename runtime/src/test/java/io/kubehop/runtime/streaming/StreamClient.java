@@ -2,6 +2,7 @@ package io.kubehop.runtime.streaming;
 
 import io.kubehop.streaming.remotecommand.ExitCodeException;
 import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.kubehop.streaming.remotecommand.StreamProtocol;
 import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,6 +16,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +88,12 @@ public final class StreamClient implements AutoCloseable {
 
   /** A session whose streams the test drives by hand (typing, resizing, leaving). */
   public Future<RawSession> open(String url, StreamOptions options, int width, int height) {
-    return RawSession.open(vertx, net, url, options, width, height);
+    return open(url, options, width, height, StreamProtocol.SPDY_CLIENT_DEFAULT);
+  }
+
+  /** The same, offering only {@code protocols} (an older client). */
+  public Future<RawSession> open(String url, StreamOptions options, int width, int height, List<String> protocols) {
+    return RawSession.open(vertx, net, url, options, width, height, protocols);
   }
 
   static <T> T await(Future<T> future) throws Exception {
