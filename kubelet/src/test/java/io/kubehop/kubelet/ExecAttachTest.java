@@ -195,6 +195,8 @@ class ExecAttachTest {
     assertRefused("/exec/default/demo/main?command=echo", 400, "you must specify at least 1 of stdin, stdout, stderr");
     assertRefused("/exec/default/demo/main?command=echo&tty=1&error=1", 400,
         "you must specify at least 1 of stdin, stdout, stderr");
+    assertRefused("/exec/default/demo/main?command=echo&OUTPUT=1&Stdout=true", 400,
+        "you must specify at least 1 of stdin, stdout, stderr"); // query names are case-sensitive, as in Go
     assertRefused("/exec/default/nopod/main?command=echo&output=1", 404, "pod does not exist");
     assertRefused("/attach/other/demo/main?output=1", 404, "pod does not exist");
     // kubelet_pods.go: a container that is not running in the pod is a plain error, which WriteError makes a 500.

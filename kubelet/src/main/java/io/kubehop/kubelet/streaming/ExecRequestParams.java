@@ -1,7 +1,7 @@
 package io.kubehop.kubelet.streaming;
 
-import io.vertx.core.MultiMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,10 +19,11 @@ public record ExecRequestParams(String podNamespace, String podName, String podU
 
   /**
    * Reads the params from the path segments after the verb ({@code ns/pod/container} or {@code ns/pod/uid/container})
-   * and the query; empty when the path matches neither form (upstream's router answers 404 then).
+   * and the decoded query ({@link StreamQuery#decode(String)}); empty when the path matches neither form (upstream's
+   * router answers 404 then).
    */
-  public static Optional<ExecRequestParams> from(List<String> segments, MultiMap query) {
-    List<String> cmd = List.copyOf(query.getAll("command"));
+  public static Optional<ExecRequestParams> from(List<String> segments, Map<String, List<String>> query) {
+    List<String> cmd = List.copyOf(query.getOrDefault("command", List.of()));
     return switch (segments.size()) {
       case 3 -> Optional.of(new ExecRequestParams(segments.get(0), segments.get(1), null, segments.get(2), cmd));
       case 4 -> Optional.of(new ExecRequestParams(segments.get(0), segments.get(1), segments.get(2), segments.get(3),

@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -61,7 +62,8 @@ public final class RemoteCommandRoute implements KubeletRoute {
       Responses.text(req, 405, "405: Method Not Allowed");
       return;
     }
-    Optional<ExecRequestParams> found = ExecRequestParams.from(segments, req.params());
+    Map<String, List<String>> query = StreamQuery.decode(req.uri());
+    Optional<ExecRequestParams> found = ExecRequestParams.from(segments, query);
     if (found.isEmpty()) {
       Responses.text(req, 404, "404 page not found\n");
       return;
@@ -69,7 +71,7 @@ public final class RemoteCommandRoute implements KubeletRoute {
     ExecRequestParams params = found.get();
     StreamOptions options;
     try {
-      options = StreamQuery.parse(req.params());
+      options = StreamQuery.parse(query);
     } catch (IllegalArgumentException e) {
       Responses.text(req, 400, e.getMessage());
       return;

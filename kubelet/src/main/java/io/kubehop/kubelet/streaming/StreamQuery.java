@@ -1,7 +1,9 @@
 package io.kubehop.kubelet.streaming;
 
 import io.kubehop.streaming.remotecommand.StreamOptions;
-import io.vertx.core.MultiMap;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -9,7 +11,8 @@ import java.util.Set;
  * {@code output}, {@code error}, {@code tty}) count only when exactly {@code 1}, as upstream's {@code NewOptions}; the
  * apiserver-style names ({@code stdin}, {@code stdout}, {@code stderr}) and {@code tty} also count when Go's
  * {@code strconv.ParseBool} reads them as true, so that a client may talk to the kubelet directly with the query it
- * would send the apiserver. Either spelling switches a stream on.
+ * would send the apiserver. Either spelling switches a stream on. Names are case-sensitive and a repeated flag counts
+ * by its first value, as Go's {@code FormValue} reads them.
  */
 public final class StreamQuery {
 
@@ -21,10 +24,19 @@ public final class StreamQuery {
   }
 
   /**
+   * The query of a request target ({@code /exec/…?command=ls&output=1}), decoded as Go's {@code url.ParseQuery}
+   * does; case-sensitive, unlike Vert.x's {@code params()}.
+   */
+  public static Map<String, List<String>> decode(String uri) {
+    return new QueryStringDecoder(uri).parameters();
+  }
+
+  /**
+   * @param query the decoded query ({@link #decode(String)})
    * @throws IllegalArgumentException with {@link StreamOptions#AT_LEAST_ONE} when no stream is requested (400)
    */
-  public static StreamOptions parse(MultiMap query) {
-    boolean tty = GO_TRUE.contains(String.valueOf(query.get("tty")));
+  public static StreamOptions parse(Map<String, List<String>> query) {
+    boolean tty = goTrue(query, "tty");
     boolean stdin = kubeletFlag(query, "input") || goTrue(query, "stdin");
     boolean stdout = kubeletFlag(query, "output") || goTrue(query, "stdout");
     // With a tty the terminal merges stderr into stdout; upstream drops the flag silently.
@@ -32,12 +44,17 @@ public final class StreamQuery {
     return new StreamOptions(stdin, stdout, stderr, tty).validated();
   }
 
-  private static boolean kubeletFlag(MultiMap query, String name) {
-    return "1".equals(query.get(name));
+  private static boolean kubeletFlag(Map<String, List<String>> query, String name) {
+    return "1".equals(first(query, name));
   }
 
-  private static boolean goTrue(MultiMap query, String name) {
-    String value = query.get(name);
+  private static boolean goTrue(Map<String, List<String>> query, String name) {
+    String value = first(query, name);
     return value != null && GO_TRUE.contains(value);
+  }
+
+  private static String first(Map<String, List<String>> query, String name) {
+    List<String> values = query.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
   }
 }

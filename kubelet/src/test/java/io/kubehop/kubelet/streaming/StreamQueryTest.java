@@ -4,20 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.kubehop.streaming.remotecommand.StreamOptions;
-import io.vertx.core.MultiMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Query parsing of the kubelet's exec/attach endpoints: both styles, tty, upstream's refusal, path forms. */
 class StreamQueryTest {
 
-  private static MultiMap query(String... pairs) {
-    MultiMap m = MultiMap.caseInsensitiveMultiMap();
+  private static Map<String, List<String>> query(String... pairs) {
+    StringBuilder uri = new StringBuilder("/exec/ns/p/c?");
     for (int i = 0; i < pairs.length; i += 2) {
-      m.add(pairs[i], pairs[i + 1]);
+      uri.append(i == 0 ? "" : "&").append(pairs[i]).append('=')
+          .append(java.net.URLEncoder.encode(pairs[i + 1], java.nio.charset.StandardCharsets.UTF_8));
     }
-    return m;
+    return StreamQuery.decode(uri.toString());
   }
 
   @Test
@@ -40,6 +41,12 @@ class StreamQueryTest {
   }
 
   @Test
+  void aRepeatedFlagCountsByItsFirstValue() {
+    assertEquals(new StreamOptions(false, true, false, false),
+        StreamQuery.parse(query("output", "1", "output", "0", "error", "0", "error", "1")));
+  }
+
+  @Test
   void ttyDropsStderrSilently() {
     assertEquals(new StreamOptions(false, true, false, true),
         StreamQuery.parse(query("output", "1", "error", "1", "tty", "1")));
@@ -49,7 +56,8 @@ class StreamQueryTest {
 
   @Test
   void noStreamIsRefusedWithUpstreamsText() {
-    for (MultiMap q : List.of(query(), query("tty", "1", "error", "1"), query("output", "true"))) {
+    for (Map<String, List<String>> q : List.of(query(), query("tty", "1", "error", "1"), query("output", "true"),
+        query("OUTPUT", "1", "Stdout", "true"))) {
       assertEquals("you must specify at least 1 of stdin, stdout, stderr",
           assertThrows(IllegalArgumentException.class, () -> StreamQuery.parse(q)).getMessage());
     }
@@ -57,8 +65,8 @@ class StreamQueryTest {
 
   @Test
   void pathFormsAndCommand() {
-    MultiMap q = query("command", "sh", "command", "-c", "command", "echo hi");
-    assertEquals(Optional.of(new ExecRequestParams("ns", "p", null, "c", List.of("sh", "-c", "echo hi"))),
+    Map<String, List<String>> q = query("command", "sh", "command", "-c", "command", "echo a+b & c");
+    assertEquals(Optional.of(new ExecRequestParams("ns", "p", null, "c", List.of("sh", "-c", "echo a+b & c"))),
         ExecRequestParams.from(List.of("ns", "p", "c"), q));
     assertEquals(Optional.of(new ExecRequestParams("ns", "p", "uid-1", "c", List.of())),
         ExecRequestParams.from(List.of("ns", "p", "uid-1", "c"), query()));
