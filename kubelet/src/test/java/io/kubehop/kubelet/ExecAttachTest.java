@@ -106,6 +106,15 @@ class ExecAttachTest {
   }
 
   @Test
+  void aLongCommandFitsInTheRequestLine() throws Exception {
+    String word = "x".repeat(20_000); // upstream accepts up to 1 MiB of request line and headers
+    StreamingHarness.Session echo = s.exec("/exec/default/demo/main?command=echo&command=" + word + "&output=1",
+        new StreamOptions(false, true, false, false), null);
+    assertNull(outcome(echo.done()));
+    assertEquals(word + "\n", await(echo.stdout().ended()).toString());
+  }
+
+  @Test
   void fourMebibytesRoundTripThroughTheKubelet() throws Exception {
     BufferSource stdin = s.stdin();
     StreamingHarness.Session cat = s.exec("/exec/default/demo/main?command=cat&input=1&output=1",

@@ -30,6 +30,9 @@ public final class KubeletServer {
   /** Upstream's {@code IdleTimeout} of the kubelet server (keep-alive connections between requests). */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(90);
 
+  /** Upstream's {@code MaxHeaderBytes} ({@code ListenAndServeKubeletServer}). */
+  static final int MAX_HEADER_BYTES = 1 << 20;
+
   private final Vertx vertx;
   private final Duration idleTimeout;
   private final Map<String, KubeletRoute> routes = new ConcurrentHashMap<>();
@@ -56,7 +59,10 @@ public final class KubeletServer {
 
   /** Listens; the future carries the actual port (useful with port 0). */
   public Future<Integer> listen(String host, int port) {
+    // Upstream's MaxHeaderBytes is 1 MiB for the request line and headers together; Vert.x's defaults (4 KiB line,
+    // 8 KiB headers) would refuse an exec whose command (every argument a query value) is a few KiB long.
     server = vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions()
+        .setMaxInitialLineLength(MAX_HEADER_BYTES).setMaxHeaderSize(MAX_HEADER_BYTES)
         .setIdleTimeout((int) idleTimeout.toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)));
     PostUpgrades.install(server).requestHandler(this::dispatch);
     return server.listen(port, host).map(HttpServer::actualPort);
