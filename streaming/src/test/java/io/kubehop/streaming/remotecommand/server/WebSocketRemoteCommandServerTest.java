@@ -165,22 +165,26 @@ class WebSocketRemoteCommandServerTest {
 
   @Test
   void malformedCloseSignalClosesWith1002() throws Exception {
+    long fds = openFds();
     executor = echo(0);
     connect("v5.channel.k8s.io");
     ws.writeBinaryMessage(Buffer.buffer(new byte[] {(byte) 0xff, 0, 0}));
     rec.awaitClosed();
     assertEquals(List.of("B 01", "close 1002"), rec.events);
     WsRecorder.waitFor(() -> sessionsEnded.get() == 1, "the session to end");
+    WsRecorder.waitFor(() -> openFds() <= fds, "descriptors to be released");
   }
 
   @Test
   void oversizedMessageClosesWith1009() throws Exception {
+    long fds = openFds();
     executor = echo(0);
     connect("v5.channel.k8s.io");
     ws.writeBinaryMessage(Buffer.buffer(new byte[16 * 1024 * 1024 + 2]));
     rec.awaitClosed();
     assertEquals(List.of("B 01", "close 1009"), rec.events);
     WsRecorder.waitFor(() -> sessionsEnded.get() == 1, "the session to end");
+    WsRecorder.waitFor(() -> openFds() <= fds, "descriptors to be released");
   }
 
   @Test
