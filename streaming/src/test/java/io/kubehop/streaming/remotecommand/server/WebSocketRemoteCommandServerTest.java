@@ -165,7 +165,9 @@ class WebSocketRemoteCommandServerTest {
 
   @Test
   void malformedCloseSignalClosesWith1002() throws Exception {
+    v5EchoWithStdinCloseSignal(); // warm up: event loops and selectors exist before the count
     long fds = openFds();
+    sessionsEnded.set(0);
     executor = echo(0);
     connect("v5.channel.k8s.io");
     ws.writeBinaryMessage(Buffer.buffer(new byte[] {(byte) 0xff, 0, 0}));
@@ -177,7 +179,9 @@ class WebSocketRemoteCommandServerTest {
 
   @Test
   void oversizedMessageClosesWith1009() throws Exception {
+    v5EchoWithStdinCloseSignal(); // warm up: event loops and selectors exist before the count
     long fds = openFds();
+    sessionsEnded.set(0);
     executor = echo(0);
     connect("v5.channel.k8s.io");
     ws.writeBinaryMessage(Buffer.buffer(new byte[16 * 1024 * 1024 + 2]));
