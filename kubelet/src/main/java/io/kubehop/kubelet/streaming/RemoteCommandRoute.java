@@ -62,7 +62,7 @@ public final class RemoteCommandRoute implements KubeletRoute {
       Responses.text(req, 405, "405: Method Not Allowed");
       return;
     }
-    Map<String, List<String>> query = StreamQuery.decode(req.uri());
+    Map<String, List<String>> query = StreamQuery.decode(req.query());
     Optional<ExecRequestParams> found = ExecRequestParams.from(segments, query);
     if (found.isEmpty()) {
       Responses.text(req, 404, "404 page not found\n");

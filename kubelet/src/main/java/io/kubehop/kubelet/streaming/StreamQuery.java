@@ -1,7 +1,10 @@
 package io.kubehop.kubelet.streaming;
 
 import io.kubehop.streaming.remotecommand.StreamOptions;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,11 +27,31 @@ public final class StreamQuery {
   }
 
   /**
-   * The query of a request target ({@code /exec/…?command=ls&output=1}), decoded as Go's {@code url.ParseQuery}
-   * does; case-sensitive, unlike Vert.x's {@code params()}.
+   * A raw query ({@code command=ls&output=1}, or null), decoded as Go's {@code url.ParseQuery} does: case-sensitive
+   * names (unlike Vert.x's {@code params()}), {@code +} is a space, and a pair that does not decode (a bad
+   * {@code %} escape, a {@code ;}) is skipped instead of failing the request.
    */
-  public static Map<String, List<String>> decode(String uri) {
-    return new QueryStringDecoder(uri).parameters();
+  public static Map<String, List<String>> decode(String rawQuery) {
+    Map<String, List<String>> query = new LinkedHashMap<>();
+    if (rawQuery == null) {
+      return query;
+    }
+    for (String pair : rawQuery.split("&")) {
+      if (pair.isEmpty() || pair.contains(";")) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name;
+      String value;
+      try {
+        name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        continue; // skipped, as ParseQuery skips it (and reports an error nobody reads)
+      }
+      query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+    }
+    return query;
   }
 
   /**

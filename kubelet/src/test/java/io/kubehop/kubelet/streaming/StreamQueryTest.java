@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class StreamQueryTest {
 
   private static Map<String, List<String>> query(String... pairs) {
-    StringBuilder uri = new StringBuilder("/exec/ns/p/c?");
+    StringBuilder uri = new StringBuilder();
     for (int i = 0; i < pairs.length; i += 2) {
       uri.append(i == 0 ? "" : "&").append(pairs[i]).append('=')
           .append(java.net.URLEncoder.encode(pairs[i + 1], java.nio.charset.StandardCharsets.UTF_8));
@@ -38,6 +38,14 @@ class StreamQueryTest {
       assertEquals(new StreamOptions(false, true, false, false),
           StreamQuery.parse(query("stdin", no, "stdout", "1")), no);
     }
+  }
+
+  @Test
+  void undecodablePairsAreSkippedAsGoSkipsThem() {
+    assertEquals(Map.of("output", List.of("1"), "command", List.of("a b", "c+d"), "", List.of("empty")),
+        StreamQuery.decode("command=a+b&bad=%zz&output=1&x=1;y=2&&command=c%2Bd&=empty"));
+    assertEquals(Map.of(), StreamQuery.decode(null));
+    assertEquals(Map.of("flag", List.of("")), StreamQuery.decode("flag"));
   }
 
   @Test
