@@ -163,7 +163,10 @@ class ExecAttachTest {
         "kubelet-style flags count only when exactly 1");
     assertEquals(base.toBuilder().setStdout(true).build(), criRequestFor("command=sh&stdin=yes&output=1"),
         "apiserver-style flags count when ParseBool says true");
-    assertEquals(base.toBuilder().setStdout(true).build(), criRequestFor("command=sh&bad=%zz&output=1"),
+    RawHttp.Response bad = RawHttp.exchange(s.h.port,
+        "GET /exec/default/demo/main?command=sh&bad=%zz&output=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertEquals("Upgrade request required\n", bad.body());
+    assertEquals(base.toBuilder().setStdout(true).build(), lastExec(),
         "an undecodable pair is skipped, as Go's ParseQuery skips it");
     assertEquals(base.toBuilder().clearCmd().addAllCmd(List.of("sh", "-c", "echo a+b & c")).setStderr(true).build(),
         criRequestFor("command=sh&command=-c&command=echo%20a%2Bb%20%26%20c&error=1"));
