@@ -71,6 +71,7 @@ public final class SpdySession implements StreamConnection {
   private boolean goAwaySent;
   private boolean goAwayReceived;
   private boolean transportClosed;
+  private boolean transportGone;
   private final IdleTimer idleTimer;
 
   private SpdySession(Vertx vertx, DuplexTransport transport, Role role) {
@@ -105,8 +106,8 @@ public final class SpdySession implements StreamConnection {
   public static SpdySession start(Vertx vertx, DuplexTransport transport, Role role) {
     SpdySession s = new SpdySession(vertx, transport, role);
     transport.handler(s::onBytes);
-    transport.endHandler(v -> s.onTransportClosed());
-    transport.closeHandler(v -> s.onTransportClosed());
+    transport.endHandler(v -> s.onTransportGone());
+    transport.closeHandler(v -> s.onTransportGone());
     transport.exceptionHandler(e -> {
       LOG.log(Level.FINE, "spdy transport error", e);
       transport.close();
@@ -317,6 +318,26 @@ public final class SpdySession implements StreamConnection {
     close(error.goAwayStatus());
   }
 
+  /**
+   * The socket is closed, but Vert.x may still hold bytes read before the close in its inbound queue (the transport
+   * was paused for a slow stream): take them, and the end, before ending the streams; otherwise a slow reader loses
+   * the tail of the output. Vert.x's queue is bounded, so this adds a bounded amount to the stream queues.
+   */
+  private void onTransportGone() {
+    if (transportClosed || transportGone) {
+      return;
+    }
+    transportGone = true;
+    blocked.clear();
+    try {
+      transport.resume();
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "resume after close", e);
+    }
+    context.runOnContext(v -> onTransportClosed()); // after what the resume delivers
+
+  }
+
   private void onTransportClosed() {
     if (transportClosed) {
       return;
@@ -365,7 +386,7 @@ public final class SpdySession implements StreamConnection {
     } else {
       blocked.remove(stream);
     }
-    if (before && !blocked.isEmpty()) {
+    if (before && !blocked.isEmpty() && !transportGone) {
       transport.pause();
     } else if (!before && blocked.isEmpty() && !transportClosed) {
       transport.resume();

@@ -253,6 +253,7 @@ public final class SpdyStream implements Stream {
 
   /** The transport is gone: reads end after queued data, later writes fail. */
   void onConnectionClosed() {
+    boolean finished = remoteFin; // the peer's FIN (or a reset) came first: what is queued is a clean end
     if (!remoteFin) {
       remoteFin = true;
       drain();
@@ -260,7 +261,8 @@ public final class SpdyStream implements Stream {
     localFin = true;
     closed.tryComplete();
     Handler<Throwable> h = exceptionHandler;
-    if (h != null && !endDelivered) {
+    // After a FIN, data may still wait for a slow reader: failing now would make a pipe drop it.
+    if (h != null && !endDelivered && !finished) {
       h.handle(new IllegalStateException("connection closed"));
     }
   }

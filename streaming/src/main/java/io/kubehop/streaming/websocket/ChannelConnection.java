@@ -67,6 +67,7 @@ public final class ChannelConnection implements StreamConnection {
   private final MessageAssembler assembler;
   private long pingTimer = -1;
   private boolean closing;
+  private boolean transportClosed;
 
   private ChannelConnection(Vertx vertx, WebSocketBase ws, ChannelProtocol protocol, Role role) {
     this.vertx = vertx;
@@ -234,6 +235,9 @@ public final class ChannelConnection implements StreamConnection {
   }
 
   void updateBackpressure(ChannelStream stream, boolean full) {
+    if (transportClosed) {
+      return; // what is left comes from Vert.x's bounded inbound queue; nothing more will be read
+    }
     boolean wasBlocked = !blocked.isEmpty();
     if (full) {
       blocked.add(stream);
@@ -281,9 +285,6 @@ public final class ChannelConnection implements StreamConnection {
 
   private void onMessage(Buffer message) {
     idleTimer.touch();
-    if (closing) {
-      return;
-    }
     ChannelCodec.Inbound in = ChannelCodec.decode(protocol, message);
     if (in instanceof ChannelCodec.Inbound.Data d) {
       if (open[d.channel()]) {
@@ -300,15 +301,31 @@ public final class ChannelConnection implements StreamConnection {
   }
 
   private void onClosed() {
+    if (transportClosed) {
+      return;
+    }
+    transportClosed = true;
+    closing = true;
     idleTimer.cancel();
     if (pingTimer >= 0) {
       vertx.cancelTimer(pingTimer);
       pingTimer = -1;
     }
-    closing = true;
-    for (ChannelStream s : streams) {
-      s.onConnectionClosed();
+    // Vert.x reports the close while frames read before it may still wait in its inbound queue (we paused it for a
+    // slow channel): take them all (bounded by that queue) and end the channels only after them, or a slow reader
+    // would lose the tail of the output.
+    blocked.clear();
+    try {
+      ws.resume();
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "resume after close", e);
     }
-    closed.tryComplete();
+    context.runOnContext(v -> {
+      for (ChannelStream s : streams) {
+        s.onConnectionClosed();
+      }
+      closed.tryComplete();
+    });
   }
+
 }

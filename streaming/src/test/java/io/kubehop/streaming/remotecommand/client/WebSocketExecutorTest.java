@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** kubehop's WebSocket client executor against kubehop's server, and the WebSocket → SPDY fallback. */
 class WebSocketExecutorTest {
 
+  private static final long BIG = 16L * 1024 * 1024;
   private static final StreamOptions OPTIONS = new StreamOptions(true, true, true, false);
 
   private Vertx vertx;
@@ -57,6 +58,27 @@ class WebSocketExecutorTest {
       }
       if (!webSocket) {
         spdyRequests.incrementAndGet();
+      }
+      if (req.path().equals("/big")) {
+        RemoteCommandServer.exec(vertx).serve(req, new StreamOptions(false, true, false, false), streams -> {
+          Promise<Integer> exit = Promise.promise();
+          long[] left = {BIG};
+          Runnable[] pump = new Runnable[1];
+          pump[0] = () -> {
+            while (left[0] > 0) {
+              streams.stdout().write(Buffer.buffer(new byte[64 * 1024]));
+              left[0] -= 64 * 1024;
+              if (streams.stdout().writeQueueFull()) {
+                streams.stdout().drainHandler(v -> pump[0].run());
+                return;
+              }
+            }
+            exit.tryComplete(0);
+          };
+          pump[0].run();
+          return exit.future();
+        });
+        return;
       }
       RemoteCommandServer.exec(vertx).serve(req, OPTIONS, streams -> {
         Promise<Integer> exit = Promise.promise();
@@ -145,6 +167,15 @@ class WebSocketExecutorTest {
         }, FallbackExecutor::isUpgradeFailure);
     assertExit3(executor.stream(OPTIONS, stdin("x"), new BufferSink(), new BufferSink()));
     assertEquals(0, secondary.get());
+  }
+
+  /** A slow local terminal pauses the WebSocket; the output's tail must still arrive after the server's close. */
+  @Test
+  void slowSinkGetsEveryByte() throws Exception {
+    SlowSink out = new SlowSink(vertx, 16 * 1024);
+    await(new WebSocketExecutor(vertx, client).to("127.0.0.1", port, "/big", Map.of())
+        .stream(new StreamOptions(false, true, false, false), null, out, null));
+    assertEquals(BIG, await(out.ended()));
   }
 
   private static <T> T await(Future<T> f) throws Exception {
