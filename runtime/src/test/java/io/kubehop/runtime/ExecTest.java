@@ -136,6 +136,16 @@ class ExecTest {
   }
 
   @Test
+  void theInitialSizeIsThereBeforeTheCommandRuns() throws Exception {
+    StreamOptions tty = new StreamOptions(false, true, false, true);
+    for (int i = 0; i < 10; i++) {
+      RawSession session = await(client.open(execUrl(List.of("stty", "size"), tty), tty, 101, 37));
+      assertEquals(Optional.empty(), await(session.outcome()));
+      assertEquals("37 101\r\n", session.output(), "run " + i);
+    }
+  }
+
+  @Test
   void ttyExitCodeAndEofAsCtrlD() throws Exception {
     StreamOptions tty = new StreamOptions(true, true, false, true);
     RawSession session = await(client.open(execUrl(List.of("sh", "-c", "cat >/dev/null; exit 5"), tty), tty,
