@@ -107,6 +107,19 @@ class WebSocketRemoteCommandServerTest {
     assertEquals(List.of("B 01", "B 01" + hex("hello\n"), "B 03" + SUCCESS, "close 1000"), rec.events);
   }
 
+  /** client-java sends {@code ff 00} twice (on close and again at teardown); the second one is harmless. */
+  @Test
+  void repeatedCloseSignalIsTolerated() throws Exception {
+    executor = echo(0);
+    connect("v5.channel.k8s.io", "v4.channel.k8s.io");
+    assertEquals("v5.channel.k8s.io", ws.subProtocol());
+    ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 0).appendString("java\n"));
+    ws.writeBinaryMessage(Buffer.buffer(new byte[] {(byte) 0xff, 0}));
+    ws.writeBinaryMessage(Buffer.buffer(new byte[] {(byte) 0xff, 0}));
+    rec.awaitClosed();
+    assertEquals(List.of("B 01", "B 01" + hex("java\n"), "B 03" + SUCCESS, "close 1000"), rec.events);
+  }
+
   @Test
   void stderrAndExitCodeFromAProcess() throws Exception {
     options = new StreamOptions(false, true, true, false);
