@@ -51,14 +51,21 @@ public final class RemoteCommandServer {
   private final Duration creationTimeout;
   private final Duration idleTimeout;
   private final String errorPrefix;
+  private final Duration webSocketPingInterval;
 
   private RemoteCommandServer(Vertx vertx, List<String> protocols, Duration creationTimeout, Duration idleTimeout,
       String errorPrefix) {
+    this(vertx, protocols, creationTimeout, idleTimeout, errorPrefix, Duration.ZERO);
+  }
+
+  private RemoteCommandServer(Vertx vertx, List<String> protocols, Duration creationTimeout, Duration idleTimeout,
+      String errorPrefix, Duration webSocketPingInterval) {
     this.vertx = vertx;
     this.protocols = List.copyOf(protocols);
     this.creationTimeout = creationTimeout;
     this.idleTimeout = idleTimeout;
     this.errorPrefix = errorPrefix;
+    this.webSocketPingInterval = webSocketPingInterval;
   }
 
   /** An exec server with upstream defaults: V4…V1, 30 s stream creation, 4 h idle timeout. */
@@ -75,16 +82,22 @@ public final class RemoteCommandServer {
 
   /** The same server advertising {@code protocols} (wire names, preference order), e.g. with V5 first. */
   public RemoteCommandServer protocols(List<String> protocols) {
-    return new RemoteCommandServer(vertx, protocols, creationTimeout, idleTimeout, errorPrefix);
+    return new RemoteCommandServer(vertx, protocols, creationTimeout, idleTimeout, errorPrefix, webSocketPingInterval);
   }
 
   public RemoteCommandServer timeouts(Duration creationTimeout, Duration idleTimeout) {
-    return new RemoteCommandServer(vertx, protocols, creationTimeout, idleTimeout, errorPrefix);
+    return new RemoteCommandServer(vertx, protocols, creationTimeout, idleTimeout, errorPrefix, webSocketPingInterval);
+  }
+
+  /** WebSocket sessions send a PING every {@code interval} ({@link Duration#ZERO}, the default: never, as wsstream). */
+  public RemoteCommandServer webSocketPings(Duration interval) {
+    return new RemoteCommandServer(vertx, protocols, creationTimeout, idleTimeout, errorPrefix, interval);
   }
 
   /** The WebSocket transport of this server: same error prefix and idle timeout, every channel protocol. */
   public WebSocketRemoteCommandServer webSocket() {
-    return new WebSocketRemoteCommandServer(vertx, ChannelProtocol.SERVER_DEFAULT, idleTimeout, errorPrefix);
+    return new WebSocketRemoteCommandServer(vertx, ChannelProtocol.SERVER_DEFAULT, idleTimeout, errorPrefix,
+        webSocketPingInterval);
   }
 
   /**

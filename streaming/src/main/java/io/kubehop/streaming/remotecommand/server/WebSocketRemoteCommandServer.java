@@ -36,13 +36,15 @@ public final class WebSocketRemoteCommandServer {
   private final List<ChannelProtocol> protocols;
   private final Duration idleTimeout;
   private final String errorPrefix;
+  private final Duration pingInterval;
 
   WebSocketRemoteCommandServer(Vertx vertx, List<ChannelProtocol> protocols, Duration idleTimeout,
-      String errorPrefix) {
+      String errorPrefix, Duration pingInterval) {
     this.vertx = vertx;
     this.protocols = List.copyOf(protocols);
     this.idleTimeout = idleTimeout;
     this.errorPrefix = errorPrefix;
+    this.pingInterval = pingInterval;
   }
 
   /** Serves one WebSocket upgrade request; completes when the session is over or the request was refused. */
@@ -54,6 +56,9 @@ public final class WebSocketRemoteCommandServer {
             return Future.<Void>succeededFuture();
           }
           ChannelConnection connection = ar.result().connection().idleTimeout(idleTimeout);
+          if (!pingInterval.isZero()) {
+            connection.pingInterval(pingInterval);
+          }
           RemoteCommandStreams streams = streams(connection, options);
           return run(executor, streams).eventually(connection::closeFuture);
         });

@@ -26,6 +26,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -47,13 +48,15 @@ class WebSocketRemoteCommandServerTest {
   private volatile Executor executor;
   private final List<TerminalSize> sizes = new CopyOnWriteArrayList<>();
   private final AtomicInteger sessionsEnded = new AtomicInteger();
+  private volatile long pingMillis;
 
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
     client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20));
     HttpServer server = vertx.createHttpServer(ChannelHandshake.configure(new HttpServerOptions().setHost("127.0.0.1")));
-    server.requestHandler(req -> RemoteCommandServer.exec(vertx).serve(req, options, executor)
+    server.requestHandler(req -> RemoteCommandServer.exec(vertx).webSocketPings(Duration.ofMillis(pingMillis))
+        .serve(req, options, executor)
         .onComplete(ar -> sessionsEnded.incrementAndGet()));
     port = await(server.listen(0)).actualPort();
   }
@@ -212,6 +215,23 @@ class WebSocketRemoteCommandServerTest {
     ws.pongHandler(pong::tryComplete);
     ws.writePing(Buffer.buffer("hb"));
     assertEquals("hb", await(pong.future()).toString());
+    ws.writeBinaryMessage(Buffer.buffer(new byte[] {(byte) 0xff, 0}));
+  }
+
+  @Test
+  void serverPingsWhenAsked() throws Exception {
+    pingMillis = 20;
+    executor = echo(0);
+    ws = client.webSocket();
+    Promise<Void> pinged = Promise.promise();
+    ws.frameHandler(f -> {
+      if (f.isPing()) {
+        pinged.tryComplete();
+      }
+    });
+    await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/exec/x")
+        .setSubProtocols(List.of("v5.channel.k8s.io"))));
+    await(pinged.future()); // Vert.x answers with a pong on its own
     ws.writeBinaryMessage(Buffer.buffer(new byte[] {(byte) 0xff, 0}));
   }
 
