@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -151,15 +152,26 @@ public final class StreamingServer {
       options = StreamRequests.options(attach);
       executor = streams -> new AttachSession(vertx, container(containerId), name).execute(streams);
     }
-    Promise<String> outcome = Promise.promise();
-    Executor logged = streams -> executor.execute(streams).onComplete(ar -> outcome.tryComplete(
-        ar.succeeded() ? "exit " + ar.result() : "ended: " + ar.cause().getMessage()));
+    // One line per session: when the executor ran, at its end; otherwise (refused before streams existed) when
+    // the server is done with the request.
+    AtomicBoolean executed = new AtomicBoolean();
+    Executor logged = streams -> {
+      executed.set(true);
+      return executor.execute(streams).onComplete(ar -> log(sessionId, what, containerId, options, started,
+          ar.succeeded() ? "exit " + ar.result() : "ended: " + ar.cause().getMessage()));
+    };
     remoteCommandServer(parked).serve(req, options, logged).onComplete(ar -> {
-      outcome.tryComplete(ar.succeeded() ? "no session" : "failed: " + ar.cause().getMessage());
-      LOG.info("session " + sessionId + " " + what + " in container " + Ids.shortId(containerId) + " "
-          + flags(options) + ": " + outcome.future().result() + " after "
-          + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");
+      if (!executed.get()) {
+        log(sessionId, what, containerId, options, started,
+            ar.succeeded() ? "refused (HTTP " + req.response().getStatusCode() + ")" : "failed: " + ar.cause().getMessage());
+      }
     });
+  }
+
+  private static void log(String sessionId, String what, String containerId, StreamOptions options, long started,
+      String outcome) {
+    LOG.info("session " + sessionId + " " + what + " in container " + Ids.shortId(containerId) + " "
+        + flags(options) + ": " + outcome + " after " + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");
   }
 
   /**
