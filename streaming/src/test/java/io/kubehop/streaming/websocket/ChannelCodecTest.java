@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,39 @@ class ChannelCodecTest {
     assertEquals(text, out.text());
     assertEquals(golden.replace(" ", ""), HEX.formatHex(out.bytes().getBytes()));
     assertEquals(new ChannelCodec.Inbound.Data(channel, payload), ChannelCodec.decode(protocol, hex(golden)));
+  }
+
+  /** The v5 session kubectl runs (golden/ws/kubectl-exec-v5.hex): what we send, byte for byte; what it sends, decoded. */
+  @Test
+  void kubectlV5SessionGolden() {
+    Map<String, Buffer> golden = load("/golden/ws/kubectl-exec-v5.hex");
+    ChannelProtocol v5 = ChannelProtocol.V5;
+    assertEquals(golden.get("initial-stdout"), ChannelCodec.initial(v5, 1).bytes());
+    assertEquals(golden.get("stdout-hi"), ChannelCodec.encode(v5, 1, text("hi\n")).bytes());
+    assertEquals(golden.get("status-success"),
+        ChannelCodec.encode(v5, 3, text("{\"metadata\":{},\"status\":\"Success\"}")).bytes());
+    assertEquals(new ChannelCodec.Inbound.Data(0, text("hello-stdin\n")), ChannelCodec.decode(v5, golden.get("stdin-hello")));
+    assertEquals(new ChannelCodec.Inbound.Close(0), ChannelCodec.decode(v5, golden.get("close-stdin")));
+    assertEquals(golden.get("close-stdin"), ChannelCodec.closeSignal(0).bytes());
+    assertEquals(new ChannelCodec.Inbound.Data(4, text("{\"Width\":0,\"Height\":0}\n")),
+        ChannelCodec.decode(v5, golden.get("resize")));
+    assertEquals(new ChannelCodec.Inbound.Data(0, text("typed\r")), ChannelCodec.decode(v5, golden.get("stdin-typed")));
+  }
+
+  /** {@code direction name hex} per line, {@code #} comments. */
+  private static Map<String, Buffer> load(String resource) {
+    try (var in = ChannelCodecTest.class.getResourceAsStream(resource)) {
+      Map<String, Buffer> messages = new java.util.LinkedHashMap<>();
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank() && !line.startsWith("#")) {
+          String[] parts = line.trim().split("\\s+");
+          messages.put(parts[1], hex(parts[2]));
+        }
+      }
+      return messages;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
