@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.streaming.remotecommand.ExitCodeException;
 import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.kubehop.streaming.remotecommand.TerminalSize;
 import io.kubehop.streaming.remotecommand.client.BufferSink;
 import io.kubehop.streaming.remotecommand.client.WebSocketExecutor;
 import io.kubehop.streaming.remotecommand.server.Executor;
@@ -183,6 +184,32 @@ class StreamTranslatorTest {
     await(exec(query("stdin=true&stdout=true&stderr=true", "cat"), new StreamOptions(true, true, true, false),
         stdin, out, new BufferSink()));
     assertEquals("x\n", await(out.ended()).toString());
+  }
+
+  /** tty: resize JSON on channel 4 reaches the backend's resize stream; stdin and its close go through. */
+  @Test
+  void ttyResizeAndStdinAreTranslated() throws Exception {
+    List<TerminalSize> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    backendExecutor = streams -> {
+      Promise<Integer> exit = Promise.promise();
+      streams.resizeHandler(sizes::add);
+      streams.stdin().handler(b -> streams.stdout().write(b));
+      streams.stdin().endHandler(v -> exit.complete(0));
+      streams.stdin().resume();
+      return exit.future();
+    };
+    ClientWebSocket ws = client.webSocket();
+    WsRecorder rec = new WsRecorder(ws);
+    await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(frontPort)
+        .setURI(query("stdin=true&stdout=true&tty=true", "sh")).setSubProtocols(List.of("v5.channel.k8s.io"))));
+    ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 4).appendString("{\"Width\":80,\"Height\":24}\n"));
+    WsRecorder.waitFor(() -> !sizes.isEmpty(), "the resize to reach the backend");
+    ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 0).appendString("typed\r"));
+    ws.writeBinaryMessage(Buffer.buffer(new byte[] {(byte) 0xff, 0}));
+    rec.awaitClosed();
+    assertEquals(List.of(new TerminalSize(80, 24)), sizes);
+    assertEquals(List.of("B 01", "B 01" + hex("typed\r"), "B 03" + hex("{\"metadata\":{},\"status\":\"Success\"}"),
+        "close 1000"), rec.events);
   }
 
   @Test
