@@ -91,13 +91,16 @@ public final class ChannelConnection implements StreamConnection {
   }
 
   /**
-   * Starts the connection and first replays {@code early}: frames a client caught with its own frame handler set
-   * before connecting (Vert.x resumes a client WebSocket before the caller's callback runs, and frames delivered
-   * without a handler are lost).
+   * Starts the connection with {@code readable} channels open, and first replays {@code early}: frames a client
+   * caught with its own frame handler set before connecting (Vert.x resumes a client WebSocket before the caller's
+   * callback runs, and frames delivered without a handler are lost).
    */
   public static ChannelConnection start(Vertx vertx, WebSocketBase ws, ChannelProtocol protocol, Role role,
-      List<WebSocketFrame> early) {
+      List<WebSocketFrame> early, int... readable) {
     ChannelConnection c = new ChannelConnection(vertx, ws, protocol, role);
+    for (int channel : readable) {
+      c.open[channel] = true;
+    }
     ws.frameHandler(c::onFrame);
     early.forEach(c::onFrame);
     ws.closeHandler(v -> c.onClosed());

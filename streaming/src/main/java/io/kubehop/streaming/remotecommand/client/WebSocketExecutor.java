@@ -80,9 +80,15 @@ public final class WebSocketExecutor {
             + protocols + ", got \"" + ws.subProtocol() + "\""));
       }
       ChannelConnection connection = ChannelConnection.start(vertx, ws, protocol, ChannelConnection.Role.CLIENT,
-          early).pingInterval(PING_PERIOD);
+          early, readable(options)).pingInterval(PING_PERIOD);
       return run(connection, options, stdin, stdout, stderr, resize).eventually(connection::close);
     });
+  }
+
+  /** The channels a client reads: error always, stdout and stderr (no stderr with tty) when requested. */
+  private static int[] readable(StreamOptions options) {
+    return java.util.stream.IntStream.of(Channels.ERROR, options.stdout() ? Channels.STDOUT : -1,
+        options.stderr() && !options.tty() ? Channels.STDERR : -1).filter(c -> c >= 0).toArray();
   }
 
   private static Future<WebSocket> upgradeFailure(Throwable e) {
