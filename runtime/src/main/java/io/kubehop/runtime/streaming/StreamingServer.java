@@ -36,7 +36,8 @@ import java.util.logging.Logger;
  * expired or wrong-kind token is a plain {@code 404 page not found}. Each session is logged in one line with the
  * {@value #SESSION_HEADER} the hops forward.
  *
- * <p>The token cache is confined to one event loop: every use hops onto the context this server was created with.
+ * <p>The token cache is confined to one event loop, that of the context this server was created with; the HTTP
+ * server listens from it too, so requests use the cache in their own tick and only CRI calls hop over.
  */
 public final class StreamingServer {
 
@@ -50,6 +51,8 @@ public final class StreamingServer {
 
   private final Vertx vertx;
   private final Context cacheContext;
+  /** The thread of {@link #cacheContext} (an event loop: always the same one), once it ran something. */
+  private volatile Thread cacheThread;
   private final ContainerManager containers;
   private final RequestCache<Message> cache;
   private final RemoteCommandServer execServer;
@@ -77,7 +80,9 @@ public final class StreamingServer {
   public Future<Void> listen(String host) {
     HttpServer http = vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions()));
     PostUpgrades.install(http).requestHandler(this::handle);
-    return http.listen(0, host).map(s -> {
+    // listening from the cache's context puts the connections on its event loop: a request then consumes its
+    // token in the same tick, and is still untouched when it is upgraded (a WebSocket handshake wants that)
+    return onCacheContext(() -> http.listen(0, host)).compose(listening -> listening).map(s -> {
       server = s;
       baseUrl = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + s.actualPort();
       return null;
@@ -187,16 +192,25 @@ public final class StreamingServer {
     return containers.get(id); // NOT_FOUND (removed since the token was issued) fails the session in-band
   }
 
+  /** Runs on the cache's event loop: at once when already there, else as a task on it. */
   private <T> Future<T> onCacheContext(Supplier<T> action) {
+    if (Thread.currentThread() == cacheThread) {
+      return call(action);
+    }
     Promise<T> result = Promise.promise();
     cacheContext.runOnContext(v -> {
-      try {
-        result.complete(action.get());
-      } catch (RuntimeException e) {
-        result.fail(e);
-      }
+      cacheThread = Thread.currentThread();
+      call(action).onComplete(result);
     });
     return result.future();
+  }
+
+  private static <T> Future<T> call(Supplier<T> action) {
+    try {
+      return Future.succeededFuture(action.get());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /** {@code stdin,stdout,tty} style. */
