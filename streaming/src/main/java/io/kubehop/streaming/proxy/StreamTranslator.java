@@ -84,14 +84,31 @@ public final class StreamTranslator {
    * upstream failed (already reported on channel 3).
    */
   public Future<HopSession> translate(HttpServerRequest req, URI location, StreamOptions options) {
+    return translate(req, location, options, Map.of());
+  }
+
+  /**
+   * As {@link #translate(HttpServerRequest, URI, StreamOptions)}, adding {@code headers} to the upstream upgrade
+   * request (e.g. credentials for the next hop). The client's own headers are not forwarded; the session id and
+   * {@code X-Forwarded-For} are.
+   */
+  public Future<HopSession> translate(HttpServerRequest req, URI location, StreamOptions options,
+      Map<String, String> headers) {
     String session = UpgradeAwareProxy.sessionId(req);
+    Map<String, String> upstreamHeaders = new java.util.LinkedHashMap<>(headers);
+    upstreamHeaders.put(UpgradeAwareProxy.SESSION_HEADER, session);
+    if (req.remoteAddress() != null) {
+      String before = req.getHeader("X-Forwarded-For");
+      String client = req.remoteAddress().hostAddress();
+      upstreamHeaders.put("X-Forwarded-For", before == null ? client : before + ", " + client);
+    }
     return ChannelHandshake.accept(vertx, req, List.of(ChannelProtocol.V5))
         .compose(accepted -> run(accepted.webSocket(), accepted.connection().idleTimeout(IDLE_TIMEOUT), location,
-            options, session));
+            options, session, upstreamHeaders));
   }
 
   private Future<HopSession> run(ServerWebSocket ws, ChannelConnection conn, URI location, StreamOptions options,
-      String session) {
+      String session, Map<String, String> upstreamHeaders) {
     boolean stderr = options.stderr() && !options.tty();
     ChannelStream stdin = options.stdin() ? open(conn, Channels.STDIN) : null;
     ChannelStream resize = options.tty() ? open(conn, Channels.RESIZE) : null;
@@ -109,8 +126,7 @@ public final class StreamTranslator {
     int port = location.getPort() > 0 ? location.getPort() : 80;
     String uri = (location.getRawPath() == null || location.getRawPath().isEmpty() ? "/" : location.getRawPath())
         + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
-    SpdyExecutor.Target target = new SpdyExecutor.Target(location.getHost(), port, "POST", uri,
-        Map.of(UpgradeAwareProxy.SESSION_HEADER, session));
+    SpdyExecutor.Target target = new SpdyExecutor.Target(location.getHost(), port, "POST", uri, upstreamHeaders);
     spdy.stream(target, options,
             Counted.read(stdin, n -> count(hop, n, true)),
             options.stdout() ? Counted.write(conn.stream(Channels.STDOUT), n -> count(hop, n, false)) : null,

@@ -56,6 +56,8 @@ class StreamTranslatorTest {
   private int frontPort;
   private int backendPort;
   private volatile Executor backendExecutor;
+  private volatile String backendSession;
+  private volatile String backendForwardedFor;
   @TempDir Path dir;
 
   @BeforeEach
@@ -95,6 +97,8 @@ class StreamTranslatorTest {
           .end("pod does not exist\n");
       return;
     }
+    backendSession = req.getHeader(UpgradeAwareProxy.SESSION_HEADER);
+    backendForwardedFor = req.getHeader("X-Forwarded-For");
     StreamOptions options = StreamOptions.fromKubeletQuery(req.params());
     Executor executor = backendExecutor != null ? backendExecutor
         : new ProcessExecutor(vertx, req.params().getAll("command"));
@@ -146,6 +150,8 @@ class StreamTranslatorTest {
     assertEquals("v4.channel.k8s.io", hop.upstreamProtocol());
     assertEquals(backendPort, hop.upstreamRemote().port());
     assertEquals(frontPort, hop.downstreamLocal().port());
+    assertEquals(hop.id(), backendSession);
+    assertEquals("127.0.0.1", backendForwardedFor);
     await(hop.closeFuture());
   }
 
