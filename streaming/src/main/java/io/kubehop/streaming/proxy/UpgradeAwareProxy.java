@@ -190,9 +190,10 @@ public final class UpgradeAwareProxy {
       }
       Future<Void> upClosed = closed(up);
       Future<Void> downClosed = closed(down);
-      // When either side ends, both end: upgradeaware.go closes both connections once one copy loop returns.
-      upClosed.onComplete(v -> down.close());
-      downClosed.onComplete(v -> up.close());
+      // When either side ends, both end (upgradeaware.go closes both once one copy loop returns), but only after
+      // the bytes already read from the ending side were written: its endHandler fires behind its buffered data
+      // (pipe() ends the other side there). Closing the other side on closeHandler instead cut the tail of a
+      // stream that a slow reader had not drained yet.
       Future.join(upClosed, downClosed).onComplete(v -> hop.markClosed());
       pipe(down, up, hop::countUp);
       pipe(up, down, hop::countDown);
