@@ -1,5 +1,6 @@
 package io.kubehop.kubelet;
 
+import io.kubehop.api.util.GoDuration;
 import io.kubehop.kubelet.node.NodeInfo;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;

@@ -11,7 +11,7 @@ import io.kubehop.cri.v1.PodSandboxConfig;
 import io.kubehop.cri.v1.RemoveContainerRequest;
 import io.kubehop.cri.v1.RuntimeServiceClient;
 import io.kubehop.cri.v1.StartContainerRequest;
-import io.kubehop.kubelet.GoDuration;
+import io.kubehop.api.util.GoDuration;
 import io.kubehop.kubelet.KubeletConfig;
 import io.kubehop.kubelet.cri.CriConfigs;
 import io.vertx.core.Future;
