@@ -38,12 +38,10 @@ public final class ProxyForwarder implements StreamForwarder {
 
   @Override
   public void forward(HttpServerRequest request, StreamTarget target) {
-    DialedSockets dialed = new DialedSockets(client);
-    new UpgradeAwareProxy(dialed, KUBELET_RESPONDER, UpgradeAwareProxy.RedirectPolicy.NEVER, registry)
+    new UpgradeAwareProxy(client, KUBELET_RESPONDER, UpgradeAwareProxy.RedirectPolicy.NEVER, registry)
         .proxy(request, target.url())
         .onSuccess(hop -> opened(request, target, hop))
         .onFailure(e -> {
-          dialed.closeAll();
           LOG.info("session " + target.session() + " " + target.describe() + " to " + target.url() + " failed: "
               + e.getMessage());
         });

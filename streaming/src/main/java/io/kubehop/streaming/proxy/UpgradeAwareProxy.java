@@ -181,7 +181,14 @@ public final class UpgradeAwareProxy {
       response.headers().add(header.getKey(), header.getValue());
     }
     NetSocket up = backend.socket;
-    return request.toNetSocket().onFailure(e -> up.close()).map(down -> {
+    Future<NetSocket> taken;
+    try {
+      taken = request.toNetSocket();
+    } catch (RuntimeException e) {
+      // Vert.x throws (NoSuchElementException: httpDecoder) instead of failing when the client left meanwhile.
+      taken = Future.failedFuture(e);
+    }
+    return taken.onFailure(e -> up.close()).map(down -> {
       HopSession hop = new HopSession(session, backend.location.toString(), down, up);
       registry.add(hop);
       if (backend.rest.length() > 0) {
