@@ -111,8 +111,13 @@ class HopChainIT {
           Map.of("HOME", cluster.home().toString()), null, Duration.ofMinutes(5));
       assertThat(result.stdout().trim()).as(result.toString()).isEqualTo("1073741824");
 
-      // A slow reader still loses up to ~1.7 MiB of the tail (open bug, see the session note); its check returns
-      // here once fixed: 64 MiB drained 4 MiB per 0.25 s must arrive whole.
+      // A slow reader (4 MiB per 0.25 s) gets every byte: the tail waits in kernel buffers and in spdystream's
+      // queues after the status, and no tier may close before kubectl did (it lost up to 1.7 MiB that way).
+      ProcessResult slow = Commands.run(List.of("sh", "-c", kubectl + " exec demo -- head -c 67108864 /dev/zero"
+          + " | (total=0; while :; do n=$(dd bs=1048576 count=4 iflag=fullblock status=none | wc -c);"
+          + " [ \"$n\" -eq 0 ] && break; total=$((total+n)); sleep 0.25; done; echo $total)"),
+          Map.of("HOME", cluster.home().toString()), null, Duration.ofMinutes(2));
+      assertThat(slow.stdout().trim()).as(slow.toString()).isEqualTo("67108864");
       for (String tier : List.of("apiserver", "kubelet-node-1", "runtime-node-1")) {
         assertThat(ProcessHandle.of(cluster.pid(tier))).as(tier + " alive").hasValueSatisfying(
             p -> assertThat(p.isAlive()).isTrue());

@@ -50,7 +50,8 @@ public final class OneLineFormatter extends Formatter {
         flush();
       }
     };
-    stdout.setLevel(Level.INFO);
+    // loggers decide (INFO by default): -Djava.util.logging.config.file=… can turn a package up to FINE
+    stdout.setLevel(Level.ALL);
     root.addHandler(stdout);
   }
 }

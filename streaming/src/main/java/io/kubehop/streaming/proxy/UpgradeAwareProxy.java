@@ -1,5 +1,6 @@
 package io.kubehop.streaming.proxy;
 
+import io.kubehop.streaming.transport.LingeringClose;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -200,7 +201,8 @@ public final class UpgradeAwareProxy {
       // When either side ends, both end (upgradeaware.go closes both once one copy loop returns), but only after
       // the bytes already read from the ending side were written: its endHandler fires behind its buffered data
       // (pipe() ends the other side there). Closing the other side on closeHandler instead cut the tail of a
-      // stream that a slow reader had not drained yet.
+      // stream that a slow reader had not drained yet. And "end" is a lingering close, not a close: input
+      // arriving meanwhile would otherwise turn the close into an RST, which destroys that tail in the peer.
       Future.join(upClosed, downClosed).onComplete(v -> hop.markClosed());
       pipe(down, up, hop::countUp);
       pipe(up, down, hop::countDown);
@@ -218,7 +220,7 @@ public final class UpgradeAwareProxy {
         to.drainHandler(v -> from.resume());
       }
     });
-    from.endHandler(v -> to.end());
+    from.endHandler(v -> LingeringClose.halfClose(to, LingeringClose.DEFAULT_LINGER));
     from.exceptionHandler(e -> from.close());
     from.resume();
   }

@@ -11,6 +11,7 @@ import io.kubehop.streaming.spdy.frame.SpdyFrameDecoder;
 import io.kubehop.streaming.spdy.frame.SpdyFrameEncoder;
 import io.kubehop.streaming.spdy.frame.SpdyProtocolException;
 import io.kubehop.streaming.transport.DuplexTransport;
+import io.kubehop.streaming.transport.LingeringClose;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -40,8 +41,9 @@ import java.util.logging.Logger;
  *       transport is paused while any stream's inbound queue is over its bound.
  *   <li><b>Pings</b> of the peer's parity are echoed; {@link #ping()} sends one of ours.
  *   <li><b>Close</b> resets every open stream (RST_STREAM CANCEL), then sends GOAWAY(OK) last (a Go peer stops
- *       reading when it sees GOAWAY), then closes the transport once that frame is written.
- *   <li><b>Errors.</b> A frame error from the decoder is fatal: GOAWAY with its status, then close.
+ *       reading when it sees GOAWAY), then waits, reading and discarding, for the peer to close the transport
+ *       (bounded: {@link LingeringClose}), as Kubernetes' Close waits for the read loop to end.
+ *   <li><b>Errors.</b> A frame error from the decoder is fatal: GOAWAY with its status, then close at once.
  *   <li><b>Idle timeout.</b> Any frame read or written restarts it; on expiry the session closes as above.
  * </ul>
  */
@@ -200,9 +202,15 @@ public final class SpdySession implements StreamConnection {
         }
       }
       goAwaySent = true;
-      writeFrame(new SpdyFrame.GoAway(lastPeerStreamId, status)).onComplete(ar -> transport.close());
-    } else if (!transportClosed) {
-      transport.close();
+      // Then, unless the peer broke the protocol, wait for it to close: it may still be reading what we wrote, and
+      // spdystream drops the frames it has queued once it sees our FIN (a slow kubectl lost the tail of stdout so).
+      writeFrame(new SpdyFrame.GoAway(lastPeerStreamId, status)).onComplete(ar -> {
+        if (status == GoAwayStatus.OK) {
+          transport.closeGracefully(LingeringClose.DEFAULT_LINGER);
+        } else {
+          transport.close();
+        }
+      });
     }
     return closed.future();
   }
@@ -386,7 +394,7 @@ public final class SpdySession implements StreamConnection {
     } else {
       blocked.remove(stream);
     }
-    if (before && !blocked.isEmpty() && !transportGone) {
+    if (before && !blocked.isEmpty() && !transportGone && !goAwaySent) {
       transport.pause();
     } else if (!before && blocked.isEmpty() && !transportClosed) {
       transport.resume();

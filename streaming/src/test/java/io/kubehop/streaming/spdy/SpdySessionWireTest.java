@@ -117,7 +117,14 @@ class SpdySessionWireTest {
     await(session.future()).close();
     assertEquals(new SpdyFrame.RstStream(1, RstStatus.CANCEL), next()); // stream 3 is finished locally: no RST
     assertEquals(new SpdyFrame.GoAway(3, GoAwayStatus.OK), next());
+    // then it waits for the client to close, still reading: a FIN now would make spdystream drop the frames it
+    // still has queued, and unread input at close would turn the FIN into an RST
+    send(new SpdyFrame.Ping(1));
+    assertEquals(null, received.poll(500, TimeUnit.MILLISECONDS), "nothing after GOAWAY, not even EOF");
+    assertTrue(!await(session.future()).closeFuture().isComplete(), "open until the client closes");
+    socket.shutdownOutput();
     assertEquals("EOF", next());
+    await(await(session.future()).closeFuture());
   }
 
   @Test

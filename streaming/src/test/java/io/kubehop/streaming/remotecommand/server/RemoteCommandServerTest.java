@@ -86,7 +86,7 @@ class RemoteCommandServerTest {
     stdin.end();
     assertEquals("typed", await(out).toString());
     assertEquals("{\"metadata\":{},\"status\":\"Success\"}", await(status).toString());
-    await(up.session().closeFuture());
+    await(up.session().close()); // the client closes, as kubectl does: the server waits for that after GOAWAY
     assertEquals(List.of(new TerminalSize(80, 24)), sizes);
   }
 
