@@ -20,13 +20,15 @@ import io.kubehop.apiserver.subresource.BindingSubresource;
 import io.kubehop.apiserver.subresource.LogSubresource;
 import io.kubehop.apiserver.subresource.NodeLocator;
 import io.kubehop.apiserver.subresource.StreamSubresource;
-import io.kubehop.streaming.proxy.ErrorResponder;
-import io.kubehop.streaming.proxy.HopRegistry;
-import io.kubehop.streaming.proxy.UpgradeAwareProxy;
-import io.kubehop.streaming.proxy.UpgradeAwareProxy.RedirectPolicy;
-import io.kubehop.streaming.transport.PostUpgrades;
 import io.kubehop.apiserver.subresource.SubresourceRegistry;
 import io.kubehop.apiserver.watch.WatchHandler;
+import io.kubehop.streaming.proxy.ErrorResponder;
+import io.kubehop.streaming.proxy.HopRegistry;
+import io.kubehop.streaming.proxy.StreamTranslator;
+import io.kubehop.streaming.proxy.UpgradeAwareProxy;
+import io.kubehop.streaming.proxy.UpgradeAwareProxy.RedirectPolicy;
+import io.kubehop.streaming.proxy.WebSocketTranslation;
+import io.kubehop.streaming.transport.PostUpgrades;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -48,23 +50,28 @@ public final class ApiServer {
   /** Namespaces that always exist, as in a fresh cluster. */
   static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
   public static final int DEFAULT_WATCH_HISTORY = 10_000;
+  /** Request line and headers, each: Go's http.DefaultMaxHeaderBytes, which the real apiserver keeps. */
+  static final int MAX_REQUEST_HEAD = 1 << 20;
 
   /**
    * Startup options (the flags of design.md), plus how many events watches may replay.
    *
    * @param streamingProxyRedirects follow a kubelet's 302 to the runtime's streaming server (the pre-1.24
    *     {@code StreamingProxyRedirects} gate, for kubelets in {@code --redirect-container-streaming} mode)
+   * @param webSocketTranslation where kubectl 1.30+'s WebSocket exec/attach becomes SPDY
    */
   public record Options(Path home, String bindAddress, int port, Duration nodeMonitorGracePeriod,
-      Duration nodeMonitorPeriod, int watchHistory, boolean streamingProxyRedirects) {
+      Duration nodeMonitorPeriod, int watchHistory, boolean streamingProxyRedirects,
+      WebSocketTranslation webSocketTranslation) {
     public Options(Path home, String bindAddress, int port, Duration nodeMonitorGracePeriod,
         Duration nodeMonitorPeriod) {
-      this(home, bindAddress, port, nodeMonitorGracePeriod, nodeMonitorPeriod, DEFAULT_WATCH_HISTORY, false);
+      this(home, bindAddress, port, nodeMonitorGracePeriod, nodeMonitorPeriod, DEFAULT_WATCH_HISTORY);
     }
 
     public Options(Path home, String bindAddress, int port, Duration nodeMonitorGracePeriod,
         Duration nodeMonitorPeriod, int watchHistory) {
-      this(home, bindAddress, port, nodeMonitorGracePeriod, nodeMonitorPeriod, watchHistory, false);
+      this(home, bindAddress, port, nodeMonitorGracePeriod, nodeMonitorPeriod, watchHistory, false,
+          WebSocketTranslation.APISERVER);
     }
   }
 
@@ -104,17 +111,23 @@ public final class ApiServer {
           // KEP-1558's ValidateProxyRedirects: a redirect may only lead to the kubelet's own host.
           UpgradeAwareProxy streamProxy = new UpgradeAwareProxy(vertx, ErrorResponder.status(),
               options.streamingProxyRedirects() ? RedirectPolicy.sameHost() : RedirectPolicy.NEVER, hops);
+          StreamTranslator translator = new StreamTranslator(vertx, hops);
+          WebSocketTranslation translation = options.webSocketTranslation();
           SubresourceRegistry subresources = new SubresourceRegistry()
               .register("pods", "log", new LogSubresource(store, nodes, client))
-              .register("pods", "exec", new StreamSubresource(StreamSubresource.Verb.EXEC, store, nodes, streamProxy))
-              .register("pods", "attach",
-                  new StreamSubresource(StreamSubresource.Verb.ATTACH, store, nodes, streamProxy))
+              .register("pods", "exec", new StreamSubresource(StreamSubresource.Verb.EXEC, store, nodes, streamProxy,
+                  translator, translation))
+              .register("pods", "attach", new StreamSubresource(StreamSubresource.Verb.ATTACH, store, nodes,
+                  streamProxy, translator, translation))
               .register("pods", "binding", new BindingSubresource(store));
           ApiRouter router = new ApiRouter(strategies, subresources, new ResourceReads(store, clock),
               new ResourceWrites(store, clock), new WatchHandler(vertx, store, clock));
           // kubectl's SPDY exec is a POST upgrade, which Vert.x tunnels only with PostUpgrades (h2c off).
           HttpServerOptions serverOptions = PostUpgrades.configure(new HttpServerOptions())
               .setHost(options.bindAddress()).setPort(options.port())
+              // an exec's command travels in the query: kubectl sends what the shell gave it, and the kubelet
+              // accepts 1 MiB of headers (MaxHeaderBytes), so the apiserver in front must not stop at 8 KiB
+              .setMaxInitialLineLength(MAX_REQUEST_HEAD).setMaxHeaderSize(MAX_REQUEST_HEAD)
               .setIdleTimeout(0);
           Scheduler scheduler = new Scheduler(vertx, store, clock, 2_000);
           NodeLifecycleController lifecycle = new NodeLifecycleController(vertx, store, clock,

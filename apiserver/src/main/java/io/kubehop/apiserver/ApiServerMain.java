@@ -1,6 +1,7 @@
 package io.kubehop.apiserver;
 
 import io.kubehop.api.util.GoDuration;
+import io.kubehop.streaming.proxy.WebSocketTranslation;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +41,12 @@ public final class ApiServerMain implements java.util.concurrent.Callable<Intege
       + "StreamingProxyRedirects gate did; only redirects to the kubelet's own host are followed.")
   boolean streamingProxyRedirects;
 
+  @Option(names = "--websocket-translation", defaultValue = "apiserver", converter = TranslationConverter.class,
+      description = "Where kubectl 1.30+'s WebSocket (v5.channel.k8s.io) exec/attach becomes SPDY: apiserver (1.30+), "
+          + "kubelet (1.36: passed through to kubelets that advertise it), or off (refused: kubectl falls back to "
+          + "SPDY).")
+  WebSocketTranslation webSocketTranslation;
+
   @Option(names = "--node-monitor-period", defaultValue = "5s", converter = DurationConverter.class,
       description = "How often node heartbeats are checked.")
   Duration nodeMonitorPeriod;
@@ -49,6 +56,13 @@ public final class ApiServerMain implements java.util.concurrent.Callable<Intege
     @Override
     public Duration convert(String value) {
       return GoDuration.parse(value);
+    }
+  }
+
+  static final class TranslationConverter implements CommandLine.ITypeConverter<WebSocketTranslation> {
+    @Override
+    public WebSocketTranslation convert(String value) {
+      return WebSocketTranslation.parse(value);
     }
   }
 
@@ -67,7 +81,8 @@ public final class ApiServerMain implements java.util.concurrent.Callable<Intege
     ApiServer server;
     try {
       server = ApiServer.start(vertx, new ApiServer.Options(dir, bindAddress, port, nodeMonitorGracePeriod,
-          nodeMonitorPeriod, ApiServer.DEFAULT_WATCH_HISTORY, streamingProxyRedirects)).await(60, TimeUnit.SECONDS);
+          nodeMonitorPeriod, ApiServer.DEFAULT_WATCH_HISTORY, streamingProxyRedirects, webSocketTranslation))
+          .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       Logger.getLogger("apiserver").log(Level.SEVERE, "cannot start: " + e, e);
       vertx.close();

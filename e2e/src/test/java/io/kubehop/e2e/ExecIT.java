@@ -1,266 +1,38 @@
 package io.kubehop.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.kubehop.e2e.support.Eventually;
-import io.kubehop.e2e.support.KubehopCluster;
-import io.kubehop.e2e.support.Kubectl;
-import io.kubehop.e2e.support.Pods;
-import io.kubehop.e2e.support.ProcessResult;
-import io.kubehop.e2e.support.PtySession;
-import io.kubehop.e2e.support.Tools;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Named;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * exec, attach and cp through all three hops over SPDY: kubectl 1.27 and 1.29 speak SPDY by default, and 1.33 with
- * {@code KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false}.
+ * The exec matrix over SPDY end to end: kubectl 1.27 and 1.29 speak SPDY by default, 1.33 with
+ * {@code KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false}; every hop splices SPDY.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ExecIT {
+class ExecIT extends ExecMatrix {
 
-  private KubehopCluster cluster;
-  private Pods pods;
-
-  @BeforeAll
-  void up() throws IOException {
-    cluster = KubehopCluster.up();
-    pods = new Pods(cluster);
-    Path manifest = cluster.home().resolve("pods.yaml");
-    Files.writeString(manifest, """
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: demo
-        spec:
-          containers:
-          - name: main
-            image: busybox
-            command: ["sleep", "3600"]
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: two
-        spec:
-          containers:
-          - name: main
-            image: busybox
-            command: ["sleep", "3600"]
-            env: [{name: WHO, value: main}]
-          - name: second
-            image: busybox
-            command: ["sleep", "3600"]
-            env: [{name: WHO, value: second}]
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: attachme
-        spec:
-          containers:
-          - name: main
-            image: busybox
-            command: ["sh"]
-            stdin: true
-            tty: true
-        """);
-    ProcessResult apply = new Kubectl("1.33", cluster).run("apply", "-f", manifest.toString());
-    assertThat(apply.exitCode()).as(apply.toString()).isZero();
-    for (String pod : List.of("demo", "two", "attachme")) {
-      Eventually.awaitTrue(pod + " Running", Duration.ofSeconds(60), () -> pods.pod(pod)
-          .map(p -> "Running".equals(p.path("status").path("phase").asText())).orElse(false));
-    }
+  @Override
+  String[] clusterFlags() {
+    return new String[0];
   }
 
-  @AfterAll
-  void down() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  @Override
+  Stream<Arguments> kubectls() {
+    return Stream.of(kubectl("kubectl 1.27", "1.27"), kubectl("kubectl 1.29", "1.29"),
+        kubectl("kubectl 1.33 (SPDY)", "1.33"));
   }
 
-  /** The SPDY-speaking kubectls. */
-  static Stream<Arguments> spdyKubectls() {
-    return Stream.of(
-        Arguments.of(Named.of("kubectl 1.27", "1.27")),
-        Arguments.of(Named.of("kubectl 1.29", "1.29")),
-        Arguments.of(Named.of("kubectl 1.33 (SPDY)", "1.33")));
+  @Override
+  Map<String, String> extraEnv() {
+    return Map.of("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false");
   }
 
-  private Kubectl kubectl(String minor) {
-    return new Kubectl(minor, cluster).env("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false");
+  @Override
+  String apiserverHop() {
+    return "(splice SPDY/3.1 v";
   }
 
-  private List<String> kubectlCommand(String minor, String... args) {
-    List<String> command = new ArrayList<>(List.of(Tools.kubectl(minor).toString(),
-        "--kubeconfig", cluster.kubeconfig().toString()));
-    command.addAll(List.of(args));
-    return command;
-  }
-
-  private Map<String, String> kubectlEnv() {
-    return Map.of("HOME", cluster.home().toString(), "KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false");
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("spdyKubectls")
-  void echoPrintsExactlyHello(String minor) {
-    ProcessResult result = kubectl(minor).run("exec", "demo", "--", "echo", "hello");
-    assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.stdout()).isEqualTo("hello\n");
-    assertThat(result.stderr()).isEmpty();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("spdyKubectls")
-  void ttyEchoPrintsHelloCrLf(String minor) {
-    try (PtySession pty = PtySession.start(kubectlCommand(minor, "exec", "-it", "demo", "--", "echo", "hello"),
-        kubectlEnv(), 24, 80)) {
-      assertThat(pty.waitFor(Duration.ofSeconds(30))).isZero();
-      assertThat(pty.output()).isEqualTo("hello\r\n");
-    }
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("spdyKubectls")
-  void stderrStaysSeparate(String minor) {
-    ProcessResult result = kubectl(minor).run("exec", "demo", "--", "sh", "-c", "echo out; echo err >&2");
-    assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.stdout()).isEqualTo("out\n");
-    assertThat(result.stderr()).isEqualTo("err\n");
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("spdyKubectls")
-  void stdinEofReachesTheProcess(String minor) {
-    ProcessResult result = kubectl(minor).run("a\nb\n", Duration.ofSeconds(30), "exec", "-i", "demo", "--", "cat");
-    assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.stdout()).isEqualTo("a\nb\n");
-  }
-
-  static Stream<Arguments> exitCodes() {
-    List<Arguments> cases = new ArrayList<>();
-    for (Arguments kubectl : spdyKubectls().toList()) {
-      Object minor = kubectl.get()[0];
-      cases.add(Arguments.of(minor, List.of("sh", "-c", "exit 0"), 0));
-      cases.add(Arguments.of(minor, List.of("sh", "-c", "exit 1"), 1));
-      cases.add(Arguments.of(minor, List.of("sh", "-c", "exit 3"), 3));
-      cases.add(Arguments.of(minor, List.of("no-such-command-kubehop"), 127));
-      cases.add(Arguments.of(minor, List.of("sh", "-c", "kill -9 $$"), 137));
-    }
-    return cases.stream();
-  }
-
-  @ParameterizedTest(name = "{0}: {1} exits {2}")
-  @MethodSource("exitCodes")
-  void exitCodesAreExact(String minor, List<String> command, int expected) {
-    List<String> args = new ArrayList<>(List.of("exec", "demo", "--"));
-    args.addAll(command);
-    ProcessResult result = kubectl(minor).run(args.toArray(String[]::new));
-    assertThat(result.exitCode()).as(result.toString()).isEqualTo(expected);
-    if (expected != 0) {
-      assertThat(result.stderr()).contains("command terminated with exit code " + expected);
-    }
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("spdyKubectls")
-  void ttySizeAppliesAtStartAndFollowsResizes(String minor) {
-    try (PtySession pty = PtySession.start(kubectlCommand(minor, "exec", "-it", "demo", "--", "sh"),
-        kubectlEnv(), 37, 101)) {
-      pty.type("stty size\r");
-      int at = pty.await("37 101", 0, Duration.ofSeconds(30));
-      pty.resize(50, 120);
-      // The resize travels kubectl → apiserver → kubelet → runtime asynchronously: ask until the shell sees it.
-      Eventually.awaitTrue("the new size inside the pod", Duration.ofSeconds(20), () -> {
-        pty.type("stty size\r");
-        return pty.output().indexOf("50 120", at) >= 0;
-      });
-      pty.type("exit\r");
-      assertThat(pty.waitFor(Duration.ofSeconds(30))).isZero();
-    }
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("spdyKubectls")
-  void containerFlagPicksTheSecondContainer(String minor) {
-    ProcessResult result = kubectl(minor).run("exec", "two", "-c", "second", "--", "sh", "-c", "echo $WHO");
-    assertThat(result.stdout()).as(result.toString()).isEqualTo("second\n");
-    ProcessResult first = kubectl(minor).run("exec", "two", "-c", "main", "--", "sh", "-c", "echo $WHO");
-    assertThat(first.stdout()).as(first.toString()).isEqualTo("main\n");
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("spdyKubectls")
-  void attachReachesTheMainProcessWhichOutlivesTheSession(String minor) {
-    String marker = "attached-" + minor.replace(".", "");
-    try (PtySession pty = PtySession.start(kubectlCommand(minor, "attach", "-it", "attachme"), kubectlEnv(), 24, 80)) {
-      pty.type("echo " + marker + "-$((40+2))\r");
-      pty.await(marker + "-42", 0, Duration.ofSeconds(30));
-    }
-    Eventually.awaitTrue("attachme still Running after detach", Duration.ofSeconds(5), () -> pods.pod("attachme")
-        .map(p -> "Running".equals(p.path("status").path("phase").asText())).orElse(false));
-    assertThat(pods.firstContainerStatus("attachme").path("restartCount").asInt()).isZero();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  // 1.27 ended cp out of the pod with "unexpected EOF" while the runtime closed TCP right after GOAWAY (see
-  // LingeringClose): its tar reader is slower than the stream, so the tail was still queued in spdystream.
-  @ValueSource(strings = {"1.27", "1.33"})
-  void cpCopies64MiBBothWaysByteExact(String minor) throws Exception {
-    Path dir = Files.createTempDirectory(cluster.home(), "cp-");
-    Path source = dir.resolve("random.bin");
-    byte[] block = new byte[1 << 20];
-    Random random = new Random(42);
-    try (var out = Files.newOutputStream(source)) {
-      for (int i = 0; i < 64; i++) {
-        random.nextBytes(block);
-        out.write(block);
-      }
-    }
-    Path inPod = dir.resolve("in-pod");
-    Files.createDirectories(inPod);
-    ProcessResult in = kubectl(minor).run(null, Duration.ofMinutes(3),
-        "cp", source.toString(), "demo:" + inPod.resolve("copy.bin"));
-    assertThat(in.exitCode()).as(in.toString()).isZero();
-    Path back = dir.resolve("back.bin");
-    ProcessResult out = kubectl(minor).run(null, Duration.ofMinutes(3),
-        "cp", "demo:" + inPod.resolve("copy.bin"), back.toString());
-    assertThat(out.exitCode()).as(out.toString()).isZero();
-    assertThat(sha256(inPod.resolve("copy.bin"))).isEqualTo(sha256(source));
-    assertThat(sha256(back)).isEqualTo(sha256(source));
-    assertThat(Files.size(back)).isEqualTo(64L << 20);
-  }
-
-  private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
+  @Override
+  String kubeletHop() {
+    return "(splice SPDY/3.1 v";
   }
 }

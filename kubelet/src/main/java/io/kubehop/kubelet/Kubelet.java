@@ -16,8 +16,10 @@ import io.kubehop.kubelet.streaming.RedirectForwarder;
 import io.kubehop.kubelet.streaming.RemoteCommandRoute;
 import io.kubehop.kubelet.streaming.StreamForwarder;
 import io.kubehop.kubelet.streaming.StreamingRuntime;
+import io.kubehop.kubelet.streaming.TranslatingForwarder;
 import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.proxy.HopSession;
+import io.kubehop.streaming.proxy.StreamTranslator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -98,6 +100,9 @@ public final class Kubelet extends VerticleBase {
     StreamingRuntime streaming = new StreamingRuntime(cri);
     StreamForwarder forwarder = config.redirectContainerStreaming() ? new RedirectForwarder()
         : new ProxyForwarder(vertx, hops);
+    if (config.webSocketTranslation()) {
+      forwarder = new TranslatingForwarder(new StreamTranslator(vertx, hops), forwarder);
+    }
     for (RemoteCommandRoute.Verb verb : RemoteCommandRoute.Verb.values()) {
       server.route(verb.segment(), new RemoteCommandRoute(verb, pods, streaming, forwarder));
     }

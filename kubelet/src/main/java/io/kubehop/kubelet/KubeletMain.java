@@ -59,6 +59,12 @@ public final class KubeletMain implements Callable<Integer> {
       description = "Answer exec/attach/port-forward with a redirect to the runtime (default: ${DEFAULT-VALUE}).")
   boolean redirectContainerStreaming;
 
+  @Option(names = "--websocket-translation", arity = "0..1", defaultValue = "false",
+      description = "Translate WebSocket (v5.channel.k8s.io) exec/attach to SPDY toward the runtime here, and "
+          + "advertise it in the node annotation kubelet.kubernetes.io/streaming-protocols, so that an apiserver "
+          + "started with --websocket-translation=kubelet passes WebSockets through (default: ${DEFAULT-VALUE}).")
+  boolean webSocketTranslation;
+
   /** Parses Go-style durations ({@code 10s}, {@code 500ms}). */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
@@ -81,7 +87,7 @@ public final class KubeletMain implements Callable<Integer> {
     Path socket = runtimeEndpoint == null ? h.resolve("nodes").resolve(nodeName).resolve("runtime.sock")
         : Path.of(runtimeEndpoint.startsWith("unix://") ? runtimeEndpoint.substring("unix://".length()) : runtimeEndpoint);
     return new KubeletConfig(h, nodeName, nodeIp, port, apiserver, socket, nodeStatusUpdateFrequency, syncFrequency,
-        crashLoopBackOff, crashLoopBackOffMax, redirectContainerStreaming);
+        crashLoopBackOff, crashLoopBackOffMax, redirectContainerStreaming, webSocketTranslation);
   }
 
   @Override

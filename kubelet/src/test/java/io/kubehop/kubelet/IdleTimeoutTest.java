@@ -44,7 +44,7 @@ class IdleTimeoutTest {
           .route("exec", (req, segments) -> runtime.exec(ExecRequest.newBuilder().addCmd("cat").setStdin(true)
                   .setStdout(true).build())
               .onSuccess(r -> forwarder.forward(req, new StreamTarget("quiet", "exec", "default/demo", "main",
-                  URI.create(r.getUrl())))))
+                  URI.create(r.getUrl()), null))))
           .listen("127.0.0.1", 0).await(10, TimeUnit.SECONDS);
 
       BufferSource stdin = new BufferSource(vertx.getOrCreateContext());

@@ -96,8 +96,9 @@ class StreamSessionTest {
         && TcpTable.connections(s.h.port).isEmpty());
 
     Await.until("the close line", WAIT, () -> log.stream().anyMatch(l -> l.contains("closed")));
-    String opened = log.stream().filter(l -> l.contains(" opened: ")).findFirst().orElseThrow();
-    assertTrue(opened.startsWith("session sess-1 exec default/demo/main opened: 127.0.0.1:"), opened);
+    String opened = log.stream().filter(l -> l.contains(" opened ")).findFirst().orElseThrow();
+    assertTrue(opened.startsWith("session sess-1 exec default/demo/main opened (splice SPDY/3.1 v4.channel.k8s.io): "
+        + "127.0.0.1:"), opened);
     assertTrue(opened.contains(" -> " + hop.target() + " via "), opened);
     String closed = log.stream().filter(l -> l.contains(" closed after ")).findFirst().orElseThrow();
     assertTrue(closed.matches("session sess-1 exec default/demo/main closed after \\d+ ms: (\\d+) bytes up, "

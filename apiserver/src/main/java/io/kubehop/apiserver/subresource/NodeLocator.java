@@ -6,6 +6,7 @@ import io.kubehop.api.meta.StatusException;
 import io.kubehop.apiserver.storage.Store;
 import io.kubehop.apiserver.storage.StoreException;
 import io.kubehop.apiserver.storage.StoreKey;
+import io.kubehop.streaming.proxy.WebSocketTranslation;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -16,8 +17,16 @@ import java.util.List;
  */
 public final class NodeLocator {
 
-  /** A kubelet address. */
-  public record KubeletAddress(String host, int port) {
+  /**
+   * A kubelet address, and whether the kubelet translates WebSocket streams itself (it lists {@code websocket} in
+   * the node annotation {@link WebSocketTranslation#NODE_ANNOTATION}).
+   */
+  public record KubeletAddress(String host, int port, boolean webSockets) {
+
+    public KubeletAddress(String host, int port) {
+      this(host, port, false);
+    }
+
     @Override
     public String toString() {
       return host + ":" + port;
@@ -43,7 +52,9 @@ public final class NodeLocator {
             throw StatusException.badRequest("node " + nodeName + " has no address");
           }
           int port = node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
-          return new KubeletAddress(host, port > 0 ? port : DEFAULT_KUBELET_PORT);
+          boolean webSockets = WebSocketTranslation.listsWebSocket(
+              node.path("metadata").path("annotations").path(WebSocketTranslation.NODE_ANNOTATION).asText(null));
+          return new KubeletAddress(host, port > 0 ? port : DEFAULT_KUBELET_PORT, webSockets);
         });
   }
 

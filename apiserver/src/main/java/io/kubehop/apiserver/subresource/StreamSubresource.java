@@ -7,8 +7,13 @@ import io.kubehop.apiserver.http.ApiRequest;
 import io.kubehop.apiserver.http.Responses;
 import io.kubehop.apiserver.storage.Store;
 import io.kubehop.apiserver.storage.StoreKey;
+import io.kubehop.streaming.proxy.HopSession;
+import io.kubehop.streaming.proxy.StreamTranslator;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
+import io.kubehop.streaming.proxy.WebSocketTranslation;
+import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.streaming.websocket.ChannelProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import java.net.URI;
@@ -20,8 +25,16 @@ import java.util.logging.Logger;
 /**
  * {@code GET|POST …/pods/{name}/exec} and {@code …/attach}: resolves pod → container → node → kubelet, translates
  * the query to the kubelet's parameters ({@code stdin} → {@code input=1}, … kubernetes-streaming.md §6.2) and hands
- * the upgrade request to the {@link UpgradeAwareProxy}, which dials the kubelet on a connection of its own and splices
- * it with the client's once the kubelet (or, in redirect mode, the runtime) answered 101.
+ * the upgrade request on:
+ *
+ * <ul>
+ *   <li>a WebSocket offering {@code v5.channel.k8s.io} (kubectl 1.30+) goes by the {@link WebSocketTranslation}
+ *       mode: to the {@link StreamTranslator} (SPDY toward the kubelet), passed through to a kubelet that translates
+ *       itself, or refused so that kubectl falls back to SPDY;
+ *   <li>everything else (SPDY, older WebSocket subprotocols) to the {@link UpgradeAwareProxy}, which dials the
+ *       kubelet on a connection of its own and splices it with the client's once the kubelet (or, in redirect mode,
+ *       the runtime) answered 101.
+ * </ul>
  */
 public final class StreamSubresource implements SubresourceHandler {
 
@@ -42,12 +55,17 @@ public final class StreamSubresource implements SubresourceHandler {
   private final Store store;
   private final NodeLocator nodes;
   private final UpgradeAwareProxy proxy;
+  private final StreamTranslator translator;
+  private final WebSocketTranslation translation;
 
-  public StreamSubresource(Verb verb, Store store, NodeLocator nodes, UpgradeAwareProxy proxy) {
+  public StreamSubresource(Verb verb, Store store, NodeLocator nodes, UpgradeAwareProxy proxy,
+      StreamTranslator translator, WebSocketTranslation translation) {
     this.verb = verb;
     this.store = store;
     this.nodes = nodes;
     this.proxy = proxy;
+    this.translator = translator;
+    this.translation = translation;
   }
 
   @Override
@@ -56,20 +74,38 @@ public final class StreamSubresource implements SubresourceHandler {
     if (!method.equals("GET") && !method.equals("POST")) {
       throw StatusException.methodNotAllowed();
     }
+    boolean v5 = StreamTranslator.isWebSocketRequestWithStreamCloseProtocol(req.http().headers());
+    if (v5 && translation == WebSocketTranslation.OFF) {
+      // Any answer but 101 makes kubectl fall back to SPDY (its FallbackExecutor checks IsUpgradeFailure).
+      throw StatusException.badRequest("unable to upgrade: WebSocket streaming (" + ChannelProtocol.V5.wireName()
+          + ") is turned off on this apiserver (--websocket-translation=off); use SPDY");
+    }
     req.http().pause();
     store.get(new StoreKey("pods", req.namespace(), req.name()))
         .recover(t -> Future.failedFuture(Responses.translate(t, "pods", req.name())))
         .compose(pod -> locate(req, pod))
-        .onSuccess(location -> proxy.proxy(req.http(), location).onSuccess(hop -> {
-          LOG.info(verb.path + " session " + hop.id() + " " + req.namespace() + "/" + req.name() + " -> "
-              + location + " via " + hop.upstreamLocal() + "->" + hop.upstreamRemote());
+        .onSuccess(target -> route(req, target, v5).onSuccess(hop -> {
+          LOG.info(verb.path + " session " + hop.id() + " " + req.namespace() + "/" + req.name() + " ("
+              + hop.describe() + ") -> " + target.location + " via " + hop.upstreamLocal() + "->"
+              + hop.upstreamRemote());
           hop.closeFuture().onComplete(v -> LOG.info(verb.path + " session " + hop.id() + " closed: "
               + hop.bytesUp() + " bytes up, " + hop.bytesDown() + " bytes down"));
         }))
         .onFailure(t -> Responses.failure(req.http().response(), t));
   }
 
-  private Future<URI> locate(ApiRequest req, ObjectNode pod) {
+  private Future<HopSession> route(ApiRequest req, Target target, boolean v5) {
+    boolean translateHere = v5 && !(translation == WebSocketTranslation.KUBELET && target.kubeletTranslates);
+    if (translateHere) {
+      return translator.translate(req.http(), target.location, StreamOptions.fromApiServerQuery(req.query()));
+    }
+    return proxy.proxy(req.http(), target.location);
+  }
+
+  /** The kubelet URL, and whether that kubelet translates WebSocket streams itself. */
+  private record Target(URI location, boolean kubeletTranslates) {}
+
+  private Future<Target> locate(ApiRequest req, ObjectNode pod) {
     String container = NodeLocator.resolveContainer(pod, req.param("container"));
     String phase = pod.path("status").path("phase").asText("");
     if (phase.equals("Succeeded") || phase.equals("Failed")) {
@@ -86,8 +122,8 @@ public final class StreamSubresource implements SubresourceHandler {
         throw new StatusException(Status.failure(503, "ServiceUnavailable", "node " + node + " is not ready (its "
             + "kubelet stopped posting status); cannot " + verb.path + " into pod " + req.name(), null));
       }
-      return URI.create("http://" + kubelet.host() + ":" + kubelet.port() + "/" + verb.path + "/"
-          + req.namespace() + "/" + req.name() + "/" + container + query);
+      return new Target(URI.create("http://" + kubelet.host() + ":" + kubelet.port() + "/" + verb.path + "/"
+          + req.namespace() + "/" + req.name() + "/" + container + query), kubelet.webSockets());
     }));
   }
 

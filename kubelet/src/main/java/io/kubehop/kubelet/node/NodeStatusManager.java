@@ -13,6 +13,7 @@ import io.kubehop.cri.v1.RuntimeServiceClient;
 import io.kubehop.cri.v1.VersionRequest;
 import io.kubehop.kubelet.KubeletConfig;
 import io.kubehop.kubelet.apiserver.ApiClient;
+import io.kubehop.streaming.proxy.WebSocketTranslation;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -78,7 +79,7 @@ public final class NodeStatusManager {
   Future<Void> register() {
     return nodeStatus(null).compose(status -> {
       Node node = new Node("v1", Node.KIND, new ObjectMeta(config.nodeName(), null, null, null, null, null, null, null,
-          null, labels(), null, null, null, null), null, status);
+          null, labels(), annotations(), null, null, null), null, status);
       return api.post("/api/v1/nodes", node).compose(resp -> {
         if (resp.ok()) {
           return Future.succeededFuture();
@@ -95,6 +96,9 @@ public final class NodeStatusManager {
           ObjectNode meta = existing.withObjectProperty("metadata");
           ObjectNode labels = meta.withObjectProperty("labels");
           labels().forEach(labels::put);
+          ObjectNode annotations = meta.withObjectProperty("annotations");
+          annotations.remove(WebSocketTranslation.NODE_ANNOTATION); // a restart may have changed the mode
+          annotations().forEach(annotations::put);
           existing.set("status", ApiJson.toTree(status));
           // A PUT of the node itself may ignore .status (as upstream's apiserver does): post it to /status too.
           return api.put(nodePath(), existing).compose(put -> put.ok() ? tryHeartbeat(UPDATE_RETRIES)
@@ -107,6 +111,15 @@ public final class NodeStatusManager {
   private Map<String, String> labels() {
     return Map.of("kubernetes.io/hostname", config.nodeName(), "kubernetes.io/os", info.os(),
         "kubernetes.io/arch", info.arch(), "beta.kubernetes.io/os", info.os(), "beta.kubernetes.io/arch", info.arch());
+  }
+
+  /**
+   * {@code kubelet.kubernetes.io/streaming-protocols} when this kubelet translates WebSockets: the apiserver passes
+   * them through to it then (1.36's ExtendWebSocketsToKubelet).
+   */
+  private Map<String, String> annotations() {
+    return config.webSocketTranslation()
+        ? Map.of(WebSocketTranslation.NODE_ANNOTATION, WebSocketTranslation.KUBELET_PROTOCOLS) : Map.of();
   }
 
   private String nodePath() {

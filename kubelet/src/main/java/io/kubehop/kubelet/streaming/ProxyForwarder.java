@@ -49,7 +49,8 @@ public final class ProxyForwarder implements StreamForwarder {
 
   private static void opened(HttpServerRequest request, StreamTarget target, HopSession hop) {
     UpgradedConnections.disableIdleTimeout(request.connection());
-    LOG.info("session " + hop.id() + " " + target.describe() + " opened: " + hop.downstreamRemote() + " -> "
+    LOG.info("session " + hop.id() + " " + target.describe() + " opened (" + hop.describe() + "): "
+        + hop.downstreamRemote() + " -> "
         + hop.target() + " via " + hop.upstreamLocal());
     hop.closeFuture().onComplete(v -> LOG.info("session " + hop.id() + " " + target.describe() + " closed after "
         + Duration.between(hop.opened(), Instant.now()).toMillis() + " ms: " + hop.bytesUp() + " bytes up, "

@@ -100,7 +100,7 @@ public final class RemoteCommandRoute implements KubeletRoute {
         return;
       }
       forwarder.forward(req, new StreamTarget(session, verb.segment(),
-          params.podNamespace() + "/" + params.podName(), params.containerName(), ar.result()));
+          params.podNamespace() + "/" + params.podName(), params.containerName(), ar.result(), options));
     });
   }
 

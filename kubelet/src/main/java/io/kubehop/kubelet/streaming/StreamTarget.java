@@ -1,5 +1,6 @@
 package io.kubehop.kubelet.streaming;
 
+import io.kubehop.streaming.remotecommand.StreamOptions;
 import java.net.URI;
 
 /**
@@ -11,8 +12,10 @@ import java.net.URI;
  * @param pod {@code namespace/name}
  * @param container the container, or {@code null} for a pod-level stream (port-forward)
  * @param url the runtime's streaming URL, e.g. {@code http://127.0.0.1:38471/exec/AbCdEf12}
+ * @param options the streams asked for (exec/attach; {@code null} for port-forward)
  */
-public record StreamTarget(String session, String verb, String pod, String container, URI url) {
+public record StreamTarget(String session, String verb, String pod, String container, URI url,
+    StreamOptions options) {
 
   /** {@code exec default/demo/main}, for log lines. */
   public String describe() {

@@ -100,6 +100,7 @@ public final class RawSession {
 
   private synchronized void finish() {
     outcome.tryComplete(Optional.ofNullable(ErrorStreamDecoder.decode(protocol, errorContent.copy())));
+    session.close(); // as kubectl does once it has the status: the server waits for that before it lets go
   }
 
   private static Buffer size(int width, int height) {

@@ -39,12 +39,16 @@ public final class HopSession {
     TRANSLATED
   }
 
-  HopSession(String id, String target, NetSocket downstream, NetSocket upstream) {
-    this(id, target, Kind.SPLICE, null, null, downstream.localAddress(), downstream.remoteAddress(),
+  private String transport = "";
+
+  /** A splice of {@code downstream} and {@code upstream} carrying {@code protocol} (may be null) over the upgrade. */
+  HopSession(String id, String target, String upgrade, String protocol, NetSocket downstream, NetSocket upstream) {
+    this(id, target, Kind.SPLICE, protocol, protocol, downstream.localAddress(), downstream.remoteAddress(),
         upstream.localAddress(), upstream.remoteAddress(), () -> {
           downstream.close();
           upstream.close();
         });
+    this.transport = upgrade == null ? "" : upgrade;
   }
 
   HopSession(String id, String target, Kind kind, String downstreamProtocol, String upstreamProtocol,
@@ -60,6 +64,17 @@ public final class HopSession {
     this.upstreamLocal = upstreamLocal;
     this.upstreamRemote = upstreamRemote;
     this.closer = closer;
+  }
+
+  /**
+   * One line for logs and inspectors: {@code splice SPDY/3.1 v5.channel.k8s.io}, or
+   * {@code translated websocket v5.channel.k8s.io -> SPDY/3.1 v4.channel.k8s.io}.
+   */
+  public String describe() {
+    if (kind == Kind.SPLICE) {
+      return ("splice " + transport + " " + (downstreamProtocol == null ? "" : downstreamProtocol)).strip();
+    }
+    return "translated websocket " + downstreamProtocol + " -> SPDY/3.1 " + upstreamProtocol;
   }
 
   public Kind kind() {

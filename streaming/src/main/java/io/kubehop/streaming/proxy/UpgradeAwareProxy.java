@@ -190,7 +190,11 @@ public final class UpgradeAwareProxy {
       taken = Future.failedFuture(e);
     }
     return taken.onFailure(e -> up.close()).map(down -> {
-      HopSession hop = new HopSession(session, backend.location.toString(), down, up);
+      ResponseHead head = backend.head;
+      String protocol = head.header("X-Stream-Protocol-Version")
+          .orElseGet(() -> head.header("Sec-WebSocket-Protocol").orElse(null));
+      HopSession hop = new HopSession(session, backend.location.toString(), head.header("Upgrade").orElse(null),
+          protocol, down, up);
       registry.add(hop);
       if (backend.rest.length() > 0) {
         hop.countDown(backend.rest.length());

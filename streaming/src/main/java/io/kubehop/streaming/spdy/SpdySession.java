@@ -11,7 +11,6 @@ import io.kubehop.streaming.spdy.frame.SpdyFrameDecoder;
 import io.kubehop.streaming.spdy.frame.SpdyFrameEncoder;
 import io.kubehop.streaming.spdy.frame.SpdyProtocolException;
 import io.kubehop.streaming.transport.DuplexTransport;
-import io.kubehop.streaming.transport.LingeringClose;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -41,8 +40,12 @@ import java.util.logging.Logger;
  *       transport is paused while any stream's inbound queue is over its bound.
  *   <li><b>Pings</b> of the peer's parity are echoed; {@link #ping()} sends one of ours.
  *   <li><b>Close</b> resets every open stream (RST_STREAM CANCEL), then sends GOAWAY(OK) last (a Go peer stops
- *       reading when it sees GOAWAY), then waits, reading and discarding, for the peer to close the transport
- *       (bounded: {@link LingeringClose}), as Kubernetes' Close waits for the read loop to end.
+ *       reading when it sees GOAWAY). A client then closes the transport: it has read what it wanted. A server
+ *       lingers: it keeps reading, ignores every frame but the client's own GOAWAY, and closes on that GOAWAY, on
+ *       EOF, or after {@link #LINGER}. Upstream closes at once, and spdystream ends every stream when its read loop
+ *       sees EOF, dropping the DATA frames still queued in its workers: a slow client lost the tail of stdout (the
+ *       {@code kubectl cp} "unexpected EOF"). Reading on also keeps unread input from turning the close into an
+ *       RST, which would destroy that tail in the client's kernel.
  *   <li><b>Errors.</b> A frame error from the decoder is fatal: GOAWAY with its status, then close at once.
  *   <li><b>Idle timeout.</b> Any frame read or written restarts it; on expiry the session closes as above.
  * </ul>
@@ -50,6 +53,12 @@ import java.util.logging.Logger;
 public final class SpdySession implements StreamConnection {
 
   private static final Logger LOG = Logger.getLogger(SpdySession.class.getName());
+
+  /**
+   * How long a server waits after its GOAWAY for the client to close. Upstream does not wait; a client reading the
+   * last few MiB from kernel buffers at any sane pace is done well within this.
+   */
+  public static final Duration LINGER = Duration.ofMinutes(5);
 
   /** Which end of the upgrade this session is. */
   public enum Role { CLIENT, SERVER }
@@ -75,6 +84,7 @@ public final class SpdySession implements StreamConnection {
   private boolean transportClosed;
   private boolean transportGone;
   private final IdleTimer idleTimer;
+  private long lingerTimer = -1;
 
   private SpdySession(Vertx vertx, DuplexTransport transport, Role role) {
     this.vertx = vertx;
@@ -202,11 +212,11 @@ public final class SpdySession implements StreamConnection {
         }
       }
       goAwaySent = true;
-      // Then, unless the peer broke the protocol, wait for it to close: it may still be reading what we wrote, and
-      // spdystream drops the frames it has queued once it sees our FIN (a slow kubectl lost the tail of stdout so).
+      boolean linger = role == Role.SERVER && status == GoAwayStatus.OK && !goAwayReceived;
       writeFrame(new SpdyFrame.GoAway(lastPeerStreamId, status)).onComplete(ar -> {
-        if (status == GoAwayStatus.OK) {
-          transport.closeGracefully(LingeringClose.DEFAULT_LINGER);
+        if (linger && ar.succeeded() && !transportClosed) {
+          lingerTimer = vertx.setTimer(LINGER.toMillis(), id -> transport.close());
+          transport.resume(); // the reset streams no longer hold it back: read until the client is done
         } else {
           transport.close();
         }
@@ -238,6 +248,13 @@ public final class SpdySession implements StreamConnection {
   }
 
   private void handleFrame(SpdyFrame frame) {
+    if (goAwaySent) { // lingering: only the client's GOAWAY matters now; nothing more is written
+      if (frame instanceof SpdyFrame.GoAway) {
+        goAwayReceived = true;
+        transport.close();
+      }
+      return;
+    }
     if (frame instanceof SpdyFrame.Data d) {
       SpdyStream s = streams.get(d.streamId());
       if (s != null) { // frames of unknown streams are dropped, as spdystream does
@@ -352,6 +369,9 @@ public final class SpdySession implements StreamConnection {
     }
     transportClosed = true;
     idleTimer.cancel();
+    if (lingerTimer >= 0) {
+      vertx.cancelTimer(lingerTimer);
+    }
     for (SpdyStream s : new ArrayList<>(streams.values())) {
       s.onConnectionClosed();
     }

@@ -21,15 +21,6 @@ public interface DuplexTransport extends ReadStream<Buffer>, WriteStream<Buffer>
   /** Closes both directions (after flushing queued writes, where the transport can). */
   Future<Void> close();
 
-  /**
-   * Ends the transport without losing what is on its way to the peer: write nothing more, discard input until the
-   * peer closes or {@code linger} passes, then close (see {@link LingeringClose#afterPeer}). Completes when
-   * closed. Transports without that notion just close.
-   */
-  default Future<Void> closeGracefully(java.time.Duration linger) {
-    return close();
-  }
-
   /** Called once when the transport is closed, by either side. */
   DuplexTransport closeHandler(Handler<Void> handler);
 

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import java.time.Duration;
 
 /** {@link DuplexTransport} over a Vert.x {@link NetSocket}; every method delegates. */
 final class NetSocketTransport implements DuplexTransport {
@@ -81,11 +80,6 @@ final class NetSocketTransport implements DuplexTransport {
   @Override
   public Future<Void> close() {
     return socket.close();
-  }
-
-  @Override
-  public Future<Void> closeGracefully(Duration linger) {
-    return LingeringClose.afterPeer(socket, linger);
   }
 
   @Override

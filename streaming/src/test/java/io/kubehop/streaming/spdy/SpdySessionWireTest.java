@@ -128,6 +128,19 @@ class SpdySessionWireTest {
   }
 
   @Test
+  void aLingeringServerClosesOnTheClientsGoAway() throws Exception {
+    send(SpdyFrame.SynStream.of(1, HeaderBlock.of("streamtype", "error")));
+    assertEquals(new SpdyFrame.SynReply(1, 0, HeaderBlock.EMPTY), next());
+    await(session.future()).close();
+    assertEquals(new SpdyFrame.RstStream(1, RstStatus.CANCEL), next());
+    assertEquals(new SpdyFrame.GoAway(1, GoAwayStatus.OK), next());
+    send(new SpdyFrame.RstStream(1, RstStatus.CANCEL)); // what kubectl sends when it is done, then GOAWAY
+    send(new SpdyFrame.GoAway(0, GoAwayStatus.OK));
+    assertEquals("EOF", next()); // the client need not close first: its GOAWAY says it read what it wanted
+    await(await(session.future()).closeFuture());
+  }
+
+  @Test
   void echoesClientPingsAndIgnoresFlowControlFrames() throws Exception {
     send(new SpdyFrame.WindowUpdate(0, 1000));
     send(new SpdyFrame.Settings(0, java.util.List.of(new SpdyFrame.Setting(0, 7, 1))));
