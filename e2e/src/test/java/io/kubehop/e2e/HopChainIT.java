@@ -110,6 +110,11 @@ class HopChainIT {
           kubectl + " exec demo -- head -c 1073741824 /dev/zero | wc -c"),
           Map.of("HOME", cluster.home().toString()), null, Duration.ofMinutes(5));
       assertThat(result.stdout().trim()).as(result.toString()).isEqualTo("1073741824");
+      // the same through WebSocket v5 (kubectl 1.33's default), translated to SPDY at the apiserver
+      ProcessResult webSocket = Commands.run(List.of("sh", "-c",
+          Tools.kubectl("1.33") + " --kubeconfig " + cluster.kubeconfig() + " exec demo -- head -c 1073741824 /dev/zero"
+          + " | wc -c"), Map.of("HOME", cluster.home().toString()), null, Duration.ofMinutes(5));
+      assertThat(webSocket.stdout().trim()).as(webSocket.toString()).isEqualTo("1073741824");
 
       // A slow reader (4 MiB per 0.25 s) gets every byte: the tail waits in kernel buffers and in spdystream's
       // queues after the status, and no tier may close before kubectl did (it lost up to 1.7 MiB that way).

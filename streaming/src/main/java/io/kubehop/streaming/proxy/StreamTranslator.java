@@ -22,6 +22,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -111,7 +112,8 @@ public final class StreamTranslator {
       String session, Map<String, String> upstreamHeaders) {
     boolean stderr = options.stderr() && !options.tty();
     ChannelStream stdin = options.stdin() ? open(conn, Channels.STDIN) : null;
-    ChannelStream resize = options.tty() ? open(conn, Channels.RESIZE) : null;
+    ReadStream<Buffer> resize = options.tty() ? new ValidatedResize(open(conn, Channels.RESIZE),
+        malformed -> conn.close((short) 1007, malformed)) : null;
     conn.sendInitial(options.stdout() ? Channels.STDOUT : stderr ? Channels.STDERR : Channels.ERROR);
 
     Promise<HopSession> hopPromise = Promise.promise();

@@ -80,7 +80,7 @@ public final class ChannelCodec {
     if (protocol.base64()) {
       int channel = first - '0';
       if (channel < 0 || channel >= Channels.COUNT) {
-        return new Inbound.Ignored("frame is targeted for a reader " + channel + " that is not valid");
+        return new Inbound.ProtocolError("frame is targeted for a reader " + channel + " that is not valid");
       }
       try {
         byte[] payload = Base64.getDecoder().decode(message.getBytes(1, message.length()));
@@ -90,7 +90,7 @@ public final class ChannelCodec {
       }
     }
     if (first >= Channels.COUNT) {
-      return new Inbound.Ignored("frame is targeted for a reader " + first + " that is not valid");
+      return new Inbound.ProtocolError("frame is targeted for a reader " + first + " that is not valid");
     }
     return new Inbound.Data(first, message.getBuffer(1, message.length()));
   }

@@ -29,8 +29,9 @@ import java.util.logging.Logger;
  *
  * <p>Inbound messages are joined from frames (text or binary, up to {@link #MAX_MESSAGE}; larger ones close the
  * connection with 1009) and decoded by {@link ChannelCodec}. A channel this side does not read ({@link #open(int)})
- * drops its messages; unknown channels, empty messages and bad base64 are logged and dropped as upstream does; a
- * malformed v5 CLOSE signal closes the connection with 1002. PINGs are answered by Vert.x; an optional ping
+ * drops its messages; empty messages and bad base64 are logged and dropped as upstream does; a channel byte no
+ * protocol defines, and a malformed v5 CLOSE signal, close the connection with 1002 (upstream drops the former
+ * silently, which leaves a peer speaking the wrong dialect waiting forever). PINGs are answered by Vert.x; an optional ping
  * interval and idle timeout (every message in or out counts) can be set.
  *
  * <pre>

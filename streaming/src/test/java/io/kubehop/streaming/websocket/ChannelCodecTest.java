@@ -118,7 +118,7 @@ class ChannelCodecTest {
 
   @Test
   void before5TheCloseByteIsJustAnUnknownChannel() {
-    assertEquals(new ChannelCodec.Inbound.Ignored("frame is targeted for a reader 255 that is not valid"),
+    assertEquals(new ChannelCodec.Inbound.ProtocolError("frame is targeted for a reader 255 that is not valid"),
         ChannelCodec.decode(ChannelProtocol.V4, hex("ff 00")));
   }
 
@@ -126,11 +126,15 @@ class ChannelCodecTest {
   void ignoredMessages() {
     assertEquals(new ChannelCodec.Inbound.Ignored("empty message"),
         ChannelCodec.decode(ChannelProtocol.V5, Buffer.buffer()));
-    assertEquals(new ChannelCodec.Inbound.Ignored("frame is targeted for a reader 7 that is not valid"),
-        ChannelCodec.decode(ChannelProtocol.V5, hex("07 41")));
     assertEquals(new ChannelCodec.Inbound.Ignored("invalid base64 on channel 0"),
         ChannelCodec.decode(ChannelProtocol.BASE64, text("0!!!")));
-    assertEquals(new ChannelCodec.Inbound.Ignored("frame is targeted for a reader 9 that is not valid"),
+  }
+
+  @Test
+  void unknownChannelsAreProtocolErrors() {
+    assertEquals(new ChannelCodec.Inbound.ProtocolError("frame is targeted for a reader 7 that is not valid"),
+        ChannelCodec.decode(ChannelProtocol.V5, hex("07 41")));
+    assertEquals(new ChannelCodec.Inbound.ProtocolError("frame is targeted for a reader 9 that is not valid"),
         ChannelCodec.decode(ChannelProtocol.BASE64, text("9YQ==")));
   }
 

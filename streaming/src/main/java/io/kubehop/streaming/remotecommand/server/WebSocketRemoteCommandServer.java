@@ -91,8 +91,10 @@ public final class WebSocketRemoteCommandServer {
       try {
         decoder.decode(bytes);
       } catch (IOException e) {
-        LOG.fine(() -> "bad resize event, ignoring further resizes: " + e.getMessage());
+        // upstream ignores further resizes; a WebSocket peer gets a close it can see instead (1007: bad payload)
+        LOG.fine(() -> "bad resize event, closing: " + e.getMessage());
         resize.handler(b -> { });
+        connection.close((short) 1007, e.getMessage());
       }
     });
     connection.open(Channels.RESIZE);

@@ -164,19 +164,27 @@ class WebSocketRemoteCommandServerTest {
   }
 
   @Test
-  void resizeJsonIsDeliveredAndGarbageIsIgnored() throws Exception {
+  void resizeJsonIsDeliveredAndGarbageClosesWith1007() throws Exception {
     options = new StreamOptions(true, true, false, true);
     executor = echo(0);
     connect("v5.channel.k8s.io");
     ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 4).appendString("{\"Width\":80,\"Height\":24}\n"));
-    ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 7).appendString("unknown channel: dropped"));
     ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 4).appendString("not json"));
     ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 4).appendString("{\"Width\":1,\"Height\":1}"));
-    ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 0).appendString("still alive"));
-    ws.writeBinaryMessage(Buffer.buffer(new byte[] {(byte) 0xff, 0}));
     rec.awaitClosed();
     assertEquals(List.of(new TerminalSize(80, 24)), sizes);
-    assertEquals(List.of("B 01", "B 01" + hex("still alive"), "B 03" + SUCCESS, "close 1000"), rec.events);
+    assertEquals(List.of("B 01", "close 1007"), rec.events);
+  }
+
+  @Test
+  void anUnknownChannelClosesWith1002() throws Exception {
+    options = new StreamOptions(true, true, false, true);
+    executor = echo(0);
+    connect("v5.channel.k8s.io");
+    ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 0).appendString("alive"));
+    ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 7).appendString("unknown channel"));
+    rec.awaitClosed();
+    assertEquals(List.of("B 01", "B 01" + hex("alive"), "close 1002"), rec.events);
   }
 
   @Test
