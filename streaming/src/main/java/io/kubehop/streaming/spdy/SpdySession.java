@@ -43,9 +43,10 @@ import java.util.logging.Logger;
  *       reading when it sees GOAWAY). A client then closes the transport: it has read what it wanted. A server
  *       lingers: it keeps reading, ignores every frame but the client's own GOAWAY, and closes on that GOAWAY, on
  *       EOF, or after {@link #LINGER}. Upstream closes at once, and spdystream ends every stream when its read loop
- *       sees EOF, dropping the DATA frames still queued in its workers: a slow client lost the tail of stdout (the
- *       {@code kubectl cp} "unexpected EOF"). Reading on also keeps unread input from turning the close into an
- *       RST, which would destroy that tail in the client's kernel.
+ *       sees EOF, dropping the DATA frames still queued in its workers: a slow client lost the tail of stdout, as
+ *       users of real clusters do ({@code kubectl cp} "unexpected EOF", kubernetes#60140, kubectl#1361). Reading on
+ *       also keeps unread input from turning the close into an RST, which would destroy that tail in the client's
+ *       kernel.
  *   <li><b>Errors.</b> A frame error from the decoder is fatal: GOAWAY with its status, then close at once.
  *   <li><b>Idle timeout.</b> Any frame read or written restarts it; on expiry the session closes as above.
  * </ul>
