@@ -111,7 +111,8 @@ public final class ApiServer {
           // KEP-1558's ValidateProxyRedirects: a redirect may only lead to the kubelet's own host.
           UpgradeAwareProxy streamProxy = new UpgradeAwareProxy(vertx, ErrorResponder.status(),
               options.streamingProxyRedirects() ? RedirectPolicy.sameHost() : RedirectPolicy.NEVER, hops);
-          StreamTranslator translator = new StreamTranslator(vertx, hops);
+          StreamTranslator translator = new StreamTranslator(vertx, hops,
+              options.streamingProxyRedirects() ? RedirectPolicy.sameHost() : RedirectPolicy.NEVER);
           WebSocketTranslation translation = options.webSocketTranslation();
           SubresourceRegistry subresources = new SubresourceRegistry()
               .register("pods", "log", new LogSubresource(store, nodes, client))

@@ -96,6 +96,10 @@ class HopChainIT {
         pty.type("exit\r");
         assertThat(pty.waitFor(Duration.ofSeconds(30))).isZero();
       }
+      // kubectl 1.33's WebSocket is translated at the apiserver, whose SPDY side follows the kubelet's redirect too
+      // (upstream's translator rejects redirects, so this failed there)
+      ProcessResult webSocket = new Kubectl("1.33", cluster).run("exec", "demo", "--", "echo", "over-websocket");
+      assertThat(webSocket.stdout()).as(webSocket.toString()).isEqualTo("over-websocket\n");
     }
   }
 

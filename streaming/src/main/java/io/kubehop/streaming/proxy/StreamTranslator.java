@@ -23,6 +23,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -56,18 +57,33 @@ public final class StreamTranslator {
   /** {@code defaultIdleConnectionTimeout} of the apiserver's translator. */
   public static final Duration IDLE_TIMEOUT = Duration.ofHours(4);
 
+  /** Redirects followed per session at most (legacy redirect mode needs one: kubelet → runtime). */
+  private static final int MAX_REDIRECTS = 1;
+
   private final Vertx vertx;
   private final SpdyExecutor spdy;
   private final HopRegistry registry;
+  private final UpgradeAwareProxy.RedirectPolicy redirects;
 
   public StreamTranslator(Vertx vertx, HopRegistry registry) {
-    this(vertx, vertx.createNetClient(), registry);
+    this(vertx, vertx.createNetClient(), registry, UpgradeAwareProxy.RedirectPolicy.NEVER);
   }
 
-  public StreamTranslator(Vertx vertx, NetClient client, HopRegistry registry) {
+  public StreamTranslator(Vertx vertx, HopRegistry registry, UpgradeAwareProxy.RedirectPolicy redirects) {
+    this(vertx, vertx.createNetClient(), registry, redirects);
+  }
+
+  /**
+   * @param redirects which redirects of the next hop to follow. Upstream's translator rejects them all
+   *     ({@code NewSPDYExecutorRejectRedirects}), so kubectl 1.30+ failed against kubelets in redirect mode; kubehop
+   *     follows what the {@link UpgradeAwareProxy} would (same host only, KEP-1558's ValidateProxyRedirects).
+   */
+  public StreamTranslator(Vertx vertx, NetClient client, HopRegistry registry,
+      UpgradeAwareProxy.RedirectPolicy redirects) {
     this.vertx = vertx;
     this.spdy = new SpdyExecutor(vertx, client);
     this.registry = registry;
+    this.redirects = redirects;
   }
 
   /**
@@ -125,18 +141,14 @@ public final class StreamTranslator {
         up.close();
       }
     });
-    int port = location.getPort() > 0 ? location.getPort() : 80;
-    String uri = (location.getRawPath() == null || location.getRawPath().isEmpty() ? "/" : location.getRawPath())
-        + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
-    SpdyExecutor.Target target = new SpdyExecutor.Target(location.getHost(), port, "POST", uri, upstreamHeaders);
-    spdy.stream(target, options,
-            Counted.read(stdin, n -> count(hop, n, true)),
-            options.stdout() ? Counted.write(conn.stream(Channels.STDOUT), n -> count(hop, n, false)) : null,
-            stderr ? Counted.write(conn.stream(Channels.STDERR), n -> count(hop, n, false)) : null,
-            resize,
-            up -> {
+    ReadStream<Buffer> in = Counted.read(stdin, n -> count(hop, n, true));
+    WriteStream<Buffer> out = options.stdout()
+        ? Counted.write(conn.stream(Channels.STDOUT), n -> count(hop, n, false)) : null;
+    WriteStream<Buffer> err = stderr ? Counted.write(conn.stream(Channels.STDERR), n -> count(hop, n, false)) : null;
+    streamFollowingRedirects(location, MAX_REDIRECTS, upstreamHeaders, options, in, out, err, resize,
+            (target, up) -> {
               upstream.set(up.session());
-              HopSession h = new HopSession(session, location.toString(), HopSession.Kind.TRANSLATED,
+              HopSession h = new HopSession(session, target.toString(), HopSession.Kind.TRANSLATED,
                   ChannelProtocol.V5.wireName(), up.protocol(), ws.localAddress(), ws.remoteAddress(),
                   up.session().localAddress(), up.session().remoteAddress(), () -> {
                     conn.close();
@@ -160,6 +172,28 @@ public final class StreamTranslator {
           hopPromise.tryFail(ar.failed() ? ar.cause() : new IllegalStateException("session ended before upgrade"));
         });
     return hopPromise.future();
+  }
+
+  /** Runs the session against {@code location}, or the place it redirects to when the policy allows. */
+  private Future<Void> streamFollowingRedirects(URI location, int redirectsLeft, Map<String, String> headers,
+      StreamOptions options, ReadStream<Buffer> stdin, WriteStream<Buffer> stdout, WriteStream<Buffer> stderr,
+      ReadStream<Buffer> resize, java.util.function.BiConsumer<URI, SpdyDialer.Upgraded> onUpgraded) {
+    int port = location.getPort() > 0 ? location.getPort() : 80;
+    String uri = (location.getRawPath() == null || location.getRawPath().isEmpty() ? "/" : location.getRawPath())
+        + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
+    SpdyExecutor.Target target = new SpdyExecutor.Target(location.getHost(), port, "POST", uri, headers);
+    return spdy.stream(target, options, stdin, stdout, stderr, resize, up -> onUpgraded.accept(location, up))
+        .recover(e -> {
+          if (e instanceof SpdyDialer.UpgradeFailedException refused && refused.status() / 100 == 3
+              && refused.location() != null && redirectsLeft > 0) {
+            URI next = location.resolve(refused.location());
+            if (redirects.follow(location, next)) {
+              return streamFollowingRedirects(next, redirectsLeft - 1, headers, options, stdin, stdout, stderr,
+                  resize, onUpgraded);
+            }
+          }
+          return Future.failedFuture(e);
+        });
   }
 
   private static ChannelStream open(ChannelConnection conn, int channel) {

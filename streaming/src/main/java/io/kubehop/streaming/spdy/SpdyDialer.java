@@ -38,11 +38,18 @@ public final class SpdyDialer {
     private static final long serialVersionUID = 1L;
     private final int status;
     private final String body;
+    private final String location;
 
-    UpgradeFailedException(int status, String body) {
+    UpgradeFailedException(int status, String body, String location) {
       super("unable to upgrade connection: " + body.trim(), null, false, false);
       this.status = status;
       this.body = body;
+      this.location = location;
+    }
+
+    /** The {@code Location} header of a redirect, or null. */
+    public String location() {
+      return location;
     }
 
     public int status() {
@@ -109,7 +116,8 @@ public final class SpdyDialer {
       Buffer body = Buffer.buffer().appendBuffer(rest);
       int length = contentLength(headers);
       Runnable fail = () -> {
-        if (result.tryFail(new UpgradeFailedException(status, body.toString(StandardCharsets.UTF_8)))) {
+        if (result.tryFail(new UpgradeFailedException(status, body.toString(StandardCharsets.UTF_8),
+            headers.get("Location")))) {
           socket.close();
         }
       };
