@@ -25,10 +25,11 @@ import io.kubehop.apiserver.watch.WatchHandler;
 import io.kubehop.streaming.proxy.ErrorResponder;
 import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.proxy.StreamTranslator;
-import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy.RedirectPolicy;
+import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.streaming.websocket.ChannelHandshake;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -124,7 +125,9 @@ public final class ApiServer {
           ApiRouter router = new ApiRouter(strategies, subresources, new ResourceReads(store, clock),
               new ResourceWrites(store, clock), new WatchHandler(vertx, store, clock));
           // kubectl's SPDY exec is a POST upgrade, which Vert.x tunnels only with PostUpgrades (h2c off).
-          HttpServerOptions serverOptions = PostUpgrades.configure(new HttpServerOptions())
+          // and WebSocket frames up to 16 MiB, as for every tier that serves channel.k8s.io
+          HttpServerOptions serverOptions = ChannelHandshake.configure(
+              PostUpgrades.configure(new HttpServerOptions()))
               .setHost(options.bindAddress()).setPort(options.port())
               // an exec's command travels in the query: kubectl sends what the shell gave it, and the kubelet
               // accepts 1 MiB of headers (MaxHeaderBytes), so the apiserver in front must not stop at 8 KiB

@@ -1,6 +1,7 @@
 package io.kubehop.kubelet.server;
 
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.streaming.websocket.ChannelHandshake;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -61,7 +62,7 @@ public final class KubeletServer {
   public Future<Integer> listen(String host, int port) {
     // Upstream's MaxHeaderBytes is 1 MiB for the request line and headers together; Vert.x's defaults (4 KiB line,
     // 8 KiB headers) would refuse an exec whose command (every argument a query value) is a few KiB long.
-    server = vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions()
+    server = vertx.createHttpServer(ChannelHandshake.configure(PostUpgrades.configure(new HttpServerOptions())
         .setMaxInitialLineLength(MAX_HEADER_BYTES).setMaxHeaderSize(MAX_HEADER_BYTES)
         .setIdleTimeout((int) idleTimeout.toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)));
     PostUpgrades.install(server).requestHandler(this::dispatch);

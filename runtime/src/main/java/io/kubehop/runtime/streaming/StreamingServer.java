@@ -12,6 +12,7 @@ import io.kubehop.streaming.remotecommand.StreamProtocol;
 import io.kubehop.streaming.remotecommand.server.Executor;
 import io.kubehop.streaming.remotecommand.server.RemoteCommandServer;
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.streaming.websocket.ChannelHandshake;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -78,7 +79,8 @@ public final class StreamingServer {
 
   /** Listens on {@code host} at a random port (containerd's default). */
   public Future<Void> listen(String host) {
-    HttpServer http = vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions()));
+    HttpServer http = vertx.createHttpServer(
+        ChannelHandshake.configure(PostUpgrades.configure(new HttpServerOptions())));
     PostUpgrades.install(http).requestHandler(this::handle);
     // listening from the cache's context puts the connections on its event loop: a request then consumes its
     // token in the same tick, and is still untouched when it is upgraded (a WebSocket handshake wants that)

@@ -6,6 +6,7 @@ import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.remotecommand.StreamType;
 import io.kubehop.streaming.spdy.IdleTimer;
 import io.kubehop.streaming.spdy.frame.HeaderBlock;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -110,7 +111,12 @@ public final class ChannelConnection implements StreamConnection {
       for (ChannelStream s : c.streams) {
         s.fail(e);
       }
-      c.close();
+      if (e instanceof CorruptedWebSocketFrameException corrupt) {
+        // Netty's verdict: 1009 for a frame over the limit, 1002 for other violations; not a "normal" 1000
+        c.close((short) corrupt.closeStatus().code(), corrupt.closeStatus().reasonText());
+      } else {
+        c.close();
+      }
     });
     ws.drainHandler(v -> {
       for (ChannelStream s : c.streams) {
