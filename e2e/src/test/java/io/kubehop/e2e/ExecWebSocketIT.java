@@ -11,22 +11,30 @@ import org.junit.jupiter.params.provider.Arguments;
  */
 class ExecWebSocketIT {
 
-  private static Stream<Arguments> webSocketKubectls() {
-    return Stream.of(ExecMatrix.kubectl("kubectl 1.30", "1.30"), ExecMatrix.kubectl("kubectl 1.31", "1.31"),
-        ExecMatrix.kubectl("kubectl 1.33", "1.33"));
-  }
+  private static final String TRANSLATED = "(translated websocket v5.channel.k8s.io -> SPDY/3.1 v5.channel.k8s.io)";
+  private static final String SPDY_SPLICE = "(splice SPDY/3.1 v5.channel.k8s.io)";
 
-  /** 1.30+: the apiserver terminates the WebSocket and speaks SPDY to the kubelet. */
-  @Nested
-  class TranslatedByTheApiserver extends ExecMatrix {
+  /** One translation mode: its flag and the hops the apiserver and the kubelet log for an exec. */
+  abstract class Mode extends ExecMatrix {
+    private final String mode;
+    private final String apiserverHop;
+    private final String kubeletHop;
+
+    Mode(String mode, String apiserverHop, String kubeletHop) {
+      this.mode = mode;
+      this.apiserverHop = apiserverHop;
+      this.kubeletHop = kubeletHop;
+    }
+
     @Override
     String[] clusterFlags() {
-      return new String[] {"--websocket-translation", "apiserver"};
+      return new String[] {"--websocket-translation", mode};
     }
 
     @Override
     Stream<Arguments> kubectls() {
-      return webSocketKubectls();
+      return Stream.of(kubectl("kubectl 1.30", "1.30"), kubectl("kubectl 1.31", "1.31"),
+          kubectl("kubectl 1.33", "1.33"));
     }
 
     @Override
@@ -36,70 +44,36 @@ class ExecWebSocketIT {
 
     @Override
     String apiserverHop() {
-      return "(translated websocket v5.channel.k8s.io -> SPDY/3.1 v5.channel.k8s.io)";
+      return apiserverHop;
     }
 
     @Override
     String kubeletHop() {
-      return "(splice SPDY/3.1 v5.channel.k8s.io)";
+      return kubeletHop;
+    }
+  }
+
+  /** 1.30+: the apiserver terminates the WebSocket and speaks SPDY to the kubelet. */
+  @Nested
+  class TranslatedByTheApiserver extends Mode {
+    TranslatedByTheApiserver() {
+      super("apiserver", TRANSLATED, SPDY_SPLICE);
     }
   }
 
   /** 1.36: the apiserver passes the WebSocket through; the kubelet (annotated) translates. */
   @Nested
-  class TranslatedByTheKubelet extends ExecMatrix {
-    @Override
-    String[] clusterFlags() {
-      return new String[] {"--websocket-translation", "kubelet"};
-    }
-
-    @Override
-    Stream<Arguments> kubectls() {
-      return webSocketKubectls();
-    }
-
-    @Override
-    Map<String, String> extraEnv() {
-      return Map.of();
-    }
-
-    @Override
-    String apiserverHop() {
-      return "(splice websocket v5.channel.k8s.io)";
-    }
-
-    @Override
-    String kubeletHop() {
-      return "(translated websocket v5.channel.k8s.io -> SPDY/3.1 v5.channel.k8s.io)";
+  class TranslatedByTheKubelet extends Mode {
+    TranslatedByTheKubelet() {
+      super("kubelet", "(splice websocket v5.channel.k8s.io)", TRANSLATED);
     }
   }
 
   /** Before 1.30: the WebSocket upgrade is refused with a Status and kubectl falls back to SPDY. */
   @Nested
-  class Off extends ExecMatrix {
-    @Override
-    String[] clusterFlags() {
-      return new String[] {"--websocket-translation", "off"};
-    }
-
-    @Override
-    Stream<Arguments> kubectls() {
-      return webSocketKubectls();
-    }
-
-    @Override
-    Map<String, String> extraEnv() {
-      return Map.of();
-    }
-
-    @Override
-    String apiserverHop() {
-      return "(splice SPDY/3.1 v5.channel.k8s.io)";
-    }
-
-    @Override
-    String kubeletHop() {
-      return "(splice SPDY/3.1 v5.channel.k8s.io)";
+  class Off extends Mode {
+    Off() {
+      super("off", SPDY_SPLICE, SPDY_SPLICE);
     }
   }
 }

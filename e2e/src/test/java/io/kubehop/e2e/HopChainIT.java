@@ -7,6 +7,7 @@ import io.kubehop.e2e.support.Eventually;
 import io.kubehop.e2e.support.KubehopCluster;
 import io.kubehop.e2e.support.Kubectl;
 import io.kubehop.e2e.support.Lsof;
+import io.kubehop.e2e.support.OsProcesses;
 import io.kubehop.e2e.support.Pods;
 import io.kubehop.e2e.support.ProcessResult;
 import io.kubehop.e2e.support.PtySession;
@@ -144,8 +145,8 @@ class HopChainIT {
       List<String> tiers = List.of("apiserver", "kubelet-node-1", "runtime-node-1");
       kubectl.run("exec", "demo", "--", "true"); // warm up: lazily created pools and threads exist from here on
       for (String tier : tiers) {
-        fds.put(tier, count(cluster.pid(tier), "fd"));
-        threads.put(tier, count(cluster.pid(tier), "task"));
+        fds.put(tier, OsProcesses.count(cluster.pid(tier), "fd"));
+        threads.put(tier, OsProcesses.count(cluster.pid(tier), "task"));
       }
 
       ProcessResult noPod = kubectl.run("exec", "nopod", "--", "true");
@@ -165,9 +166,9 @@ class HopChainIT {
       for (String tier : tiers) {
         long pid = cluster.pid(tier);
         Eventually.awaitTrue(tier + " back to its fds", Duration.ofSeconds(15),
-            () -> count(pid, "fd") <= fds.get(tier) + 2);
+            () -> OsProcesses.count(pid, "fd") <= fds.get(tier) + 2);
         Eventually.awaitTrue(tier + " back to its threads", Duration.ofSeconds(15),
-            () -> count(pid, "task") <= threads.get(tier) + 2);
+            () -> OsProcesses.count(pid, "task") <= threads.get(tier) + 2);
       }
     }
   }
@@ -186,11 +187,4 @@ class HopChainIT {
     }
   }
 
-  private static long count(long pid, String what) {
-    try (var entries = Files.list(Path.of("/proc", Long.toString(pid), what))) {
-      return entries.count();
-    } catch (IOException e) {
-      return -1;
-    }
-  }
 }

@@ -187,8 +187,8 @@ class WebSocketBadInputIT {
     Map<String, Long> threads = new HashMap<>();
     for (String tier : TIERS) {
       long pid = cluster.pid(tier);
-      fds.put(tier, count(pid, "fd"));
-      threads.put(tier, count(pid, "task"));
+      fds.put(tier, OsProcesses.count(pid, "fd"));
+      threads.put(tier, OsProcesses.count(pid, "task"));
     }
 
     for (int round = 0; round < 5; round++) {
@@ -198,9 +198,9 @@ class WebSocketBadInputIT {
     assertTiersAlive();
     for (String tier : TIERS) {
       long pid = cluster.pid(tier);
-      awaitAtMost(tier + " fds back to its baseline " + fds.get(tier), () -> count(pid, "fd"),
+      awaitAtMost(tier + " fds back to its baseline " + fds.get(tier), () -> OsProcesses.count(pid, "fd"),
           fds.get(tier) + SLACK);
-      awaitAtMost(tier + " threads back to its baseline " + threads.get(tier), () -> count(pid, "task"),
+      awaitAtMost(tier + " threads back to its baseline " + threads.get(tier), () -> OsProcesses.count(pid, "task"),
           threads.get(tier) + SLACK);
     }
     for (String marker : MARKERS) {
@@ -421,13 +421,6 @@ class WebSocketBadInputIT {
     }
   }
 
-  private static long count(long pid, String what) {
-    try (var entries = Files.list(Path.of("/proc", Long.toString(pid), what))) {
-      return entries.count();
-    } catch (IOException e) {
-      return -1;
-    }
-  }
 
   /** One client WebSocket: whole binary messages in a queue, the close the server sent, pongs. */
   private final class Peer implements WebSocket.Listener, AutoCloseable {

@@ -38,4 +38,13 @@ public final class OsProcesses {
   private static boolean matches(String actual, String wanted) {
     return actual.equals(wanted) || actual.endsWith("/" + wanted) && !actual.contains(" " + wanted);
   }
+
+  /** Entries of {@code /proc/<pid>/<what>}: {@code fd} counts open descriptors, {@code task} threads; -1 if gone. */
+  public static long count(long pid, String what) {
+    try (var entries = java.nio.file.Files.list(java.nio.file.Path.of("/proc", Long.toString(pid), what))) {
+      return entries.count();
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
 }

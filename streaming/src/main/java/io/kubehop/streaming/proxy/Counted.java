@@ -5,9 +5,10 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 
-/** Stream wrappers that report the bytes passing through, for a hop's byte counters; everything else delegates. */
+/** Stream wrappers that see the bytes passing through (a hop's byte counters, a validator); everything else delegates. */
 final class Counted {
 
   private Counted() {
@@ -15,7 +16,15 @@ final class Counted {
   }
 
   static ReadStream<Buffer> read(ReadStream<Buffer> from, IntConsumer counter) {
-    return from == null ? null : new ReadStream<>() {
+    return from == null ? null : intercept(from, handler -> b -> {
+      counter.accept(b.length());
+      handler.handle(b);
+    });
+  }
+
+  /** {@code from} with every data handler wrapped by {@code wrap}; everything else delegates. */
+  static ReadStream<Buffer> intercept(ReadStream<Buffer> from, Function<Handler<Buffer>, Handler<Buffer>> wrap) {
+    return new ReadStream<>() {
       @Override
       public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
         from.exceptionHandler(handler);
@@ -24,10 +33,7 @@ final class Counted {
 
       @Override
       public ReadStream<Buffer> handler(Handler<Buffer> handler) {
-        from.handler(handler == null ? null : b -> {
-          counter.accept(b.length());
-          handler.handle(b);
-        });
+        from.handler(handler == null ? null : wrap.apply(handler));
         return this;
       }
 

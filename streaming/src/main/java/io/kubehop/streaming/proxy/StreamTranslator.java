@@ -128,7 +128,7 @@ public final class StreamTranslator {
       String session, Map<String, String> upstreamHeaders) {
     boolean stderr = options.stderr() && !options.tty();
     ChannelStream stdin = options.stdin() ? open(conn, Channels.STDIN) : null;
-    ReadStream<Buffer> resize = options.tty() ? new ValidatedResize(open(conn, Channels.RESIZE),
+    ReadStream<Buffer> resize = options.tty() ? ValidatedResize.of(open(conn, Channels.RESIZE),
         malformed -> conn.close((short) 1007, malformed)) : null;
     conn.sendInitial(options.stdout() ? Channels.STDOUT : stderr ? Channels.STDERR : Channels.ERROR);
 
