@@ -1,0 +1,12 @@
+package io.kubehop.streaming.portforward;
+
+import io.vertx.core.Future;
+import io.vertx.core.net.NetSocket;
+
+/** Opens a connection to a port of the pod (the runtime dials the pod IP). */
+@FunctionalInterface
+public interface PortDialer {
+
+  /** A connection to {@code port} of the pod; a failure is reported to the client on that port's error stream. */
+  Future<NetSocket> dial(int port);
+}
