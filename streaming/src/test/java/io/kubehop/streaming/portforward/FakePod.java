@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The "pod" of the tests, on 127.0.0.1: port {@value #ECHO} echoes (and closes at EOF), port {@value #HALF_CLOSE}
  * reads to EOF and only then answers {@code read <n> bytes: <bytes>} (it needs the half-close), port
- * {@value #HTTP} answers every request with {@link #HTTP_BODY}, port {@value #REFUSED} has nothing listening.
+ * {@value #HTTP} answers every request with {@link #HTTP_BODY}, port {@value #RESET} reads a little and resets the
+ * connection (RST), port {@value #REFUSED} has nothing listening.
  * {@link #dialer()} maps those pod ports to the real local ones.
  */
 final class FakePod implements AutoCloseable {
@@ -26,6 +27,7 @@ final class FakePod implements AutoCloseable {
   static final int ECHO = 80;
   static final int HALF_CLOSE = 81;
   static final int REFUSED = 82;
+  static final int RESET = 83;
   static final int HTTP = 8080;
   static final String HTTP_BODY = "hello from the pod\n";
 
@@ -34,6 +36,8 @@ final class FakePod implements AutoCloseable {
   private final Map<Integer, Integer> ports = new ConcurrentHashMap<>();
   private final ServerSocket halfCloseServer;
   private final Thread halfCloseThread;
+  private final ServerSocket resetServer;
+  private final Thread resetThread;
 
   FakePod(Vertx vertx) throws Exception {
     this.vertx = vertx;
@@ -52,6 +56,11 @@ final class FakePod implements AutoCloseable {
     halfCloseThread = new Thread(this::serveHalfClose, "fake-pod-half-close");
     halfCloseThread.setDaemon(true);
     halfCloseThread.start();
+    resetServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    ports.put(RESET, resetServer.getLocalPort());
+    resetThread = new Thread(this::serveReset, "fake-pod-reset");
+    resetThread.setDaemon(true);
+    resetThread.start();
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       ports.put(REFUSED, free.getLocalPort()); // closed at once: connecting is refused
     }
@@ -84,8 +93,21 @@ final class FakePod implements AutoCloseable {
     }
   }
 
+  private void serveReset() {
+    while (!resetServer.isClosed()) {
+      try (Socket s = resetServer.accept()) {
+        s.getInputStream().read(new byte[4096]);
+        s.setSoLinger(true, 0); // close with RST: the client side reads "connection reset by peer"
+      } catch (IOException e) {
+        // closed by close()
+      }
+    }
+  }
+
   @Override
   public void close() throws Exception {
+    resetServer.close();
+    resetThread.join(TimeUnit.SECONDS.toMillis(5));
     halfCloseServer.close();
     halfCloseThread.join(TimeUnit.SECONDS.toMillis(5));
   }

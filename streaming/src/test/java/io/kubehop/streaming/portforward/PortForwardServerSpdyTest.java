@@ -145,6 +145,22 @@ class PortForwardServerSpdyTest {
     assertTrue(!up.session().closeFuture().isComplete());
   }
 
+  /**
+   * A pod connection reset mid-stream is an ordinary end for the client: FIN on both streams and an empty error
+   * stream, so kubectl (which closes everything on any error content) keeps forwarding (kubectl#1169).
+   */
+  @Test
+  void resetByThePodEndsThePairSilently() throws Exception {
+    SpdyDialer.Upgraded up = upgrade();
+    Pair reset = open(up, FakePod.RESET, "0");
+    await(reset.data().write(Buffer.buffer("GET / HTTP/1.1\r\n\r\n")));
+    assertEquals("", await(reset.received()).toString());
+    assertEquals("", await(reset.errorContent()).toString());
+    Pair next = open(up, FakePod.HALF_CLOSE, "1");
+    await(next.data().end());
+    assertEquals("read 0 bytes: ", await(next.received()).toString());
+  }
+
   /** Checks before the SYN_REPLY: each bad stream is refused with RST_STREAM; the connection goes on. */
   @Test
   void badHeadersAreReset() throws Exception {
