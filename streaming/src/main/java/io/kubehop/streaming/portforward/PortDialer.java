@@ -7,6 +7,10 @@ import io.vertx.core.net.NetSocket;
 @FunctionalInterface
 public interface PortDialer {
 
-  /** A connection to {@code port} of the pod; a failure is reported to the client on that port's error stream. */
+  /**
+   * A connection to {@code port} of the pod; a failure is reported to the client on that port's error stream. Called
+   * on the session's event loop; a Vert.x {@code NetClient.connect} from there completes on it, before the socket
+   * delivers any data, which is what the server relies on to set its handlers in time.
+   */
   Future<NetSocket> dial(int port);
 }

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * The "pod" of the tests, on 127.0.0.1: port {@value #ECHO} echoes (and closes at EOF), port {@value #HALF_CLOSE}
  * reads to EOF and only then answers {@code read <n> bytes: <bytes>} (it needs the half-close), port
  * {@value #HTTP} answers every request with {@link #HTTP_BODY}, port {@value #RESET} reads a little and resets the
- * connection (RST), port {@value #REFUSED} has nothing listening.
+ * connection (RST), port {@value #SOURCE} writes {@link #SOURCE_SIZE} bytes with a blocking writer and counts them
+ * ({@link #sourceWritten()}), port {@value #REFUSED} has nothing listening.
  * {@link #dialer()} maps those pod ports to the real local ones.
  */
 final class FakePod implements AutoCloseable {
@@ -28,7 +29,10 @@ final class FakePod implements AutoCloseable {
   static final int HALF_CLOSE = 81;
   static final int REFUSED = 82;
   static final int RESET = 83;
+  static final int SOURCE = 84;
   static final int HTTP = 8080;
+  /** What port {@value #SOURCE} writes, then closes: 64 MiB of {@link #sourceByte(long)}. */
+  static final long SOURCE_SIZE = 64L * 1024 * 1024;
   static final String HTTP_BODY = "hello from the pod\n";
 
   private final Vertx vertx;
@@ -38,6 +42,9 @@ final class FakePod implements AutoCloseable {
   private final Thread halfCloseThread;
   private final ServerSocket resetServer;
   private final Thread resetThread;
+  private final ServerSocket sourceServer;
+  private final Thread sourceThread;
+  private final java.util.concurrent.atomic.AtomicLong sourceWritten = new java.util.concurrent.atomic.AtomicLong();
 
   FakePod(Vertx vertx) throws Exception {
     this.vertx = vertx;
@@ -61,6 +68,11 @@ final class FakePod implements AutoCloseable {
     resetThread = new Thread(this::serveReset, "fake-pod-reset");
     resetThread.setDaemon(true);
     resetThread.start();
+    sourceServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    ports.put(SOURCE, sourceServer.getLocalPort());
+    sourceThread = new Thread(this::serveSource, "fake-pod-source");
+    sourceThread.setDaemon(true);
+    sourceThread.start();
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       ports.put(REFUSED, free.getLocalPort()); // closed at once: connecting is refused
     }
@@ -104,8 +116,38 @@ final class FakePod implements AutoCloseable {
     }
   }
 
+  static byte sourceByte(long i) {
+    return (byte) (i * 7 + i / 65536);
+  }
+
+  /** Bytes port {@value #SOURCE} has handed to the kernel so far (on its latest connection). */
+  long sourceWritten() {
+    return sourceWritten.get();
+  }
+
+  private void serveSource() {
+    while (!sourceServer.isClosed()) {
+      try (Socket s = sourceServer.accept()) {
+        sourceWritten.set(0);
+        OutputStream out = s.getOutputStream();
+        byte[] chunk = new byte[64 * 1024];
+        for (long at = 0; at < SOURCE_SIZE; at += chunk.length) {
+          for (int i = 0; i < chunk.length; i++) {
+            chunk[i] = sourceByte(at + i);
+          }
+          out.write(chunk); // blocks while nobody reads: that is the back-pressure the test looks for
+          sourceWritten.addAndGet(chunk.length);
+        }
+      } catch (IOException e) {
+        // closed by close()
+      }
+    }
+  }
+
   @Override
   public void close() throws Exception {
+    sourceServer.close();
+    sourceThread.join(TimeUnit.SECONDS.toMillis(5));
     resetServer.close();
     resetThread.join(TimeUnit.SECONDS.toMillis(5));
     halfCloseServer.close();

@@ -94,6 +94,52 @@ class PortForwardServerSpdyTest {
     assertEquals("", await(p.errorContent()).toString());
   }
 
+  /**
+   * Back-pressure pod → client: while the client does not read, the pod's blocking writer stalls far below the
+   * 64 MiB it wants to send (kernel buffers plus bounded queues only); once the client reads, every byte arrives.
+   */
+  @Test
+  void aSlowClientHoldsThePodBack() throws Exception {
+    SpdyDialer.Upgraded up = upgrade();
+    Stream error = await(up.session().createStream(headers("error", FakePod.SOURCE, "0")));
+    await(error.end());
+    Stream data = await(up.session().createStream(headers("data", FakePod.SOURCE, "0")));
+    data.pause();
+    long[] seen = {-1};
+    waitFor(() -> {
+      long now = pod.sourceWritten();
+      boolean stalled = now > 0 && now == seen[0];
+      seen[0] = now;
+      return stalled || now == FakePod.SOURCE_SIZE;
+    }, "the pod's writer to stall", 200);
+    assertTrue(seen[0] < FakePod.SOURCE_SIZE / 2, "the pod wrote " + seen[0] + " bytes to a client not reading");
+
+    long[] received = {0};
+    boolean[] intact = {true};
+    Promise<Void> ended = Promise.promise();
+    data.handler(b -> {
+      for (int i = 0; i < b.length(); i++) {
+        intact[0] &= b.getByte(i) == FakePod.sourceByte(received[0] + i);
+      }
+      received[0] += b.length();
+    });
+    data.endHandler(v -> ended.complete());
+    data.resume();
+    await(ended.future());
+    assertEquals(FakePod.SOURCE_SIZE, received[0]);
+    assertTrue(intact[0]);
+  }
+
+  /** Polls {@code condition} every {@code periodMillis} until it holds, for at most 20 s. */
+  private static void waitFor(java.util.function.BooleanSupplier condition, String what, long periodMillis)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+      Thread.sleep(periodMillis); // the period of a polled condition with a deadline, not synchronisation
+    }
+  }
+
   /** The client's FIN reaches the pod as EOF while the pod can still answer: it only answers after EOF. */
   @Test
   void clientFinHalfClosesThePodConnection() throws Exception {
