@@ -7,21 +7,23 @@ import java.util.Locale;
 /**
  * What the client is told when forwarding one connection fails, and whether it is told at all.
  *
- * <p><b>Format: plain text</b>, {@code error forwarding port <P> to pod <pod>, uid <uid>: <err>}, without a newline
- * (kubelet before kubernetes#117493). The newest kubelet writes a JSON line instead,
- * {@code {"closeConnection":<bool>,"message":"…"}\n}, but no client-go 1.27–1.33 parses it: their
- * {@code handleConnection} reads the error stream to EOF and, on <em>any</em> non-empty content, logs
- * {@code an error occurred forwarding L -> R: <content>} and closes the whole SPDY connection (kubernetes#103526,
- * since 1.23), after which kubectl exits with {@code lost connection to pod}. So JSON keeps no kubectl alive and would
- * only put raw JSON in its log; the plain text reads well there.
+ * <p><b>Format: plain text</b>, {@code error forwarding port <P> to pod <pod>, uid <uid>: <err>}, without a newline,
+ * as the kubelet and CRI streaming server write it. A JSON line {@code {"closeConnection":<bool>,"message":"…"}\n}
+ * was proposed for the kubelet (kubernetes#117493, closed unmerged) together with client-go code that would have
+ * kept the connection on {@code closeConnection:false}; no released client-go parses it. client-go 1.27–1.33
+ * ({@code handleConnection} in {@code tools/portforward/portforward.go}) reads the error stream to EOF and, on
+ * <em>any</em> non-empty content, logs {@code an error occurred forwarding L -> R: <content>} and closes the whole
+ * SPDY connection (kubernetes#103526, since 1.23); kubectl then exits with {@code lost connection to pod}. Tried
+ * with the real binaries: {@code {"closeConnection":false,…}} made kubectl 1.27, 1.29, 1.31 and 1.33 exit exactly
+ * like the plain text. JSON thus keeps no kubectl alive and only puts raw JSON in its log.
  *
  * <p><b>Silence for resets.</b> The only way to keep kubectl 1.27–1.33 forwarding after a failure is an empty error
  * stream. A connection the pod reset or stopped reading mid-stream ({@code ECONNRESET}/{@code EPIPE}, e.g. postgres
- * closing a session, kubectl#1169, kubernetes#111825) is a normal end for the client: it gets FIN on both streams
- * and nothing on the error stream, as containerd does since containerd#8418 (upstream's kubelet marks exactly these
- * {@code closeConnection:false}). A dial failure (connection refused, no route) is reported: the pod's port is not
- * there, and kubectl stopping is its documented reaction (kubectl#686: notice a restarted pod). Either way this
- * server keeps the SPDY connection and every other pair open; closing it is the client's decision.
+ * closing a session: kubectl#1169, kubernetes#111825) is an ordinary end for the client: it gets FIN on both streams
+ * and nothing on the error stream, as containerd does since containerd#8418. A dial failure (connection refused, no
+ * route) is reported: the pod's port is not there, and kubectl stopping is its intended reaction (kubectl#686: notice
+ * a restarted pod). Either way this server keeps the SPDY connection and every other pair open; closing it is the
+ * client's decision.
  */
 final class ForwardingError {
 

@@ -29,8 +29,8 @@ final class Splice {
   }
 
   /**
-   * Starts copying; completes when the socket is closed: successfully after a clean end, failed with the socket's
-   * error otherwise (e.g. a reset). The data stream's FIN (on the pod's EOF) is sent here; the caller closes the rest.
+   * Starts copying; completes at the pod's end (after every byte before it went to the data stream, then FIN), or
+   * fails with the socket's error (e.g. a reset). The caller closes the rest.
    */
   static Future<Void> run(Stream data, NetSocket socket) {
     Promise<Void> done = Promise.promise();
@@ -42,10 +42,10 @@ final class Splice {
       LOG.log(Level.FINE, "pod connection failed", e);
       socket.close();
     });
+    // A clean end is the socket's end, not its close: Vert.x reports the close at once, while bytes read before it
+    // may still wait in the paused socket's queue for the client to catch up; they come before the end.
     socket.closeHandler(v -> {
-      if (error[0] == null) {
-        done.tryComplete();
-      } else {
+      if (error[0] != null) {
         done.tryFail(error[0]);
       }
     });
@@ -53,11 +53,17 @@ final class Splice {
     // client → pod
     pump(data, socket, socket::close);
     data.endHandler(v -> shutdownOutput(socket));
-    data.closeFuture().onComplete(ar -> socket.close()); // reset by the client, or both sides finished
+    data.closeFuture().onComplete(ar -> { // reset by the client, or both sides finished
+      socket.close();
+      socket.resume(); // writes to the data stream fail now: let the queue run into them, up to the end
+    });
 
     // pod → client
     pump(socket, data, socket::close);
-    socket.endHandler(v -> data.end().onFailure(e -> LOG.log(Level.FINE, "FIN on data stream", e)));
+    socket.endHandler(v -> {
+      data.end().onFailure(e -> LOG.log(Level.FINE, "FIN on data stream", e));
+      done.tryComplete();
+    });
     data.resume();
     return done.future();
   }

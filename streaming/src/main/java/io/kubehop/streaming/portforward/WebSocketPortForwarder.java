@@ -187,7 +187,13 @@ final class WebSocketPortForwarder {
         }
         socket.close();
       });
-      socket.closeHandler(v -> endPort(index, error[0]));
+      // the end, not the close, ends a port cleanly: bytes read before the close may still wait in the paused queue
+      socket.endHandler(v -> endPort(index, null));
+      socket.closeHandler(v -> {
+        if (error[0] != null) {
+          endPort(index, error[0]);
+        }
+      });
     }
 
     /** A port is over: its failure (if any) goes on its error channel; the last one closes the WebSocket. */

@@ -100,6 +100,35 @@ class PortForwardServerWebSocketTest {
     assertEquals("close 1000", rec.events.get(rec.events.size() - 1));
   }
 
+  /** 64 MiB from the pod arrive intact, in messages of at most 32 KiB payload, before the close. */
+  @Test
+  void largeTransferFromThePodIsComplete() throws Exception {
+    ClientWebSocket big = client.webSocket();
+    long[] received = {0};
+    boolean[] intact = {true};
+    int[] prefixes = {0};
+    io.vertx.core.Promise<Integer> closed = io.vertx.core.Promise.promise();
+    big.binaryMessageHandler(m -> {
+      int channel = m.getUnsignedByte(0);
+      if (prefixes[0] < 2) {
+        prefixes[0]++;
+        intact[0] &= m.length() == 3 && m.getUnsignedShortLE(1) == FakePod.SOURCE;
+        return;
+      }
+      intact[0] &= channel == 0 && m.length() <= 1 + 32 * 1024;
+      for (int i = 1; i < m.length(); i++) {
+        intact[0] &= m.getByte(i) == FakePod.sourceByte(received[0] + i - 1);
+      }
+      received[0] += m.length() - 1;
+    });
+    big.closeHandler(v -> closed.complete((int) big.closeStatusCode()));
+    await(big.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/portforward/x?port=" + FakePod.SOURCE).setSubProtocols(List.of("v4.channel.k8s.io"))));
+    assertEquals(1000, await(closed.future()));
+    assertEquals(FakePod.SOURCE_SIZE, received[0]);
+    assertTrue(intact[0]);
+  }
+
   @Test
   void refusedPortIsReportedOnItsErrorChannel() throws Exception {
     connect("port=82&port=80", "v4.channel.k8s.io");
