@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -120,6 +121,19 @@ class KubectlPortForwardAcceptanceTest {
     assertEquals(List.of("SPDY/3.1"), upgrades);
   }
 
+  /**
+   * kubectl 1.33 at its default first asks for the SPDY-over-WebSocket tunnel ({@code SPDY/3.1+portforward.k8s.io},
+   * no {@code port} parameter); served here directly, that is a legacy WebSocket request without ports, refused with
+   * 400, and kubectl falls back to the SPDY POST.
+   */
+  @Test
+  void kubectl133DefaultFallsBackToSpdy() throws Exception {
+    int local = freePort();
+    forward("1.33", true, local + ":" + FakePod.HTTP);
+    assertEquals(FakePod.HTTP_BODY, get(local));
+    assertEquals(List.of("websocket", "SPDY/3.1"), upgrades);
+  }
+
   /** A connection the pod resets leaves the error stream empty, so kubectl keeps forwarding (kubectl#1169). */
   @ParameterizedTest(name = "kubectl {0}")
   @ValueSource(strings = {"1.27", "1.29", "1.33"})
@@ -162,6 +176,10 @@ class KubectlPortForwardAcceptanceTest {
   }
 
   private void forward(String version, String... mappings) throws Exception {
+    forward(version, false, mappings);
+  }
+
+  private void forward(String version, boolean defaultEnvironment, String... mappings) throws Exception {
     File binary = new File(KUBECTL_DIR + "kubectl." + version);
     if (!binary.canExecute()) {
       if ("true".equals(System.getenv("CI"))) {
@@ -174,7 +192,11 @@ class KubectlPortForwardAcceptanceTest {
         "pod/x"));
     cmd.addAll(List.of(mappings));
     ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false");
+    if (defaultEnvironment) {
+      pb.environment().remove("KUBECTL_PORT_FORWARD_WEBSOCKETS");
+    } else {
+      pb.environment().put("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false");
+    }
     kubectl = pb.start();
     drain(kubectl.getInputStream(), stdout);
     drain(kubectl.getErrorStream(), stderr);
