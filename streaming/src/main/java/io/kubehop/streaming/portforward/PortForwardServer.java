@@ -1,0 +1,101 @@
+package io.kubehop.streaming.portforward;
+
+import io.kubehop.streaming.httpstream.Handshake;
+import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.httpstream.UpgradeRequests;
+import io.kubehop.streaming.spdy.SpdySession;
+import io.kubehop.streaming.transport.DuplexTransport;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The port-forward endpoint of a streaming server (kubelet's {@code portforward.ServePortForward}).
+ *
+ * <p>SPDY ({@code portforward.k8s.io}, kubectl): handshake → {@code 101} → SPDY session (server role, idle timeout)
+ * → {@link SpdyPortForwarder}: one error + data stream pair per client connection, each spliced with its own pod
+ * connection. WebSocket ({@code v4.channel.k8s.io}, {@code v4.base64.channel.k8s.io} or no subprotocol; python's
+ * client): {@link WebSocketPortForwarder}, ports from the {@code port} query parameter, one pod connection per port.
+ *
+ * <pre>
+ * C: POST /portforward/AbCd1234  Connection: Upgrade  Upgrade: SPDY/3.1  X-Stream-Protocol-Version: portforward.k8s.io
+ * S: 101  X-Stream-Protocol-Version: portforward.k8s.io
+ * C: SYN_STREAM 1 {streamtype: error, port: 80, requestid: 0}  DATA 1 FIN        S: SYN_REPLY 1
+ * C: SYN_STREAM 3 {streamtype: data, port: 80, requestid: 0}   DATA 3 "GET / …"  S: SYN_REPLY 3
+ * S: DATA 3 "HTTP/1.1 200 OK …"  DATA 3 FIN  DATA 1 FIN
+ * </pre>
+ *
+ * Mount it on an {@code HttpServer} with {@link io.kubehop.streaming.transport.PostUpgrades} installed (kubectl
+ * upgrades with POST). Refusals before the upgrade are plain text, as upstream's.
+ */
+public final class PortForwardServer {
+
+  /** {@code portforward.k8s.io}, the only SPDY sub-protocol ({@code SupportedPortForwardProtocols}). */
+  public static final String PROTOCOL_V1 = "portforward.k8s.io";
+  /** {@code DefaultStreamCreationTimeout}: how long the first stream of a pair waits for its partner. */
+  public static final Duration DEFAULT_CREATION_TIMEOUT = Duration.ofSeconds(30);
+  /** {@code StreamIdleTimeout} of the default streaming config. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(4);
+
+  static final String STREAM_TYPE_ERROR = "error";
+  static final String STREAM_TYPE_DATA = "data";
+
+  private final Vertx vertx;
+  private final Duration creationTimeout;
+  private final Duration idleTimeout;
+
+  public PortForwardServer(Vertx vertx) {
+    this(vertx, DEFAULT_CREATION_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+  }
+
+  private PortForwardServer(Vertx vertx, Duration creationTimeout, Duration idleTimeout) {
+    this.vertx = vertx;
+    this.creationTimeout = creationTimeout;
+    this.idleTimeout = idleTimeout;
+  }
+
+  /** The same server with other stream-creation and idle timeouts ({@link Duration#ZERO} idle: none). */
+  public PortForwardServer timeouts(Duration creationTimeout, Duration idleTimeout) {
+    return new PortForwardServer(vertx, creationTimeout, idleTimeout);
+  }
+
+  /**
+   * Serves one port-forward upgrade: SPDY {@code portforward.k8s.io}, or a WebSocket ({@code v4.channel.k8s.io} /
+   * {@code v4.base64.channel.k8s.io} / {@code ""}) with ports from the {@code port} query parameter.
+   * {@code podName}/{@code podUid} only appear in error messages. Completes when the session is over.
+   */
+  public Future<Void> serve(HttpServerRequest req, String podName, String podUid, PortDialer dialer) {
+    if (UpgradeRequests.isWebSocket(req.headers())) {
+      return new WebSocketPortForwarder(vertx, idleTimeout, podName, podUid, dialer).serve(req);
+    }
+    Handshake.Result result = Handshake.handshake(req.headers(), List.of(PROTOCOL_V1));
+    if (result instanceof Handshake.Result.Refused refused) {
+      HttpServerResponse resp = plainText(req, 403);
+      refused.serverProtocols().forEach(p -> resp.headers().add(StreamHeaders.ACCEPTED_PROTOCOL_VERSIONS, p));
+      return resp.end(refused.body());
+    }
+    if (!UpgradeRequests.isSpdyUpgrade(req.headers())) {
+      return plainText(req, 400).end(UpgradeRequests.missingUpgradeHeadersMessage(req.headers()) + "\n");
+    }
+    String negotiated = ((Handshake.Result.Accepted) result).protocol();
+    HttpServerResponse resp = req.response().putHeader("Connection", "Upgrade")
+        .putHeader("Upgrade", StreamHeaders.SPDY_31);
+    if (!negotiated.isEmpty()) {
+      resp.putHeader(StreamHeaders.PROTOCOL_VERSION, negotiated);
+    }
+    return req.toNetSocket().compose(socket -> {
+      SpdySession session = SpdySession.start(vertx, DuplexTransport.of(socket), SpdySession.Role.SERVER)
+          .idleTimeout(idleTimeout);
+      return new SpdyPortForwarder(vertx, session, creationTimeout, podName, podUid, dialer).run();
+    });
+  }
+
+  static HttpServerResponse plainText(HttpServerRequest req, int code) {
+    return req.response().setStatusCode(code)
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .putHeader("X-Content-Type-Options", "nosniff");
+  }
+}

@@ -1,0 +1,238 @@
+package io.kubehop.streaming.portforward;
+
+import static io.kubehop.streaming.portforward.FakePod.await;
+import static io.kubehop.streaming.remotecommand.server.WsRecorder.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.kubehop.streaming.transport.PostUpgrades;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Real kubectl over SPDY ({@code KUBECTL_PORT_FORWARD_WEBSOCKETS=false}, which 1.27/1.29 ignore) against a small
+ * apiserver whose {@code pods/x/portforward} is served by {@link PortForwardServer} directly, toward a
+ * {@link FakePod}. Fails when a binary is missing and CI=true; skips otherwise.
+ */
+class KubectlPortForwardAcceptanceTest {
+
+  private static final String KUBECTL_DIR = "/usr/lib/google-cloud-sdk/bin/";
+  private static final String POD_PATH = "/api/v1/namespaces/default/pods/x";
+  private static final String RESOURCES = "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
+      + "{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":\"Pod\",\"verbs\":[\"get\",\"list\"],"
+      + "\"shortNames\":[\"po\"],\"categories\":[\"all\"]},"
+      + "{\"name\":\"pods/portforward\",\"singularName\":\"\",\"namespaced\":true,\"kind\":\"PodPortForwardOptions\","
+      + "\"verbs\":[\"create\",\"get\"]}]}";
+  private static final String POD = "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"x\","
+      + "\"namespace\":\"default\",\"uid\":\"uid-x\"},\"spec\":{\"containers\":[{\"name\":\"main\","
+      + "\"image\":\"busybox\"}]},\"status\":{\"phase\":\"Running\"}}";
+
+  private static Vertx vertx;
+  private static FakePod pod;
+  private static final List<String> upgrades = new CopyOnWriteArrayList<>();
+  @TempDir static Path home;
+  private Process kubectl;
+  private final StringBuffer stdout = new StringBuffer();
+  private final StringBuffer stderr = new StringBuffer();
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    pod = new FakePod(vertx);
+    HttpServer server = vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions().setHost("127.0.0.1")));
+    PostUpgrades.install(server);
+    server.requestHandler(KubectlPortForwardAcceptanceTest::handle);
+    int port = await(server.listen(0)).actualPort();
+    Files.writeString(home.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n"
+        + "    server: http://127.0.0.1:" + port + "\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\n"
+        + "    namespace: default\ncurrent-context: c\nusers:\n- name: u\n  user:\n    token: t\n");
+  }
+
+  private static void handle(HttpServerRequest req) {
+    switch (req.path()) {
+      case "/api" -> json(req, "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"]}");
+      case "/apis" -> json(req, "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[]}");
+      case "/api/v1" -> json(req, RESOURCES);
+      case POD_PATH -> json(req, POD);
+      case POD_PATH + "/portforward" -> {
+        upgrades.add(req.getHeader("Upgrade")); // PostUpgrades presents the POST as a GET
+        new PortForwardServer(vertx).serve(req, "x", "uid-x", pod.dialer());
+      }
+      default -> req.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+          .end("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+              + "\"message\":\"not found\",\"reason\":\"NotFound\",\"code\":404}");
+    }
+  }
+
+  private static void json(HttpServerRequest req, String body) {
+    req.response().putHeader("Content-Type", "application/json").end(body);
+  }
+
+  @AfterEach
+  void stopKubectl() throws Exception {
+    if (kubectl != null && kubectl.isAlive()) {
+      kubectl.destroy();
+      kubectl.waitFor(10, TimeUnit.SECONDS);
+    }
+    upgrades.clear();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    pod.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @ParameterizedTest(name = "kubectl {0}")
+  @ValueSource(strings = {"1.27", "1.29", "1.33"})
+  void fetchesThroughTheForward(String version) throws Exception {
+    int local = freePort();
+    forward(version, local + ":" + FakePod.HTTP);
+    assertEquals(FakePod.HTTP_BODY, get(local));
+    assertEquals(FakePod.HTTP_BODY, get(local)); // a second connection: requestid 1 on the same SPDY connection
+    assertEquals(List.of("SPDY/3.1"), upgrades);
+  }
+
+  /**
+   * kubectl 1.33 at its default first asks for the SPDY-over-WebSocket tunnel ({@code SPDY/3.1+portforward.k8s.io},
+   * no {@code port} parameter); served here directly, that is a legacy WebSocket request without ports, refused with
+   * 400, and kubectl falls back to the SPDY POST.
+   */
+  @Test
+  void kubectl133DefaultFallsBackToSpdy() throws Exception {
+    int local = freePort();
+    forward("1.33", true, local + ":" + FakePod.HTTP);
+    assertEquals(FakePod.HTTP_BODY, get(local));
+    assertEquals(List.of("websocket", "SPDY/3.1"), upgrades);
+  }
+
+  /** A connection the pod resets leaves the error stream empty, so kubectl keeps forwarding (kubectl#1169). */
+  @ParameterizedTest(name = "kubectl {0}")
+  @ValueSource(strings = {"1.27", "1.29", "1.33"})
+  void resetThenWorking(String version) throws Exception {
+    int resetting = freePort();
+    int http = freePort();
+    forward(version, resetting + ":" + FakePod.RESET, http + ":" + FakePod.HTTP);
+    try {
+      get(resetting);
+      fail("the reset connection returned a response");
+    } catch (IOException expected) {
+      // the pod reset it: curl-like clients see the connection end without a response
+    }
+    assertEquals(FakePod.HTTP_BODY, get(http));
+    assertTrue(kubectl.isAlive(), stderr.toString());
+    assertTrue(!stderr.toString().contains("lost connection"), stderr.toString());
+  }
+
+  /**
+   * A refused port is reported on the error stream in upstream's plain text; kubectl logs it and, as every client-go
+   * since kubernetes#103526 does on any error content, closes the connection and exits. (Tried while choosing the
+   * format: a JSON line {@code {"closeConnection":false,…}} made 1.27, 1.29, 1.31 and 1.33 exit just the same.)
+   */
+  @ParameterizedTest(name = "kubectl {0}")
+  @ValueSource(strings = {"1.27", "1.29", "1.33"})
+  void refusedPortIsReportedAndKubectlStops(String version) throws Exception {
+    int refused = freePort();
+    forward(version, refused + ":" + FakePod.REFUSED);
+    try {
+      get(refused);
+      fail("a refused port returned a response");
+    } catch (IOException expected) {
+      // kubectl closes the local connection
+    }
+    assertTrue(kubectl.waitFor(30, TimeUnit.SECONDS), "kubectl did not exit; stderr: " + stderr);
+    String err = stderr.toString();
+    assertTrue(err.contains("an error occurred forwarding " + refused + " -> 82: error forwarding port 82 to pod x, "
+        + "uid uid-x: "), err);
+    assertTrue(err.contains("lost connection to pod"), err);
+  }
+
+  private void forward(String version, String... mappings) throws Exception {
+    forward(version, false, mappings);
+  }
+
+  private void forward(String version, boolean defaultEnvironment, String... mappings) throws Exception {
+    File binary = new File(KUBECTL_DIR + "kubectl." + version);
+    if (!binary.canExecute()) {
+      if ("true".equals(System.getenv("CI"))) {
+        fail("kubectl " + version + " is missing at " + binary);
+      }
+      Assumptions.abort("kubectl " + version + " is not installed");
+    }
+    List<String> cmd = new ArrayList<>(List.of(binary.getPath(), "--kubeconfig", home.resolve("kubeconfig").toString(),
+        "--cache-dir", home.resolve("cache-" + version).toString(), "port-forward", "--address", "127.0.0.1",
+        "pod/x"));
+    cmd.addAll(List.of(mappings));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    if (defaultEnvironment) {
+      pb.environment().remove("KUBECTL_PORT_FORWARD_WEBSOCKETS");
+    } else {
+      pb.environment().put("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false");
+    }
+    kubectl = pb.start();
+    drain(kubectl.getInputStream(), stdout);
+    drain(kubectl.getErrorStream(), stderr);
+    for (String m : mappings) {
+      String line = "Forwarding from 127.0.0.1:" + m.replace(":", " -> ");
+      waitFor(() -> stdout.toString().contains(line) || !kubectl.isAlive(), "'" + line + "'");
+      assertTrue(stdout.toString().contains(line), "stdout: " + stdout + " stderr: " + stderr);
+    }
+  }
+
+  private static String get(int localPort) throws Exception {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    HttpResponse<String> resp = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + localPort + "/"))
+        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    assertEquals(200, resp.statusCode());
+    return resp.body();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void drain(InputStream in, StringBuffer into) {
+    Thread t = new Thread(() -> {
+      byte[] buf = new byte[4096];
+      try {
+        for (int n; (n = in.read(buf)) > 0; ) {
+          into.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+        }
+      } catch (IOException e) {
+        into.append("<").append(e).append(">");
+      }
+    }, "kubectl-output");
+    t.setDaemon(true);
+    t.start();
+  }
+}
