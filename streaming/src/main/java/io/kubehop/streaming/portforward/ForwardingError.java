@@ -1,9 +1,5 @@
 package io.kubehop.streaming.portforward;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.util.Locale;
-
 /**
  * What the client is told when forwarding one connection fails, and whether it is told at all.
  *
@@ -17,13 +13,15 @@ import java.util.Locale;
  * with the real binaries: {@code {"closeConnection":false,…}} made kubectl 1.27, 1.29, 1.31 and 1.33 exit exactly
  * like the plain text. JSON thus keeps no kubectl alive and only puts raw JSON in its log.
  *
- * <p><b>Silence for resets.</b> The only way to keep kubectl 1.27–1.33 forwarding after a failure is an empty error
- * stream. A connection the pod reset or stopped reading mid-stream ({@code ECONNRESET}/{@code EPIPE}, e.g. postgres
- * closing a session: kubectl#1169, kubernetes#111825) is an ordinary end for the client: it gets FIN on both streams
- * and nothing on the error stream, as containerd does since containerd#8418. A dial failure (connection refused, no
- * route) is reported: the pod's port is not there, and kubectl stopping is its intended reaction (kubectl#686: notice
- * a restarted pod). Either way this server keeps the SPDY connection and every other pair open; closing it is the
- * client's decision.
+ * <p><b>Silence unless the pod is gone.</b> The only way to keep kubectl 1.27–1.33 forwarding after a failure is an
+ * empty error stream. So a connection the pod reset or stopped reading mid-stream ({@code ECONNRESET}/{@code EPIPE},
+ * e.g. postgres closing a session: kubectl#1169, kubernetes#111825), and a connection to a port where nothing listens
+ * (refused), end for the client like an ordinary close: FIN on both streams, nothing on the error stream; the local
+ * connection is closed at once without data, and the tier logs the error with the session id. (containerd does this
+ * for resets since containerd#8418; upstream reports a refused port, and kubectl then drops every other connection
+ * of the forward with it, which is kubectl#1169's complaint.) Only a {@link PodGoneException} from the dialer, a pod
+ * that no longer exists, is reported: kubectl stopping is the right reaction there (kubectl#686). Either way this
+ * server keeps the SPDY connection and every other pair open; closing it is the client's decision.
  */
 final class ForwardingError {
 
@@ -37,13 +35,9 @@ final class ForwardingError {
         + describe(cause);
   }
 
-  /** A reset or broken pipe on an established connection: reported by silence (see the class comment). */
-  static boolean isReset(Throwable cause) {
-    if (cause instanceof ConnectException) {
-      return false;
-    }
-    String m = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
-    return cause instanceof IOException && (m.contains("connection reset") || m.contains("broken pipe"));
+  /** Whether the client is told (on the error stream): only when the pod is gone (see the class comment). */
+  static boolean isReported(Throwable cause) {
+    return cause instanceof PodGoneException;
   }
 
   private static String describe(Throwable cause) {

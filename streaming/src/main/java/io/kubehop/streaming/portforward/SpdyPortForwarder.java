@@ -164,11 +164,11 @@ final class SpdyPortForwarder {
   private void finish(StreamPair pair, int port, Throwable cause) {
     if (cause != null) {
       String message = ForwardingError.message(port, pod, uid, cause);
-      if (ForwardingError.isReset(cause)) {
-        LOG.log(Level.FINE, message + " (not reported: a reset is an ordinary end for the client)");
-      } else {
-        LOG.fine(message);
+      if (ForwardingError.isReported(cause)) {
+        LOG.info(message);
         printError(pair, message);
+      } else {
+        LOG.info(message + " (not reported to the client, which would drop the whole forward)");
       }
     }
     // whatever the client still sends has nowhere to go: drop it, so it cannot hold the shared socket paused

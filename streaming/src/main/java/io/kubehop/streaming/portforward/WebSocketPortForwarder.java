@@ -206,7 +206,7 @@ final class WebSocketPortForwarder {
       updateReading();
       if (cause != null) {
         String message = ForwardingError.message(ports.get(index), pod, uid, cause);
-        LOG.fine(message);
+        LOG.info(message);
         send(2 * index + 1, Buffer.buffer(message.getBytes(StandardCharsets.UTF_8)));
       }
       if (--open == 0) {

@@ -30,6 +30,8 @@ final class FakePod implements AutoCloseable {
   static final int REFUSED = 82;
   static final int RESET = 83;
   static final int SOURCE = 84;
+  /** A port whose dial fails as if the pod were gone ({@link PodGoneException}). */
+  static final int GONE = 85;
   static final int HTTP = 8080;
   /** What port {@value #SOURCE} writes, then closes: 64 MiB of {@link #sourceByte(long)}. */
   static final long SOURCE_SIZE = 64L * 1024 * 1024;
@@ -85,6 +87,9 @@ final class FakePod implements AutoCloseable {
 
   PortDialer dialer() {
     return port -> {
+      if (port == GONE) {
+        return Future.failedFuture(new PodGoneException("pod sandbox x is gone"));
+      }
       Integer local = ports.get(port);
       return local == null ? Future.failedFuture("no such port " + port) : client.connect(local, "127.0.0.1");
     };

@@ -153,25 +153,47 @@ class KubectlPortForwardAcceptanceTest {
   }
 
   /**
-   * A refused port is reported on the error stream in upstream's plain text; kubectl logs it and, as every client-go
-   * since kubernetes#103526 does on any error content, closes the connection and exits. (Tried while choosing the
-   * format: a JSON line {@code {"closeConnection":false,…}} made 1.27, 1.29, 1.31 and 1.33 exit just the same.)
+   * A refused port closes that local connection at once and nothing else: kubectl keeps forwarding, and the next
+   * connection works (kubectl#1169; any error content would make client-go drop the whole forward).
    */
   @ParameterizedTest(name = "kubectl {0}")
   @ValueSource(strings = {"1.27", "1.29", "1.33"})
-  void refusedPortIsReportedAndKubectlStops(String version) throws Exception {
+  void refusedPortClosesThatConnectionAndKubectlForwardsOn(String version) throws Exception {
     int refused = freePort();
-    forward(version, refused + ":" + FakePod.REFUSED);
+    int http = freePort();
+    forward(version, refused + ":" + FakePod.REFUSED, http + ":" + FakePod.HTTP);
     try {
       get(refused);
       fail("a refused port returned a response");
+    } catch (IOException expected) {
+      // kubectl closes the local connection without data
+    }
+    assertEquals(FakePod.HTTP_BODY, get(http));
+    assertTrue(kubectl.isAlive(), stderr.toString());
+    assertTrue(!stderr.toString().contains("lost connection"), stderr.toString());
+  }
+
+  /**
+   * A pod that is gone is reported on the error stream in upstream's plain text; kubectl logs it and, as every
+   * client-go since kubernetes#103526 does on any error content, closes the connection and exits. (Tried while
+   * choosing the format: a JSON line {@code {"closeConnection":false,…}} made 1.27, 1.29, 1.31 and 1.33 exit the
+   * same way.)
+   */
+  @ParameterizedTest(name = "kubectl {0}")
+  @ValueSource(strings = {"1.27", "1.29", "1.33"})
+  void aGonePodIsReportedAndKubectlStops(String version) throws Exception {
+    int gone = freePort();
+    forward(version, gone + ":" + FakePod.GONE);
+    try {
+      get(gone);
+      fail("a gone pod returned a response");
     } catch (IOException expected) {
       // kubectl closes the local connection
     }
     assertTrue(kubectl.waitFor(30, TimeUnit.SECONDS), "kubectl did not exit; stderr: " + stderr);
     String err = stderr.toString();
-    assertTrue(err.contains("an error occurred forwarding " + refused + " -> 82: error forwarding port 82 to pod x, "
-        + "uid uid-x: "), err);
+    assertTrue(err.contains("an error occurred forwarding " + gone + " -> 85: error forwarding port 85 to pod x, "
+        + "uid uid-x: pod sandbox x is gone"), err);
     assertTrue(err.contains("lost connection to pod"), err);
   }
 
