@@ -56,7 +56,7 @@ public final class RuntimeServer {
     Clock clock = Clock.systemUTC();
     this.sandboxes = new PodSandboxManager(new PodIpAllocator(config.podCidr()), store, clock);
     this.containers = new ContainerManager(sandboxes, store, clock, timers);
-    this.streaming = new StreamingServer(vertx, containers, streamingClock, tokenTtl,
+    this.streaming = new StreamingServer(vertx, containers, sandboxes, streamingClock, tokenTtl,
         RequestCache.DEFAULT_MAX_IN_FLIGHT);
   }
 

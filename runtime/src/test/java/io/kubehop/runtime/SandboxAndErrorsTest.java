@@ -241,8 +241,15 @@ class SandboxAndErrorsTest {
   }
 
   @Test
-  void portForwardIsUnimplemented() {
-    assertStatus(GrpcStatus.UNIMPLEMENTED, () -> rt.cri.portForward(PortForwardRequest.getDefaultInstance()));
+  void portForwardNamesATokenUrlForAReadySandboxOnly() throws Exception {
+    assertStatus(GrpcStatus.NOT_FOUND, () -> rt.cri.portForward(PortForwardRequest.getDefaultInstance()));
+    String s = rt.runSandbox(podConfig("forwarded"));
+    String url = await(rt.cri.portForward(PortForwardRequest.newBuilder().setPodSandboxId(s).addPort(80).build()))
+        .getUrl();
+    assertTrue(url.matches(rt.server.streamingUrl().replace(".", "\\.") + "/portforward/[A-Za-z0-9_-]{8}"), url);
+    await(rt.cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(s).build()));
+    assertStatus(GrpcStatus.FAILED_PRECONDITION,
+        () -> rt.cri.portForward(PortForwardRequest.newBuilder().setPodSandboxId(s).build()));
   }
 
   @Test

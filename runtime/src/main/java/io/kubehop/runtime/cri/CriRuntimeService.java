@@ -13,6 +13,7 @@ import io.kubehop.cri.v1.ListContainersRequest;
 import io.kubehop.cri.v1.ListContainersResponse;
 import io.kubehop.cri.v1.ListPodSandboxRequest;
 import io.kubehop.cri.v1.ListPodSandboxResponse;
+import io.kubehop.cri.v1.PodSandboxState;
 import io.kubehop.cri.v1.PodSandboxStatusRequest;
 import io.kubehop.cri.v1.PodSandboxStatusResponse;
 import io.kubehop.cri.v1.PortForwardRequest;
@@ -227,7 +228,14 @@ public final class CriRuntimeService extends RuntimeServiceService {
 
   @Override
   public Future<PortForwardResponse> portForward(PortForwardRequest request) {
-    return Future.failedFuture(CriErrors.unimplemented("PortForward"));
+    return call("PortForward", () -> {
+      // NOT_FOUND for an unknown sandbox; one that is not ready has no network to forward into (containerd's words)
+      PodSandbox sandbox = sandboxes.get(request.getPodSandboxId());
+      if (sandbox.state() != PodSandboxState.SANDBOX_READY) {
+        throw CriErrors.failedPrecondition("sandbox " + request.getPodSandboxId() + " is not ready");
+      }
+      return streaming.issue(request).map(url -> PortForwardResponse.newBuilder().setUrl(url).build());
+    });
   }
 
   /** Runs a quick call on the event loop, turning a thrown StatusException into a failed future. */

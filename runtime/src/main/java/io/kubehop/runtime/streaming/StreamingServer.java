@@ -3,10 +3,17 @@ package io.kubehop.runtime.streaming;
 import com.google.protobuf.Message;
 import io.kubehop.cri.v1.AttachRequest;
 import io.kubehop.cri.v1.ExecRequest;
+import io.kubehop.cri.v1.PodSandboxState;
+import io.kubehop.cri.v1.PortForwardRequest;
 import io.kubehop.runtime.container.Container;
 import io.kubehop.runtime.container.ContainerManager;
 import io.kubehop.runtime.cri.CriErrors;
 import io.kubehop.runtime.cri.Ids;
+import io.kubehop.runtime.pod.PodSandbox;
+import io.kubehop.runtime.pod.PodSandboxManager;
+import io.kubehop.streaming.portforward.PodGoneException;
+import io.kubehop.streaming.portforward.PortDialer;
+import io.kubehop.streaming.portforward.PortForwardServer;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.StreamProtocol;
 import io.kubehop.streaming.remotecommand.server.Executor;
@@ -20,6 +27,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -58,18 +67,29 @@ public final class StreamingServer {
   private final RequestCache<Message> cache;
   private final RemoteCommandServer execServer;
   private final RemoteCommandServer attachServer;
+  private final PodSandboxManager sandboxes;
+  private final PortForwardServer portForwardServer;
+  /** Dials pods for port-forward: a connection per forwarded connection, never pooled. */
+  private final NetClient dialClient;
   private final AtomicLong sessions = new AtomicLong();
   private HttpServer server;
   private String baseUrl;
 
-  /** A server with upstream's token limits: one minute, 1000 in flight. */
+  /** A server with upstream's token limits: one minute, 1000 in flight; no port-forward. */
   public StreamingServer(Vertx vertx, ContainerManager containers) {
-    this(vertx, containers, Clock.systemUTC(), RequestCache.DEFAULT_TTL, RequestCache.DEFAULT_MAX_IN_FLIGHT);
+    this(vertx, containers, null, Clock.systemUTC(), RequestCache.DEFAULT_TTL, RequestCache.DEFAULT_MAX_IN_FLIGHT);
   }
 
-  /** A server whose tokens follow {@code clock} (tests move it) and the given limits. */
-  public StreamingServer(Vertx vertx, ContainerManager containers, Clock clock, Duration ttl, int maxInFlight) {
+  /**
+   * A server whose tokens follow {@code clock} (tests move it) and the given limits; port-forwards dial the
+   * sandboxes of {@code sandboxes} (null: none).
+   */
+  public StreamingServer(Vertx vertx, ContainerManager containers, PodSandboxManager sandboxes, Clock clock,
+      Duration ttl, int maxInFlight) {
     this.vertx = vertx;
+    this.sandboxes = sandboxes;
+    this.portForwardServer = new PortForwardServer(vertx);
+    this.dialClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(10_000));
     this.cacheContext = vertx.getOrCreateContext();
     this.containers = containers;
     this.cache = new RequestCache<>(clock, ttl, maxInFlight);
@@ -97,7 +117,8 @@ public final class StreamingServer {
   }
 
   /**
-   * Parks a validated {@link ExecRequest} or {@link AttachRequest} and returns its URL; fails with
+   * Parks a validated {@link ExecRequest}, {@link AttachRequest} or {@link PortForwardRequest} and returns its URL
+   * ({@code /exec/}, {@code /attach/}, {@code /portforward/<token>}); fails with
    * RESOURCE_EXHAUSTED when too many tokens are in flight.
    */
   public Future<String> issue(Message request) {
@@ -141,6 +162,10 @@ public final class StreamingServer {
 
   private void serve(HttpServerRequest req, Message parked) {
     String sessionId = Optional.ofNullable(req.getHeader(SESSION_HEADER)).orElse("-");
+    if (parked instanceof PortForwardRequest forward) {
+      servePortForward(req, forward, sessionId);
+      return;
+    }
     String name = (parked instanceof ExecRequest ? "exec-" : "attach-") + sessions.incrementAndGet();
     long started = System.nanoTime();
     String containerId;
@@ -173,6 +198,36 @@ public final class StreamingServer {
             ar.succeeded() ? "refused (HTTP " + req.response().getStatusCode() + ")" : "failed: " + ar.cause().getMessage());
       }
     });
+  }
+
+  /**
+   * A port-forward into the pod's network identity: every connection dials the sandbox's IP (its own loopback
+   * address here) at the requested port. The ports of a WebSocket port-forward are the parked request's, as the
+   * kubelet's CRI server takes them, unless the URL names them.
+   */
+  private void servePortForward(HttpServerRequest req, PortForwardRequest forward, String sessionId) {
+    long started = System.nanoTime();
+    String sandboxId = forward.getPodSandboxId();
+    Optional<PodSandbox> sandbox = sandboxes == null ? Optional.empty() : sandboxes.find(sandboxId);
+    if (sandbox.isEmpty()) {
+      notFound(req);
+      return;
+    }
+    if (req.params().getAll("port").isEmpty()) {
+      forward.getPortList().forEach(p -> req.params().add("port", String.valueOf(p)));
+    }
+    String ip = sandbox.get().ip();
+    PortDialer dialer = port -> {
+      Optional<PodSandbox> now = sandboxes.find(sandboxId);
+      if (now.isEmpty() || now.get().state() != PodSandboxState.SANDBOX_READY) {
+        return Future.failedFuture(new PodGoneException("pod sandbox " + sandboxId + " is gone"));
+      }
+      return dialClient.connect(port, ip);
+    };
+    portForwardServer.serve(req, sandboxId, "", dialer).onComplete(ar -> LOG.info("session " + sessionId
+        + " portforward to sandbox " + Ids.shortId(sandboxId) + " (" + ip + "): "
+        + (ar.succeeded() ? "ended" : "failed: " + ar.cause().getMessage()) + " after "
+        + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms"));
   }
 
   private static void log(String sessionId, String what, String containerId, StreamOptions options, long started,
@@ -242,7 +297,7 @@ public final class StreamingServer {
 
   /** The kinds of parked request, by URL path segment. */
   private enum Kind {
-    EXEC("exec"), ATTACH("attach");
+    EXEC("exec"), ATTACH("attach"), PORT_FORWARD("portforward");
 
     final String path;
 
@@ -256,6 +311,9 @@ public final class StreamingServer {
       }
       if (request instanceof AttachRequest) {
         return ATTACH;
+      }
+      if (request instanceof PortForwardRequest) {
+        return PORT_FORWARD;
       }
       throw new IllegalArgumentException("not a streaming request: " + request.getClass().getSimpleName());
     }
