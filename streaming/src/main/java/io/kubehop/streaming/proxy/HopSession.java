@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * One hop of a streaming session: the upgraded connection from the previous tier ({@code downstream}) and the one
  * this tier dialled to the next ({@code upstream}). Their addresses stay reachable from here, so that an inspector
  * can prove the hop chain against {@code lsof}. A hop is either {@link Kind#SPLICE spliced} bytes
- * ({@link UpgradeAwareProxy}) or {@link Kind#TRANSLATED translated} from a WebSocket {@code v5.channel.k8s.io}
- * session to a SPDY one ({@link StreamTranslator}).
+ * ({@link UpgradeAwareProxy}), {@link Kind#TRANSLATED translated} from a WebSocket {@code v5.channel.k8s.io}
+ * session to a SPDY one ({@link StreamTranslator}), or {@link Kind#TUNNELED tunneled}: SPDY inside WebSocket
+ * messages toward the client, plain SPDY toward the backend ({@link TunnelingHandler}).
  */
 public final class HopSession {
 
@@ -36,7 +37,12 @@ public final class HopSession {
     /** Bytes copied both ways after relaying the backend's 101 (SPDY or WebSocket end to end). */
     SPLICE,
     /** A WebSocket {@code v5.channel.k8s.io} session toward the client, a SPDY session toward the backend. */
-    TRANSLATED
+    TRANSLATED,
+    /**
+     * SPDY bytes carried in WebSocket binary messages toward the client ({@code SPDY/3.1+portforward.k8s.io}), the
+     * same bytes on a SPDY upgrade toward the backend ({@link TunnelingHandler}).
+     */
+    TUNNELED
   }
 
   private String transport = "";
@@ -67,26 +73,34 @@ public final class HopSession {
   }
 
   /**
-   * One line for logs and inspectors: {@code splice SPDY/3.1 v5.channel.k8s.io}, or
-   * {@code translated websocket v5.channel.k8s.io -> SPDY/3.1 v4.channel.k8s.io}.
+   * One line for logs and inspectors: {@code splice SPDY/3.1 v5.channel.k8s.io},
+   * {@code translated websocket v5.channel.k8s.io -> SPDY/3.1 v4.channel.k8s.io}, or
+   * {@code tunneled websocket SPDY/3.1+portforward.k8s.io -> SPDY/3.1 portforward.k8s.io}.
    */
   public String describe() {
-    if (kind == Kind.SPLICE) {
-      return ("splice " + transport + " " + (downstreamProtocol == null ? "" : downstreamProtocol)).strip();
-    }
-    return "translated websocket " + downstreamProtocol + " -> SPDY/3.1 " + upstreamProtocol;
+    return switch (kind) {
+      case SPLICE -> ("splice " + transport + " " + (downstreamProtocol == null ? "" : downstreamProtocol)).strip();
+      case TRANSLATED -> "translated websocket " + downstreamProtocol + " -> SPDY/3.1 " + upstreamProtocol;
+      case TUNNELED -> "tunneled websocket " + downstreamProtocol + " -> SPDY/3.1 " + upstreamProtocol;
+    };
   }
 
   public Kind kind() {
     return kind;
   }
 
-  /** For a translated hop, the client's protocol ({@code v5.channel.k8s.io}); null for a splice. */
+  /**
+   * For a translated or tunneled hop, the client's WebSocket subprotocol ({@code v5.channel.k8s.io},
+   * {@code SPDY/3.1+portforward.k8s.io}); for a splice, the protocol negotiated end to end (may be null).
+   */
   public String downstreamProtocol() {
     return downstreamProtocol;
   }
 
-  /** For a translated hop, the SPDY protocol negotiated with the backend (e.g. {@code v4.channel.k8s.io}). */
+  /**
+   * For a translated or tunneled hop, the SPDY protocol negotiated with the backend (e.g. {@code v4.channel.k8s.io},
+   * {@code portforward.k8s.io}).
+   */
   public String upstreamProtocol() {
     return upstreamProtocol;
   }

@@ -122,12 +122,37 @@ public final class UpgradeAwareProxy {
     }
     request.pause();
     String session = sessionId(request);
-    return send(request, location, session, 0).compose(backend -> answer(request, backend, session));
+    return send(request, Outgoing.of(request), location, session)
+        .compose(backend -> answer(request, backend, session));
   }
 
-  private record Backend(URI location, NetSocket socket, ResponseHead head, Buffer rest) {}
+  /**
+   * What this tier sends to the next hop for {@code request}: the method and the headers before this tier's own
+   * ({@code X-Forwarded-For}, the session). The {@link TunnelingHandler} sends a rewritten SPDY request instead.
+   */
+  record Outgoing(String method, MultiMap headers) {
+    static Outgoing of(HttpServerRequest request) {
+      return new Outgoing(PostUpgrades.method(request), request.headers());
+    }
+  }
 
-  private Future<Backend> send(HttpServerRequest request, URI location, String session, int redirectsSoFar) {
+  /** The next hop's connection after its response head: the location answered, the head, bytes read past it. */
+  record Backend(URI location, NetSocket socket, ResponseHead head, Buffer rest) {}
+
+  /**
+   * Dials {@code location}, sends {@code outgoing} and reads the response head, following redirects as the policy
+   * allows. A dial or read failure is answered to the client through the responder, and the future fails.
+   */
+  Future<Backend> send(HttpServerRequest request, Outgoing outgoing, URI location, String session) {
+    return send(request, outgoing, location, session, 0);
+  }
+
+  ErrorResponder responder() {
+    return responder;
+  }
+
+  private Future<Backend> send(HttpServerRequest request, Outgoing outgoing, URI location, String session,
+      int redirectsSoFar) {
     int port = location.getPort() > 0 ? location.getPort() : ("https".equals(location.getScheme()) ? 443 : 80);
     return client.connect(port, location.getHost())
         .recover(e -> {
@@ -136,16 +161,17 @@ public final class UpgradeAwareProxy {
           return Future.failedFuture(e);
         })
         .compose(socket -> {
-          socket.write(requestHead(request, location, session));
+          socket.write(requestHead(request, outgoing, location, session));
           return readHead(socket).onFailure(e -> {
             socket.close();
             responder.error(request, 500, "error reading backend response: " + describe(e));
           }).map(headAndRest -> new Backend(location, socket, headAndRest.head, headAndRest.rest));
         })
-        .compose(backend -> followIfRedirect(request, backend, session, redirectsSoFar));
+        .compose(backend -> followIfRedirect(request, outgoing, backend, session, redirectsSoFar));
   }
 
-  private Future<Backend> followIfRedirect(HttpServerRequest request, Backend backend, String session, int count) {
+  private Future<Backend> followIfRedirect(HttpServerRequest request, Outgoing outgoing, Backend backend,
+      String session, int count) {
     int code = backend.head.statusCode();
     if (code < 300 || code >= 400 || count > 0) {
       return Future.succeededFuture(backend);
@@ -159,7 +185,7 @@ public final class UpgradeAwareProxy {
       return Future.succeededFuture(backend);
     }
     backend.socket.close();
-    return send(request, next, session, count + 1);
+    return send(request, outgoing, next, session, count + 1);
   }
 
   private Future<HopSession> answer(HttpServerRequest request, Backend backend, String session) {
@@ -235,7 +261,8 @@ public final class UpgradeAwareProxy {
     return promise.future();
   }
 
-  private void relayError(HttpServerRequest request, Backend backend) {
+  /** Relays a backend's error response (status, headers, body up to 1 MiB), then closes both connections. */
+  static void relayError(HttpServerRequest request, Backend backend) {
     ResponseHead head = backend.head;
     int contentLength = head.header("Content-Length").map(Integer::parseInt).orElse(-1);
     Buffer body = Buffer.buffer().appendBuffer(backend.rest);
@@ -297,12 +324,12 @@ public final class UpgradeAwareProxy {
     return promise.future();
   }
 
-  private static Buffer requestHead(HttpServerRequest request, URI location, String session) {
-    String method = PostUpgrades.method(request);
+  private static Buffer requestHead(HttpServerRequest request, Outgoing outgoing, URI location, String session) {
+    String method = outgoing.method();
     String target = (location.getRawPath() == null || location.getRawPath().isEmpty() ? "/" : location.getRawPath())
         + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
     StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
-    MultiMap headers = request.headers();
+    MultiMap headers = outgoing.headers();
     for (Map.Entry<String, String> header : headers) {
       String name = header.getKey().toLowerCase(Locale.ROOT);
       if (!NOT_FORWARDED.contains(name) && !name.equals(SESSION_HEADER.toLowerCase(Locale.ROOT))) {
