@@ -19,12 +19,14 @@ import io.kubehop.apiserver.storage.StoreKey;
 import io.kubehop.apiserver.subresource.BindingSubresource;
 import io.kubehop.apiserver.subresource.LogSubresource;
 import io.kubehop.apiserver.subresource.NodeLocator;
+import io.kubehop.apiserver.subresource.PortForwardSubresource;
 import io.kubehop.apiserver.subresource.StreamSubresource;
 import io.kubehop.apiserver.subresource.SubresourceRegistry;
 import io.kubehop.apiserver.watch.WatchHandler;
 import io.kubehop.streaming.proxy.ErrorResponder;
 import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.proxy.StreamTranslator;
+import io.kubehop.streaming.proxy.TunnelingHandler;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy.RedirectPolicy;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
@@ -121,13 +123,17 @@ public final class ApiServer {
                   translator, translation))
               .register("pods", "attach", new StreamSubresource(StreamSubresource.Verb.ATTACH, store, nodes,
                   streamProxy, translator, translation))
+              .register("pods", "portforward", new PortForwardSubresource(store, nodes, streamProxy,
+                  new TunnelingHandler(vertx.createNetClient(), ErrorResponder.status(),
+                      options.streamingProxyRedirects() ? RedirectPolicy.sameHost() : RedirectPolicy.NEVER, hops),
+                  translation))
               .register("pods", "binding", new BindingSubresource(store));
           ApiRouter router = new ApiRouter(strategies, subresources, new ResourceReads(store, clock),
               new ResourceWrites(store, clock), new WatchHandler(vertx, store, clock));
           // kubectl's SPDY exec is a POST upgrade, which Vert.x tunnels only with PostUpgrades (h2c off).
           // and WebSocket frames up to 16 MiB, as for every tier that serves channel.k8s.io
-          HttpServerOptions serverOptions = ChannelHandshake.configure(
-              PostUpgrades.configure(new HttpServerOptions()))
+          HttpServerOptions serverOptions = TunnelingHandler.configure(ChannelHandshake.configure(
+              PostUpgrades.configure(new HttpServerOptions())))
               .setHost(options.bindAddress()).setPort(options.port())
               // an exec's command travels in the query: kubectl sends what the shell gave it, and the kubelet
               // accepts 1 MiB of headers (MaxHeaderBytes), so the apiserver in front must not stop at 8 KiB
@@ -136,11 +142,12 @@ public final class ApiServer {
           Scheduler scheduler = new Scheduler(vertx, store, clock, 2_000);
           NodeLifecycleController lifecycle = new NodeLifecycleController(vertx, store, clock,
               options.nodeMonitorGracePeriod(), options.nodeMonitorPeriod());
-          return PostUpgrades.install(vertx.createHttpServer(serverOptions)).requestHandler(router).listen().map(server -> {
-            scheduler.start();
-            lifecycle.start();
-            return new ApiServer(vertx, store, server, client, scheduler, lifecycle, subresources, hops);
-          });
+          return PostUpgrades.install(vertx.createHttpServer(serverOptions)).requestHandler(router).listen()
+              .map(server -> {
+                scheduler.start();
+                lifecycle.start();
+                return new ApiServer(vertx, store, server, client, scheduler, lifecycle, subresources, hops);
+              });
         });
   }
 

@@ -1,9 +1,9 @@
 package io.kubehop.kubelet;
 
 import io.kubehop.cri.v1.RuntimeServiceClient;
-import io.kubehop.kubelet.cri.CriClient;
 import io.kubehop.kubelet.apiserver.ApiClient;
 import io.kubehop.kubelet.apiserver.PodSource;
+import io.kubehop.kubelet.cri.CriClient;
 import io.kubehop.kubelet.node.NodeInfo;
 import io.kubehop.kubelet.node.NodeStatusManager;
 import io.kubehop.kubelet.pod.PodManager;
@@ -11,15 +11,19 @@ import io.kubehop.kubelet.server.ContainerLogsRoute;
 import io.kubehop.kubelet.server.HealthzRoute;
 import io.kubehop.kubelet.server.KubeletServer;
 import io.kubehop.kubelet.server.PodsRoute;
+import io.kubehop.kubelet.streaming.PortForwardRoute;
 import io.kubehop.kubelet.streaming.ProxyForwarder;
 import io.kubehop.kubelet.streaming.RedirectForwarder;
 import io.kubehop.kubelet.streaming.RemoteCommandRoute;
 import io.kubehop.kubelet.streaming.StreamForwarder;
 import io.kubehop.kubelet.streaming.StreamingRuntime;
 import io.kubehop.kubelet.streaming.TranslatingForwarder;
+import io.kubehop.streaming.proxy.ErrorResponder;
 import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.proxy.HopSession;
 import io.kubehop.streaming.proxy.StreamTranslator;
+import io.kubehop.streaming.proxy.TunnelingHandler;
+import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -101,11 +105,14 @@ public final class Kubelet extends VerticleBase {
     StreamForwarder forwarder = config.redirectContainerStreaming() ? new RedirectForwarder()
         : new ProxyForwarder(vertx, hops);
     if (config.webSocketTranslation()) {
-      forwarder = new TranslatingForwarder(new StreamTranslator(vertx, hops), forwarder);
+      TunnelingHandler tunnels = new TunnelingHandler(vertx.createNetClient(), ErrorResponder.plainText(),
+          UpgradeAwareProxy.RedirectPolicy.NEVER, hops);
+      forwarder = new TranslatingForwarder(new StreamTranslator(vertx, hops), tunnels, forwarder);
     }
     for (RemoteCommandRoute.Verb verb : RemoteCommandRoute.Verb.values()) {
       server.route(verb.segment(), new RemoteCommandRoute(verb, pods, streaming, forwarder));
     }
+    server.route("portForward", new PortForwardRoute(pods, streaming, forwarder));
     return server.listen(config.nodeIp(), config.port()).onSuccess(port -> {
       LOG.info("kubelet server listening on " + config.nodeIp() + ":" + port);
       nodeStatus.start(port).onSuccess(v -> {

@@ -52,6 +52,11 @@ public final class PodRecord {
     return raw;
   }
 
+  /** The CRI sandbox of the pod, or null before it has one. */
+  public String sandboxId() {
+    return sandboxId;
+  }
+
   public String uid() {
     return pod.metadata().uid();
   }

@@ -1,5 +1,6 @@
 package io.kubehop.kubelet.server;
 
+import io.kubehop.streaming.proxy.TunnelingHandler;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.kubehop.streaming.websocket.ChannelHandshake;
 import io.vertx.core.Future;
@@ -62,9 +63,12 @@ public final class KubeletServer {
   public Future<Integer> listen(String host, int port) {
     // Upstream's MaxHeaderBytes is 1 MiB for the request line and headers together; Vert.x's defaults (4 KiB line,
     // 8 KiB headers) would refuse an exec whose command (every argument a query value) is a few KiB long.
-    server = vertx.createHttpServer(ChannelHandshake.configure(PostUpgrades.configure(new HttpServerOptions())
+    // WebSocket frames up to a whole SPDY frame (tunnels) and the channel.k8s.io subprotocols
+    HttpServerOptions options = TunnelingHandler.configure(ChannelHandshake.configure(PostUpgrades.configure(
+        new HttpServerOptions())
         .setMaxInitialLineLength(MAX_HEADER_BYTES).setMaxHeaderSize(MAX_HEADER_BYTES)
         .setIdleTimeout((int) idleTimeout.toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)));
+    server = vertx.createHttpServer(options);
     PostUpgrades.install(server).requestHandler(this::dispatch);
     return server.listen(port, host).map(HttpServer::actualPort);
   }

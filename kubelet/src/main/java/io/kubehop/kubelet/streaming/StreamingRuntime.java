@@ -2,6 +2,7 @@ package io.kubehop.kubelet.streaming;
 
 import io.kubehop.cri.v1.AttachRequest;
 import io.kubehop.cri.v1.ExecRequest;
+import io.kubehop.cri.v1.PortForwardRequest;
 import io.kubehop.cri.v1.RuntimeServiceClient;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.vertx.core.Future;
@@ -35,6 +36,15 @@ public final class StreamingRuntime {
   public Future<URI> attach(String containerId, StreamOptions options, boolean tty) {
     return cri.attach(AttachRequest.newBuilder().setContainerId(containerId).setStdin(options.stdin())
             .setTty(tty).setStdout(options.stdout()).setStderr(options.stderr()).build())
+        .compose(response -> url(response.getUrl()));
+  }
+
+  /**
+   * CRI {@code PortForward} for the pod's sandbox. Over SPDY the ports arrive later in stream headers, so
+   * {@code ports} is empty then; a WebSocket port-forward names them in its query.
+   */
+  public Future<URI> portForward(String sandboxId, List<Integer> ports) {
+    return cri.portForward(PortForwardRequest.newBuilder().setPodSandboxId(sandboxId).addAllPort(ports).build())
         .compose(response -> url(response.getUrl()));
   }
 

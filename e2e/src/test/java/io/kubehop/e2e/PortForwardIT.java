@@ -1,0 +1,290 @@
+package io.kubehop.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubehop.e2e.support.Eventually;
+import io.kubehop.e2e.support.KubehopCluster;
+import io.kubehop.e2e.support.Kubectl;
+import io.kubehop.e2e.support.OsProcesses;
+import io.kubehop.e2e.support.Pods;
+import io.kubehop.e2e.support.ProcessResult;
+import io.kubehop.e2e.support.RunningCommand;
+import io.kubehop.e2e.support.Tools;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code kubectl port-forward} through all three hops in each wire form: SPDY ({@code portforward.k8s.io}, kubectl
+ * 1.29), SPDY tunnelled in WebSocket (1.33, unwrapped at the apiserver), 1.33 falling back to SPDY when the tunnel is
+ * refused, and the WebSocket channel form of the Python client ({@code v4.channel.k8s.io}, 2-byte port prefix).
+ */
+class PortForwardIT {
+
+  /** What the nginx image serves at / (the runtime's NginxServer). */
+  private static final String WELCOME = "<title>Welcome to nginx!</title>";
+
+  private static void startWeb(KubehopCluster cluster) throws IOException {
+    Path manifest = cluster.home().resolve("web.yaml");
+    Files.writeString(manifest, """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+          - name: nginx
+            image: nginx
+            ports:
+            - containerPort: 80
+        """);
+    ProcessResult apply = new Kubectl("1.33", cluster).run("apply", "-f", manifest.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    Pods pods = new Pods(cluster);
+    Eventually.awaitTrue("web Running", Duration.ofSeconds(60), () -> pods.pod("web")
+        .map(p -> "Running".equals(p.path("status").path("phase").asText())).orElse(false));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    }
+  }
+
+  /** {@code kubectl port-forward pod/web LOCAL:REMOTE…}, once it says it forwards. */
+  private static RunningCommand portForward(KubehopCluster cluster, String minor, Map<String, String> env,
+      int local, String... mappings) {
+    List<String> command = new ArrayList<>(List.of(Tools.kubectl(minor).toString(), "--kubeconfig",
+        cluster.kubeconfig().toString(), "port-forward", "pod/web"));
+    command.addAll(List.of(mappings));
+    Map<String, String> all = new HashMap<>(env);
+    all.put("HOME", cluster.home().toString());
+    RunningCommand forward = RunningCommand.start(command, all);
+    forward.awaitStdout("Forwarding from 127.0.0.1:" + local, Duration.ofSeconds(30));
+    return forward;
+  }
+
+  /** One HTTP/1.0 request on a connection of its own: the whole response. */
+  private static String get(int port) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(20_000);
+      socket.getOutputStream().write("GET / HTTP/1.0\r\nHost: web\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static void assertWelcome(String response) {
+    assertThat(response).startsWith("HTTP/1.1 200 ").contains(WELCOME);
+  }
+
+  /** 1,000 sequential connections, then 16 concurrent keep-alive clients of 25 requests each. */
+  private static void thousandSequentialAndSixteenConcurrent(int local) throws Exception {
+    for (int i = 0; i < 1000; i++) {
+      assertWelcome(get(local));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<Integer>> clients = new ArrayList<>();
+      for (int c = 0; c < 16; c++) {
+        clients.add(pool.submit(() -> {
+          HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+          int ok = 0;
+          for (int i = 0; i < 25; i++) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + local + "/"))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200 && r.body().contains(WELCOME)) {
+              ok++;
+            }
+          }
+          return ok;
+        }));
+      }
+      for (Future<Integer> client : clients) {
+        assertThat(client.get(120, TimeUnit.SECONDS)).isEqualTo(25);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void spdyAndTunnelCarryThousandsOfRequestsAndLeaveNothingBehind() throws Exception {
+    try (KubehopCluster cluster = KubehopCluster.up()) {
+      startWeb(cluster);
+      List<String> tiers = List.of("apiserver", "kubelet-node-1", "runtime-node-1");
+      Map<String, Long> fds = new HashMap<>();
+      Map<String, Long> threads = new HashMap<>();
+      int warm = freePort();
+      try (RunningCommand forward = portForward(cluster, "1.29", Map.of(), warm, warm + ":80")) {
+        assertWelcome(get(warm)); // warm-up: pools and lazily created threads exist from here on
+      }
+      for (String tier : tiers) {
+        fds.put(tier, OsProcesses.count(cluster.pid(tier), "fd"));
+        threads.put(tier, OsProcesses.count(cluster.pid(tier), "task"));
+      }
+
+      int spdy = freePort();
+      try (RunningCommand forward = portForward(cluster, "1.29", Map.of(), spdy, spdy + ":80")) {
+        thousandSequentialAndSixteenConcurrent(spdy);
+      }
+      int tunnel = freePort();
+      try (RunningCommand forward = portForward(cluster, "1.33", Map.of(), tunnel, tunnel + ":80")) {
+        thousandSequentialAndSixteenConcurrent(tunnel);
+      }
+      String log = Files.readString(cluster.home().resolve("logs/apiserver.log"));
+      assertThat(log).as("1.33 tunnels through the apiserver")
+          .contains("(tunneled websocket SPDY/3.1+portforward.k8s.io -> SPDY/3.1 portforward.k8s.io)");
+      assertThat(log).as("1.29 speaks SPDY").contains("(splice SPDY/3.1 portforward.k8s.io)");
+
+      for (String tier : tiers) {
+        long pid = cluster.pid(tier);
+        Eventually.awaitTrue(tier + " fds back to " + fds.get(tier), Duration.ofSeconds(60),
+            () -> OsProcesses.count(pid, "fd") <= fds.get(tier) + 4);
+        Eventually.awaitTrue(tier + " threads back to " + threads.get(tier), Duration.ofSeconds(60),
+            () -> OsProcesses.count(pid, "task") <= threads.get(tier) + 4);
+      }
+    }
+  }
+
+  @Test
+  void kubectl133FallsBackToSpdyWhenTheTunnelIsRefused() throws Exception {
+    try (KubehopCluster cluster = KubehopCluster.up("--websocket-translation", "off")) {
+      startWeb(cluster);
+      int local = freePort();
+      try (RunningCommand forward = portForward(cluster, "1.33", Map.of(), local, local + ":80")) {
+        thousandSequentialAndSixteenConcurrent(local);
+      }
+      assertThat(Files.readString(cluster.home().resolve("logs/apiserver.log")))
+          .contains("(splice SPDY/3.1 portforward.k8s.io)")
+          .doesNotContain("tunneled websocket");
+    }
+  }
+
+  @Test
+  void inKubeletModeTheKubeletUnwrapsTheTunnel() throws Exception {
+    try (KubehopCluster cluster = KubehopCluster.up("--websocket-translation", "kubelet")) {
+      startWeb(cluster);
+      int local = freePort();
+      try (RunningCommand forward = portForward(cluster, "1.33", Map.of(), local, local + ":80")) {
+        for (int i = 0; i < 100; i++) {
+          assertWelcome(get(local));
+        }
+      }
+      assertThat(Files.readString(cluster.home().resolve("logs/apiserver.log")))
+          .contains("(splice websocket SPDY/3.1+portforward.k8s.io)");
+      assertThat(Files.readString(cluster.home().resolve("logs/kubelet-node-1.log")))
+          .contains("(tunneled websocket SPDY/3.1+portforward.k8s.io -> SPDY/3.1 portforward.k8s.io)");
+    }
+  }
+
+  @Test
+  void aRefusedConnectionReportsAnErrorAndTheForwardLivesOn() throws Exception {
+    try (KubehopCluster cluster = KubehopCluster.up()) {
+      startWeb(cluster);
+      for (String minor : List.of("1.29", "1.33")) {
+        int live = freePort();
+        int dead = freePort();
+        try (RunningCommand forward = portForward(cluster, minor, Map.of(), live, live + ":80", dead + ":81")) {
+          forward.awaitStdout("Forwarding from 127.0.0.1:" + dead, Duration.ofSeconds(30));
+          assertThat(get(dead)).as("nothing listens on 81 in the pod: that connection closes at once").isEmpty();
+          // reported where it cannot kill the forward: any error content makes kubectl drop every connection
+          Eventually.awaitTrue("the runtime logs the refused connection", Duration.ofSeconds(20), () -> {
+            try {
+              return Files.readString(cluster.home().resolve("logs/runtime-node-1.log"))
+                  .contains("error forwarding port 81 to pod ");
+            } catch (IOException e) {
+              return false;
+            }
+          });
+          assertWelcome(get(live)); // kubectl#1169: the forward survives a failed connection
+          assertWelcome(get(live));
+          assertThat(forward.process().isAlive()).isTrue();
+        }
+      }
+    }
+  }
+
+  /**
+   * The Python client's wire form: a WebSocket offering {@code v4.channel.k8s.io} to {@code portforward?ports=80};
+   * channel 0 carries data and channel 1 errors, each opening with the port as 2 little-endian bytes.
+   */
+  @Test
+  void webSocketV4ChannelsCarryThePortPrefixAndTheData() throws Exception {
+    try (KubehopCluster cluster = KubehopCluster.up()) {
+      startWeb(cluster);
+      BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
+      CompletableFuture<Integer> closed = new CompletableFuture<>();
+      ByteArrayOutputStream partial = new ByteArrayOutputStream();
+      WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("v4.channel.k8s.io")
+          .buildAsync(URI.create("ws://127.0.0.1:" + cluster.apiserverPort()
+              + "/api/v1/namespaces/default/pods/web/portforward?ports=80"), new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+                  byte[] bytes = new byte[data.remaining()];
+                  data.get(bytes);
+                  partial.writeBytes(bytes);
+                  if (last) {
+                    messages.add(partial.toByteArray());
+                    partial.reset();
+                  }
+                  webSocket.request(1);
+                  return null;
+                }
+
+                @Override
+                public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                  closed.complete(statusCode);
+                  return null;
+                }
+              }).get(30, TimeUnit.SECONDS);
+      assertThat(ws.getSubprotocol()).isEqualTo("v4.channel.k8s.io");
+      List<byte[]> first = List.of(messages.poll(30, TimeUnit.SECONDS), messages.poll(30, TimeUnit.SECONDS));
+      assertThat(first).anySatisfy(m -> assertThat(m).containsExactly(0x00, 0x50, 0x00))
+          .anySatisfy(m -> assertThat(m).containsExactly(0x01, 0x50, 0x00));
+
+      byte[] request = "GET / HTTP/1.0\r\nHost: web\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+      ByteBuffer frame = ByteBuffer.allocate(request.length + 1).put((byte) 0).put(request).flip();
+      ws.sendBinary(frame, true).get(10, TimeUnit.SECONDS);
+      ByteArrayOutputStream data = new ByteArrayOutputStream();
+      Eventually.awaitTrue("the whole page on channel 0", Duration.ofSeconds(30), () -> {
+        byte[] m;
+        while ((m = messages.poll()) != null) {
+          assertThat(m[0]).as("only the data channel speaks").isEqualTo((byte) 0);
+          data.write(m, 1, m.length - 1);
+        }
+        return data.toString(StandardCharsets.UTF_8).contains("</html>");
+      });
+      String response = data.toString(StandardCharsets.UTF_8);
+      assertWelcome(response);
+      // HTTP/1.0: nginx closes the pod connection, and with its only port ended the server closes with 1000
+      assertThat(closed.get(30, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
+    }
+  }
+
+}

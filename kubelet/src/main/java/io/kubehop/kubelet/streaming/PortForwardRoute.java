@@ -1,0 +1,114 @@
+package io.kubehop.kubelet.streaming;
+
+import io.kubehop.kubelet.pod.PodManager;
+import io.kubehop.kubelet.pod.PodRecord;
+import io.kubehop.kubelet.server.KubeletRoute;
+import io.kubehop.kubelet.server.Responses;
+import io.kubehop.streaming.proxy.UpgradeAwareProxy;
+import io.kubehop.streaming.transport.PostUpgrades;
+import io.vertx.core.http.HttpServerRequest;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * {@code GET|POST /portForward/{ns}/{pod}[/{uid}]} (upstream's {@code getPortForward}): the pod's sandbox → CRI
+ * {@code PortForward} → the runtime's URL, handed to the {@link StreamForwarder} like exec. Over SPDY the ports come
+ * later, in stream headers; a WebSocket port-forward names them in {@code port} (repeated or comma-separated), which
+ * goes to the runtime in the CRI request and in the URL's query.
+ */
+public final class PortForwardRoute implements KubeletRoute {
+
+  private static final Logger LOG = Logger.getLogger(PortForwardRoute.class.getName());
+
+  private final PodManager pods;
+  private final StreamingRuntime runtime;
+  private final StreamForwarder forwarder;
+
+  public PortForwardRoute(PodManager pods, StreamingRuntime runtime, StreamForwarder forwarder) {
+    this.pods = pods;
+    this.runtime = runtime;
+    this.forwarder = forwarder;
+  }
+
+  @Override
+  public void handle(HttpServerRequest req, List<String> segments) {
+    String method = PostUpgrades.method(req);
+    if (!method.equals("GET") && !method.equals("POST")) {
+      req.response().putHeader("Allow", "GET, POST");
+      Responses.text(req, 405, "405: Method Not Allowed");
+      return;
+    }
+    if (segments.size() != 2 && segments.size() != 3) {
+      Responses.text(req, 404, "404 page not found\n");
+      return;
+    }
+    List<Integer> ports;
+    try {
+      ports = ports(StreamQuery.decode(req.query()));
+    } catch (IllegalArgumentException e) {
+      Responses.text(req, 400, e.getMessage());
+      return;
+    }
+    Optional<PodRecord> pod = pods.find(segments.get(0), segments.get(1));
+    if (pod.isEmpty()) {
+      Responses.text(req, 404, "pod does not exist");
+      return;
+    }
+    if (segments.size() == 3 && !segments.get(2).equals(pod.get().uid())) {
+      Responses.text(req, 404, "pod not found");
+      return;
+    }
+    String sandbox = pod.get().sandboxId();
+    String describe = "portForward " + segments.get(0) + "/" + segments.get(1);
+    String session = UpgradeAwareProxy.sessionId(req);
+    req.headers().set(UpgradeAwareProxy.SESSION_HEADER, session);
+    if (sandbox == null) {
+      Responses.text(req, 500, "pod " + segments.get(1) + "_" + segments.get(0) + " has no sandbox yet");
+      return;
+    }
+    req.pause(); // unread while CRI answers; the proxy keeps it paused until it takes the connection over
+    runtime.portForward(sandbox, ports).onComplete(ar -> {
+      if (ar.failed()) {
+        req.resume();
+        LOG.info("session " + session + " " + describe + " refused: " + ar.cause().getMessage());
+        StreamErrors.write(req, ar.cause());
+        return;
+      }
+      URI url = ar.result();
+      if (!ports.isEmpty() && url.getRawQuery() == null) {
+        StringBuilder q = new StringBuilder();
+        ports.forEach(p -> q.append(q.length() == 0 ? "?" : "&").append("port=").append(p));
+        url = URI.create(url + q.toString());
+      }
+      forwarder.forward(req, new StreamTarget(session, "portForward", segments.get(0) + "/" + segments.get(1), null,
+          url, null));
+    });
+  }
+
+  /** Upstream's {@code NewV4Options} checks of the {@code port} query (only a WebSocket request carries one). */
+  static List<Integer> ports(Map<String, List<String>> query) {
+    List<Integer> ports = new ArrayList<>();
+    for (String value : query.getOrDefault("port", List.of())) {
+      if (value.isEmpty()) {
+        throw new IllegalArgumentException("query parameter \"port\" cannot be empty");
+      }
+      for (String p : value.split(",")) {
+        int port;
+        try {
+          port = Integer.parseInt(p.trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("unable to parse \"" + p + "\" as a port: " + e.getMessage());
+        }
+        if (port < 1 || port > 65535) {
+          throw new IllegalArgumentException("port \"" + p + "\" must be > 0");
+        }
+        ports.add(port);
+      }
+    }
+    return ports;
+  }
+}
