@@ -4,13 +4,12 @@ import io.kubehop.kubelet.pod.PodManager;
 import io.kubehop.kubelet.pod.PodRecord;
 import io.kubehop.kubelet.server.KubeletRoute;
 import io.kubehop.kubelet.server.Responses;
+import io.kubehop.streaming.portforward.Ports;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -46,10 +45,12 @@ public final class PortForwardRoute implements KubeletRoute {
       Responses.text(req, 404, "404 page not found\n");
       return;
     }
+    // Only a WebSocket port-forward names its ports (NewV4Options); over SPDY they come in stream headers.
+    List<String> portValues = StreamQuery.decode(req.query()).getOrDefault("port", List.of());
     List<Integer> ports;
     try {
-      ports = ports(StreamQuery.decode(req.query()));
-    } catch (IllegalArgumentException e) {
+      ports = portValues.isEmpty() ? List.of() : Ports.fromQuery(portValues);
+    } catch (Ports.InvalidPortException e) {
       Responses.text(req, 400, e.getMessage());
       return;
     }
@@ -87,28 +88,5 @@ public final class PortForwardRoute implements KubeletRoute {
       forwarder.forward(req, new StreamTarget(session, "portForward", segments.get(0) + "/" + segments.get(1), null,
           url, null));
     });
-  }
-
-  /** Upstream's {@code NewV4Options} checks of the {@code port} query (only a WebSocket request carries one). */
-  static List<Integer> ports(Map<String, List<String>> query) {
-    List<Integer> ports = new ArrayList<>();
-    for (String value : query.getOrDefault("port", List.of())) {
-      if (value.isEmpty()) {
-        throw new IllegalArgumentException("query parameter \"port\" cannot be empty");
-      }
-      for (String p : value.split(",")) {
-        int port;
-        try {
-          port = Integer.parseInt(p.trim());
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("unable to parse \"" + p + "\" as a port: " + e.getMessage());
-        }
-        if (port < 1 || port > 65535) {
-          throw new IllegalArgumentException("port \"" + p + "\" must be > 0");
-        }
-        ports.add(port);
-      }
-    }
-    return ports;
   }
 }

@@ -3,15 +3,18 @@ package io.kubehop.streaming.portforward;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Port parsing with upstream's texts ({@code strconv.ParseUint(s, 10, 16)} and the kubelet's checks). */
-final class Ports {
+/**
+ * Port parsing with upstream's texts ({@code strconv.ParseUint(s, 10, 16)} and the kubelet's checks), shared by the
+ * runtime's servers and the kubelet's {@code /portForward} route.
+ */
+public final class Ports {
 
   private Ports() {
     throw new AssertionError("No instances.");
   }
 
   /** A bad port value; the message is upstream's, e.g. {@code unable to parse "x" as a port: …}. */
-  static final class InvalidPortException extends Exception {
+  public static final class InvalidPortException extends Exception {
     InvalidPortException(String message) {
       super(message, null, false, false);
     }
@@ -34,7 +37,7 @@ final class Ports {
   }
 
   /** The ports of the WebSocket {@code port} query values: repeatable, each possibly comma-separated. */
-  static List<Integer> fromQuery(List<String> values) throws InvalidPortException {
+  public static List<Integer> fromQuery(List<String> values) throws InvalidPortException {
     if (values.isEmpty()) {
       throw new InvalidPortException("query parameter \"port\" is required");
     }

@@ -2,6 +2,7 @@ package io.kubehop.streaming.proxy;
 
 import io.kubehop.streaming.httpstream.UpgradeRequests;
 import io.kubehop.streaming.transport.LingeringClose;
+import io.kubehop.streaming.websocket.ChannelHandshake;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -121,22 +122,9 @@ public final class TunnelingHandler {
   /** {@code spdyProtocolsFromWebsocketProtocols}: the tunneled offers without their prefix, in offer order. */
   static List<String> spdyProtocols(MultiMap headers) {
     List<String> out = new ArrayList<>();
-    for (String offer : offers(headers)) {
+    for (String offer : ChannelHandshake.offers(headers)) {
       if (offer.startsWith(TUNNELING_PREFIX) && offer.endsWith(KUBERNETES_SUFFIX)) {
         out.add(offer.substring(TUNNELING_PREFIX.length()));
-      }
-    }
-    return out;
-  }
-
-  private static List<String> offers(MultiMap headers) {
-    List<String> out = new ArrayList<>();
-    for (String line : headers.getAll(WEBSOCKET_PROTOCOL)) {
-      for (String p : line.split(",")) {
-        String t = p.trim();
-        if (!t.isEmpty()) {
-          out.add(t);
-        }
       }
     }
     return out;
@@ -216,7 +204,7 @@ public final class TunnelingHandler {
     // gorilla's Upgrader with Subprotocols = [selected]: chosen only if the client offered it, else none. Vert.x
     // (Netty) would look at the first header line and the server-wide list only, so narrow the offer and answer
     // explicitly, as ChannelHandshake does.
-    boolean offered = offers(req.headers()).contains(selected);
+    boolean offered = ChannelHandshake.offers(req.headers()).contains(selected);
     if (offered) {
       req.headers().set(WEBSOCKET_PROTOCOL, selected);
       req.response().headers().set(WEBSOCKET_PROTOCOL, selected);
