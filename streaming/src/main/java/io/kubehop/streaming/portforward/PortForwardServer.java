@@ -1,14 +1,10 @@
 package io.kubehop.streaming.portforward;
 
-import io.kubehop.streaming.httpstream.Handshake;
-import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.UpgradeRequests;
-import io.kubehop.streaming.spdy.SpdySession;
-import io.kubehop.streaming.transport.DuplexTransport;
+import io.kubehop.streaming.spdy.SpdyUpgrade;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.util.List;
 
@@ -71,31 +67,7 @@ public final class PortForwardServer {
     if (UpgradeRequests.isWebSocket(req.headers())) {
       return new WebSocketPortForwarder(vertx, idleTimeout, podName, podUid, dialer).serve(req);
     }
-    Handshake.Result result = Handshake.handshake(req.headers(), List.of(PROTOCOL_V1));
-    if (result instanceof Handshake.Result.Refused refused) {
-      HttpServerResponse resp = plainText(req, 403);
-      refused.serverProtocols().forEach(p -> resp.headers().add(StreamHeaders.ACCEPTED_PROTOCOL_VERSIONS, p));
-      return resp.end(refused.body());
-    }
-    if (!UpgradeRequests.isSpdyUpgrade(req.headers())) {
-      return plainText(req, 400).end(UpgradeRequests.missingUpgradeHeadersMessage(req.headers()) + "\n");
-    }
-    String negotiated = ((Handshake.Result.Accepted) result).protocol();
-    HttpServerResponse resp = req.response().putHeader("Connection", "Upgrade")
-        .putHeader("Upgrade", StreamHeaders.SPDY_31);
-    if (!negotiated.isEmpty()) {
-      resp.putHeader(StreamHeaders.PROTOCOL_VERSION, negotiated);
-    }
-    return req.toNetSocket().compose(socket -> {
-      SpdySession session = SpdySession.start(vertx, DuplexTransport.of(socket), SpdySession.Role.SERVER)
-          .idleTimeout(idleTimeout);
-      return new SpdyPortForwarder(vertx, session, creationTimeout, podName, podUid, dialer).run();
-    });
-  }
-
-  static HttpServerResponse plainText(HttpServerRequest req, int code) {
-    return req.response().setStatusCode(code)
-        .putHeader("Content-Type", "text/plain; charset=utf-8")
-        .putHeader("X-Content-Type-Options", "nosniff");
+    return SpdyUpgrade.serve(vertx, req, List.of(PROTOCOL_V1), idleTimeout,
+        (negotiated, session) -> new SpdyPortForwarder(vertx, session, creationTimeout, podName, podUid, dialer).run());
   }
 }

@@ -1,6 +1,7 @@
 package io.kubehop.streaming.portforward;
 
 import io.kubehop.streaming.spdy.IdleTimer;
+import io.kubehop.streaming.spdy.SpdyUpgrade;
 import io.kubehop.streaming.websocket.ChannelCodec;
 import io.kubehop.streaming.websocket.ChannelConnection;
 import io.kubehop.streaming.websocket.ChannelHandshake;
@@ -61,7 +62,7 @@ final class WebSocketPortForwarder {
     try {
       ports = Ports.fromQuery(req.params().getAll("port"));
     } catch (Ports.InvalidPortException e) {
-      return PortForwardServer.plainText(req, 400).end(e.getMessage());
+      return SpdyUpgrade.plainText(req, 400).end(e.getMessage());
     }
     if (req.method() != HttpMethod.GET) {
       return req.response().setStatusCode(405).putHeader("Sec-WebSocket-Version", "13")

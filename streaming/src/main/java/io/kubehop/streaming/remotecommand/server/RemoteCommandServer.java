@@ -1,18 +1,14 @@
 package io.kubehop.streaming.remotecommand.server;
 
-import io.kubehop.streaming.httpstream.Handshake;
-import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.UpgradeRequests;
 import io.kubehop.streaming.remotecommand.StatusWriter;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.StreamProtocol;
-import io.kubehop.streaming.spdy.SpdySession;
-import io.kubehop.streaming.transport.DuplexTransport;
+import io.kubehop.streaming.spdy.SpdyUpgrade;
 import io.kubehop.streaming.websocket.ChannelProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
@@ -109,28 +105,11 @@ public final class RemoteCommandServer {
     if (UpgradeRequests.isWebSocket(req.headers())) {
       return webSocket().serve(req, options, executor);
     }
-    Handshake.Result result = Handshake.handshake(req.headers(), protocols);
-    if (result instanceof Handshake.Result.Refused refused) {
-      HttpServerResponse resp = plainText(req, 403);
-      refused.serverProtocols().forEach(p -> resp.headers().add(StreamHeaders.ACCEPTED_PROTOCOL_VERSIONS, p));
-      return resp.end(refused.body());
-    }
-    if (!UpgradeRequests.isSpdyUpgrade(req.headers())) {
-      return plainText(req, 400).end(UpgradeRequests.missingUpgradeHeadersMessage(req.headers()) + "\n");
-    }
-    String negotiated = ((Handshake.Result.Accepted) result).protocol();
-    StreamProtocol protocol = StreamProtocol.fromWireName(negotiated).orElseThrow(); // server lists only known names
-    if (negotiated.isEmpty()) {
-      LOG.fine("no X-Stream-Protocol-Version requested, falling back to channel.k8s.io");
-    }
-    HttpServerResponse resp = req.response().putHeader("Connection", "Upgrade")
-        .putHeader("Upgrade", StreamHeaders.SPDY_31);
-    if (!negotiated.isEmpty()) {
-      resp.putHeader(StreamHeaders.PROTOCOL_VERSION, negotiated);
-    }
-    return req.toNetSocket().compose(socket -> {
-      SpdySession session = SpdySession.start(vertx, DuplexTransport.of(socket), SpdySession.Role.SERVER)
-          .idleTimeout(idleTimeout);
+    return SpdyUpgrade.serve(vertx, req, protocols, idleTimeout, (negotiated, session) -> {
+      StreamProtocol protocol = StreamProtocol.fromWireName(negotiated).orElseThrow(); // only known names are listed
+      if (negotiated.isEmpty()) {
+        LOG.fine("no X-Stream-Protocol-Version requested, falling back to channel.k8s.io");
+      }
       return StreamWaiter.await(vertx, session, protocol, options, creationTimeout, errorPrefix)
           .compose(streams -> run(executor, streams))
           .eventually(session::closeFuture);
@@ -150,11 +129,5 @@ public final class RemoteCommandServer {
       }
       return ar.succeeded() ? streams.finish(ar.result()) : streams.finish(ar.cause());
     });
-  }
-
-  private static HttpServerResponse plainText(HttpServerRequest req, int code) {
-    return req.response().setStatusCode(code)
-        .putHeader("Content-Type", "text/plain; charset=utf-8")
-        .putHeader("X-Content-Type-Options", "nosniff");
   }
 }
