@@ -1,22 +1,18 @@
 package io.kubehop.apiserver.subresource;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kubehop.api.meta.Status;
 import io.kubehop.api.meta.StatusException;
 import io.kubehop.apiserver.http.ApiRequest;
-import io.kubehop.apiserver.http.Responses;
 import io.kubehop.apiserver.storage.Store;
-import io.kubehop.apiserver.storage.StoreKey;
+import io.kubehop.apiserver.subresource.UpgradeSubresources.Target;
 import io.kubehop.streaming.proxy.HopSession;
 import io.kubehop.streaming.proxy.TunnelingHandler;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
-import io.kubehop.streaming.transport.PostUpgrades;
 import io.vertx.core.Future;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 
 /**
  * {@code GET|POST …/pods/{name}/portforward}: pod → node → {@code http://<node>:<port>/portForward/{ns}/{name}}.
@@ -32,8 +28,6 @@ import java.util.logging.Logger;
  * </ul>
  */
 public final class PortForwardSubresource implements SubresourceHandler {
-
-  private static final Logger LOG = Logger.getLogger(PortForwardSubresource.class.getName());
 
   private final Store store;
   private final NodeLocator nodes;
@@ -52,10 +46,7 @@ public final class PortForwardSubresource implements SubresourceHandler {
 
   @Override
   public void handle(ApiRequest req) {
-    String method = PostUpgrades.method(req.http());
-    if (!method.equals("GET") && !method.equals("POST")) {
-      throw StatusException.methodNotAllowed();
-    }
+    UpgradeSubresources.requireGetOrPost(req);
     boolean tunnel = TunnelingHandler.isWebSocketRequestWithTunnelingProtocol(req.http().headers());
     if (tunnel && translation == WebSocketTranslation.OFF) {
       // any answer but 101 makes kubectl fall back to plain SPDY
@@ -63,18 +54,8 @@ public final class PortForwardSubresource implements SubresourceHandler {
           + " is turned off on this apiserver (--websocket-translation=off); use SPDY");
     }
     String query = kubeletQuery(req);
-    req.http().pause();
-    store.get(new StoreKey("pods", req.namespace(), req.name()))
-        .recover(t -> Future.failedFuture(Responses.translate(t, "pods", req.name())))
-        .compose(pod -> locate(req, pod, query))
-        .onSuccess(target -> route(req, target, tunnel).onSuccess(hop -> {
-          LOG.info("portforward session " + hop.id() + " " + req.namespace() + "/" + req.name() + " ("
-              + hop.describe() + ") -> " + target.location() + " via " + hop.upstreamLocal() + "->"
-              + hop.upstreamRemote());
-          hop.closeFuture().onComplete(v -> LOG.info("portforward session " + hop.id() + " closed: "
-              + hop.bytesUp() + " bytes up, " + hop.bytesDown() + " bytes down"));
-        }))
-        .onFailure(t -> Responses.failure(req.http().response(), t));
+    UpgradeSubresources.serve(req, store, "portforward", pod -> locate(req, pod, query),
+        target -> route(req, target, tunnel));
   }
 
   private Future<HopSession> route(ApiRequest req, Target target, boolean tunnel) {
@@ -84,26 +65,15 @@ public final class PortForwardSubresource implements SubresourceHandler {
     return proxy.proxy(req.http(), target.location());
   }
 
-  private record Target(URI location, boolean kubeletTranslates) {}
-
   private Future<Target> locate(ApiRequest req, ObjectNode pod, String query) {
     String phase = pod.path("status").path("phase").asText("");
     if (!phase.equals("Running")) {
       throw StatusException.badRequest("pod " + req.name() + " is not running (phase " + (phase.isEmpty()
           ? "unknown" : phase) + "), so it cannot forward ports");
     }
-    String node = pod.path("spec").path("nodeName").asText("");
-    if (node.isEmpty()) {
-      throw StatusException.badRequest("pod " + req.name() + " does not have a host assigned");
-    }
-    return nodes.locate(node).compose(kubelet -> nodes.ready(node).map(ready -> {
-      if (!ready) {
-        throw new StatusException(Status.failure(503, "ServiceUnavailable", "node " + node + " is not ready (its "
-            + "kubelet stopped posting status); cannot forward ports of pod " + req.name(), null));
-      }
-      return new Target(URI.create("http://" + kubelet.host() + ":" + kubelet.port() + "/portForward/"
-          + req.namespace() + "/" + req.name() + query), kubelet.webSockets());
-    }));
+    return UpgradeSubresources.readyKubelet(nodes, pod, req.name(), "forward ports of")
+        .map(kubelet -> new Target(URI.create("http://" + kubelet.host() + ":" + kubelet.port() + "/portForward/"
+            + req.namespace() + "/" + req.name() + query), kubelet.webSockets()));
   }
 
   /** {@code ports=80,443} (repeatable) becomes the kubelet's {@code port=80&port=443}. */

@@ -1,18 +1,15 @@
 package io.kubehop.apiserver.subresource;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kubehop.api.meta.Status;
 import io.kubehop.api.meta.StatusException;
 import io.kubehop.apiserver.http.ApiRequest;
-import io.kubehop.apiserver.http.Responses;
 import io.kubehop.apiserver.storage.Store;
-import io.kubehop.apiserver.storage.StoreKey;
+import io.kubehop.apiserver.subresource.UpgradeSubresources.Target;
 import io.kubehop.streaming.proxy.HopSession;
 import io.kubehop.streaming.proxy.StreamTranslator;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
 import io.kubehop.streaming.remotecommand.StreamOptions;
-import io.kubehop.streaming.transport.PostUpgrades;
 import io.kubehop.streaming.websocket.ChannelProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -20,7 +17,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.logging.Logger;
 
 /**
  * {@code GET|POST …/pods/{name}/exec} and {@code …/attach}: resolves pod → container → node → kubelet, translates
@@ -37,8 +33,6 @@ import java.util.logging.Logger;
  * </ul>
  */
 public final class StreamSubresource implements SubresourceHandler {
-
-  private static final Logger LOG = Logger.getLogger(StreamSubresource.class.getName());
 
   /** Which subresource: exec carries a command, attach does not. */
   public enum Verb {
@@ -70,40 +64,23 @@ public final class StreamSubresource implements SubresourceHandler {
 
   @Override
   public void handle(ApiRequest req) {
-    String method = PostUpgrades.method(req.http());
-    if (!method.equals("GET") && !method.equals("POST")) {
-      throw StatusException.methodNotAllowed();
-    }
+    UpgradeSubresources.requireGetOrPost(req);
     boolean v5 = StreamTranslator.isWebSocketRequestWithStreamCloseProtocol(req.http().headers());
     if (v5 && translation == WebSocketTranslation.OFF) {
       // Any answer but 101 makes kubectl fall back to SPDY (its FallbackExecutor checks IsUpgradeFailure).
       throw StatusException.badRequest("unable to upgrade: WebSocket streaming (" + ChannelProtocol.V5.wireName()
           + ") is turned off on this apiserver (--websocket-translation=off); use SPDY");
     }
-    req.http().pause();
-    store.get(new StoreKey("pods", req.namespace(), req.name()))
-        .recover(t -> Future.failedFuture(Responses.translate(t, "pods", req.name())))
-        .compose(pod -> locate(req, pod))
-        .onSuccess(target -> route(req, target, v5).onSuccess(hop -> {
-          LOG.info(verb.path + " session " + hop.id() + " " + req.namespace() + "/" + req.name() + " ("
-              + hop.describe() + ") -> " + target.location + " via " + hop.upstreamLocal() + "->"
-              + hop.upstreamRemote());
-          hop.closeFuture().onComplete(v -> LOG.info(verb.path + " session " + hop.id() + " closed: "
-              + hop.bytesUp() + " bytes up, " + hop.bytesDown() + " bytes down"));
-        }))
-        .onFailure(t -> Responses.failure(req.http().response(), t));
+    UpgradeSubresources.serve(req, store, verb.path, pod -> locate(req, pod), target -> route(req, target, v5));
   }
 
   private Future<HopSession> route(ApiRequest req, Target target, boolean v5) {
-    boolean translateHere = v5 && !(translation == WebSocketTranslation.KUBELET && target.kubeletTranslates);
+    boolean translateHere = v5 && !(translation == WebSocketTranslation.KUBELET && target.kubeletTranslates());
     if (translateHere) {
-      return translator.translate(req.http(), target.location, StreamOptions.fromApiServerQuery(req.query()));
+      return translator.translate(req.http(), target.location(), StreamOptions.fromApiServerQuery(req.query()));
     }
-    return proxy.proxy(req.http(), target.location);
+    return proxy.proxy(req.http(), target.location());
   }
-
-  /** The kubelet URL, and whether that kubelet translates WebSocket streams itself. */
-  private record Target(URI location, boolean kubeletTranslates) {}
 
   private Future<Target> locate(ApiRequest req, ObjectNode pod) {
     String container = NodeLocator.resolveContainer(pod, req.param("container"));
@@ -112,19 +89,10 @@ public final class StreamSubresource implements SubresourceHandler {
       throw StatusException.badRequest((verb == Verb.EXEC ? "cannot exec into" : "cannot attach to")
           + " a container in a completed pod; current phase is " + phase);
     }
-    String node = pod.path("spec").path("nodeName").asText("");
-    if (node.isEmpty()) {
-      throw StatusException.badRequest("pod " + req.name() + " does not have a host assigned");
-    }
     String query = kubeletQuery(req.query(), verb);
-    return nodes.locate(node).compose(kubelet -> nodes.ready(node).map(ready -> {
-      if (!ready) {
-        throw new StatusException(Status.failure(503, "ServiceUnavailable", "node " + node + " is not ready (its "
-            + "kubelet stopped posting status); cannot " + verb.path + " into pod " + req.name(), null));
-      }
-      return new Target(URI.create("http://" + kubelet.host() + ":" + kubelet.port() + "/" + verb.path + "/"
-          + req.namespace() + "/" + req.name() + "/" + container + query), kubelet.webSockets());
-    }));
+    return UpgradeSubresources.readyKubelet(nodes, pod, req.name(), verb.path + " into")
+        .map(kubelet -> new Target(URI.create("http://" + kubelet.host() + ":" + kubelet.port() + "/" + verb.path
+            + "/" + req.namespace() + "/" + req.name() + "/" + container + query), kubelet.webSockets()));
   }
 
   /**
