@@ -45,22 +45,31 @@ public final class HopSession {
     TUNNELED
   }
 
-  private String transport = "";
+  /** The spliced upgrade ({@code SPDY/3.1}, {@code websocket}); empty for the other kinds, whose describe() says it. */
+  private final String transport;
 
   /** A splice of {@code downstream} and {@code upstream} carrying {@code protocol} (may be null) over the upgrade. */
   HopSession(String id, String target, String upgrade, String protocol, NetSocket downstream, NetSocket upstream) {
-    this(id, target, Kind.SPLICE, protocol, protocol, downstream.localAddress(), downstream.remoteAddress(),
-        upstream.localAddress(), upstream.remoteAddress(), () -> {
+    this(id, target, Kind.SPLICE, upgrade == null ? "" : upgrade, protocol, protocol, downstream.localAddress(),
+        downstream.remoteAddress(), upstream.localAddress(), upstream.remoteAddress(), () -> {
           downstream.close();
           upstream.close();
         });
-    this.transport = upgrade == null ? "" : upgrade;
   }
 
+  /** A translated or tunneled hop between two protocols. */
   HopSession(String id, String target, Kind kind, String downstreamProtocol, String upstreamProtocol,
       SocketAddress downstreamLocal, SocketAddress downstreamRemote, SocketAddress upstreamLocal,
       SocketAddress upstreamRemote, Runnable closer) {
+    this(id, target, kind, "", downstreamProtocol, upstreamProtocol, downstreamLocal, downstreamRemote, upstreamLocal,
+        upstreamRemote, closer);
+  }
+
+  private HopSession(String id, String target, Kind kind, String transport, String downstreamProtocol,
+      String upstreamProtocol, SocketAddress downstreamLocal, SocketAddress downstreamRemote,
+      SocketAddress upstreamLocal, SocketAddress upstreamRemote, Runnable closer) {
     this.id = id;
+    this.transport = transport;
     this.target = target;
     this.kind = kind;
     this.downstreamProtocol = downstreamProtocol;

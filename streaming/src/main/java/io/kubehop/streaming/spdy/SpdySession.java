@@ -11,6 +11,7 @@ import io.kubehop.streaming.spdy.frame.SpdyFrameDecoder;
 import io.kubehop.streaming.spdy.frame.SpdyFrameEncoder;
 import io.kubehop.streaming.spdy.frame.SpdyProtocolException;
 import io.kubehop.streaming.transport.DuplexTransport;
+import io.kubehop.streaming.transport.LingeringClose;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -56,10 +57,10 @@ public final class SpdySession implements StreamConnection {
   private static final Logger LOG = Logger.getLogger(SpdySession.class.getName());
 
   /**
-   * How long a server waits after its GOAWAY for the client to close. Upstream does not wait; a client reading the
-   * last few MiB from kernel buffers at any sane pace is done well within this.
+   * How long a server waits after its GOAWAY for the client to close: the same bound as a spliced hop's half-close.
+   * Upstream does not wait; a client reading the last few MiB from kernel buffers is done well within this.
    */
-  public static final Duration LINGER = Duration.ofMinutes(5);
+  public static final Duration LINGER = LingeringClose.DEFAULT_LINGER;
 
   /** Which end of the upgrade this session is. */
   public enum Role { CLIENT, SERVER }
