@@ -8,7 +8,6 @@ import io.kubehop.streaming.portforward.Ports;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.vertx.core.http.HttpServerRequest;
-import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -17,7 +16,7 @@ import java.util.logging.Logger;
  * {@code GET|POST /portForward/{ns}/{pod}[/{uid}]} (upstream's {@code getPortForward}): the pod's sandbox → CRI
  * {@code PortForward} → the runtime's URL, handed to the {@link StreamForwarder} like exec. Over SPDY the ports come
  * later, in stream headers; a WebSocket port-forward names them in {@code port} (repeated or comma-separated), which
- * goes to the runtime in the CRI request and in the URL's query.
+ * go to the runtime in the CRI request.
  */
 public final class PortForwardRoute implements KubeletRoute {
 
@@ -79,14 +78,9 @@ public final class PortForwardRoute implements KubeletRoute {
         StreamErrors.write(req, ar.cause());
         return;
       }
-      URI url = ar.result();
-      if (!ports.isEmpty() && url.getRawQuery() == null) {
-        StringBuilder q = new StringBuilder();
-        ports.forEach(p -> q.append(q.length() == 0 ? "?" : "&").append("port=").append(p));
-        url = URI.create(url + q.toString());
-      }
+      // the runtime serves a WebSocket port-forward with the ports of the CRI request, as upstream's CRI server does
       forwarder.forward(req, new StreamTarget(session, "portForward", segments.get(0) + "/" + segments.get(1), null,
-          url, null));
+          ar.result(), null));
     });
   }
 }
