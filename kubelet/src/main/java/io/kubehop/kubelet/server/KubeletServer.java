@@ -46,7 +46,7 @@ public final class KubeletServer {
 
   /**
    * With another idle timeout for keep-alive connections (tests). A proxied stream lifts it from its connection
-   * ({@link UpgradedConnections}).
+   * ({@link io.kubehop.streaming.transport.UpgradedConnections}).
    */
   public KubeletServer(Vertx vertx, Duration idleTimeout) {
     this.vertx = vertx;

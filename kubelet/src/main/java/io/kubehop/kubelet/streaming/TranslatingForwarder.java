@@ -1,6 +1,6 @@
 package io.kubehop.kubelet.streaming;
 
-import io.kubehop.kubelet.server.UpgradedConnections;
+import io.kubehop.streaming.transport.UpgradedConnections;
 import io.kubehop.streaming.proxy.HopSession;
 import io.kubehop.streaming.proxy.StreamTranslator;
 import io.kubehop.streaming.proxy.TunnelingHandler;

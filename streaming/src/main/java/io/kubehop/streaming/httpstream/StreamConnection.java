@@ -1,6 +1,5 @@
 package io.kubehop.streaming.httpstream;
 
-import io.kubehop.streaming.spdy.frame.HeaderBlock;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 

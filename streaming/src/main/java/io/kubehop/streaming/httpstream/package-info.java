@@ -1,6 +1,8 @@
 /**
  * The seams of apimachinery's {@code util/httpstream}: {@link io.kubehop.streaming.httpstream.StreamConnection},
  * {@link io.kubehop.streaming.httpstream.Stream}, the sub-protocol {@link io.kubehop.streaming.httpstream.Handshake},
- * and header constants.
+ * a stream's headers ({@link io.kubehop.streaming.httpstream.HeaderBlock}, {@link
+ * io.kubehop.streaming.httpstream.StreamType}) and header constants. SPDY and WebSocket both implement these; neither
+ * is known here.
  */
 package io.kubehop.streaming.httpstream;

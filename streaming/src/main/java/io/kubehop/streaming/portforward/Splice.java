@@ -1,11 +1,11 @@
 package io.kubehop.streaming.portforward;
 
 import io.kubehop.streaming.httpstream.Stream;
+import io.kubehop.streaming.transport.VertxInternals;
 import io.netty.channel.socket.DuplexChannel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
@@ -92,8 +92,7 @@ final class Splice {
         socket.close();
         return;
       }
-      if (socket instanceof NetSocketInternal internal
-          && internal.channelHandlerContext().channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+      if (VertxInternals.channel(socket).orElse(null) instanceof DuplexChannel duplex && duplex.isActive()) {
         duplex.shutdownOutput().addListener(f -> {
           if (!f.isSuccess()) {
             socket.close();

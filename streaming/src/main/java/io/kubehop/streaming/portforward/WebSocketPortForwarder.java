@@ -1,6 +1,6 @@
 package io.kubehop.streaming.portforward;
 
-import io.kubehop.streaming.spdy.IdleTimer;
+import io.kubehop.streaming.transport.IdleTimer;
 import io.kubehop.streaming.spdy.SpdyUpgrade;
 import io.kubehop.streaming.websocket.ChannelCodec;
 import io.kubehop.streaming.websocket.ChannelConnection;

@@ -1,5 +1,6 @@
 package io.kubehop.streaming.remotecommand;
 
+import io.kubehop.streaming.websocket.ChannelProtocol;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,6 +51,11 @@ public enum StreamProtocol {
   /** The WebSocket CLOSE signal {@code [0xFF, channel]} exists. */
   public boolean closeSignal() {
     return this == V5;
+  }
+
+  /** The remotecommand version a WebSocket channel protocol carries (its version number, 1 to 5). */
+  public static StreamProtocol of(ChannelProtocol channelProtocol) {
+    return values()[channelProtocol.version() - 1];
   }
 
   /** The protocol for a negotiated name; {@code ""} (nothing negotiated) is V1. */

@@ -1,9 +1,10 @@
 package io.kubehop.streaming.spdy;
 
+import io.kubehop.streaming.transport.IdleTimer;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamConnection;
 import io.kubehop.streaming.spdy.frame.GoAwayStatus;
-import io.kubehop.streaming.spdy.frame.HeaderBlock;
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.spdy.frame.RstStatus;
 import io.kubehop.streaming.spdy.frame.SpdyConstants;
 import io.kubehop.streaming.spdy.frame.SpdyFrame;
@@ -12,6 +13,7 @@ import io.kubehop.streaming.spdy.frame.SpdyFrameEncoder;
 import io.kubehop.streaming.spdy.frame.SpdyProtocolException;
 import io.kubehop.streaming.transport.DuplexTransport;
 import io.kubehop.streaming.transport.LingeringClose;
+import io.kubehop.streaming.transport.ContextConfinement;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -67,6 +69,7 @@ public final class SpdySession implements StreamConnection {
 
   private final Vertx vertx;
   private final Context context;
+  private final ContextConfinement confinement;
   private final DuplexTransport transport;
   private final Role role;
   private final SpdyFrameEncoder encoder = new SpdyFrameEncoder();
@@ -91,6 +94,7 @@ public final class SpdySession implements StreamConnection {
   private SpdySession(Vertx vertx, DuplexTransport transport, Role role) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
+    this.confinement = new ContextConfinement(context);
     this.transport = transport;
     this.role = role;
     this.nextStreamId = role == Role.CLIENT ? 1 : 2;
@@ -429,28 +433,19 @@ public final class SpdySession implements StreamConnection {
     }
   }
 
-  /**
-   * On the context's event-loop thread. Not {@code currentContext() == context}: Vert.x 5 runs request handlers and
-   * their callbacks on duplicated contexts of the same loop, and an identity check would defer writes made from
-   * them, so {@code writeQueueFull()} would lag behind and back-pressure would not hold.
-   */
+  /** On the context's event-loop thread (see {@link ContextConfinement#isOnContext}). */
   boolean isOnContext() {
-    return ((io.vertx.core.internal.ContextInternal) context).nettyEventLoop().inEventLoop();
+    return confinement.isOnContext();
   }
 
   void onContext(Runnable action) {
-    if (isOnContext()) {
-      action.run();
-    } else {
-      context.runOnContext(v -> action.run());
-    }
+    confinement.run(action);
   }
 
   <T> Future<T> callOnContext(Supplier<Future<T>> action) {
-    Promise<T> p = Promise.promise();
-    context.runOnContext(v -> action.get().onComplete(p));
-    return p.future();
+    return confinement.call(action);
   }
+
 
   @Override
   public String toString() {

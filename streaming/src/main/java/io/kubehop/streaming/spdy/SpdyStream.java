@@ -1,7 +1,7 @@
 package io.kubehop.streaming.spdy;
 
 import io.kubehop.streaming.httpstream.Stream;
-import io.kubehop.streaming.spdy.frame.HeaderBlock;
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.spdy.frame.RstStatus;
 import io.kubehop.streaming.spdy.frame.SpdyFrame;
 import io.vertx.core.Future;

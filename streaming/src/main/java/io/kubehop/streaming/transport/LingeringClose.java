@@ -7,7 +7,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -36,10 +35,10 @@ public final class LingeringClose {
    * once. Completes when the socket is closed.
    */
   public static Future<Void> halfClose(NetSocket socket, Duration linger) {
-    if (!(socket instanceof NetSocketInternal internal)) {
+    Channel channel = VertxInternals.channel(socket).orElse(null);
+    if (channel == null) {
       return socket.close();
     }
-    Channel channel = internal.channelHandlerContext().channel();
     Promise<Void> closed = Promise.promise();
     ScheduledFuture<?> timer = channel.eventLoop().schedule(socket::close, linger.toMillis(), TimeUnit.MILLISECONDS);
     channel.closeFuture().addListener(f -> {

@@ -18,7 +18,6 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.impl.HttpServerConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Locale;
@@ -31,9 +30,8 @@ import java.util.logging.Logger;
  * <p>Vert.x 5.0.7 only tunnels {@code GET} upgrades: {@code HttpServerRequest#toNetSocket()} fails a POST with
  * "HTTP method must be CONNECT or an HTTP upgrade…". This installs a tiny handler right after Netty's HTTP decoder
  * that rewrites a POST carrying {@code Connection: upgrade} and {@code Upgrade: SPDY/3.1} to GET and remembers the original method in
- * {@link #ORIGINAL_METHOD_HEADER}; {@link #method(HttpServerRequest)} reads it back. It relies on Vert.x internals
- * ({@code io.vertx.core.http.impl.HttpServerConnection}, the pipeline name {@code httpDecoder}), so it is kept in this
- * one class and covered by a test. The server must have h2c disabled ({@link #configure(HttpServerOptions)}):
+ * {@link #ORIGINAL_METHOD_HEADER}; {@link #method(HttpServerRequest)} reads it back. It relies on the connection's
+ * pipeline (from {@link VertxInternals}) and Vert.x's handler name {@code httpDecoder}, and is covered by a test. The server must have h2c disabled ({@link #configure(HttpServerOptions)}):
  * with h2c the connection handler runs only after the first request was already decoded.
  */
 public final class PostUpgrades {
@@ -61,10 +59,10 @@ public final class PostUpgrades {
 
   /** Installs the rewrite on one connection (for servers that already have a connection handler). */
   public static void install(HttpConnection connection) {
-    if (!(connection instanceof HttpServerConnection internal)) {
+    ChannelPipeline pipeline = VertxInternals.pipeline(connection).orElse(null);
+    if (pipeline == null) {
       return; // HTTP/2 or an unknown implementation: nothing to rewrite
     }
-    ChannelPipeline pipeline = internal.channelHandlerContext().pipeline();
     if (pipeline.get("httpDecoder") == null || pipeline.get(HANDLER_NAME) != null) {
       LOG.fine("no HTTP/1.1 decoder in the pipeline; POST upgrades stay unsupported on this connection");
       return;

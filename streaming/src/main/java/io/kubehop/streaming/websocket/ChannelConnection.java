@@ -3,10 +3,11 @@ package io.kubehop.streaming.websocket;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamConnection;
 import io.kubehop.streaming.httpstream.StreamHeaders;
-import io.kubehop.streaming.remotecommand.StreamType;
-import io.kubehop.streaming.spdy.IdleTimer;
-import io.kubehop.streaming.spdy.frame.HeaderBlock;
+import io.kubehop.streaming.httpstream.StreamType;
+import io.kubehop.streaming.transport.IdleTimer;
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.kubehop.streaming.transport.ContextConfinement;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -58,6 +59,7 @@ public final class ChannelConnection implements StreamConnection {
 
   private final Vertx vertx;
   private final Context context;
+  private final ContextConfinement confinement;
   private final WebSocketBase ws;
   private final ChannelProtocol protocol;
   private final Role role;
@@ -74,6 +76,7 @@ public final class ChannelConnection implements StreamConnection {
   private ChannelConnection(Vertx vertx, WebSocketBase ws, ChannelProtocol protocol, Role role) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
+    this.confinement = new ContextConfinement(context);
     this.ws = ws;
     this.protocol = protocol;
     this.role = role;
@@ -261,28 +264,19 @@ public final class ChannelConnection implements StreamConnection {
     }
   }
 
-  /**
-   * On the context's event-loop thread. Not {@code currentContext() == context}: Vert.x 5 runs request handlers and
-   * their callbacks on duplicated contexts of the same loop, and an identity check would defer writes made from
-   * them, so {@code writeQueueFull()} would lag behind and back-pressure would not hold.
-   */
+  /** On the context's event-loop thread (see {@link ContextConfinement#isOnContext}). */
   boolean isOnContext() {
-    return ((io.vertx.core.internal.ContextInternal) context).nettyEventLoop().inEventLoop();
+    return confinement.isOnContext();
   }
 
   void onContext(Runnable action) {
-    if (isOnContext()) {
-      action.run();
-    } else {
-      context.runOnContext(v -> action.run());
-    }
+    confinement.run(action);
   }
 
   Future<Void> callOnContext(Supplier<Future<Void>> action) {
-    Promise<Void> p = Promise.promise();
-    context.runOnContext(v -> action.get().onComplete(p));
-    return p.future();
+    return confinement.call(action);
   }
+
 
   // ---- inbound ----
 

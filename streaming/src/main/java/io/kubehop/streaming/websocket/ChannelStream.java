@@ -2,7 +2,7 @@ package io.kubehop.streaming.websocket;
 
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamHeaders;
-import io.kubehop.streaming.spdy.frame.HeaderBlock;
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;

@@ -1,6 +1,6 @@
 package io.kubehop.streaming.websocket;
 
-import io.kubehop.streaming.remotecommand.StreamType;
+import io.kubehop.streaming.httpstream.StreamType;
 
 /**
  * Channel numbers of exec/attach over WebSocket (apimachinery {@code remotecommand} constants). Every message starts

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.spdy.SpdyDialer;
-import io.kubehop.streaming.spdy.frame.HeaderBlock;
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.streaming.httpstream.Stream;
-import io.kubehop.streaming.spdy.frame.HeaderBlock;
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.spdy.frame.GoAwayStatus;
-import io.kubehop.streaming.spdy.frame.HeaderBlock;
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.spdy.frame.RstStatus;
 import io.kubehop.streaming.spdy.frame.SpdyFrame;
 import io.kubehop.streaming.spdy.frame.SpdyFrameDecoder;

@@ -1,5 +1,6 @@
 package io.kubehop.streaming.remotecommand.client;
 
+import io.kubehop.streaming.remotecommand.StreamProtocol;
 import io.kubehop.streaming.remotecommand.ErrorStreamDecoder;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.websocket.ChannelConnection;
@@ -127,7 +128,7 @@ public final class WebSocketExecutor {
     }
     ChannelProtocol protocol = connection.protocol();
     return Future.join(copies).transform(ar -> errorContent).compose(content -> {
-      Exception outcome = ErrorStreamDecoder.decode(protocol.version(), content);
+      Exception outcome = ErrorStreamDecoder.decode(StreamProtocol.of(protocol), content);
       return outcome == null ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(outcome);
     });
   }

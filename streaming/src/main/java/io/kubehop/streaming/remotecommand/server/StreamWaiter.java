@@ -5,7 +5,7 @@ import io.kubehop.streaming.httpstream.StreamConnection;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.StreamProtocol;
-import io.kubehop.streaming.remotecommand.StreamType;
+import io.kubehop.streaming.httpstream.StreamType;
 import io.kubehop.streaming.remotecommand.TerminalSizeDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

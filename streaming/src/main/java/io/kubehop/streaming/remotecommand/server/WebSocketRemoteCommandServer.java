@@ -66,7 +66,7 @@ public final class WebSocketRemoteCommandServer {
 
   /** Opens the channels the options ask for and announces the session with the initial empty message. */
   private RemoteCommandStreams streams(ChannelConnection connection, StreamOptions options) {
-    StreamProtocol version = connection.protocol().version();
+    StreamProtocol version = StreamProtocol.of(connection.protocol());
     ChannelStream stdin = null;
     if (options.stdin()) {
       stdin = connection.stream(Channels.STDIN);

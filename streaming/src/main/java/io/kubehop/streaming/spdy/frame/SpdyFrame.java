@@ -1,5 +1,6 @@
 package io.kubehop.streaming.spdy.frame;
 
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.Objects;

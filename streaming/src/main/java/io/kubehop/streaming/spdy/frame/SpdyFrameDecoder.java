@@ -1,5 +1,6 @@
 package io.kubehop.streaming.spdy.frame;
 
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import static io.kubehop.streaming.spdy.frame.SpdyConstants.FLAG_FIN;
 import static io.kubehop.streaming.spdy.frame.SpdyConstants.HEADER_SIZE;
 

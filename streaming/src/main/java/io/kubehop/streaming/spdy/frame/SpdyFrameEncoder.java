@@ -1,5 +1,6 @@
 package io.kubehop.streaming.spdy.frame;
 
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import static io.kubehop.streaming.spdy.frame.SpdyConstants.MAX_LENGTH;
 
 import io.vertx.core.buffer.Buffer;

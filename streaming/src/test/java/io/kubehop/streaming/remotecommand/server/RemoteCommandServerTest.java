@@ -7,7 +7,7 @@ import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.TerminalSize;
 import io.kubehop.streaming.spdy.SpdyDialer;
-import io.kubehop.streaming.spdy.frame.HeaderBlock;
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

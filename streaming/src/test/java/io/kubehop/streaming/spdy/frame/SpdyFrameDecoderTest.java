@@ -1,5 +1,6 @@
 package io.kubehop.streaming.spdy.frame;
 
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import static io.kubehop.streaming.spdy.frame.Golden.unhex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.kubehop.streaming.spdy.frame;
+package io.kubehop.streaming.httpstream;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package io.kubehop.streaming.remotecommand;
+package io.kubehop.streaming.httpstream;
 
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package io.kubehop.streaming.spdy;
+package io.kubehop.streaming.transport;
 
 import io.vertx.core.Vertx;
 import java.time.Duration;

@@ -1,0 +1,37 @@
+package io.kubehop.streaming;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The streaming packages are protocol layers and point one way (as upstream's {@code .import-restrictions} keep the
+ * kubelet's streaming packages apart): transport ← httpstream ← {spdy, websocket} ← remotecommand ← portforward ←
+ * proxy. SPDY and WebSocket are siblings that never see each other; whatever knows both sits above them.
+ */
+@AnalyzeClasses(packages = "io.kubehop.streaming", importOptions = ImportOption.DoNotIncludeTests.class)
+class LayeringTest {
+
+  @ArchTest
+  static final ArchRule protocolLayersPointOneWay = layeredArchitecture()
+      .consideringOnlyDependenciesInLayers()
+      .layer("transport").definedBy("io.kubehop.streaming.transport..")
+      .layer("httpstream").definedBy("io.kubehop.streaming.httpstream..")
+      .layer("spdy").definedBy("io.kubehop.streaming.spdy..")
+      .layer("websocket").definedBy("io.kubehop.streaming.websocket..")
+      .layer("remotecommand").definedBy("io.kubehop.streaming.remotecommand..")
+      .layer("portforward").definedBy("io.kubehop.streaming.portforward..")
+      .layer("proxy").definedBy("io.kubehop.streaming.proxy..")
+      .whereLayer("proxy").mayNotBeAccessedByAnyLayer()
+      .whereLayer("portforward").mayOnlyBeAccessedByLayers("proxy")
+      .whereLayer("remotecommand").mayOnlyBeAccessedByLayers("portforward", "proxy")
+      .whereLayer("spdy").mayOnlyBeAccessedByLayers("remotecommand", "portforward", "proxy")
+      .whereLayer("websocket").mayOnlyBeAccessedByLayers("remotecommand", "portforward", "proxy")
+      .whereLayer("httpstream")
+      .mayOnlyBeAccessedByLayers("spdy", "websocket", "remotecommand", "portforward", "proxy")
+      .whereLayer("transport")
+      .mayOnlyBeAccessedByLayers("httpstream", "spdy", "websocket", "remotecommand", "portforward", "proxy");
+}
