@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.List;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -111,23 +110,9 @@ public final class RemoteCommandServer {
         LOG.fine("no X-Stream-Protocol-Version requested, falling back to channel.k8s.io");
       }
       return StreamWaiter.await(vertx, session, protocol, options, creationTimeout, errorPrefix)
-          .compose(streams -> run(executor, streams))
+          .compose(streams -> streams.run(executor))
           .eventually(session::closeFuture);
     });
   }
 
-  private Future<Void> run(Executor executor, RemoteCommandStreams streams) {
-    Future<Integer> exit;
-    try {
-      exit = executor.execute(streams);
-    } catch (RuntimeException e) {
-      exit = Future.failedFuture(e);
-    }
-    return exit.transform(ar -> {
-      if (ar.failed()) {
-        LOG.log(Level.FINE, "remote command failed", ar.cause());
-      }
-      return ar.succeeded() ? streams.finish(ar.result()) : streams.finish(ar.cause());
-    });
-  }
 }

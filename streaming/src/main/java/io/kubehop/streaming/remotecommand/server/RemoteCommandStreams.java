@@ -13,6 +13,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import java.util.ArrayDeque;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The streams of one exec/attach session, server side, once the client created all of them.
@@ -22,6 +24,8 @@ import java.util.ArrayDeque;
  * stderr, the status on the error stream (then FIN), RST_STREAM on what is left, GOAWAY, and TCP close.
  */
 public final class RemoteCommandStreams {
+
+  private static final Logger LOG = Logger.getLogger(RemoteCommandStreams.class.getName());
 
   /** Resize events kept while nobody listens; older ones are dropped (only the latest size matters). */
   private static final int MAX_PENDING_RESIZES = 16;
@@ -99,6 +103,25 @@ public final class RemoteCommandStreams {
    */
   public Future<Void> closeFuture() {
     return connection.closeFuture();
+  }
+
+  /**
+   * Runs {@code executor} on these streams and then finishes them with its outcome: the exit code, or the failure
+   * (an executor that throws has failed too). The same for every transport, so SPDY and WebSocket sessions end alike.
+   */
+  public Future<Void> run(Executor executor) {
+    Future<Integer> exit;
+    try {
+      exit = executor.execute(this);
+    } catch (RuntimeException e) {
+      exit = Future.failedFuture(e);
+    }
+    return exit.transform(ar -> {
+      if (ar.failed()) {
+        LOG.log(Level.FINE, "remote command failed", ar.cause());
+      }
+      return ar.succeeded() ? finish(ar.result()) : finish(ar.cause());
+    });
   }
 
   /** Ends with exit code {@code code} (0 = success). */

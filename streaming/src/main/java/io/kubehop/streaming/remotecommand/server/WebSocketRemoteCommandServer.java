@@ -60,7 +60,7 @@ public final class WebSocketRemoteCommandServer {
             connection.pingInterval(pingInterval);
           }
           RemoteCommandStreams streams = streams(connection, options);
-          return run(executor, streams).eventually(connection::closeFuture);
+          return streams.run(executor).eventually(connection::closeFuture);
         });
   }
 
@@ -100,18 +100,4 @@ public final class WebSocketRemoteCommandServer {
     connection.open(Channels.RESIZE);
   }
 
-  private Future<Void> run(Executor executor, RemoteCommandStreams streams) {
-    Future<Integer> exit;
-    try {
-      exit = executor.execute(streams);
-    } catch (RuntimeException e) {
-      exit = Future.failedFuture(e);
-    }
-    return exit.transform(ar -> {
-      if (ar.failed()) {
-        LOG.log(Level.FINE, "remote command failed", ar.cause());
-      }
-      return ar.succeeded() ? streams.finish(ar.result()) : streams.finish(ar.cause());
-    });
-  }
 }

@@ -56,16 +56,8 @@ class RemoteCommandServerTest {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  /** Echoes stdin to stdout, records resizes, exits with {@code code}. */
   private Executor echo(int code) {
-    return streams -> {
-      Promise<Integer> exit = Promise.promise();
-      streams.resizeHandler(sizes::add);
-      streams.stdin().handler(b -> streams.stdout().write(b));
-      streams.stdin().endHandler(v -> exit.complete(code));
-      streams.stdin().resume();
-      return exit.future();
-    };
+    return new EchoExecutor(code, sizes);
   }
 
   @Test

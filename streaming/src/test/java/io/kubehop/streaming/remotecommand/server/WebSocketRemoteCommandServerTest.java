@@ -66,16 +66,8 @@ class WebSocketRemoteCommandServerTest {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  /** Echoes stdin to stdout until stdin ends, records resizes, then exits with {@code code}. */
   private Executor echo(int code) {
-    return streams -> {
-      Promise<Integer> exit = Promise.promise();
-      streams.resizeHandler(sizes::add);
-      streams.stdin().handler(b -> streams.stdout().write(b));
-      streams.stdin().endHandler(v -> exit.complete(code));
-      streams.stdin().resume();
-      return exit.future();
-    };
+    return new EchoExecutor(code, sizes);
   }
 
   /** Echoes the first stdin chunk and exits 0 (v4 has no stdin EOF). */
