@@ -32,7 +32,8 @@ public final class CaptureMain {
     InetSocketAddress listen = address(options.getOrDefault("--listen", "127.0.0.1:16443"));
     InetSocketAddress upstream = address(options.get("--upstream"));
     Path out = Path.of(options.get("--out")).toAbsolutePath();
-    RecordingProxy proxy = new RecordingProxy(listen, upstream, out, line -> System.out.println("capture-wire: " + line));
+    RecordingProxy proxy =
+        new RecordingProxy(listen, upstream, out, line -> System.out.println("capture-wire: " + line));
     int port = proxy.start();
     Runtime.getRuntime().addShutdownHook(new Thread(proxy::close, "capture-shutdown"));
     System.out.println("kubehop capture-wire ready " + listen.getHostString() + ":" + port + " -> "

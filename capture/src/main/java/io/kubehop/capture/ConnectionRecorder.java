@@ -15,8 +15,10 @@ import java.util.function.Consumer;
  * {@code 101 Switching Protocols} the frames of both directions, written to a {@link CaptureFile} in the order they
  * pass the proxy. A connection whose first request is no upgrade is passed through unrecorded: client-go, like every
  * client seen, dials a fresh connection for each upgrade, so an upgrade is always its connection's first request.
- * A refused upgrade is logged and not recorded either. Both directions call in; the methods are synchronized, so a
- * frame is always written after the frames that arrived before it.
+ * A refused upgrade is logged and not recorded either. SPDY tunnelled in WebSocket
+ * ({@code SPDY/3.1+portforward.k8s.io}) is written as SPDY frames, reassembled from the binary messages, which split
+ * frames anywhere (kubectl's first message is just {@code 80 03}). Both directions call in; the methods are
+ * synchronized, so a frame is always written after the frames that arrived before it.
  */
 final class ConnectionRecorder {
 
@@ -36,6 +38,8 @@ final class ConnectionRecorder {
   private final Map<Direction, Bytes> early = new EnumMap<>(Map.of(
       Direction.CLIENT_TO_SERVER, new Bytes(), Direction.SERVER_TO_CLIENT, new Bytes()));
   private final Map<Direction, FrameSplitter> splitters = new EnumMap<>(Direction.class);
+  /** For SPDY tunnelled in WebSocket: the SPDY frames, reassembled from messages that split them anywhere. */
+  private final Map<Direction, FrameSplitter> tunnelled = new EnumMap<>(Direction.class);
   private State state = State.REQUEST_HEAD;
   private HttpHead request;
   private long requestBody;
@@ -64,11 +68,13 @@ final class ConnectionRecorder {
       return;
     }
     try {
-      for (Map.Entry<Direction, FrameSplitter> e : splitters.entrySet()) {
-        byte[] rest = e.getValue().pending();
-        if (rest.length > 0) {
-          file.comment(e.getKey().wire() + " ended inside a frame, " + rest.length + " bytes: "
-              + FrameSplitter.HEX.formatHex(rest));
+      for (Map<Direction, FrameSplitter> layer : List.of(splitters, tunnelled)) {
+        for (Map.Entry<Direction, FrameSplitter> e : layer.entrySet()) {
+          byte[] rest = e.getValue().pending();
+          if (rest.length > 0) {
+            file.comment(e.getKey().wire() + " ended inside a frame, " + rest.length + " bytes: "
+                + FrameSplitter.HEX.formatHex(rest));
+          }
         }
       }
       file.close();
@@ -142,13 +148,17 @@ final class ConnectionRecorder {
     }
     String protocolHeader = spdy ? "X-Stream-Protocol-Version" : "Sec-WebSocket-Protocol";
     String protocol = response.value(protocolHeader);
+    boolean tunnel = !spdy && protocol.toLowerCase(Locale.ROOT).startsWith("spdy/");
     for (Direction d : Direction.values()) {
       splitters.put(d, spdy ? new SpdyFrameSplitter() : new WebSocketFrameSplitter(protocol, request.path()));
+      if (tunnel) {
+        tunnelled.put(d, new SpdyFrameSplitter());
+      }
     }
     String path = request.path();
     Path target = destination.next(spdy ? "spdy" : "ws", path.substring(path.lastIndexOf('/') + 1));
     try {
-      file = new CaptureFile(target, comments(response, spdy, protocolHeader, protocol));
+      file = new CaptureFile(target, comments(response, spdy, tunnel, protocolHeader, protocol));
     } catch (IOException e) {
       log.accept(what + ": cannot write " + target + ": " + e);
       state = State.NOT_RECORDED;
@@ -158,19 +168,28 @@ final class ConnectionRecorder {
     state = State.FRAMES;
   }
 
-  private List<String> comments(HttpHead response, boolean spdy, String protocolHeader, String protocol) {
+  private List<String> comments(HttpHead response, boolean spdy, boolean tunnel, String protocolHeader,
+      String protocol) {
     List<String> comments = new ArrayList<>();
     comments.add(request.method() + " " + request.target());
     if (!request.line("User-Agent").isEmpty()) {
       comments.add("User-Agent: " + request.line("User-Agent"));
     }
-    comments.add("Upgrade: " + request.value("Upgrade") + ", offered: " + String.join(", ", request.values(protocolHeader)));
+    comments.add("Upgrade: " + request.value("Upgrade") + ", offered: "
+        + String.join(", ", request.values(protocolHeader)));
     comments.add(response.startLine() + ", " + protocolHeader + ": " + protocol);
     comments.add("Recorded by bin/capture-wire; docs/wire-captures.md says how to read and recapture it.");
-    comments.add(spdy
-        ? "One frame per line: direction, label, the whole frame in hex (8-byte header included)."
-            + " C>S header blocks share the client's zlib context, S>C the server's."
-        : "One frame per line: direction, label, the unmasked payload in hex (frame header and mask key left out).");
+    String spdyFrames = "the whole frame in hex (8-byte header included)."
+        + " C>S header blocks share the client's zlib context, S>C the server's.";
+    if (spdy) {
+      comments.add("One frame per line: direction, label, " + spdyFrames);
+    } else if (tunnel) {
+      comments.add("SPDY/3.1 in WebSocket binary messages, which split frames anywhere: one SPDY frame per line,"
+          + " reassembled: direction, label, " + spdyFrames + " Other WebSocket frames: their unmasked payload.");
+    } else {
+      comments.add("One frame per line: direction, label, the unmasked payload in hex (frame header and mask key left"
+          + " out).");
+    }
     return comments;
   }
 
@@ -182,7 +201,16 @@ final class ConnectionRecorder {
     try {
       try {
         for (CapturedFrame frame : splitter.feed(bytes, offset, count)) {
-          file.frame(direction, frame);
+          FrameSplitter inner = tunnelled.get(direction);
+          // A tunnel's data messages are labelled binary (or continuation), having no channel byte.
+          if (inner != null && (frame.label().startsWith("binary") || frame.label().startsWith("continuation"))) {
+            byte[] spdy = FrameSplitter.HEX.parseHex(frame.hex());
+            for (CapturedFrame f : inner.feed(spdy, 0, spdy.length)) {
+              file.frame(direction, f);
+            }
+          } else {
+            file.frame(direction, frame);
+          }
         }
       } catch (IllegalStateException e) {
         file.comment(direction.wire() + " " + e.getMessage() + "; the rest of this direction is not recorded");

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,8 @@ class ConnectionRecorderTest {
     assertEquals(List.of("recording POST /api/v1/namespaces/default/pods/demo/exec (SPDY/3.1 v5.channel.k8s.io) to "
         + file, "wrote " + file + " (5 frames)"), log);
     assertEquals(List.of(
-        "# POST /api/v1/namespaces/default/pods/demo/exec?command=echo&command=hi&container=main&stderr=true&stdout=true",
+        "# POST /api/v1/namespaces/default/pods/demo/exec?command=echo&command=hi&container=main&stderr=true"
+            + "&stdout=true",
         "# User-Agent: kubectl.1.33/v1.33.1 (linux/amd64) kubernetes/8adc0f0",
         "# Upgrade: SPDY/3.1, offered: v5.channel.k8s.io, v4.channel.k8s.io",
         "# HTTP/1.1 101 Switching Protocols, X-Stream-Protocol-Version: v5.channel.k8s.io",
@@ -92,6 +94,37 @@ class ConnectionRecorderTest {
         frameLines(out.resolve("ws/1-exec.hex")));
   }
 
+  /** kubectl 1.31+ port-forward: SPDY in WebSocket messages that cut frames anywhere, written as whole SPDY frames. */
+  @Test
+  void spdyTunnelledInWebSocketIsWrittenAsSpdyFrames() throws Exception {
+    ConnectionRecorder r = recorder();
+    byte[] request = ("GET /api/v1/namespaces/default/pods/demo/portforward HTTP/1.1\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Protocol: SPDY/3.1+portforward.k8s.io\r\nUpgrade: websocket\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] response = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Protocol: SPDY/3.1+portforward.k8s.io\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    r.onBytes(Direction.CLIENT_TO_SERVER, request, 0, request.length);
+    r.onBytes(Direction.SERVER_TO_CLIENT, response, 0, response.length);
+    byte[] synStream = GOLDEN.named("syn-stream-error").bytes();
+    int[] cuts = {0, 2, 4, 8, 12, 16, 17, 18, synStream.length}; // as kubectl 1.33 writes a SYN_STREAM
+    for (int i = 0; i + 1 < cuts.length; i++) {
+      byte[] message = WebSocketFrameSplitterTest.frame(0x82,
+          Arrays.copyOfRange(synStream, cuts[i], cuts[i + 1]), true);
+      r.onBytes(Direction.CLIENT_TO_SERVER, message, 0, message.length);
+    }
+    byte[] reply = WebSocketFrameSplitterTest.frame(0x82, GOLDEN.named("syn-reply-1").bytes(), false);
+    r.onBytes(Direction.SERVER_TO_CLIENT, reply, 0, reply.length);
+    byte[] partial = WebSocketFrameSplitterTest.frame(0x82, HEX.parseHex("0000000101"), true);
+    r.onBytes(Direction.CLIENT_TO_SERVER, partial, 0, partial.length);
+    byte[] close = WebSocketFrameSplitterTest.frame(0x88, HEX.parseHex("03e8"), false);
+    r.onBytes(Direction.SERVER_TO_CLIENT, close, 0, close.length);
+    r.onClosed();
+    Path file = out.resolve("ws/1-portforward.hex");
+    assertEquals(List.of("C>S syn-stream-1 " + GOLDEN.named("syn-stream-error").hex(),
+        "S>C syn-reply-1 " + GOLDEN.named("syn-reply-1").hex(), "S>C close 03e8",
+        "# C>S ended inside a frame, 5 bytes: 0000000101"), frameLines(file));
+  }
+
   @Test
   void plainRequestsPassUnrecorded() {
     ConnectionRecorder r = recorder();
@@ -117,8 +150,14 @@ class ConnectionRecorderTest {
     assertEquals(0, files);
   }
 
+  /** The lines after the head comments. */
   static List<String> frameLines(Path file) throws Exception {
-    return Files.readAllLines(file).stream().filter(l -> !l.startsWith("#")).toList();
+    List<String> lines = Files.readAllLines(file);
+    int first = 0;
+    while (first < lines.size() && lines.get(first).startsWith("#")) {
+      first++;
+    }
+    return lines.subList(first, lines.size());
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

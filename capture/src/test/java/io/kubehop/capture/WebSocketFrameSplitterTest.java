@@ -76,7 +76,8 @@ class WebSocketFrameSplitterTest {
     byte[] close = frame(0x82, HEX.parseHex("ff00"), true);
     assertEquals(List.of(new CapturedFrame("binary-ch255", "ff00")),
         new WebSocketFrameSplitter("v4.channel.k8s.io", EXEC).feed(close, 0, close.length), "v4 has no close signal");
-    byte[] text = frame(0x81, "0aGk=".getBytes(StandardCharsets.US_ASCII), true); // base64: channel '0', then base64 of "hi"
+    // base64 protocols: the channel as the digit '0', then the payload "hi" in base64
+    byte[] text = frame(0x81, "0aGk=".getBytes(StandardCharsets.US_ASCII), true);
     assertEquals(List.of(new CapturedFrame("text-stdin", HEX.formatHex("0aGk=".getBytes(StandardCharsets.US_ASCII)))),
         new WebSocketFrameSplitter("v4.base64.channel.k8s.io", EXEC).feed(text, 0, text.length));
     byte[] data = frame(0x82, HEX.parseHex("0050"), false); // port-forward: data 2i, error 2i+1, no names
