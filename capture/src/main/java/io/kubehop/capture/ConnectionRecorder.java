@@ -51,13 +51,19 @@ final class ConnectionRecorder {
   }
 
   synchronized void onBytes(Direction direction, byte[] bytes, int offset, int count) {
-    switch (state) {
-      case NOT_RECORDED -> { }
-      case FRAMES -> record(direction, bytes, offset, count);
-      default -> {
-        early.get(direction).append(bytes, offset, count);
-        advance();
+    try {
+      switch (state) {
+        case NOT_RECORDED -> { }
+        case FRAMES -> record(direction, bytes, offset, count);
+        default -> {
+          early.get(direction).append(bytes, offset, count);
+          advance();
+        }
       }
+    } catch (RuntimeException e) {
+      // Whatever the bytes are, the proxy must go on forwarding them; only the recording stops.
+      log.accept("recording stops: " + e);
+      state = State.NOT_RECORDED;
     }
   }
 

@@ -28,13 +28,13 @@ record HttpHead(String startLine, List<Header> headers) {
   static HttpHead parse(byte[] b, int end) {
     String[] lines = new String(b, 0, end, StandardCharsets.ISO_8859_1).split("\r\n");
     List<Header> headers = new ArrayList<>();
-    for (String line : Arrays.asList(lines).subList(1, lines.length)) {
+    for (String line : Arrays.asList(lines).subList(Math.min(1, lines.length), lines.length)) {
       int colon = line.indexOf(':');
       if (colon > 0) {
         headers.add(new Header(line.substring(0, colon).trim(), line.substring(colon + 1).trim()));
       }
     }
-    return new HttpHead(lines[0], List.copyOf(headers));
+    return new HttpHead(lines.length == 0 ? "" : lines[0], List.copyOf(headers));
   }
 
   /** Every value of a header, by case-insensitive name, each header line's comma-separated entries split. */

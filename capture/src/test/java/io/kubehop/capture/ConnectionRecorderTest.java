@@ -139,6 +139,16 @@ class ConnectionRecorderTest {
   }
 
   @Test
+  void anEmptyHeadIsNoUpgrade() {
+    ConnectionRecorder r = recorder();
+    byte[] empty = "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    r.onBytes(Direction.CLIENT_TO_SERVER, empty, 0, empty.length);
+    r.onClosed();
+    assertEquals(List.of(), log);
+    assertEquals(0, files);
+  }
+
+  @Test
   void aRefusedUpgradeIsLoggedAndNotRecorded() {
     ConnectionRecorder r = recorder();
     byte[] request = SPDY_REQUEST.getBytes(StandardCharsets.ISO_8859_1);
