@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestInstance;
  * reads container logs.
  *
  * <p>v4 has no stdin-close signal: closing fabric8's input sends nothing on the wire (see
- * {@code shared/docs/real-clients.md} §10.3), so the stdin test reads exactly one line instead of waiting for EOF, as
+ * docs/wire-captures.md §4.2), so the stdin test reads exactly one line instead of waiting for EOF, as
  * it would have to against a real cluster too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

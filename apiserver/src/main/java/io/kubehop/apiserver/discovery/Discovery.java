@@ -10,7 +10,7 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * {@code /version}, {@code /api}, {@code /apis} and {@code /api/v1}, legacy or aggregated (apidiscovery v2 or
- * v2beta1, chosen by the Accept header and announced by the matching Content-Type) — real-clients.md §2.
+ * v2beta1, chosen by the Accept header and announced by the matching Content-Type) — docs/wire-captures.md §4.3.
  */
 public final class Discovery {
 

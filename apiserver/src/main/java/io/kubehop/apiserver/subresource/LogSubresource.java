@@ -24,7 +24,7 @@ import java.util.logging.Logger;
 /**
  * {@code GET …/pods/{name}/log}: resolves pod → container → node → kubelet, and streams the kubelet's
  * {@code /containerLogs/{ns}/{pod}/{container}} back with backpressure (pipeTo). Each stream has its own unpooled
- * connection, so followers never exhaust the client pool (vertx-notes.md pitfall B).
+ * connection, so followers never exhaust the client pool (docs/design.md, Vert.x constraints).
  */
 public final class LogSubresource implements SubresourceHandler {
 
@@ -152,7 +152,7 @@ public final class LogSubresource implements SubresourceHandler {
     };
   }
 
-  /** kubernetes-streaming.md §9.2: {@code error dialing backend: dial tcp …: connect: connection refused}. */
+  /** Upstream's {@code error dialing backend: dial tcp …: connect: connection refused} (docs/design.md). */
   static Status dialError(NodeLocator.KubeletAddress kubelet, Throwable t) {
     String why = String.valueOf(t.getMessage());
     if (why.toLowerCase().contains("connection refused")) {

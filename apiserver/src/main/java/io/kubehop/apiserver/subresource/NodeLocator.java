@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Where a pod's kubelet listens: the node's InternalIP (then Hostname, as upstream's default
  * {@code --kubelet-preferred-address-types} order) and {@code status.daemonEndpoints.kubeletEndpoint.Port},
- * falling back to 10250 — kubernetes-streaming.md §6.2. Also resolves a pod's container the way upstream does.
+ * falling back to 10250 — docs/design.md, apiserver → kubelet. Also resolves a pod's container the way upstream does.
  */
 public final class NodeLocator {
 

@@ -20,8 +20,8 @@ import java.util.Locale;
 
 /**
  * {@code GET|POST …/pods/{name}/exec} and {@code …/attach}: resolves pod → container → node → kubelet, translates
- * the query to the kubelet's parameters ({@code stdin} → {@code input=1}, … kubernetes-streaming.md §6.2) and hands
- * the upgrade request on:
+ * the query to the kubelet's parameters ({@code stdin} → {@code input=1}, … docs/design.md, apiserver → kubelet)
+ * and hands the upgrade request on:
  *
  * <ul>
  *   <li>a WebSocket offering {@code v5.channel.k8s.io} (kubectl 1.30+) goes by the {@link WebSocketTranslation}

@@ -62,7 +62,7 @@ class StrategicMergePatchTest {
 
   @Test
   void kubectlApplyLabelChange() throws Exception {
-    // What kubectl apply sends for a label change (real-clients.md §3.6).
+    // What kubectl apply sends for a label change (docs/wire-captures.md §4.3).
     assertPatch("{'metadata':{'name':'p','labels':{'app':'one'},'annotations':{'kubectl.kubernetes.io/last-applied-configuration':'old'}},'spec':{}}",
         "{'metadata':{'annotations':{'kubectl.kubernetes.io/last-applied-configuration':'new'},'labels':{'app':'two'}}}",
         "{'metadata':{'name':'p','labels':{'app':'two'},'annotations':{'kubectl.kubernetes.io/last-applied-configuration':'new'}},'spec':{}}");

@@ -17,7 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code kubehop run NAME --image=IMG}: creates a pod with the body {@code kubectl run} sends (real-clients.md §3.4). */
+/**
+ * {@code kubehop run NAME --image=IMG}: creates a pod with the body that {@code kubectl run} sends
+ * (docs/wire-captures.md §4.3).
+ */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a particular image in a pod.")
 final class RunCommand extends ApiCommand {
 

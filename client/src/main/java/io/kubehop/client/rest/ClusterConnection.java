@@ -27,7 +27,7 @@ public record ClusterConnection(URI server, TlsConfig tls, Optional<String> bear
 
   /**
    * The Authorization header value to send, if any. Like client-go, credentials travel only over TLS: kubectl
-   * never sends its token over plain http (real-clients.md §1).
+   * never sends its token over plain http (docs/wire-captures.md §4.3).
    */
   public Optional<String> authorization() {
     return isTls() ? bearerToken.map(t -> "Bearer " + t) : Optional.empty();

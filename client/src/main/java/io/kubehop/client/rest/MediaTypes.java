@@ -1,6 +1,6 @@
 package io.kubehop.client.rest;
 
-/** Accept and Content-Type values that kubectl sends (real-clients.md §3). */
+/** Accept and Content-Type values that kubectl sends (docs/wire-captures.md §4.3). */
 public final class MediaTypes {
 
   public static final String JSON = "application/json";

@@ -23,7 +23,7 @@ import java.util.logging.Logger;
  * path segment ({@code healthz}, {@code pods}, {@code containerLogs}, {@code exec}, {@code attach}; later
  * {@code portForward}). {@link PostUpgrades} is installed so that kubectl's SPDY {@code POST} upgrades can be taken
  * over (Vert.x tunnels only GET); it needs h2c off, so that its connection handler sees every request from the
- * first byte (vertx-notes.md §1).
+ * first byte (docs/design.md, Vert.x constraints).
  */
 public final class KubeletServer {
 

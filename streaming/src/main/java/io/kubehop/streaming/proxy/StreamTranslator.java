@@ -212,7 +212,7 @@ public final class StreamTranslator {
     }
   }
 
-  /** The channel 3 Status for how the upstream session ended (§8.2 of the streaming notes). */
+  /** The channel 3 Status for how the upstream session ended, as upstream's translator writes it (docs/design.md). */
   static Status status(Throwable outcome) {
     if (outcome == null) {
       return Status.streamSuccess();

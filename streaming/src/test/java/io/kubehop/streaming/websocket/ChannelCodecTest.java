@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Golden bytes of the channel messages (real-clients.md §4.7, §9.3; kubernetes-streaming.md §4.5, §4.6). */
+/** Golden bytes of the channel messages (docs/wire-captures.md: golden/ws/kubectl-exec-v5.hex, §4.2). */
 class ChannelCodecTest {
 
   private static final HexFormat HEX = HexFormat.of();

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The smallest apiserver kubectl exec needs (real-clients.md §2, §4): legacy discovery, one Running pod, and its
+ * The smallest apiserver kubectl exec needs (docs/wire-captures.md §4.3): legacy discovery, one Running pod, and its
  * exec subresource served by {@link RemoteCommandServer} with a {@link ProcessExecutor}. By default WebSocket
  * attempts get a 400 Status, which makes kubectl 1.30+ fall back to SPDY. With {@link #translating()} the exec
  * subresource goes through a {@link TranslatingHandler} toward an in-test SPDY-only "kubelet" instead, as the real

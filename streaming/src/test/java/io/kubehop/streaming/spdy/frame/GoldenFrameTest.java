@@ -8,7 +8,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Real kubectl frames (real-clients.md §9.1) against the decoder, and kubehop's encoder against Go's bytes. */
+/**
+ * Real kubectl frames against the decoder, and kubehop's encoder against Go's bytes (docs/wire-captures.md:
+ * golden/spdy/kubectl-exec.hex, §4.1).
+ */
 class GoldenFrameTest {
 
   private static final Map<String, Buffer> GOLDEN = Golden.load("kubectl-exec.hex");
