@@ -130,6 +130,11 @@ public final class StreamingServer {
           supportedRemoteCommandProtocols, supportedPortForwardProtocols, tokenTtl, maxInFlight);
     }
 
+    public Config withSupportedRemoteCommandProtocols(List<String> supportedRemoteCommandProtocols) {
+      return new Config(address, port, baseUrl, streamIdleTimeout, streamCreationTimeout,
+          supportedRemoteCommandProtocols, supportedPortForwardProtocols, tokenTtl, maxInFlight);
+    }
+
     public Config withTokenTtl(Duration tokenTtl) {
       return new Config(address, port, baseUrl, streamIdleTimeout, streamCreationTimeout,
           supportedRemoteCommandProtocols, supportedPortForwardProtocols, tokenTtl, maxInFlight);
