@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The runtime tier: the CRI gRPC server on the unix socket, the CRI streaming server (exec and attach), and
+ * The runtime tier: the CRI gRPC server on the unix socket, the CRI streaming server (exec, attach, port-forward), and
  * the managers behind them. {@link #start()} serves; {@link #shutdown(long)} stops every container and
  * closes the listeners.
  */
