@@ -206,7 +206,10 @@ public final class StreamingServer {
     return listening != null ? listening : url(config.address(), config.port());
   }
 
-  /** Validates and parks an exec; fails with INVALID_ARGUMENT, or RESOURCE_EXHAUSTED when too many are parked. */
+  /**
+   * Validates and parks an exec; throws a gRPC {@link StatusException}: INVALID_ARGUMENT, or RESOURCE_EXHAUSTED when
+   * too many requests are parked.
+   */
   public ExecResponse getExec(ExecRequest request) {
     StreamRequests.validate(request);
     return ExecResponse.newBuilder().setUrl(park(Kind.EXEC, request)).build();
