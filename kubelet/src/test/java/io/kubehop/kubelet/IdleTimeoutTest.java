@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.cri.v1.ExecRequest;
 import io.kubehop.kubelet.fake.FakeRuntime;
-import io.kubehop.kubelet.fake.FakeStreamingServer;
+import io.kubehop.kubelet.fake.ObservedStreamingServer;
 import io.kubehop.kubelet.server.HealthzRoute;
 import io.kubehop.kubelet.server.KubeletServer;
 import io.kubehop.kubelet.streaming.ProxyForwarder;
@@ -35,14 +35,14 @@ class IdleTimeoutTest {
   void aQuietSessionOutlivesTheIdleTimeoutAnIdleKeepAliveConnectionDoesNot() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (FakeRuntime runtime = new FakeRuntime(home.resolve("runtime.sock"));
-         FakeStreamingServer streaming = new FakeStreamingServer(runtime)) {
-      runtime.streamingBaseUrl(streaming.url());
+         ObservedStreamingServer streaming = new ObservedStreamingServer()) {
+      runtime.streaming(streaming.server());
       HopRegistry hops = new HopRegistry();
       ProxyForwarder forwarder = new ProxyForwarder(vertx, hops);
       int port = new KubeletServer(vertx, IDLE)
           .route("healthz", new HealthzRoute())
-          .route("exec", (req, segments) -> runtime.exec(ExecRequest.newBuilder().addCmd("cat").setStdin(true)
-                  .setStdout(true).build())
+          .route("exec", (req, segments) -> runtime.exec(ExecRequest.newBuilder().setContainerId("quiet")
+                  .addCmd("cat").setStdin(true).setStdout(true).build())
               .onSuccess(r -> forwarder.forward(req, new StreamTarget("quiet", "exec", "default/demo", "main",
                   URI.create(r.getUrl()), null))))
           .listen("127.0.0.1", 0).await(10, TimeUnit.SECONDS);

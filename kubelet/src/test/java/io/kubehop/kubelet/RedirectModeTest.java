@@ -38,7 +38,7 @@ class RedirectModeTest {
         RawHttp.spdyPost("/exec/default/demo/main?command=echo&command=via&command=redirect&output=1"));
     assertEquals(302, r.status());
     String location = r.header("location");
-    assertTrue(location.matches("http://127\\.0\\.0\\.1:" + s.streaming.port() + "/exec/tok\\d+"), location);
+    assertTrue(location.matches("http://127\\.0\\.0\\.1:" + s.streaming.port() + "/exec/[A-Za-z0-9_-]{8}"), location);
     assertEquals("0", r.header("content-length"));
     assertEquals("", r.body());
     assertTrue(r.closed(), "the kubelet closes the connection after the redirect");

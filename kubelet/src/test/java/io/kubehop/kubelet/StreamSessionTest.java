@@ -80,7 +80,7 @@ class StreamSessionTest {
     Await.until("the hop to be spliced", WAIT, () -> s.h.kubelet.hops().size() == 1);
     HopSession hop = s.h.kubelet.hops().active().iterator().next();
     assertEquals("sess-1", hop.id(), "the apiserver's session id is kept");
-    assertTrue(hop.target().matches("http://127\\.0\\.0\\.1:" + s.streaming.port() + "/exec/tok\\d+"), hop.target());
+    assertTrue(hop.target().matches("http://127\\.0\\.0\\.1:" + s.streaming.port() + "/exec/[A-Za-z0-9_-]{8}"), hop.target());
     assertEquals(s.h.port, hop.downstreamLocal().port(), "from the client, on the kubelet port");
     assertEquals(s.streaming.port(), hop.upstreamRemote().port(), "to the runtime's streaming port");
     assertEquals(2, TcpTable.connections(s.streaming.port()).size(),

@@ -1,6 +1,6 @@
 package io.kubehop.kubelet;
 
-import io.kubehop.kubelet.fake.FakeStreamingServer;
+import io.kubehop.kubelet.fake.ObservedStreamingServer;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
 import io.vertx.core.Future;
@@ -13,22 +13,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A kubelet with a pod {@code default/demo} (containers {@code main}, and {@code term} with a tty) whose runtime
- * answers Exec/Attach with URLs of a {@link FakeStreamingServer}, and a client side that runs sessions through the
- * kubelet with {@link SpdyExecutor} (POST, as kubectl).
+ * answers Exec/Attach with URLs of the real CRI streaming server ({@link ObservedStreamingServer}), and a client side
+ * that runs sessions through the kubelet with {@link SpdyExecutor} (POST, as kubectl).
  */
 final class StreamingHarness implements AutoCloseable {
 
   static final Duration WAIT = Duration.ofSeconds(15);
 
   final KubeletHarness h;
-  final FakeStreamingServer streaming;
+  final ObservedStreamingServer streaming;
   final Vertx client = Vertx.vertx();
   String podUid;
 
   StreamingHarness(Path home, boolean redirect) throws Exception {
     h = new KubeletHarness(home);
-    streaming = new FakeStreamingServer(h.runtime);
-    h.runtime.streamingBaseUrl(streaming.url());
+    streaming = new ObservedStreamingServer();
+    h.runtime.streaming(streaming.server());
     h.redirectContainerStreaming = redirect;
     h.startKubelet();
     podUid = h.api.createPod(PodLifecycleTest.pod("demo", "Always", "{\"name\":\"main\",\"image\":\"busybox\"},"

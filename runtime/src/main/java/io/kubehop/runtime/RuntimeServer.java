@@ -6,8 +6,8 @@ import io.kubehop.runtime.cri.CriRuntimeService;
 import io.kubehop.runtime.pod.PodIpAllocator;
 import io.kubehop.runtime.pod.PodSandboxManager;
 import io.kubehop.runtime.state.StateStore;
-import io.kubehop.runtime.streaming.RequestCache;
-import io.kubehop.runtime.streaming.StreamingServer;
+import io.kubehop.runtime.streaming.ProcessStreamingRuntime;
+import io.kubehop.streaming.cri.StreamingServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The runtime tier: the CRI gRPC server on the unix socket, the CRI streaming server (exec and attach), and
+ * The runtime tier: the CRI gRPC server on the unix socket, the CRI streaming server (exec, attach, port-forward), and
  * the managers behind them. {@link #start()} serves; {@link #shutdown(long)} stops every container and
  * closes the listeners.
  */
@@ -45,7 +45,7 @@ public final class RuntimeServer {
   private HttpServer criServer;
 
   public RuntimeServer(Vertx vertx, RuntimeConfig config) {
-    this(vertx, config, Clock.systemUTC(), RequestCache.DEFAULT_TTL);
+    this(vertx, config, Clock.systemUTC(), StreamingServer.Config.defaults().tokenTtl());
   }
 
   /** A server whose streaming tokens follow {@code streamingClock} and live for {@code tokenTtl} (tests). */
@@ -56,8 +56,9 @@ public final class RuntimeServer {
     Clock clock = Clock.systemUTC();
     this.sandboxes = new PodSandboxManager(new PodIpAllocator(config.podCidr()), store, clock);
     this.containers = new ContainerManager(sandboxes, store, clock, timers);
-    this.streaming = new StreamingServer(vertx, containers, sandboxes, streamingClock, tokenTtl,
-        RequestCache.DEFAULT_MAX_IN_FLIGHT);
+    this.streaming = new StreamingServer(vertx,
+        StreamingServer.Config.defaults().withAddress(config.streamingAddress()).withTokenTtl(tokenTtl),
+        new ProcessStreamingRuntime(vertx, containers, sandboxes), streamingClock);
   }
 
   /**
@@ -74,7 +75,7 @@ public final class RuntimeServer {
       // a socket file left by a runtime that did not shut down cleanly would make listen fail
       Files.deleteIfExists(config.socket());
       return null;
-    }).compose(v -> streaming.listen(config.streamingAddress())).compose(v -> {
+    }).compose(v -> streaming.start()).compose(v -> {
       GrpcServer grpc = GrpcServer.server(vertx);
       grpc.addService(RuntimeServiceGrpcService.of(new CriRuntimeService(vertx, sandboxes, containers, streaming)));
       return vertx.createHttpServer().requestHandler(grpc)
@@ -124,7 +125,7 @@ public final class RuntimeServer {
     if (criServer != null) {
       criServer.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
-    streaming.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    streaming.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     timers.shutdownNow();
     store.close();
     try {

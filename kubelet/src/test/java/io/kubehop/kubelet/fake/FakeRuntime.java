@@ -2,6 +2,7 @@ package io.kubehop.kubelet.fake;
 
 import com.google.protobuf.Message;
 import io.kubehop.cri.v1.*;
+import io.kubehop.streaming.cri.StreamingServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -16,15 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * An in-memory CRI runtime served on a unix socket. Containers run until stopped, except those whose command is
  * {@code ["fake-exit", "<code>"]}: they exit with that code 100 ms after start; {@code ["fake-fail-start"]} cannot be
  * started. Records every call. Thread-safe.
  *
- * <p>{@code Exec} and {@code Attach} answer {@code <streamingBaseUrl>/exec/<token>} (or {@code /attach/}) with a
- * single-use token for which {@link #takeStreamRequest(String)} returns the CRI request, as the runtime's request
- * cache does; or they fail with {@link #failStreams(GrpcStatus, String)}'s status.
+ * <p>{@code Exec} and {@code Attach} park their request on the {@link #streaming(StreamingServer) streaming server},
+ * as the runtime's CRI service does, and answer its URL; or they fail with {@link #failStreams(GrpcStatus, String)}'s
+ * status.
  */
 public final class FakeRuntime extends RuntimeServiceService implements AutoCloseable {
 
@@ -60,9 +62,8 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
   private final Map<String, Sandbox> sandboxes = new LinkedHashMap<>();
   private final Map<String, Ctr> containers = new LinkedHashMap<>();
   private int nextId = 1;
-  private final Map<String, Message> streamRequests = new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicInteger nextToken = new java.util.concurrent.atomic.AtomicInteger();
-  private volatile String streamingBaseUrl = "http://127.0.0.1:1";
+  private volatile StreamingServer streaming;
+  private volatile String streamingBaseUrl;
   private volatile GrpcStatus streamFailure;
   private volatile String streamFailureMessage;
   private volatile long streamDelayMillis;
@@ -91,7 +92,12 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  /** Where the URLs of Exec and Attach point, e.g. {@code http://127.0.0.1:38471}. */
+  /** Where Exec and Attach park their requests. */
+  public void streaming(StreamingServer server) {
+    this.streaming = server;
+  }
+
+  /** Makes the URLs of Exec and Attach start with {@code url} instead of the streaming server's base URL. */
   public void streamingBaseUrl(String url) {
     this.streamingBaseUrl = url;
   }
@@ -105,11 +111,6 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
   /** Makes Exec and Attach answer only after {@code millis} (0 = at once). */
   public void delayStreams(long millis) {
     this.streamDelayMillis = millis;
-  }
-
-  /** The Exec/Attach request a token was issued for, once (tokens are single-use); null if unknown or used. */
-  public Message takeStreamRequest(String token) {
-    return streamRequests.remove(token);
   }
 
   public List<Call> calls(String method) {
@@ -311,23 +312,34 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
 
   @Override
   public Future<ExecResponse> exec(ExecRequest r) {
-    return streamUrl("Exec", "exec", r).map(url -> ExecResponse.newBuilder().setUrl(url).build());
+    return streamUrl("Exec", r, server -> server.getExec(r).getUrl())
+        .map(url -> ExecResponse.newBuilder().setUrl(url).build());
   }
 
   @Override
   public Future<AttachResponse> attach(AttachRequest r) {
-    return streamUrl("Attach", "attach", r).map(url -> AttachResponse.newBuilder().setUrl(url).build());
+    return streamUrl("Attach", r, server -> server.getAttach(r).getUrl())
+        .map(url -> AttachResponse.newBuilder().setUrl(url).build());
   }
 
-  private Future<String> streamUrl(String method, String path, Message request) {
+  private Future<String> streamUrl(String method, Message request, Function<StreamingServer, String> park) {
     calls.add(new Call(method, request, System.nanoTime()));
     GrpcStatus failure = streamFailure;
     if (failure != null) {
       return Future.failedFuture(new io.vertx.grpc.server.StatusException(failure, streamFailureMessage));
     }
-    String token = "tok" + nextToken.incrementAndGet();
-    streamRequests.put(token, request);
-    String url = streamingBaseUrl + "/" + path + "/" + token;
+    StreamingServer server = streaming;
+    if (server == null) {
+      return Future.failedFuture(new IllegalStateException("no streaming server: call streaming(server) first"));
+    }
+    String parked;
+    try {
+      parked = park.apply(server);
+    } catch (io.vertx.grpc.server.StatusException e) {
+      return Future.failedFuture(e);
+    }
+    String base = streamingBaseUrl;
+    String url = base == null ? parked : base + parked.substring(server.baseUrl().length());
     long delay = streamDelayMillis;
     if (delay <= 0) {
       return Future.succeededFuture(url);

@@ -41,8 +41,8 @@ import io.kubehop.runtime.container.Container;
 import io.kubehop.runtime.container.ContainerManager;
 import io.kubehop.runtime.pod.PodSandbox;
 import io.kubehop.runtime.pod.PodSandboxManager;
-import io.kubehop.runtime.streaming.StreamRequests;
-import io.kubehop.runtime.streaming.StreamingServer;
+import io.kubehop.streaming.cri.StreamRequests;
+import io.kubehop.streaming.cri.StreamingServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
@@ -204,9 +204,10 @@ public final class CriRuntimeService extends RuntimeServiceService {
   @Override
   public Future<ExecResponse> exec(ExecRequest request) {
     return call("Exec", () -> {
+      // validated before the container is looked up, so a malformed request is INVALID_ARGUMENT whatever it names
       StreamRequests.validate(request);
       requireRunning(request.getContainerId());
-      return streaming.issue(request).map(url -> ExecResponse.newBuilder().setUrl(url).build());
+      return Future.succeededFuture(streaming.getExec(request));
     });
   }
 
@@ -215,7 +216,7 @@ public final class CriRuntimeService extends RuntimeServiceService {
     return call("Attach", () -> {
       StreamRequests.validate(request);
       requireRunning(request.getContainerId());
-      return streaming.issue(request).map(url -> AttachResponse.newBuilder().setUrl(url).build());
+      return Future.succeededFuture(streaming.getAttach(request));
     });
   }
 
@@ -234,7 +235,7 @@ public final class CriRuntimeService extends RuntimeServiceService {
       if (sandbox.state() != PodSandboxState.SANDBOX_READY) {
         throw CriErrors.failedPrecondition("sandbox " + request.getPodSandboxId() + " is not ready");
       }
-      return streaming.issue(request).map(url -> PortForwardResponse.newBuilder().setUrl(url).build());
+      return Future.succeededFuture(streaming.getPortForward(request));
     });
   }
 

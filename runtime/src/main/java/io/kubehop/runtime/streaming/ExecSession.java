@@ -1,7 +1,6 @@
 package io.kubehop.runtime.streaming;
 
 import io.kubehop.cri.v1.ContainerState;
-import io.kubehop.cri.v1.ExecRequest;
 import io.kubehop.runtime.container.Container;
 import io.kubehop.runtime.container.ContainerContext;
 import io.kubehop.runtime.cri.Ids;
@@ -11,6 +10,7 @@ import io.kubehop.runtime.process.LaunchedProcess;
 import io.kubehop.runtime.process.ProcessLauncher;
 import io.kubehop.runtime.process.ProcessSession;
 import io.kubehop.runtime.process.StdinWriter;
+import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.TerminalSize;
 import io.kubehop.streaming.remotecommand.server.Executor;
 import io.kubehop.streaming.remotecommand.server.RemoteCommandStreams;
@@ -47,13 +47,13 @@ final class ExecSession implements Executor {
 
   private final Vertx vertx;
   private final Container container;
-  private final ExecRequest request;
+  private final List<String> cmd;
   private final String name;
 
-  ExecSession(Vertx vertx, Container container, ExecRequest request, String name) {
+  ExecSession(Vertx vertx, Container container, List<String> cmd, String name) {
     this.vertx = vertx;
     this.container = container;
-    this.request = request;
+    this.cmd = List.copyOf(cmd);
     this.name = name;
   }
 
@@ -63,39 +63,40 @@ final class ExecSession implements Executor {
     if (container.state() != ContainerState.CONTAINER_RUNNING || context == null) {
       return Future.failedFuture("container not running (" + container.id() + ")");
     }
-    if (request.getCmdCount() == 0) {
+    if (cmd.isEmpty()) {
       return Future.failedFuture("no command specified");
     }
     Context session = vertx.getOrCreateContext();
     TerminalResizer resizer = new TerminalResizer(vertx, streams, INITIAL_SIZE_WAIT);
     return resizer.initialSize()
-        .compose(size -> vertx.executeBlocking(() -> launch(context, size), false))
+        .compose(size -> vertx.executeBlocking(() -> launch(context, size, streams.options()), false))
         .compose(launched -> launched.isEmpty()
             ? commandNotFound(streams)
             : run(session, streams, launched.get(), resizer));
   }
 
   /** Starts the process; empty when the command is not an executable on the container's PATH. Blocking. */
-  private Optional<LaunchedProcess> launch(ContainerContext context, TerminalSize size) throws Exception {
-    List<String> argv = new ArrayList<>(request.getCmdList());
+  private Optional<LaunchedProcess> launch(ContainerContext context, TerminalSize size, StreamOptions options)
+      throws Exception {
+    List<String> argv = new ArrayList<>(cmd);
     Optional<Path> executable =
         ExecutableResolver.resolve(argv.get(0), context.environment().get("PATH"), context.workingDir());
     if (executable.isEmpty()) {
       return Optional.empty();
     }
     argv.set(0, executable.get().toString());
-    boolean tty = request.getTty();
+    boolean tty = options.tty();
     LaunchSpec spec = size == null
-        ? new LaunchSpec(argv, context.environmentFor(tty), context.workingDir(), tty, request.getStdin())
-        : new LaunchSpec(argv, context.environmentFor(tty), context.workingDir(), tty, request.getStdin(),
+        ? new LaunchSpec(argv, context.environmentFor(tty), context.workingDir(), tty, options.stdin())
+        : new LaunchSpec(argv, context.environmentFor(tty), context.workingDir(), tty, options.stdin(),
             size.width(), size.height());
     return Optional.of(ProcessLauncher.forSpec(spec).launch(spec));
   }
 
   /** What a shell does for a missing command: a message on stderr (the terminal with a TTY), exit code 127. */
   private Future<Integer> commandNotFound(RemoteCommandStreams streams) {
-    String eol = request.getTty() ? "\r\n" : "\n";
-    String message = "exec: \"" + request.getCmd(0) + "\": executable file not found in $PATH" + eol;
+    String eol = streams.options().tty() ? "\r\n" : "\n";
+    String message = "exec: \"" + cmd.get(0) + "\": executable file not found in $PATH" + eol;
     WriteStream<Buffer> out = streams.stderr() != null ? streams.stderr() : streams.stdout();
     if (out != null) {
       out.write(Buffer.buffer(message.getBytes(StandardCharsets.UTF_8)));

@@ -1,5 +1,6 @@
 package io.kubehop.runtime.streaming;
 
+import io.kubehop.streaming.cri.StreamingServer;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.remotecommand.ErrorStreamDecoder;

@@ -1,5 +1,6 @@
 package io.kubehop.runtime.streaming;
 
+import io.kubehop.streaming.cri.StreamingServer;
 import io.kubehop.streaming.remotecommand.ExitCodeException;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.StreamProtocol;

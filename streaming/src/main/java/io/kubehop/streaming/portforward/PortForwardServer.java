@@ -40,22 +40,29 @@ public final class PortForwardServer {
   static final String STREAM_TYPE_DATA = "data";
 
   private final Vertx vertx;
+  private final List<String> protocols;
   private final Duration creationTimeout;
   private final Duration idleTimeout;
 
   public PortForwardServer(Vertx vertx) {
-    this(vertx, DEFAULT_CREATION_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+    this(vertx, List.of(PROTOCOL_V1), DEFAULT_CREATION_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
   }
 
-  private PortForwardServer(Vertx vertx, Duration creationTimeout, Duration idleTimeout) {
+  private PortForwardServer(Vertx vertx, List<String> protocols, Duration creationTimeout, Duration idleTimeout) {
     this.vertx = vertx;
+    this.protocols = List.copyOf(protocols);
     this.creationTimeout = creationTimeout;
     this.idleTimeout = idleTimeout;
   }
 
   /** The same server with other stream-creation and idle timeouts ({@link Duration#ZERO} idle: none). */
   public PortForwardServer timeouts(Duration creationTimeout, Duration idleTimeout) {
-    return new PortForwardServer(vertx, creationTimeout, idleTimeout);
+    return new PortForwardServer(vertx, protocols, creationTimeout, idleTimeout);
+  }
+
+  /** The same server offering {@code protocols} over SPDY (upstream's {@code SupportedPortForwardProtocols}). */
+  public PortForwardServer protocols(List<String> protocols) {
+    return new PortForwardServer(vertx, protocols, creationTimeout, idleTimeout);
   }
 
   /**
@@ -67,7 +74,7 @@ public final class PortForwardServer {
     if (UpgradeRequests.isWebSocket(req.headers())) {
       return new WebSocketPortForwarder(vertx, idleTimeout, podName, podUid, dialer).serve(req);
     }
-    return SpdyUpgrade.serve(vertx, req, List.of(PROTOCOL_V1), idleTimeout,
+    return SpdyUpgrade.serve(vertx, req, protocols, idleTimeout,
         (negotiated, session) -> new SpdyPortForwarder(vertx, session, creationTimeout, podName, podUid, dialer).run());
   }
 }

@@ -1,4 +1,4 @@
-package io.kubehop.runtime.streaming;
+package io.kubehop.streaming.cri;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -14,11 +14,12 @@ import java.util.Optional;
  * The CRI streaming server's one-time tokens, as upstream's {@code requestCache}: {@code Exec}, {@code Attach} and
  * {@code PortForward} park their request here and return a URL with the token; the first request to that URL
  * consumes it. Tokens are the first 8 characters of the base64url encoding of 6 random bytes, live for one minute,
- * and at most 1000 are in flight. This class is not thread safe: the runtime uses it from one event loop.
+ * and at most 1000 are in flight. Thread safe, as upstream's (one lock): tokens are issued from the CRI service's
+ * threads and consumed on the streaming server's event loops, each in the tick of its request.
  *
  * @param <T> the parked request
  */
-public final class RequestCache<T> {
+final class RequestCache<T> {
 
   /** Upstream's {@code cacheTTL}. */
   public static final Duration DEFAULT_TTL = Duration.ofMinutes(1);
@@ -36,7 +37,7 @@ public final class RequestCache<T> {
 
   private record Entry<T>(T request, Instant expiry) {}
 
-  /** Thrown when {@code maxInFlight} tokens are already parked; the runtime maps it to gRPC RESOURCE_EXHAUSTED. */
+  /** Thrown when {@code maxInFlight} tokens are already parked; the server maps it to gRPC RESOURCE_EXHAUSTED. */
   public static final class TooManyInFlightException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -56,7 +57,7 @@ public final class RequestCache<T> {
   }
 
   /** Parks {@code request} and returns its token. */
-  public String insert(T request) {
+  public synchronized String insert(T request) {
     evictExpired();
     if (entries.size() >= maxInFlight) {
       throw new TooManyInFlightException();
@@ -70,7 +71,7 @@ public final class RequestCache<T> {
   }
 
   /** Takes the request parked under {@code token}; empty when unknown, used or expired. */
-  public Optional<T> consume(String token) {
+  public synchronized Optional<T> consume(String token) {
     Entry<T> entry = entries.remove(token);
     if (entry == null || !clock.instant().isBefore(entry.expiry())) {
       return Optional.empty();
@@ -78,7 +79,7 @@ public final class RequestCache<T> {
     return Optional.of(entry.request());
   }
 
-  public int inFlight() {
+  public synchronized int inFlight() {
     evictExpired();
     return entries.size();
   }

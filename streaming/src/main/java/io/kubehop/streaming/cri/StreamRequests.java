@@ -1,9 +1,11 @@
-package io.kubehop.runtime.streaming;
+package io.kubehop.streaming.cri;
 
 import io.kubehop.cri.v1.AttachRequest;
 import io.kubehop.cri.v1.ExecRequest;
-import io.kubehop.runtime.cri.CriErrors;
+import io.kubehop.cri.v1.PortForwardRequest;
 import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.StatusException;
 
 /**
  * Checks of the CRI streaming requests, with upstream's messages ({@code validateExecRequest} and
@@ -18,27 +20,34 @@ public final class StreamRequests {
   /** INVALID_ARGUMENT unless the exec request names a container and asks for a usable set of streams. */
   public static void validate(ExecRequest request) {
     if (request.getContainerId().isEmpty()) {
-      throw CriErrors.invalidArgument("missing required container_id");
+      throw invalidArgument("missing required container_id");
     }
     if (request.getTty() && request.getStderr()) {
       // a terminal merges stderr into stdout: there is nothing to multiplex
-      throw CriErrors.invalidArgument("tty and stderr cannot both be true");
+      throw invalidArgument("tty and stderr cannot both be true");
     }
     if (!request.getStdin() && !request.getStdout() && !request.getStderr()) {
-      throw CriErrors.invalidArgument("one of stdin, stdout, or stderr must be set");
+      throw invalidArgument("one of stdin, stdout, or stderr must be set");
     }
   }
 
   /** INVALID_ARGUMENT unless the attach request names a container and asks for a usable set of streams. */
   public static void validate(AttachRequest request) {
     if (request.getContainerId().isEmpty()) {
-      throw CriErrors.invalidArgument("missing required container_id");
+      throw invalidArgument("missing required container_id");
     }
     if (request.getTty() && request.getStderr()) {
-      throw CriErrors.invalidArgument("tty and stderr cannot both be true");
+      throw invalidArgument("tty and stderr cannot both be true");
     }
     if (!request.getStdin() && !request.getStdout() && !request.getStderr()) {
-      throw CriErrors.invalidArgument("one of stdin, stdout, and stderr must be set");
+      throw invalidArgument("one of stdin, stdout, and stderr must be set");
+    }
+  }
+
+  /** INVALID_ARGUMENT unless the port-forward request names a sandbox. */
+  public static void validate(PortForwardRequest request) {
+    if (request.getPodSandboxId().isEmpty()) {
+      throw invalidArgument("missing required pod_sandbox_id");
     }
   }
 
@@ -50,5 +59,9 @@ public final class StreamRequests {
   /** The streams of an attach. */
   static StreamOptions options(AttachRequest request) {
     return new StreamOptions(request.getStdin(), request.getStdout(), request.getStderr(), request.getTty());
+  }
+
+  private static StatusException invalidArgument(String message) {
+    return new StatusException(GrpcStatus.INVALID_ARGUMENT, message);
   }
 }

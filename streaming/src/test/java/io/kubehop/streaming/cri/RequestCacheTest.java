@@ -1,4 +1,4 @@
-package io.kubehop.runtime.streaming;
+package io.kubehop.streaming.cri;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
