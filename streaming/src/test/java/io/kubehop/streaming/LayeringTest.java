@@ -10,7 +10,8 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The streaming packages are protocol layers and point one way (as upstream's {@code .import-restrictions} keep the
  * kubelet's streaming packages apart): transport ← httpstream ← {spdy, websocket} ← remotecommand ← portforward ←
- * proxy. SPDY and WebSocket are siblings that never see each other; whatever knows both sits above them.
+ * proxy, with the CRI streaming server ({@code cri}) beside the proxy on top. SPDY and WebSocket are siblings that
+ * never see each other; whatever knows both sits above them.
  */
 @AnalyzeClasses(packages = "io.kubehop.streaming", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayeringTest {
@@ -25,13 +26,15 @@ class LayeringTest {
       .layer("remotecommand").definedBy("io.kubehop.streaming.remotecommand..")
       .layer("portforward").definedBy("io.kubehop.streaming.portforward..")
       .layer("proxy").definedBy("io.kubehop.streaming.proxy..")
+      .layer("cri").definedBy("io.kubehop.streaming.cri..")
       .whereLayer("proxy").mayNotBeAccessedByAnyLayer()
-      .whereLayer("portforward").mayOnlyBeAccessedByLayers("proxy")
-      .whereLayer("remotecommand").mayOnlyBeAccessedByLayers("portforward", "proxy")
-      .whereLayer("spdy").mayOnlyBeAccessedByLayers("remotecommand", "portforward", "proxy")
-      .whereLayer("websocket").mayOnlyBeAccessedByLayers("remotecommand", "portforward", "proxy")
+      .whereLayer("cri").mayNotBeAccessedByAnyLayer()
+      .whereLayer("portforward").mayOnlyBeAccessedByLayers("proxy", "cri")
+      .whereLayer("remotecommand").mayOnlyBeAccessedByLayers("portforward", "proxy", "cri")
+      .whereLayer("spdy").mayOnlyBeAccessedByLayers("remotecommand", "portforward", "proxy", "cri")
+      .whereLayer("websocket").mayOnlyBeAccessedByLayers("remotecommand", "portforward", "proxy", "cri")
       .whereLayer("httpstream")
-      .mayOnlyBeAccessedByLayers("spdy", "websocket", "remotecommand", "portforward", "proxy")
+      .mayOnlyBeAccessedByLayers("spdy", "websocket", "remotecommand", "portforward", "proxy", "cri")
       .whereLayer("transport")
-      .mayOnlyBeAccessedByLayers("httpstream", "spdy", "websocket", "remotecommand", "portforward", "proxy");
+      .mayOnlyBeAccessedByLayers("httpstream", "spdy", "websocket", "remotecommand", "portforward", "proxy", "cri");
 }

@@ -6,6 +6,6 @@
  * Vert.x internals ({@link io.kubehop.streaming.transport.VertxInternals}).
  *
  * <p>The packages of this module are layers that point one way, {@code transport ← httpstream ← {spdy, websocket} ←
- * remotecommand ← portforward ← proxy}, checked by {@code LayeringTest}.
+ * remotecommand ← portforward ← {proxy, cri}}, checked by {@code LayeringTest}.
  */
 package io.kubehop.streaming.transport;
