@@ -138,6 +138,9 @@ public final class ApiServerMain implements java.util.concurrent.Callable<Intege
             + msg.replace('\n', ' ') + thrown + System.lineSeparator();
       }
     });
+    // loggers decide (INFO by default), as in the other tiers: -Djava.util.logging.config.file=… can turn one up to
+    // FINE, e.g. io.kubehop.apiserver.http.HttpLog.level=FINE for every request
+    out.setLevel(Level.ALL);
     root.addHandler(out);
   }
 }

@@ -67,6 +67,30 @@ class ClusterCoreIT {
     assertThat(result.stdout()).startsWith("NAME ").containsPattern("(?m)^node-1\\s+Ready\\s+\\S+\\s+\\S+\\s+v1\\.");
   }
 
+  /**
+   * One kubehop version: what {@code kubectl version} prints for the server is what the node reports. And quiet logs:
+   * after a heartbeat, the apiserver's log (what {@code bin/kubehop up} prints) has no line for it.
+   */
+  @Test
+  void oneVersionEverywhereAndNoHeartbeatInTheLog() throws Exception {
+    JsonNode server = Pods.tree(ok(kubectl.run("version", "-o", "json")).stdout()).path("serverVersion");
+    assertThat(server.path("gitVersion").asText()).startsWith("v1.")
+        .isEqualTo(pods.node("node-1").orElseThrow().path("status").path("nodeInfo").path("kubeletVersion").asText());
+
+    String beat = lastHeartbeat();
+    Eventually.awaitTrue("a heartbeat after " + beat, Duration.ofSeconds(30), () -> !lastHeartbeat().equals(beat));
+    assertThat(Files.readString(cluster.home().resolve("logs/apiserver.log"))).doesNotContain("/nodes/node-1/status");
+  }
+
+  private String lastHeartbeat() {
+    for (JsonNode c : pods.node("node-1").orElseThrow().path("status").path("conditions")) {
+      if ("Ready".equals(c.path("type").asText())) {
+        return c.path("lastHeartbeatTime").asText();
+      }
+    }
+    throw new AssertionError("node-1 has no Ready condition");
+  }
+
   @Test
   void runShowsRunningPodBackedByARealProcess() {
     assertThat(ok(kubectl.run("run", "demo", "--image=busybox", "--restart=Never", "--", "sleep", "3600")).stdout())

@@ -134,7 +134,8 @@ public final class KubeletMain implements Callable<Integer> {
       }
     };
     handler.setFormatter(new OneLineFormatter());
-    handler.setLevel(Level.INFO);
+    // loggers decide (INFO by default), as in the other tiers: -Djava.util.logging.config.file=… can turn one up
+    handler.setLevel(Level.ALL);
     root.addHandler(handler);
   }
 }

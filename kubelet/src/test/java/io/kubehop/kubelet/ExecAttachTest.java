@@ -229,6 +229,26 @@ class ExecAttachTest {
     assertEquals("GET, POST", put.headers().firstValue("Allow").orElse(null));
   }
 
+  /** portForward shares exec's steps (UpgradeRoutes): the method, the pod and UID checks, CRI errors as WriteError. */
+  @Test
+  void portForwardRefusesLikeExec() throws Exception {
+    assertRefused("/portForward/default/nopod", 404, "pod does not exist");
+    assertRefused("/portForward/default/demo/00000000-0000-0000-0000-000000000000", 404, "pod not found");
+    assertRefused("/portForward/default", 404, "404 page not found\n");
+    assertRefused("/portForward/default/demo?port=0", 400, "port \"0\" must be > 0");
+
+    RawHttp.Response r = RawHttp.exchange(s.h.port, RawHttp.spdyPost("/portForward/default/demo/" + s.podUid));
+    // the fake runtime does not implement PortForward: its gRPC error is answered as WriteError answers it
+    assertEquals(500, r.status(), r.body());
+    assertTrue(r.body().startsWith("rpc error: code = Unimplemented"), r.body());
+
+    HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(
+            URI.create(s.h.kubeletUrl() + "/portForward/default/demo"))
+        .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(405, put.statusCode());
+    assertEquals("GET, POST", put.headers().firstValue("Allow").orElse(null));
+  }
+
   @Test
   void criErrorsMapAsStreamingWriteError() throws Exception {
     s.h.runtime.failStreams(GrpcStatus.NOT_FOUND, "container \"ctr-9\" not found");

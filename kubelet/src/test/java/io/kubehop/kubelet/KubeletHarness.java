@@ -23,6 +23,8 @@ public final class KubeletHarness implements AutoCloseable {
   public Kubelet kubelet;
   /** Set before {@link #startKubelet()} to start it with {@code --redirect-container-streaming}. */
   public boolean redirectContainerStreaming;
+  /** Set before {@link #startKubelet()} to start it with {@code --websocket-translation}. */
+  public boolean webSocketTranslation;
 
   public KubeletHarness(Path home) throws Exception {
     this.home = home;
@@ -34,7 +36,7 @@ public final class KubeletHarness implements AutoCloseable {
   public KubeletConfig config() {
     return new KubeletConfig(home, NODE, "127.0.0.1", 0, api.url(), home.resolve("nodes").resolve(NODE).resolve("runtime.sock"),
         Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(2),
-        redirectContainerStreaming);
+        redirectContainerStreaming, webSocketTranslation);
   }
 
   /** Starts a kubelet and waits until it is registered; returns its port. */

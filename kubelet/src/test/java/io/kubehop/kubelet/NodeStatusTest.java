@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kubehop.api.version.VersionInfo;
 import io.kubehop.kubelet.fake.FakeApiServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,8 @@ class NodeStatusTest {
       assertEquals(port, status.at("/daemonEndpoints/kubeletEndpoint/Port").asInt());
       assertEquals("{\"cpu\":\"4\",\"memory\":\"8000000Ki\",\"pods\":\"110\"}", sorted(status.get("capacity")));
       assertEquals(sorted(status.get("capacity")), sorted(status.get("allocatable")));
-      assertEquals("v1.33.1-kubehop", status.at("/nodeInfo/kubeletVersion").asText());
+      assertEquals(VersionInfo.get().gitVersion(), status.at("/nodeInfo/kubeletVersion").asText(),
+          "the kubelet reports kubehop's one version, which the apiserver's /version says too");
       assertEquals("fake://0.1", status.at("/nodeInfo/containerRuntimeVersion").asText());
       assertEquals("linux", status.at("/nodeInfo/operatingSystem").asText());
       assertEquals("amd64", status.at("/nodeInfo/architecture").asText());

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kubehop.kubelet.streaming.ProxyForwarder;
 import io.kubehop.streaming.proxy.HopSession;
 import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.kubehop.streaming.remotecommand.client.WebSocketExecutor;
+import io.vertx.core.Future;
 import io.vertx.core.net.NetClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,8 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamSessionTest {
 
   private static final StreamOptions CAT = new StreamOptions(true, true, false, false);
-  /** Held strongly: the LogManager keeps loggers only weakly, and the handler must stay on this one. */
-  private static final Logger FORWARDER_LOG = Logger.getLogger(ProxyForwarder.class.getName());
+  /**
+   * The streaming package's logger, which sees the session lines of every class in it. Held strongly: the LogManager
+   * keeps loggers only weakly, and the handler must stay on this one.
+   */
+  private static final Logger FORWARDER_LOG = Logger.getLogger(ProxyForwarder.class.getPackageName());
 
   @TempDir
   Path home;
@@ -120,6 +125,33 @@ class StreamSessionTest {
     await(cat.done());
     Await.until("the close line", WAIT,
         () -> log.stream().anyMatch(l -> l.startsWith("session " + id + " exec default/demo/main closed after ")));
+  }
+
+  /**
+   * A session the kubelet translates (v5 WebSocket in, SPDY to the runtime) logs the same pair of lines as a proxied
+   * one: the translating forwarder's close line once lacked the duration.
+   */
+  @Test
+  void aTranslatedSessionLogsTheSameOpenedAndClosedLines() throws Exception {
+    s.close();
+    s = new StreamingHarness(home.resolve("translating"), false, true);
+    BufferSource stdin = s.stdin();
+    BufferSink stdout = new BufferSink();
+    Future<Void> done = new WebSocketExecutor(s.client, s.client.createWebSocketClient()).stream("127.0.0.1",
+        s.h.port, "/exec/default/demo/main?command=cat&input=1&output=1", Map.of("X-Kubehop-Session", "sess-ws"),
+        CAT, stdin, stdout, null, null);
+    stdin.push("ping\n");
+    Await.until("the echo", WAIT, () -> stdout.text().equals("ping\n"));
+    stdin.end();
+    await(done);
+
+    Await.until("the close line", WAIT, () -> log.stream().anyMatch(l -> l.contains(" closed ")));
+    String opened = log.stream().filter(l -> l.contains(" opened ")).findFirst().orElseThrow();
+    assertTrue(opened.startsWith("session sess-ws exec default/demo/main opened (translated websocket "
+        + "v5.channel.k8s.io -> SPDY/3.1 "), opened);
+    String closed = log.stream().filter(l -> l.contains(" closed ")).findFirst().orElseThrow();
+    assertTrue(closed.matches("session sess-ws exec default/demo/main closed after \\d+ ms: \\d+ bytes up, "
+        + "\\d+ bytes down"), closed);
   }
 
   @Test

@@ -26,10 +26,16 @@ final class StreamingHarness implements AutoCloseable {
   String podUid;
 
   StreamingHarness(Path home, boolean redirect) throws Exception {
+    this(home, redirect, false);
+  }
+
+  /** {@code translate}: the kubelet runs with {@code --websocket-translation} (v5 WebSocket exec served here). */
+  StreamingHarness(Path home, boolean redirect, boolean translate) throws Exception {
     h = new KubeletHarness(home);
     streaming = new ObservedStreamingServer();
     h.runtime.streaming(streaming.server());
     h.redirectContainerStreaming = redirect;
+    h.webSocketTranslation = translate;
     h.startKubelet();
     podUid = h.api.createPod(PodLifecycleTest.pod("demo", "Always", "{\"name\":\"main\",\"image\":\"busybox\"},"
         + "{\"name\":\"term\",\"image\":\"busybox\",\"stdin\":true,\"tty\":true}")).at("/metadata/uid").asText();

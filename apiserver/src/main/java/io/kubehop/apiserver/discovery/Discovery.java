@@ -3,6 +3,7 @@ package io.kubehop.apiserver.discovery;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubehop.api.json.ApiJson;
+import io.kubehop.api.version.VersionInfo;
 import io.kubehop.apiserver.http.MediaTypes;
 import io.kubehop.apiserver.http.Responses;
 import io.kubehop.apiserver.registry.ResourceType;
@@ -14,21 +15,18 @@ import io.vertx.core.http.HttpServerRequest;
  */
 public final class Discovery {
 
-  /** The Kubernetes version kubehop speaks (the middle of the kubectl range it serves, 1.27–1.33). */
-  public static final String MAJOR = "1";
-  public static final String MINOR = "30";
-  public static final String GIT_VERSION = "v1.30.0-kubehop";
-
   private Discovery() {
     throw new AssertionError("No instances.");
   }
 
+  /** {@code /version}: kubehop's one {@link VersionInfo}, which the kubelets report as their version too. */
   public static void version(HttpServerRequest req) {
+    VersionInfo info = VersionInfo.get();
     ObjectNode v = ApiJson.mapper().createObjectNode();
-    v.put("major", MAJOR).put("minor", MINOR).put("gitVersion", GIT_VERSION)
-        .put("gitCommit", "0000000000000000000000000000000000000000").put("gitTreeState", "clean")
-        .put("buildDate", "2026-01-01T00:00:00Z").put("goVersion", "go1.22.0").put("compiler", "gc")
-        .put("platform", "linux/amd64");
+    v.put("major", info.major()).put("minor", info.minor()).put("gitVersion", info.gitVersion())
+        .put("gitCommit", info.gitCommit()).put("gitTreeState", info.gitTreeState())
+        .put("buildDate", info.buildDate()).put("goVersion", info.goVersion()).put("compiler", info.compiler())
+        .put("platform", info.platform());
     Responses.json(req.response(), 200, v);
   }
 

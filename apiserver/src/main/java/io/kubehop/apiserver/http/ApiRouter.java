@@ -15,7 +15,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
 
 /**
  * The apiserver's request dispatch: health, discovery and OpenAPI paths, then core/v1 resources by method, with
@@ -23,8 +22,6 @@ import java.util.logging.Logger;
  * Every failure is answered with a Status.
  */
 public final class ApiRouter implements Handler<HttpServerRequest> {
-
-  private static final Logger LOG = Logger.getLogger(ApiRouter.class.getName());
 
   private final Map<ResourceType, ResourceStrategy> strategies;
   private final SubresourceRegistry subresources;
@@ -45,12 +42,7 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest req) {
-    if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
-      // One line per change (design.md); reads and watches are too frequent to log at INFO.
-      req.response().endHandler(v -> LOG.info(req.method() + " " + req.uri() + " " + req.response().getStatusCode()));
-    } else {
-      LOG.fine(() -> req.method() + " " + req.uri());
-    }
+    HttpLog.logWhenAnswered(req);
     try {
       route(req);
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.kubehop.apiserver.openapi;
 
+import io.kubehop.api.version.VersionInfo;
 import io.kubehop.apiserver.registry.ResourceType;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -41,7 +42,7 @@ public final class OpenApiV2 {
     }
     return new ProtoWriter()
         .string(1, "2.0")                                                             // swagger
-        .message(2, new ProtoWriter().string(1, "Kubernetes").string(2, "v1.30.0-kubehop")) // info
+        .message(2, new ProtoWriter().string(1, "Kubernetes").string(2, VersionInfo.get().gitVersion())) // info
         .message(8, paths)                                                            // paths
         .toByteArray();
   }

@@ -3,6 +3,7 @@ package io.kubehop.apiserver.openapi;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubehop.api.json.ApiJson;
+import io.kubehop.api.version.VersionInfo;
 import io.kubehop.apiserver.http.Responses;
 import io.kubehop.apiserver.registry.ResourceType;
 import io.vertx.core.http.HttpServerRequest;
@@ -47,7 +48,7 @@ public final class OpenApiV3 {
   private static ObjectNode coreV1() {
     ObjectNode doc = ApiJson.mapper().createObjectNode();
     doc.put("openapi", "3.0.0");
-    doc.putObject("info").put("title", "Kubernetes").put("version", "v1.30.0-kubehop");
+    doc.putObject("info").put("title", "Kubernetes").put("version", VersionInfo.get().gitVersion());
     ObjectNode paths = doc.putObject("paths");
     for (ResourceType t : ResourceType.ALL) {
       String base = t.namespaced() ? "/api/v1/namespaces/{namespace}/" + t.resource() : "/api/v1/" + t.resource();

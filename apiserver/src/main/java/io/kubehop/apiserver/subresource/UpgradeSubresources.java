@@ -11,6 +11,8 @@ import io.kubehop.streaming.proxy.HopSession;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.vertx.core.Future;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -52,8 +54,9 @@ final class UpgradeSubresources {
           LOG.info(kind + " session " + hop.id() + " " + req.namespace() + "/" + req.name() + " ("
               + hop.describe() + ") -> " + target.location() + " via " + hop.upstreamLocal() + "->"
               + hop.upstreamRemote());
-          hop.closeFuture().onComplete(v -> LOG.info(kind + " session " + hop.id() + " closed: "
-              + hop.bytesUp() + " bytes up, " + hop.bytesDown() + " bytes down"));
+          hop.closeFuture().onComplete(v -> LOG.info(kind + " session " + hop.id() + " closed after "
+              + Duration.between(hop.opened(), Instant.now()).toMillis() + " ms: " + hop.bytesUp() + " bytes up, "
+              + hop.bytesDown() + " bytes down"));
         }))
         .onFailure(t -> Responses.failure(req.http().response(), t));
   }

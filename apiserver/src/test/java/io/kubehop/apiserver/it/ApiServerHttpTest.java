@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubehop.api.json.ApiJson;
+import io.kubehop.api.version.VersionInfo;
 import io.vertx.core.http.HttpServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The apiserver's HTTP contract without kubectl: errors, conflicts, watch, discovery, logs, node lifecycle. */
 class ApiServerHttpTest {
+
+  /**
+   * The apiserver's package logger, which sees the request lines. Held strongly: the LogManager keeps loggers only
+   * weakly, and the test's level and handler must stay on this one.
+   */
+  private static final Logger APISERVER_LOG = Logger.getLogger("io.kubehop.apiserver");
 
   @TempDir
   Path tmp;
@@ -138,6 +151,64 @@ class ApiServerHttpTest {
         r.headers().firstValue("Content-Type").orElse(""));
     assertEquals("apidiscovery.k8s.io/v2", json(r).path("apiVersion").asText());
     assertEquals("ok", api.get("/readyz").body());
+  }
+
+  /** /version is kubehop's one version, the one the kubelet reports as the Node's kubeletVersion. */
+  @Test
+  void versionIsKubehopsOneVersion() throws Exception {
+    JsonNode version = json(api.get("/version"));
+    VersionInfo info = VersionInfo.get();
+    assertEquals(info.gitVersion(), version.path("gitVersion").asText());
+    assertEquals(info.major(), version.path("major").asText());
+    assertEquals(info.minor(), version.path("minor").asText());
+  }
+
+  /**
+   * A kubelet's heartbeat ({@code PUT …/nodes/node-1/status 200}) is logged at FINE, below what {@code bin/kubehop up}
+   * prints; a change and a failed status write are logged at INFO.
+   */
+  @Test
+  void heartbeatsAreNotLoggedAtInfo() throws Exception {
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    Level before = APISERVER_LOG.getLevel();
+    APISERVER_LOG.setLevel(Level.FINE); // so that the FINE line is made, and this test sees where it went
+    APISERVER_LOG.addHandler(capture);
+    try {
+      assertEquals(201, api.registerNode("node-1").statusCode());
+      String node = api.get("/api/v1/nodes/node-1").body();
+      assertEquals(200, api.send("PUT", "/api/v1/nodes/node-1/status", "application/json", node).statusCode());
+      assertEquals(404, api.send("PUT", "/api/v1/nodes/node-2/status", "application/json",
+          node.replace("node-1", "node-2")).statusCode());
+      TestApiServer.await("the four request lines", Duration.ofSeconds(10), () -> records.stream()
+          .filter(r -> r.getLoggerName().endsWith(".HttpLog")).count() >= 4);
+      assertEquals(Level.INFO, levelOf(records, "POST /api/v1/nodes 201"));
+      assertEquals(Level.FINE, levelOf(records, "PUT /api/v1/nodes/node-1/status 200"));
+      assertEquals(Level.INFO, levelOf(records, "PUT /api/v1/nodes/node-2/status 404"));
+      assertEquals(Level.FINE, levelOf(records, "GET /api/v1/nodes/node-1 200"));
+    } finally {
+      APISERVER_LOG.removeHandler(capture);
+      APISERVER_LOG.setLevel(before);
+    }
+  }
+
+  private static Level levelOf(List<LogRecord> records, String message) {
+    return records.stream().filter(r -> message.equals(r.getMessage())).map(LogRecord::getLevel).findFirst()
+        .orElseThrow(() -> new AssertionError("no line " + message + " in " + records.stream()
+            .map(LogRecord::getMessage).toList()));
   }
 
   @Test

@@ -17,7 +17,6 @@ import java.util.Locale;
  */
 public record NodeInfo(int cpus, long memoryKi, String os, String arch, String kernelVersion) {
 
-  public static final String KUBELET_VERSION = "v1.33.1-kubehop";
   public static final int MAX_PODS = 110;
 
   /** Reads the facts; blocking, call from a worker or before the event loop starts. */

@@ -9,6 +9,7 @@ import io.kubehop.api.core.NodeStatus;
 import io.kubehop.api.json.ApiJson;
 import io.kubehop.api.meta.ObjectMeta;
 import io.kubehop.api.meta.Times;
+import io.kubehop.api.version.VersionInfo;
 import io.kubehop.cri.v1.RuntimeServiceClient;
 import io.kubehop.cri.v1.VersionRequest;
 import io.kubehop.kubelet.KubeletConfig;
@@ -194,7 +195,7 @@ public final class NodeStatusManager {
       Map<String, String> capacity = Map.of("cpu", Integer.toString(info.cpus()), "memory", info.memoryKi() + "Ki",
           "pods", Integer.toString(NodeInfo.MAX_PODS));
       NodeStatus.NodeSystemInfo sys = new NodeStatus.NodeSystemInfo("", "", "", info.kernelVersion(), "kubehop",
-          runtimeVersion, NodeInfo.KUBELET_VERSION, "", info.os(), info.arch());
+          runtimeVersion, VersionInfo.get().gitVersion(), "", info.os(), info.arch());
       return Future.succeededFuture(new NodeStatus(capacity, capacity, List.of(ready),
           List.of(new NodeAddress(NodeAddress.INTERNAL_IP, config.nodeIp()),
               new NodeAddress(NodeAddress.HOSTNAME, config.nodeName())),

@@ -5,12 +5,10 @@ import io.kubehop.kubelet.pod.PodRecord;
 import io.kubehop.kubelet.server.KubeletRoute;
 import io.kubehop.kubelet.server.Responses;
 import io.kubehop.streaming.portforward.Ports;
-import io.kubehop.streaming.proxy.UpgradeAwareProxy;
-import io.kubehop.streaming.transport.PostUpgrades;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * {@code GET|POST /portForward/{ns}/{pod}[/{uid}]} (upstream's {@code getPortForward}): the pod's sandbox → CRI
@@ -19,8 +17,6 @@ import java.util.logging.Logger;
  * go to the runtime in the CRI request.
  */
 public final class PortForwardRoute implements KubeletRoute {
-
-  private static final Logger LOG = Logger.getLogger(PortForwardRoute.class.getName());
 
   private final PodManager pods;
   private final StreamingRuntime runtime;
@@ -34,10 +30,7 @@ public final class PortForwardRoute implements KubeletRoute {
 
   @Override
   public void handle(HttpServerRequest req, List<String> segments) {
-    String method = PostUpgrades.method(req);
-    if (!method.equals("GET") && !method.equals("POST")) {
-      req.response().putHeader("Allow", "GET, POST");
-      Responses.text(req, 405, "405: Method Not Allowed");
+    if (!UpgradeRoutes.requireGetOrPost(req)) {
       return;
     }
     if (segments.size() != 2 && segments.size() != 3) {
@@ -53,34 +46,18 @@ public final class PortForwardRoute implements KubeletRoute {
       Responses.text(req, 400, e.getMessage());
       return;
     }
-    Optional<PodRecord> pod = pods.find(segments.get(0), segments.get(1));
+    String namespace = segments.get(0);
+    String name = segments.get(1);
+    Optional<PodRecord> pod = UpgradeRoutes.findPod(req, pods, namespace, name,
+        segments.size() == 3 ? segments.get(2) : null);
     if (pod.isEmpty()) {
-      Responses.text(req, 404, "pod does not exist");
-      return;
-    }
-    if (segments.size() == 3 && !segments.get(2).equals(pod.get().uid())) {
-      Responses.text(req, 404, "pod not found");
       return;
     }
     String sandbox = pod.get().sandboxId();
-    String describe = "portForward " + segments.get(0) + "/" + segments.get(1);
-    String session = UpgradeAwareProxy.sessionId(req);
-    req.headers().set(UpgradeAwareProxy.SESSION_HEADER, session);
-    if (sandbox == null) {
-      Responses.text(req, 500, "pod " + segments.get(1) + "_" + segments.get(0) + " has no sandbox yet");
-      return;
-    }
-    req.pause(); // unread while CRI answers; the proxy keeps it paused until it takes the connection over
-    runtime.portForward(sandbox, ports).onComplete(ar -> {
-      if (ar.failed()) {
-        req.resume();
-        LOG.info("session " + session + " " + describe + " refused: " + ar.cause().getMessage());
-        StreamErrors.write(req, ar.cause());
-        return;
-      }
-      // the runtime serves a WebSocket port-forward with the ports of the CRI request, as upstream's CRI server does
-      forwarder.forward(req, new StreamTarget(session, "portForward", segments.get(0) + "/" + segments.get(1), null,
-          ar.result(), null));
-    });
+    // the runtime serves a WebSocket port-forward with the ports of the CRI request, as upstream's CRI server does
+    UpgradeRoutes.serve(req, forwarder, new UpgradeRoutes.Request("portForward", namespace + "/" + name, null, null),
+        () -> sandbox == null
+            ? Future.failedFuture(new IllegalStateException("pod " + name + "_" + namespace + " has no sandbox yet"))
+            : runtime.portForward(sandbox, ports));
   }
 }

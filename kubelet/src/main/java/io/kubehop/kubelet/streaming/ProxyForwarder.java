@@ -1,16 +1,11 @@
 package io.kubehop.kubelet.streaming;
 
-import io.kubehop.streaming.transport.UpgradedConnections;
 import io.kubehop.streaming.proxy.ErrorResponder;
 import io.kubehop.streaming.proxy.HopRegistry;
-import io.kubehop.streaming.proxy.HopSession;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.NetClient;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.logging.Logger;
 
 /**
  * Proxies a stream to the runtime (KEP-1558, upstream's {@code proxyStream}): one new TCP connection to the runtime's
@@ -18,8 +13,6 @@ import java.util.logging.Logger;
  * the kubelet holds exactly those two sockets; both are in the {@link HopRegistry}.
  */
 public final class ProxyForwarder implements StreamForwarder {
-
-  private static final Logger LOG = Logger.getLogger(ProxyForwarder.class.getName());
 
   /**
    * The kubelet's {@code responder}: every proxy failure is {@code http.Error(w, err.Error(), 500)}, even
@@ -38,22 +31,8 @@ public final class ProxyForwarder implements StreamForwarder {
 
   @Override
   public void forward(HttpServerRequest request, StreamTarget target) {
-    new UpgradeAwareProxy(client, KUBELET_RESPONDER, UpgradeAwareProxy.RedirectPolicy.NEVER, registry)
-        .proxy(request, target.url())
-        .onSuccess(hop -> opened(request, target, hop))
-        .onFailure(e -> {
-          LOG.info("session " + target.session() + " " + target.describe() + " to " + target.url() + " failed: "
-              + e.getMessage());
-        });
-  }
-
-  private static void opened(HttpServerRequest request, StreamTarget target, HopSession hop) {
-    UpgradedConnections.disableIdleTimeout(request.connection());
-    LOG.info("session " + hop.id() + " " + target.describe() + " opened (" + hop.describe() + "): "
-        + hop.downstreamRemote() + " -> "
-        + hop.target() + " via " + hop.upstreamLocal());
-    hop.closeFuture().onComplete(v -> LOG.info("session " + hop.id() + " " + target.describe() + " closed after "
-        + Duration.between(hop.opened(), Instant.now()).toMillis() + " ms: " + hop.bytesUp() + " bytes up, "
-        + hop.bytesDown() + " bytes down"));
+    StreamForwarder.follow(request, target,
+        new UpgradeAwareProxy(client, KUBELET_RESPONDER, UpgradeAwareProxy.RedirectPolicy.NEVER, registry)
+            .proxy(request, target.url()));
   }
 }

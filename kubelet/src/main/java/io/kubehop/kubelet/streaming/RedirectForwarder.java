@@ -1,7 +1,6 @@
 package io.kubehop.kubelet.streaming;
 
 import io.vertx.core.http.HttpServerRequest;
-import java.util.logging.Logger;
 
 /**
  * The pre-1.20 mode ({@code --redirect-container-streaming}): answer {@code 302 Found} with the runtime URL as
@@ -10,11 +9,9 @@ import java.util.logging.Logger;
  */
 public final class RedirectForwarder implements StreamForwarder {
 
-  private static final Logger LOG = Logger.getLogger(RedirectForwarder.class.getName());
-
   @Override
   public void forward(HttpServerRequest request, StreamTarget target) {
-    LOG.info("session " + target.session() + " " + target.describe() + " redirected to " + target.url());
+    SessionLog.redirected(target);
     request.response().setStatusCode(302).putHeader("Location", target.url().toString())
         .putHeader("Connection", "close").end()
         .onComplete(ar -> request.connection().close());

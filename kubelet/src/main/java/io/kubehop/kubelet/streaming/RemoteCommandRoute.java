@@ -5,16 +5,13 @@ import io.kubehop.kubelet.pod.PodManager;
 import io.kubehop.kubelet.pod.PodRecord;
 import io.kubehop.kubelet.server.KubeletRoute;
 import io.kubehop.kubelet.server.Responses;
-import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.remotecommand.StreamOptions;
-import io.kubehop.streaming.transport.PostUpgrades;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * {@code GET|POST /exec/{ns}/{pod}[/{uid}]/{container}} and {@code /attach/…}: upstream's {@code getExec} and
@@ -24,8 +21,6 @@ import java.util.logging.Logger;
  * stream URL over CRI (errors as {@link StreamErrors}), then hand the request to the {@link StreamForwarder}.
  */
 public final class RemoteCommandRoute implements KubeletRoute {
-
-  private static final Logger LOG = Logger.getLogger(RemoteCommandRoute.class.getName());
 
   /** The two remote-command verbs; the name is the first path segment. */
   public enum Verb {
@@ -56,10 +51,7 @@ public final class RemoteCommandRoute implements KubeletRoute {
 
   @Override
   public void handle(HttpServerRequest req, List<String> segments) {
-    String method = PostUpgrades.method(req); // kubectl's SPDY POST arrives rewritten to GET
-    if (!method.equals("GET") && !method.equals("POST")) {
-      req.response().putHeader("Allow", "GET, POST");
-      Responses.text(req, 405, "405: Method Not Allowed");
+    if (!UpgradeRoutes.requireGetOrPost(req)) {
       return;
     }
     Map<String, List<String>> query = StreamQuery.decode(req.query());
@@ -76,32 +68,16 @@ public final class RemoteCommandRoute implements KubeletRoute {
       Responses.text(req, 400, e.getMessage());
       return;
     }
-    Optional<PodRecord> pod = pods.find(params.podNamespace(), params.podName());
+    // Upstream's exec ignores the UID (FindPod prefers the full name) and its attach answers 500
+    // "pod <name>_<ns> not found": kubehop answers both like port-forward (UpgradeRoutes.findPod).
+    Optional<PodRecord> pod = UpgradeRoutes.findPod(req, pods, params.podNamespace(), params.podName(),
+        params.podUid());
     if (pod.isEmpty()) {
-      Responses.text(req, 404, "pod does not exist");
       return;
     }
-    // A UID-qualified path must not reach a successor pod of the same name. This is getPortForward's check and
-    // text; upstream's exec ignores the UID (FindPod prefers the full name) and its attach answers 500
-    // "pod <name>_<ns> not found": kubehop answers both like port-forward.
-    if (params.podUid() != null && !params.podUid().equals(pod.get().uid())) {
-      Responses.text(req, 404, "pod not found");
-      return;
-    }
-    String session = pinSessionId(req);
-    String describe = verb.segment() + " " + params.podNamespace() + "/" + params.podName() + "/"
-        + params.containerName();
-    req.pause(); // unread while CRI answers; the proxy keeps it paused until it takes the connection over
-    streamUrl(pod.get(), params, options).onComplete(ar -> {
-      if (ar.failed()) {
-        req.resume();
-        LOG.info("session " + session + " " + describe + " refused: " + ar.cause().getMessage());
-        StreamErrors.write(req, ar.cause());
-        return;
-      }
-      forwarder.forward(req, new StreamTarget(session, verb.segment(),
-          params.podNamespace() + "/" + params.podName(), params.containerName(), ar.result(), options));
-    });
+    UpgradeRoutes.serve(req, forwarder, new UpgradeRoutes.Request(verb.segment(),
+        params.podNamespace() + "/" + params.podName(), params.containerName(), options),
+        () -> streamUrl(pod.get(), params, options));
   }
 
   /** Upstream's {@code GetExec}/{@code GetAttach}: the container must be running; then CRI names the URL. */
@@ -130,12 +106,5 @@ public final class RemoteCommandRoute implements KubeletRoute {
     boolean running = rec.currentStatus() != null && rec.currentStatus().containerStatuses().stream()
         .anyMatch(s -> s.name().equals(params.containerName()) && s.state() != null && s.state().running() != null);
     return running ? rec.currentContainerId(params.containerName()) : null;
-  }
-
-  /** The session id, stored on the request so that the proxy forwards this same one to the runtime. */
-  private static String pinSessionId(HttpServerRequest req) {
-    String id = UpgradeAwareProxy.sessionId(req);
-    req.headers().set(UpgradeAwareProxy.SESSION_HEADER, id);
-    return id;
   }
 }

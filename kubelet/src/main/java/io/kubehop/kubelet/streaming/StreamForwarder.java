@@ -1,5 +1,8 @@
 package io.kubehop.kubelet.streaming;
 
+import io.kubehop.streaming.transport.UpgradedConnections;
+import io.kubehop.streaming.proxy.HopSession;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -16,4 +19,18 @@ public interface StreamForwarder {
 
   /** Answers {@code request}; errors are answered too (plain text), never thrown. */
   void forward(HttpServerRequest request, StreamTarget target);
+
+  /**
+   * What a forwarder that serves the session itself (the proxy, the translator, the tunnel) does with its hop: once
+   * it opens, exempts the upgraded connection from the server's idle timeout and logs it opened, then closed
+   * ({@link SessionLog}); if it fails, logs that (the hop has answered the request already).
+   */
+  static void follow(HttpServerRequest request, StreamTarget target, Future<HopSession> hop) {
+    hop
+        .onSuccess(h -> {
+          UpgradedConnections.disableIdleTimeout(request.connection());
+          SessionLog.opened(target, h);
+        })
+        .onFailure(e -> SessionLog.failed(target, e));
+  }
 }

@@ -1,12 +1,10 @@
 package io.kubehop.kubelet.streaming;
 
-import io.kubehop.streaming.transport.UpgradedConnections;
 import io.kubehop.streaming.proxy.HopSession;
 import io.kubehop.streaming.proxy.StreamTranslator;
 import io.kubehop.streaming.proxy.TunnelingHandler;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.logging.Logger;
 
 /**
  * 1.36's {@code ExtendWebSocketsToKubelet} at the kubelet: a {@code v5.channel.k8s.io} WebSocket exec/attach (passed
@@ -15,8 +13,6 @@ import java.util.logging.Logger;
  * here; everything else goes to the {@code delegate} (proxy or redirect) unchanged. The runtime leg is SPDY.
  */
 public final class TranslatingForwarder implements StreamForwarder {
-
-  private static final Logger LOG = Logger.getLogger(TranslatingForwarder.class.getName());
 
   private final StreamTranslator translator;
   private final TunnelingHandler tunnels;
@@ -40,15 +36,6 @@ public final class TranslatingForwarder implements StreamForwarder {
       delegate.forward(request, target);
       return;
     }
-    hop
-        .onSuccess(h -> {
-          UpgradedConnections.disableIdleTimeout(request.connection());
-          LOG.info("session " + h.id() + " " + target.describe() + " opened (" + h.describe() + "): "
-              + h.downstreamRemote() + " -> " + h.target() + " via " + h.upstreamLocal());
-          h.closeFuture().onComplete(v -> LOG.info("session " + h.id() + " " + target.describe() + " closed: "
-              + h.bytesUp() + " bytes up, " + h.bytesDown() + " bytes down"));
-        })
-        .onFailure(e -> LOG.info("session " + target.session() + " " + target.describe() + " to " + target.url()
-            + " failed: " + e.getMessage()));
+    StreamForwarder.follow(request, target, hop);
   }
 }
