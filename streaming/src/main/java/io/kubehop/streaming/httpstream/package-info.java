@@ -3,6 +3,8 @@
  * {@link io.kubehop.streaming.httpstream.Stream}, the sub-protocol {@link io.kubehop.streaming.httpstream.Handshake},
  * a stream's headers ({@link io.kubehop.streaming.httpstream.HeaderBlock}, {@link
  * io.kubehop.streaming.httpstream.StreamType}) and header constants. SPDY and WebSocket both implement these; neither
- * is known here.
+ * is known here. Their streams share one read side, {@link io.kubehop.streaming.httpstream.InboundQueue} (demand,
+ * high-water mark, end after data), and one write-side drain handler, {@link
+ * io.kubehop.streaming.httpstream.DrainSignal}.
  */
 package io.kubehop.streaming.httpstream;

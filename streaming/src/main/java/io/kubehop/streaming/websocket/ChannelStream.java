@@ -1,20 +1,21 @@
 package io.kubehop.streaming.websocket;
 
+import io.kubehop.streaming.httpstream.DrainSignal;
+import io.kubehop.streaming.httpstream.InboundQueue;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import java.util.ArrayDeque;
 
 /**
  * One channel of a {@link ChannelConnection}, as a {@link Stream}. State lives on the connection's context; calls
  * from other threads are moved there, in order.
  *
- * <p>Read side: payloads are queued until the handler has demand; above {@link #HIGH_WATER} queued bytes the
- * connection pauses the WebSocket (there is one read side for all channels, as in upstream's single reader), and
- * resumes it once every channel drained. Write side: each write becomes one or more messages of at most
+ * <p>Read side: payloads are queued in an {@link InboundQueue} until the handler has demand; above
+ * {@link #HIGH_WATER} queued bytes the connection pauses the WebSocket (there is one read side for all channels, as in
+ * upstream's single reader), and resumes it once every channel drained. Write side: each write becomes one or more messages of at most
  * {@link ChannelConnection#MAX_OUTBOUND_PAYLOAD} bytes; {@link #writeQueueFull()} is the WebSocket's.
  * {@link #end()} sends the v5 CLOSE signal when this side is a client on {@code v5.channel.k8s.io}; otherwise it only
  * stops writes (servers signal the end by the status and the close frame).
@@ -22,27 +23,23 @@ import java.util.ArrayDeque;
 public final class ChannelStream implements Stream {
 
   /** Queued inbound bytes above which the WebSocket stops being read. */
-  static final int HIGH_WATER = 64 * 1024;
+  static final int HIGH_WATER = InboundQueue.DEFAULT_HIGH_WATER;
 
   private final ChannelConnection connection;
   private final int channel;
   private final HeaderBlock headers;
-  private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
-  private long queuedBytes;
-  private long demand = Long.MAX_VALUE;
-  private boolean draining;
-  private boolean remoteEnded;
-  private boolean endDelivered;
+  private final InboundQueue inbound;
+  private final DrainSignal drain;
   private boolean localEnded;
-  private Handler<Buffer> handler;
-  private Handler<Void> endHandler;
-  private volatile Handler<Void> drainHandler;
   private Handler<Throwable> exceptionHandler;
 
   ChannelStream(ChannelConnection connection, int channel) {
     this.connection = connection;
     this.channel = channel;
     this.headers = HeaderBlock.of(StreamHeaders.STREAM_TYPE, Channels.typeOf(channel).headerValue());
+    this.inbound = new InboundQueue(connection::onContext, HIGH_WATER,
+        over -> connection.updateBackpressure(this, over));
+    this.drain = new DrainSignal(connection::onContext, connection::writeQueueFull);
   }
 
   /** The channel number. */
@@ -66,39 +63,31 @@ public final class ChannelStream implements Stream {
 
   @Override
   public ChannelStream handler(Handler<Buffer> handler) {
-    connection.onContext(() -> {
-      this.handler = handler;
-      drain();
-    });
+    inbound.handler(handler);
     return this;
   }
 
   @Override
   public ChannelStream pause() {
-    connection.onContext(() -> demand = 0);
+    inbound.pause();
     return this;
   }
 
   @Override
   public ChannelStream resume() {
-    return fetch(Long.MAX_VALUE);
+    inbound.resume();
+    return this;
   }
 
   @Override
   public ChannelStream fetch(long amount) {
-    connection.onContext(() -> {
-      demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
-      drain();
-    });
+    inbound.fetch(amount);
     return this;
   }
 
   @Override
   public ChannelStream endHandler(Handler<Void> endHandler) {
-    connection.onContext(() -> {
-      this.endHandler = endHandler;
-      drain();
-    });
+    inbound.endHandler(endHandler);
     return this;
   }
 
@@ -108,22 +97,14 @@ public final class ChannelStream implements Stream {
     return this;
   }
 
-  /** A payload from the peer (on the context). */
+  /** A payload from the peer (on the context); empty ones, and any after the channel's end, are dropped. */
   void onData(Buffer payload) {
-    if (remoteEnded || payload.length() == 0) {
-      return;
-    }
-    queue.add(payload);
-    queuedBytes += payload.length();
-    drain();
+    inbound.write(payload);
   }
 
   /** The peer closed this channel (v5 CLOSE) or the connection ended: reads end after what is queued. */
   void onRemoteEnd() {
-    if (!remoteEnded) {
-      remoteEnded = true;
-      drain();
-    }
+    inbound.end();
   }
 
   /** The connection is gone. */
@@ -132,33 +113,9 @@ public final class ChannelStream implements Stream {
     onRemoteEnd();
   }
 
-  private void drain() {
-    if (draining) {
-      return;
-    }
-    draining = true;
-    try {
-      while (demand > 0 && handler != null && !queue.isEmpty()) {
-        Buffer b = queue.poll();
-        queuedBytes -= b.length();
-        if (demand != Long.MAX_VALUE) {
-          demand--;
-        }
-        handler.handle(b);
-      }
-      if (queue.isEmpty() && remoteEnded && !endDelivered && endHandler != null) {
-        endDelivered = true;
-        endHandler.handle(null);
-      }
-    } finally {
-      draining = false;
-    }
-    connection.updateBackpressure(this, queuedBytes > HIGH_WATER);
-  }
-
   /** Queued inbound bytes (tests check the bound). */
   long queuedBytes() {
-    return queuedBytes;
+    return inbound.queuedBytes();
   }
 
   // ---- write side ----
@@ -196,37 +153,22 @@ public final class ChannelStream implements Stream {
     return connection.writeQueueFull();
   }
 
-  /**
-   * Set at once (not moved to the context): a pipe on another context sets it right after seeing a full queue, and
-   * the WebSocket may drain before a deferred assignment would land. If the queue already drained, the handler runs
-   * on the context, so a drain is never lost.
-   */
+  /** Set at once, not moved to the context (see {@link DrainSignal}: a drain in between must not be lost). */
   @Override
   public ChannelStream drainHandler(Handler<Void> handler) {
-    this.drainHandler = handler;
-    if (handler != null) {
-      connection.onContext(() -> {
-        if (drainHandler == handler && !connection.writeQueueFull()) {
-          handler.handle(null);
-        }
-      });
-    }
+    drain.handler(handler);
     return this;
   }
 
   void onDrain() {
-    Handler<Void> h = drainHandler;
-    if (h != null) {
-      h.handle(null);
-    }
+    drain.fire();
   }
 
   /** Drops what is queued and ends both directions; the connection stays up. */
   @Override
   public void reset() {
     connection.onContext(() -> {
-      queue.clear();
-      queuedBytes = 0;
+      inbound.clear();
       localEnded = true;
       onRemoteEnd();
     });
@@ -234,7 +176,7 @@ public final class ChannelStream implements Stream {
 
   void fail(Throwable cause) {
     Handler<Throwable> h = exceptionHandler;
-    if (h != null && !endDelivered) {
+    if (h != null && !inbound.isEndDelivered()) {
       h.handle(cause);
     }
   }
