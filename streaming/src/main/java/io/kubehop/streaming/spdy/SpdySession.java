@@ -218,7 +218,7 @@ public final class SpdySession implements StreamConnection {
         }
       }
       goAwaySent = true;
-      boolean linger = role == Role.SERVER && status == GoAwayStatus.OK && !goAwayReceived;
+      boolean linger = role == Role.SERVER && status.equals(GoAwayStatus.OK) && !goAwayReceived;
       writeFrame(new SpdyFrame.GoAway(lastPeerStreamId, status)).onComplete(ar -> {
         if (linger && ar.succeeded() && !transportClosed) {
           lingerTimer = vertx.setTimer(LINGER.toMillis(), id -> transport.close());
