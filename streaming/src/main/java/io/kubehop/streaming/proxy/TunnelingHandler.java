@@ -1,5 +1,6 @@
 package io.kubehop.streaming.proxy;
 
+import io.kubehop.streaming.httpstream.UpgradeRefusedException;
 import io.kubehop.streaming.httpstream.UpgradeRequests;
 import io.kubehop.streaming.transport.LingeringClose;
 import io.kubehop.streaming.websocket.ChannelHandshake;
@@ -139,11 +140,11 @@ public final class TunnelingHandler {
     List<String> spdyProtocols = spdyProtocols(req.headers());
     if (spdyProtocols.isEmpty()) {
       HTTP_ERROR.error(req, 400, NO_PROTOCOLS);
-      return Future.failedFuture(NO_PROTOCOLS);
+      return Future.failedFuture(new UpgradeRefusedException(400, NO_PROTOCOLS));
     }
     if (!UpgradeAwareProxy.isUpgrade(req)) {
       upgrades.responder().error(req, 400, "Upgrade request required");
-      return Future.failedFuture("Upgrade request required");
+      return Future.failedFuture(new UpgradeRefusedException(400, "Upgrade request required"));
     }
     req.pause();
     String session = UpgradeAwareProxy.sessionId(req);
@@ -182,18 +183,18 @@ public final class TunnelingHandler {
         LOG.warning(MISSING_UPGRADE_HEADERS + ": " + head.headers());
         backend.socket().close();
         HTTP_ERROR.error(req, 500, MISSING_UPGRADE_HEADERS);
-        return Future.failedFuture(MISSING_UPGRADE_HEADERS);
+        return Future.failedFuture(new UpgradeRefusedException(500, MISSING_UPGRADE_HEADERS));
       }
       return acceptWebSocket(req, backend, session);
     }
     if (code >= 400) {
       UpgradeAwareProxy.relayError(req, backend);
-      return Future.failedFuture("backend answered " + code);
+      return Future.failedFuture(new UpgradeRefusedException(code, "backend answered " + code));
     }
     backend.socket().close();
     String message = "invalid upgrade response: status code " + code;
     upgrades.responder().error(req, 500, message);
-    return Future.failedFuture(message);
+    return Future.failedFuture(new UpgradeRefusedException(500, message));
   }
 
   private Future<HopSession> acceptWebSocket(HttpServerRequest req, UpgradeAwareProxy.Backend backend,

@@ -1,5 +1,7 @@
 package io.kubehop.streaming.proxy;
 
+import io.kubehop.streaming.httpstream.ConnectionClosedException;
+import io.kubehop.streaming.httpstream.UpgradeRefusedException;
 import io.kubehop.streaming.transport.LingeringClose;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.vertx.core.Future;
@@ -118,7 +120,7 @@ public final class UpgradeAwareProxy {
   public Future<HopSession> proxy(HttpServerRequest request, URI location) {
     if (!isUpgrade(request)) {
       responder.error(request, 400, "Upgrade request required");
-      return Future.failedFuture("Upgrade request required");
+      return Future.failedFuture(new UpgradeRefusedException(400, "Upgrade request required"));
     }
     request.pause();
     String session = sessionId(request);
@@ -195,11 +197,12 @@ public final class UpgradeAwareProxy {
     }
     if (code >= 400) {
       relayError(request, backend);
-      return Future.failedFuture("backend answered " + code);
+      return Future.failedFuture(new UpgradeRefusedException(code, "backend answered " + code));
     }
     backend.socket.close();
-    responder.error(request, 500, "invalid upgrade response: status code " + code);
-    return Future.failedFuture("invalid upgrade response: status code " + code);
+    String message = "invalid upgrade response: status code " + code;
+    responder.error(request, 500, message);
+    return Future.failedFuture(new UpgradeRefusedException(500, message));
   }
 
   private Future<HopSession> splice(HttpServerRequest request, Backend backend, String session) {
@@ -319,7 +322,8 @@ public final class UpgradeAwareProxy {
         promise.tryFail(e);
       }
     });
-    socket.endHandler(v -> promise.tryFail("backend closed the connection before responding"));
+    socket.endHandler(v -> promise.tryFail(
+        new ConnectionClosedException("backend closed the connection before responding")));
     socket.exceptionHandler(promise::tryFail);
     return promise.future();
   }

@@ -1,5 +1,6 @@
 package io.kubehop.streaming.spdy;
 
+import io.kubehop.streaming.httpstream.ConnectionClosedException;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.transport.DuplexTransport;
 import io.vertx.core.Future;
@@ -9,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
+import java.net.ProtocolException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -85,14 +87,15 @@ public final class SpdyDialer {
         int end = indexOfHeadEnd(acc);
         if (end < 0) {
           if (acc.length() > MAX_HEAD) {
-            result.fail("response head too large");
+            result.fail(new ProtocolException("response head too large"));
             socket.close();
           }
           return;
         }
         onHead(vertx, socket, acc, end, result);
       });
-      socket.closeHandler(v -> result.tryFail("connection closed before the upgrade response"));
+      socket.closeHandler(v -> result.tryFail(
+          new ConnectionClosedException("connection closed before the upgrade response")));
       socket.write(Buffer.buffer(head.toString(), "ISO-8859-1"));
       return result.future();
     });

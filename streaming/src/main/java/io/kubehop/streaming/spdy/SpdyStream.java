@@ -1,9 +1,12 @@
 package io.kubehop.streaming.spdy;
 
+import io.kubehop.streaming.httpstream.ConnectionClosedException;
 import io.kubehop.streaming.httpstream.DrainSignal;
 import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.httpstream.InboundQueue;
 import io.kubehop.streaming.httpstream.Stream;
+import io.kubehop.streaming.httpstream.StreamResetException;
+import io.kubehop.streaming.httpstream.WriteClosedStreamException;
 import io.kubehop.streaming.spdy.frame.RstStatus;
 import io.kubehop.streaming.spdy.frame.SpdyFrame;
 import io.vertx.core.Future;
@@ -134,10 +137,10 @@ public final class SpdyStream implements Stream {
       return session.callOnContext(() -> write(data));
     }
     if (reset) {
-      return Future.failedFuture("stream reset");
+      return Future.failedFuture(new StreamResetException());
     }
     if (localFin) {
-      return Future.failedFuture("Write on closed stream");
+      return Future.failedFuture(new WriteClosedStreamException());
     }
     replyIfNeeded();
     return session.writeFrame(new SpdyFrame.Data(id, false, data));
@@ -150,10 +153,10 @@ public final class SpdyStream implements Stream {
       return session.callOnContext(this::end);
     }
     if (reset) {
-      return Future.failedFuture("stream reset");
+      return Future.failedFuture(new StreamResetException());
     }
     if (localFin) {
-      return Future.failedFuture("Write on closed stream");
+      return Future.failedFuture(new WriteClosedStreamException());
     }
     replyIfNeeded();
     localFin = true;
@@ -213,7 +216,7 @@ public final class SpdyStream implements Stream {
     Handler<Throwable> h = exceptionHandler;
     // After a FIN, data may still wait for a slow reader: failing now would make a pipe drop it.
     if (h != null && !inbound.isEndDelivered() && !finished) {
-      h.handle(new IllegalStateException("connection closed"));
+      h.handle(new ConnectionClosedException());
     }
   }
 

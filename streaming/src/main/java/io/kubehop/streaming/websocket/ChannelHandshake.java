@@ -1,5 +1,6 @@
 package io.kubehop.streaming.websocket;
 
+import io.kubehop.streaming.httpstream.UpgradeRefusedException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -75,7 +76,7 @@ public final class ChannelHandshake {
     if (req.method() != HttpMethod.GET) {
       req.response().setStatusCode(405).putHeader("Sec-WebSocket-Version", "13")
           .end("websocket: method not allowed\n");
-      return Future.failedFuture("websocket upgrade with method " + req.method());
+      return Future.failedFuture(new UpgradeRefusedException(405, "websocket upgrade with method " + req.method()));
     }
     List<String> offers = offers(req.headers());
     ChannelProtocol protocol;
@@ -88,7 +89,7 @@ public final class ChannelHandshake {
             + supported.stream().map(ChannelProtocol::wireName).collect(Collectors.toList());
         LOG.info(message);
         req.response().setStatusCode(403).end();
-        return Future.failedFuture(message);
+        return Future.failedFuture(new UpgradeRefusedException(403, message));
       }
       protocol = chosen.get();
       req.headers().set(PROTOCOL_HEADER, protocol.wireName());

@@ -5,6 +5,7 @@ import io.kubehop.streaming.httpstream.InboundQueue;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.HeaderBlock;
+import io.kubehop.streaming.httpstream.WriteClosedStreamException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -15,8 +16,9 @@ import io.vertx.core.buffer.Buffer;
  *
  * <p>Read side: payloads are queued in an {@link InboundQueue} until the handler has demand; above
  * {@link #HIGH_WATER} queued bytes the connection pauses the WebSocket (there is one read side for all channels, as in
- * upstream's single reader), and resumes it once every channel drained. Write side: each write becomes one or more messages of at most
- * {@link ChannelConnection#MAX_OUTBOUND_PAYLOAD} bytes; {@link #writeQueueFull()} is the WebSocket's.
+ * upstream's single reader), and resumes it once every channel drained. Write side: each write becomes one or more
+ * messages of at most {@link ChannelConnection#MAX_OUTBOUND_PAYLOAD} bytes; {@link #writeQueueFull()} is the
+ * WebSocket's.
  * {@link #end()} sends the v5 CLOSE signal when this side is a client on {@code v5.channel.k8s.io}; otherwise it only
  * stops writes (servers signal the end by the status and the close frame).
  */
@@ -126,7 +128,7 @@ public final class ChannelStream implements Stream {
       return connection.callOnContext(() -> write(data));
     }
     if (localEnded) {
-      return Future.failedFuture("write on closed channel " + channel);
+      return Future.failedFuture(new WriteClosedStreamException("write on closed channel " + channel));
     }
     return connection.send(channel, data);
   }
