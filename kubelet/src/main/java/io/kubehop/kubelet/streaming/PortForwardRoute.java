@@ -5,6 +5,7 @@ import io.kubehop.kubelet.pod.PodRecord;
 import io.kubehop.kubelet.server.KubeletRoute;
 import io.kubehop.kubelet.server.Responses;
 import io.kubehop.streaming.portforward.Ports;
+import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.vertx.core.http.HttpServerRequest;
@@ -65,7 +66,7 @@ public final class PortForwardRoute implements KubeletRoute {
     String sandbox = pod.get().sandboxId();
     String describe = "portForward " + segments.get(0) + "/" + segments.get(1);
     String session = UpgradeAwareProxy.sessionId(req);
-    req.headers().set(UpgradeAwareProxy.SESSION_HEADER, session);
+    req.headers().set(StreamHeaders.SESSION, session);
     if (sandbox == null) {
       Responses.text(req, 500, "pod " + segments.get(1) + "_" + segments.get(0) + " has no sandbox yet");
       return;

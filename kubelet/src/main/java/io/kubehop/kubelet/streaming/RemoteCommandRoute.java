@@ -5,6 +5,7 @@ import io.kubehop.kubelet.pod.PodManager;
 import io.kubehop.kubelet.pod.PodRecord;
 import io.kubehop.kubelet.server.KubeletRoute;
 import io.kubehop.kubelet.server.Responses;
+import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.transport.PostUpgrades;
@@ -135,7 +136,7 @@ public final class RemoteCommandRoute implements KubeletRoute {
   /** The session id, stored on the request so that the proxy forwards this same one to the runtime. */
   private static String pinSessionId(HttpServerRequest req) {
     String id = UpgradeAwareProxy.sessionId(req);
-    req.headers().set(UpgradeAwareProxy.SESSION_HEADER, id);
+    req.headers().set(StreamHeaders.SESSION, id);
     return id;
   }
 }

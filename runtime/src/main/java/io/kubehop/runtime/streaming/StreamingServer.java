@@ -11,6 +11,7 @@ import io.kubehop.runtime.cri.CriErrors;
 import io.kubehop.runtime.cri.Ids;
 import io.kubehop.runtime.pod.PodSandbox;
 import io.kubehop.runtime.pod.PodSandboxManager;
+import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.portforward.PodGoneException;
 import io.kubehop.streaming.portforward.PortDialer;
 import io.kubehop.streaming.portforward.PortForwardServer;
@@ -44,7 +45,7 @@ import java.util.logging.Logger;
  * {@code http://<address>:<port>/exec/<token>} or {@code /attach/<token>}; the first GET or POST of that URL consumes
  * the token and runs the session with the options of the parked request (never the query's). An unknown, used,
  * expired or wrong-kind token is a plain {@code 404 page not found}. Each session is logged in one line with the
- * {@value #SESSION_HEADER} the hops forward.
+ * {@value StreamHeaders#SESSION} the hops forward.
  *
  * <p>The token cache is confined to one event loop, that of the context this server was created with; the HTTP
  * server listens from it too, so requests use the cache in their own tick and only CRI calls hop over.
@@ -52,8 +53,6 @@ import java.util.logging.Logger;
 public final class StreamingServer {
 
   private static final Logger LOG = Logger.getLogger(StreamingServer.class.getName());
-  /** The session id every hop forwards and logs. */
-  public static final String SESSION_HEADER = "X-Kubehop-Session";
   /** Remote-command protocols offered over SPDY: V5 as well, which over SPDY is exactly V4. */
   static final List<String> PROTOCOLS = List.of(StreamProtocol.V5.wireName(), StreamProtocol.V4.wireName(),
       StreamProtocol.V3.wireName(), StreamProtocol.V2.wireName(), StreamProtocol.V1.wireName());
@@ -161,7 +160,7 @@ public final class StreamingServer {
   }
 
   private void serve(HttpServerRequest req, Message parked) {
-    String sessionId = Optional.ofNullable(req.getHeader(SESSION_HEADER)).orElse("-");
+    String sessionId = Optional.ofNullable(req.getHeader(StreamHeaders.SESSION)).orElse("-");
     if (parked instanceof PortForwardRequest forward) {
       servePortForward(req, forward, sessionId);
       return;

@@ -1,5 +1,6 @@
 package io.kubehop.streaming.websocket;
 
+import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.UpgradeRefusedException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -28,7 +29,6 @@ import java.util.stream.Collectors;
 public final class ChannelHandshake {
 
   private static final Logger LOG = Logger.getLogger(ChannelHandshake.class.getName());
-  static final String PROTOCOL_HEADER = "Sec-WebSocket-Protocol";
 
   private ChannelHandshake() {
     throw new AssertionError("No instances.");
@@ -57,7 +57,7 @@ public final class ChannelHandshake {
   /** Every offered subprotocol, from repeated and comma-joined header lines, trimmed, empty ones dropped. */
   public static List<String> offers(MultiMap headers) {
     List<String> out = new ArrayList<>();
-    for (String line : headers.getAll(PROTOCOL_HEADER)) {
+    for (String line : headers.getAll(StreamHeaders.WEBSOCKET_PROTOCOL)) {
       for (String p : line.split(",")) {
         String t = p.trim();
         if (!t.isEmpty()) {
@@ -92,8 +92,8 @@ public final class ChannelHandshake {
         return Future.failedFuture(new UpgradeRefusedException(403, message));
       }
       protocol = chosen.get();
-      req.headers().set(PROTOCOL_HEADER, protocol.wireName());
-      req.response().headers().set(PROTOCOL_HEADER, protocol.wireName());
+      req.headers().set(StreamHeaders.WEBSOCKET_PROTOCOL, protocol.wireName());
+      req.response().headers().set(StreamHeaders.WEBSOCKET_PROTOCOL, protocol.wireName());
     }
     Future<ServerWebSocket> upgraded;
     try {
