@@ -1,16 +1,14 @@
 package io.kubehop.streaming.spdy;
 
 import io.kubehop.streaming.httpstream.ConnectionClosedException;
-import io.kubehop.streaming.httpstream.DrainSignal;
 import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.httpstream.InboundQueue;
-import io.kubehop.streaming.httpstream.Stream;
+import io.kubehop.streaming.httpstream.MultiplexedStream;
 import io.kubehop.streaming.httpstream.StreamResetException;
 import io.kubehop.streaming.httpstream.WriteClosedStreamException;
 import io.kubehop.streaming.spdy.frame.RstStatus;
 import io.kubehop.streaming.spdy.frame.SpdyFrame;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 
@@ -24,40 +22,22 @@ import io.vertx.core.buffer.Buffer;
  * transport; a server stream sends its SYN_REPLY before its first DATA, because spdystream silently drops DATA on an
  * unreplied stream.
  */
-public final class SpdyStream implements Stream {
+public final class SpdyStream extends MultiplexedStream {
 
   /** Queued inbound bytes above which the transport stops reading. */
   static final int HIGH_WATER = InboundQueue.DEFAULT_HIGH_WATER;
 
   private final SpdySession session;
-  private final int id;
-  private final HeaderBlock headers;
-  private final InboundQueue inbound;
-  private final DrainSignal drain;
   private final Promise<Void> closed = Promise.promise();
   private boolean localFin;
   private boolean reset;
   private boolean replied;
-  private Handler<Throwable> exceptionHandler;
 
   SpdyStream(SpdySession session, int id, HeaderBlock headers, boolean replied) {
+    super(id, headers, session::onContext, HIGH_WATER, session::writeQueueFull);
     this.session = session;
-    this.id = id;
-    this.headers = headers;
     this.replied = replied;
-    this.inbound = new InboundQueue(session::onContext, HIGH_WATER, over -> session.updateBackpressure(this, over));
-    this.inbound.emptyHandler(v -> maybeRemove());
-    this.drain = new DrainSignal(session::onContext, session::writeQueueFull);
-  }
-
-  @Override
-  public int id() {
-    return id;
-  }
-
-  @Override
-  public HeaderBlock headers() {
-    return headers;
+    inbound.emptyHandler(v -> maybeRemove());
   }
 
   @Override
@@ -65,43 +45,12 @@ public final class SpdyStream implements Stream {
     return closed.future();
   }
 
-  // ---- read side ----
-
   @Override
-  public SpdyStream handler(Handler<Buffer> handler) {
-    inbound.handler(handler);
-    return this;
+  protected void overHighWater(boolean over) {
+    session.updateBackpressure(this, over);
   }
 
-  @Override
-  public SpdyStream pause() {
-    inbound.pause();
-    return this;
-  }
-
-  @Override
-  public SpdyStream resume() {
-    inbound.resume();
-    return this;
-  }
-
-  @Override
-  public SpdyStream fetch(long amount) {
-    inbound.fetch(amount);
-    return this;
-  }
-
-  @Override
-  public SpdyStream endHandler(Handler<Void> endHandler) {
-    inbound.endHandler(endHandler);
-    return this;
-  }
-
-  @Override
-  public SpdyStream exceptionHandler(Handler<Throwable> handler) {
-    this.exceptionHandler = handler;
-    return this;
-  }
+  // ---- read side: the queue's, fed here ----
 
   /** DATA from the peer (on the context); after FIN or RST the queue ignores it, as spdystream does. */
   void onData(Buffer data, boolean fin) {
@@ -143,7 +92,7 @@ public final class SpdyStream implements Stream {
       return Future.failedFuture(new WriteClosedStreamException());
     }
     replyIfNeeded();
-    return session.writeFrame(new SpdyFrame.Data(id, false, data));
+    return session.writeFrame(new SpdyFrame.Data(id(), false, data));
   }
 
   /** Half-closes: an empty DATA frame with FIN, as spdystream's {@code Stream.Close()}. */
@@ -160,30 +109,13 @@ public final class SpdyStream implements Stream {
     }
     replyIfNeeded();
     localFin = true;
-    Future<Void> f = session.writeFrame(SpdyFrame.Data.finOf(id));
+    Future<Void> f = session.writeFrame(SpdyFrame.Data.finOf(id()));
     maybeRemove();
     return f;
   }
 
-  @Override
-  public SpdyStream setWriteQueueMaxSize(int maxSize) {
-    return this; // the transport's queue is the only one
-  }
-
-  @Override
-  public boolean writeQueueFull() {
-    return session.writeQueueFull();
-  }
-
-  /** Set at once, not moved to the context (see {@link DrainSignal}: a drain in between must not be lost). */
-  @Override
-  public SpdyStream drainHandler(Handler<Void> handler) {
-    drain.handler(handler);
-    return this;
-  }
-
   void onDrain() {
-    drain.fire();
+    fireDrain();
   }
 
   /** Aborts the stream with RST_STREAM CANCEL (unless it is already gone) and ends its read side. */
@@ -197,7 +129,7 @@ public final class SpdyStream implements Stream {
       if (reset || (localFin && inbound.isEnded())) {
         return;
       }
-      session.writeFrame(new SpdyFrame.RstStream(id, status));
+      session.writeFrame(new SpdyFrame.RstStream(id(), status));
       reset = true;
       localFin = true;
       inbound.clear();
@@ -213,16 +145,10 @@ public final class SpdyStream implements Stream {
     inbound.end();
     localFin = true;
     closed.tryComplete();
-    Handler<Throwable> h = exceptionHandler;
     // After a FIN, data may still wait for a slow reader: failing now would make a pipe drop it.
-    if (h != null && !inbound.isEndDelivered() && !finished) {
-      h.handle(new ConnectionClosedException());
+    if (!finished) {
+      failReader(new ConnectionClosedException());
     }
-  }
-
-  /** Inbound bytes queued and not yet handed to the handler (tests check the bound). */
-  long queuedBytes() {
-    return inbound.queuedBytes();
   }
 
   boolean isReplied() {
@@ -237,7 +163,7 @@ public final class SpdyStream implements Stream {
   void replyIfNeeded() {
     if (!replied) {
       replied = true;
-      session.writeFrame(new SpdyFrame.SynReply(id, 0, HeaderBlock.EMPTY));
+      session.writeFrame(new SpdyFrame.SynReply(id(), 0, HeaderBlock.EMPTY));
     }
   }
 
@@ -259,6 +185,6 @@ public final class SpdyStream implements Stream {
 
   @Override
   public String toString() {
-    return "SpdyStream[" + id + " " + headers + "]";
+    return "SpdyStream[" + id() + " " + headers() + "]";
   }
 }

@@ -1,13 +1,12 @@
 package io.kubehop.streaming.websocket;
 
-import io.kubehop.streaming.httpstream.DrainSignal;
 import io.kubehop.streaming.httpstream.InboundQueue;
+import io.kubehop.streaming.httpstream.MultiplexedStream;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.httpstream.WriteClosedStreamException;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -22,38 +21,21 @@ import io.vertx.core.buffer.Buffer;
  * {@link #end()} sends the v5 CLOSE signal when this side is a client on {@code v5.channel.k8s.io}; otherwise it only
  * stops writes (servers signal the end by the status and the close frame).
  */
-public final class ChannelStream implements Stream {
+public final class ChannelStream extends MultiplexedStream {
 
   /** Queued inbound bytes above which the WebSocket stops being read. */
   static final int HIGH_WATER = InboundQueue.DEFAULT_HIGH_WATER;
 
   private final ChannelConnection connection;
   private final int channel;
-  private final HeaderBlock headers;
-  private final InboundQueue inbound;
-  private final DrainSignal drain;
   private boolean localEnded;
-  private Handler<Throwable> exceptionHandler;
 
+  /** {@code streamtype} in the headers, so code written against SPDY streams can tell channels apart. */
   ChannelStream(ChannelConnection connection, int channel) {
+    super(channel, HeaderBlock.of(StreamHeaders.STREAM_TYPE, Channels.typeOf(channel).headerValue()),
+        connection::onContext, HIGH_WATER, connection::writeQueueFull);
     this.connection = connection;
     this.channel = channel;
-    this.headers = HeaderBlock.of(StreamHeaders.STREAM_TYPE, Channels.typeOf(channel).headerValue());
-    this.inbound = new InboundQueue(connection::onContext, HIGH_WATER,
-        over -> connection.updateBackpressure(this, over));
-    this.drain = new DrainSignal(connection::onContext, connection::writeQueueFull);
-  }
-
-  /** The channel number. */
-  @Override
-  public int id() {
-    return channel;
-  }
-
-  /** {@code streamtype} of the channel, so code written against SPDY streams can tell them apart. */
-  @Override
-  public HeaderBlock headers() {
-    return headers;
   }
 
   @Override
@@ -61,43 +43,12 @@ public final class ChannelStream implements Stream {
     return connection.closeFuture();
   }
 
-  // ---- read side ----
-
   @Override
-  public ChannelStream handler(Handler<Buffer> handler) {
-    inbound.handler(handler);
-    return this;
+  protected void overHighWater(boolean over) {
+    connection.updateBackpressure(this, over);
   }
 
-  @Override
-  public ChannelStream pause() {
-    inbound.pause();
-    return this;
-  }
-
-  @Override
-  public ChannelStream resume() {
-    inbound.resume();
-    return this;
-  }
-
-  @Override
-  public ChannelStream fetch(long amount) {
-    inbound.fetch(amount);
-    return this;
-  }
-
-  @Override
-  public ChannelStream endHandler(Handler<Void> endHandler) {
-    inbound.endHandler(endHandler);
-    return this;
-  }
-
-  @Override
-  public ChannelStream exceptionHandler(Handler<Throwable> handler) {
-    this.exceptionHandler = handler;
-    return this;
-  }
+  // ---- read side: the queue's, fed here ----
 
   /** A payload from the peer (on the context); empty ones, and any after the channel's end, are dropped. */
   void onData(Buffer payload) {
@@ -113,11 +64,6 @@ public final class ChannelStream implements Stream {
   void onConnectionClosed() {
     localEnded = true;
     onRemoteEnd();
-  }
-
-  /** Queued inbound bytes (tests check the bound). */
-  long queuedBytes() {
-    return inbound.queuedBytes();
   }
 
   // ---- write side ----
@@ -145,25 +91,8 @@ public final class ChannelStream implements Stream {
     return connection.sendsCloseSignals() ? connection.sendCloseSignal(channel) : Future.succeededFuture();
   }
 
-  @Override
-  public ChannelStream setWriteQueueMaxSize(int maxSize) {
-    return this; // the WebSocket's queue is the only one
-  }
-
-  @Override
-  public boolean writeQueueFull() {
-    return connection.writeQueueFull();
-  }
-
-  /** Set at once, not moved to the context (see {@link DrainSignal}: a drain in between must not be lost). */
-  @Override
-  public ChannelStream drainHandler(Handler<Void> handler) {
-    drain.handler(handler);
-    return this;
-  }
-
   void onDrain() {
-    drain.fire();
+    fireDrain();
   }
 
   /** Drops what is queued and ends both directions; the connection stays up. */
@@ -177,10 +106,7 @@ public final class ChannelStream implements Stream {
   }
 
   void fail(Throwable cause) {
-    Handler<Throwable> h = exceptionHandler;
-    if (h != null && !inbound.isEndDelivered()) {
-      h.handle(cause);
-    }
+    failReader(cause);
   }
 
   @Override
