@@ -6,7 +6,7 @@ package io.kubehop.streaming.spdy.frame;
  * a peer's unexpected status resets that one stream instead of ending the session. 0 is not a status at all and is
  * refused.
  */
-public final class RstStatus {
+public final class RstStatus extends StatusCode {
 
   public static final RstStatus PROTOCOL_ERROR = new RstStatus(1, "PROTOCOL_ERROR");
   public static final RstStatus INVALID_STREAM = new RstStatus(2, "INVALID_STREAM");
@@ -25,12 +25,8 @@ public final class RstStatus {
       CANCEL, INTERNAL_ERROR, FLOW_CONTROL_ERROR, STREAM_IN_USE, STREAM_ALREADY_CLOSED, INVALID_CREDENTIALS,
       FRAME_TOO_LARGE};
 
-  private final int code;
-  private final String name;
-
   private RstStatus(int code, String name) {
-    this.code = code;
-    this.name = name;
+    super(code, name);
   }
 
   /**
@@ -42,41 +38,12 @@ public final class RstStatus {
     if (code == 0) {
       throw new IllegalArgumentException("0 is not a valid RST_STREAM status");
     }
-    for (RstStatus s : KNOWN) {
-      if (s.code == code) {
-        return s;
-      }
-    }
-    return new RstStatus(code, "UNKNOWN (" + Integer.toUnsignedString(code) + ")");
+    RstStatus known = find(KNOWN, code);
+    return known != null ? known : new RstStatus(code, unknownName(code));
   }
 
-  /** The code on the wire (unsigned 32 bits). */
-  public int code() {
-    return code;
-  }
-
-  /** The spec's name, e.g. {@code CANCEL}, or {@code UNKNOWN (99)}. */
-  public String name() {
-    return name;
-  }
-
-  /** Whether SPDY/3.1 defines this code. */
+  @Override
   public boolean isKnown() {
-    return code > 0 && code <= KNOWN.length;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof RstStatus other && other.code == code;
-  }
-
-  @Override
-  public int hashCode() {
-    return Integer.hashCode(code);
-  }
-
-  @Override
-  public String toString() {
-    return name;
+    return find(KNOWN, code()) != null;
   }
 }
