@@ -103,14 +103,20 @@ class SpdySessionWireTest {
     return o == null ? "nothing within 10 s" : o;
   }
 
-  @Test
-  void repliesEmptyBeforeDataAndClosesWithResetThenGoAwayThenEof() throws Exception {
+  /** Opens streams 1 ({@code error}) and 3 ({@code stdout}) as kubectl does; each is answered with an empty reply. */
+  private List<Stream> openErrorAndStdout() throws Exception {
     send(SpdyFrame.SynStream.of(1, HeaderBlock.of("streamtype", "error")));
     send(SpdyFrame.SynStream.of(3, HeaderBlock.of("streamtype", "stdout")));
     assertEquals(new SpdyFrame.SynReply(1, 0, HeaderBlock.EMPTY), next());
     assertEquals(new SpdyFrame.SynReply(3, 0, HeaderBlock.EMPTY), next());
-    Stream error = accepted.poll(10, TimeUnit.SECONDS);
-    Stream stdout = accepted.poll(10, TimeUnit.SECONDS);
+    return List.of(accepted.poll(10, TimeUnit.SECONDS), accepted.poll(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void repliesEmptyBeforeDataAndClosesWithResetThenGoAwayThenEof() throws Exception {
+    List<Stream> streams = openErrorAndStdout();
+    Stream error = streams.get(0);
+    Stream stdout = streams.get(1);
     await(stdout.write(Buffer.buffer("hi")));
     await(stdout.end());
     assertEquals(new SpdyFrame.Data(3, false, Buffer.buffer("hi")), next());
@@ -145,12 +151,9 @@ class SpdySessionWireTest {
   /** A status SPDY/3.1 does not define resets that stream only; the session and its other streams go on. */
   @Test
   void unknownRstStreamStatusResetsOnlyThatStream() throws Exception {
-    send(SpdyFrame.SynStream.of(1, HeaderBlock.of("streamtype", "error")));
-    send(SpdyFrame.SynStream.of(3, HeaderBlock.of("streamtype", "stdout")));
-    assertEquals(new SpdyFrame.SynReply(1, 0, HeaderBlock.EMPTY), next());
-    assertEquals(new SpdyFrame.SynReply(3, 0, HeaderBlock.EMPTY), next());
-    Stream error = accepted.poll(10, TimeUnit.SECONDS);
-    Stream stdout = accepted.poll(10, TimeUnit.SECONDS);
+    List<Stream> streams = openErrorAndStdout();
+    Stream error = streams.get(0);
+    Stream stdout = streams.get(1);
     out.write(Buffer.buffer().appendInt(0x80030003).appendInt(8).appendInt(1).appendInt(99).getBytes());
     out.flush();
     await(error.closeFuture());
