@@ -43,7 +43,8 @@ class SpdyStreamDrainTest {
     context.runOnContext(v -> {
       SpdySession session = SpdySession.start(vertx, transport, SpdySession.Role.SERVER);
       session.newStreamHandler(accepted::complete);
-      transport.receive(new SpdyFrameEncoder().encode(SpdyFrame.SynStream.of(1, HeaderBlock.of("streamtype", "stdout"))));
+      SpdyFrame open = SpdyFrame.SynStream.of(1, HeaderBlock.of("streamtype", "stdout"));
+      transport.receive(new SpdyFrameEncoder().encode(open));
     });
     return accepted.get(10, TimeUnit.SECONDS);
   }

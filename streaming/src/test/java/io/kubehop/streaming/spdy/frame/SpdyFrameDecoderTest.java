@@ -148,7 +148,7 @@ class SpdyFrameDecoderTest {
     assertEquals(1, e.streamId());
   }
 
-  /** Netty's {@code SpdyStreamStatus.valueOf}: an undefined code is a status of its own, and goes back out unchanged. */
+  /** Netty's {@code SpdyStreamStatus.valueOf}: an undefined code is a status of its own, and goes out unchanged. */
   @Test
   void unknownRstStreamStatusKeepsItsCodeBothWays() {
     String wire = "80030003 00 000008 00000001 00000063"; // RST_STREAM 1, status 99
