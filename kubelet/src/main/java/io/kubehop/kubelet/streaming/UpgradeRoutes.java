@@ -1,5 +1,6 @@
 package io.kubehop.kubelet.streaming;
 
+import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.kubelet.pod.PodManager;
 import io.kubehop.kubelet.pod.PodRecord;
 import io.kubehop.kubelet.server.Responses;
@@ -86,7 +87,7 @@ final class UpgradeRoutes {
   static void serve(HttpServerRequest req, StreamForwarder forwarder, Request request,
       Supplier<Future<URI>> streamUrl) {
     String session = UpgradeAwareProxy.sessionId(req);
-    req.headers().set(UpgradeAwareProxy.SESSION_HEADER, session);
+    req.headers().set(StreamHeaders.SESSION, session);
     req.pause();
     streamUrl.get().onComplete(ar -> {
       if (ar.failed()) {

@@ -1,5 +1,6 @@
 package io.kubehop.kubelet.fake;
 
+import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.cri.StreamingServer;
 import io.kubehop.streaming.remotecommand.StreamProtocol;
 import io.kubehop.streaming.transport.PostUpgrades;
@@ -69,7 +70,7 @@ public final class ObservedStreamingServer implements AutoCloseable {
   }
 
   private void serve(HttpServerRequest req) {
-    sessionIds.add(req.getHeader(StreamingServer.SESSION_HEADER));
+    sessionIds.add(req.getHeader(StreamHeaders.SESSION));
     server.handle(req);
   }
 }

@@ -45,7 +45,7 @@ public final class RawSession {
       int height, List<String> protocols) {
     URI uri = URI.create(url);
     return SpdyDialer.dial(vertx, net, uri.getHost(), uri.getPort(), "POST", uri.getRawPath(),
-            protocols, Map.of(StreamingServer.SESSION_HEADER, "raw-test"))
+            protocols, Map.of(StreamHeaders.SESSION, "raw-test"))
         .compose(up -> {
           RawSession raw = new RawSession(up.session(), StreamProtocol.fromWireName(up.protocol()).orElseThrow());
           List<StreamType> order = new ArrayList<>(List.of(StreamType.ERROR));

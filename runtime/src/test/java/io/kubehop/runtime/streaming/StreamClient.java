@@ -1,6 +1,6 @@
 package io.kubehop.runtime.streaming;
 
-import io.kubehop.streaming.cri.StreamingServer;
+import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.remotecommand.ExitCodeException;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.StreamProtocol;
@@ -83,7 +83,7 @@ public final class StreamClient implements AutoCloseable {
       WriteStream<Buffer> stderr) {
     URI uri = URI.create(url);
     return new SpdyExecutor(vertx, net).stream(new SpdyExecutor.Target(uri.getHost(), uri.getPort(), "POST",
-            uri.getRawPath(), Map.of(StreamingServer.SESSION_HEADER, "test-" + SESSIONS.incrementAndGet())),
+            uri.getRawPath(), Map.of(StreamHeaders.SESSION, "test-" + SESSIONS.incrementAndGet())),
         options, stdin, stdout, stderr);
   }
 

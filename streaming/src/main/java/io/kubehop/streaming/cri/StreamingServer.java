@@ -1,5 +1,6 @@
 package io.kubehop.streaming.cri;
 
+import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.cri.v1.AttachRequest;
 import io.kubehop.cri.v1.AttachResponse;
 import io.kubehop.cri.v1.ExecRequest;
@@ -39,7 +40,7 @@ import java.util.logging.Logger;
  * a one-time token and answer the URL the kubelet streams to, {@code <base>/exec/<token>}, {@code /attach/<token>} or
  * {@code /portforward/<token>}; the first GET or POST of that URL consumes the token and runs the session with the
  * options of the parked request (never the query's). An unknown, used, expired or wrong-kind token is a plain
- * {@code 404 page not found}. Each session is logged in one line with the {@value #SESSION_HEADER} the hops forward.
+ * {@code 404 page not found}. Each session is logged in one line with the {@value StreamHeaders#SESSION} the hops forward.
  *
  * <p>{@link #start()} listens as the {@link Config} says; a server of the caller's own can mount {@link #handle}
  * instead (upstream's {@code Server} is an {@code http.Handler}).
@@ -47,8 +48,6 @@ import java.util.logging.Logger;
 public final class StreamingServer {
 
   private static final Logger LOG = Logger.getLogger(StreamingServer.class.getName());
-  /** The session id every hop forwards and logs. */
-  public static final String SESSION_HEADER = "X-Kubehop-Session";
   private static final String NOT_FOUND = "404 page not found\n";
 
   /**
@@ -261,7 +260,7 @@ public final class StreamingServer {
   }
 
   private void serve(HttpServerRequest req, Object parked) {
-    String sessionId = Optional.ofNullable(req.getHeader(SESSION_HEADER)).orElse("-");
+    String sessionId = Optional.ofNullable(req.getHeader(StreamHeaders.SESSION)).orElse("-");
     if (parked instanceof PortForwardRequest forward) {
       servePortForward(req, forward, sessionId);
       return;

@@ -1,9 +1,9 @@
 package io.kubehop.streaming.httpstream;
 
+import io.kubehop.streaming.transport.UpgradeHeaders;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,14 +14,19 @@ public final class UpgradeRequests {
     throw new AssertionError("No instances.");
   }
 
-  /** {@code Connection} contains {@code upgrade} and {@code Upgrade} contains {@code spdy/3.1} (case-insensitive). */
-  public static boolean isSpdyUpgrade(MultiMap headers) {
-    return contains(headers, "Connection", "upgrade") && contains(headers, "Upgrade", "spdy/3.1");
+  /** {@code Connection} lists {@code upgrade} ({@code httpstream.IsUpgradeRequest}; see {@link UpgradeHeaders}). */
+  public static boolean isUpgrade(MultiMap headers) {
+    return UpgradeHeaders.isUpgrade(headers::getAll);
   }
 
-  /** {@code Upgrade: websocket} and {@code Connection} containing {@code upgrade} ({@code IsWebSocketRequest}). */
+  /** {@link #isUpgrade} and {@code Upgrade} lists {@code SPDY/3.1}. */
+  public static boolean isSpdyUpgrade(MultiMap headers) {
+    return UpgradeHeaders.isUpgradeTo(headers::getAll, UpgradeHeaders.SPDY_31);
+  }
+
+  /** {@link #isUpgrade} and {@code Upgrade} lists {@code websocket} ({@code wsstream.IsWebSocketRequest}). */
   public static boolean isWebSocket(MultiMap headers) {
-    return contains(headers, "Connection", "upgrade") && contains(headers, "Upgrade", "websocket");
+    return UpgradeHeaders.isUpgradeTo(headers::getAll, UpgradeHeaders.WEBSOCKET);
   }
 
   /**
@@ -51,15 +56,6 @@ public final class UpgradeRequests {
       b.append('}');
     }
     return b.append('}').toString();
-  }
-
-  private static boolean contains(MultiMap headers, String name, String token) {
-    for (String v : headers.getAll(name)) {
-      if (v.toLowerCase(Locale.ROOT).contains(token)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Go's {@code textproto.CanonicalMIMEHeaderKey}: {@code x-stream-protocol-version} → {@code X-Stream-Protocol-Version}. */

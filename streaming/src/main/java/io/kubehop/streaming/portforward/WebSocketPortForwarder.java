@@ -1,5 +1,6 @@
 package io.kubehop.streaming.portforward;
 
+import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.transport.IdleTimer;
 import io.kubehop.streaming.spdy.SpdyUpgrade;
 import io.kubehop.streaming.websocket.ChannelCodec;
@@ -78,8 +79,8 @@ final class WebSocketPortForwarder {
       }
       protocol = chosen.get();
       // Netty looks only at the first offer and the server-wide list: narrow the offer and answer explicitly
-      req.headers().set("Sec-WebSocket-Protocol", protocol.wireName());
-      req.response().headers().set("Sec-WebSocket-Protocol", protocol.wireName());
+      req.headers().set(StreamHeaders.WEBSOCKET_PROTOCOL, protocol.wireName());
+      req.response().headers().set(StreamHeaders.WEBSOCKET_PROTOCOL, protocol.wireName());
     }
     ChannelProtocol negotiated = protocol;
     Future<ServerWebSocket> upgraded;

@@ -67,6 +67,13 @@ public record ResponseHead(int statusCode, String reason, List<Map.Entry<String,
     return -1;
   }
 
+  /** Every value of a header, in order, matched case-insensitively. */
+  public List<String> values(String name) {
+    String wanted = name.toLowerCase(Locale.ROOT);
+    return headers.stream().filter(h -> h.getKey().toLowerCase(Locale.ROOT).equals(wanted))
+        .map(Map.Entry::getValue).toList();
+  }
+
   /** The first value of a header, matched case-insensitively. */
   public Optional<String> header(String name) {
     String wanted = name.toLowerCase(Locale.ROOT);

@@ -3,6 +3,7 @@ package io.kubehop.streaming.proxy;
 import io.kubehop.api.json.ApiJson;
 import io.kubehop.api.meta.Status;
 import io.kubehop.api.meta.StatusException;
+import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.remotecommand.ExitCodeException;
 import io.kubehop.streaming.remotecommand.StatusWriter;
 import io.kubehop.streaming.remotecommand.StreamOptions;
@@ -113,7 +114,7 @@ public final class StreamTranslator {
       Map<String, String> headers) {
     String session = UpgradeAwareProxy.sessionId(req);
     Map<String, String> upstreamHeaders = new java.util.LinkedHashMap<>(headers);
-    upstreamHeaders.put(UpgradeAwareProxy.SESSION_HEADER, session);
+    upstreamHeaders.put(StreamHeaders.SESSION, session);
     if (req.remoteAddress() != null) {
       String before = req.getHeader("X-Forwarded-For");
       String client = req.remoteAddress().hostAddress();

@@ -1,7 +1,10 @@
 package io.kubehop.streaming.proxy;
 
+import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.httpstream.UpgradeRefusedException;
 import io.kubehop.streaming.httpstream.UpgradeRequests;
 import io.kubehop.streaming.transport.LingeringClose;
+import io.kubehop.streaming.transport.UpgradeHeaders;
 import io.kubehop.streaming.websocket.ChannelHandshake;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -16,7 +19,6 @@ import io.vertx.core.net.NetSocket;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -63,8 +65,6 @@ public final class TunnelingHandler {
   static final String MISSING_UPGRADE_HEADERS = "unable to upgrade: missing upgrade headers in response";
   static final String INVALID_MESSAGE = "invalid message type received";
 
-  private static final String WEBSOCKET_PROTOCOL = "Sec-WebSocket-Protocol";
-  private static final String PROTOCOL_VERSION = "X-Stream-Protocol-Version";
   /** 1003, unsupported data: kubehop says why, where upstream's TunnelingConnection closes with 1000 regardless. */
   private static final short UNSUPPORTED_DATA = 1003;
   private static final short NORMAL_CLOSURE = 1000;
@@ -139,11 +139,11 @@ public final class TunnelingHandler {
     List<String> spdyProtocols = spdyProtocols(req.headers());
     if (spdyProtocols.isEmpty()) {
       HTTP_ERROR.error(req, 400, NO_PROTOCOLS);
-      return Future.failedFuture(NO_PROTOCOLS);
+      return Future.failedFuture(new UpgradeRefusedException(400, NO_PROTOCOLS));
     }
-    if (!UpgradeAwareProxy.isUpgrade(req)) {
+    if (!UpgradeRequests.isUpgrade(req.headers())) {
       upgrades.responder().error(req, 400, "Upgrade request required");
-      return Future.failedFuture("Upgrade request required");
+      return Future.failedFuture(new UpgradeRefusedException(400, "Upgrade request required"));
     }
     req.pause();
     String session = UpgradeAwareProxy.sessionId(req);
@@ -154,17 +154,17 @@ public final class TunnelingHandler {
   /** {@code createSPDYRequest}: the client's request as a SPDY upgrade offering the tunneled protocols. */
   static UpgradeAwareProxy.Outgoing spdyRequest(MultiMap clientHeaders, List<String> spdyProtocols) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(clientHeaders);
-    headers.remove(WEBSOCKET_PROTOCOL);
+    headers.remove(StreamHeaders.WEBSOCKET_PROTOCOL);
     headers.remove("Sec-WebSocket-Key");
     headers.remove("Sec-WebSocket-Version");
-    headers.remove("Upgrade");
-    headers.remove(PROTOCOL_VERSION);
+    headers.remove(UpgradeHeaders.UPGRADE);
+    headers.remove(StreamHeaders.PROTOCOL_VERSION);
     // Go's Request.Write sends "Content-Length: 0" for a POST whose body is http.NoBody.
     headers.remove("Transfer-Encoding");
     headers.set("Content-Length", "0");
-    headers.set("Upgrade", "SPDY/3.1");
+    headers.set(UpgradeHeaders.UPGRADE, UpgradeHeaders.SPDY_31);
     for (String protocol : spdyProtocols) {
-      headers.add(PROTOCOL_VERSION, protocol);
+      headers.add(StreamHeaders.PROTOCOL_VERSION, protocol);
     }
     return new UpgradeAwareProxy.Outgoing("POST", headers);
   }
@@ -173,43 +173,39 @@ public final class TunnelingHandler {
     ResponseHead head = backend.head();
     int code = head.statusCode();
     if (code == 101) {
-      // tunnelingWebsocketUpgraderConn.InitializeWrite: Header.Get, so the first value of each, as substrings.
-      boolean connection = head.header("Connection").map(v -> v.toLowerCase(Locale.ROOT).contains("upgrade"))
-          .orElse(false);
-      boolean upgrade = head.header("Upgrade").map(v -> v.toLowerCase(Locale.ROOT).contains("spdy/3.1"))
-          .orElse(false);
-      if (!connection || !upgrade) {
+      // tunnelingWebsocketUpgraderConn.InitializeWrite requires the Connection and Upgrade headers of a SPDY 101.
+      if (!UpgradeHeaders.isUpgradeTo(head::values, UpgradeHeaders.SPDY_31)) {
         LOG.warning(MISSING_UPGRADE_HEADERS + ": " + head.headers());
         backend.socket().close();
         HTTP_ERROR.error(req, 500, MISSING_UPGRADE_HEADERS);
-        return Future.failedFuture(MISSING_UPGRADE_HEADERS);
+        return Future.failedFuture(new UpgradeRefusedException(500, MISSING_UPGRADE_HEADERS));
       }
       return acceptWebSocket(req, backend, session);
     }
     if (code >= 400) {
       UpgradeAwareProxy.relayError(req, backend);
-      return Future.failedFuture("backend answered " + code);
+      return Future.failedFuture(new UpgradeRefusedException(code, "backend answered " + code));
     }
     backend.socket().close();
     String message = "invalid upgrade response: status code " + code;
     upgrades.responder().error(req, 500, message);
-    return Future.failedFuture(message);
+    return Future.failedFuture(new UpgradeRefusedException(500, message));
   }
 
   private Future<HopSession> acceptWebSocket(HttpServerRequest req, UpgradeAwareProxy.Backend backend,
       String session) {
     NetSocket up = backend.socket();
-    String negotiated = backend.head().header(PROTOCOL_VERSION).orElse("");
+    String negotiated = backend.head().header(StreamHeaders.PROTOCOL_VERSION).orElse("");
     String selected = TUNNELING_PREFIX + negotiated;
     // gorilla's Upgrader with Subprotocols = [selected]: chosen only if the client offered it, else none. Vert.x
     // (Netty) would look at the first header line and the server-wide list only, so narrow the offer and answer
     // explicitly, as ChannelHandshake does.
     boolean offered = ChannelHandshake.offers(req.headers()).contains(selected);
     if (offered) {
-      req.headers().set(WEBSOCKET_PROTOCOL, selected);
-      req.response().headers().set(WEBSOCKET_PROTOCOL, selected);
+      req.headers().set(StreamHeaders.WEBSOCKET_PROTOCOL, selected);
+      req.response().headers().set(StreamHeaders.WEBSOCKET_PROTOCOL, selected);
     } else {
-      req.headers().remove(WEBSOCKET_PROTOCOL);
+      req.headers().remove(StreamHeaders.WEBSOCKET_PROTOCOL);
     }
     Future<ServerWebSocket> upgraded;
     try {

@@ -1,7 +1,12 @@
 package io.kubehop.streaming.proxy;
 
+import io.kubehop.streaming.httpstream.ConnectionClosedException;
+import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.httpstream.UpgradeRefusedException;
+import io.kubehop.streaming.httpstream.UpgradeRequests;
 import io.kubehop.streaming.transport.LingeringClose;
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.streaming.transport.UpgradeHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -43,8 +48,6 @@ import java.util.function.Predicate;
  */
 public final class UpgradeAwareProxy {
 
-  /** The request header that carries a streaming session's id from hop to hop. */
-  public static final String SESSION_HEADER = "X-Kubehop-Session";
   /** KEP-1558's peek: the redirect (or any response head) must fit in the first 16 KiB. */
   public static final int MAX_RESPONSE_HEAD = 16 * 1024;
   private static final int MAX_ERROR_BODY = 1 << 20;
@@ -88,21 +91,9 @@ public final class UpgradeAwareProxy {
     }
   }
 
-  /** True when the request asks for a protocol upgrade ({@code Connection} lists {@code upgrade}). */
-  public static boolean isUpgrade(HttpServerRequest request) {
-    for (String value : request.headers().getAll("Connection")) {
-      for (String token : value.split(",")) {
-        if (token.trim().equalsIgnoreCase("upgrade")) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
   /** The id of the session this request belongs to: the one the previous hop sent, or a new one. */
   public static String sessionId(HttpServerRequest request) {
-    String id = request.getHeader(SESSION_HEADER);
+    String id = request.getHeader(StreamHeaders.SESSION);
     if (id != null && id.matches("[A-Za-z0-9._-]{1,64}")) {
       return id;
     }
@@ -116,9 +107,9 @@ public final class UpgradeAwareProxy {
    * future completes with the spliced hop, or fails once the error has been answered.
    */
   public Future<HopSession> proxy(HttpServerRequest request, URI location) {
-    if (!isUpgrade(request)) {
+    if (!UpgradeRequests.isUpgrade(request.headers())) {
       responder.error(request, 400, "Upgrade request required");
-      return Future.failedFuture("Upgrade request required");
+      return Future.failedFuture(new UpgradeRefusedException(400, "Upgrade request required"));
     }
     request.pause();
     String session = sessionId(request);
@@ -195,11 +186,12 @@ public final class UpgradeAwareProxy {
     }
     if (code >= 400) {
       relayError(request, backend);
-      return Future.failedFuture("backend answered " + code);
+      return Future.failedFuture(new UpgradeRefusedException(code, "backend answered " + code));
     }
     backend.socket.close();
-    responder.error(request, 500, "invalid upgrade response: status code " + code);
-    return Future.failedFuture("invalid upgrade response: status code " + code);
+    String message = "invalid upgrade response: status code " + code;
+    responder.error(request, 500, message);
+    return Future.failedFuture(new UpgradeRefusedException(500, message));
   }
 
   private Future<HopSession> splice(HttpServerRequest request, Backend backend, String session) {
@@ -217,9 +209,10 @@ public final class UpgradeAwareProxy {
     }
     return taken.onFailure(e -> up.close()).map(down -> {
       ResponseHead head = backend.head;
-      String protocol = head.header("X-Stream-Protocol-Version")
-          .orElseGet(() -> head.header("Sec-WebSocket-Protocol").orElse(null));
-      HopSession hop = new HopSession(session, backend.location.toString(), head.header("Upgrade").orElse(null),
+      String protocol = head.header(StreamHeaders.PROTOCOL_VERSION)
+          .orElseGet(() -> head.header(StreamHeaders.WEBSOCKET_PROTOCOL).orElse(null));
+      HopSession hop = new HopSession(session, backend.location.toString(),
+          head.header(UpgradeHeaders.UPGRADE).orElse(null),
           protocol, down, up);
       registry.add(hop);
       if (backend.rest.length() > 0) {
@@ -319,7 +312,8 @@ public final class UpgradeAwareProxy {
         promise.tryFail(e);
       }
     });
-    socket.endHandler(v -> promise.tryFail("backend closed the connection before responding"));
+    socket.endHandler(v -> promise.tryFail(
+        new ConnectionClosedException("backend closed the connection before responding")));
     socket.exceptionHandler(promise::tryFail);
     return promise.future();
   }
@@ -332,7 +326,7 @@ public final class UpgradeAwareProxy {
     MultiMap headers = outgoing.headers();
     for (Map.Entry<String, String> header : headers) {
       String name = header.getKey().toLowerCase(Locale.ROOT);
-      if (!NOT_FORWARDED.contains(name) && !name.equals(SESSION_HEADER.toLowerCase(Locale.ROOT))) {
+      if (!NOT_FORWARDED.contains(name) && !name.equals(StreamHeaders.SESSION.toLowerCase(Locale.ROOT))) {
         head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
       }
     }
@@ -342,7 +336,7 @@ public final class UpgradeAwareProxy {
       head.append("X-Forwarded-For: ").append(forwardedFor == null ? client : forwardedFor + ", " + client)
           .append("\r\n");
     }
-    head.append(SESSION_HEADER).append(": ").append(session).append("\r\n\r\n");
+    head.append(StreamHeaders.SESSION).append(": ").append(session).append("\r\n\r\n");
     return Buffer.buffer(head.toString(), StandardCharsets.ISO_8859_1.name());
   }
 

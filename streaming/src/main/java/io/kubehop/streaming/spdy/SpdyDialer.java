@@ -1,7 +1,9 @@
 package io.kubehop.streaming.spdy;
 
+import io.kubehop.streaming.httpstream.ConnectionClosedException;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.transport.DuplexTransport;
+import io.kubehop.streaming.transport.UpgradeHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -9,9 +11,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
+import java.net.ProtocolException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -69,7 +71,7 @@ public final class SpdyDialer {
       String uri, List<String> protocols, Map<String, String> extraHeaders) {
     StringBuilder head = new StringBuilder(method).append(' ').append(uri).append(" HTTP/1.1\r\n")
         .append("Host: ").append(host).append(':').append(port).append("\r\n")
-        .append("Content-Length: 0\r\nConnection: Upgrade\r\nUpgrade: ").append(StreamHeaders.SPDY_31).append("\r\n");
+        .append("Content-Length: 0\r\nConnection: Upgrade\r\nUpgrade: ").append(UpgradeHeaders.SPDY_31).append("\r\n");
     protocols.forEach(p -> head.append(StreamHeaders.PROTOCOL_VERSION).append(": ").append(p).append("\r\n"));
     extraHeaders.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
     head.append("\r\n");
@@ -85,14 +87,15 @@ public final class SpdyDialer {
         int end = indexOfHeadEnd(acc);
         if (end < 0) {
           if (acc.length() > MAX_HEAD) {
-            result.fail("response head too large");
+            result.fail(new ProtocolException("response head too large"));
             socket.close();
           }
           return;
         }
         onHead(vertx, socket, acc, end, result);
       });
-      socket.closeHandler(v -> result.tryFail("connection closed before the upgrade response"));
+      socket.closeHandler(v -> result.tryFail(
+          new ConnectionClosedException("connection closed before the upgrade response")));
       socket.write(Buffer.buffer(head.toString(), "ISO-8859-1"));
       return result.future();
     });
@@ -110,9 +113,7 @@ public final class SpdyDialer {
       }
     }
     Buffer rest = acc.getBuffer(end + 4, acc.length());
-    String connection = String.valueOf(headers.get("Connection")).toLowerCase(Locale.ROOT);
-    String upgrade = String.valueOf(headers.get("Upgrade")).toLowerCase(Locale.ROOT);
-    if (status != 101 || !connection.contains("upgrade") || !upgrade.contains("spdy/3.1")) {
+    if (status != 101 || !UpgradeHeaders.isUpgradeTo(headers::getAll, UpgradeHeaders.SPDY_31)) {
       Buffer body = Buffer.buffer().appendBuffer(rest);
       int length = contentLength(headers);
       Runnable fail = () -> {

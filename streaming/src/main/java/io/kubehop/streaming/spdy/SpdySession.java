@@ -1,5 +1,7 @@
 package io.kubehop.streaming.spdy;
 
+import io.kubehop.streaming.httpstream.ConnectionClosedException;
+import io.kubehop.streaming.httpstream.StreamResetException;
 import io.kubehop.streaming.transport.IdleTimer;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamConnection;
@@ -170,13 +172,13 @@ public final class SpdySession implements StreamConnection {
       return callOnContext(() -> createStream(headers));
     }
     if (role == Role.SERVER) {
-      return Future.failedFuture("a Kubernetes streaming server never opens streams");
+      return Future.failedFuture(new IllegalStateException("a Kubernetes streaming server never opens streams"));
     }
     if (goAwaySent || goAwayReceived || transportClosed) {
-      return Future.failedFuture("session is closing");
+      return Future.failedFuture(new ConnectionClosedException("session is closing"));
     }
     if (nextStreamId <= 0) {
-      return Future.failedFuture("stream ids exhausted");
+      return Future.failedFuture(new IllegalStateException("stream ids exhausted"));
     }
     int id = nextStreamId;
     nextStreamId += 2;
@@ -218,7 +220,7 @@ public final class SpdySession implements StreamConnection {
         }
       }
       goAwaySent = true;
-      boolean linger = role == Role.SERVER && status == GoAwayStatus.OK && !goAwayReceived;
+      boolean linger = role == Role.SERVER && status.equals(GoAwayStatus.OK) && !goAwayReceived;
       writeFrame(new SpdyFrame.GoAway(lastPeerStreamId, status)).onComplete(ar -> {
         if (linger && ar.succeeded() && !transportClosed) {
           lingerTimer = vertx.setTimer(LINGER.toMillis(), id -> transport.close());
@@ -285,7 +287,7 @@ public final class SpdySession implements StreamConnection {
     } else if (frame instanceof SpdyFrame.RstStream rst) {
       Promise<Stream> p = pendingCreates.remove(rst.streamId());
       if (p != null) {
-        p.tryFail("stream reset");
+        p.tryFail(new StreamResetException());
       }
       SpdyStream s = streams.get(rst.streamId());
       if (s != null) {
@@ -295,7 +297,7 @@ public final class SpdySession implements StreamConnection {
       onPing(ping);
     } else if (frame instanceof SpdyFrame.GoAway) {
       goAwayReceived = true;
-      pendingCreates.values().forEach(p -> p.tryFail("session is closing"));
+      pendingCreates.values().forEach(p -> p.tryFail(new ConnectionClosedException("session is closing")));
       pendingCreates.clear();
       if (streams.isEmpty()) {
         transport.close();
@@ -383,8 +385,8 @@ public final class SpdySession implements StreamConnection {
     }
     streams.clear();
     blocked.clear();
-    pendingCreates.values().forEach(p -> p.tryFail("connection closed"));
-    pendingPings.values().forEach(p -> p.tryFail("connection closed"));
+    pendingCreates.values().forEach(p -> p.tryFail(new ConnectionClosedException()));
+    pendingPings.values().forEach(p -> p.tryFail(new ConnectionClosedException()));
     decoder.close();
     encoder.close();
     closed.tryComplete();
@@ -394,7 +396,7 @@ public final class SpdySession implements StreamConnection {
 
   Future<Void> writeFrame(SpdyFrame frame) {
     if (transportClosed) {
-      return Future.failedFuture("connection closed");
+      return Future.failedFuture(new ConnectionClosedException());
     }
     idleTimer.touch();
     return transport.write(encoder.encode(frame));

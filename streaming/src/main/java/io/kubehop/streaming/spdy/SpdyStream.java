@@ -1,62 +1,43 @@
 package io.kubehop.streaming.spdy;
 
-import io.kubehop.streaming.httpstream.Stream;
+import io.kubehop.streaming.httpstream.ConnectionClosedException;
 import io.kubehop.streaming.httpstream.HeaderBlock;
+import io.kubehop.streaming.httpstream.InboundQueue;
+import io.kubehop.streaming.httpstream.MultiplexedStream;
+import io.kubehop.streaming.httpstream.StreamResetException;
+import io.kubehop.streaming.httpstream.WriteClosedStreamException;
 import io.kubehop.streaming.spdy.frame.RstStatus;
 import io.kubehop.streaming.spdy.frame.SpdyFrame;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import java.util.ArrayDeque;
 
 /**
  * One SPDY stream of a {@link SpdySession}. State lives on the session's context; calls from other threads are
  * moved there, in order.
  *
- * <p>Inbound DATA is queued until the handler has demand. There is no SPDY flow control (spdystream has none):
- * when the queue grows beyond {@link #HIGH_WATER} the session pauses the whole transport, so back-pressure reaches
- * the peer through TCP, and resumes it once the queue drained. Writes go straight to the transport; a server stream
- * sends its SYN_REPLY before its first DATA, because spdystream silently drops DATA on an unreplied stream.
+ * <p>Inbound DATA is queued in an {@link InboundQueue} until the handler has demand. There is no SPDY flow control
+ * (spdystream has none): when the queue grows beyond {@link #HIGH_WATER} the session pauses the whole transport, so
+ * back-pressure reaches the peer through TCP, and resumes it once the queue drained. Writes go straight to the
+ * transport; a server stream sends its SYN_REPLY before its first DATA, because spdystream silently drops DATA on an
+ * unreplied stream.
  */
-public final class SpdyStream implements Stream {
+public final class SpdyStream extends MultiplexedStream {
 
   /** Queued inbound bytes above which the transport stops reading. */
-  static final int HIGH_WATER = 64 * 1024;
+  static final int HIGH_WATER = InboundQueue.DEFAULT_HIGH_WATER;
 
   private final SpdySession session;
-  private final int id;
-  private final HeaderBlock headers;
-  private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
   private final Promise<Void> closed = Promise.promise();
-  private long queuedBytes;
-  private long demand = Long.MAX_VALUE;
-  private boolean draining;
-  private boolean remoteFin;
-  private boolean endDelivered;
   private boolean localFin;
   private boolean reset;
   private boolean replied;
-  private Handler<Buffer> handler;
-  private Handler<Void> endHandler;
-  private Handler<Void> drainHandler;
-  private Handler<Throwable> exceptionHandler;
 
   SpdyStream(SpdySession session, int id, HeaderBlock headers, boolean replied) {
+    super(id, headers, session::onContext, HIGH_WATER, session::writeQueueFull);
     this.session = session;
-    this.id = id;
-    this.headers = headers;
     this.replied = replied;
-  }
-
-  @Override
-  public int id() {
-    return id;
-  }
-
-  @Override
-  public HeaderBlock headers() {
-    return headers;
+    inbound.emptyHandler(v -> maybeRemove());
   }
 
   @Override
@@ -64,65 +45,20 @@ public final class SpdyStream implements Stream {
     return closed.future();
   }
 
-  // ---- read side ----
-
   @Override
-  public SpdyStream handler(Handler<Buffer> handler) {
-    session.onContext(() -> {
-      this.handler = handler;
-      drain();
-    });
-    return this;
+  protected void overHighWater(boolean over) {
+    session.updateBackpressure(this, over);
   }
 
-  @Override
-  public SpdyStream pause() {
-    session.onContext(() -> demand = 0);
-    return this;
-  }
+  // ---- read side: the queue's, fed here ----
 
-  @Override
-  public SpdyStream resume() {
-    return fetch(Long.MAX_VALUE);
-  }
-
-  @Override
-  public SpdyStream fetch(long amount) {
-    session.onContext(() -> {
-      demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
-      drain();
-    });
-    return this;
-  }
-
-  @Override
-  public SpdyStream endHandler(Handler<Void> endHandler) {
-    session.onContext(() -> {
-      this.endHandler = endHandler;
-      drain();
-    });
-    return this;
-  }
-
-  @Override
-  public SpdyStream exceptionHandler(Handler<Throwable> handler) {
-    this.exceptionHandler = handler;
-    return this;
-  }
-
-  /** DATA from the peer (on the context). */
+  /** DATA from the peer (on the context); after FIN or RST the queue ignores it, as spdystream does. */
   void onData(Buffer data, boolean fin) {
-    if (reset || remoteFin) {
-      return; // after FIN or RST nothing more may arrive; spdystream ignores it too
-    }
-    if (data.length() > 0) {
-      queue.add(data);
-      queuedBytes += data.length();
-    }
+    inbound.write(data);
     if (fin) {
-      remoteFin = true;
+      inbound.end();
     }
-    drain();
+    maybeRemove();
   }
 
   /** A FIN without data (SYN_REPLY/HEADERS with FIN), or the transport went away. */
@@ -136,37 +72,10 @@ public final class SpdyStream implements Stream {
       return;
     }
     reset = true;
-    remoteFin = true;
     localFin = true;
-    drain();
+    inbound.end();
     session.streamRemoved(this);
     closed.tryComplete();
-  }
-
-  private void drain() {
-    if (draining) {
-      return;
-    }
-    draining = true;
-    try {
-      while (demand > 0 && handler != null && !queue.isEmpty()) {
-        Buffer b = queue.poll();
-        queuedBytes -= b.length();
-        if (demand != Long.MAX_VALUE) {
-          demand--;
-        }
-        handler.handle(b);
-      }
-      // The end waits for an end handler, so that one set a moment after the data handler still sees it.
-      if (queue.isEmpty() && remoteFin && !endDelivered && endHandler != null) {
-        endDelivered = true;
-        endHandler.handle(null);
-      }
-    } finally {
-      draining = false;
-    }
-    session.updateBackpressure(this, queuedBytes > HIGH_WATER);
-    maybeRemove();
   }
 
   // ---- write side ----
@@ -177,13 +86,13 @@ public final class SpdyStream implements Stream {
       return session.callOnContext(() -> write(data));
     }
     if (reset) {
-      return Future.failedFuture("stream reset");
+      return Future.failedFuture(new StreamResetException());
     }
     if (localFin) {
-      return Future.failedFuture("Write on closed stream");
+      return Future.failedFuture(new WriteClosedStreamException());
     }
     replyIfNeeded();
-    return session.writeFrame(new SpdyFrame.Data(id, false, data));
+    return session.writeFrame(new SpdyFrame.Data(id(), false, data));
   }
 
   /** Half-closes: an empty DATA frame with FIN, as spdystream's {@code Stream.Close()}. */
@@ -193,39 +102,20 @@ public final class SpdyStream implements Stream {
       return session.callOnContext(this::end);
     }
     if (reset) {
-      return Future.failedFuture("stream reset");
+      return Future.failedFuture(new StreamResetException());
     }
     if (localFin) {
-      return Future.failedFuture("Write on closed stream");
+      return Future.failedFuture(new WriteClosedStreamException());
     }
     replyIfNeeded();
     localFin = true;
-    Future<Void> f = session.writeFrame(SpdyFrame.Data.finOf(id));
-    drain();
+    Future<Void> f = session.writeFrame(SpdyFrame.Data.finOf(id()));
+    maybeRemove();
     return f;
   }
 
-  @Override
-  public SpdyStream setWriteQueueMaxSize(int maxSize) {
-    return this; // the transport's queue is the only one
-  }
-
-  @Override
-  public boolean writeQueueFull() {
-    return session.writeQueueFull();
-  }
-
-  @Override
-  public SpdyStream drainHandler(Handler<Void> handler) {
-    session.onContext(() -> this.drainHandler = handler);
-    return this;
-  }
-
   void onDrain() {
-    Handler<Void> h = drainHandler;
-    if (h != null) {
-      h.handle(null);
-    }
+    fireDrain();
   }
 
   /** Aborts the stream with RST_STREAM CANCEL (unless it is already gone) and ends its read side. */
@@ -236,16 +126,14 @@ public final class SpdyStream implements Stream {
 
   void reset(RstStatus status) {
     session.onContext(() -> {
-      if (reset || (localFin && remoteFin)) {
+      if (reset || (localFin && inbound.isEnded())) {
         return;
       }
-      session.writeFrame(new SpdyFrame.RstStream(id, status));
+      session.writeFrame(new SpdyFrame.RstStream(id(), status));
       reset = true;
       localFin = true;
-      remoteFin = true;
-      queue.clear();
-      queuedBytes = 0;
-      drain();
+      inbound.clear();
+      inbound.end();
       session.streamRemoved(this);
       closed.tryComplete();
     });
@@ -253,23 +141,14 @@ public final class SpdyStream implements Stream {
 
   /** The transport is gone: reads end after queued data, later writes fail. */
   void onConnectionClosed() {
-    boolean finished = remoteFin; // the peer's FIN (or a reset) came first: what is queued is a clean end
-    if (!remoteFin) {
-      remoteFin = true;
-      drain();
-    }
+    boolean finished = inbound.isEnded(); // the peer's FIN (or a reset) came first: what is queued is a clean end
+    inbound.end();
     localFin = true;
     closed.tryComplete();
-    Handler<Throwable> h = exceptionHandler;
     // After a FIN, data may still wait for a slow reader: failing now would make a pipe drop it.
-    if (h != null && !endDelivered && !finished) {
-      h.handle(new IllegalStateException("connection closed"));
+    if (!finished) {
+      failReader(new ConnectionClosedException());
     }
-  }
-
-  /** Inbound bytes queued and not yet handed to the handler (tests check the bound). */
-  long queuedBytes() {
-    return queuedBytes;
   }
 
   boolean isReplied() {
@@ -284,7 +163,7 @@ public final class SpdyStream implements Stream {
   void replyIfNeeded() {
     if (!replied) {
       replied = true;
-      session.writeFrame(new SpdyFrame.SynReply(id, 0, HeaderBlock.EMPTY));
+      session.writeFrame(new SpdyFrame.SynReply(id(), 0, HeaderBlock.EMPTY));
     }
   }
 
@@ -298,7 +177,7 @@ public final class SpdyStream implements Stream {
   }
 
   private void maybeRemove() {
-    if (localFin && remoteFin && !reset && queue.isEmpty() && !closed.future().isComplete()) {
+    if (localFin && inbound.isEnded() && !reset && inbound.isEmpty() && !closed.future().isComplete()) {
       session.streamRemoved(this);
       closed.tryComplete();
     }
@@ -306,6 +185,6 @@ public final class SpdyStream implements Stream {
 
   @Override
   public String toString() {
-    return "SpdyStream[" + id + " " + headers + "]";
+    return "SpdyStream[" + id() + " " + headers() + "]";
   }
 }

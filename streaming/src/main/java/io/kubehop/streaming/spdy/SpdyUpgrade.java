@@ -4,6 +4,7 @@ import io.kubehop.streaming.httpstream.Handshake;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.UpgradeRequests;
 import io.kubehop.streaming.transport.DuplexTransport;
+import io.kubehop.streaming.transport.UpgradeHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -40,8 +41,8 @@ public final class SpdyUpgrade {
       return plainText(req, 400).end(UpgradeRequests.missingUpgradeHeadersMessage(req.headers()) + "\n");
     }
     String negotiated = ((Handshake.Result.Accepted) result).protocol();
-    HttpServerResponse resp = req.response().putHeader("Connection", "Upgrade")
-        .putHeader("Upgrade", StreamHeaders.SPDY_31);
+    HttpServerResponse resp = req.response().putHeader(UpgradeHeaders.CONNECTION, "Upgrade")
+        .putHeader(UpgradeHeaders.UPGRADE, UpgradeHeaders.SPDY_31);
     if (!negotiated.isEmpty()) {
       resp.putHeader(StreamHeaders.PROTOCOL_VERSION, negotiated);
     }

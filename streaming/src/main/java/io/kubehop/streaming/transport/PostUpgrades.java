@@ -20,7 +20,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Locale;
 import java.util.logging.Logger;
 
 /**
@@ -76,26 +75,12 @@ public final class PostUpgrades {
     return original != null ? original : request.method().name();
   }
 
-  /** True if the request asks for a protocol upgrade ({@code Connection} contains {@code upgrade}). */
-  static boolean isUpgrade(HttpRequest request) {
-    for (String value : request.headers().getAll("Connection")) {
-      for (String token : value.split(",")) {
-        if (token.trim().equalsIgnoreCase("upgrade")) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
   /**
-   * True for SPDY upgrades ({@code Upgrade} contains {@code spdy/}), the only kind this class touches: WebSocket
-   * upgrades are handshaken by Vert.x with the real decoder in place, and others (e.g. {@code h2c}) are answered as
-   * ordinary requests.
+   * True for SPDY upgrades, the only kind this class touches: WebSocket upgrades are handshaken by Vert.x with the
+   * real decoder in place, and others (e.g. {@code h2c}) are answered as ordinary requests.
    */
-  static boolean isSpdy(HttpRequest request) {
-    String upgrade = request.headers().get("Upgrade");
-    return upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("spdy/");
+  static boolean isSpdyUpgrade(HttpRequest request) {
+    return UpgradeHeaders.isUpgradeTo(request.headers()::getAll, UpgradeHeaders.SPDY_31);
   }
 
   /** True if the request head is all there is (kubectl sends {@code Content-Length: 0}). */
@@ -129,7 +114,7 @@ public final class PostUpgrades {
       if (msg instanceof HttpRequest request) {
         // A client must not smuggle its own value in; only this rewrite sets it.
         request.headers().remove(ORIGINAL_METHOD_HEADER);
-        boolean upgrade = isUpgrade(request) && isSpdy(request);
+        boolean upgrade = isSpdyUpgrade(request);
         if (request.method() == HttpMethod.POST && upgrade) {
           request.setMethod(HttpMethod.GET);
           request.headers().set(ORIGINAL_METHOD_HEADER, "POST");

@@ -1,5 +1,6 @@
 package io.kubehop.streaming.websocket;
 
+import io.kubehop.streaming.httpstream.ConnectionClosedException;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamConnection;
 import io.kubehop.streaming.httpstream.StreamHeaders;
@@ -178,7 +179,8 @@ public final class ChannelConnection implements StreamConnection {
   public Future<Stream> createStream(HeaderBlock headers) {
     StreamType type = StreamType.fromHeader(headers.get(StreamHeaders.STREAM_TYPE)).orElse(null);
     if (type == null || type == StreamType.DATA) {
-      return Future.failedFuture("unknown stream type " + headers.get(StreamHeaders.STREAM_TYPE));
+      return Future.failedFuture(
+          new IllegalArgumentException("unknown stream type " + headers.get(StreamHeaders.STREAM_TYPE)));
     }
     int channel = Channels.of(type);
     open(channel);
@@ -237,7 +239,7 @@ public final class ChannelConnection implements StreamConnection {
 
   private Future<Void> write(ChannelCodec.Outbound message) {
     if (ws.isClosed() || closing) {
-      return Future.failedFuture("websocket closed");
+      return Future.failedFuture(new ConnectionClosedException("websocket closed"));
     }
     idleTimer.touch();
     return message.text() ? ws.writeTextMessage(message.bytes().toString()) : ws.writeBinaryMessage(message.bytes());

@@ -1,5 +1,7 @@
 package io.kubehop.streaming.websocket;
 
+import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.httpstream.UpgradeRefusedException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -27,7 +29,6 @@ import java.util.stream.Collectors;
 public final class ChannelHandshake {
 
   private static final Logger LOG = Logger.getLogger(ChannelHandshake.class.getName());
-  static final String PROTOCOL_HEADER = "Sec-WebSocket-Protocol";
 
   private ChannelHandshake() {
     throw new AssertionError("No instances.");
@@ -56,7 +57,7 @@ public final class ChannelHandshake {
   /** Every offered subprotocol, from repeated and comma-joined header lines, trimmed, empty ones dropped. */
   public static List<String> offers(MultiMap headers) {
     List<String> out = new ArrayList<>();
-    for (String line : headers.getAll(PROTOCOL_HEADER)) {
+    for (String line : headers.getAll(StreamHeaders.WEBSOCKET_PROTOCOL)) {
       for (String p : line.split(",")) {
         String t = p.trim();
         if (!t.isEmpty()) {
@@ -75,7 +76,7 @@ public final class ChannelHandshake {
     if (req.method() != HttpMethod.GET) {
       req.response().setStatusCode(405).putHeader("Sec-WebSocket-Version", "13")
           .end("websocket: method not allowed\n");
-      return Future.failedFuture("websocket upgrade with method " + req.method());
+      return Future.failedFuture(new UpgradeRefusedException(405, "websocket upgrade with method " + req.method()));
     }
     List<String> offers = offers(req.headers());
     ChannelProtocol protocol;
@@ -88,11 +89,11 @@ public final class ChannelHandshake {
             + supported.stream().map(ChannelProtocol::wireName).collect(Collectors.toList());
         LOG.info(message);
         req.response().setStatusCode(403).end();
-        return Future.failedFuture(message);
+        return Future.failedFuture(new UpgradeRefusedException(403, message));
       }
       protocol = chosen.get();
-      req.headers().set(PROTOCOL_HEADER, protocol.wireName());
-      req.response().headers().set(PROTOCOL_HEADER, protocol.wireName());
+      req.headers().set(StreamHeaders.WEBSOCKET_PROTOCOL, protocol.wireName());
+      req.response().headers().set(StreamHeaders.WEBSOCKET_PROTOCOL, protocol.wireName());
     }
     Future<ServerWebSocket> upgraded;
     try {

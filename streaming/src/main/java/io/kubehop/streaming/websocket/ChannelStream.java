@@ -1,60 +1,41 @@
 package io.kubehop.streaming.websocket;
 
+import io.kubehop.streaming.httpstream.InboundQueue;
+import io.kubehop.streaming.httpstream.MultiplexedStream;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.HeaderBlock;
+import io.kubehop.streaming.httpstream.WriteClosedStreamException;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import java.util.ArrayDeque;
 
 /**
  * One channel of a {@link ChannelConnection}, as a {@link Stream}. State lives on the connection's context; calls
  * from other threads are moved there, in order.
  *
- * <p>Read side: payloads are queued until the handler has demand; above {@link #HIGH_WATER} queued bytes the
- * connection pauses the WebSocket (there is one read side for all channels, as in upstream's single reader), and
- * resumes it once every channel drained. Write side: each write becomes one or more messages of at most
- * {@link ChannelConnection#MAX_OUTBOUND_PAYLOAD} bytes; {@link #writeQueueFull()} is the WebSocket's.
+ * <p>Read side: payloads are queued in an {@link InboundQueue} until the handler has demand; above
+ * {@link #HIGH_WATER} queued bytes the connection pauses the WebSocket (there is one read side for all channels, as in
+ * upstream's single reader), and resumes it once every channel drained. Write side: each write becomes one or more
+ * messages of at most {@link ChannelConnection#MAX_OUTBOUND_PAYLOAD} bytes; {@link #writeQueueFull()} is the
+ * WebSocket's.
  * {@link #end()} sends the v5 CLOSE signal when this side is a client on {@code v5.channel.k8s.io}; otherwise it only
  * stops writes (servers signal the end by the status and the close frame).
  */
-public final class ChannelStream implements Stream {
+public final class ChannelStream extends MultiplexedStream {
 
   /** Queued inbound bytes above which the WebSocket stops being read. */
-  static final int HIGH_WATER = 64 * 1024;
+  static final int HIGH_WATER = InboundQueue.DEFAULT_HIGH_WATER;
 
   private final ChannelConnection connection;
   private final int channel;
-  private final HeaderBlock headers;
-  private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
-  private long queuedBytes;
-  private long demand = Long.MAX_VALUE;
-  private boolean draining;
-  private boolean remoteEnded;
-  private boolean endDelivered;
   private boolean localEnded;
-  private Handler<Buffer> handler;
-  private Handler<Void> endHandler;
-  private volatile Handler<Void> drainHandler;
-  private Handler<Throwable> exceptionHandler;
 
+  /** {@code streamtype} in the headers, so code written against SPDY streams can tell channels apart. */
   ChannelStream(ChannelConnection connection, int channel) {
+    super(channel, HeaderBlock.of(StreamHeaders.STREAM_TYPE, Channels.typeOf(channel).headerValue()),
+        connection::onContext, HIGH_WATER, connection::writeQueueFull);
     this.connection = connection;
     this.channel = channel;
-    this.headers = HeaderBlock.of(StreamHeaders.STREAM_TYPE, Channels.typeOf(channel).headerValue());
-  }
-
-  /** The channel number. */
-  @Override
-  public int id() {
-    return channel;
-  }
-
-  /** {@code streamtype} of the channel, so code written against SPDY streams can tell them apart. */
-  @Override
-  public HeaderBlock headers() {
-    return headers;
   }
 
   @Override
@@ -62,103 +43,27 @@ public final class ChannelStream implements Stream {
     return connection.closeFuture();
   }
 
-  // ---- read side ----
-
   @Override
-  public ChannelStream handler(Handler<Buffer> handler) {
-    connection.onContext(() -> {
-      this.handler = handler;
-      drain();
-    });
-    return this;
+  protected void overHighWater(boolean over) {
+    connection.updateBackpressure(this, over);
   }
 
-  @Override
-  public ChannelStream pause() {
-    connection.onContext(() -> demand = 0);
-    return this;
-  }
+  // ---- read side: the queue's, fed here ----
 
-  @Override
-  public ChannelStream resume() {
-    return fetch(Long.MAX_VALUE);
-  }
-
-  @Override
-  public ChannelStream fetch(long amount) {
-    connection.onContext(() -> {
-      demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
-      drain();
-    });
-    return this;
-  }
-
-  @Override
-  public ChannelStream endHandler(Handler<Void> endHandler) {
-    connection.onContext(() -> {
-      this.endHandler = endHandler;
-      drain();
-    });
-    return this;
-  }
-
-  @Override
-  public ChannelStream exceptionHandler(Handler<Throwable> handler) {
-    this.exceptionHandler = handler;
-    return this;
-  }
-
-  /** A payload from the peer (on the context). */
+  /** A payload from the peer (on the context); empty ones, and any after the channel's end, are dropped. */
   void onData(Buffer payload) {
-    if (remoteEnded || payload.length() == 0) {
-      return;
-    }
-    queue.add(payload);
-    queuedBytes += payload.length();
-    drain();
+    inbound.write(payload);
   }
 
   /** The peer closed this channel (v5 CLOSE) or the connection ended: reads end after what is queued. */
   void onRemoteEnd() {
-    if (!remoteEnded) {
-      remoteEnded = true;
-      drain();
-    }
+    inbound.end();
   }
 
   /** The connection is gone. */
   void onConnectionClosed() {
     localEnded = true;
     onRemoteEnd();
-  }
-
-  private void drain() {
-    if (draining) {
-      return;
-    }
-    draining = true;
-    try {
-      while (demand > 0 && handler != null && !queue.isEmpty()) {
-        Buffer b = queue.poll();
-        queuedBytes -= b.length();
-        if (demand != Long.MAX_VALUE) {
-          demand--;
-        }
-        handler.handle(b);
-      }
-      if (queue.isEmpty() && remoteEnded && !endDelivered && endHandler != null) {
-        endDelivered = true;
-        endHandler.handle(null);
-      }
-    } finally {
-      draining = false;
-    }
-    connection.updateBackpressure(this, queuedBytes > HIGH_WATER);
-  }
-
-  /** Queued inbound bytes (tests check the bound). */
-  long queuedBytes() {
-    return queuedBytes;
   }
 
   // ---- write side ----
@@ -169,7 +74,7 @@ public final class ChannelStream implements Stream {
       return connection.callOnContext(() -> write(data));
     }
     if (localEnded) {
-      return Future.failedFuture("write on closed channel " + channel);
+      return Future.failedFuture(new WriteClosedStreamException("write on closed channel " + channel));
     }
     return connection.send(channel, data);
   }
@@ -186,57 +91,22 @@ public final class ChannelStream implements Stream {
     return connection.sendsCloseSignals() ? connection.sendCloseSignal(channel) : Future.succeededFuture();
   }
 
-  @Override
-  public ChannelStream setWriteQueueMaxSize(int maxSize) {
-    return this; // the WebSocket's queue is the only one
-  }
-
-  @Override
-  public boolean writeQueueFull() {
-    return connection.writeQueueFull();
-  }
-
-  /**
-   * Set at once (not moved to the context): a pipe on another context sets it right after seeing a full queue, and
-   * the WebSocket may drain before a deferred assignment would land. If the queue already drained, the handler runs
-   * on the context, so a drain is never lost.
-   */
-  @Override
-  public ChannelStream drainHandler(Handler<Void> handler) {
-    this.drainHandler = handler;
-    if (handler != null) {
-      connection.onContext(() -> {
-        if (drainHandler == handler && !connection.writeQueueFull()) {
-          handler.handle(null);
-        }
-      });
-    }
-    return this;
-  }
-
   void onDrain() {
-    Handler<Void> h = drainHandler;
-    if (h != null) {
-      h.handle(null);
-    }
+    fireDrain();
   }
 
   /** Drops what is queued and ends both directions; the connection stays up. */
   @Override
   public void reset() {
     connection.onContext(() -> {
-      queue.clear();
-      queuedBytes = 0;
+      inbound.clear();
       localEnded = true;
       onRemoteEnd();
     });
   }
 
   void fail(Throwable cause) {
-    Handler<Throwable> h = exceptionHandler;
-    if (h != null && !endDelivered) {
-      h.handle(cause);
-    }
+    failReader(cause);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.kubehop.streaming.cri;
 
+import io.kubehop.streaming.httpstream.StreamHeaders;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -152,7 +153,7 @@ class StreamingServerTest {
     URI uri = URI.create(url);
     Future<Void> done = new SpdyExecutor(vertx, vertx.createNetClient()).stream(
         new SpdyExecutor.Target(uri.getHost(), uri.getPort(), "POST", uri.getPath(),
-            Map.of(StreamingServer.SESSION_HEADER, "sess-7")), new StreamOptions(true, true, true, false),
+            Map.of(StreamHeaders.SESSION, "sess-7")), new StreamOptions(true, true, true, false),
         await(vertx.fileSystem().open(input.toString(), new OpenOptions().setRead(true))), stdout, stderr);
     ExecutionException e = assertThrows(ExecutionException.class, () -> await(done));
     assertEquals(3, assertInstanceOf(ExitCodeException.class, e.getCause()).code());

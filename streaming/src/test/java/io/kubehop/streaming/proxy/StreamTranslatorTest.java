@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.remotecommand.ExitCodeException;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.TerminalSize;
@@ -97,7 +98,7 @@ class StreamTranslatorTest {
           .end("pod does not exist\n");
       return;
     }
-    backendSession = req.getHeader(UpgradeAwareProxy.SESSION_HEADER);
+    backendSession = req.getHeader(StreamHeaders.SESSION);
     backendForwardedFor = req.getHeader("X-Forwarded-For");
     StreamOptions options = StreamOptions.fromKubeletQuery(req.params());
     Executor executor = backendExecutor != null ? backendExecutor

@@ -2,9 +2,12 @@ package io.kubehop.streaming.spdy;
 
 import static io.kubehop.streaming.spdy.SessionPair.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.streaming.httpstream.Stream;
+import io.kubehop.streaming.httpstream.StreamResetException;
+import io.kubehop.streaming.httpstream.WriteClosedStreamException;
 import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -63,6 +66,7 @@ class SpdySessionTest {
     await(stream.end());
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
         () -> await(stream.end()));
+    assertInstanceOf(WriteClosedStreamException.class, e.getCause()); // spdystream's ErrWriteClosedStream
     assertEquals("Write on closed stream", e.getCause().getMessage());
   }
 
@@ -78,6 +82,7 @@ class SpdySessionTest {
     await(stream.closeFuture());
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
         () -> await(stream.write(Buffer.buffer("y"))));
+    assertInstanceOf(StreamResetException.class, e.getCause()); // spdystream's ErrReset
     assertEquals("stream reset", e.getCause().getMessage());
   }
 
@@ -86,6 +91,7 @@ class SpdySessionTest {
     SessionPair pair = SessionPair.connect(vertx, server -> server.newStreamHandler(Stream::reset));
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
         () -> await(pair.client.createStream(HeaderBlock.of("streamtype", "bogus"))));
+    assertInstanceOf(StreamResetException.class, e.getCause());
     assertEquals("stream reset", e.getCause().getMessage());
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.streaming.httpstream.Stream;
+import io.kubehop.streaming.httpstream.StreamResetException;
 import io.kubehop.streaming.spdy.frame.GoAwayStatus;
 import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.spdy.frame.RstStatus;
@@ -20,6 +21,7 @@ import io.vertx.core.net.NetServer;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -101,14 +103,20 @@ class SpdySessionWireTest {
     return o == null ? "nothing within 10 s" : o;
   }
 
-  @Test
-  void repliesEmptyBeforeDataAndClosesWithResetThenGoAwayThenEof() throws Exception {
+  /** Opens streams 1 ({@code error}) and 3 ({@code stdout}) as kubectl does; each is answered with an empty reply. */
+  private List<Stream> openErrorAndStdout() throws Exception {
     send(SpdyFrame.SynStream.of(1, HeaderBlock.of("streamtype", "error")));
     send(SpdyFrame.SynStream.of(3, HeaderBlock.of("streamtype", "stdout")));
     assertEquals(new SpdyFrame.SynReply(1, 0, HeaderBlock.EMPTY), next());
     assertEquals(new SpdyFrame.SynReply(3, 0, HeaderBlock.EMPTY), next());
-    Stream error = accepted.poll(10, TimeUnit.SECONDS);
-    Stream stdout = accepted.poll(10, TimeUnit.SECONDS);
+    return List.of(accepted.poll(10, TimeUnit.SECONDS), accepted.poll(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void repliesEmptyBeforeDataAndClosesWithResetThenGoAwayThenEof() throws Exception {
+    List<Stream> streams = openErrorAndStdout();
+    Stream error = streams.get(0);
+    Stream stdout = streams.get(1);
     await(stdout.write(Buffer.buffer("hi")));
     await(stdout.end());
     assertEquals(new SpdyFrame.Data(3, false, Buffer.buffer("hi")), next());
@@ -137,6 +145,30 @@ class SpdySessionWireTest {
     send(new SpdyFrame.RstStream(1, RstStatus.CANCEL)); // what kubectl sends when it is done, then GOAWAY
     send(new SpdyFrame.GoAway(0, GoAwayStatus.OK));
     assertEquals("EOF", next()); // the client need not close first: its GOAWAY says it read what it wanted
+    await(await(session.future()).closeFuture());
+  }
+
+  /** A status SPDY/3.1 does not define resets that stream only; the session and its other streams go on. */
+  @Test
+  void unknownRstStreamStatusResetsOnlyThatStream() throws Exception {
+    List<Stream> streams = openErrorAndStdout();
+    Stream error = streams.get(0);
+    Stream stdout = streams.get(1);
+    out.write(Buffer.buffer().appendInt(0x80030003).appendInt(8).appendInt(1).appendInt(99).getBytes());
+    out.flush();
+    await(error.closeFuture());
+    Throwable refused = error.write(Buffer.buffer("late")).toCompletionStage().toCompletableFuture()
+        .handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+    assertTrue(refused instanceof StreamResetException, String.valueOf(refused));
+    await(stdout.write(Buffer.buffer("hi")));
+    assertEquals(new SpdyFrame.Data(3, false, Buffer.buffer("hi")), next(), "no GOAWAY: the session goes on");
+    assertEquals(List.of(3), await(await(session.future()).openStreamIds()));
+  }
+
+  @Test
+  void goAwayWithAnUnknownStatusIsAGoAway() throws Exception {
+    send(new SpdyFrame.GoAway(0, GoAwayStatus.valueOf(7)));
+    assertEquals("EOF", next(), "no streams open: the server closes, as on GOAWAY OK");
     await(await(session.future()).closeFuture());
   }
 

@@ -17,6 +17,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
+import java.net.ProtocolException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,8 @@ public final class SpdyExecutor {
           StreamProtocol protocol = StreamProtocol.fromWireName(up.protocol()).orElse(null);
           if (protocol == null) {
             up.session().close();
-            return Future.failedFuture("unable to negotiate protocol: server returned \"" + up.protocol() + "\"");
+            return Future.failedFuture(
+                new ProtocolException("unable to negotiate protocol: server returned \"" + up.protocol() + "\""));
           }
           onUpgraded.handle(up);
           return run(up.session(), protocol, options, stdin, stdout, stderr, resize)

@@ -1,8 +1,10 @@
 package io.kubehop.streaming.remotecommand.server;
 
+import io.kubehop.streaming.httpstream.ConnectionClosedException;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamConnection;
 import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.httpstream.StreamTimeoutException;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.StreamProtocol;
 import io.kubehop.streaming.httpstream.StreamType;
@@ -57,12 +59,13 @@ public final class StreamWaiter {
     StreamWaiter w = new StreamWaiter(vertx, connection, protocol, options, errorPrefix);
     connection.newStreamHandler(w::onStream);
     long timer = vertx.setTimer(timeout.toMillis(), t -> {
-      if (w.done.tryFail("timed out waiting for client to create streams")) {
+      if (w.done.tryFail(new StreamTimeoutException("timed out waiting for client to create streams"))) {
         LOG.info("timed out waiting for client to create streams");
         connection.close();
       }
     });
-    connection.closeFuture().onComplete(v -> w.done.tryFail("connection closed while waiting for streams"));
+    connection.closeFuture().onComplete(v -> w.done.tryFail(
+        new ConnectionClosedException("connection closed while waiting for streams")));
     return w.done.future().onComplete(ar -> vertx.cancelTimer(timer));
   }
 

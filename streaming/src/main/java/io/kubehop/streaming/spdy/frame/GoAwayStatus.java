@@ -1,28 +1,30 @@
 package io.kubehop.streaming.spdy.frame;
 
-/** GOAWAY status codes (SPDY/3.1 §2.6.6). */
-public enum GoAwayStatus {
-  OK(0),
-  PROTOCOL_ERROR(1),
-  INTERNAL_ERROR(2);
+/**
+ * GOAWAY status codes (SPDY/3.1 §2.6.6), as Netty's {@code SpdySessionStatus}: the defined codes are constants, and
+ * a code the spec does not define decodes to an {@linkplain #isKnown() unknown} status that keeps its number. A
+ * GOAWAY is a GOAWAY whatever its status: the peer is leaving (spdystream does not look at the status either).
+ */
+public final class GoAwayStatus extends StatusCode {
 
-  private final int code;
+  public static final GoAwayStatus OK = new GoAwayStatus(0, "OK");
+  public static final GoAwayStatus PROTOCOL_ERROR = new GoAwayStatus(1, "PROTOCOL_ERROR");
+  public static final GoAwayStatus INTERNAL_ERROR = new GoAwayStatus(2, "INTERNAL_ERROR");
 
-  GoAwayStatus(int code) {
-    this.code = code;
+  private static final GoAwayStatus[] KNOWN = {OK, PROTOCOL_ERROR, INTERNAL_ERROR};
+
+  private GoAwayStatus(int code, String name) {
+    super(code, name);
   }
 
-  public int code() {
-    return code;
+  /** The status of a wire code: a constant when the spec defines it, else {@code UNKNOWN (<code>)}. */
+  public static GoAwayStatus valueOf(int code) {
+    GoAwayStatus known = find(KNOWN, code);
+    return known != null ? known : new GoAwayStatus(code, unknownName(code));
   }
 
-  /** The status for a wire code, or {@code null} if unknown (spdystream does not check it either). */
-  public static GoAwayStatus fromCode(int code) {
-    for (GoAwayStatus s : values()) {
-      if (s.code == code) {
-        return s;
-      }
-    }
-    return null;
+  @Override
+  public boolean isKnown() {
+    return find(KNOWN, code()) != null;
   }
 }

@@ -213,11 +213,10 @@ public final class SpdyFrameDecoder {
       case SpdyConstants.TYPE_RST_STREAM -> {
         int id = nonZeroStreamId(body.getInt(0));
         int code = body.getInt(4);
-        RstStatus status = RstStatus.fromCode(code);
-        if (status == null) {
-          throw new SpdyProtocolException("invalid RST_STREAM status " + Integer.toUnsignedString(code), id);
+        if (code == 0) { // not a status at all; an unknown one only resets its stream (Netty's valueOf)
+          throw new SpdyProtocolException("invalid RST_STREAM status 0", id);
         }
-        yield new SpdyFrame.RstStream(id, status);
+        yield new SpdyFrame.RstStream(id, RstStatus.valueOf(code));
       }
       case SpdyConstants.TYPE_SETTINGS -> readSettings(body);
       case SpdyConstants.TYPE_PING -> {
@@ -228,10 +227,9 @@ public final class SpdyFrameDecoder {
         yield new SpdyFrame.Ping(id);
       }
       case SpdyConstants.TYPE_GOAWAY -> {
-        GoAwayStatus status = GoAwayStatus.fromCode(body.getInt(4));
         // An unknown status is not a reason to fail while the peer is leaving anyway.
-        yield new SpdyFrame.GoAway(body.getInt(0) & SpdyConstants.MAX_STREAM_ID,
-            status == null ? GoAwayStatus.INTERNAL_ERROR : status);
+        int lastGood = body.getInt(0) & SpdyConstants.MAX_STREAM_ID;
+        yield new SpdyFrame.GoAway(lastGood, GoAwayStatus.valueOf(body.getInt(4)));
       }
       case SpdyConstants.TYPE_WINDOW_UPDATE ->
           new SpdyFrame.WindowUpdate(body.getInt(0) & SpdyConstants.MAX_STREAM_ID,

@@ -148,6 +148,33 @@ class SpdyFrameDecoderTest {
     assertEquals(1, e.streamId());
   }
 
+  /** Netty's {@code SpdyStreamStatus.valueOf}: an undefined code is a status of its own, and goes out unchanged. */
+  @Test
+  void unknownRstStreamStatusKeepsItsCodeBothWays() {
+    String wire = "80030003 00 000008 00000001 00000063"; // RST_STREAM 1, status 99
+    decoder.decode(unhex(wire));
+    SpdyFrame.RstStream rst = recorder.next(SpdyFrame.RstStream.class);
+    assertEquals(new SpdyFrame.RstStream(1, RstStatus.valueOf(99)), rst);
+    assertEquals("UNKNOWN (99)", rst.status().name());
+    assertEquals(99, rst.status().code());
+    assertFalse(rst.status().isKnown());
+    assertTrue(RstStatus.CANCEL.isKnown());
+    assertEquals(wire.replace(" ", ""), Golden.hex(new SpdyFrameEncoder().encode(rst)));
+  }
+
+  @Test
+  void unknownGoAwayStatusKeepsItsCodeBothWays() {
+    String wire = "80030007 00 000008 00000003 ffffff00"; // GOAWAY last-good 3, status 4294967040
+    decoder.decode(unhex(wire));
+    SpdyFrame.GoAway goAway = recorder.next(SpdyFrame.GoAway.class);
+    assertEquals(new SpdyFrame.GoAway(3, GoAwayStatus.valueOf(0xffffff00)), goAway);
+    assertEquals("UNKNOWN (4294967040)", goAway.status().name());
+    assertFalse(goAway.status().isKnown());
+    assertTrue(GoAwayStatus.valueOf(2).isKnown());
+    assertEquals(GoAwayStatus.INTERNAL_ERROR, GoAwayStatus.valueOf(2));
+    assertEquals(wire.replace(" ", ""), Golden.hex(new SpdyFrameEncoder().encode(goAway)));
+  }
+
   @Test
   void badFixedLengthsAreFatal() {
     decoder.decode(unhex("80030006 00 000005 0000000100"));
