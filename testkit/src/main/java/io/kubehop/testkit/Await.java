@@ -39,7 +39,12 @@ public final class Await {
 
   /** Polls {@code condition} until it holds; fails after {@code deadline}. */
   public static void until(String what, Duration deadline, BooleanSupplier condition) {
-    value(what, deadline, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
+    until(() -> what, deadline, condition);
+  }
+
+  /** As {@link #until(String, Duration, BooleanSupplier)}, with a failure message made at the deadline. */
+  public static void until(Supplier<String> what, Duration deadline, BooleanSupplier condition) {
+    poll(what, deadline, FIRST_PAUSE, MAX_PAUSE, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
   }
 
   /**
@@ -47,12 +52,12 @@ public final class Await {
    * counter that did not move between two samples has stalled).
    */
   public static void until(String what, Duration deadline, Duration period, BooleanSupplier condition) {
-    poll(what, deadline, period, period, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
+    poll(() -> what, deadline, period, period, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
   }
 
   /** Polls {@code probe} until it returns a value other than {@code null}, and returns that value. */
   public static <T> T value(String what, Duration deadline, Supplier<T> probe) {
-    return poll(what, deadline, FIRST_PAUSE, MAX_PAUSE, probe);
+    return poll(() -> what, deadline, FIRST_PAUSE, MAX_PAUSE, probe);
   }
 
   /**
@@ -78,7 +83,7 @@ public final class Await {
   }
 
   /** Polls {@code probe}; on timeout fails with {@code what}, or returns {@code null} when {@code what} is null. */
-  private static <T> T poll(String what, Duration deadline, Duration firstPause, Duration maxPause,
+  private static <T> T poll(Supplier<String> what, Duration deadline, Duration firstPause, Duration maxPause,
       Supplier<T> probe) {
     long end = System.nanoTime() + deadline.toNanos();
     long pause = firstPause.toMillis();
@@ -97,14 +102,14 @@ public final class Await {
         if (what == null) {
           return null;
         }
-        throw new AssertionError("timed out after " + deadline.toMillis() + " ms waiting for " + what
+        throw new AssertionError("timed out after " + deadline.toMillis() + " ms waiting for " + what.get()
             + (notReady == null ? "" : " (last probe threw " + notReady + ")"), notReady);
       }
       try {
         Thread.sleep(pause); // the poll period of a condition with a deadline, not synchronisation
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted while waiting for " + what, e);
+        throw new AssertionError("interrupted while waiting for " + (what == null ? "a condition" : what.get()), e);
       }
       pause = Math.min(pause * 2, maxPause.toMillis());
     }

@@ -124,7 +124,7 @@ public final class WebSocketRecorder implements WebSocket.Listener {
 
   /** Waits until the connection has closed. */
   public void awaitClosed() {
-    Await.until("the connection to close; got " + events, this::closed);
+    Await.until(() -> "the connection to close; got " + events, Await.DEFAULT_DEADLINE, this::closed);
   }
 
   /** Completes with the server's close frame, or fails with the client's error. */

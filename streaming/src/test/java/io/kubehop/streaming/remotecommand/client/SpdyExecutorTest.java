@@ -1,5 +1,6 @@
 package io.kubehop.streaming.remotecommand.client;
 
+import static io.kubehop.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kubehop.streaming.remotecommand.ExitCodeException;
@@ -70,9 +71,5 @@ class SpdyExecutorTest {
     assertEquals("command terminated with exit code 3", exit.getMessage());
     assertEquals("HELLO\nWORLD\n", await(stdout.ended()).toString());
     assertEquals("bye\n", await(stderr.ended()).toString());
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 }

@@ -1,5 +1,6 @@
 package io.kubehop.streaming.remotecommand.client;
 
+import static io.kubehop.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -176,9 +177,5 @@ class WebSocketExecutorTest {
     await(new WebSocketExecutor(vertx, client).to("127.0.0.1", port, "/big", Map.of())
         .stream(new StreamOptions(false, true, false, false), null, out, null));
     assertEquals(BIG, await(out.ended()));
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 }
