@@ -39,7 +39,8 @@ class HopChainIT {
 
   private static PtySession interactiveShell(KubehopCluster cluster) {
     Kubectl kubectl = cluster.kubectl("1.29");
-    PtySession pty = PtySession.start(kubectl.command("exec", "-it", "demo", "--", "sh"), kubectl.environment(), 24, 80);
+    PtySession pty = PtySession.start(kubectl.command("exec", "-it", "demo", "--", "sh"), kubectl.environment(),
+        24, 80);
     pty.type("echo session-$((6*7))\r");
     pty.await("session-42", 0, Duration.ofSeconds(30));
     return pty;
@@ -113,8 +114,8 @@ class HopChainIT {
       assertThat(result.stdout().trim()).as(result.toString()).isEqualTo("1073741824");
       // the same through WebSocket v5 (kubectl 1.33's default), translated to SPDY at the apiserver
       ProcessResult webSocket = Commands.run(List.of("sh", "-c",
-          Kubectl.binary("1.33") + " --kubeconfig " + cluster.kubeconfig() + " exec demo -- head -c 1073741824 /dev/zero"
-          + " | wc -c"), Map.of("HOME", cluster.home().toString()), null, Duration.ofMinutes(5));
+          Kubectl.binary("1.33") + " --kubeconfig " + cluster.kubeconfig()
+          + " exec demo -- head -c 1073741824 /dev/zero | wc -c"), Map.of("HOME", cluster.home().toString()), null, Duration.ofMinutes(5));
       assertThat(webSocket.stdout().trim()).as(webSocket.toString()).isEqualTo("1073741824");
 
       // A slow reader (4 MiB per 0.25 s) gets every byte: the tail waits in kernel buffers and in spdystream's
