@@ -1,13 +1,14 @@
 package io.kubehop.kubelet;
 
 import static io.kubehop.kubelet.StreamingHarness.WAIT;
-import static io.kubehop.kubelet.StreamingHarness.await;
+import static io.kubehop.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.kubelet.streaming.ProxyForwarder;
 import io.kubehop.streaming.proxy.HopSession;
 import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.kubehop.testkit.Await;
 import io.vertx.core.net.NetClient;
 import java.io.IOException;
 import java.nio.file.Files;
