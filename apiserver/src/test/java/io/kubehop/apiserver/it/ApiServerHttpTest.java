@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubehop.api.json.ApiJson;
+import io.kubehop.testkit.Await;
 import io.vertx.core.http.HttpServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -143,7 +144,7 @@ class ApiServerHttpTest {
   @Test
   void nodeGoesNotReadyWhenHeartbeatsStop() throws Exception {
     api.registerNode("node-1");
-    TestApiServer.await("Ready=Unknown", Duration.ofSeconds(10), () -> {
+    Await.until("Ready=Unknown", Duration.ofSeconds(10), () -> {
       try {
         JsonNode ready = json(api.get("/api/v1/nodes/node-1")).path("status").path("conditions").path(0);
         return ready.path("status").asText().equals("Unknown")
