@@ -14,6 +14,7 @@ import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
 import io.kubehop.testkit.Await;
+import io.kubehop.testkit.BufferSink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;

@@ -4,6 +4,7 @@ import io.kubehop.kubelet.fake.FakeStreamingServer;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
 import io.kubehop.testkit.Await;
+import io.kubehop.testkit.BufferSink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;

@@ -7,6 +7,7 @@ import io.kubehop.streaming.remotecommand.ExitCodeException;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.server.RemoteCommandServer;
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.testkit.BufferSink;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
