@@ -1,5 +1,9 @@
 package io.kubehop.capture;
 
+import io.kubehop.testkit.Kubeconfigs;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
+import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -20,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KubectlCaptureTest {
 
-  private static final String KUBECTL = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33";
   private static final HexFormat HEX = HexFormat.of();
 
   @TempDir Path home;
@@ -116,45 +118,16 @@ class KubectlCaptureTest {
     return fail("no capture " + file + " within 10 s; proxy log: " + seen);
   }
 
-  private Result kubectl(String webSockets, String stdin, String... args) throws Exception {
-    File binary = new File(KUBECTL);
-    if (!binary.canExecute()) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail("kubectl is missing at " + binary);
-      }
-      Assumptions.abort("kubectl is not installed at " + binary);
-    }
-    Path kubeconfig = home.resolve("kubeconfig");
-    Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n"
-        + "    server: http://127.0.0.1:" + port + "\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\n"
-        + "    namespace: default\ncurrent-context: c\nusers:\n- name: u\n  user:\n    token: t\n");
-    List<String> cmd = new ArrayList<>(List.of(binary.getPath(), "--kubeconfig", kubeconfig.toString(),
-        "--cache-dir", home.resolve("cache").toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
+  private Result kubectl(String webSockets, String stdin, String... args) {
+    Kubectl kubectl = new Kubectl("1.33",
+        Kubeconfigs.write(home.resolve("kubeconfig"), "http://127.0.0.1:" + port), home.resolve("cache"));
     if (webSockets != null) {
-      pb.environment().put("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", webSockets);
+      kubectl.env("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", webSockets);
     }
-    Process p = pb.start();
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-    try (OutputStream in = p.getOutputStream()) {
-      if (stdin != null) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8)); // one write, so kubectl reads it as one message
-      }
-    }
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail("kubectl did not finish; stderr so far: " + err.getNow("?") + "; proxy log: " + log);
-    }
-    return new Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
+    // stdin goes in one write, so kubectl reads it as one message
+    ProcessResult r = kubectl.run(stdin, Duration.ofSeconds(30), args);
+    return new Result(r.exitCode(), r.stdout(), r.stderr());
   }
 
-  private static String read(InputStream in) {
-    try {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "<" + e + ">";
-    }
-  }
+
 }

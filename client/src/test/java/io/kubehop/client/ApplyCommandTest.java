@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kubehop.client.testing.Cli;
 import io.kubehop.client.testing.FakeApiServer;
-import io.kubehop.client.testing.RealKubectl;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,9 +70,9 @@ class ApplyCommandTest {
   void createsAbsentPodWithLastAppliedAnnotation() throws Exception {
     server.on("POST", "/api/v1/namespaces/default/pods", FakeApiServer.echo(201));
 
-    Cli.Result result = Cli.run(kubeconfig, "apply", "-f", manifest.toString());
+    ProcessResult result = Cli.run(kubeconfig, "apply", "-f", manifest.toString());
 
-    assertEquals(new Cli.Result(0, "pod/web created\n", ""), result);
+    assertEquals(new ProcessResult(0, "pod/web created\n", ""), result);
     List<FakeApiServer.Request> requests = server.requests();
     assertEquals("GET /api/v1/namespaces/default/pods/web", line(requests.get(0)));
     FakeApiServer.Request post = requests.get(1);
@@ -91,9 +92,9 @@ class ApplyCommandTest {
     server.on("GET", "/api/v1/namespaces/default/pods/web", FakeApiServer.json(200, live(OLD_LAST_APPLIED)))
         .on("PATCH", "/api/v1/namespaces/default/pods/web", FakeApiServer.json(200, "{\"kind\":\"Pod\"}"));
 
-    Cli.Result result = Cli.run(kubeconfig, "apply", "-f", manifest.toString());
+    ProcessResult result = Cli.run(kubeconfig, "apply", "-f", manifest.toString());
 
-    assertEquals(new Cli.Result(0, "pod/web configured\n", ""), result);
+    assertEquals(new ProcessResult(0, "pod/web configured\n", ""), result);
     FakeApiServer.Request patch = server.requests().get(1);
     assertEquals("PATCH /api/v1/namespaces/default/pods/web?fieldManager=kubectl-client-side-apply"
         + "&fieldValidation=Strict", line(patch));
@@ -111,11 +112,11 @@ class ApplyCommandTest {
   void leavesUnchangedPodAlone() throws Exception {
     server.on("GET", "/api/v1/namespaces/default/pods/web", FakeApiServer.json(200, live(LAST_APPLIED)));
 
-    Cli.Result result = Cli.runWithStdin(kubeconfig, "", "apply", "-f", "-");
+    ProcessResult result = Cli.runWithStdin(kubeconfig, "", "apply", "-f", "-");
 
-    assertEquals(new Cli.Result(1, "", "error: no objects passed to apply\n"), result);
+    assertEquals(new ProcessResult(1, "", "error: no objects passed to apply\n"), result);
     result = Cli.runWithStdin(kubeconfig, MANIFEST, "apply", "-f", "-");
-    assertEquals(new Cli.Result(0, "pod/web unchanged\n", ""), result);
+    assertEquals(new ProcessResult(0, "pod/web unchanged\n", ""), result);
     assertEquals(List.of("GET /api/v1/namespaces/default/pods/web"),
         server.requests().stream().map(ApplyCommandTest::line).toList());
   }
@@ -140,9 +141,9 @@ class ApplyCommandTest {
   /** Runs kubectl 1.33 apply against the same server and returns the body of its {@code method} request. */
   private String kubectlBody(String method) throws Exception {
     int before = server.requests().size();
-    Cli.Result kubectl = RealKubectl.run(kubeconfig, Files.createTempDirectory(dir, "cache"), "apply",
-        "--validate=false", "-f", manifest.toString());
-    assertEquals(0, kubectl.rc(), kubectl.err());
+    ProcessResult kubectl = new Kubectl("1.33", kubeconfig, Files.createTempDirectory(dir, "cache"))
+        .run("apply", "--validate=false", "-f", manifest.toString());
+    assertEquals(0, kubectl.exitCode(), kubectl.stderr());
     return server.requests().subList(before, server.requests().size()).stream()
         .filter(r -> r.method().equals(method)).findFirst().orElseThrow().body();
   }

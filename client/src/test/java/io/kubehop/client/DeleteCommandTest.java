@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.client.testing.Cli;
 import io.kubehop.client.testing.FakeApiServer;
-import io.kubehop.client.testing.RealKubectl;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,9 +52,9 @@ class DeleteCommandTest {
     server.on("GET", WATCH_PATH, exchange -> (exchange.getRequestURI().getQuery().contains("watch=true")
         ? events : list).respond(exchange));
 
-    Cli.Result result = Cli.run(kubeconfig, "delete", "pod", "web");
+    ProcessResult result = Cli.run(kubeconfig, "delete", "pod", "web");
 
-    assertEquals(new Cli.Result(0, "pod \"web\" deleted\n", ""), result);
+    assertEquals(new ProcessResult(0, "pod \"web\" deleted\n", ""), result);
     List<FakeApiServer.Request> requests = server.requests();
     assertEquals(List.of("DELETE /api/v1/namespaces/default/pods/web",
         "GET /api/v1/namespaces/default/pods/web",
@@ -64,10 +65,12 @@ class DeleteCommandTest {
 
     // kubectl 1.33 sends the same DELETE body and watches the same way when the GET still finds the pod
     int before = server.requests().size();
-    Cli.Result kubectl = RealKubectl.run(kubeconfig, Files.createTempDirectory(dir, "cache"), "delete", "pod", "web");
+    ProcessResult kubectl = new Kubectl("1.33", kubeconfig, Files.createTempDirectory(dir, "cache"))
+        .run("delete", "pod", "web");
     List<FakeApiServer.Request> theirs = server.requests().subList(before, server.requests().size());
-    assertEquals(0, kubectl.rc(), kubectl + " after " + theirs.stream().map(r -> r.method() + " " + r.uri()).toList());
-    assertEquals(result.out(), kubectl.out());
+    assertEquals(0, kubectl.exitCode(),
+        kubectl + " after " + theirs.stream().map(r -> r.method() + " " + r.uri()).toList());
+    assertEquals(result.stdout(), kubectl.stdout());
     assertEquals(requests.get(0).body(), theirs.stream().filter(r -> r.method().equals("DELETE")).findFirst()
         .orElseThrow().body());
     assertTrue(theirs.stream().anyMatch(r -> r.uri().startsWith(WATCH_PATH + "?")
@@ -81,9 +84,9 @@ class DeleteCommandTest {
         + "\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"pods \\\"web\\\" not found\","
         + "\"reason\":\"NotFound\",\"code\":404}"));
 
-    Cli.Result result = Cli.run(kubeconfig, "delete", "pod", "web", "--grace-period=0", "--force");
+    ProcessResult result = Cli.run(kubeconfig, "delete", "pod", "web", "--grace-period=0", "--force");
 
-    assertEquals(new Cli.Result(0, "pod \"web\" deleted\n", "Warning: Immediate deletion does not wait for "
+    assertEquals(new ProcessResult(0, "pod \"web\" deleted\n", "Warning: Immediate deletion does not wait for "
         + "confirmation that the running resource has been terminated. The resource may continue to run on the "
         + "cluster indefinitely.\n"), result);
     assertEquals("{\"gracePeriodSeconds\":0,\"propagationPolicy\":\"Background\"}\n", server.requests().get(0).body());
@@ -92,9 +95,9 @@ class DeleteCommandTest {
 
   @Test
   void nowMeansGracePeriodOneAndNoWait() {
-    Cli.Result result = Cli.run(kubeconfig, "delete", "pod", "web", "--now", "--wait=false");
+    ProcessResult result = Cli.run(kubeconfig, "delete", "pod", "web", "--now", "--wait=false");
 
-    assertEquals(new Cli.Result(0, "pod \"web\" deleted\n", ""), result);
+    assertEquals(new ProcessResult(0, "pod \"web\" deleted\n", ""), result);
     assertEquals("{\"gracePeriodSeconds\":1,\"propagationPolicy\":\"Background\"}\n", server.requests().get(0).body());
     assertEquals(1, server.requests().size());
   }
@@ -104,9 +107,9 @@ class DeleteCommandTest {
     server.on("GET", WATCH_PATH, FakeApiServer.stream("application/json", new LinkedBlockingQueue<>()));
     long start = System.nanoTime();
 
-    Cli.Result result = Cli.run(kubeconfig, "delete", "pod", "web", "--timeout=1s");
+    ProcessResult result = Cli.run(kubeconfig, "delete", "pod", "web", "--timeout=1s");
 
-    assertEquals(new Cli.Result(1, "pod \"web\" deleted\n", "error: timed out waiting for the condition on "
+    assertEquals(new ProcessResult(1, "pod \"web\" deleted\n", "error: timed out waiting for the condition on "
         + "pods/web\n"), result);
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertTrue(millis >= 1000 && millis < 10_000, "took " + millis + " ms");
@@ -118,8 +121,8 @@ class DeleteCommandTest {
         + "\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"pods \\\"nope\\\" not found\","
         + "\"reason\":\"NotFound\",\"details\":{\"name\":\"nope\",\"kind\":\"pods\"},\"code\":404}"));
 
-    Cli.Result result = Cli.run(kubeconfig, "delete", "pod", "nope");
+    ProcessResult result = Cli.run(kubeconfig, "delete", "pod", "nope");
 
-    assertEquals(new Cli.Result(1, "", "Error from server (NotFound): pods \"nope\" not found\n"), result);
+    assertEquals(new ProcessResult(1, "", "Error from server (NotFound): pods \"nope\" not found\n"), result);
   }
 }

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.client.testing.Cli;
 import io.kubehop.client.testing.FakeApiServer;
-import io.kubehop.client.testing.Kubeconfigs;
-import io.kubehop.client.testing.RealKubectl;
+import io.kubehop.testkit.Kubeconfigs;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +29,9 @@ class ErrorsTest {
           + "\"reason\":\"NotFound\",\"details\":{\"name\":\"x\",\"kind\":\"pods\"},\"code\":404}"));
       Path kubeconfig = server.writeKubeconfig(dir);
 
-      Cli.Result result = Cli.run(kubeconfig, "get", "pod", "x", "-o", "yaml");
+      ProcessResult result = Cli.run(kubeconfig, "get", "pod", "x", "-o", "yaml");
 
-      assertEquals(new Cli.Result(1, "", "Error from server (NotFound): pods \"x\" not found\n"), result);
+      assertEquals(new ProcessResult(1, "", "Error from server (NotFound): pods \"x\" not found\n"), result);
       assertEquals("application/json", server.requests().get(0).header("Accept"));
       assertNull(server.requests().get(0).header("Authorization"), "no token over plain http, like client-go");
     }
@@ -41,11 +42,11 @@ class ErrorsTest {
     try (FakeApiServer server = new FakeApiServer()) {
       server.on("GET", "/api/v1/namespaces/default/pods/x", FakeApiServer.json(200, "{\"kind\":\"Pod\","
           + "\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"x\"}}"));
-      Cli.Result result = Cli.run(server.writeKubeconfig(dir), "get", "pod", "x", "-o", "name", "-v=6");
+      ProcessResult result = Cli.run(server.writeKubeconfig(dir), "get", "pod", "x", "-o", "name", "-v=6");
 
-      assertEquals("pod/x\n", result.out());
-      assertTrue(result.err().matches("GET " + server.url().replace(".", "\\.")
-          + "/api/v1/namespaces/default/pods/x 200 OK in \\d+ milliseconds\n"), result.err());
+      assertEquals("pod/x\n", result.stdout());
+      assertTrue(result.stderr().matches("GET " + server.url().replace(".", "\\.")
+          + "/api/v1/namespaces/default/pods/x 200 OK in \\d+ milliseconds\n"), result.stderr());
     }
   }
 
@@ -57,9 +58,9 @@ class ErrorsTest {
         exchange.sendResponseHeaders(500, body.length);
         exchange.getResponseBody().write(body);
       });
-      Cli.Result result = Cli.run(server.writeKubeconfig(dir), "get", "pods");
+      ProcessResult result = Cli.run(server.writeKubeconfig(dir), "get", "pods");
 
-      assertEquals(new Cli.Result(1, "", "Error from server (InternalError): an error on the server (\"boom\") "
+      assertEquals(new ProcessResult(1, "", "Error from server (InternalError): an error on the server (\"boom\") "
           + "has prevented the request from succeeding\n"), result);
     }
   }
@@ -71,49 +72,50 @@ class ErrorsTest {
       port = socket.getLocalPort();
     }
     Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, Kubeconfigs.plain("http://127.0.0.1:" + port, "default"));
+    Files.writeString(kubeconfig, Kubeconfigs.text("http://127.0.0.1:" + port, "default"));
     String expected = "The connection to the server 127.0.0.1:" + port
         + " was refused - did you specify the right host or port?\n";
 
-    assertEquals(new Cli.Result(1, "", expected), Cli.run(kubeconfig, "get", "pods"));
-    assertEquals(new Cli.Result(1, "", expected), Cli.run(kubeconfig, "delete", "pod", "x"));
+    assertEquals(new ProcessResult(1, "", expected), Cli.run(kubeconfig, "get", "pods"));
+    assertEquals(new ProcessResult(1, "", expected), Cli.run(kubeconfig, "delete", "pod", "x"));
 
-    Cli.Result kubectl = RealKubectl.run(kubeconfig, Files.createTempDirectory(dir, "cache"), "get", "pods");
-    assertEquals(1, kubectl.rc());
-    assertTrue(kubectl.err().endsWith(expected), kubectl.err());
+    ProcessResult kubectl = new Kubectl("1.33", kubeconfig, Files.createTempDirectory(dir, "cache"))
+        .run("get", "pods");
+    assertEquals(1, kubectl.exitCode());
+    assertTrue(kubectl.stderr().endsWith(expected), kubectl.stderr());
   }
 
   @Test
   void noSubcommandPrintsUsage() {
-    Cli.Result result = Cli.run(null);
+    ProcessResult result = Cli.run(null);
 
-    assertEquals(0, result.rc());
-    assertTrue(result.out().startsWith("Usage: kubehop "), result.out());
-    assertTrue(result.out().contains("get") && result.out().contains("logs"), result.out());
+    assertEquals(0, result.exitCode());
+    assertTrue(result.stdout().startsWith("Usage: kubehop "), result.stdout());
+    assertTrue(result.stdout().contains("get") && result.stdout().contains("logs"), result.stdout());
   }
 
   @Test
   void helpEverywhere() {
     for (String command : new String[] {"get", "run", "delete", "apply", "logs"}) {
-      Cli.Result result = Cli.run(null, command, "--help");
-      assertEquals(0, result.rc(), command);
-      assertTrue(result.out().startsWith("Usage: kubehop " + command), result.out());
+      ProcessResult result = Cli.run(null, command, "--help");
+      assertEquals(0, result.exitCode(), command);
+      assertTrue(result.stdout().startsWith("Usage: kubehop " + command), result.stdout());
     }
   }
 
   @Test
   void unknownFlagIsAUsageError() {
-    Cli.Result result = Cli.run(null, "get", "pods", "--bogus=1");
+    ProcessResult result = Cli.run(null, "get", "pods", "--bogus=1");
 
-    assertEquals(new Cli.Result(1, "", "error: unknown flag: --bogus\nSee 'kubehop get --help' for usage.\n"),
+    assertEquals(new ProcessResult(1, "", "error: unknown flag: --bogus\nSee 'kubehop get --help' for usage.\n"),
         result);
   }
 
   @Test
   void missingKubeconfigIsAnError() {
-    Cli.Result result = Cli.run(null, "get", "pods", "--kubeconfig", dir.resolve("none").toString());
+    ProcessResult result = Cli.run(null, "get", "pods", "--kubeconfig", dir.resolve("none").toString());
 
-    assertEquals(new Cli.Result(1, "", "error: stat " + dir.resolve("none") + ": no such file or directory\n"),
+    assertEquals(new ProcessResult(1, "", "error: stat " + dir.resolve("none") + ": no such file or directory\n"),
         result);
   }
 

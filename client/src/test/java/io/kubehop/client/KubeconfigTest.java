@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kubehop.client.rest.Kubeconfig;
 import io.kubehop.client.rest.KubeconfigException;
 import io.kubehop.client.rest.KubeconfigLoader;
-import io.kubehop.client.testing.Kubeconfigs;
+import io.kubehop.testkit.Kubeconfigs;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,10 +83,10 @@ class KubeconfigTest {
 
   @Test
   void precedenceFlagThenEnvThenKubehopHomeThenUserHome() throws Exception {
-    Path flag = write("flag/kubeconfig", Kubeconfigs.plain("http://127.0.0.1:1", "from-flag"));
-    Path env = write("env/kubeconfig", Kubeconfigs.plain("http://127.0.0.1:2", "from-env"));
-    write("khome/kubeconfig", Kubeconfigs.plain("http://127.0.0.1:3", "from-kubehop-home"));
-    write("home/.kubehop/kubeconfig", Kubeconfigs.plain("http://127.0.0.1:4", "from-user-home"));
+    Path flag = write("flag/kubeconfig", Kubeconfigs.text("http://127.0.0.1:1", "from-flag"));
+    Path env = write("env/kubeconfig", Kubeconfigs.text("http://127.0.0.1:2", "from-env"));
+    write("khome/kubeconfig", Kubeconfigs.text("http://127.0.0.1:3", "from-kubehop-home"));
+    write("home/.kubehop/kubeconfig", Kubeconfigs.text("http://127.0.0.1:4", "from-user-home"));
     Map<String, String> all = Map.of("KUBECONFIG", env + ":" + dir.resolve("other"),
         "KUBEHOP_HOME", dir.resolve("khome").toString());
     String home = dir.resolve("home").toString();

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.kubehop.client.testing.Canned;
 import io.kubehop.client.testing.Cli;
 import io.kubehop.client.testing.FakeApiServer;
-import io.kubehop.client.testing.RealKubectl;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,21 +91,22 @@ class KubectlParityTest {
   void printsLikeKubectl(String[] args) throws Exception {
     Path cache = Files.createTempDirectory(dir, "cache");
     int first = server.requests().size();
-    Cli.Result expected = RealKubectl.run(kubeconfig, cache, args);
+    ProcessResult expected = new Kubectl("1.33", kubeconfig, cache).run(args);
     int second = server.requests().size();
-    Cli.Result actual = Cli.run(kubeconfig, args);
+    ProcessResult actual = Cli.run(kubeconfig, args);
     List<String> theirUris = server.requests().subList(first, second).stream().map(FakeApiServer.Request::uri)
         .toList();
     List<String> ourUris = server.requests().subList(second, server.requests().size()).stream()
         .map(FakeApiServer.Request::uri).toList();
     assertEquals(theirUris, ourUris, "requests of " + String.join(" ", args));
-    assertFalse(expected.out().isEmpty() && expected.err().isEmpty(), "kubectl printed nothing");
+    assertFalse(expected.stdout().isEmpty() && expected.stderr().isEmpty(), "kubectl printed nothing");
     if (System.getenv("PARITY_DUMP") != null) {
       Files.writeString(Path.of(System.getenv("PARITY_DUMP"), String.join("_", args) + ".txt"),
-          expected.out() + "\n----stderr:\n" + expected.err() + "\n----ours:\n" + actual.out() + actual.err());
+          expected.stdout() + "\n----stderr:\n" + expected.stderr() + "\n----ours:\n" + actual.stdout()
+          + actual.stderr());
     }
-    assertEquals(expected.out(), actual.out(), "stdout of " + String.join(" ", args));
-    assertEquals(expected.err(), actual.err(), "stderr of " + String.join(" ", args));
-    assertEquals(expected.rc(), actual.rc(), "exit code of " + String.join(" ", args));
+    assertEquals(expected.stdout(), actual.stdout(), "stdout of " + String.join(" ", args));
+    assertEquals(expected.stderr(), actual.stderr(), "stderr of " + String.join(" ", args));
+    assertEquals(expected.exitCode(), actual.exitCode(), "exit code of " + String.join(" ", args));
   }
 }

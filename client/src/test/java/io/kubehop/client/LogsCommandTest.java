@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kubehop.client.testing.Cli;
 import io.kubehop.client.testing.FakeApiServer;
-import io.kubehop.client.testing.RealKubectl;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,9 +46,9 @@ class LogsCommandTest {
 
   @Test
   void defaultsToFirstContainerWithNotice() {
-    Cli.Result result = Cli.run(kubeconfig, "logs", "web");
+    ProcessResult result = Cli.run(kubeconfig, "logs", "web");
 
-    assertEquals(new Cli.Result(0, "line 1\nline 2\npartial",
+    assertEquals(new ProcessResult(0, "line 1\nline 2\npartial",
         "Defaulted container \"web\" out of: web, side, setup (init)\n"), result);
     assertEquals(List.of("/api/v1/namespaces/default/pods/web", LOG + "?container=web"),
         server.requests().stream().map(FakeApiServer.Request::uri).toList());
@@ -69,10 +70,10 @@ class LogsCommandTest {
   @ParameterizedTest
   @MethodSource("flags")
   void sameQueryAsKubectl(List<String> args, String expectedUri) throws Exception {
-    Cli.Result ours = Cli.run(kubeconfig, args.toArray(String[]::new));
+    ProcessResult ours = Cli.run(kubeconfig, args.toArray(String[]::new));
     String ourUri = server.requests().get(1).uri();
-    Cli.Result kubectl = RealKubectl.run(kubeconfig, Files.createTempDirectory(dir, "cache"),
-        args.toArray(String[]::new));
+    ProcessResult kubectl = new Kubectl("1.33", kubeconfig, Files.createTempDirectory(dir, "cache"))
+        .run(args.toArray(String[]::new));
     List<FakeApiServer.Request> all = server.requests();
 
     assertEquals(expectedUri, ourUri);

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kubehop.client.testing.Cli;
 import io.kubehop.client.testing.FakeApiServer;
-import io.kubehop.client.testing.RealKubectl;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,9 +41,9 @@ class RunCommandTest {
 
   @Test
   void sendsKubectlRunBody() {
-    Cli.Result result = Cli.run(kubeconfig, "run", "nginx", "--image=nginx");
+    ProcessResult result = Cli.run(kubeconfig, "run", "nginx", "--image=nginx");
 
-    assertEquals(new Cli.Result(0, "pod/nginx created\n", ""), result);
+    assertEquals(new ProcessResult(0, "pod/nginx created\n", ""), result);
     FakeApiServer.Request post = server.requests().get(0);
     assertEquals("/api/v1/namespaces/default/pods?fieldManager=kubectl-run", post.uri());
     assertEquals("application/json", post.header("Content-Type"));
@@ -54,10 +55,10 @@ class RunCommandTest {
 
   @Test
   void argumentsBecomeCommandWithFlag() {
-    Cli.Result result = Cli.run(kubeconfig, "run", "demo", "--image=busybox", "--restart=Never", "--command",
+    ProcessResult result = Cli.run(kubeconfig, "run", "demo", "--image=busybox", "--restart=Never", "--command",
         "--", "sleep", "3600");
 
-    assertEquals(0, result.rc(), result.err());
+    assertEquals(0, result.exitCode(), result.stderr());
     assertEquals("{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"demo\",\"creationTimestamp\":null,"
         + "\"labels\":{\"run\":\"demo\"}},\"spec\":{\"containers\":[{\"name\":\"demo\",\"image\":\"busybox\","
         + "\"command\":[\"sleep\",\"3600\"],\"resources\":{}}],\"restartPolicy\":\"Never\","
@@ -77,11 +78,11 @@ class RunCommandTest {
   @ParameterizedTest
   @MethodSource("variants")
   void sameBodyAsKubectl(List<String> args) throws Exception {
-    Cli.Result ours = Cli.run(kubeconfig, args.toArray(String[]::new));
-    Cli.Result kubectl = RealKubectl.run(kubeconfig, Files.createTempDirectory(dir, "cache"),
-        args.toArray(String[]::new));
+    ProcessResult ours = Cli.run(kubeconfig, args.toArray(String[]::new));
+    ProcessResult kubectl = new Kubectl("1.33", kubeconfig, Files.createTempDirectory(dir, "cache"))
+        .run(args.toArray(String[]::new));
 
-    assertEquals(kubectl.out(), ours.out());
+    assertEquals(kubectl.stdout(), ours.stdout());
     List<FakeApiServer.Request> posts = new ArrayList<>(server.requests().stream()
         .filter(r -> r.method().equals("POST")).toList());
     assertEquals(2, posts.size());

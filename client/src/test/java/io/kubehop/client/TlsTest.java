@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.client.testing.Cli;
 import io.kubehop.client.testing.FakeApiServer;
+import io.kubehop.testkit.Kubeconfigs;
+import io.kubehop.testkit.ProcessResult;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,47 +69,31 @@ class TlsTest {
     Path kubeconfig = kubeconfig("certificate-authority-data: "
         + Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII)));
 
-    Cli.Result result = Cli.run(kubeconfig, "get", "pods");
+    ProcessResult result = Cli.run(kubeconfig, "get", "pods");
 
-    assertEquals(new Cli.Result(0, "NAME\nweb\n", ""), result);
+    assertEquals(new ProcessResult(0, "NAME\nweb\n", ""), result);
     List<FakeApiServer.Request> requests = server.requests();
     assertEquals("Bearer secret-token", requests.get(requests.size() - 1).header("Authorization"));
   }
 
   @Test
   void insecureSkipTlsVerifyTrustsAnyCertificate() throws Exception {
-    Cli.Result result = Cli.run(kubeconfig("insecure-skip-tls-verify: true"), "get", "pods");
+    ProcessResult result = Cli.run(kubeconfig("insecure-skip-tls-verify: true"), "get", "pods");
 
-    assertEquals(new Cli.Result(0, "NAME\nweb\n", ""), result);
+    assertEquals(new ProcessResult(0, "NAME\nweb\n", ""), result);
   }
 
   @Test
   void refusesUnknownAuthority() throws Exception {
-    Cli.Result result = Cli.run(kubeconfig(""), "get", "pods");
+    ProcessResult result = Cli.run(kubeconfig(""), "get", "pods");
 
-    assertEquals(1, result.rc());
-    assertTrue(result.err().startsWith("Unable to connect to the server: "), result.err());
+    assertEquals(1, result.exitCode());
+    assertTrue(result.stderr().startsWith("Unable to connect to the server: "), result.stderr());
   }
 
   private static Path kubeconfig(String tlsLine) throws Exception {
     Path file = Files.createTempFile(dir, "kubeconfig", "");
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: tls
-          cluster:
-            server: %s
-            %s
-        users:
-        - name: admin
-          user:
-            token: secret-token
-        contexts:
-        - name: tls
-          context: {cluster: tls, user: admin, namespace: default}
-        current-context: tls
-        """.formatted(server.url(), tlsLine));
+    Files.writeString(file, Kubeconfigs.text(server.url(), "default", tlsLine));
     return file;
   }
 

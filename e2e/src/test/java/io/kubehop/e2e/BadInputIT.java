@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubehop.e2e.support.KubehopCluster;
-import io.kubehop.e2e.support.Kubectl;
 import io.kubehop.e2e.support.Pods;
-import io.kubehop.e2e.support.ProcessResult;
+import io.kubehop.testkit.ProcessResult;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.stream.Stream;
@@ -95,15 +94,15 @@ class BadInputIT {
     assertThat(status.path("message").asText()).isEqualTo("pods \"twice\" already exists");
     assertThat(pods.pod("twice").orElseThrow().path("metadata").path("uid").asText()).isEqualTo(uid);
 
-    ProcessResult kubectl = new Kubectl("1.33", cluster).run("run", "twice", "--image=busybox");
+    ProcessResult kubectl = cluster.kubectl("1.33").run("run", "twice", "--image=busybox");
     assertThat(kubectl.exitCode()).isEqualTo(1);
     assertThat(kubectl.stderr()).isEqualTo("Error from server (AlreadyExists): pods \"twice\" already exists\n");
-    new Kubectl("1.33", cluster).run("delete", "pod", "twice", "--grace-period=1");
+    cluster.kubectl("1.33").run("delete", "pod", "twice", "--grace-period=1");
   }
 
   @Test
   void kubectlPrintsTheInvalidNameMessage() {
-    ProcessResult result = new Kubectl("1.29", cluster).run("run", "Bad_Name", "--image=busybox");
+    ProcessResult result = cluster.kubectl("1.29").run("run", "Bad_Name", "--image=busybox");
     assertThat(result.exitCode()).isEqualTo(1);
     // kubectl run names the container after the pod, so upstream reports both fields, one per line.
     assertThat(result.stderr()).startsWith("The Pod \"Bad_Name\" is invalid: \n"

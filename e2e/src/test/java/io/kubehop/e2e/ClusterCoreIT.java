@@ -3,19 +3,18 @@ package io.kubehop.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kubehop.e2e.support.Eventually;
 import io.kubehop.e2e.support.KubehopCluster;
-import io.kubehop.e2e.support.Kubectl;
 import io.kubehop.e2e.support.OsProcesses;
 import io.kubehop.e2e.support.Pods;
-import io.kubehop.e2e.support.ProcessResult;
-import io.kubehop.e2e.support.RunningCommand;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
+import io.kubehop.testkit.RunningCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +39,7 @@ class ClusterCoreIT {
   void up() {
     cluster = KubehopCluster.up();
     pods = new Pods(cluster);
-    kubectl = new Kubectl("1.33", cluster);
+    kubectl = cluster.kubectl("1.33");
   }
 
   @AfterAll
@@ -56,14 +55,14 @@ class ClusterCoreIT {
   }
 
   private void awaitRunning(String pod) {
-    Eventually.awaitTrue(pod + " Running", POD_START,
+    Await.until(pod + " Running", POD_START,
         () -> pods.pod(pod).map(p -> "Running".equals(p.path("status").path("phase").asText())).orElse(false));
   }
 
   @ParameterizedTest(name = "kubectl {0} get nodes shows node-1 Ready")
   @ValueSource(strings = {"1.27", "1.29", "1.33"})
   void nodesAreReadyForEveryKubectl(String minor) {
-    ProcessResult result = ok(new Kubectl(minor, cluster).run("get", "nodes"));
+    ProcessResult result = ok(cluster.kubectl(minor).run("get", "nodes"));
     assertThat(result.stdout()).startsWith("NAME ").containsPattern("(?m)^node-1\\s+Ready\\s+\\S+\\s+\\S+\\s+v1\\.");
   }
 
@@ -78,7 +77,7 @@ class ClusterCoreIT {
         .isEqualTo(pods.node("node-1").orElseThrow().path("status").path("nodeInfo").path("kubeletVersion").asText());
 
     String beat = lastHeartbeat();
-    Eventually.awaitTrue("a heartbeat after " + beat, Duration.ofSeconds(30), () -> !lastHeartbeat().equals(beat));
+    Await.until("a heartbeat after " + beat, Duration.ofSeconds(30), () -> !lastHeartbeat().equals(beat));
     assertThat(Files.readString(cluster.home().resolve("logs/apiserver.log"))).doesNotContain("/nodes/node-1/status");
   }
 
@@ -96,7 +95,7 @@ class ClusterCoreIT {
     assertThat(ok(kubectl.run("run", "demo", "--image=busybox", "--restart=Never", "--", "sleep", "3600")).stdout())
         .isEqualTo("pod/demo created\n");
     awaitRunning("demo");
-    Eventually.awaitTrue("get pods shows demo 1/1 Running", POD_START,
+    Await.until("get pods shows demo 1/1 Running", POD_START,
         () -> kubectl.run("get", "pods").stdout().matches("(?s).*\\ndemo\\s+1/1\\s+Running\\s+0\\s+\\S+\\n.*"));
 
     String yaml = ok(kubectl.run("get", "pod", "demo", "-o", "yaml")).stdout();
@@ -110,7 +109,7 @@ class ClusterCoreIT {
 
     ok(kubectl.run("delete", "pod", "demo"));
     assertThat(pods.pod("demo")).isEmpty();
-    Eventually.awaitTrue("the sleep process to end", Duration.ofSeconds(10),
+    Await.until("the sleep process to end", Duration.ofSeconds(10),
         () -> OsProcesses.descendantsRunning(runtime, "sleep 3600").isEmpty());
   }
 
@@ -118,9 +117,7 @@ class ClusterCoreIT {
   void applyCreatesThenConfiguresAndWatchShowsTransitions() throws Exception {
     Path manifest = cluster.home().resolve("web.yaml");
     Files.writeString(manifest, manifest("one"));
-    try (RunningCommand watch = RunningCommand.start(List.of(
-        io.kubehop.e2e.support.Tools.kubectl("1.33").toString(), "--kubeconfig", cluster.kubeconfig().toString(),
-        "get", "pods", "-w"), Map.of("HOME", cluster.home().toString()))) {
+    try (RunningCommand watch = cluster.kubectl("1.33").start("get", "pods", "-w")) {
       assertThat(ok(kubectl.run("apply", "-f", manifest.toString())).stdout()).isEqualTo("pod/applied created\n");
       Files.writeString(manifest, manifest("two"));
       assertThat(ok(kubectl.run("apply", "-f", manifest.toString())).stdout()).isEqualTo("pod/applied configured\n");
@@ -156,7 +153,7 @@ class ClusterCoreIT {
   @Test
   void exitCodeIsReportedUnderNeverAndRestartsGrowUnderAlways() {
     ok(kubectl.run("run", "exit3", "--image=busybox", "--restart=Never", "--", "sh", "-c", "exit 3"));
-    JsonNode terminated = Eventually.await("exit3 terminated", POD_START, () -> {
+    JsonNode terminated = Await.value("exit3 terminated", POD_START, () -> {
       JsonNode t = pods.firstContainerStatus("exit3").path("state").path("terminated");
       return t.isMissingNode() ? null : t;
     });
@@ -166,7 +163,7 @@ class ClusterCoreIT {
     assertThat(ok(kubectl.run("get", "pod", "exit3")).stdout()).containsPattern("(?m)^exit3\\s+0/1\\s+Error\\s+0\\s");
 
     ok(kubectl.run("run", "crash", "--image=busybox", "--restart=Always", "--", "sh", "-c", "exit 1"));
-    Eventually.awaitTrue("crash restartCount >= 2", Duration.ofSeconds(90),
+    Await.until("crash restartCount >= 2", Duration.ofSeconds(90),
         () -> pods.firstContainerStatus("crash").path("restartCount").asInt() >= 2);
     assertThat(pods.firstContainerStatus("crash").path("lastState").path("terminated").path("exitCode").asInt())
         .isEqualTo(1);
@@ -178,7 +175,7 @@ class ClusterCoreIT {
     ok(kubectl.run("run", "talker", "--image=busybox", "--restart=Never", "--",
         "sh", "-c", "echo hello; echo world; sleep 3600"));
     awaitRunning("talker");
-    String logs = Eventually.await("talker's two lines", Duration.ofSeconds(20), () -> {
+    String logs = Await.value("talker's two lines", Duration.ofSeconds(20), () -> {
       String out = kubectl.run("logs", "talker").stdout();
       return out.equals("hello\nworld\n") ? out : null;
     });

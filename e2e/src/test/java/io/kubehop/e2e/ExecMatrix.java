@@ -2,13 +2,12 @@ package io.kubehop.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubehop.e2e.support.Eventually;
 import io.kubehop.e2e.support.KubehopCluster;
-import io.kubehop.e2e.support.Kubectl;
 import io.kubehop.e2e.support.Pods;
-import io.kubehop.e2e.support.ProcessResult;
 import io.kubehop.e2e.support.PtySession;
-import io.kubehop.e2e.support.Tools;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -98,10 +97,10 @@ abstract class ExecMatrix {
             stdin: true
             tty: true
         """);
-    ProcessResult apply = new Kubectl("1.33", cluster).run("apply", "-f", manifest.toString());
+    ProcessResult apply = cluster.kubectl("1.33").run("apply", "-f", manifest.toString());
     assertThat(apply.exitCode()).as(apply.toString()).isZero();
     for (String pod : List.of("demo", "two", "attachme")) {
-      Eventually.awaitTrue(pod + " Running", Duration.ofSeconds(60), () -> pods.pod(pod)
+      Await.until(pod + " Running", Duration.ofSeconds(60), () -> pods.pod(pod)
           .map(p -> "Running".equals(p.path("status").path("phase").asText())).orElse(false));
     }
   }
@@ -118,22 +117,15 @@ abstract class ExecMatrix {
   }
 
   protected Kubectl kubectl(String minor) {
-    Kubectl kubectl = new Kubectl(minor, cluster);
+    Kubectl kubectl = cluster.kubectl(minor);
     extraEnv().forEach(kubectl::env);
     return kubectl;
   }
 
-  private List<String> kubectlCommand(String minor, String... args) {
-    List<String> command = new ArrayList<>(List.of(Tools.kubectl(minor).toString(),
-        "--kubeconfig", cluster.kubeconfig().toString()));
-    command.addAll(List.of(args));
-    return command;
-  }
-
-  private Map<String, String> kubectlEnv() {
-    Map<String, String> env = new java.util.HashMap<>(extraEnv());
-    env.put("HOME", cluster.home().toString());
-    return env;
+  /** A pseudo-terminal running {@code kubectl ARGS…} of {@code minor}, {@code rows} × {@code columns}. */
+  private PtySession kubectlPty(String minor, int rows, int columns, String... args) {
+    Kubectl kubectl = kubectl(minor);
+    return PtySession.start(kubectl.command(args), kubectl.environment(), rows, columns);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -161,7 +153,7 @@ abstract class ExecMatrix {
     assertThat(line).contains(apiserverHop());
     String session = line.substring(line.indexOf("exec session ") + "exec session ".length()).split(" ")[0];
     String expected = "session " + session + " exec default/demo/main opened " + kubeletHop();
-    Eventually.awaitTrue("the kubelet's line: " + expected, Duration.ofSeconds(10),
+    Await.until("the kubelet's line: " + expected, Duration.ofSeconds(10),
         () -> lines(cluster.home().resolve("logs/kubelet-node-1.log")).anyMatch(l -> l.contains(expected)));
   }
 
@@ -176,8 +168,7 @@ abstract class ExecMatrix {
   @ParameterizedTest(name = "{0}")
   @MethodSource("kubectls")
   void ttyEchoPrintsHelloCrLf(String minor) {
-    try (PtySession pty = PtySession.start(kubectlCommand(minor, "exec", "-it", "demo", "--", "echo", "hello"),
-        kubectlEnv(), 24, 80)) {
+    try (PtySession pty = kubectlPty(minor, 24, 80, "exec", "-it", "demo", "--", "echo", "hello")) {
       assertThat(pty.waitFor(Duration.ofSeconds(30))).isZero();
       assertThat(pty.output()).isEqualTo("hello\r\n");
     }
@@ -228,13 +219,12 @@ abstract class ExecMatrix {
   @ParameterizedTest(name = "{0}")
   @MethodSource("kubectls")
   void ttySizeAppliesAtStartAndFollowsResizes(String minor) {
-    try (PtySession pty = PtySession.start(kubectlCommand(minor, "exec", "-it", "demo", "--", "sh"),
-        kubectlEnv(), 37, 101)) {
+    try (PtySession pty = kubectlPty(minor, 37, 101, "exec", "-it", "demo", "--", "sh")) {
       pty.type("stty size\r");
       int at = pty.await("37 101", 0, Duration.ofSeconds(30));
       pty.resize(50, 120);
       // The resize travels kubectl → apiserver → kubelet → runtime asynchronously: ask until the shell sees it.
-      Eventually.awaitTrue("the new size inside the pod", Duration.ofSeconds(20), () -> {
+      Await.until("the new size inside the pod", Duration.ofSeconds(20), () -> {
         pty.type("stty size\r");
         return pty.output().indexOf("50 120", at) >= 0;
       });
@@ -256,11 +246,11 @@ abstract class ExecMatrix {
   @MethodSource("kubectls")
   void attachReachesTheMainProcessWhichOutlivesTheSession(String minor) {
     String marker = "attached-" + minor.replace(".", "");
-    try (PtySession pty = PtySession.start(kubectlCommand(minor, "attach", "-it", "attachme"), kubectlEnv(), 24, 80)) {
+    try (PtySession pty = kubectlPty(minor, 24, 80, "attach", "-it", "attachme")) {
       pty.type("echo " + marker + "-$((40+2))\r");
       pty.await(marker + "-42", 0, Duration.ofSeconds(30));
     }
-    Eventually.awaitTrue("attachme still Running after detach", Duration.ofSeconds(5), () -> pods.pod("attachme")
+    Await.until("attachme still Running after detach", Duration.ofSeconds(5), () -> pods.pod("attachme")
         .map(p -> "Running".equals(p.path("status").path("phase").asText())).orElse(false));
     assertThat(pods.firstContainerStatus("attachme").path("restartCount").asInt()).isZero();
   }

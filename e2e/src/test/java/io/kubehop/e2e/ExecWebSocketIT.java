@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
- * The exec matrix with kubectl 1.30, 1.31 and 1.33 at their defaults (WebSocket {@code v5.channel.k8s.io} first), in
- * each {@code --websocket-translation} mode. The kubelet → runtime leg is SPDY in all of them.
+ * The exec matrix with kubectl 1.30, 1.31, 1.32 and 1.33 at their defaults (WebSocket {@code v5.channel.k8s.io}
+ * first), in each {@code --websocket-translation} mode. The kubelet → runtime leg is SPDY in all of them.
  */
 class ExecWebSocketIT {
 
@@ -34,7 +34,7 @@ class ExecWebSocketIT {
     @Override
     Stream<Arguments> kubectls() {
       return Stream.of(kubectl("kubectl 1.30", "1.30"), kubectl("kubectl 1.31", "1.31"),
-          kubectl("kubectl 1.33", "1.33"));
+          kubectl("kubectl 1.32", "1.32"), kubectl("kubectl 1.33", "1.33"));
     }
 
     @Override

@@ -10,8 +10,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
-import io.kubehop.e2e.support.Eventually;
 import io.kubehop.e2e.support.KubehopCluster;
+import io.kubehop.testkit.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -54,7 +54,7 @@ class Fabric8ClientIT {
     // Known lines, then stay Running so that there is exactly one container instance and one log.
     create("logger", List.of("sh", "-c", "printf 'one\\ntwo\\nthree\\n'; exec sleep 3600"));
     for (String name : List.of("demo", "logger")) {
-      Eventually.awaitTrue(name + " Running and Ready", Duration.ofSeconds(60), () -> {
+      Await.until(name + " Running and Ready", Duration.ofSeconds(60), () -> {
         Pod pod = client.pods().withName(name).get();
         return pod != null && pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())
             && pod.getStatus().getConditions().stream()
@@ -122,13 +122,13 @@ class Fabric8ClientIT {
     try (ExecWatch watch = demo().redirectingInput().writingOutput(out).withTTY()
         .exec("sh", "-c", "stty size; while read x; do stty size; done")) {
       watch.resize(101, 37); // cols, rows: the runtime waits (≤ 1 s) for this first size before starting the command
-      Eventually.awaitTrue("the first stty size", EXEC_DEADLINE, () -> size.matcher(out.text()).find());
+      Await.until("the first stty size", EXEC_DEADLINE, () -> size.matcher(out.text()).find());
       assertThat(out.text()).startsWith("37 101\r\n");
 
       watch.resize(120, 50); // later sizes arrive as SIGWINCH, asynchronously: ask, one line at a time, until seen
       OutputStream stdin = watch.getInput();
       int[] asked = {0};
-      Eventually.awaitTrue("the new size inside the pod", Duration.ofSeconds(20), () -> {
+      Await.until("the new size inside the pod", Duration.ofSeconds(20), () -> {
         String text = out.text();
         int answered = count(size, text) - 1;
         if (answered == asked[0]) {
@@ -150,7 +150,7 @@ class Fabric8ClientIT {
   @Test
   void logIsExactAndTailingLinesKeepsTheLastOne() {
     PodResource logger = client.pods().withName("logger");
-    Eventually.awaitTrue("the logger's last line in its log", Duration.ofSeconds(30),
+    Await.until("the logger's last line in its log", Duration.ofSeconds(30),
         () -> logger.getLog().contains("three"));
     assertThat(logger.getLog()).isEqualTo("one\ntwo\nthree\n");
     assertThat(logger.tailingLines(1).getLog()).isEqualTo("three\n");

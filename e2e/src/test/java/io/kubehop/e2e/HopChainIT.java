@@ -2,23 +2,20 @@ package io.kubehop.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubehop.e2e.support.Commands;
-import io.kubehop.e2e.support.Eventually;
 import io.kubehop.e2e.support.KubehopCluster;
-import io.kubehop.e2e.support.Kubectl;
 import io.kubehop.e2e.support.Lsof;
 import io.kubehop.e2e.support.OsProcesses;
 import io.kubehop.e2e.support.Pods;
-import io.kubehop.e2e.support.ProcessResult;
 import io.kubehop.e2e.support.PtySession;
-import io.kubehop.e2e.support.Tools;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.Commands;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,18 +29,18 @@ import org.junit.jupiter.api.Test;
 class HopChainIT {
 
   private static void startDemo(KubehopCluster cluster) {
-    ProcessResult run = new Kubectl("1.33", cluster).run("run", "demo", "--image=busybox", "--restart=Never", "--",
+    ProcessResult run = cluster.kubectl("1.33").run("run", "demo", "--image=busybox", "--restart=Never", "--",
         "sleep", "3600");
     assertThat(run.exitCode()).as(run.toString()).isZero();
     Pods pods = new Pods(cluster);
-    Eventually.awaitTrue("demo Running", Duration.ofSeconds(60), () -> pods.pod("demo")
+    Await.until("demo Running", Duration.ofSeconds(60), () -> pods.pod("demo")
         .map(p -> "Running".equals(p.path("status").path("phase").asText())).orElse(false));
   }
 
   private static PtySession interactiveShell(KubehopCluster cluster) {
-    List<String> command = List.of(Tools.kubectl("1.29").toString(), "--kubeconfig", cluster.kubeconfig().toString(),
-        "exec", "-it", "demo", "--", "sh");
-    PtySession pty = PtySession.start(command, Map.of("HOME", cluster.home().toString()), 24, 80);
+    Kubectl kubectl = cluster.kubectl("1.29");
+    PtySession pty = PtySession.start(kubectl.command("exec", "-it", "demo", "--", "sh"), kubectl.environment(),
+        24, 80);
     pty.type("echo session-$((6*7))\r");
     pty.await("session-42", 0, Duration.ofSeconds(30));
     return pty;
@@ -74,7 +71,7 @@ class HopChainIT {
         pty.type("exit\r");
         assertThat(pty.waitFor(Duration.ofSeconds(30))).isZero();
       }
-      Eventually.awaitTrue("the kubelet's session sockets to close", Duration.ofSeconds(10),
+      Await.until("the kubelet's session sockets to close", Duration.ofSeconds(10),
           () -> added(before, Lsof.established(kubelet)).stream()
               .noneMatch(c -> Lsof.localPort(c) == cluster.kubeletPort() || Lsof.remotePort(c) == streamingPort));
     }
@@ -99,7 +96,7 @@ class HopChainIT {
       }
       // kubectl 1.33's WebSocket is translated at the apiserver, whose SPDY side follows the kubelet's redirect too
       // (upstream's translator rejects redirects, so this failed there)
-      ProcessResult webSocket = new Kubectl("1.33", cluster).run("exec", "demo", "--", "echo", "over-websocket");
+      ProcessResult webSocket = cluster.kubectl("1.33").run("exec", "demo", "--", "echo", "over-websocket");
       assertThat(webSocket.stdout()).as(webSocket.toString()).isEqualTo("over-websocket\n");
     }
   }
@@ -110,15 +107,15 @@ class HopChainIT {
     try (KubehopCluster cluster = KubehopCluster.up(Map.of("KUBEHOP_JAVA_OPTS",
         "-Xmx96m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"))) {
       startDemo(cluster);
-      String kubectl = Tools.kubectl("1.29") + " --kubeconfig " + cluster.kubeconfig();
+      String kubectl = Kubectl.binary("1.29") + " --kubeconfig " + cluster.kubeconfig();
       ProcessResult result = Commands.run(List.of("sh", "-c",
           kubectl + " exec demo -- head -c 1073741824 /dev/zero | wc -c"),
           Map.of("HOME", cluster.home().toString()), null, Duration.ofMinutes(5));
       assertThat(result.stdout().trim()).as(result.toString()).isEqualTo("1073741824");
       // the same through WebSocket v5 (kubectl 1.33's default), translated to SPDY at the apiserver
       ProcessResult webSocket = Commands.run(List.of("sh", "-c",
-          Tools.kubectl("1.33") + " --kubeconfig " + cluster.kubeconfig() + " exec demo -- head -c 1073741824 /dev/zero"
-          + " | wc -c"), Map.of("HOME", cluster.home().toString()), null, Duration.ofMinutes(5));
+          Kubectl.binary("1.33") + " --kubeconfig " + cluster.kubeconfig()
+          + " exec demo -- head -c 1073741824 /dev/zero | wc -c"), Map.of("HOME", cluster.home().toString()), null, Duration.ofMinutes(5));
       assertThat(webSocket.stdout().trim()).as(webSocket.toString()).isEqualTo("1073741824");
 
       // A slow reader (4 MiB per 0.25 s) gets every byte: the tail waits in kernel buffers and in spdystream's
@@ -139,7 +136,7 @@ class HopChainIT {
   void errorsGiveKubectlsMessagesAndLeaveNothingBehind() throws IOException {
     try (KubehopCluster cluster = KubehopCluster.up()) {
       startDemo(cluster);
-      Kubectl kubectl = new Kubectl("1.29", cluster);
+      Kubectl kubectl = cluster.kubectl("1.29");
       Map<String, Long> fds = new java.util.HashMap<>();
       Map<String, Long> threads = new java.util.HashMap<>();
       List<String> tiers = List.of("apiserver", "kubelet-node-1", "runtime-node-1");
@@ -165,9 +162,9 @@ class HopChainIT {
 
       for (String tier : tiers) {
         long pid = cluster.pid(tier);
-        Eventually.awaitTrue(tier + " back to its fds", Duration.ofSeconds(15),
+        Await.until(tier + " back to its fds", Duration.ofSeconds(15),
             () -> OsProcesses.count(pid, "fd") <= fds.get(tier) + 2);
-        Eventually.awaitTrue(tier + " back to its threads", Duration.ofSeconds(15),
+        Await.until(tier + " back to its threads", Duration.ofSeconds(15),
             () -> OsProcesses.count(pid, "task") <= threads.get(tier) + 2);
       }
     }

@@ -2,20 +2,17 @@ package io.kubehop.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubehop.e2e.support.Eventually;
 import io.kubehop.e2e.support.KubehopCluster;
-import io.kubehop.e2e.support.Kubectl;
 import io.kubehop.e2e.support.Lsof;
 import io.kubehop.e2e.support.Pods;
-import io.kubehop.e2e.support.ProcessResult;
-import io.kubehop.e2e.support.RunningCommand;
-import io.kubehop.e2e.support.Tools;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
+import io.kubehop.testkit.RunningCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +34,7 @@ class LogsIT {
   @BeforeAll
   void up() {
     cluster = KubehopCluster.up();
-    kubectl = new Kubectl("1.33", cluster);
+    kubectl = cluster.kubectl("1.33");
     pods = new Pods(cluster);
   }
 
@@ -55,7 +52,7 @@ class LogsIT {
         "echo " + first + "; while [ ! -e " + gate + " ]; do sleep 0.05; done; echo " + second
             + "; while [ ! -e " + gate + ".end ]; do sleep 0.05; done");
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    Eventually.awaitTrue(name + " Running", Duration.ofSeconds(60), () -> pods.pod(name)
+    Await.until(name + " Running", Duration.ofSeconds(60), () -> pods.pod(name)
         .map(p -> "Running".equals(p.path("status").path("phase").asText())).orElse(false));
     return gate;
   }
@@ -66,9 +63,7 @@ class LogsIT {
     long apiserver = cluster.pid("apiserver");
     long toKubeletBefore = Lsof.established(apiserver).stream()
         .filter(c -> Lsof.remotePort(c) == cluster.kubeletPort()).count();
-    try (RunningCommand follow = RunningCommand.start(List.of(Tools.kubectl("1.33").toString(),
-        "--kubeconfig", cluster.kubeconfig().toString(), "logs", "-f", "follower"),
-        Map.of("HOME", cluster.home().toString()))) {
+    try (RunningCommand follow = cluster.kubectl("1.33").start("logs", "-f", "follower")) {
       follow.awaitStdout("before\n", Duration.ofSeconds(30));
       // the follow holds a connection of its own from the apiserver to the kubelet (never a pooled one)
       assertThat(Lsof.established(apiserver).stream().filter(c -> Lsof.remotePort(c) == cluster.kubeletPort())
@@ -84,7 +79,7 @@ class LogsIT {
       assertThat(follow.process().exitValue()).as(follow.stderr()).isZero();
       assertThat(follow.stdout()).isEqualTo("before\nafter\n");
     }
-    Eventually.awaitTrue("the follow's connection to the kubelet is gone", Duration.ofSeconds(10),
+    Await.until("the follow's connection to the kubelet is gone", Duration.ofSeconds(10),
         () -> Lsof.established(apiserver).stream().filter(c -> Lsof.remotePort(c) == cluster.kubeletPort())
             .count() == toKubeletBefore);
   }
@@ -92,13 +87,13 @@ class LogsIT {
   @Test
   void tailSinceAndTimestampsMeanWhatTheyMeanToKubectl() throws Exception {
     Path gate = gatedPod("lines", "one", "two");
-    Eventually.awaitTrue("the first line", Duration.ofSeconds(20),
+    Await.until("the first line", Duration.ofSeconds(20),
         () -> kubectl.run("logs", "lines").stdout().equals("one\n"));
     // --since=1s: lines older than a second are left out (it would return "one" forever if since were ignored)
-    Eventually.awaitTrue("--since=1s leaves the old line out", Duration.ofSeconds(10),
+    Await.until("--since=1s leaves the old line out", Duration.ofSeconds(10),
         () -> kubectl.run("logs", "lines", "--since=1s").stdout().isEmpty());
     Files.createFile(gate);
-    Eventually.awaitTrue("the second line", Duration.ofSeconds(20),
+    Await.until("the second line", Duration.ofSeconds(20),
         () -> kubectl.run("logs", "lines").stdout().equals("one\ntwo\n"));
     assertThat(kubectl.run("logs", "lines", "--since=1h").stdout()).isEqualTo("one\ntwo\n");
     assertThat(kubectl.run("logs", "lines", "--tail=1").stdout()).isEqualTo("two\n");

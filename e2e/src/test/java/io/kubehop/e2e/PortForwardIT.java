@@ -2,14 +2,14 @@ package io.kubehop.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubehop.e2e.support.Eventually;
 import io.kubehop.e2e.support.KubehopCluster;
-import io.kubehop.e2e.support.Kubectl;
 import io.kubehop.e2e.support.OsProcesses;
 import io.kubehop.e2e.support.Pods;
-import io.kubehop.e2e.support.ProcessResult;
-import io.kubehop.e2e.support.RunningCommand;
-import io.kubehop.e2e.support.Tools;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
+import io.kubehop.testkit.RunningCommand;
+import io.kubehop.testkit.WebSocketRecorder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -29,13 +29,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -63,10 +59,10 @@ class PortForwardIT {
             ports:
             - containerPort: 80
         """);
-    ProcessResult apply = new Kubectl("1.33", cluster).run("apply", "-f", manifest.toString());
+    ProcessResult apply = cluster.kubectl("1.33").run("apply", "-f", manifest.toString());
     assertThat(apply.exitCode()).as(apply.toString()).isZero();
     Pods pods = new Pods(cluster);
-    Eventually.awaitTrue("web Running", Duration.ofSeconds(60), () -> pods.pod("web")
+    Await.until("web Running", Duration.ofSeconds(60), () -> pods.pod("web")
         .map(p -> "Running".equals(p.path("status").path("phase").asText())).orElse(false));
   }
 
@@ -80,12 +76,11 @@ class PortForwardIT {
   /** {@code kubectl port-forward pod/web LOCAL:REMOTE…}, once it says it forwards. */
   private static RunningCommand portForward(KubehopCluster cluster, String minor, Map<String, String> env,
       int local, String... mappings) {
-    List<String> command = new ArrayList<>(List.of(Tools.kubectl(minor).toString(), "--kubeconfig",
-        cluster.kubeconfig().toString(), "port-forward", "pod/web"));
-    command.addAll(List.of(mappings));
-    Map<String, String> all = new HashMap<>(env);
-    all.put("HOME", cluster.home().toString());
-    RunningCommand forward = RunningCommand.start(command, all);
+    Kubectl kubectl = cluster.kubectl(minor);
+    env.forEach(kubectl::env);
+    List<String> args = new ArrayList<>(List.of("port-forward", "pod/web"));
+    args.addAll(List.of(mappings));
+    RunningCommand forward = kubectl.start(args.toArray(String[]::new));
     forward.awaitStdout("Forwarding from 127.0.0.1:" + local, Duration.ofSeconds(30));
     return forward;
   }
@@ -164,9 +159,9 @@ class PortForwardIT {
 
       for (String tier : tiers) {
         long pid = cluster.pid(tier);
-        Eventually.awaitTrue(tier + " fds back to " + fds.get(tier), Duration.ofSeconds(60),
+        Await.until(tier + " fds back to " + fds.get(tier), Duration.ofSeconds(60),
             () -> OsProcesses.count(pid, "fd") <= fds.get(tier) + 4);
-        Eventually.awaitTrue(tier + " threads back to " + threads.get(tier), Duration.ofSeconds(60),
+        Await.until(tier + " threads back to " + threads.get(tier), Duration.ofSeconds(60),
             () -> OsProcesses.count(pid, "task") <= threads.get(tier) + 4);
       }
     }
@@ -214,7 +209,7 @@ class PortForwardIT {
           forward.awaitStdout("Forwarding from 127.0.0.1:" + dead, Duration.ofSeconds(30));
           assertThat(get(dead)).as("nothing listens on 81 in the pod: that connection closes at once").isEmpty();
           // reported where it cannot kill the forward: any error content makes kubectl drop every connection
-          Eventually.awaitTrue("the runtime logs the refused connection", Duration.ofSeconds(20), () -> {
+          Await.until("the runtime logs the refused connection", Duration.ofSeconds(20), () -> {
             try {
               return Files.readString(cluster.home().resolve("logs/runtime-node-1.log"))
                   .contains("error forwarding port 81 to pod ");
@@ -238,33 +233,13 @@ class PortForwardIT {
   void webSocketV4ChannelsCarryThePortPrefixAndTheData() throws Exception {
     try (KubehopCluster cluster = KubehopCluster.up()) {
       startWeb(cluster);
-      BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
-      CompletableFuture<Integer> closed = new CompletableFuture<>();
-      ByteArrayOutputStream partial = new ByteArrayOutputStream();
+      WebSocketRecorder messages = new WebSocketRecorder();
       WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("v4.channel.k8s.io")
           .buildAsync(URI.create("ws://127.0.0.1:" + cluster.apiserverPort()
-              + "/api/v1/namespaces/default/pods/web/portforward?ports=80"), new WebSocket.Listener() {
-                @Override
-                public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-                  byte[] bytes = new byte[data.remaining()];
-                  data.get(bytes);
-                  partial.writeBytes(bytes);
-                  if (last) {
-                    messages.add(partial.toByteArray());
-                    partial.reset();
-                  }
-                  webSocket.request(1);
-                  return null;
-                }
-
-                @Override
-                public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                  closed.complete(statusCode);
-                  return null;
-                }
-              }).get(30, TimeUnit.SECONDS);
+              + "/api/v1/namespaces/default/pods/web/portforward?ports=80"), messages).get(30, TimeUnit.SECONDS);
       assertThat(ws.getSubprotocol()).isEqualTo("v4.channel.k8s.io");
-      List<byte[]> first = List.of(messages.poll(30, TimeUnit.SECONDS), messages.poll(30, TimeUnit.SECONDS));
+      List<byte[]> first = List.of(messages.nextBinary(Duration.ofSeconds(30)),
+          messages.nextBinary(Duration.ofSeconds(30)));
       assertThat(first).anySatisfy(m -> assertThat(m).containsExactly(0x00, 0x50, 0x00))
           .anySatisfy(m -> assertThat(m).containsExactly(0x01, 0x50, 0x00));
 
@@ -272,9 +247,9 @@ class PortForwardIT {
       ByteBuffer frame = ByteBuffer.allocate(request.length + 1).put((byte) 0).put(request).flip();
       ws.sendBinary(frame, true).get(10, TimeUnit.SECONDS);
       ByteArrayOutputStream data = new ByteArrayOutputStream();
-      Eventually.awaitTrue("the whole page on channel 0", Duration.ofSeconds(30), () -> {
+      Await.until("the whole page on channel 0", Duration.ofSeconds(30), () -> {
         byte[] m;
-        while ((m = messages.poll()) != null) {
+        while ((m = messages.pollBinary()) != null) {
           assertThat(m[0]).as("only the data channel speaks").isEqualTo((byte) 0);
           data.write(m, 1, m.length - 1);
         }
@@ -283,7 +258,7 @@ class PortForwardIT {
       String response = data.toString(StandardCharsets.UTF_8);
       assertWelcome(response);
       // HTTP/1.0: nginx closes the pod connection, and with its only port ended the server closes with 1000
-      assertThat(closed.get(30, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
+      assertThat(messages.closeFuture().get(30, TimeUnit.SECONDS).code()).isEqualTo(WebSocket.NORMAL_CLOSURE);
     }
   }
 

@@ -2,12 +2,12 @@ package io.kubehop.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubehop.e2e.support.Eventually;
 import io.kubehop.e2e.support.KubehopCluster;
-import io.kubehop.e2e.support.Kubectl;
 import io.kubehop.e2e.support.OsProcesses;
 import io.kubehop.e2e.support.Pods;
-import io.kubehop.e2e.support.ProcessResult;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +28,7 @@ class RestartIT {
   void up() {
     cluster = KubehopCluster.up("--node-monitor-grace-period", GRACE);
     pods = new Pods(cluster);
-    kubectl = new Kubectl("1.33", cluster);
+    kubectl = cluster.kubectl("1.33");
   }
 
   @AfterEach
@@ -41,14 +41,14 @@ class RestartIT {
   private void runSleeper(String name) {
     ProcessResult run = kubectl.run("run", name, "--image=busybox", "--restart=Never", "--", "sleep", "3600");
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    Eventually.awaitTrue(name + " Running", Duration.ofSeconds(60),
+    Await.until(name + " Running", Duration.ofSeconds(60),
         () -> pods.pod(name).map(p -> "Running".equals(p.path("status").path("phase").asText())).orElse(false));
   }
 
   private static void kill9(long pid) {
     ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();
     handle.destroyForcibly();
-    Eventually.awaitTrue("pid " + pid + " to die", Duration.ofSeconds(10), () -> !handle.isAlive());
+    Await.until("pid " + pid + " to die", Duration.ofSeconds(10), () -> !handle.isAlive());
   }
 
   @Test
@@ -59,7 +59,7 @@ class RestartIT {
     kill9(cluster.pid("apiserver"));
     ProcessResult start = cluster.kubehop("start", "apiserver");
     assertThat(start.exitCode()).as(start.toString()).isZero();
-    Eventually.awaitTrue("apiserver back", Duration.ofSeconds(30), cluster::isReady);
+    Await.until("apiserver back", Duration.ofSeconds(30), cluster::isReady);
 
     assertThat(pods.pod("survivor").orElseThrow().path("metadata").path("uid").asText()).isEqualTo(uid);
     assertThat(pods.node("node-1")).isPresent();
@@ -74,15 +74,15 @@ class RestartIT {
     assertThat(before).hasSize(1);
 
     kill9(cluster.pid("kubelet-node-1"));
-    Eventually.awaitTrue("node-1 NotReady", Duration.ofSeconds(60), () -> !"True".equals(pods.nodeReady("node-1")));
+    Await.until("node-1 NotReady", Duration.ofSeconds(60), () -> !"True".equals(pods.nodeReady("node-1")));
     assertThat(kubectl.run("get", "nodes").stdout()).containsPattern("(?m)^node-1\\s+NotReady\\s");
 
     ProcessResult start = cluster.kubehop("start", "kubelet-node-1");
     assertThat(start.exitCode()).as(start.toString()).isZero();
-    Eventually.awaitTrue("node-1 Ready again", Duration.ofSeconds(60), () -> "True".equals(pods.nodeReady("node-1")));
+    Await.until("node-1 Ready again", Duration.ofSeconds(60), () -> "True".equals(pods.nodeReady("node-1")));
 
     // Give the new kubelet's sync loop the chance to do something wrong, then check it did not.
-    Eventually.awaitTrue("adopted pod reported Running by the new kubelet", Duration.ofSeconds(30),
+    Await.until("adopted pod reported Running by the new kubelet", Duration.ofSeconds(30),
         () -> pods.firstContainerStatus("adopted").path("state").has("running"));
     List<ProcessHandle> after = OsProcesses.descendantsRunning(runtime, "sleep 3600");
     assertThat(after).extracting(ProcessHandle::pid).containsExactly(before.get(0).pid());

@@ -2,12 +2,14 @@ package io.kubehop.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubehop.e2e.support.Eventually;
 import io.kubehop.e2e.support.KubehopCluster;
-import io.kubehop.e2e.support.Kubectl;
 import io.kubehop.e2e.support.OsProcesses;
 import io.kubehop.e2e.support.Pods;
-import io.kubehop.e2e.support.ProcessResult;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
+import io.kubehop.testkit.WebSocketRecorder.Close;
+import io.kubehop.testkit.WebSocketRecorder;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -20,18 +22,13 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -81,11 +78,11 @@ class WebSocketBadInputIT {
   @BeforeAll
   void up() {
     cluster = KubehopCluster.up();
-    ProcessResult run = new Kubectl("1.33", cluster).run("run", "demo", "--image=busybox", "--restart=Never", "--",
+    ProcessResult run = cluster.kubectl("1.33").run("run", "demo", "--image=busybox", "--restart=Never", "--",
         "sleep", "3600");
     assertThat(run.exitCode()).as(run.toString()).isZero();
     Pods pods = new Pods(cluster);
-    Eventually.awaitTrue("demo Running", DEADLINE, () -> pods.pod("demo")
+    Await.until("demo Running", DEADLINE, () -> pods.pod("demo")
         .map(p -> "Running".equals(p.path("status").path("phase").asText())).orElse(false));
   }
 
@@ -178,7 +175,7 @@ class WebSocketBadInputIT {
   @Test
   @Order(7)
   void badInputLeavesNothingBehind() throws IOException {
-    Kubectl kubectl = new Kubectl("1.33", cluster);
+    Kubectl kubectl = cluster.kubectl("1.33");
     // Warm-up: a good exec and one round of every bad case, so lazily created event loops, pools and JIT threads
     // exist before the baseline; a leak shows as growth over the five rounds after it.
     assertThat(kubectl.run("exec", "demo", "--", "echo", "ok").stdout()).isEqualTo("ok\n");
@@ -263,7 +260,7 @@ class WebSocketBadInputIT {
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
       out.write(upgradeRequest(OVERSIZED));
       assertThat(readHead(in)).startsWith("HTTP/1.1 101 ");
-      Eventually.awaitTrue(OVERSIZED + " running under the runtime", DEADLINE,
+      Await.until(OVERSIZED + " running under the runtime", DEADLINE,
           () -> !runningMarker(OVERSIZED).isEmpty());
       long length = MAX_MESSAGE + 2L;
       CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
@@ -381,7 +378,7 @@ class WebSocketBadInputIT {
     URI uri = URI.create("ws://127.0.0.1:" + cluster.apiserverPort() + EXEC + commandQuery(marker) + streams);
     Peer peer = new Peer();
     try {
-      peer.ws = http.newWebSocketBuilder().subprotocols(V5).connectTimeout(DEADLINE).buildAsync(uri, peer)
+      peer.ws = http.newWebSocketBuilder().subprotocols(V5).connectTimeout(DEADLINE).buildAsync(uri, peer.recorder)
           .get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
       throw new AssertionError("WebSocket handshake for " + uri + " failed\n" + cluster.logs(), e);
@@ -389,7 +386,7 @@ class WebSocketBadInputIT {
     assertThat(peer.ws.getSubprotocol()).isEqualTo(V5);
     byte[] first = peer.nextMessage();
     assertThat(first).as("the initial empty message on the lowest writable channel").containsExactly(1);
-    Eventually.awaitTrue(marker + " running under the runtime", DEADLINE, () -> !runningMarker(marker).isEmpty());
+    Await.until(marker + " running under the runtime", DEADLINE, () -> !runningMarker(marker).isEmpty());
     return peer;
   }
 
@@ -398,7 +395,7 @@ class WebSocketBadInputIT {
   }
 
   private void awaitMarkerGone(String marker, String when) {
-    Eventually.awaitTrue(marker + " gone " + when, DEADLINE, () -> runningMarker(marker).isEmpty());
+    Await.until(marker + " gone " + when, DEADLINE, () -> runningMarker(marker).isEmpty());
   }
 
   private void assertTiersAlive() {
@@ -412,7 +409,7 @@ class WebSocketBadInputIT {
   private static void awaitAtMost(String what, LongSupplier value, long limit) {
     long[] last = {Long.MIN_VALUE};
     try {
-      Eventually.awaitTrue(what, DEADLINE, () -> {
+      Await.until(what, DEADLINE, () -> {
         last[0] = value.getAsLong();
         return last[0] <= limit;
       });
@@ -422,69 +419,15 @@ class WebSocketBadInputIT {
   }
 
 
-  /** One client WebSocket: whole binary messages in a queue, the close the server sent, pongs. */
-  private final class Peer implements WebSocket.Listener, AutoCloseable {
+  /** One client WebSocket, whose recorder keeps whole binary messages, the close the server sent, and pongs. */
+  private final class Peer implements AutoCloseable {
 
-    /** The server's close frame. */
-    record Close(int code, String reason) {}
-
+    final WebSocketRecorder recorder = new WebSocketRecorder();
+    final CompletableFuture<Close> closed = recorder.closeFuture();
     WebSocket ws;
-    final BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
-    final CompletableFuture<Close> closed = new CompletableFuture<>();
-    final BlockingQueue<String> pongs = new LinkedBlockingQueue<>();
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-
-    @Override
-    public void onOpen(WebSocket webSocket) {
-      webSocket.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-      byte[] bytes = new byte[data.remaining()];
-      data.get(bytes);
-      partial.writeBytes(bytes);
-      if (last) {
-        messages.add(partial.toByteArray());
-        partial.reset();
-      }
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      closed.completeExceptionally(new AssertionError("unexpected text message: " + data));
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
-      pongs.add(StandardCharsets.UTF_8.decode(message).toString());
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-      closed.complete(new Close(statusCode, reason));
-      return null; // the JDK then answers with a close frame of the same code
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-      closed.completeExceptionally(error);
-    }
 
     byte[] nextMessage() {
-      try {
-        byte[] message = messages.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        if (message == null) {
-          throw new AssertionError("no message within " + DEADLINE + " (closed: " + closed + ")");
-        }
-        return message;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+      return recorder.nextBinary(DEADLINE);
     }
 
     /** Sends one binary message (one frame); a failed send shows in {@link #assertClosedWith}. */
@@ -511,12 +454,12 @@ class WebSocketBadInputIT {
         throw new AssertionError("could not ping " + payload + ": the session ended (server close: "
             + (closed.isDone() ? closed.handle((c, t) -> c != null ? c : t).join() : "none") + ")", e);
       }
-      String pong = Eventually.await("the pong to " + payload, DEADLINE, () -> {
+      String pong = Await.value("the pong to " + payload, DEADLINE, () -> {
         if (closed.isDone()) {
           throw new AssertionError("the server ended the session instead of answering the ping " + payload + ": "
               + closed.handle((c, t) -> c != null ? c : t).join());
         }
-        return pongs.poll();
+        return recorder.pollPong();
       });
       assertThat(pong).isEqualTo(payload);
     }
@@ -544,7 +487,7 @@ class WebSocketBadInputIT {
         return;
       }
       if (closed.isDone() && !closed.isCompletedExceptionally()) {
-        Eventually.awaitTrue("the client's close echo", DEADLINE, ws::isOutputClosed);
+        Await.until("the client's close echo", DEADLINE, ws::isOutputClosed);
       } else {
         ws.abort();
       }

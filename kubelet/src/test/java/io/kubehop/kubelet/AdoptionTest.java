@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.kubehop.cri.v1.PodSandboxConfig;
 import io.kubehop.cri.v1.PodSandboxMetadata;
 import io.kubehop.cri.v1.RunPodSandboxRequest;
+import io.kubehop.testkit.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

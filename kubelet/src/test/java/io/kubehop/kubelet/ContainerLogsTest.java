@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.kubelet.fake.FakeRuntime;
+import io.kubehop.testkit.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.kubehop.kubelet;
 
-import static io.kubehop.kubelet.StreamingHarness.await;
+import static io.kubehop.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -13,6 +13,8 @@ import io.kubehop.kubelet.streaming.StreamTarget;
 import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.BufferSink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;

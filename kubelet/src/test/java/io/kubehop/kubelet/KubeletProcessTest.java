@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.kubelet.fake.FakeApiServer;
 import io.kubehop.kubelet.fake.FakeRuntime;
+import io.kubehop.testkit.Await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubehop.api.version.VersionInfo;
 import io.kubehop.kubelet.fake.FakeApiServer;
+import io.kubehop.testkit.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

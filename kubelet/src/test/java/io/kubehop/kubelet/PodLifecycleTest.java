@@ -16,6 +16,7 @@ import io.kubehop.cri.v1.StartContainerRequest;
 import io.kubehop.cri.v1.StopContainerRequest;
 import io.kubehop.kubelet.fake.FakeApiServer;
 import io.kubehop.kubelet.fake.FakeRuntime;
+import io.kubehop.testkit.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,7 +1,7 @@
 package io.kubehop.kubelet;
 
 import static io.kubehop.kubelet.StreamingHarness.WAIT;
-import static io.kubehop.kubelet.StreamingHarness.await;
+import static io.kubehop.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +10,8 @@ import io.kubehop.streaming.proxy.HopSession;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.client.WebSocketExecutor;
 import io.vertx.core.Future;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.BufferSink;
 import io.vertx.core.net.NetClient;
 import java.io.IOException;
 import java.nio.file.Files;

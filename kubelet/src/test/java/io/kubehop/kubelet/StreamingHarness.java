@@ -3,6 +3,8 @@ package io.kubehop.kubelet;
 import io.kubehop.kubelet.fake.ObservedStreamingServer;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.BufferSink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -75,10 +77,6 @@ final class StreamingHarness implements AutoCloseable {
   String containerId(String name) {
     return h.runtime.containers().stream().filter(c -> c.config.getMetadata().getName().equals(name))
         .filter(c -> c.state == io.kubehop.cri.v1.ContainerState.CONTAINER_RUNNING).findFirst().orElseThrow().id;
-  }
-
-  static <T> T await(Future<T> future) throws Exception {
-    return future.await(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.kubehop.runtime;
 
 import static io.kubehop.runtime.RuntimeFixture.await;
 import static io.kubehop.runtime.RuntimeFixture.containerConfig;
-import static io.kubehop.runtime.RuntimeFixture.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +11,7 @@ import io.kubehop.runtime.streaming.RawSession;
 import io.kubehop.runtime.streaming.StreamClient;
 import io.kubehop.streaming.remotecommand.ExitCodeException;
 import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.kubehop.testkit.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -55,12 +55,12 @@ class AttachTest {
         .setStdin(true).setTty(true));
     RawSession first = attach(id, TTY);
     await(first.type("echo hi\n"));
-    waitUntil("the shell's answer", DEADLINE, () -> first.output().contains("\r\nhi\r\n"));
+    Await.until("the shell's answer", DEADLINE, () -> first.output().contains("\r\nhi\r\n"));
     await(first.close());
 
     RawSession second = attach(id, TTY);
     await(second.type("echo again\n"));
-    waitUntil("the shell's answer to the second attacher", DEADLINE, () -> second.output().contains("\r\nagain\r\n"));
+    Await.until("the shell's answer to the second attacher", DEADLINE, () -> second.output().contains("\r\nagain\r\n"));
     assertEquals(ContainerState.CONTAINER_RUNNING, rt.status(id).getState(), "detach left it running");
 
     await(second.type("stty size; exit 7\n"));
@@ -75,7 +75,7 @@ class AttachTest {
     String id = rt.runContainer("pipes", containerConfig("main", "busybox", List.of("sh")).setStdin(true));
     RawSession session = attach(id, new StreamOptions(true, true, true, false));
     await(session.type("echo hello\n"));
-    waitUntil("hello", DEADLINE, () -> session.output().equals("hello\n"));
+    Await.until("hello", DEADLINE, () -> session.output().equals("hello\n"));
     await(session.type("echo oops >&2; exit 0\n"));
     assertTrue(await(session.outcome()).isEmpty());
     assertEquals("hello\noops\n", session.output());
@@ -89,7 +89,7 @@ class AttachTest {
     RawSession a = attach(id, out);
     RawSession b = attach(id, out);
     await(a.type("\n"));
-    waitUntil("both see tick", DEADLINE, () -> a.output().equals("tick\n") && b.output().equals("tick\n"));
+    Await.until("both see tick", DEADLINE, () -> a.output().equals("tick\n") && b.output().equals("tick\n"));
     await(b.type("\n"));
     assertTrue(await(a.outcome()).isEmpty());
     assertTrue(await(b.outcome()).isEmpty());
@@ -103,7 +103,7 @@ class AttachTest {
         .setStdin(true).setStdinOnce(true));
     RawSession session = attach(id, new StreamOptions(true, true, false, false));
     await(session.type("line\n"));
-    waitUntil("echoed", DEADLINE, () -> session.output().equals("line\n"));
+    Await.until("echoed", DEADLINE, () -> session.output().equals("line\n"));
     await(session.close());
     assertEquals(0, rt.awaitExited(id, DEADLINE).getExitCode(), "cat saw EOF");
   }

@@ -2,7 +2,6 @@ package io.kubehop.runtime;
 
 import static io.kubehop.runtime.RuntimeFixture.await;
 import static io.kubehop.runtime.RuntimeFixture.containerConfig;
-import static io.kubehop.runtime.RuntimeFixture.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,12 +13,13 @@ import io.kubehop.cri.v1.StopContainerRequest;
 import io.kubehop.runtime.container.ContainerContext;
 import io.kubehop.runtime.process.ExecutableResolver;
 import io.kubehop.runtime.process.MonitoredProcess;
-import java.util.concurrent.TimeUnit;
+import io.kubehop.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,7 +101,7 @@ class ContainerLifecycleTest {
   void sigtermIsEnoughForAWellBehavedProcess() throws Exception {
     String id = rt.runContainer("polite", containerConfig("main", "busybox",
         List.of("sh", "-c", "trap 'echo bye; exit 0' TERM; echo up; while :; do sleep 0.1; done")));
-    waitUntil("trap installed", DEADLINE, () -> logContains(id, "stdout F up"));
+    Await.until("trap installed", DEADLINE, () -> logContains(id, "stdout F up"));
     long start = System.nanoTime();
     await(rt.cri.stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(30).build()));
     assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10);
@@ -115,7 +115,7 @@ class ContainerLifecycleTest {
   void sigtermTrappingProcessIsKilledAfterTheTimeout() throws Exception {
     String id = rt.runContainer("stubborn", containerConfig("main", "busybox",
         List.of("sh", "-c", "trap 'echo ignored' TERM; echo up; while :; do sleep 0.1; done")));
-    waitUntil("trap installed", DEADLINE, () -> logContains(id, "stdout F up"));
+    Await.until("trap installed", DEADLINE, () -> logContains(id, "stdout F up"));
     long start = System.nanoTime();
     await(rt.cri.stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(1).build()));
     assertTrue(System.nanoTime() - start >= Duration.ofSeconds(1).toNanos());
@@ -203,7 +203,7 @@ class ContainerLifecycleTest {
     ContainerStatus status = rt.awaitExited(id, DEADLINE);
     assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 1500, "exit reported promptly");
     long orphan = Long.parseLong(withoutTimestamp(logLines(status).get(0)).substring("stdout F ".length()));
-    waitUntil("orphan " + orphan + " gone", Duration.ofSeconds(5),
+    Await.until("orphan " + orphan + " gone", Duration.ofSeconds(5),
         () -> !ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false));
   }
 
@@ -263,7 +263,7 @@ class ContainerLifecycleTest {
   /** Waits for the process to show this command line (it execs through setsid first, in the same pid). */
   private static void awaitCmdline(long pid, String expected) throws InterruptedException {
     Path cmdline = Path.of("/proc/" + pid + "/cmdline");
-    waitUntil(pid + " running " + expected.replace('\u0000', ' '), DEADLINE, () -> {
+    Await.until(pid + " running " + expected.replace('\u0000', ' '), DEADLINE, () -> {
       try {
         return Files.readString(cmdline).equals(expected);
       } catch (java.io.IOException e) {

@@ -2,7 +2,6 @@ package io.kubehop.runtime;
 
 import static io.kubehop.runtime.RuntimeFixture.await;
 import static io.kubehop.runtime.RuntimeFixture.containerConfig;
-import static io.kubehop.runtime.RuntimeFixture.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +13,7 @@ import io.kubehop.runtime.streaming.StreamClient;
 import io.kubehop.streaming.remotecommand.ExitCodeException;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.StreamProtocol;
+import io.kubehop.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,7 +127,7 @@ class ExecTest {
     StreamOptions tty = new StreamOptions(true, true, false, true);
     RawSession session = await(client.open(execUrl(List.of("sh", "-c", "stty size; read x; stty size"), tty),
         tty, 101, 37));
-    waitUntil("initial size", DEADLINE, () -> session.output().contains("\r\n"));
+    Await.until("initial size", DEADLINE, () -> session.output().contains("\r\n"));
     assertEquals("37 101\r\n", session.output(), "the first output is already the client's size");
     await(session.resize(120, 50));
     await(session.type("go\n"));
@@ -200,12 +200,12 @@ class ExecTest {
     StreamOptions out = new StreamOptions(false, true, false, false);
     RawSession session = await(client.open(execUrl(List.of("sh", "-c", "echo $$; sleep 1000; echo done"), out),
         out, 0, 0));
-    waitUntil("pid", DEADLINE, () -> session.output().endsWith("\n"));
+    Await.until("pid", DEADLINE, () -> session.output().endsWith("\n"));
     ProcessHandle sh = ProcessHandle.of(Long.parseLong(session.output().trim())).orElseThrow();
-    waitUntil("sleep started", DEADLINE, () -> sh.descendants().count() == 1);
+    Await.until("sleep started", DEADLINE, () -> sh.descendants().count() == 1);
     List<ProcessHandle> tree = List.of(sh, sh.descendants().findFirst().orElseThrow());
     await(session.close());
-    waitUntil("sh and sleep killed", DEADLINE, () -> tree.stream().noneMatch(ProcessHandle::isAlive));
+    Await.until("sh and sleep killed", DEADLINE, () -> tree.stream().noneMatch(ProcessHandle::isAlive));
   }
 
   @Test
@@ -215,7 +215,7 @@ class ExecTest {
     String url = await(rt.cri.exec(ExecRequest.newBuilder().setContainerId(short1)
         .addAllCmd(List.of("sh", "-c", "echo started; sleep 1000")).setStdout(true).build())).getUrl();
     RawSession session = await(client.open(url, out, 0, 0));
-    waitUntil("exec started", DEADLINE, () -> session.output().equals("started\n"));
+    Await.until("exec started", DEADLINE, () -> session.output().equals("started\n"));
     await(rt.cri.stopContainer(io.kubehop.cri.v1.StopContainerRequest.newBuilder().setContainerId(short1).build()));
     assertEquals(137, ((ExitCodeException) await(session.outcome()).orElseThrow()).code());
   }

@@ -3,7 +3,6 @@ package io.kubehop.runtime;
 import static io.kubehop.runtime.RuntimeFixture.await;
 import static io.kubehop.runtime.RuntimeFixture.containerConfig;
 import static io.kubehop.runtime.RuntimeFixture.podConfig;
-import static io.kubehop.runtime.RuntimeFixture.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +10,7 @@ import io.kubehop.cri.v1.PortMapping;
 import io.kubehop.cri.v1.StartContainerRequest;
 import io.kubehop.cri.v1.StopContainerRequest;
 import io.kubehop.runtime.image.NginxServer;
+import io.kubehop.testkit.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +40,7 @@ class NginxImageTest {
       assertEquals("127.20.203.2", ip);
 
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      waitUntil("nginx listening on " + ip + ":8081", Duration.ofSeconds(30), () -> get(http, ip, 8081, "/") != null);
+      Await.until("nginx listening on " + ip + ":8081", Duration.ofSeconds(30), () -> get(http, ip, 8081, "/") != null);
       HttpResponse<String> welcome = get(http, ip, 8080, "/");
       assertEquals(200, welcome.statusCode());
       assertEquals(NginxServer.WELCOME_PAGE, welcome.body());

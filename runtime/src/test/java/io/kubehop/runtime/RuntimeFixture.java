@@ -2,7 +2,6 @@ package io.kubehop.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.kubehop.cri.v1.ContainerConfig;
 import io.kubehop.cri.v1.ContainerMetadata;
@@ -16,6 +15,7 @@ import io.kubehop.cri.v1.PodSandboxMetadata;
 import io.kubehop.cri.v1.RunPodSandboxRequest;
 import io.kubehop.cri.v1.RuntimeServiceGrpcClient;
 import io.kubehop.cri.v1.StartContainerRequest;
+import io.kubehop.testkit.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
@@ -27,8 +27,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** A real runtime server on a temp socket plus a real gRPC client, and helpers to drive it in tests. */
@@ -58,9 +56,10 @@ final class RuntimeFixture implements AutoCloseable {
         SocketAddress.domainSocketAddress(config.socket().toString()));
   }
 
+  /** The result of {@code future}; a failed call throws its failure itself, as a CRI client sees it. */
   static <T> T await(Future<T> future) throws Exception {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      return Await.await(future, Duration.ofSeconds(30));
     } catch (ExecutionException e) {
       if (e.getCause() instanceof Exception cause) {
         throw cause;
@@ -73,17 +72,6 @@ final class RuntimeFixture implements AutoCloseable {
   static void assertStatus(GrpcStatus expected, Supplier<Future<?>> call) {
     InvalidStatusException e = assertThrows(InvalidStatusException.class, () -> await(call.get()));
     assertEquals(expected, e.actualStatus());
-  }
-
-  /** Waits for a condition, polling, failing after the deadline. */
-  static void waitUntil(String what, Duration deadline, BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        fail("timed out after " + deadline + " waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
   }
 
   static PodSandboxConfig.Builder podConfig(String name) {
@@ -134,7 +122,7 @@ final class RuntimeFixture implements AutoCloseable {
   }
 
   ContainerStatus awaitExited(String id, Duration deadline) throws Exception {
-    waitUntil("container " + id + " to exit", deadline, () -> {
+    Await.until("container " + id + " to exit", deadline, () -> {
       try {
         return status(id).getState() == ContainerState.CONTAINER_EXITED;
       } catch (Exception e) {

@@ -3,7 +3,6 @@ package io.kubehop.runtime;
 import static io.kubehop.runtime.RuntimeFixture.await;
 import static io.kubehop.runtime.RuntimeFixture.containerConfig;
 import static io.kubehop.runtime.RuntimeFixture.podConfig;
-import static io.kubehop.runtime.RuntimeFixture.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +11,7 @@ import io.kubehop.cri.v1.CreateContainerRequest;
 import io.kubehop.cri.v1.RunPodSandboxRequest;
 import io.kubehop.cri.v1.RuntimeServiceGrpcClient;
 import io.kubehop.cri.v1.StartContainerRequest;
+import io.kubehop.testkit.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
@@ -52,7 +52,8 @@ class RuntimeMainTest {
         .redirectErrorStream(true).redirectOutput(home.resolve("runtime.log").toFile()).start();
     Vertx vertx = Vertx.vertx();
     try {
-      waitUntil("ready line", Duration.ofSeconds(30), () -> output().stream().anyMatch(l -> READY.matcher(l).matches()));
+      Await.until("ready line", Duration.ofSeconds(30),
+          () -> output().stream().anyMatch(l -> READY.matcher(l).matches()));
       Matcher ready = output().stream().map(READY::matcher).filter(Matcher::matches).findFirst().orElseThrow();
       assertEquals(socket.toString(), ready.group(1));
 
@@ -75,13 +76,14 @@ class RuntimeMainTest {
       List<ProcessHandle> processes = new ArrayList<>();
       for (String id : ids) {
         Path record = home.resolve("nodes/node-x/runtime/containers/" + id + ".json");
-        waitUntil("pid in " + record, Duration.ofSeconds(10), () -> pidOf(record) > 0);
+        Await.until("pid in " + record, Duration.ofSeconds(10), () -> pidOf(record) > 0);
         ProcessHandle handle = ProcessHandle.of(pidOf(record)).orElseThrow();
         assertEquals(runtime.pid(), handle.parent().orElseThrow().pid(), "container is a child of the runtime");
         processes.add(handle);
       }
       ProcessHandle stubborn = processes.get(1);
-      waitUntil("stubborn shell runs its sleep", Duration.ofSeconds(10), () -> stubborn.children().findAny().isPresent());
+      Await.until("stubborn shell runs its sleep", Duration.ofSeconds(10),
+          () -> stubborn.children().findAny().isPresent());
       processes.addAll(stubborn.descendants().toList());
 
       runtime.destroy(); // SIGTERM

@@ -4,7 +4,6 @@ import static io.kubehop.runtime.RuntimeFixture.assertStatus;
 import static io.kubehop.runtime.RuntimeFixture.await;
 import static io.kubehop.runtime.RuntimeFixture.containerConfig;
 import static io.kubehop.runtime.RuntimeFixture.podConfig;
-import static io.kubehop.runtime.RuntimeFixture.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,12 +24,13 @@ import io.kubehop.cri.v1.PortForwardRequest;
 import io.kubehop.cri.v1.RemoveContainerRequest;
 import io.kubehop.cri.v1.RemovePodSandboxRequest;
 import io.kubehop.cri.v1.RunPodSandboxRequest;
+import io.kubehop.cri.v1.RuntimeServiceGrpcClient;
 import io.kubehop.cri.v1.StartContainerRequest;
 import io.kubehop.cri.v1.StatusRequest;
 import io.kubehop.cri.v1.StopContainerRequest;
 import io.kubehop.cri.v1.StopPodSandboxRequest;
 import io.kubehop.cri.v1.VersionRequest;
-import io.kubehop.cri.v1.RuntimeServiceGrpcClient;
+import io.kubehop.testkit.Await;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -259,13 +259,13 @@ class SandboxAndErrorsTest {
     await(rt.cri.startContainer(StartContainerRequest.newBuilder().setContainerId(c).build()));
     Path state = home.resolve("nodes/node-t/runtime");
     Path record = state.resolve("containers/" + c + ".json");
-    waitUntil("running record", Duration.ofSeconds(10), () -> readState(record).contains("CONTAINER_RUNNING"));
+    Await.until("running record", Duration.ofSeconds(10), () -> readState(record).contains("CONTAINER_RUNNING"));
     JsonObject json = new JsonObject(readState(record));
     assertEquals(rt.server.containers().get(c).pid(), json.getLong("pid"));
     assertEquals(s, json.getString("podSandboxId"));
     assertTrue(Files.readString(state.resolve("sandboxes/" + s + ".json")).contains("\"SANDBOX_READY\""));
     removeSandbox(s);
-    waitUntil("records deleted", Duration.ofSeconds(10),
+    Await.until("records deleted", Duration.ofSeconds(10),
         () -> !Files.exists(record) && !Files.exists(state.resolve("sandboxes/" + s + ".json")));
     assertFalse(Files.exists(state.resolve("pods/" + s)));
   }

@@ -10,7 +10,9 @@ import io.kubehop.cri.v1.ExecRequest;
 import io.kubehop.runtime.streaming.RawSession;
 import io.kubehop.runtime.streaming.StreamClient;
 import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.kubehop.testkit.Await;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +67,7 @@ class StreamingLeakTest {
         .setStdout(true).setTty(true).build())).getUrl();
     RawSession attach = await(client.open(attachUrl, TTY, 100, 30));
     await(attach.type("echo a" + i + "\n"));
-    RuntimeFixture.waitUntil("attach output", Duration.ofSeconds(10), () -> attach.output().contains("\r\na" + i));
+    Await.until("attach output", Duration.ofSeconds(10), () -> attach.output().contains("\r\na" + i));
     await(attach.close());
     RawSession leaver = await(client.open(execUrl(List.of("sleep", "1000"), PIPES), PIPES, 0, 0));
     await(leaver.close());
@@ -111,11 +113,13 @@ class StreamingLeakTest {
     for (int i = 0; i < 10; i++) {
       round(i); // 10 rounds of 5 sessions
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (System.nanoTime() < deadline
-        && (fds() > fdsBefore + SLACK || threads().size() > threadsBefore.size() + SLACK)) {
-      Thread.sleep(100);
-    }
+    Await.within(Duration.ofSeconds(15), () -> {
+      try {
+        return fds() <= fdsBefore + SLACK && threads().size() <= threadsBefore.size() + SLACK;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
     List<String> threadsAfter = threads();
     assertTrue(threadsAfter.size() <= threadsBefore.size() + SLACK,
         "threads before " + threadsBefore + "\nafter " + threadsAfter);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubehop.api.json.ApiJson;
 import io.kubehop.api.version.VersionInfo;
+import io.kubehop.testkit.Await;
 import io.vertx.core.http.HttpServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -193,7 +194,7 @@ class ApiServerHttpTest {
       assertEquals(200, api.send("PUT", "/api/v1/nodes/node-1/status", "application/json", node).statusCode());
       assertEquals(404, api.send("PUT", "/api/v1/nodes/node-2/status", "application/json",
           node.replace("node-1", "node-2")).statusCode());
-      TestApiServer.await("the four request lines", Duration.ofSeconds(10), () -> records.stream()
+      Await.until("the four request lines", Duration.ofSeconds(10), () -> records.stream()
           .filter(r -> r.getLoggerName().endsWith(".HttpLog")).count() >= 4);
       assertEquals(Level.INFO, levelOf(records, "POST /api/v1/nodes 201"));
       assertEquals(Level.FINE, levelOf(records, "PUT /api/v1/nodes/node-1/status 200"));
@@ -214,7 +215,7 @@ class ApiServerHttpTest {
   @Test
   void nodeGoesNotReadyWhenHeartbeatsStop() throws Exception {
     api.registerNode("node-1");
-    TestApiServer.await("Ready=Unknown", Duration.ofSeconds(10), () -> {
+    Await.until("Ready=Unknown", Duration.ofSeconds(10), () -> {
       try {
         JsonNode ready = json(api.get("/api/v1/nodes/node-1")).path("status").path("conditions").path(0);
         return ready.path("status").asText().equals("Unknown")

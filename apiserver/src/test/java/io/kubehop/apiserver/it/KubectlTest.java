@@ -3,14 +3,15 @@ package io.kubehop.apiserver.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.Kubeconfigs;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
+import io.kubehop.testkit.RunningCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,17 +40,17 @@ class KubectlTest {
   @ValueSource(strings = {"1.27", "1.29", "1.33"})
   void commonCommands(String version) throws Exception {
     try (TestApiServer api = new TestApiServer(tmp.resolve("home"))) {
-      Kubectl k = new Kubectl(version, api.base, tmp.resolve("kubectl"));
+      Kubectl k = kubectl(version, api);
 
       // run + get pods: no node yet, so the pod stays unbound and Pending.
       assertOk(k.run("run", "demo", "--image=busybox", "--restart=Never", "--", "sleep", "3600"),
           "pod/demo created\n");
-      Kubectl.Result pods = k.run("get", "pods");
-      assertEquals(0, pods.code(), pods.err());
-      assertTrue(pods.out().matches("NAME   READY   STATUS    RESTARTS   AGE\ndemo   0/1     Pending   0          \\ds\n"),
-          pods.out());
-      TestApiServer.await("PodScheduled=False Unschedulable", Duration.ofSeconds(10), () ->
-          call(() -> k.run("get", "pod", "demo", "-o", "jsonpath={.status.conditions[0].reason}").out())
+      ProcessResult pods = k.run("get", "pods");
+      assertEquals(0, pods.exitCode(), pods.stderr());
+      assertTrue(pods.stdout().matches(
+          "NAME   READY   STATUS    RESTARTS   AGE\ndemo   0/1     Pending   0          \\ds\n"), pods.stdout());
+      Await.until("PodScheduled=False Unschedulable", Duration.ofSeconds(10), () ->
+          k.run("get", "pod", "demo", "-o", "jsonpath={.status.conditions[0].reason}").stdout()
               .equals("Unschedulable"));
 
       // delete of an unbound pod removes it at once.
@@ -58,9 +59,10 @@ class KubectlTest {
 
       // get nodes after the kubelet-style registration.
       assertEquals(201, api.registerNode("node-1").statusCode());
-      Kubectl.Result nodes = k.run("get", "nodes");
-      assertTrue(nodes.out().matches("NAME     STATUS   ROLES    AGE   VERSION\nnode-1   Ready    <none>   \\ds    v1.30.0\n"),
-          nodes.out() + nodes.err());
+      ProcessResult nodes = k.run("get", "nodes");
+      assertTrue(nodes.stdout().matches(
+          "NAME     STATUS   ROLES    AGE   VERSION\nnode-1   Ready    <none>   \\ds    v1.30.0\n"),
+          nodes.stdout() + nodes.stderr());
 
       // apply twice with kubectl's default validation: created, then configured.
       Path yaml = tmp.resolve("pod.yaml");
@@ -70,11 +72,11 @@ class KubectlTest {
       assertOk(k.run("apply", "-f", yaml.toString()), "pod/applied configured\n");
       assertOk(k.run("apply", "-f", yaml.toString()), "pod/applied unchanged\n");
       assertOk(k.run("get", "pod", "applied", "-o", "jsonpath={.metadata.labels.app}"), "two");
-      TestApiServer.await("the scheduler binds applied to node-1", Duration.ofSeconds(10), () ->
-          call(() -> k.run("get", "pod", "applied", "-o", "jsonpath={.spec.nodeName}").out()).equals("node-1"));
-      Kubectl.Result wide = k.run("get", "pod", "applied", "-o", "wide");
-      assertTrue(wide.out().matches("NAME +READY +STATUS +RESTARTS +AGE +IP +NODE +NOMINATED NODE +READINESS GATES\n"
-          + "applied +0/1 +Pending +0 +\\d+s +<none> +node-1 +<none> +<none>\n"), wide.out());
+      Await.until("the scheduler binds applied to node-1", Duration.ofSeconds(10), () ->
+          k.run("get", "pod", "applied", "-o", "jsonpath={.spec.nodeName}").stdout().equals("node-1"));
+      ProcessResult wide = k.run("get", "pod", "applied", "-o", "wide");
+      assertTrue(wide.stdout().matches("NAME +READY +STATUS +RESTARTS +AGE +IP +NODE +NOMINATED NODE +READINESS GATES\n"
+          + "applied +0/1 +Pending +0 +\\d+s +<none> +node-1 +<none> +<none>\n"), wide.stdout());
 
       // create namespace (kubectl 1.33 POSTs it as protobuf).
       assertOk(k.run("create", "namespace", "team"), "namespace/team created\n");
@@ -86,73 +88,52 @@ class KubectlTest {
   }
 
   private void watchPrintsTransition(TestApiServer api, Kubectl k) throws Exception {
-    Process watch = k.builder("get", "pods", "-w").start();
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(watch.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (Exception e) {
-        // the process ends
-      }
-    });
-    reader.start();
-    try {
-      TestApiServer.await("the initial row", Duration.ofSeconds(20),
-          () -> lines.stream().anyMatch(l -> l.matches("applied +0/1 +Pending +0 +\\w+")));
+    try (RunningCommand watch = k.start("get", "pods", "-w")) {
+      Await.until("the initial row", Duration.ofSeconds(20),
+          () -> watch.stdout().lines().anyMatch(l -> l.matches("applied +0/1 +Pending +0 +\\w+")));
       String status = "{\"metadata\":{\"name\":\"applied\"},\"status\":{\"phase\":\"Running\",\"containerStatuses\":"
           + "[{\"name\":\"main\",\"ready\":true,\"restartCount\":0,\"state\":{\"running\":{\"startedAt\":\""
           + io.kubehop.api.meta.Times.now() + "\"}}}]}}";
       assertEquals(200, api.send("PUT", "/api/v1/namespaces/default/pods/applied/status", "application/json",
           status).statusCode());
-      TestApiServer.await("the Running row", Duration.ofSeconds(20),
-          () -> lines.stream().anyMatch(l -> l.matches("applied +1/1 +Running +0 +\\w+")));
+      Await.until("the Running row", Duration.ofSeconds(20),
+          () -> watch.stdout().lines().anyMatch(l -> l.matches("applied +1/1 +Running +0 +\\w+")));
+      List<String> lines = watch.stdout().lines().toList();
       assertTrue(lines.get(0).matches("NAME +READY +STATUS +RESTARTS +AGE"), lines.toString());
-    } finally {
-      watch.destroy();
-      reader.join(5000);
     }
   }
 
   private void errors(Kubectl k, Path yaml) throws Exception {
-    Kubectl.Result bad = k.run("run", "Bad_Name", "--image=busybox", "--restart=Never");
-    assertEquals(1, bad.code());
-    assertTrue(bad.err().startsWith("The Pod \"Bad_Name\" is invalid: \n* metadata.name: Invalid value: \"Bad_Name\": "
+    ProcessResult bad = k.run("run", "Bad_Name", "--image=busybox", "--restart=Never");
+    assertEquals(1, bad.exitCode());
+    assertTrue(bad.stderr().startsWith("The Pod \"Bad_Name\" is invalid: \n* metadata.name: Invalid value: "
+        + "\"Bad_Name\": "
         + "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must "
         + "start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
-        + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')\n"), bad.err());
+        + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')\n"), bad.stderr());
 
-    Kubectl.Result ns = k.run("run", "x", "--image=busybox", "-n", "nope");
-    assertEquals("Error from server (NotFound): namespaces \"nope\" not found\n", ns.err());
-    Kubectl.Result dup = k.run("run", "applied", "--image=busybox");
-    assertEquals("Error from server (AlreadyExists): pods \"applied\" already exists\n", dup.err());
+    ProcessResult ns = k.run("run", "x", "--image=busybox", "-n", "nope");
+    assertEquals("Error from server (NotFound): namespaces \"nope\" not found\n", ns.stderr());
+    ProcessResult dup = k.run("run", "applied", "--image=busybox");
+    assertEquals("Error from server (AlreadyExists): pods \"applied\" already exists\n", dup.stderr());
 
     Files.writeString(yaml, POD_YAML.replace("LABEL", "x").replace("applied", "strict")
         .replace("  containers:", "  foo: 1\n  containers:"));
-    Kubectl.Result strict = k.run("apply", "-f", yaml.toString());
+    ProcessResult strict = k.run("apply", "-f", yaml.toString());
     assertEquals("Error from server (BadRequest): error when creating \"" + yaml + "\": Pod in version \"v1\" "
-        + "cannot be handled as a Pod: strict decoding error: unknown field \"spec.foo\"\n", strict.err());
-    assertEquals(1, k.run("get", "pod", "strict").code(), "nothing is stored on error");
+        + "cannot be handled as a Pod: strict decoding error: unknown field \"spec.foo\"\n", strict.stderr());
+    assertEquals(1, k.run("get", "pod", "strict").exitCode(), "nothing is stored on error");
   }
 
-  private static void assertOk(Kubectl.Result r, String expectedOut) {
-    assertEquals(expectedOut, r.out(), r.err());
-    assertEquals(0, r.code(), r.err());
+  private static void assertOk(ProcessResult r, String expectedOut) {
+    assertEquals(expectedOut, r.stdout(), r.stderr());
+    assertEquals(0, r.exitCode(), r.stderr());
   }
 
-  interface Call<T> {
-    T call() throws Exception;
-  }
-
-  private static <T> T call(Call<T> c) {
-    try {
-      return c.call();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+  /** A stock kubectl of {@code version} for {@code api}. */
+  private Kubectl kubectl(String version, TestApiServer api) {
+    return new Kubectl(version, Kubeconfigs.write(tmp.resolve("kubectl/kubeconfig"), api.base),
+        tmp.resolve("kubectl/cache"));
   }
 
   @ParameterizedTest(name = "kubectl {0} logs")
@@ -170,12 +151,12 @@ class KubectlTest {
             + kubelet.actualPort() + "}}}}");
         api.post("/api/v1/namespaces/default/pods", "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"nodeName\":\"n\","
             + "\"containers\":[{\"name\":\"main\",\"image\":\"busybox\"}]}}");
-        Kubectl k = new Kubectl(version, api.base, tmp.resolve("kubectl"));
+        Kubectl k = kubectl(version, api);
         assertOk(k.run("logs", "p"), "line 1 of /containerLogs/default/p/main\nline 2 follow=null\n");
         assertOk(k.run("logs", "-f", "p"), "line 1 of /containerLogs/default/p/main\nline 2 follow=true\n");
-        Kubectl.Result bad = k.run("logs", "p", "-c", "nope");
+        ProcessResult bad = k.run("logs", "p", "-c", "nope");
         // kubectl checks the container itself (the server's own 400 is covered by ApiServerHttpTest).
-        assertEquals("error: container nope is not valid for pod p\n", bad.err());
+        assertEquals("error: container nope is not valid for pod p\n", bad.stderr());
       } finally {
         kubelet.close().await();
       }

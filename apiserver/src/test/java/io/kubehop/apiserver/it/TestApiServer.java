@@ -9,8 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.function.BooleanSupplier;
 
 /** An in-process apiserver on a random port with a temp home, plus a tiny HTTP client for the tests. */
 final class TestApiServer implements AutoCloseable {
@@ -60,17 +58,6 @@ final class TestApiServer implements AutoCloseable {
         + "{\"type\":\"Hostname\",\"address\":\"" + name + "\"}],\"nodeInfo\":{\"kubeletVersion\":\"v1.30.0\"},"
         + "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"KubeletReady\","
         + "\"lastHeartbeatTime\":\"" + now + "\",\"lastTransitionTime\":\"" + now + "\"}]}}");
-  }
-
-  /** Waits for {@code condition} until {@code timeout}; fails with {@code what} otherwise. */
-  static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 
   @Override

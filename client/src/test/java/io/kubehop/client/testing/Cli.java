@@ -3,6 +3,7 @@ package io.kubehop.client.testing;
 import io.kubehop.client.cli.CliContext;
 import io.kubehop.client.cli.KubehopCommand;
 import io.kubehop.client.rest.KubeconfigLoader;
+import io.kubehop.testkit.ProcessResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,17 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Runs the CLI in-process with captured streams and a given kubeconfig. */
+/** Runs the CLI in-process with captured streams and a given kubeconfig; the result compares with kubectl's. */
 public final class Cli {
-
-  /** What one run printed and returned. */
-  public record Result(int rc, String out, String err) {
-  }
 
   private Cli() {
   }
 
-  public static Result runWithStdin(Path kubeconfig, String stdin, String... args) {
+  public static ProcessResult runWithStdin(Path kubeconfig, String stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Map<String, String> env = kubeconfig == null ? Map.of() : Map.of("KUBECONFIG", kubeconfig.toString());
@@ -28,10 +25,10 @@ public final class Cli {
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
         new KubeconfigLoader(env, "/nonexistent-home"));
     int rc = KubehopCommand.commandLine(context).execute(args);
-    return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new ProcessResult(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
-  public static Result run(Path kubeconfig, String... args) {
+  public static ProcessResult run(Path kubeconfig, String... args) {
     return runWithStdin(kubeconfig, "", args);
   }
 }

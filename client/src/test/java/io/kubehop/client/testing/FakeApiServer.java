@@ -4,11 +4,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.kubehop.testkit.Kubeconfigs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -103,10 +103,8 @@ public final class FakeApiServer implements AutoCloseable {
   }
 
   /** Writes a kubeconfig for this server (namespace {@code default}) and returns its path. */
-  public Path writeKubeconfig(Path dir) throws IOException {
-    Path file = dir.resolve("kubeconfig");
-    Files.writeString(file, Kubeconfigs.plain(url(), "default"));
-    return file;
+  public Path writeKubeconfig(Path dir) {
+    return Kubeconfigs.write(dir.resolve("kubeconfig"), url());
   }
 
   public static Responder json(int code, String body) {

@@ -1,5 +1,8 @@
 package io.kubehop.e2e.support;
 
+import io.kubehop.testkit.Commands;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -83,6 +86,16 @@ public final class KubehopCluster implements AutoCloseable {
 
   public Path kubeconfig() {
     return home.resolve("kubeconfig");
+  }
+
+  /** A stock kubectl of {@code minor} for this cluster: its kubeconfig, a cache dir of its own, its home as HOME. */
+  public Kubectl kubectl(String minor) {
+    try {
+      return new Kubectl(minor, kubeconfig(), Files.createTempDirectory(home, "kubectl-cache-" + minor + "-"))
+          .env("HOME", home.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public int apiserverPort() {

@@ -1,5 +1,8 @@
 package io.kubehop.e2e.support;
 
+import io.kubehop.testkit.Commands;
+import io.kubehop.testkit.ProcessResult;
+import io.kubehop.testkit.Tools;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,8 @@ package io.kubehop.e2e.support;
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.Commands;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,9 +32,10 @@ public final class PtySession implements AutoCloseable {
     pump.start();
   }
 
+  /** Starts {@code command} with this process's environment changed by {@code env} (null values remove). */
   public static PtySession start(List<String> command, Map<String, String> env, int rows, int columns) {
     Map<String, String> environment = new HashMap<>(System.getenv());
-    environment.putAll(env);
+    Commands.environment(environment, env);
     environment.put("TERM", "xterm");
     try {
       return new PtySession(new PtyProcessBuilder(command.toArray(String[]::new))
@@ -65,7 +68,7 @@ public final class PtySession implements AutoCloseable {
 
   /** Waits until the output contains {@code text} after position {@code from}; returns the output's length then. */
   public int await(String text, int from, Duration deadline) {
-    return Eventually.await("\"" + text + "\" on the terminal", deadline, () -> {
+    return Await.value("\"" + text + "\" on the terminal", deadline, () -> {
       String all = output();
       int at = all.indexOf(text, from);
       return at < 0 ? null : at + text.length();

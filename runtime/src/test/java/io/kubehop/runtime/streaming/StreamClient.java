@@ -1,5 +1,7 @@
 package io.kubehop.runtime.streaming;
 
+import static io.kubehop.testkit.Await.await;
+
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.remotecommand.ExitCodeException;
 import io.kubehop.streaming.remotecommand.StreamOptions;
@@ -17,16 +19,18 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The test client of the runtime's streaming server: the streaming module's {@link SpdyExecutor} over TCP. */
 public final class StreamClient implements AutoCloseable {
 
   private static final AtomicInteger SESSIONS = new AtomicInteger();
+  /** A whole session, which may carry megabytes. */
+  private static final Duration SESSION = Duration.ofSeconds(60);
 
   /** How a remote command ended: its output and the error (null on success, ExitCodeException for a code). */
   public record Result(String stdout, String stderr, Throwable error) {
@@ -63,7 +67,7 @@ public final class StreamClient implements AutoCloseable {
       CollectingSink err = CollectingSink.keeping(vertx);
       Throwable error = null;
       try {
-        await(stream(url, options, file, options.stdout() ? out : null, options.stderr() ? err : null));
+        await(stream(url, options, file, options.stdout() ? out : null, options.stderr() ? err : null), SESSION);
       } catch (ExecutionException e) {
         error = e.getCause();
       }
@@ -95,10 +99,6 @@ public final class StreamClient implements AutoCloseable {
   /** The same, offering only {@code protocols} (an older client). */
   public Future<RawSession> open(String url, StreamOptions options, int width, int height, List<String> protocols) {
     return RawSession.open(vertx, net, url, options, width, height, protocols);
-  }
-
-  static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   @Override

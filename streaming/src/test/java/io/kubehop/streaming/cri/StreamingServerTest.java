@@ -1,6 +1,7 @@
 package io.kubehop.streaming.cri;
 
 import io.kubehop.streaming.httpstream.StreamHeaders;
+import static io.kubehop.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +12,7 @@ import io.kubehop.cri.v1.ExecRequest;
 import io.kubehop.cri.v1.PortForwardRequest;
 import io.kubehop.streaming.remotecommand.ExitCodeException;
 import io.kubehop.streaming.remotecommand.StreamOptions;
-import io.kubehop.streaming.remotecommand.client.BufferSink;
+import io.kubehop.testkit.BufferSink;
 import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
 import io.kubehop.streaming.remotecommand.server.RemoteCommandStreams;
 import io.vertx.core.Future;
@@ -33,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -205,9 +205,5 @@ class StreamingServerTest {
     StatusException busy = assertThrows(StatusException.class, () -> one.getExec(exec().build()));
     assertEquals(GrpcStatus.RESOURCE_EXHAUSTED, busy.status());
     assertEquals("maximum number of in-flight requests exceeded", busy.message());
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 }

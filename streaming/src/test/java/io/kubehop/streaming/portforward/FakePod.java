@@ -1,5 +1,7 @@
 package io.kubehop.streaming.portforward;
 
+import static io.kubehop.testkit.Await.await;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -157,9 +159,5 @@ final class FakePod implements AutoCloseable {
     resetThread.join(TimeUnit.SECONDS.toMillis(5));
     halfCloseServer.close();
     halfCloseThread.join(TimeUnit.SECONDS.toMillis(5));
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 }

@@ -1,19 +1,20 @@
 package io.kubehop.streaming.portforward;
 
-import static io.kubehop.streaming.portforward.FakePod.await;
-import static io.kubehop.streaming.remotecommand.server.WsRecorder.waitFor;
+import static io.kubehop.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.Kubeconfigs;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.RunningCommand;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,7 +22,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +30,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,11 +39,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Real kubectl over SPDY ({@code KUBECTL_PORT_FORWARD_WEBSOCKETS=false}, which 1.27/1.29 ignore) against a small
  * apiserver whose {@code pods/x/portforward} is served by {@link PortForwardServer} directly, toward a
- * {@link FakePod}. Fails when a binary is missing and CI=true; skips otherwise.
+ * {@link FakePod}. A missing binary fails the test under CI=true and skips it otherwise ({@link Kubectl}).
  */
 class KubectlPortForwardAcceptanceTest {
 
-  private static final String KUBECTL_DIR = "/usr/lib/google-cloud-sdk/bin/";
   private static final String POD_PATH = "/api/v1/namespaces/default/pods/x";
   private static final String RESOURCES = "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
       + "{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":\"Pod\",\"verbs\":[\"get\",\"list\"],"
@@ -59,9 +57,7 @@ class KubectlPortForwardAcceptanceTest {
   private static FakePod pod;
   private static final List<String> upgrades = new CopyOnWriteArrayList<>();
   @TempDir static Path home;
-  private Process kubectl;
-  private final StringBuffer stdout = new StringBuffer();
-  private final StringBuffer stderr = new StringBuffer();
+  private RunningCommand kubectl;
 
   @BeforeAll
   static void start() throws Exception {
@@ -71,9 +67,7 @@ class KubectlPortForwardAcceptanceTest {
     PostUpgrades.install(server);
     server.requestHandler(KubectlPortForwardAcceptanceTest::handle);
     int port = await(server.listen(0)).actualPort();
-    Files.writeString(home.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n"
-        + "    server: http://127.0.0.1:" + port + "\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\n"
-        + "    namespace: default\ncurrent-context: c\nusers:\n- name: u\n  user:\n    token: t\n");
+    Kubeconfigs.write(home.resolve("kubeconfig"), "http://127.0.0.1:" + port);
   }
 
   private static void handle(HttpServerRequest req) {
@@ -98,9 +92,9 @@ class KubectlPortForwardAcceptanceTest {
 
   @AfterEach
   void stopKubectl() throws Exception {
-    if (kubectl != null && kubectl.isAlive()) {
-      kubectl.destroy();
-      kubectl.waitFor(10, TimeUnit.SECONDS);
+    if (kubectl != null && kubectl.process().isAlive()) {
+      kubectl.close();
+      kubectl.process().waitFor(10, TimeUnit.SECONDS);
     }
     upgrades.clear();
   }
@@ -108,7 +102,7 @@ class KubectlPortForwardAcceptanceTest {
   @AfterAll
   static void stop() throws Exception {
     pod.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(vertx.close());
   }
 
   @ParameterizedTest(name = "kubectl {0}")
@@ -148,8 +142,8 @@ class KubectlPortForwardAcceptanceTest {
       // the pod reset it: curl-like clients see the connection end without a response
     }
     assertEquals(FakePod.HTTP_BODY, get(http));
-    assertTrue(kubectl.isAlive(), stderr.toString());
-    assertTrue(!stderr.toString().contains("lost connection"), stderr.toString());
+    assertTrue(kubectl.process().isAlive(), kubectl.stderr());
+    assertTrue(!kubectl.stderr().contains("lost connection"), kubectl.stderr());
   }
 
   /**
@@ -169,8 +163,8 @@ class KubectlPortForwardAcceptanceTest {
       // kubectl closes the local connection without data
     }
     assertEquals(FakePod.HTTP_BODY, get(http));
-    assertTrue(kubectl.isAlive(), stderr.toString());
-    assertTrue(!stderr.toString().contains("lost connection"), stderr.toString());
+    assertTrue(kubectl.process().isAlive(), kubectl.stderr());
+    assertTrue(!kubectl.stderr().contains("lost connection"), kubectl.stderr());
   }
 
   /**
@@ -190,8 +184,8 @@ class KubectlPortForwardAcceptanceTest {
     } catch (IOException expected) {
       // kubectl closes the local connection
     }
-    assertTrue(kubectl.waitFor(30, TimeUnit.SECONDS), "kubectl did not exit; stderr: " + stderr);
-    String err = stderr.toString();
+    assertTrue(kubectl.process().waitFor(30, TimeUnit.SECONDS), "kubectl did not exit; stderr: " + kubectl.stderr());
+    String err = kubectl.stderr();
     assertTrue(err.contains("an error occurred forwarding " + gone + " -> 85: error forwarding port 85 to pod x, "
         + "uid uid-x: pod sandbox x is gone"), err);
     assertTrue(err.contains("lost connection to pod"), err);
@@ -201,31 +195,18 @@ class KubectlPortForwardAcceptanceTest {
     forward(version, false, mappings);
   }
 
-  private void forward(String version, boolean defaultEnvironment, String... mappings) throws Exception {
-    File binary = new File(KUBECTL_DIR + "kubectl." + version);
-    if (!binary.canExecute()) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail("kubectl " + version + " is missing at " + binary);
-      }
-      Assumptions.abort("kubectl " + version + " is not installed");
+  private void forward(String version, boolean defaultEnvironment, String... mappings) {
+    List<String> args = new ArrayList<>(List.of("port-forward", "--address", "127.0.0.1", "pod/x"));
+    args.addAll(List.of(mappings));
+    Kubectl forwarder = new Kubectl(version, home.resolve("kubeconfig"), home.resolve("cache-" + version));
+    if (!defaultEnvironment) {
+      forwarder.env("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false");
     }
-    List<String> cmd = new ArrayList<>(List.of(binary.getPath(), "--kubeconfig", home.resolve("kubeconfig").toString(),
-        "--cache-dir", home.resolve("cache-" + version).toString(), "port-forward", "--address", "127.0.0.1",
-        "pod/x"));
-    cmd.addAll(List.of(mappings));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    if (defaultEnvironment) {
-      pb.environment().remove("KUBECTL_PORT_FORWARD_WEBSOCKETS");
-    } else {
-      pb.environment().put("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false");
-    }
-    kubectl = pb.start();
-    drain(kubectl.getInputStream(), stdout);
-    drain(kubectl.getErrorStream(), stderr);
+    kubectl = forwarder.start(args.toArray(String[]::new));
     for (String m : mappings) {
       String line = "Forwarding from 127.0.0.1:" + m.replace(":", " -> ");
-      waitFor(() -> stdout.toString().contains(line) || !kubectl.isAlive(), "'" + line + "'");
-      assertTrue(stdout.toString().contains(line), "stdout: " + stdout + " stderr: " + stderr);
+      Await.until("'" + line + "'", () -> kubectl.stdout().contains(line) || !kubectl.process().isAlive());
+      assertTrue(kubectl.stdout().contains(line), "stdout: " + kubectl.stdout() + " stderr: " + kubectl.stderr());
     }
   }
 
@@ -241,20 +222,5 @@ class KubectlPortForwardAcceptanceTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
-  }
-
-  private static void drain(InputStream in, StringBuffer into) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[4096];
-      try {
-        for (int n; (n = in.read(buf)) > 0; ) {
-          into.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-        }
-      } catch (IOException e) {
-        into.append("<").append(e).append(">");
-      }
-    }, "kubectl-output");
-    t.setDaemon(true);
-    t.start();
   }
 }

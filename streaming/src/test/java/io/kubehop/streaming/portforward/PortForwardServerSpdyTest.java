@@ -1,6 +1,6 @@
 package io.kubehop.streaming.portforward;
 
-import static io.kubehop.streaming.portforward.FakePod.await;
+import static io.kubehop.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +9,7 @@ import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.spdy.SpdyDialer;
 import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.testkit.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -106,12 +107,12 @@ class PortForwardServerSpdyTest {
     Stream data = await(up.session().createStream(headers("data", FakePod.SOURCE, "0")));
     data.pause();
     long[] seen = {-1};
-    waitFor(() -> {
+    Await.until("the pod's writer to stall", Duration.ofSeconds(20), Duration.ofMillis(200), () -> {
       long now = pod.sourceWritten();
       boolean stalled = now > 0 && now == seen[0];
       seen[0] = now;
       return stalled || now == FakePod.SOURCE_SIZE;
-    }, "the pod's writer to stall", 200);
+    });
     assertTrue(seen[0] < FakePod.SOURCE_SIZE / 2, "the pod wrote " + seen[0] + " bytes to a client not reading");
 
     long[] received = {0};
@@ -128,16 +129,6 @@ class PortForwardServerSpdyTest {
     await(ended.future());
     assertEquals(FakePod.SOURCE_SIZE, received[0]);
     assertTrue(intact[0]);
-  }
-
-  /** Polls {@code condition} every {@code periodMillis} until it holds, for at most 20 s. */
-  private static void waitFor(java.util.function.BooleanSupplier condition, String what, long periodMillis)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-      Thread.sleep(periodMillis); // the period of a polled condition with a deadline, not synchronisation
-    }
   }
 
   /** The client's FIN reaches the pod as EOF while the pod can still answer: it only answers after EOF. */

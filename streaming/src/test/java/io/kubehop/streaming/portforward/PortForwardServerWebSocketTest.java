@@ -1,20 +1,20 @@
 package io.kubehop.streaming.portforward;
 
-import static io.kubehop.streaming.portforward.FakePod.await;
-import static io.kubehop.streaming.remotecommand.server.WsRecorder.hex;
-import static io.kubehop.streaming.remotecommand.server.WsRecorder.waitFor;
+import static io.kubehop.testkit.Await.await;
+import static io.kubehop.testkit.WebSocketRecorder.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kubehop.streaming.remotecommand.server.WsRecorder;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.WebSocketRecorder;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +32,7 @@ class PortForwardServerWebSocketTest {
   private WebSocketClient client;
   private int port;
   private ClientWebSocket ws;
-  private WsRecorder rec;
+  private WebSocketRecorder rec;
 
   @BeforeEach
   void start() throws Exception {
@@ -52,7 +52,7 @@ class PortForwardServerWebSocketTest {
 
   private void connect(String query, String... protocols) throws Exception {
     ws = client.webSocket();
-    rec = new WsRecorder(ws);
+    rec = new WebSocketRecorder(ws);
     await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI("/portforward/x?" + query).setSubProtocols(List.of(protocols))));
   }
@@ -61,10 +61,10 @@ class PortForwardServerWebSocketTest {
   void binaryV4TwoPorts() throws Exception {
     connect("port=80,81", "v4.channel.k8s.io");
     assertEquals("v4.channel.k8s.io", ws.subProtocol());
-    waitFor(() -> rec.events.size() >= 4, "the port prefixes; got " + rec.events);
+    Await.until("the port prefixes; got " + rec.events, () -> rec.events.size() >= 4);
     assertEquals(List.of("B 005000", "B 015000", "B 025100", "B 035100"), rec.events.subList(0, 4));
     ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 0).appendString("hello"));
-    waitFor(() -> rec.events.size() >= 5, "the echo; got " + rec.events);
+    Await.until("the echo; got " + rec.events, () -> rec.events.size() >= 5);
     assertEquals("B 00" + hex("hello"), rec.events.get(4));
     await(ws.close());
     rec.awaitClosed();
@@ -74,10 +74,10 @@ class PortForwardServerWebSocketTest {
   void base64V4() throws Exception {
     connect("port=80", "v4.base64.channel.k8s.io");
     assertEquals("v4.base64.channel.k8s.io", ws.subProtocol());
-    waitFor(() -> rec.events.size() >= 2, "the port prefixes; got " + rec.events);
+    Await.until("the port prefixes; got " + rec.events, () -> rec.events.size() >= 2);
     assertEquals(List.of("T 0UAA=", "T 1UAA="), rec.events.subList(0, 2));
     ws.writeTextMessage("0aGk="); // "hi"
-    waitFor(() -> rec.events.size() >= 3, "the echo; got " + rec.events);
+    Await.until("the echo; got " + rec.events, () -> rec.events.size() >= 3);
     assertEquals("T 0aGk=", rec.events.get(2));
   }
 
@@ -85,7 +85,7 @@ class PortForwardServerWebSocketTest {
   @Test
   void noSubprotocolIsBinaryAndThePodsEofClosesTheWebSocket() throws Exception {
     connect("port=8080");
-    waitFor(() -> rec.events.size() >= 2, "the port prefixes; got " + rec.events);
+    Await.until("the port prefixes; got " + rec.events, () -> rec.events.size() >= 2);
     assertEquals(List.of("B 00901f", "B 01901f"), rec.events.subList(0, 2));
     ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 0).appendString("GET / HTTP/1.0\r\n\r\n"));
     rec.awaitClosed();
@@ -132,13 +132,13 @@ class PortForwardServerWebSocketTest {
   @Test
   void refusedPortIsReportedOnItsErrorChannel() throws Exception {
     connect("port=82&port=80", "v4.channel.k8s.io");
-    waitFor(() -> rec.events.size() >= 5, "the prefixes and the error; got " + rec.events);
+    Await.until("the prefixes and the error; got " + rec.events, () -> rec.events.size() >= 5);
     assertEquals(List.of("B 005200", "B 015200", "B 025000", "B 035000"), rec.events.subList(0, 4));
     String error = new String(java.util.HexFormat.of().parseHex(rec.events.get(4).substring(4)));
     assertTrue(rec.events.get(4).startsWith("B 01"), rec.events.get(4));
     assertTrue(error.startsWith("error forwarding port 82 to pod pod-x, uid uid-1: "), error);
     ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 2).appendString("still"));
-    waitFor(() -> rec.events.size() >= 6, "the echo; got " + rec.events);
+    Await.until("the echo; got " + rec.events, () -> rec.events.size() >= 6);
     assertEquals("B 02" + hex("still"), rec.events.get(5));
   }
 

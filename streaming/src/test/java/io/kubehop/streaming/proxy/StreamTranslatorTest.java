@@ -1,6 +1,7 @@
 package io.kubehop.streaming.proxy;
 
-import static io.kubehop.streaming.remotecommand.server.WsRecorder.hex;
+import static io.kubehop.testkit.Await.await;
+import static io.kubehop.testkit.WebSocketRecorder.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,14 +10,15 @@ import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.remotecommand.ExitCodeException;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.TerminalSize;
-import io.kubehop.streaming.remotecommand.client.BufferSink;
 import io.kubehop.streaming.remotecommand.client.WebSocketExecutor;
 import io.kubehop.streaming.remotecommand.server.Executor;
 import io.kubehop.streaming.remotecommand.server.ProcessExecutor;
 import io.kubehop.streaming.remotecommand.server.RemoteCommandServer;
-import io.kubehop.streaming.remotecommand.server.WsRecorder;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.kubehop.streaming.websocket.ChannelHandshake;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.BufferSink;
+import io.kubehop.testkit.WebSocketRecorder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -114,9 +116,9 @@ class StreamTranslatorTest {
     return b.toString();
   }
 
-  private WsRecorder raw(String uri) throws Exception {
+  private WebSocketRecorder raw(String uri) throws Exception {
     ClientWebSocket ws = client.webSocket();
-    WsRecorder rec = new WsRecorder(ws);
+    WebSocketRecorder rec = new WebSocketRecorder(ws);
     await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(frontPort).setURI(uri)
         .setSubProtocols(List.of("v5.channel.k8s.io"))));
     return rec;
@@ -130,11 +132,11 @@ class StreamTranslatorTest {
 
   @Test
   void echoOverTheTranslatorIsRecordedAsATranslatedHop() throws Exception {
-    WsRecorder rec = raw(query("stdout=true&stderr=true", "echo", "hello"));
+    WebSocketRecorder rec = raw(query("stdout=true&stderr=true", "echo", "hello"));
     rec.awaitClosed();
     assertEquals(List.of("B 01", "B 01" + hex("hello\n"), "B 03" + hex("{\"metadata\":{},\"status\":\"Success\"}"),
         "close 1000"), rec.events);
-    WsRecorder.waitFor(() -> hops.size() == 0, "the hop to leave the registry");
+    Await.until("the hop to leave the registry", () -> hops.size() == 0);
   }
 
   @Test
@@ -174,7 +176,7 @@ class StreamTranslatorTest {
   @ValueSource(ints = {0, 3, 137})
   void exitCodes(int code) throws Exception {
     String script = code == 137 ? "kill -9 $$" : "exit " + code;
-    WsRecorder rec = raw(query("stdout=true", "sh", "-c", script));
+    WebSocketRecorder rec = raw(query("stdout=true", "sh", "-c", script));
     rec.awaitClosed();
     String status = code == 0 ? "{\"metadata\":{},\"status\":\"Success\"}"
         : "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit code: command "
@@ -206,11 +208,11 @@ class StreamTranslatorTest {
       return exit.future();
     };
     ClientWebSocket ws = client.webSocket();
-    WsRecorder rec = new WsRecorder(ws);
+    WebSocketRecorder rec = new WebSocketRecorder(ws);
     await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(frontPort)
         .setURI(query("stdin=true&stdout=true&tty=true", "sh")).setSubProtocols(List.of("v5.channel.k8s.io"))));
     ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 4).appendString("{\"Width\":80,\"Height\":24}\n"));
-    WsRecorder.waitFor(() -> !sizes.isEmpty(), "the resize to reach the backend");
+    Await.until("the resize to reach the backend", () -> !sizes.isEmpty());
     ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 0).appendString("typed\r"));
     ws.writeBinaryMessage(Buffer.buffer(new byte[] {(byte) 0xff, 0}));
     rec.awaitClosed();
@@ -221,7 +223,7 @@ class StreamTranslatorTest {
 
   @Test
   void upstreamRefusalArrivesAsAStatusOnChannel3() throws Exception {
-    WsRecorder rec = raw("/api/v1/namespaces/default/pods/demo/missing?stdout=true&command=true");
+    WebSocketRecorder rec = raw("/api/v1/namespaces/default/pods/demo/missing?stdout=true&command=true");
     rec.awaitClosed();
     assertEquals(List.of("B 01", "B 03" + hex("{\"metadata\":{},\"status\":\"Failure\",\"message\":\"Internal error "
         + "occurred: unable to upgrade connection: pod does not exist\",\"reason\":\"InternalError\",\"details\":"
@@ -232,7 +234,7 @@ class StreamTranslatorTest {
   @Test
   void v4WebSocketPassesThroughTheProxyToTheBackendsWebSocketServer() throws Exception {
     ClientWebSocket ws = client.webSocket();
-    WsRecorder rec = new WsRecorder(ws);
+    WebSocketRecorder rec = new WebSocketRecorder(ws);
     await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(frontPort)
         .setURI(query("stdout=true", "echo", "v4")).setSubProtocols(List.of("v4.channel.k8s.io"))));
     rec.awaitClosed();
@@ -279,9 +281,5 @@ class StreamTranslatorTest {
     assertEquals(1000, ws.closeCode.get(60, TimeUnit.SECONDS));
     assertEquals(total, ws.stdout.get());
     assertTrue(maxLead.get() < 32L * 1024 * 1024, "producer ran " + maxLead.get() + " bytes ahead of the reader");
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }

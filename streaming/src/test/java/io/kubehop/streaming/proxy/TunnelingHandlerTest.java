@@ -1,11 +1,13 @@
 package io.kubehop.streaming.proxy;
 
+import static io.kubehop.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubehop.testkit.Await;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -38,7 +40,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,24 +66,6 @@ class TunnelingHandlerTest {
   @AfterEach
   void tearDown() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private static void awaitCondition(BooleanSupplier condition, String what) {
-    awaitCondition(condition, () -> what);
-  }
-
-  private static void awaitCondition(BooleanSupplier condition, java.util.function.Supplier<String> what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what.get());
-      }
-      Thread.onSpinWait();
-    }
   }
 
   /**
@@ -218,11 +201,12 @@ class TunnelingHandlerTest {
       ws.writeBinaryMessage(Buffer.buffer(m));
     }
     int expected = 5 + sent.length();
-    awaitCondition(() -> {
-      synchronized (received) {
-        return received.length() >= expected;
-      }
-    }, () -> "the echo, " + received.length() + " of " + expected + " bytes, hops " + registry.active());
+    Await.until(() -> "the echo, " + received.length() + " of " + expected + " bytes, hops " + registry.active(),
+        Await.DEFAULT_DEADLINE, () -> {
+          synchronized (received) {
+            return received.length() >= expected;
+          }
+        });
     synchronized (received) {
       assertEquals("early", received.getString(0, 5));
       assertTrue(received.getBuffer(5, received.length()).equals(sent), "byte-exact echo");
@@ -252,7 +236,7 @@ class TunnelingHandlerTest {
     backendSawEnd.get(10, TimeUnit.SECONDS);
     assertEquals((short) 1000, closed.get(10, TimeUnit.SECONDS));
     await(hop.closeFuture());
-    awaitCondition(() -> registry.size() == 0, "an empty hop registry");
+    Await.until("an empty hop registry", () -> registry.size() == 0);
   }
 
   /**
@@ -359,7 +343,7 @@ class TunnelingHandlerTest {
       await(hop.closeFuture());
       assertEquals(payload.length, hop.bytesDown());
     }
-    awaitCondition(() -> registry.size() == 0, "an empty hop registry");
+    Await.until("an empty hop registry", () -> registry.size() == 0);
   }
 
   @Test
@@ -414,7 +398,7 @@ class TunnelingHandlerTest {
         "the proxy's reads from the client while the backend does not read");
     release.complete(null);
     assertArrayEquals(payload, atBackend.get(10, TimeUnit.SECONDS), "byte-exact after the stall, then EOF");
-    awaitCondition(() -> registry.size() == 0, "an empty hop registry");
+    Await.until("an empty hop registry", () -> registry.size() == 0);
   }
 
   @Test
@@ -429,7 +413,7 @@ class TunnelingHandlerTest {
     assertEquals((short) 1003, closed.get(10, TimeUnit.SECONDS));
     assertEquals(TunnelingHandler.INVALID_MESSAGE, ws.closeReason());
     backendSawEnd.get(10, TimeUnit.SECONDS);
-    awaitCondition(() -> registry.size() == 0, "an empty hop registry");
+    Await.until("an empty hop registry", () -> registry.size() == 0);
   }
 
   private UpgradeRejectedException refused(int port, String... protocols) throws Exception {
@@ -460,7 +444,7 @@ class TunnelingHandlerTest {
     assertEquals(body, e.getBody().toString());
     assertEquals("text/plain", e.getHeaders().get("Content-Type"));
     Future<HopSession> outcome = tunnels.poll(5, TimeUnit.SECONDS);
-    awaitCondition(outcome::isComplete, "the tunnel's outcome");
+    Await.until("the tunnel's outcome", outcome::isComplete);
     assertTrue(outcome.failed());
     assertEquals(0, registry.size());
   }

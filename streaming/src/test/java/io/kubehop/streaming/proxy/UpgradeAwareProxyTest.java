@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.testkit.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -17,6 +18,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -117,10 +119,7 @@ class UpgradeAwareProxyTest {
       assertTrue(forwarded.matches("(?s).*X-Kubehop-Session: [0-9a-f]{16}$"), forwarded);
       assertEquals(1, registry.size());
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (registry.size() > 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    Await.within(Duration.ofSeconds(5), () -> registry.size() == 0);
     assertEquals(0, registry.size(), "the hop is gone once the client closed");
   }
 

@@ -1,7 +1,8 @@
 package io.kubehop.streaming.spdy;
 
+import static io.kubehop.testkit.Await.await;
+
 import io.kubehop.streaming.transport.DuplexTransport;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -41,9 +42,5 @@ final class SessionPair {
 
   private static SpdySession start(Vertx vertx, NetSocket socket) {
     return SpdySession.start(vertx, DuplexTransport.of(socket), SpdySession.Role.CLIENT);
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 }

@@ -1,6 +1,6 @@
 package io.kubehop.streaming.spdy;
 
-import static io.kubehop.streaming.spdy.SessionPair.await;
+import static io.kubehop.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

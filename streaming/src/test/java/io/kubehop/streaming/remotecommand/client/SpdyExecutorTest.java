@@ -1,11 +1,13 @@
 package io.kubehop.streaming.remotecommand.client;
 
+import static io.kubehop.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kubehop.streaming.remotecommand.ExitCodeException;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.server.RemoteCommandServer;
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.testkit.BufferSink;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -70,9 +72,5 @@ class SpdyExecutorTest {
     assertEquals("command terminated with exit code 3", exit.getMessage());
     assertEquals("HELLO\nWORLD\n", await(stdout.ended()).toString());
     assertEquals("bye\n", await(stderr.ended()).toString());
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 }

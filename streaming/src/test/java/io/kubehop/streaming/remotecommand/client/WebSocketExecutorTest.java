@@ -1,5 +1,6 @@
 package io.kubehop.streaming.remotecommand.client;
 
+import static io.kubehop.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,7 @@ import io.kubehop.streaming.remotecommand.ExitCodeException;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.server.RemoteCommandServer;
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.testkit.BufferSink;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -176,9 +178,5 @@ class WebSocketExecutorTest {
     await(new WebSocketExecutor(vertx, client).to("127.0.0.1", port, "/big", Map.of())
         .stream(new StreamOptions(false, true, false, false), null, out, null));
     assertEquals(BIG, await(out.ended()));
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 }

@@ -1,20 +1,16 @@
 package io.kubehop.streaming.remotecommand.server;
 
+import static io.kubehop.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.kubehop.testkit.Kubeconfigs;
+import io.kubehop.testkit.Kubectl;
+import io.kubehop.testkit.ProcessResult;
 import io.vertx.core.Vertx;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,31 +20,27 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Real kubectl 1.30 and 1.33 at their defaults (WebSocket v5 first) against a {@link FakeApiServer} that translates
  * WebSocket v5 exec to SPDY toward an in-test SPDY-only kubelet. The server's records prove the client hop was
- * WebSocket v5 and not a SPDY fallback. Fails when a binary is missing and CI=true; skips otherwise.
+ * WebSocket v5 and not a SPDY fallback. A missing binary fails the test under CI=true and skips it otherwise
+ * ({@link Kubectl}).
  */
 class KubectlWebSocketAcceptanceTest {
 
-  private static final String KUBECTL_DIR = "/usr/lib/google-cloud-sdk/bin/";
   private static final String TRANSLATED = "TRANSLATED v5.channel.k8s.io -> v4.channel.k8s.io";
   private static Vertx vertx;
   private static FakeApiServer apiServer;
   @TempDir static Path home;
 
-  record Result(int exitCode, String stdout, String stderr) {}
-
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
     apiServer = new FakeApiServer(vertx).translating();
-    int port = apiServer.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    Files.writeString(home.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n"
-        + "    server: http://127.0.0.1:" + port + "\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\n"
-        + "    namespace: default\ncurrent-context: c\nusers:\n- name: u\n  user:\n    token: t\n");
+    int port = await(apiServer.start());
+    Kubeconfigs.write(home.resolve("kubeconfig"), "http://127.0.0.1:" + port);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    await(vertx.close());
   }
 
   @BeforeEach
@@ -60,14 +52,14 @@ class KubectlWebSocketAcceptanceTest {
   @ParameterizedTest(name = "kubectl {0}")
   @ValueSource(strings = {"1.30", "1.33"})
   void echoHello(String version) throws Exception {
-    assertEquals(new Result(0, "hello\n", ""), kubectl(version, null, "exec", "demo", "--", "echo", "hello"));
+    assertEquals(new ProcessResult(0, "hello\n", ""), kubectl(version, null, "exec", "demo", "--", "echo", "hello"));
     assertWebSocketV5();
   }
 
   @ParameterizedTest(name = "kubectl {0}")
   @ValueSource(strings = {"1.30", "1.33"})
   void exitCodeThree(String version) throws Exception {
-    Result r = kubectl(version, null, "exec", "demo", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+    ProcessResult r = kubectl(version, null, "exec", "demo", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
     assertEquals(3, r.exitCode(), r.toString());
     assertEquals("out\n", r.stdout(), r.toString());
     assertEquals("err\ncommand terminated with exit code 3\n", r.stderr(), r.toString());
@@ -78,7 +70,7 @@ class KubectlWebSocketAcceptanceTest {
   @ParameterizedTest(name = "kubectl {0}")
   @ValueSource(strings = {"1.30", "1.33"})
   void stdinEofEndsCat(String version) throws Exception {
-    assertEquals(new Result(0, "x\n", ""), kubectl(version, "x\n", "exec", "-i", "demo", "--", "cat"));
+    assertEquals(new ProcessResult(0, "x\n", ""), kubectl(version, "x\n", "exec", "-i", "demo", "--", "cat"));
     assertWebSocketV5();
   }
 
@@ -87,41 +79,9 @@ class KubectlWebSocketAcceptanceTest {
     assertEquals(List.of(TRANSLATED), apiServer.sessions());
   }
 
-  private static Result kubectl(String version, String stdin, String... args) throws Exception {
-    File binary = new File(KUBECTL_DIR + "kubectl." + version);
-    if (!binary.canExecute()) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail("kubectl " + version + " is missing at " + binary);
-      }
-      Assumptions.abort("kubectl " + version + " is not installed");
-    }
-    List<String> cmd = new ArrayList<>(List.of(binary.getPath(), "--kubeconfig", home.resolve("kubeconfig").toString(),
-        "--cache-dir", home.resolve("cache-" + version).toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().remove("KUBECTL_REMOTE_COMMAND_WEBSOCKETS"); // the default: WebSocket first
-    Process p = pb.start();
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-    try (var in = p.getOutputStream()) {
-      if (stdin != null) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail("kubectl " + version + " did not finish; stderr so far: " + err.getNow("?"));
-    }
-    Result r = new Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
-    assertTrue(r.exitCode() >= 0);
-    return r;
-  }
-
-  private static String read(java.io.InputStream in) {
-    try {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      return "<" + e + ">";
-    }
+  /** kubectl at its defaults: WebSocket first. */
+  private static ProcessResult kubectl(String version, String stdin, String... args) {
+    return new Kubectl(version, home.resolve("kubeconfig"), home.resolve("cache-" + version))
+        .run(stdin, Duration.ofSeconds(60), args);
   }
 }

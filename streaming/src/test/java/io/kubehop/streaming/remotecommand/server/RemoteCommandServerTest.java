@@ -1,5 +1,6 @@
 package io.kubehop.streaming.remotecommand.server;
 
+import static io.kubehop.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -232,9 +233,5 @@ class RemoteCommandServerTest {
     s.endHandler(v -> p.tryComplete(all));
     s.exceptionHandler(e -> p.tryComplete(all));
     return p.future();
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 }

@@ -1,19 +1,22 @@
 package io.kubehop.streaming.remotecommand.server;
 
-import static io.kubehop.streaming.remotecommand.server.WsRecorder.hex;
+import static io.kubehop.testkit.Await.await;
+import static io.kubehop.testkit.WebSocketRecorder.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.TerminalSize;
 import io.kubehop.streaming.websocket.ChannelHandshake;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.WebSocketRecorder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -81,12 +84,12 @@ class WebSocketRemoteCommandServerTest {
   }
 
   private ClientWebSocket ws;
-  private WsRecorder rec;
+  private WebSocketRecorder rec;
 
   /** Connects with the recorder in place before the handshake, so the initial message is never missed. */
   private WebSocket connect(String... protocols) throws Exception {
     ws = client.webSocket();
-    rec = new WsRecorder(ws);
+    rec = new WebSocketRecorder(ws);
     return await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI("/exec/x").setSubProtocols(List.of(protocols))));
   }
@@ -148,7 +151,7 @@ class WebSocketRemoteCommandServerTest {
     options = new StreamOptions(false, false, true, false);
     executor = streams -> streams.stderr().write(Buffer.buffer("e")).map(1);
     WebSocket legacy = connect("base64.channel.k8s.io");
-    WsRecorder rec2 = rec;
+    WebSocketRecorder rec2 = rec;
     rec2.awaitClosed(); // plain-text errors before v4
     assertEquals(List.of("T 2", "T 2ZQ==", "T 3" + java.util.Base64.getEncoder().encodeToString(
         "command terminated with non-zero exit code: exit status 1".getBytes(StandardCharsets.UTF_8)), "close 1000"),
@@ -189,8 +192,8 @@ class WebSocketRemoteCommandServerTest {
     ws.writeBinaryMessage(Buffer.buffer(new byte[] {(byte) 0xff, 0, 0}));
     rec.awaitClosed();
     assertEquals(List.of("B 01", "close 1002"), rec.events);
-    WsRecorder.waitFor(() -> sessionsEnded.get() == 1, "the session to end");
-    WsRecorder.waitFor(() -> openFds() <= fds, "descriptors to be released");
+    Await.until("the session to end", () -> sessionsEnded.get() == 1);
+    Await.until("descriptors to be released", () -> openFds() <= fds);
   }
 
   @Test
@@ -203,8 +206,8 @@ class WebSocketRemoteCommandServerTest {
     ws.writeBinaryMessage(Buffer.buffer(new byte[16 * 1024 * 1024 + 2]));
     rec.awaitClosed();
     assertEquals(List.of("B 01", "close 1009"), rec.events);
-    WsRecorder.waitFor(() -> sessionsEnded.get() == 1, "the session to end");
-    WsRecorder.waitFor(() -> openFds() <= fds, "descriptors to be released");
+    Await.until("the session to end", () -> sessionsEnded.get() == 1);
+    Await.until("descriptors to be released", () -> openFds() <= fds);
   }
 
   @Test
@@ -266,7 +269,7 @@ class WebSocketRemoteCommandServerTest {
             .getBytes(StandardCharsets.ISO_8859_1));
       }
     }
-    WsRecorder.waitFor(() -> openFds() <= fds + 2, "descriptors to be released (" + openFds() + " > " + fds + ")");
+    Await.until("descriptors to be released (" + openFds() + " > " + fds + ")", () -> openFds() <= fds + 2);
     v5EchoWithStdinCloseSignal(); // the server still works
   }
 
@@ -295,10 +298,6 @@ class WebSocketRemoteCommandServerTest {
     } catch (java.io.IOException e) {
       return -1;
     }
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
   @SuppressWarnings("unused")

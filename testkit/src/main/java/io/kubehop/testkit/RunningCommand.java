@@ -1,4 +1,4 @@
-package io.kubehop.e2e.support;
+package io.kubehop.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** A long-running command (e.g. {@code kubectl get pods -w}) whose output can be read while it runs. */
+/**
+ * A long-running command (e.g. {@code kubectl get pods -w}, {@code kubectl port-forward}) whose output can be read
+ * while it runs. {@link #close()} stops it.
+ */
 public final class RunningCommand implements AutoCloseable {
 
   private final Process process;
@@ -22,9 +25,10 @@ public final class RunningCommand implements AutoCloseable {
     pump(process.getErrorStream(), stderr);
   }
 
+  /** Starts {@code command} with this process's environment changed by {@code env} (null values remove). */
   public static RunningCommand start(List<String> command, Map<String, String> env) {
     ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().putAll(env);
+    Commands.environment(builder.environment(), env);
     try {
       return new RunningCommand(builder.start());
     } catch (IOException e) {
@@ -45,7 +49,7 @@ public final class RunningCommand implements AutoCloseable {
       } catch (IOException ignored) {
         // The process ended.
       }
-    }, "e2e-running-command");
+    }, "testkit-running-command");
     pump.setDaemon(true);
     pump.start();
   }
@@ -64,7 +68,7 @@ public final class RunningCommand implements AutoCloseable {
 
   /** Waits until stdout contains {@code text}; returns the whole stdout then. */
   public String awaitStdout(String text, Duration deadline) {
-    return Eventually.await("output containing \"" + text + "\"; stderr: " + stderr(), deadline,
+    return Await.value("output containing \"" + text + "\"; stderr: " + stderr(), deadline,
         () -> stdout().contains(text) ? stdout() : null);
   }
 

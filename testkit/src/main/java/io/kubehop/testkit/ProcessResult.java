@@ -1,4 +1,4 @@
-package io.kubehop.e2e.support;
+package io.kubehop.testkit;
 
 /** What a finished command printed and returned. */
 public record ProcessResult(int exitCode, String stdout, String stderr) {

@@ -1,4 +1,4 @@
-package io.kubehop.streaming.remotecommand.client;
+package io.kubehop.testkit;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -6,13 +6,22 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 
-/** A WriteStream that collects everything; {@link #ended()} completes with it on end. */
+/**
+ * A WriteStream that collects everything, never full: {@link #ended()} completes with all of it on end, and
+ * {@link #text()} shows what arrived so far from any thread.
+ */
 public final class BufferSink implements WriteStream<Buffer> {
+
   private final Buffer all = Buffer.buffer();
   private final Promise<Buffer> ended = Promise.promise();
 
   public Future<Buffer> ended() {
     return ended.future();
+  }
+
+  /** What arrived so far (a copy). */
+  public synchronized String text() {
+    return all.toString();
   }
 
   @Override
@@ -21,14 +30,14 @@ public final class BufferSink implements WriteStream<Buffer> {
   }
 
   @Override
-  public Future<Void> write(Buffer data) {
+  public synchronized Future<Void> write(Buffer data) {
     all.appendBuffer(data);
     return Future.succeededFuture();
   }
 
   @Override
-  public Future<Void> end() {
-    ended.tryComplete(all);
+  public synchronized Future<Void> end() {
+    ended.tryComplete(all.copy());
     return Future.succeededFuture();
   }
 

@@ -1,4 +1,4 @@
-package io.kubehop.e2e.support;
+package io.kubehop.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,12 +15,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a command to completion with a deadline, feeding stdin and capturing stdout and stderr. */
+/**
+ * Runs a command to completion with a deadline, feeding stdin while it captures stdout and stderr (a command that
+ * writes much while it reads would block on a full pipe otherwise).
+ */
 public final class Commands {
 
   /** Blocking pipe readers need threads of their own: the common pool has one thread on a 2-core machine. */
   private static final ExecutorService PIPES = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "e2e-pipe");
+    Thread t = new Thread(r, "testkit-pipe");
     t.setDaemon(true);
     return t;
   });
@@ -33,10 +36,14 @@ public final class Commands {
     return run(command, env, stdin, deadline, null);
   }
 
+  /**
+   * Runs {@code command} in {@code workDir} (null: this process's) with this process's environment changed by
+   * {@code env} (see {@link #environment}); a command still running at {@code deadline} is killed and fails the test.
+   */
   public static ProcessResult run(
       List<String> command, Map<String, String> env, byte[] stdin, Duration deadline, Path workDir) {
     ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().putAll(env);
+    environment(builder.environment(), env);
     if (workDir != null) {
       builder.directory(workDir.toFile());
     }
@@ -61,6 +68,17 @@ public final class Commands {
     }
   }
 
+  /** Applies {@code changes} to {@code environment}: a value sets a variable, a {@code null} value removes it. */
+  public static void environment(Map<String, String> environment, Map<String, String> changes) {
+    changes.forEach((name, value) -> {
+      if (value == null) {
+        environment.remove(name);
+      } else {
+        environment.put(name, value);
+      }
+    });
+  }
+
   private static CompletableFuture<byte[]> drain(InputStream in) {
     return CompletableFuture.supplyAsync(() -> {
       try (in) {
@@ -79,7 +97,7 @@ public final class Commands {
         in.write(stdin);
       }
     } catch (IOException ignored) {
-      // The command may exit without reading its stdin.
+      // The command may exit without reading its stdin; its exit code and output tell.
     }
   }
 }

@@ -1,24 +1,20 @@
-package io.kubehop.e2e.support;
+package io.kubehop.testkit;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 
 /**
- * External tools the end-to-end tests drive. Under {@code CI=true} a missing tool fails the test; elsewhere the
- * test is skipped with the reason, so a laptop without kubectl 1.27 still runs the rest.
+ * External tools that tests drive (kubectl, lsof), and the one policy for a missing one: under {@code CI=true} the
+ * test fails, since CI must run everything; elsewhere it is skipped with the reason, so that a laptop without, say,
+ * kubectl 1.27 still runs the rest.
  */
 public final class Tools {
 
   private Tools() {
     throw new AssertionError("No instances.");
-  }
-
-  /** The stock kubectl of the given minor version, e.g. {@code kubectl("1.33")}. */
-  public static Path kubectl(String minor) {
-    return require(Path.of("/usr/lib/google-cloud-sdk/bin/kubectl." + minor), "kubectl " + minor);
   }
 
   /** A tool found on the PATH, e.g. {@code onPath("lsof")}. */
@@ -32,15 +28,21 @@ public final class Tools {
     return require(Path.of("/usr/bin", name), name);
   }
 
-  private static Path require(Path path, String what) {
+  /** {@code path} if it is an executable; otherwise fails the test (CI) or skips it (elsewhere). */
+  public static Path require(Path path, String what) {
     if (Files.isExecutable(path)) {
       return path;
     }
     String message = what + " is required by this test and missing at " + path;
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+    if (onCi()) {
       fail(message + " (CI=true: missing tools fail, they never skip)");
     }
-    assumeTrue(false, message);
+    Assumptions.abort(message);
     return path;
+  }
+
+  /** Whether this run is CI's ({@code CI=true}, as CI services set it). */
+  public static boolean onCi() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
   }
 }
