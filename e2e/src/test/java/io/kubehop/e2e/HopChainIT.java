@@ -143,7 +143,7 @@ class HopChainIT {
       kubectl.run("exec", "demo", "--", "true"); // warm up: lazily created pools and threads exist from here on
       for (String tier : tiers) {
         fds.put(tier, OsProcesses.count(cluster.pid(tier), "fd"));
-        threads.put(tier, OsProcesses.count(cluster.pid(tier), "task"));
+        threads.put(tier, OsProcesses.unpooledThreads(cluster.pid(tier)));
       }
 
       ProcessResult noPod = kubectl.run("exec", "nopod", "--", "true");
@@ -165,7 +165,7 @@ class HopChainIT {
         Await.until(tier + " back to its fds", Duration.ofSeconds(15),
             () -> OsProcesses.count(pid, "fd") <= fds.get(tier) + 2);
         Await.until(tier + " back to its threads", Duration.ofSeconds(15),
-            () -> OsProcesses.count(pid, "task") <= threads.get(tier) + 2);
+            () -> OsProcesses.unpooledThreads(pid) <= threads.get(tier) + 2);
       }
     }
   }

@@ -141,7 +141,7 @@ class PortForwardIT {
       }
       for (String tier : tiers) {
         fds.put(tier, OsProcesses.count(cluster.pid(tier), "fd"));
-        threads.put(tier, OsProcesses.count(cluster.pid(tier), "task"));
+        threads.put(tier, OsProcesses.unpooledThreads(cluster.pid(tier)));
       }
 
       int spdy = freePort();
@@ -162,7 +162,7 @@ class PortForwardIT {
         Await.until(tier + " fds back to " + fds.get(tier), Duration.ofSeconds(60),
             () -> OsProcesses.count(pid, "fd") <= fds.get(tier) + 4);
         Await.until(tier + " threads back to " + threads.get(tier), Duration.ofSeconds(60),
-            () -> OsProcesses.count(pid, "task") <= threads.get(tier) + 4);
+            () -> OsProcesses.unpooledThreads(pid) <= threads.get(tier) + 4);
       }
     }
   }

@@ -185,7 +185,7 @@ class WebSocketBadInputIT {
     for (String tier : TIERS) {
       long pid = cluster.pid(tier);
       fds.put(tier, OsProcesses.count(pid, "fd"));
-      threads.put(tier, OsProcesses.count(pid, "task"));
+      threads.put(tier, OsProcesses.unpooledThreads(pid));
     }
 
     for (int round = 0; round < 5; round++) {
@@ -197,7 +197,7 @@ class WebSocketBadInputIT {
       long pid = cluster.pid(tier);
       awaitAtMost(tier + " fds back to its baseline " + fds.get(tier), () -> OsProcesses.count(pid, "fd"),
           fds.get(tier) + SLACK);
-      awaitAtMost(tier + " threads back to its baseline " + threads.get(tier), () -> OsProcesses.count(pid, "task"),
+      awaitAtMost(tier + " threads back to its baseline " + threads.get(tier), () -> OsProcesses.unpooledThreads(pid),
           threads.get(tier) + SLACK);
     }
     for (String marker : MARKERS) {

@@ -39,11 +39,38 @@ public final class OsProcesses {
     return actual.equals(wanted) || actual.endsWith("/" + wanted) && !actual.contains(" " + wanted);
   }
 
+  /**
+   * Threads' names (their {@code comm}, at most 15 characters) that belong to pools with a fixed bound: Vert.x's
+   * worker and event-loop pools and the JVM's compiler and GC threads, which start on demand and stay (or come and go
+   * with load). They grow when the machine is busy, not when a session leaks, so a leak check leaves them out.
+   */
+  private static final List<String> BOUNDED_POOLS =
+      List.of("vert.x-worker-t", "vert.x-eventloo", "vert.x-internal", "C1 CompilerThre", "C2 CompilerThre", "G1 ",
+          "GC Thread");
+
   /** Entries of {@code /proc/<pid>/<what>}: {@code fd} counts open descriptors, {@code task} threads; -1 if gone. */
   public static long count(long pid, String what) {
-    try (var entries = java.nio.file.Files.list(java.nio.file.Path.of("/proc", Long.toString(pid), what))) {
+    try (var entries = Files.list(Path.of("/proc", Long.toString(pid), what))) {
       return entries.count();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Threads of {@code pid} outside the {@link #BOUNDED_POOLS}, what a leaking session would add to (a reader thread
+   * per process, a timer per connection); -1 if the process is gone.
+   */
+  public static long unpooledThreads(long pid) {
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      return tasks.map(task -> {
+        try {
+          return Files.readString(task.resolve("comm")).strip();
+        } catch (IOException e) {
+          return ""; // the thread ended while being listed: it counts as nothing
+        }
+      }).filter(name -> !name.isEmpty() && BOUNDED_POOLS.stream().noneMatch(name::startsWith)).count();
+    } catch (IOException e) {
       return -1;
     }
   }
