@@ -17,11 +17,13 @@ import java.util.logging.SimpleFormatter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.time.Instant;
+import java.util.concurrent.Callable;
 
 /** {@code bin/apiserver}: flags per docs/design.md; prints {@code kubehop apiserver ready http://host:port}. */
 @Command(name = "apiserver", mixinStandardHelpOptions = true,
     description = "kubehop's apiserver: core/v1 over HTTP/1.1 with a persistent store and a scheduler.")
-public final class ApiServerMain implements java.util.concurrent.Callable<Integer> {
+public final class ApiServerMain implements Callable<Integer> {
 
   @Option(names = "--home", description = "State directory (default: $KUBEHOP_HOME, else ~/.kubehop).")
   Path home;
@@ -134,7 +136,7 @@ public final class ApiServerMain implements java.util.concurrent.Callable<Intege
       public String format(LogRecord r) {
         String msg = formatMessage(r);
         String thrown = r.getThrown() == null ? "" : " " + r.getThrown();
-        return "apiserver " + java.time.Instant.ofEpochMilli(r.getMillis()) + " " + r.getLevel() + " "
+        return "apiserver " + Instant.ofEpochMilli(r.getMillis()) + " " + r.getLevel() + " "
             + msg.replace('\n', ' ') + thrown + System.lineSeparator();
       }
     });

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.kubehop.client.cli.ExitCodes;
+import java.net.InetAddress;
 
 /** Messages and exit codes: API Status errors, connection refused, usage. */
 class ErrorsTest {
@@ -68,7 +70,7 @@ class ErrorsTest {
   @Test
   void connectionRefusedLikeKubectl() throws Exception {
     int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
     Path kubeconfig = dir.resolve("kubeconfig");
@@ -121,6 +123,6 @@ class ErrorsTest {
 
   @Test
   void remoteExitCodeBecomesProcessExitCode() {
-    assertEquals(42, new io.kubehop.client.cli.ExitCodes(System.err).getExitCode(new ExitCodeException(42)));
+    assertEquals(42, new ExitCodes(System.err).getExitCode(new ExitCodeException(42)));
   }
 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import java.io.UncheckedIOException;
 
 /**
  * exec, attach and cp through all three hops, for one cluster set-up and one set of kubectls (each subclass): the
@@ -161,7 +162,7 @@ abstract class ExecMatrix {
     try {
       return Files.readAllLines(log).stream();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 

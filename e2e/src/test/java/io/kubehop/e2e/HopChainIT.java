@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import java.util.HashMap;
 
 /**
  * Who holds the exec connection: the lsof experiment in proxy mode (KEP-1558, the default) and in the legacy redirect
@@ -137,8 +138,8 @@ class HopChainIT {
     try (KubehopCluster cluster = KubehopCluster.up()) {
       startDemo(cluster);
       Kubectl kubectl = cluster.kubectl("1.29");
-      Map<String, Long> fds = new java.util.HashMap<>();
-      Map<String, Long> threads = new java.util.HashMap<>();
+      Map<String, Long> fds = new HashMap<>();
+      Map<String, Long> threads = new HashMap<>();
       List<String> tiers = List.of("apiserver", "kubelet-node-1", "runtime-node-1");
       kubectl.run("exec", "demo", "--", "true"); // warm up: lazily created pools and threads exist from here on
       for (String tier : tiers) {

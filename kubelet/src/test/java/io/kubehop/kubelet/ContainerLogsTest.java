@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.TimeUnit;
 
 class ContainerLogsTest {
 
@@ -207,7 +208,7 @@ class ContainerLogsTest {
     assertTrue(System.nanoTime() - written < 1_000_000_000L, "a followed line arrives quickly");
     write(Path.of(container.logPath), "2026-01-01T00:00:06Z stdout F bye\n");
     h.runtime.exit(container.id, 0);
-    reader.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    reader.get(10, TimeUnit.SECONDS);
     assertEquals("last\nmore\nbye\n", text(received));
   }
 
@@ -222,7 +223,7 @@ class ContainerLogsTest {
     assertTrue(Files.notExists(file), "the kubelet never creates the log file");
     write(file, "2026-01-01T00:00:05Z stdout F late\n");
     h.runtime.exit(container.id, 0);
-    HttpResponse<String> r = response.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    HttpResponse<String> r = response.get(10, TimeUnit.SECONDS);
     assertEquals(200, r.statusCode());
     assertEquals("late\n", r.body());
   }

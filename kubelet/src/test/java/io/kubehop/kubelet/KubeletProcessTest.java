@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.time.Duration;
 
 /** The kubelet as an OS process: flags, the one ready line, one-line logs, exit 0 on SIGTERM. */
 class KubeletProcessTest {
@@ -54,7 +55,7 @@ class KubeletProcessTest {
       });
       reader.start();
       try {
-        Await.until("the ready line", java.time.Duration.ofSeconds(30),
+        Await.until("the ready line", Duration.ofSeconds(30),
             () -> lines.stream().anyMatch(l -> READY.matcher(l).matches()));
         Matcher m = lines.stream().map(READY::matcher).filter(Matcher::matches).findFirst().orElseThrow();
         int port = Integer.parseInt(m.group(1));

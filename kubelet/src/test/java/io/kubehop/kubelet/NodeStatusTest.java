@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.kubehop.api.json.ApiJson;
+import java.util.TreeMap;
 
 class NodeStatusTest {
 
@@ -106,7 +108,7 @@ class NodeStatusTest {
   }
 
   private static String sorted(JsonNode object) throws Exception {
-    return io.kubehop.api.json.ApiJson.mapper().writeValueAsString(
-        io.kubehop.api.json.ApiJson.mapper().treeToValue(object, java.util.TreeMap.class));
+    return ApiJson.mapper().writeValueAsString(
+        ApiJson.mapper().treeToValue(object, TreeMap.class));
   }
 }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.kubehop.api.json.ApiJson;
 
 class PodLifecycleTest {
 
@@ -130,7 +131,7 @@ class PodLifecycleTest {
     HttpResponse<String> pods = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create(h.kubeletUrl() + "/pods")).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, pods.statusCode());
-    JsonNode list = io.kubehop.api.json.ApiJson.tree(pods.body().getBytes());
+    JsonNode list = ApiJson.tree(pods.body().getBytes());
     assertEquals("PodList", list.get("kind").asText());
     assertEquals("web", list.at("/items/0/metadata/name").asText());
     assertEquals("Running", list.at("/items/0/status/phase").asText());

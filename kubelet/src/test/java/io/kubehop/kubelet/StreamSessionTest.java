@@ -26,6 +26,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Who holds what during and after a proxied session: exactly the two sockets of the hop (from the client, to the
@@ -159,9 +162,9 @@ class StreamSessionTest {
   @Test
   void aClientThatLeavesBeforeTheUpgradeLeavesNothingBehind() throws Exception {
     s.h.runtime.delayStreams(300);
-    try (java.net.Socket gone = new java.net.Socket("127.0.0.1", s.h.port)) {
+    try (Socket gone = new Socket("127.0.0.1", s.h.port)) {
       gone.getOutputStream().write(RawHttp.spdyPost("/exec/default/demo/main?command=cat&input=1&output=1")
-          .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+          .getBytes(StandardCharsets.ISO_8859_1));
       gone.getOutputStream().flush();
     } // closed while the kubelet waits for CRI
     Await.until("the runtime to have been asked", WAIT, () -> s.h.runtime.calls("Exec").size() == 1);
@@ -217,7 +220,7 @@ class StreamSessionTest {
       try {
         return openFds() <= baseline;
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     });
     assertEquals(0, s.h.kubelet.hops().size());

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import io.kubehop.cri.v1.ContainerState;
 
 /**
  * A kubelet with a pod {@code default/demo} (containers {@code main}, and {@code term} with a tty) whose runtime
@@ -76,7 +77,7 @@ final class StreamingHarness implements AutoCloseable {
   /** The CRI id of a container of demo, as the fake runtime knows it. */
   String containerId(String name) {
     return h.runtime.containers().stream().filter(c -> c.config.getMetadata().getName().equals(name))
-        .filter(c -> c.state == io.kubehop.cri.v1.ContainerState.CONTAINER_RUNNING).findFirst().orElseThrow().id;
+        .filter(c -> c.state == ContainerState.CONTAINER_RUNNING).findFirst().orElseThrow().id;
   }
 
   @Override

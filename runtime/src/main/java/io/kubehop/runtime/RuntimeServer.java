@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The runtime tier: the CRI gRPC server on the unix socket, the CRI streaming server (exec, attach, port-forward), and
@@ -119,7 +120,7 @@ public final class RuntimeServer {
     LOG.info("shutting down: stopping containers");
     try {
       containers.stopAll(graceSeconds).get(graceSeconds + 5, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       LOG.warning("some containers did not exit in time");
     }
     if (criServer != null) {

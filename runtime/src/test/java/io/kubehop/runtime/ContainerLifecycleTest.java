@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
 
 /** Containers as real child processes: exit codes, logs, signals, environment, TTY, large output. */
 class ContainerLifecycleTest {
@@ -266,7 +268,7 @@ class ContainerLifecycleTest {
     Await.until(pid + " running " + expected.replace('\u0000', ' '), DEADLINE, () -> {
       try {
         return Files.readString(cmdline).equals(expected);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return false;
       }
     });
@@ -274,9 +276,9 @@ class ContainerLifecycleTest {
 
   private static boolean waitsForExit(String id, Duration duration) throws Exception {
     try {
-      rt.server.containers().get(id).exitRecorded().get(duration.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      rt.server.containers().get(id).exitRecorded().get(duration.toMillis(), TimeUnit.MILLISECONDS);
       return true;
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       return false;
     }
   }

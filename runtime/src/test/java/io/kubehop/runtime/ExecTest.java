@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.kubehop.cri.v1.StopContainerRequest;
 
 /** exec through the CRI and the streaming server, with the streaming module's SPDY client over TCP. */
 class ExecTest {
@@ -216,7 +217,7 @@ class ExecTest {
         .addAllCmd(List.of("sh", "-c", "echo started; sleep 1000")).setStdout(true).build())).getUrl();
     RawSession session = await(client.open(url, out, 0, 0));
     Await.until("exec started", DEADLINE, () -> session.output().equals("started\n"));
-    await(rt.cri.stopContainer(io.kubehop.cri.v1.StopContainerRequest.newBuilder().setContainerId(short1).build()));
+    await(rt.cri.stopContainer(StopContainerRequest.newBuilder().setContainerId(short1).build()));
     assertEquals(137, ((ExitCodeException) await(session.outcome()).orElseThrow()).code());
   }
 
@@ -225,7 +226,7 @@ class ExecTest {
     String stopped = rt.runContainer("stopped", containerConfig("main", "busybox", List.of("sleep", "3600")));
     String url = await(rt.cri.exec(ExecRequest.newBuilder().setContainerId(stopped).addCmd("true")
         .setStdout(true).build())).getUrl();
-    await(rt.cri.stopContainer(io.kubehop.cri.v1.StopContainerRequest.newBuilder().setContainerId(stopped).build()));
+    await(rt.cri.stopContainer(StopContainerRequest.newBuilder().setContainerId(stopped).build()));
     StreamClient.Result result = client.run(url, new StreamOptions(false, true, false, false), null);
     assertEquals("Internal error occurred: error executing command in container: container not running ("
         + stopped + ")", result.error().getMessage());

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
+import java.time.Clock;
 
 /** A real runtime server on a temp socket plus a real gRPC client, and helpers to drive it in tests. */
 final class RuntimeFixture implements AutoCloseable {
@@ -40,11 +41,11 @@ final class RuntimeFixture implements AutoCloseable {
   private final GrpcClient grpcClient;
 
   RuntimeFixture(Path home, String podCidr) throws Exception {
-    this(home, podCidr, java.time.Clock.systemUTC());
+    this(home, podCidr, Clock.systemUTC());
   }
 
   /** A runtime whose streaming tokens expire by {@code streamingClock}. */
-  RuntimeFixture(Path home, String podCidr, java.time.Clock streamingClock) throws Exception {
+  RuntimeFixture(Path home, String podCidr, Clock streamingClock) throws Exception {
     this.home = home;
     this.podCidr = podCidr;
     RuntimeConfig config = new RuntimeConfig(home, "node-t", RuntimeConfig.defaultSocket(home, "node-t"), podCidr,

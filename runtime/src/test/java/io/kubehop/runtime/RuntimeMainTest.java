@@ -31,6 +31,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.IOException;
 
 /** The runtime as a process: flags, the ready line, a stale socket, and SIGTERM leaving nothing behind. */
 class RuntimeMainTest {
@@ -123,7 +124,7 @@ class RuntimeMainTest {
   private List<String> output() {
     try {
       return Files.readAllLines(home.resolve("runtime.log"));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return List.of();
     }
   }

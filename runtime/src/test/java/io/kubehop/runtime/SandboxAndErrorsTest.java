@@ -43,6 +43,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.vertx.core.Future;
+import java.io.IOException;
+import java.util.ArrayList;
 
 /** Sandboxes, pod IPs, list filters, persisted records and the CRI error codes. */
 class SandboxAndErrorsTest {
@@ -101,7 +104,7 @@ class SandboxAndErrorsTest {
 
   @Test
   void exhaustedCidrIsResourceExhausted() throws Exception {
-    List<String> ids = new java.util.ArrayList<>();
+    List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       ids.add(rt.runSandbox(podConfig("full-" + i)));
     }
@@ -181,7 +184,7 @@ class SandboxAndErrorsTest {
     var response = await(client.request(SocketAddress.domainSocketAddress(
             home.resolve("nodes/node-t/runtime.sock").toString()), RuntimeServiceGrpcClient.ContainerStatus)
         .compose(request -> request.send(ContainerStatusRequest.newBuilder().setContainerId("abc123").build()))
-        .compose(resp -> resp.end().transform(done -> io.vertx.core.Future.succeededFuture(resp))));
+        .compose(resp -> resp.end().transform(done -> Future.succeededFuture(resp))));
     assertEquals(GrpcStatus.NOT_FOUND, response.status());
     assertEquals("an error occurred when try to find container \"abc123\": not found", response.statusMessage());
     await(client.close());
@@ -273,7 +276,7 @@ class SandboxAndErrorsTest {
   private static String readState(Path record) {
     try {
       return Files.exists(record) ? Files.readString(record) : "";
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "";
     }
   }

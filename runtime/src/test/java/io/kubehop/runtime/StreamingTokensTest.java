@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.ArrayList;
 
 /** The CRI side of exec/attach: validation, errors, and the one-time tokens of the streaming server. */
 class StreamingTokensTest {
@@ -160,7 +161,7 @@ class StreamingTokensTest {
   @Test
   void theThousandAndFirstInFlightRequestIsRefused() throws Exception {
     clock.advance(Duration.ofMinutes(2)); // nothing left over from other tests
-    List<Future<?>> calls = new java.util.ArrayList<>();
+    List<Future<?>> calls = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       calls.add(rt.cri.exec(exec(running).build()));
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import io.vertx.core.Promise;
 
 class AwaitTest {
 
@@ -81,6 +82,6 @@ class AwaitTest {
     IllegalStateException failure = new IllegalStateException("refused");
     ExecutionException e = assertThrows(ExecutionException.class, () -> Await.await(Future.failedFuture(failure)));
     assertSame(failure, e.getCause());
-    assertThrows(TimeoutException.class, () -> Await.await(io.vertx.core.Promise.promise().future(), SHORT));
+    assertThrows(TimeoutException.class, () -> Await.await(Promise.promise().future(), SHORT));
   }
 }

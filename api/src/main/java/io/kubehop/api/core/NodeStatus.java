@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** core/v1 NodeStatus (subset). */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -36,7 +37,7 @@ public record NodeStatus(
   public record DaemonEndpoints(Endpoint kubeletEndpoint) {}
 
   /** core/v1 DaemonEndpoint. */
-  public record Endpoint(@com.fasterxml.jackson.annotation.JsonProperty("Port") int port) {}
+  public record Endpoint(@JsonProperty("Port") int port) {}
 
   /** core/v1 NodeSystemInfo (subset). */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,6 +1,7 @@
 package io.kubehop.api.meta;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** meta/v1 ListMeta. Serialized as {@code {}} when empty: Go never omits it from a Status or a list. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -12,7 +13,7 @@ public record ListMeta(String resourceVersion, String selfLink, String continueT
     return new ListMeta(Long.toString(resourceVersion), null, null);
   }
 
-  @com.fasterxml.jackson.annotation.JsonProperty("continue")
+  @JsonProperty("continue")
   @Override
   public String continueToken() {
     return continueToken;

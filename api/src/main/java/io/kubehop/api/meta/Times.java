@@ -3,6 +3,7 @@ package io.kubehop.api.meta;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.time.OffsetDateTime;
 
 /** RFC 3339 timestamps as Kubernetes writes them: whole seconds for metadata, nanoseconds for CRI logs. */
 public final class Times {
@@ -21,6 +22,6 @@ public final class Times {
   }
 
   public static Instant parse(String rfc3339) {
-    return rfc3339 == null ? null : java.time.OffsetDateTime.parse(rfc3339).toInstant();
+    return rfc3339 == null ? null : OffsetDateTime.parse(rfc3339).toInstant();
   }
 }

@@ -8,6 +8,7 @@ import io.kubehop.apiserver.http.MediaTypes;
 import io.kubehop.apiserver.http.Responses;
 import io.kubehop.apiserver.registry.ResourceType;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
 
 /**
  * {@code /version}, {@code /api}, {@code /apis} and {@code /api/v1}, legacy or aggregated (apidiscovery v2 or
@@ -124,7 +125,7 @@ public final class Discovery {
     o.put("group", "").put("version", "v1").put("kind", kind);
   }
 
-  private static void strings(ArrayNode a, java.util.List<String> values) {
+  private static void strings(ArrayNode a, List<String> values) {
     values.forEach(a::add);
   }
 }

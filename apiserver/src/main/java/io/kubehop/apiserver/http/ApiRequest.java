@@ -5,6 +5,7 @@ import io.kubehop.apiserver.registry.ResourceType;
 import io.kubehop.apiserver.util.ParseBool;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.Arrays;
 
 /**
  * A request for a core/v1 resource, parsed from its path like upstream's {@code RequestInfoFactory}:
@@ -21,7 +22,7 @@ public record ApiRequest(
     }
     String[] p = path.substring("/api/v1/".length()).split("/", -1);
     if (p.length > 0 && p[p.length - 1].isEmpty()) {
-      p = java.util.Arrays.copyOf(p, p.length - 1);
+      p = Arrays.copyOf(p, p.length - 1);
     }
     if (p.length == 0) {
       return null;

@@ -3,6 +3,8 @@ package io.kubehop.apiserver.http;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Accept-header negotiation for the two special forms kubectl asks for: Tables and aggregated discovery. */
 public final class MediaTypes {
@@ -16,7 +18,7 @@ public final class MediaTypes {
   }
 
   /** One media range: its type and parameters, lower-cased keys. */
-  record Range(String type, java.util.Map<String, String> params) {}
+  record Range(String type, Map<String, String> params) {}
 
   static List<Range> parse(String accept) {
     List<Range> out = new ArrayList<>();
@@ -25,7 +27,7 @@ public final class MediaTypes {
     }
     for (String part : accept.split(",")) {
       String[] bits = part.trim().split(";");
-      java.util.Map<String, String> params = new java.util.HashMap<>();
+      Map<String, String> params = new HashMap<>();
       for (int i = 1; i < bits.length; i++) {
         int eq = bits[i].indexOf('=');
         if (eq > 0) {

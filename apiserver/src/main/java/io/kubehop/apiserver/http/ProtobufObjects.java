@@ -5,6 +5,7 @@ import io.kubehop.api.json.ApiJson;
 import io.kubehop.api.meta.StatusException;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Just enough of Kubernetes' protobuf encoding to accept what kubectl 1.33 sends as protobuf: {@code kubectl create
@@ -143,7 +144,7 @@ final class ProtobufObjects {
       if (len < 0 || pos + len > end) {
         throw StatusException.badRequest("truncated protobuf message");
       }
-      byte[] out = java.util.Arrays.copyOfRange(b, pos, pos + len);
+      byte[] out = Arrays.copyOfRange(b, pos, pos + len);
       pos += len;
       return out;
     }

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * A minimal OpenAPI v3 for core/v1, just what kubectl needs for {@code apply} with its default validation: the
@@ -42,7 +43,7 @@ public final class OpenApiV3 {
       req.response().putHeader("Cache-Control", "public, immutable");
     }
     req.response().setStatusCode(200).putHeader("Content-Type", "application/json")
-        .putHeader("Etag", "\"" + hash + "\"").end(io.vertx.core.buffer.Buffer.buffer(document));
+        .putHeader("Etag", "\"" + hash + "\"").end(Buffer.buffer(document));
   }
 
   private static ObjectNode coreV1() {

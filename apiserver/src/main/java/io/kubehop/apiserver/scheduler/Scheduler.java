@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
+import io.vertx.core.Context;
 
 /**
  * A minimal default-scheduler: binds every pod without {@code spec.nodeName} to the Ready, schedulable node with
@@ -44,7 +45,7 @@ public final class Scheduler {
 
   /** Starts on the current Vert.x context. */
   public void start() {
-    io.vertx.core.Context ctx = vertx.getOrCreateContext();
+    Context ctx = vertx.getOrCreateContext();
     store.watch(0, e -> {
       if (e.key().resource().equals("pods") || e.key().resource().equals("nodes")) {
         ctx.runOnContext(v -> trigger());

@@ -13,6 +13,8 @@ import io.vertx.core.Future;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * {@code GET|POST …/pods/{name}/portforward}: pod → node → {@code http://<node>:<port>/portForward/{ns}/{name}}.
@@ -88,7 +90,7 @@ public final class PortForwardSubresource implements SubresourceHandler {
     }
     StringBuilder q = new StringBuilder();
     ports.forEach(p -> q.append(q.length() == 0 ? '?' : '&').append("port=")
-        .append(java.net.URLEncoder.encode(p, java.nio.charset.StandardCharsets.UTF_8)));
+        .append(URLEncoder.encode(p, StandardCharsets.UTF_8)));
     return q.toString();
   }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubehop.api.json.ApiJson;
 import java.time.Instant;
 import java.util.List;
+import io.kubehop.api.meta.Times;
+import java.time.Duration;
 
 /** Assembles a {@code meta.k8s.io/v1} Table whose rows carry their object as PartialObjectMetadata. */
 public final class TableBuilder {
@@ -55,6 +57,6 @@ public final class TableBuilder {
     if (ts == null) {
       return "<unknown>";
     }
-    return HumanDuration.format(java.time.Duration.between(io.kubehop.api.meta.Times.parse(ts), now));
+    return HumanDuration.format(Duration.between(Times.parse(ts), now));
   }
 }

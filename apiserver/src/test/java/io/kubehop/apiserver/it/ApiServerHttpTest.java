@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** The apiserver's HTTP contract without kubectl: errors, conflicts, watch, discovery, logs, node lifecycle. */
 class ApiServerHttpTest {
@@ -314,13 +316,13 @@ class ApiServerHttpTest {
     api.post("/api/v1/namespaces/default/pods", POD.replace("NAME", "w1"));
     String rv = json(api.get("/api/v1/pods?fieldSelector=spec.nodeName%3Dn1")).path("metadata")
         .path("resourceVersion").asText();
-    java.util.concurrent.CompletableFuture<HttpResponse<Stream<String>>> watch = HttpClient.newHttpClient().sendAsync(
+    CompletableFuture<HttpResponse<Stream<String>>> watch = HttpClient.newHttpClient().sendAsync(
         HttpRequest.newBuilder(URI.create(api.base + "/api/v1/pods?fieldSelector=spec.nodeName%3Dn1&watch=true"
             + "&resourceVersion=" + rv + "&timeoutSeconds=2")).build(), HttpResponse.BodyHandlers.ofLines());
     assertEquals(201, api.post("/api/v1/namespaces/default/pods/w1/binding",
         "{\"target\":{\"name\":\"n1\"}}").statusCode());
     api.send("DELETE", "/api/v1/namespaces/default/pods/w1", "application/json", "{\"gracePeriodSeconds\":0}");
-    var events = watch.get(10, java.util.concurrent.TimeUnit.SECONDS).body().map(l -> {
+    var events = watch.get(10, TimeUnit.SECONDS).body().map(l -> {
       try {
         JsonNode e = ApiJson.mapper().readTree(l);
         return e.path("type").asText() + " " + e.path("object").path("metadata").path("name").asText();
@@ -328,7 +330,7 @@ class ApiServerHttpTest {
         throw new IllegalStateException(ex);
       }
     }).toList();
-    assertEquals(java.util.List.of("ADDED w1", "DELETED w1"), events);
+    assertEquals(List.of("ADDED w1", "DELETED w1"), events);
 
     HttpResponse<String> named = api.get("/api/v1/namespaces/default/pods/none?watch=true&timeoutSeconds=1");
     assertEquals(200, named.statusCode());

@@ -15,6 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.kubehop.api.meta.Times;
+import io.vertx.core.http.HttpServer;
 
 /** Drives the in-process apiserver with real kubectl 1.27, 1.29 and 1.33 (no kubelet: pods stay Pending). */
 class KubectlTest {
@@ -93,7 +95,7 @@ class KubectlTest {
           () -> watch.stdout().lines().anyMatch(l -> l.matches("applied +0/1 +Pending +0 +\\w+")));
       String status = "{\"metadata\":{\"name\":\"applied\"},\"status\":{\"phase\":\"Running\",\"containerStatuses\":"
           + "[{\"name\":\"main\",\"ready\":true,\"restartCount\":0,\"state\":{\"running\":{\"startedAt\":\""
-          + io.kubehop.api.meta.Times.now() + "\"}}}]}}";
+          + Times.now() + "\"}}}]}}";
       assertEquals(200, api.send("PUT", "/api/v1/namespaces/default/pods/applied/status", "application/json",
           status).statusCode());
       Await.until("the Running row", Duration.ofSeconds(20),
@@ -140,7 +142,7 @@ class KubectlTest {
   @ValueSource(strings = {"1.27", "1.33"})
   void logsThroughTheApiserver(String version) throws Exception {
     try (TestApiServer api = new TestApiServer(tmp.resolve("home"))) {
-      io.vertx.core.http.HttpServer kubelet = api.vertx.createHttpServer().requestHandler(req -> {
+      HttpServer kubelet = api.vertx.createHttpServer().requestHandler(req -> {
         var resp = req.response().setChunked(true).putHeader("Content-Type", "text/plain");
         resp.write("line 1 of " + req.path() + "\n");
         resp.end("line 2 follow=" + req.getParam("follow") + "\n");

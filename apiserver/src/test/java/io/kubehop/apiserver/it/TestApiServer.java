@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.kubehop.api.meta.Times;
 
 /** An in-process apiserver on a random port with a temp home, plus a tiny HTTP client for the tests. */
 final class TestApiServer implements AutoCloseable {
@@ -52,7 +53,7 @@ final class TestApiServer implements AutoCloseable {
 
   /** A node as the kubelet registers it, Ready with a fresh heartbeat. */
   HttpResponse<String> registerNode(String name) throws IOException, InterruptedException {
-    String now = io.kubehop.api.meta.Times.now();
+    String now = Times.now();
     return post("/api/v1/nodes", "{\"kind\":\"Node\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"" + name
         + "\"},\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"127.0.1.1\"},"
         + "{\"type\":\"Hostname\",\"address\":\"" + name + "\"}],\"nodeInfo\":{\"kubeletVersion\":\"v1.30.0\"},"

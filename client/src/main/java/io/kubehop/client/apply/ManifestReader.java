@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import com.fasterxml.jackson.core.JacksonException;
 
 /**
  * Reads manifests: YAML (several documents separated by {@code ---}) or JSON. Keys keep the file's order;
@@ -40,7 +41,7 @@ public final class ManifestReader {
           objects.add(doc);
         }
       }
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
+    } catch (JacksonException e) {
       throw new IOException("error parsing " + source + ": " + e.getOriginalMessage(), e);
     }
     return objects;

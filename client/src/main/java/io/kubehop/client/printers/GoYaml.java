@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes a JSON tree as YAML byte-for-byte like kubectl's {@code -o yaml}, which is {@code sigs.k8s.io/yaml}
@@ -113,7 +115,7 @@ public final class GoYaml {
     if (s.indexOf('\u0085') < 0) {
       return s;
     }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("[ \t]*((?:\u0085[ \t]*)+)").matcher(s);
+    Matcher m = Pattern.compile("[ \t]*((?:\u0085[ \t]*)+)").matcher(s);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       long breaks = m.group(1).chars().filter(c -> c == 0x85).count();

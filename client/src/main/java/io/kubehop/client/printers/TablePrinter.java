@@ -3,6 +3,7 @@ package io.kubehop.client.printers;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * kubectl's human-readable printer for {@code meta.k8s.io/v1} Tables ({@code cli-runtime printers.tablePrinter}:
@@ -51,7 +52,7 @@ public final class TablePrinter {
       if (withNamespace) {
         headers.add("NAMESPACE");
       }
-      visible.forEach(i -> headers.add(columns.get(i).path("name").asText("").toUpperCase(java.util.Locale.ROOT)));
+      visible.forEach(i -> headers.add(columns.get(i).path("name").asText("").toUpperCase(Locale.ROOT)));
       writer.write(String.join("\t", headers)).write("\n");
     }
     for (JsonNode row : rows) {

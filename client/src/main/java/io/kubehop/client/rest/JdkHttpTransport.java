@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
  * {@link HttpTransport} over {@code java.net.http.HttpClient}, forced to HTTP/1.1 like kubectl against a plain
@@ -56,7 +57,7 @@ public final class JdkHttpTransport implements HttpTransport {
     } catch (HttpTimeoutException e) {
       throw new ServerUnreachableException("Unable to connect to the server: net/http: request canceled "
           + "(Client.Timeout exceeded while awaiting headers)", e);
-    } catch (javax.net.ssl.SSLException e) {
+    } catch (SSLException e) {
       throw new ServerUnreachableException("Unable to connect to the server: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

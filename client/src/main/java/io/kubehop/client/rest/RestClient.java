@@ -5,6 +5,7 @@ import io.kubehop.api.json.ApiJson;
 import io.kubehop.api.meta.StatusException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 
 /**
  * The client side of the Kubernetes REST API: JSON requests, streamed bodies (log follow) and watches. Error
@@ -43,7 +44,7 @@ public final class RestClient implements AutoCloseable {
    * carry none; the transport adds the upgrade headers and credentials.
    */
   public ApiRequest upgradeRequest(String method, String path, Query query) {
-    return new ApiRequest(method, path + query.encode(), new java.util.LinkedHashMap<>(), null, null);
+    return new ApiRequest(method, path + query.encode(), new LinkedHashMap<>(), null, null);
   }
 
   public JsonNode get(String path, Query query, String accept) throws IOException {

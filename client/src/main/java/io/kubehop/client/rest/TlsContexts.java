@@ -17,6 +17,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import java.nio.charset.StandardCharsets;
 
 /** Builds an {@link SSLContext} from a kubeconfig's {@link TlsConfig}. */
 final class TlsContexts {
@@ -70,7 +71,7 @@ final class TlsContexts {
 
   /** PKCS#8 ({@code BEGIN PRIVATE KEY}) RSA or EC keys; PKCS#1 keys are not supported yet. */
   private static PrivateKey privateKey(byte[] pem) throws GeneralSecurityException {
-    String text = new String(pem, java.nio.charset.StandardCharsets.US_ASCII);
+    String text = new String(pem, StandardCharsets.US_ASCII);
     if (!text.contains("BEGIN PRIVATE KEY")) {
       throw new GeneralSecurityException("only PKCS#8 client keys (BEGIN PRIVATE KEY) are supported");
     }

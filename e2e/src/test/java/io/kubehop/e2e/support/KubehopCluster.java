@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.HashMap;
 
 /**
  * A whole kubehop cluster started the way a user starts one, {@code bin/kubehop up -d}, in a temporary
@@ -119,7 +120,7 @@ public final class KubehopCluster implements AutoCloseable {
   }
 
   private ProcessResult kubehop(List<String> command, Duration deadline) {
-    Map<String, String> environment = new java.util.HashMap<>(env);
+    Map<String, String> environment = new HashMap<>(env);
     environment.put("KUBEHOP_HOME", home.toString());
     environment.put("KUBECONFIG", home.resolve("kubeconfig").toString());
     return Commands.run(command, environment, null, deadline, ROOT);

@@ -14,6 +14,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.parsetools.RecordParser;
 import java.io.IOException;
 import java.net.URI;
+import io.vertx.core.Promise;
 
 /**
  * The kubelet's client of the Kubernetes API: plain JSON requests, and watches read as one JSON WatchEvent per
@@ -96,7 +97,7 @@ public final class ApiClient {
   }
 
   private static Future<Void> readLines(HttpClientResponse resp, Handler<JsonNode> onEvent) {
-    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    Promise<Void> done = Promise.promise();
     RecordParser lines = RecordParser.newDelimited("\n", resp).maxRecordSize(MAX_LINE);
     lines.handler(line -> {
       if (line.length() == 0) {

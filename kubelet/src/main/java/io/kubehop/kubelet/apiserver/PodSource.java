@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The pods bound to this node, as a reflector sees them: list (with {@code fieldSelector=spec.nodeName=<node>}),
@@ -88,7 +89,7 @@ public final class PodSource {
       String rv = list.path("metadata").path("resourceVersion").asText("");
       // Like client-go's reflector: ask the server to end the watch after 5-10 minutes, so that a silently dead
       // watch cannot last forever, and spread the re-lists of many kubelets.
-      long timeoutSeconds = 300 + java.util.concurrent.ThreadLocalRandom.current().nextLong(300);
+      long timeoutSeconds = 300 + ThreadLocalRandom.current().nextLong(300);
       return api.watch("/api/v1/pods?fieldSelector=" + selector + "&watch=true&resourceVersion=" + rv
           + "&allowWatchBookmarks=true&timeoutSeconds=" + timeoutSeconds, this::onWatchEvent);
     });

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
+import io.vertx.core.Future;
+import java.util.Comparator;
 
 /**
  * The pods of this node: receives them from the {@link PodSource}, keeps one {@link PodRecord} and
@@ -60,7 +62,7 @@ public final class PodManager implements PodSource.Listener {
     // A pod being deleted and its successor of the same name may coexist for a moment: prefer the live one.
     return pods.values().stream()
         .filter(r -> namespace.equals(r.pod().namespace()) && name.equals(r.pod().name()) && !r.goneFromApi)
-        .min(java.util.Comparator.comparing(PodRecord::terminating));
+        .min(Comparator.comparing(PodRecord::terminating));
   }
 
   @Override
@@ -146,7 +148,7 @@ public final class PodManager implements PodSource.Listener {
           orphans.add(uid);
         }
       }
-      io.vertx.core.Future<Void> chain = io.vertx.core.Future.succeededFuture();
+      Future<Void> chain = Future.succeededFuture();
       for (String uid : orphans) {
         LOG.info("removing the sandboxes of pod " + uid + ", which no longer exists");
         chain = chain.compose(v -> syncer.killer().killRuntimeObjects(uid, 0));

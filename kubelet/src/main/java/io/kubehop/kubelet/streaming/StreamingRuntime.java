@@ -8,6 +8,7 @@ import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.vertx.core.Future;
 import java.net.URI;
 import java.util.List;
+import java.net.URISyntaxException;
 
 /**
  * Asks the runtime where a stream is served (kuberuntime's {@code GetExec}/{@code GetAttach}): CRI {@code Exec} and
@@ -54,7 +55,7 @@ public final class StreamingRuntime {
     }
     try {
       return Future.succeededFuture(new URI(url));
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       return Future.failedFuture(new IllegalStateException("invalid streaming URL " + url + ": " + e.getMessage()));
     }
   }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A small stand-in for the apiserver: stores pods and nodes, serves list + watch (chunked JSON lines) of pods by
@@ -267,7 +268,7 @@ public final class FakeApiServer implements AutoCloseable {
 
   private static JsonNode parse(String json) {
     try {
-      return ApiJson.tree(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return ApiJson.tree(json.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new IllegalArgumentException(e);
     }

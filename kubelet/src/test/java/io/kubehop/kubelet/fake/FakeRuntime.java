@@ -1,7 +1,47 @@
 package io.kubehop.kubelet.fake;
 
 import com.google.protobuf.Message;
-import io.kubehop.cri.v1.*;
+import io.kubehop.cri.v1.AttachRequest;
+import io.kubehop.cri.v1.AttachResponse;
+import io.kubehop.cri.v1.Container;
+import io.kubehop.cri.v1.ContainerConfig;
+import io.kubehop.cri.v1.ContainerFilter;
+import io.kubehop.cri.v1.ContainerState;
+import io.kubehop.cri.v1.ContainerStatus;
+import io.kubehop.cri.v1.ContainerStatusRequest;
+import io.kubehop.cri.v1.ContainerStatusResponse;
+import io.kubehop.cri.v1.CreateContainerRequest;
+import io.kubehop.cri.v1.CreateContainerResponse;
+import io.kubehop.cri.v1.ExecRequest;
+import io.kubehop.cri.v1.ExecResponse;
+import io.kubehop.cri.v1.ListContainersRequest;
+import io.kubehop.cri.v1.ListContainersResponse;
+import io.kubehop.cri.v1.ListPodSandboxRequest;
+import io.kubehop.cri.v1.ListPodSandboxResponse;
+import io.kubehop.cri.v1.PodSandbox;
+import io.kubehop.cri.v1.PodSandboxConfig;
+import io.kubehop.cri.v1.PodSandboxFilter;
+import io.kubehop.cri.v1.PodSandboxNetworkStatus;
+import io.kubehop.cri.v1.PodSandboxState;
+import io.kubehop.cri.v1.PodSandboxStatus;
+import io.kubehop.cri.v1.PodSandboxStatusRequest;
+import io.kubehop.cri.v1.PodSandboxStatusResponse;
+import io.kubehop.cri.v1.RemoveContainerRequest;
+import io.kubehop.cri.v1.RemoveContainerResponse;
+import io.kubehop.cri.v1.RemovePodSandboxRequest;
+import io.kubehop.cri.v1.RemovePodSandboxResponse;
+import io.kubehop.cri.v1.RunPodSandboxRequest;
+import io.kubehop.cri.v1.RunPodSandboxResponse;
+import io.kubehop.cri.v1.RuntimeServiceGrpcService;
+import io.kubehop.cri.v1.RuntimeServiceService;
+import io.kubehop.cri.v1.StartContainerRequest;
+import io.kubehop.cri.v1.StartContainerResponse;
+import io.kubehop.cri.v1.StopContainerRequest;
+import io.kubehop.cri.v1.StopContainerResponse;
+import io.kubehop.cri.v1.StopPodSandboxRequest;
+import io.kubehop.cri.v1.StopPodSandboxResponse;
+import io.kubehop.cri.v1.VersionRequest;
+import io.kubehop.cri.v1.VersionResponse;
 import io.kubehop.streaming.cri.StreamingServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,6 +58,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import io.vertx.core.Promise;
+import io.vertx.grpc.server.StatusException;
+import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * An in-memory CRI runtime served on a unix socket. Containers run until stopped, except those whose command is
@@ -136,17 +180,17 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
   }
 
   private static long now() {
-    java.time.Instant i = java.time.Instant.now();
+    Instant i = Instant.now();
     return i.getEpochSecond() * 1_000_000_000L + i.getNano();
   }
 
-  private <T> Future<T> record(String method, Message request, java.util.function.Supplier<T> answer) {
+  private <T> Future<T> record(String method, Message request, Supplier<T> answer) {
     calls.add(new Call(method, request, System.nanoTime()));
     synchronized (this) {
       try {
         return Future.succeededFuture(answer.get());
       } catch (RuntimeException e) {
-        return Future.failedFuture(new io.vertx.grpc.server.StatusException(io.vertx.grpc.common.GrpcStatus.NOT_FOUND,
+        return Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND,
             e.getMessage()));
       }
     }
@@ -300,7 +344,7 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
   public Future<ContainerStatusResponse> containerStatus(ContainerStatusRequest r) {
     return record("ContainerStatus", r, () -> {
       Ctr c = container(r.getContainerId());
-      return ContainerStatusResponse.newBuilder().setStatus(io.kubehop.cri.v1.ContainerStatus.newBuilder()
+      return ContainerStatusResponse.newBuilder().setStatus(ContainerStatus.newBuilder()
           .setId(c.id).setMetadata(c.config.getMetadata()).setState(c.state).setCreatedAt(c.createdAt)
           .setStartedAt(c.startedAt).setFinishedAt(c.finishedAt).setExitCode(c.exitCode)
           .setImage(c.config.getImage()).setImageRef("sha256:fake")
@@ -326,7 +370,7 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
     calls.add(new Call(method, request, System.nanoTime()));
     GrpcStatus failure = streamFailure;
     if (failure != null) {
-      return Future.failedFuture(new io.vertx.grpc.server.StatusException(failure, streamFailureMessage));
+      return Future.failedFuture(new StatusException(failure, streamFailureMessage));
     }
     StreamingServer server = streaming;
     if (server == null) {
@@ -335,7 +379,7 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
     String parked;
     try {
       parked = park.apply(server);
-    } catch (io.vertx.grpc.server.StatusException e) {
+    } catch (StatusException e) {
       return Future.failedFuture(e);
     }
     String base = streamingBaseUrl;
@@ -344,7 +388,7 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
     if (delay <= 0) {
       return Future.succeededFuture(url);
     }
-    io.vertx.core.Promise<String> later = io.vertx.core.Promise.promise();
+    Promise<String> later = Promise.promise();
     vertx.setTimer(delay, id -> later.complete(url));
     return later.future();
   }

@@ -9,6 +9,7 @@ import io.kubehop.api.core.PodSpec;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import java.util.Arrays;
 
 class PodPhaseTest {
 
@@ -33,7 +34,7 @@ class PodPhaseTest {
       "Never,running exit1,Running", "Never,exit0 exit1,Failed", "Never,creating running,Pending"})
   void followsUpstreamGetPhase(String policy, String containers, String phase) {
     Pod pod = new Pod("v1", "Pod", null, new PodSpec(List.of(), null, policy, "n", null, null, null), null);
-    List<ContainerStatus> statuses = java.util.Arrays.stream(containers.split(" ")).map(PodPhaseTest::status).toList();
+    List<ContainerStatus> statuses = Arrays.stream(containers.split(" ")).map(PodPhaseTest::status).toList();
     assertEquals(phase, PodStatusBuilder.phase(pod, statuses, null));
   }
 }

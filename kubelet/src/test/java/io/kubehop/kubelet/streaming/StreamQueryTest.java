@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 
 /** Query parsing of the kubelet's exec/attach endpoints: both styles, tty, upstream's refusal, path forms. */
 class StreamQueryTest {
@@ -16,7 +18,7 @@ class StreamQueryTest {
     StringBuilder uri = new StringBuilder();
     for (int i = 0; i < pairs.length; i += 2) {
       uri.append(i == 0 ? "" : "&").append(pairs[i]).append('=')
-          .append(java.net.URLEncoder.encode(pairs[i + 1], java.nio.charset.StandardCharsets.UTF_8));
+          .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
     }
     return StreamQuery.decode(uri.toString());
   }

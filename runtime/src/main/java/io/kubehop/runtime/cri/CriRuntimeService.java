@@ -50,6 +50,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import io.vertx.grpc.server.StatusException;
 
 /**
  * The CRI {@code runtime.v1.RuntimeService} over the sandbox and container managers. Quick in-memory calls
@@ -264,7 +265,7 @@ public final class CriRuntimeService extends RuntimeServiceService {
   }
 
   private static void logFailure(String method, Throwable e) {
-    if (e instanceof io.vertx.grpc.server.StatusException status) {
+    if (e instanceof StatusException status) {
       LOG.info(method + " failed: " + status.status() + " " + status.message());
     } else {
       LOG.log(Level.WARNING, method + " failed: " + e, e);

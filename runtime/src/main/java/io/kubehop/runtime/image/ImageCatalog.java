@@ -3,6 +3,7 @@ package io.kubehop.runtime.image;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.io.File;
 
 /**
  * The few images the runtime knows, and what each runs when the container gives no command (the image's
@@ -87,11 +88,11 @@ public final class ImageCatalog {
   /** The runtime's class path made absolute: the nginx process starts in the container's working directory. */
   static String absoluteClassPath() {
     List<String> entries = new ArrayList<>();
-    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       if (!entry.isEmpty()) {
         entries.add(Path.of(entry).toAbsolutePath().toString());
       }
     }
-    return String.join(java.io.File.pathSeparator, entries);
+    return String.join(File.pathSeparator, entries);
   }
 }

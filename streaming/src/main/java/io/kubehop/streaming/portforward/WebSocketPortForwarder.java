@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.Base64;
 
 /**
  * The legacy WebSocket port-forward (kubelet's {@code portforward/websocket.go}), used by python's client.
@@ -226,7 +227,7 @@ final class WebSocketPortForwarder {
       if (protocol.base64()) {
         channel = message.getUnsignedByte(0) - '0';
         try {
-          payload = Buffer.buffer(java.util.Base64.getDecoder().decode(message.getBytes(1, message.length())));
+          payload = Buffer.buffer(Base64.getDecoder().decode(message.getBytes(1, message.length())));
         } catch (IllegalArgumentException e) {
           LOG.fine(() -> "port-forward websocket: invalid base64 on channel " + (message.getUnsignedByte(0) - '0'));
           return;

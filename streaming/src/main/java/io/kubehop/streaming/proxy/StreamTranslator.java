@@ -33,6 +33,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import io.kubehop.streaming.httpstream.UpgradeRequests;
+import java.util.LinkedHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * KEP-4006's {@code StreamTranslatorProxy}: serves a WebSocket {@code v5.channel.k8s.io} exec/attach session to the
@@ -92,7 +95,7 @@ public final class StreamTranslator {
    * {@code v5.channel.k8s.io} among its subprotocols (repeated or comma-joined lines).
    */
   public static boolean isWebSocketRequestWithStreamCloseProtocol(MultiMap headers) {
-    return io.kubehop.streaming.httpstream.UpgradeRequests.isWebSocket(headers)
+    return UpgradeRequests.isWebSocket(headers)
         && ChannelHandshake.offers(headers).contains(ChannelProtocol.V5.wireName());
   }
 
@@ -113,7 +116,7 @@ public final class StreamTranslator {
   public Future<HopSession> translate(HttpServerRequest req, URI location, StreamOptions options,
       Map<String, String> headers) {
     String session = UpgradeAwareProxy.sessionId(req);
-    Map<String, String> upstreamHeaders = new java.util.LinkedHashMap<>(headers);
+    Map<String, String> upstreamHeaders = new LinkedHashMap<>(headers);
     upstreamHeaders.put(StreamHeaders.SESSION, session);
     if (req.remoteAddress() != null) {
       String before = req.getHeader("X-Forwarded-For");
@@ -178,7 +181,7 @@ public final class StreamTranslator {
   /** Runs the session against {@code location}, or the place it redirects to when the policy allows. */
   private Future<Void> streamFollowingRedirects(URI location, int redirectsLeft, Map<String, String> headers,
       StreamOptions options, ReadStream<Buffer> stdin, WriteStream<Buffer> stdout, WriteStream<Buffer> stderr,
-      ReadStream<Buffer> resize, java.util.function.BiConsumer<URI, SpdyDialer.Upgraded> onUpgraded) {
+      ReadStream<Buffer> resize, BiConsumer<URI, SpdyDialer.Upgraded> onUpgraded) {
     int port = location.getPort() > 0 ? location.getPort() : 80;
     String uri = (location.getRawPath() == null || location.getRawPath().isEmpty() ? "/" : location.getRawPath())
         + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());

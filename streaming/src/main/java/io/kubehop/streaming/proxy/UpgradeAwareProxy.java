@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.IntConsumer;
 
 /**
  * Forwards an HTTP/1.1 upgrade request (SPDY or WebSocket) to the next tier and splices the two connections, like
@@ -234,7 +235,7 @@ public final class UpgradeAwareProxy {
   }
 
   /** Copies {@code from} to {@code to}, pausing {@code from} while {@code to}'s write queue is full. */
-  private static void pipe(NetSocket from, NetSocket to, java.util.function.IntConsumer counter) {
+  private static void pipe(NetSocket from, NetSocket to, IntConsumer counter) {
     from.handler(buffer -> {
       counter.accept(buffer.length());
       to.write(buffer);

@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * A SPDY/3.1 session as spdystream runs it, over a {@link DuplexTransport}, confined to one Vert.x context (no
@@ -137,12 +138,12 @@ public final class SpdySession implements StreamConnection {
   }
 
   /** The local address of the transport (null if it has none). */
-  public io.vertx.core.net.SocketAddress localAddress() {
+  public SocketAddress localAddress() {
     return transport.localAddress();
   }
 
   /** The peer address of the transport (null if it has none). */
-  public io.vertx.core.net.SocketAddress remoteAddress() {
+  public SocketAddress remoteAddress() {
     return transport.remoteAddress();
   }
 

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
 
 /** {@link DuplexTransport} over a Vert.x {@link NetSocket}; every method delegates. */
 final class NetSocketTransport implements DuplexTransport {
@@ -83,12 +84,12 @@ final class NetSocketTransport implements DuplexTransport {
   }
 
   @Override
-  public io.vertx.core.net.SocketAddress localAddress() {
+  public SocketAddress localAddress() {
     return socket.localAddress();
   }
 
   @Override
-  public io.vertx.core.net.SocketAddress remoteAddress() {
+  public SocketAddress remoteAddress() {
     return socket.remoteAddress();
   }
 

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import io.vertx.core.buffer.Buffer;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The "pod" of the tests, on 127.0.0.1: port {@value #ECHO} echoes (and closes at EOF), port {@value #HALF_CLOSE}
@@ -48,7 +50,7 @@ final class FakePod implements AutoCloseable {
   private final Thread resetThread;
   private final ServerSocket sourceServer;
   private final Thread sourceThread;
-  private final java.util.concurrent.atomic.AtomicLong sourceWritten = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong sourceWritten = new AtomicLong();
 
   FakePod(Vertx vertx) throws Exception {
     this.vertx = vertx;
@@ -57,7 +59,7 @@ final class FakePod implements AutoCloseable {
     ports.put(ECHO, await(echo.listen(0, "127.0.0.1")).actualPort());
     NetServer http = vertx.createNetServer().connectHandler(s -> s.handler(b -> {
       if (b.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
-        s.end(io.vertx.core.buffer.Buffer.buffer("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+        s.end(Buffer.buffer("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
             + HTTP_BODY.length() + "\r\nConnection: close\r\n\r\n" + HTTP_BODY));
       }
     }));

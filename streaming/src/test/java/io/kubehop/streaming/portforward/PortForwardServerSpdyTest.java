@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 /** {@link PortForwardServer} over SPDY with kubehop's own SPDY client, against a {@link FakePod} on 127.0.0.1. */
 class PortForwardServerSpdyTest {
@@ -86,12 +87,12 @@ class PortForwardServerSpdyTest {
       sent[i] = (byte) (i * 31 + i / 4096);
     }
     for (int from = 0; from < sent.length; from += 16 * 1024) {
-      await(p.data().write(Buffer.buffer(java.util.Arrays.copyOfRange(sent, from, from + 16 * 1024))));
+      await(p.data().write(Buffer.buffer(Arrays.copyOfRange(sent, from, from + 16 * 1024))));
     }
     await(p.data().end());
     Buffer back = await(p.received());
     assertEquals(sent.length, back.length());
-    assertTrue(java.util.Arrays.equals(sent, back.getBytes()));
+    assertTrue(Arrays.equals(sent, back.getBytes()));
     assertEquals("", await(p.errorContent()).toString());
   }
 

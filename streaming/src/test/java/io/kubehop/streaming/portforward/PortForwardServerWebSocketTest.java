@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.vertx.core.Promise;
+import java.util.HexFormat;
 
 /** The legacy WebSocket port-forward: port prefixes, channels 2i/2i+1, one pod connection per port. */
 class PortForwardServerWebSocketTest {
@@ -107,7 +109,7 @@ class PortForwardServerWebSocketTest {
     long[] received = {0};
     boolean[] intact = {true};
     int[] prefixes = {0};
-    io.vertx.core.Promise<Integer> closed = io.vertx.core.Promise.promise();
+    Promise<Integer> closed = Promise.promise();
     big.binaryMessageHandler(m -> {
       int channel = m.getUnsignedByte(0);
       if (prefixes[0] < 2) {
@@ -134,7 +136,7 @@ class PortForwardServerWebSocketTest {
     connect("port=82&port=80", "v4.channel.k8s.io");
     Await.until("the prefixes and the error; got " + rec.events, () -> rec.events.size() >= 5);
     assertEquals(List.of("B 005200", "B 015200", "B 025000", "B 035000"), rec.events.subList(0, 4));
-    String error = new String(java.util.HexFormat.of().parseHex(rec.events.get(4).substring(4)));
+    String error = new String(HexFormat.of().parseHex(rec.events.get(4).substring(4)));
     assertTrue(rec.events.get(4).startsWith("B 01"), rec.events.get(4));
     assertTrue(error.startsWith("error forwarding port 82 to pod pod-x, uid uid-1: "), error);
     ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 2).appendString("still"));

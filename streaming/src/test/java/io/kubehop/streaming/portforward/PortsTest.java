@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import java.util.HexFormat;
 
 /** Port parsing with the kubelet's messages, and the WebSocket port prefix bytes. */
 class PortsTest {
@@ -48,6 +49,6 @@ class PortsTest {
   }
 
   private static String hex(byte[] b) {
-    return java.util.HexFormat.of().formatHex(b);
+    return HexFormat.of().formatHex(b);
   }
 }

@@ -46,6 +46,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.vertx.core.streams.ReadStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * WebSocket v5 client → {@link TranslatingHandler}/{@link StreamTranslator} → SPDY {@link RemoteCommandServer}
@@ -90,7 +95,7 @@ class StreamTranslatorTest {
   private static String commands(HttpServerRequest req) {
     StringBuilder b = new StringBuilder();
     req.params().getAll("command").forEach(c -> b.append("&command=").append(
-        java.net.URLEncoder.encode(c, java.nio.charset.StandardCharsets.UTF_8)));
+        URLEncoder.encode(c, StandardCharsets.UTF_8)));
     return b.toString();
   }
 
@@ -111,7 +116,7 @@ class StreamTranslatorTest {
   private static String query(String flags, String... command) {
     StringBuilder b = new StringBuilder("/api/v1/namespaces/default/pods/demo/exec?" + flags);
     for (String c : command) {
-      b.append("&command=").append(java.net.URLEncoder.encode(c, java.nio.charset.StandardCharsets.UTF_8));
+      b.append("&command=").append(URLEncoder.encode(c, StandardCharsets.UTF_8));
     }
     return b.toString();
   }
@@ -124,7 +129,7 @@ class StreamTranslatorTest {
     return rec;
   }
 
-  private Future<Void> exec(String uri, StreamOptions options, io.vertx.core.streams.ReadStream<Buffer> stdin,
+  private Future<Void> exec(String uri, StreamOptions options, ReadStream<Buffer> stdin,
       BufferSink out, BufferSink err) {
     return new WebSocketExecutor(vertx, client).stream("127.0.0.1", frontPort, uri, Map.of(), options, stdin, out,
         err, null);
@@ -162,7 +167,7 @@ class StreamTranslatorTest {
   void stderrIsSeparatedAndTheExitCodeArrives() throws Exception {
     BufferSink out = new BufferSink();
     BufferSink err = new BufferSink();
-    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> await(
+    ExecutionException e = Assertions.assertThrows(ExecutionException.class, () -> await(
         exec(query("stdout=true&stderr=true", "sh", "-c", "echo out; echo err >&2; exit 3"),
             new StreamOptions(false, true, true, false), null, out, err)));
     ExitCodeException exit = assertInstanceOf(ExitCodeException.class, e.getCause());
@@ -198,7 +203,7 @@ class StreamTranslatorTest {
   /** tty: resize JSON on channel 4 reaches the backend's resize stream; stdin and its close go through. */
   @Test
   void ttyResizeAndStdinAreTranslated() throws Exception {
-    List<TerminalSize> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<TerminalSize> sizes = new CopyOnWriteArrayList<>();
     backendExecutor = streams -> {
       Promise<Integer> exit = Promise.promise();
       streams.resizeHandler(sizes::add);

@@ -44,6 +44,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.function.LongSupplier;
 
 class TunnelingHandlerTest {
 
@@ -72,7 +73,7 @@ class TunnelingHandlerTest {
    * Fails if {@code value} passes {@code bound} within {@code period}: the negative half of a back-pressure check (a
    * proxy that buffered without bound would read the whole megabyte within milliseconds).
    */
-  private static void assertStaysBelow(java.util.function.LongSupplier value, long bound, Duration period,
+  private static void assertStaysBelow(LongSupplier value, long bound, Duration period,
       String what) {
     long deadline = System.nanoTime() + period.toNanos();
     while (System.nanoTime() < deadline) {
@@ -309,7 +310,7 @@ class TunnelingHandlerTest {
       Runnable pump = new Runnable() {
         @Override
         public void run() {
-          io.vertx.core.Future<Void> last = io.vertx.core.Future.succeededFuture();
+          Future<Void> last = Future.succeededFuture();
           while (sent[0] < payload.length) {
             if (socket.writeQueueFull()) {
               stalled.complete(null);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import java.io.IOException;
 
 /** Protocols, options, status JSON and the client-side error decoder. */
 class RemoteCommandTest {
@@ -134,7 +135,7 @@ class RemoteCommandTest {
       d.decode(Buffer.buffer(wire.substring(split)));
       assertEquals(List.of(new TerminalSize(80, 24), new TerminalSize(132, 43)), sizes, "split " + split);
     }
-    assertThrows(java.io.IOException.class, () -> new TerminalSizeDecoder(s -> { }).decode(Buffer.buffer("x")));
+    assertThrows(IOException.class, () -> new TerminalSizeDecoder(s -> { }).decode(Buffer.buffer("x")));
   }
 
   private static MultiMap params(String query) {

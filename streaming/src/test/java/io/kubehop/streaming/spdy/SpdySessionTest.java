@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.time.Duration;
+import org.junit.jupiter.api.Assertions;
 
 /** Client and server sessions talking over loopback TCP. */
 class SpdySessionTest {
@@ -64,7 +66,7 @@ class SpdySessionTest {
     SessionPair pair = SessionPair.connect(vertx, server -> server.newStreamHandler(s -> s.handler(b -> { })));
     Stream stream = await(pair.client.createStream(HeaderBlock.of("streamtype", "stdin")));
     await(stream.end());
-    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+    ExecutionException e = Assertions.assertThrows(ExecutionException.class,
         () -> await(stream.end()));
     assertInstanceOf(WriteClosedStreamException.class, e.getCause()); // spdystream's ErrWriteClosedStream
     assertEquals("Write on closed stream", e.getCause().getMessage());
@@ -80,7 +82,7 @@ class SpdySessionTest {
     stream.write(Buffer.buffer("x"));
     await(ended.future());
     await(stream.closeFuture());
-    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+    ExecutionException e = Assertions.assertThrows(ExecutionException.class,
         () -> await(stream.write(Buffer.buffer("y"))));
     assertInstanceOf(StreamResetException.class, e.getCause()); // spdystream's ErrReset
     assertEquals("stream reset", e.getCause().getMessage());
@@ -89,7 +91,7 @@ class SpdySessionTest {
   @Test
   void streamRefusedBeforeItsReplyFailsCreation() throws Exception {
     SessionPair pair = SessionPair.connect(vertx, server -> server.newStreamHandler(Stream::reset));
-    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+    ExecutionException e = Assertions.assertThrows(ExecutionException.class,
         () -> await(pair.client.createStream(HeaderBlock.of("streamtype", "bogus"))));
     assertInstanceOf(StreamResetException.class, e.getCause());
     assertEquals("stream reset", e.getCause().getMessage());
@@ -123,7 +125,7 @@ class SpdySessionTest {
 
   @Test
   void idleTimeoutClosesTheSession() throws Exception {
-    SessionPair pair = SessionPair.connect(vertx, server -> server.idleTimeout(java.time.Duration.ofMillis(200)));
+    SessionPair pair = SessionPair.connect(vertx, server -> server.idleTimeout(Duration.ofMillis(200)));
     await(pair.server.closeFuture());
     await(pair.client.closeFuture());
   }

@@ -175,7 +175,7 @@ class SpdySessionWireTest {
   @Test
   void echoesClientPingsAndIgnoresFlowControlFrames() throws Exception {
     send(new SpdyFrame.WindowUpdate(0, 1000));
-    send(new SpdyFrame.Settings(0, java.util.List.of(new SpdyFrame.Setting(0, 7, 1))));
+    send(new SpdyFrame.Settings(0, List.of(new SpdyFrame.Setting(0, 7, 1))));
     send(new SpdyFrame.Ping(1));
     send(new SpdyFrame.Ping(3));
     assertEquals(new SpdyFrame.Ping(1), next());

@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 
 /** Golden bytes of the channel messages (docs/wire-captures.md: golden/ws/kubectl-exec-v5.hex, §4.2). */
 class ChannelCodecTest {
@@ -73,7 +76,7 @@ class ChannelCodecTest {
   /** {@code direction name hex} per line, {@code #} comments. */
   private static Map<String, Buffer> load(String resource) {
     try (var in = ChannelCodecTest.class.getResourceAsStream(resource)) {
-      Map<String, Buffer> messages = new java.util.LinkedHashMap<>();
+      Map<String, Buffer> messages = new LinkedHashMap<>();
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
         if (!line.isBlank() && !line.startsWith("#")) {
           String[] parts = line.trim().split("\\s+");
@@ -81,8 +84,8 @@ class ChannelCodecTest {
         }
       }
       return messages;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

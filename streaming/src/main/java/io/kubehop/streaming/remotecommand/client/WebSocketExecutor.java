@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Client side of exec/attach over WebSocket, as client-go's {@code NewWebSocketExecutor}: GET upgrade offering
@@ -88,7 +89,7 @@ public final class WebSocketExecutor {
 
   /** The channels a client reads: error always, stdout and stderr (no stderr with tty) when requested. */
   private static int[] readable(StreamOptions options) {
-    return java.util.stream.IntStream.of(Channels.ERROR, options.stdout() ? Channels.STDOUT : -1,
+    return IntStream.of(Channels.ERROR, options.stdout() ? Channels.STDOUT : -1,
         options.stderr() && !options.tty() ? Channels.STDERR : -1).filter(c -> c >= 0).toArray();
   }
 

@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.logging.Logger;
+import io.kubehop.streaming.remotecommand.TerminalSize;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Server side of stream creation, for every protocol version (one loop, unlike the kubelet's four copies): answers
@@ -41,7 +44,7 @@ public final class StreamWaiter {
   private final String errorPrefix;
   private final Map<StreamType, Stream> streams = new EnumMap<>(StreamType.class);
   private final Promise<RemoteCommandStreams> done = Promise.promise();
-  private final java.util.List<io.kubehop.streaming.remotecommand.TerminalSize> earlySizes = new java.util.ArrayList<>();
+  private final List<TerminalSize> earlySizes = new ArrayList<>();
   private RemoteCommandStreams result;
 
   private StreamWaiter(Vertx vertx, StreamConnection connection, StreamProtocol protocol, StreamOptions options,

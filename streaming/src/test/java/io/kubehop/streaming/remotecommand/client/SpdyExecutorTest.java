@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Assertions;
 
 /** kubehop's client executor against kubehop's server: stdin EOF, both outputs, exit code. */
 class SpdyExecutorTest {
@@ -65,7 +66,7 @@ class SpdyExecutorTest {
     Future<Void> result = executor.stream(new SpdyExecutor.Target("127.0.0.1", port, "POST",
         "/exec/x", Map.of("User-Agent", "kubehop-test")), new StreamOptions(true, true, true, false),
         stdin, stdout, stderr);
-    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+    ExecutionException e = Assertions.assertThrows(ExecutionException.class,
         () -> await(result));
     ExitCodeException exit = (ExitCodeException) e.getCause();
     assertEquals(3, exit.code());

@@ -28,6 +28,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.kubehop.streaming.remotecommand.StreamProtocol;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The exec endpoint end to end with kubehop's own SPDY client, including refusals and every protocol family. */
 class RemoteCommandServerTest {
@@ -38,7 +41,7 @@ class RemoteCommandServerTest {
   private volatile StreamOptions options;
   private volatile Executor executor;
   private volatile Duration creationTimeout = Duration.ofSeconds(30);
-  private volatile List<String> protocols = io.kubehop.streaming.remotecommand.StreamProtocol.SPDY_SERVER_DEFAULT;
+  private volatile List<String> protocols = StreamProtocol.SPDY_SERVER_DEFAULT;
   private final List<TerminalSize> sizes = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -85,7 +88,7 @@ class RemoteCommandServerTest {
 
   @Test
   void v5OverSpdyBehavesLikeV4() throws Exception {
-    protocols = io.kubehop.streaming.remotecommand.StreamProtocol.SPDY_CLIENT_DEFAULT;
+    protocols = StreamProtocol.SPDY_CLIENT_DEFAULT;
     options = new StreamOptions(true, false, true, false);
     executor = echo(4);
     SpdyDialer.Upgraded up = await(SpdyDialer.dial(vertx, netClient, "127.0.0.1", port, "POST", "/exec/x",
@@ -218,7 +221,7 @@ class RemoteCommandServerTest {
     if (end < 0) {
       return false;
     }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: (\\d+)").matcher(r);
+    Matcher m = Pattern.compile("(?i)\r\ncontent-length: (\\d+)").matcher(r);
     return m.find() && r.length() - end - 4 >= Integer.parseInt(m.group(1));
   }
 

@@ -38,6 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.Locale;
+import org.junit.jupiter.api.Assertions;
 
 /** The WebSocket transport of {@link RemoteCommandServer} over real sockets, with Vert.x's WebSocket client. */
 class WebSocketRemoteCommandServerTest {
@@ -153,7 +157,7 @@ class WebSocketRemoteCommandServerTest {
     WebSocket legacy = connect("base64.channel.k8s.io");
     WebSocketRecorder rec2 = rec;
     rec2.awaitClosed(); // plain-text errors before v4
-    assertEquals(List.of("T 2", "T 2ZQ==", "T 3" + java.util.Base64.getEncoder().encodeToString(
+    assertEquals(List.of("T 2", "T 2ZQ==", "T 3" + Base64.getEncoder().encodeToString(
         "command terminated with non-zero exit code: exit status 1".getBytes(StandardCharsets.UTF_8)), "close 1000"),
         rec2.events);
   }
@@ -241,7 +245,7 @@ class WebSocketRemoteCommandServerTest {
   @Test
   void noSharedProtocolIs403() throws Exception {
     executor = echo(0);
-    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+    ExecutionException e = Assertions.assertThrows(ExecutionException.class,
         () -> connect("v9.channel.k8s.io"));
     assertEquals(403, ((UpgradeRejectedException) e.getCause()).getStatus());
   }
@@ -288,14 +292,14 @@ class WebSocketRemoteCommandServerTest {
         }
         head.append((char) c);
       }
-      return head.toString().toLowerCase(java.util.Locale.ROOT).replace("http/1.1", "HTTP/1.1");
+      return head.toString().toLowerCase(Locale.ROOT).replace("http/1.1", "HTTP/1.1");
     }
   }
 
   static long openFds() {
     try (var list = Files.list(Path.of("/proc/self/fd"))) {
       return list.count();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return -1;
     }
   }

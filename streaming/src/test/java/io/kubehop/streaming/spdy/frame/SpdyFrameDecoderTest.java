@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import java.nio.charset.StandardCharsets;
 
 /** The decoder against hand-assembled frames (SPDY/3.1 layout), in every split, and its error events. */
 class SpdyFrameDecoderTest {
@@ -255,7 +256,7 @@ class SpdyFrameDecoderTest {
   private static Buffer raw(String... namesAndValues) {
     Buffer b = Buffer.buffer().appendInt(namesAndValues.length / 2);
     for (String s : namesAndValues) {
-      byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
       b.appendInt(bytes.length).appendBytes(bytes);
     }
     return b;
