@@ -27,8 +27,8 @@ import io.kubehop.streaming.proxy.ErrorResponder;
 import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.proxy.StreamTranslator;
 import io.kubehop.streaming.proxy.TunnelingHandler;
-import io.kubehop.streaming.proxy.UpgradeAwareProxy.RedirectPolicy;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
+import io.kubehop.streaming.proxy.UpgradeAwareProxy.RedirectPolicy;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.kubehop.streaming.websocket.ChannelHandshake;
@@ -45,35 +45,70 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The apiserver tier assembled: the persistent store, the core/v1 REST handlers behind one {@link ApiRouter},
- * the scheduler and the node-lifecycle controller, on one Vert.x HTTP/1.1 server.
+ * The apiserver tier assembled: the persistent store, the core/v1 REST handlers behind one {@link
+ * ApiRouter}, the scheduler and the node-lifecycle controller, on one Vert.x HTTP/1.1 server.
  */
 public final class ApiServer {
 
   /** Namespaces that always exist, as in a fresh cluster. */
-  static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
+  static final List<String> SYSTEM_NAMESPACES =
+      List.of("default", "kube-system", "kube-public", "kube-node-lease");
+
   public static final int DEFAULT_WATCH_HISTORY = 10_000;
-  /** Request line and headers, each: Go's http.DefaultMaxHeaderBytes, which the real apiserver keeps. */
+
+  /**
+   * Request line and headers, each: Go's http.DefaultMaxHeaderBytes, which the real apiserver
+   * keeps.
+   */
   static final int MAX_REQUEST_HEAD = 1 << 20;
 
   /**
    * Startup options (the flags of design.md), plus how many events watches may replay.
    *
-   * @param streamingProxyRedirects follow a kubelet's 302 to the runtime's streaming server (the pre-1.24
-   *     {@code StreamingProxyRedirects} gate, for kubelets in {@code --redirect-container-streaming} mode)
+   * @param streamingProxyRedirects follow a kubelet's 302 to the runtime's streaming server (the
+   *     pre-1.24 {@code StreamingProxyRedirects} gate, for kubelets in {@code
+   *     --redirect-container-streaming} mode)
    * @param webSocketTranslation where kubectl 1.30+'s WebSocket exec/attach becomes SPDY
    */
-  public record Options(Path home, String bindAddress, int port, Duration nodeMonitorGracePeriod,
-      Duration nodeMonitorPeriod, int watchHistory, boolean streamingProxyRedirects,
+  public record Options(
+      Path home,
+      String bindAddress,
+      int port,
+      Duration nodeMonitorGracePeriod,
+      Duration nodeMonitorPeriod,
+      int watchHistory,
+      boolean streamingProxyRedirects,
       WebSocketTranslation webSocketTranslation) {
-    public Options(Path home, String bindAddress, int port, Duration nodeMonitorGracePeriod,
+    public Options(
+        Path home,
+        String bindAddress,
+        int port,
+        Duration nodeMonitorGracePeriod,
         Duration nodeMonitorPeriod) {
-      this(home, bindAddress, port, nodeMonitorGracePeriod, nodeMonitorPeriod, DEFAULT_WATCH_HISTORY);
+      this(
+          home,
+          bindAddress,
+          port,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod,
+          DEFAULT_WATCH_HISTORY);
     }
 
-    public Options(Path home, String bindAddress, int port, Duration nodeMonitorGracePeriod,
-        Duration nodeMonitorPeriod, int watchHistory) {
-      this(home, bindAddress, port, nodeMonitorGracePeriod, nodeMonitorPeriod, watchHistory, false,
+    public Options(
+        Path home,
+        String bindAddress,
+        int port,
+        Duration nodeMonitorGracePeriod,
+        Duration nodeMonitorPeriod,
+        int watchHistory) {
+      this(
+          home,
+          bindAddress,
+          port,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod,
+          watchHistory,
+          false,
           WebSocketTranslation.APISERVER);
     }
   }
@@ -87,8 +122,15 @@ public final class ApiServer {
   private final SubresourceRegistry subresources;
   private final HopRegistry hops;
 
-  private ApiServer(Vertx vertx, Store store, HttpServer server, HttpClientAgent kubeletClient, Scheduler scheduler,
-      NodeLifecycleController nodeLifecycle, SubresourceRegistry subresources, HopRegistry hops) {
+  private ApiServer(
+      Vertx vertx,
+      Store store,
+      HttpServer server,
+      HttpClientAgent kubeletClient,
+      Scheduler scheduler,
+      NodeLifecycleController nodeLifecycle,
+      SubresourceRegistry subresources,
+      HopRegistry hops) {
     this.hops = hops;
     this.vertx = vertx;
     this.store = store;
@@ -99,70 +141,151 @@ public final class ApiServer {
     this.subresources = subresources;
   }
 
-  /** Opens the store under {@code home/apiserver/store}, seeds the system namespaces, and listens. */
+  /**
+   * Opens the store under {@code home/apiserver/store}, seeds the system namespaces, and listens.
+   */
   public static Future<ApiServer> start(Vertx vertx, Options options) {
     Clock clock = Clock.systemUTC();
     Path dir = options.home().resolve("apiserver").resolve("store");
-    return vertx.executeBlocking(() -> FileStore.open(vertx, dir, options.watchHistory()))
+    return vertx
+        .executeBlocking(() -> FileStore.open(vertx, dir, options.watchHistory()))
         .compose(store -> seedNamespaces(store).map(v -> store))
-        .compose(store -> {
-          HopRegistry hops = new HopRegistry();
-          Map<ResourceType, ResourceStrategy> strategies = Map.of(ResourceType.PODS, new PodStrategy(),
-              ResourceType.NODES, new NodeStrategy(), ResourceType.NAMESPACES, new NamespaceStrategy());
-          HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000));
-          NodeLocator nodes = new NodeLocator(store);
-          // KEP-1558's ValidateProxyRedirects: a redirect may only lead to the kubelet's own host.
-          UpgradeAwareProxy streamProxy = new UpgradeAwareProxy(vertx, ErrorResponder.status(),
-              options.streamingProxyRedirects() ? RedirectPolicy.sameHost() : RedirectPolicy.NEVER, hops);
-          StreamTranslator translator = new StreamTranslator(vertx, hops,
-              options.streamingProxyRedirects() ? RedirectPolicy.sameHost() : RedirectPolicy.NEVER);
-          WebSocketTranslation translation = options.webSocketTranslation();
-          SubresourceRegistry subresources = new SubresourceRegistry()
-              .register("pods", "log", new LogSubresource(store, nodes, client))
-              .register("pods", "exec", new StreamSubresource(StreamSubresource.Verb.EXEC, store, nodes, streamProxy,
-                  translator, translation))
-              .register("pods", "attach", new StreamSubresource(StreamSubresource.Verb.ATTACH, store, nodes,
-                  streamProxy, translator, translation))
-              .register("pods", "portforward", new PortForwardSubresource(store, nodes, streamProxy,
-                  new TunnelingHandler(vertx.createNetClient(), ErrorResponder.status(),
-                      options.streamingProxyRedirects() ? RedirectPolicy.sameHost() : RedirectPolicy.NEVER, hops),
-                  translation))
-              .register("pods", "binding", new BindingSubresource(store));
-          ApiRouter router = new ApiRouter(strategies, subresources, new ResourceReads(store, clock),
-              new ResourceWrites(store, clock), new WatchHandler(vertx, store, clock));
-          // kubectl's SPDY exec is a POST upgrade, which Vert.x tunnels only with PostUpgrades (h2c off).
-          // and WebSocket frames up to 16 MiB, as for every tier that serves channel.k8s.io
-          HttpServerOptions serverOptions = TunnelingHandler.configure(ChannelHandshake.configure(
-              PostUpgrades.configure(new HttpServerOptions())))
-              .setHost(options.bindAddress()).setPort(options.port())
-              // an exec's command travels in the query: kubectl sends what the shell gave it, and the kubelet
-              // accepts 1 MiB of headers (MaxHeaderBytes), so the apiserver in front must not stop at 8 KiB
-              .setMaxInitialLineLength(MAX_REQUEST_HEAD).setMaxHeaderSize(MAX_REQUEST_HEAD)
-              .setIdleTimeout(0);
-          Scheduler scheduler = new Scheduler(vertx, store, clock, 2_000);
-          NodeLifecycleController lifecycle = new NodeLifecycleController(vertx, store, clock,
-              options.nodeMonitorGracePeriod(), options.nodeMonitorPeriod());
-          return PostUpgrades.install(vertx.createHttpServer(serverOptions)).requestHandler(router).listen()
-              .map(server -> {
-                scheduler.start();
-                lifecycle.start();
-                return new ApiServer(vertx, store, server, client, scheduler, lifecycle, subresources, hops);
-              });
-        });
+        .compose(
+            store -> {
+              HopRegistry hops = new HopRegistry();
+              Map<ResourceType, ResourceStrategy> strategies =
+                  Map.of(
+                      ResourceType.PODS,
+                      new PodStrategy(),
+                      ResourceType.NODES,
+                      new NodeStrategy(),
+                      ResourceType.NAMESPACES,
+                      new NamespaceStrategy());
+              HttpClientAgent client =
+                  vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000));
+              NodeLocator nodes = new NodeLocator(store);
+              // KEP-1558's ValidateProxyRedirects: a redirect may only lead to the kubelet's own
+              // host.
+              UpgradeAwareProxy streamProxy =
+                  new UpgradeAwareProxy(
+                      vertx,
+                      ErrorResponder.status(),
+                      options.streamingProxyRedirects()
+                          ? RedirectPolicy.sameHost()
+                          : RedirectPolicy.NEVER,
+                      hops);
+              StreamTranslator translator =
+                  new StreamTranslator(
+                      vertx,
+                      hops,
+                      options.streamingProxyRedirects()
+                          ? RedirectPolicy.sameHost()
+                          : RedirectPolicy.NEVER);
+              WebSocketTranslation translation = options.webSocketTranslation();
+              SubresourceRegistry subresources =
+                  new SubresourceRegistry()
+                      .register("pods", "log", new LogSubresource(store, nodes, client))
+                      .register(
+                          "pods",
+                          "exec",
+                          new StreamSubresource(
+                              StreamSubresource.Verb.EXEC,
+                              store,
+                              nodes,
+                              streamProxy,
+                              translator,
+                              translation))
+                      .register(
+                          "pods",
+                          "attach",
+                          new StreamSubresource(
+                              StreamSubresource.Verb.ATTACH,
+                              store,
+                              nodes,
+                              streamProxy,
+                              translator,
+                              translation))
+                      .register(
+                          "pods",
+                          "portforward",
+                          new PortForwardSubresource(
+                              store,
+                              nodes,
+                              streamProxy,
+                              new TunnelingHandler(
+                                  vertx.createNetClient(),
+                                  ErrorResponder.status(),
+                                  options.streamingProxyRedirects()
+                                      ? RedirectPolicy.sameHost()
+                                      : RedirectPolicy.NEVER,
+                                  hops),
+                              translation))
+                      .register("pods", "binding", new BindingSubresource(store));
+              ApiRouter router =
+                  new ApiRouter(
+                      strategies,
+                      subresources,
+                      new ResourceReads(store, clock),
+                      new ResourceWrites(store, clock),
+                      new WatchHandler(vertx, store, clock));
+              // kubectl's SPDY exec is a POST upgrade, which Vert.x tunnels only with PostUpgrades
+              // (h2c off).
+              // and WebSocket frames up to 16 MiB, as for every tier that serves channel.k8s.io
+              HttpServerOptions serverOptions =
+                  TunnelingHandler.configure(
+                          ChannelHandshake.configure(
+                              PostUpgrades.configure(new HttpServerOptions())))
+                      .setHost(options.bindAddress())
+                      .setPort(options.port())
+                      // an exec's command travels in the query: kubectl sends what the shell gave
+                      // it, and the kubelet
+                      // accepts 1 MiB of headers (MaxHeaderBytes), so the apiserver in front must
+                      // not stop at 8 KiB
+                      .setMaxInitialLineLength(MAX_REQUEST_HEAD)
+                      .setMaxHeaderSize(MAX_REQUEST_HEAD)
+                      .setIdleTimeout(0);
+              Scheduler scheduler = new Scheduler(vertx, store, clock, 2_000);
+              NodeLifecycleController lifecycle =
+                  new NodeLifecycleController(
+                      vertx,
+                      store,
+                      clock,
+                      options.nodeMonitorGracePeriod(),
+                      options.nodeMonitorPeriod());
+              return PostUpgrades.install(vertx.createHttpServer(serverOptions))
+                  .requestHandler(router)
+                  .listen()
+                  .map(
+                      server -> {
+                        scheduler.start();
+                        lifecycle.start();
+                        return new ApiServer(
+                            vertx, store, server, client, scheduler, lifecycle, subresources, hops);
+                      });
+            });
   }
 
   private static Future<Void> seedNamespaces(Store store) {
     NamespaceStrategy strategy = new NamespaceStrategy();
     Future<Void> chain = Future.succeededFuture();
     for (String name : SYSTEM_NAMESPACES) {
-      chain = chain.compose(v -> store.get(new StoreKey("namespaces", "", name)).<Void>mapEmpty().recover(t -> {
-        ObjectNode ns = ApiJson.mapper().createObjectNode();
-        ns.put("kind", "Namespace").put("apiVersion", "v1");
-        ns.putObject("metadata").put("name", name);
-        ObjectMetaDefaults.fill(ns);
-        strategy.prepareForCreate(ns);
-        return store.create(new StoreKey("namespaces", "", name), ns).mapEmpty();
-      }));
+      chain =
+          chain.compose(
+              v ->
+                  store
+                      .get(new StoreKey("namespaces", "", name))
+                      .<Void>mapEmpty()
+                      .recover(
+                          t -> {
+                            ObjectNode ns = ApiJson.mapper().createObjectNode();
+                            ns.put("kind", "Namespace").put("apiVersion", "v1");
+                            ns.putObject("metadata").put("name", name);
+                            ObjectMetaDefaults.fill(ns);
+                            strategy.prepareForCreate(ns);
+                            return store
+                                .create(new StoreKey("namespaces", "", name), ns)
+                                .mapEmpty();
+                          }));
     }
     return chain;
   }

@@ -5,6 +5,8 @@ import io.kubehop.streaming.proxy.WebSocketTranslation;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,39 +19,64 @@ import java.util.logging.SimpleFormatter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import java.time.Instant;
-import java.util.concurrent.Callable;
 
-/** {@code bin/apiserver}: flags per docs/design.md; prints {@code kubehop apiserver ready http://host:port}. */
-@Command(name = "apiserver", mixinStandardHelpOptions = true,
-    description = "kubehop's apiserver: core/v1 over HTTP/1.1 with a persistent store and a scheduler.")
+/**
+ * {@code bin/apiserver}: flags per docs/design.md; prints {@code kubehop apiserver ready
+ * http://host:port}.
+ */
+@Command(
+    name = "apiserver",
+    mixinStandardHelpOptions = true,
+    description =
+        "kubehop's apiserver: core/v1 over HTTP/1.1 with a persistent store and a scheduler.")
 public final class ApiServerMain implements Callable<Integer> {
 
-  @Option(names = "--home", description = "State directory (default: $KUBEHOP_HOME, else ~/.kubehop).")
+  @Option(
+      names = "--home",
+      description = "State directory (default: $KUBEHOP_HOME, else ~/.kubehop).")
   Path home;
 
-  @Option(names = "--bind-address", defaultValue = "127.0.0.1", description = "Address to listen on.")
+  @Option(
+      names = "--bind-address",
+      defaultValue = "127.0.0.1",
+      description = "Address to listen on.")
   String bindAddress;
 
-  @Option(names = "--port", defaultValue = "6443", description = "Port to listen on; 0 picks a free one.")
+  @Option(
+      names = "--port",
+      defaultValue = "6443",
+      description = "Port to listen on; 0 picks a free one.")
   int port;
 
-  @Option(names = "--node-monitor-grace-period", defaultValue = "40s", converter = DurationConverter.class,
+  @Option(
+      names = "--node-monitor-grace-period",
+      defaultValue = "40s",
+      converter = DurationConverter.class,
       description = "A node whose heartbeat is older goes Ready=Unknown.")
   Duration nodeMonitorGracePeriod;
 
-  @Option(names = "--streaming-proxy-redirects", description = "Follow a kubelet's redirect to the runtime's "
-      + "streaming server (for kubelets started with --redirect-container-streaming), as the pre-1.24 "
-      + "StreamingProxyRedirects gate did; only redirects to the kubelet's own host are followed.")
+  @Option(
+      names = "--streaming-proxy-redirects",
+      description =
+          "Follow a kubelet's redirect to the runtime's "
+              + "streaming server (for kubelets started with --redirect-container-streaming), as the pre-1.24 "
+              + "StreamingProxyRedirects gate did; only redirects to the kubelet's own host are followed.")
   boolean streamingProxyRedirects;
 
-  @Option(names = "--websocket-translation", defaultValue = "apiserver", converter = TranslationConverter.class,
-      description = "Where kubectl 1.30+'s WebSocket (v5.channel.k8s.io) exec/attach becomes SPDY: apiserver (1.30+), "
-          + "kubelet (1.36: passed through to kubelets that advertise it), or off (refused: kubectl falls back to "
-          + "SPDY).")
+  @Option(
+      names = "--websocket-translation",
+      defaultValue = "apiserver",
+      converter = TranslationConverter.class,
+      description =
+          "Where kubectl 1.30+'s WebSocket (v5.channel.k8s.io) exec/attach becomes SPDY: apiserver (1.30+), "
+              + "kubelet (1.36: passed through to kubelets that advertise it), or off (refused: kubectl falls back to "
+              + "SPDY).")
   WebSocketTranslation webSocketTranslation;
 
-  @Option(names = "--node-monitor-period", defaultValue = "5s", converter = DurationConverter.class,
+  @Option(
+      names = "--node-monitor-period",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
       description = "How often node heartbeats are checked.")
   Duration nodeMonitorPeriod;
 
@@ -61,7 +88,8 @@ public final class ApiServerMain implements Callable<Integer> {
     }
   }
 
-  static final class TranslationConverter implements CommandLine.ITypeConverter<WebSocketTranslation> {
+  static final class TranslationConverter
+      implements CommandLine.ITypeConverter<WebSocketTranslation> {
     @Override
     public WebSocketTranslation convert(String value) {
       return WebSocketTranslation.parse(value);
@@ -82,9 +110,19 @@ public final class ApiServerMain implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     ApiServer server;
     try {
-      server = ApiServer.start(vertx, new ApiServer.Options(dir, bindAddress, port, nodeMonitorGracePeriod,
-          nodeMonitorPeriod, ApiServer.DEFAULT_WATCH_HISTORY, streamingProxyRedirects, webSocketTranslation))
-          .await(60, TimeUnit.SECONDS);
+      server =
+          ApiServer.start(
+                  vertx,
+                  new ApiServer.Options(
+                      dir,
+                      bindAddress,
+                      port,
+                      nodeMonitorGracePeriod,
+                      nodeMonitorPeriod,
+                      ApiServer.DEFAULT_WATCH_HISTORY,
+                      streamingProxyRedirects,
+                      webSocketTranslation))
+              .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       Logger.getLogger("apiserver").log(Level.SEVERE, "cannot start: " + e, e);
       vertx.close();
@@ -92,20 +130,26 @@ public final class ApiServerMain implements Callable<Integer> {
     }
     AtomicReference<ApiServer> ref = new AtomicReference<>(server);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        ref.get().close().await(10, TimeUnit.SECONDS);
-        vertx.close().await(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // exiting anyway
-      } finally {
-        stopped.countDown();
-        System.out.flush();
-        // The JVM would report 143 for SIGTERM; design.md asks for 0 after a clean close.
-        Runtime.getRuntime().halt(0);
-      }
-    }, "apiserver-shutdown"));
-    System.out.println("kubehop apiserver ready http://" + hostForUrl(bindAddress) + ":" + server.port());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    ref.get().close().await(10, TimeUnit.SECONDS);
+                    vertx.close().await(10, TimeUnit.SECONDS);
+                  } catch (Exception e) {
+                    // exiting anyway
+                  } finally {
+                    stopped.countDown();
+                    System.out.flush();
+                    // The JVM would report 143 for SIGTERM; design.md asks for 0 after a clean
+                    // close.
+                    Runtime.getRuntime().halt(0);
+                  }
+                },
+                "apiserver-shutdown"));
+    System.out.println(
+        "kubehop apiserver ready http://" + hostForUrl(bindAddress) + ":" + server.port());
     System.out.flush();
     stopped.await();
     return 0;
@@ -117,7 +161,9 @@ public final class ApiServerMain implements Callable<Integer> {
 
   static Path defaultHome() {
     String env = System.getenv("KUBEHOP_HOME");
-    return env != null && !env.isEmpty() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".kubehop");
+    return env != null && !env.isEmpty()
+        ? Path.of(env)
+        : Path.of(System.getProperty("user.home"), ".kubehop");
   }
 
   /** One line per event on stdout, prefixed with the tier name (design.md). */
@@ -126,21 +172,30 @@ public final class ApiServerMain implements Callable<Integer> {
     for (Handler h : root.getHandlers()) {
       root.removeHandler(h);
     }
-    ConsoleHandler out = new ConsoleHandler() {
-      {
-        setOutputStream(System.out);
-      }
-    };
-    out.setFormatter(new SimpleFormatter() {
-      @Override
-      public String format(LogRecord r) {
-        String msg = formatMessage(r);
-        String thrown = r.getThrown() == null ? "" : " " + r.getThrown();
-        return "apiserver " + Instant.ofEpochMilli(r.getMillis()) + " " + r.getLevel() + " "
-            + msg.replace('\n', ' ') + thrown + System.lineSeparator();
-      }
-    });
-    // loggers decide (INFO by default), as in the other tiers: -Djava.util.logging.config.file=… can turn one up to
+    ConsoleHandler out =
+        new ConsoleHandler() {
+          {
+            setOutputStream(System.out);
+          }
+        };
+    out.setFormatter(
+        new SimpleFormatter() {
+          @Override
+          public String format(LogRecord r) {
+            String msg = formatMessage(r);
+            String thrown = r.getThrown() == null ? "" : " " + r.getThrown();
+            return "apiserver "
+                + Instant.ofEpochMilli(r.getMillis())
+                + " "
+                + r.getLevel()
+                + " "
+                + msg.replace('\n', ' ')
+                + thrown
+                + System.lineSeparator();
+          }
+        });
+    // loggers decide (INFO by default), as in the other tiers: -Djava.util.logging.config.file=…
+    // can turn one up to
     // FINE, e.g. io.kubehop.apiserver.http.HttpLog.level=FINE for every request
     out.setLevel(Level.ALL);
     root.addHandler(out);

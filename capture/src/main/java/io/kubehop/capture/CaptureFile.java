@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A golden hex file as it is written: {@code # comment} lines, then one {@code direction label hex} line per frame,
- * in the order the proxy saw them. Tests look frames up by label, so a label seen before gets the suffix {@code .2},
- * {@code .3}, … ({@code data-3}, {@code data-3.2}). Every line is flushed at once, so {@code tail -f} shows a
- * session as it runs and a killed proxy leaves whole lines.
+ * A golden hex file as it is written: {@code # comment} lines, then one {@code direction label hex}
+ * line per frame, in the order the proxy saw them. Tests look frames up by label, so a label seen
+ * before gets the suffix {@code .2}, {@code .3}, … ({@code data-3}, {@code data-3.2}). Every line
+ * is flushed at once, so {@code tail -f} shows a session as it runs and a killed proxy leaves whole
+ * lines.
  */
 final class CaptureFile implements Closeable {
 

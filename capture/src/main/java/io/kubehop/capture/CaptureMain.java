@@ -8,13 +8,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code bin/capture-wire --listen HOST:PORT --upstream HOST:PORT --out DIR}: records every upgraded connection that
- * passes between a client and an apiserver as a golden hex file under {@code DIR/spdy/} or {@code DIR/ws/}, until
- * interrupted. docs/wire-captures.md shows the kubectl commands that produced each golden file in the repository.
+ * {@code bin/capture-wire --listen HOST:PORT --upstream HOST:PORT --out DIR}: records every
+ * upgraded connection that passes between a client and an apiserver as a golden hex file under
+ * {@code DIR/spdy/} or {@code DIR/ws/}, until interrupted. docs/wire-captures.md shows the kubectl
+ * commands that produced each golden file in the repository.
  */
 public final class CaptureMain {
 
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       Usage: capture-wire [--listen HOST:PORT] --upstream HOST:PORT --out DIR
       Proxies plain TCP from --listen (default 127.0.0.1:16443) to --upstream, and writes each upgraded connection
       (SPDY/3.1 or WebSocket) as DIR/spdy/NNN-VERB.hex or DIR/ws/NNN-VERB.hex, one frame per line.
@@ -33,11 +35,21 @@ public final class CaptureMain {
     InetSocketAddress upstream = address(options.get("--upstream"));
     Path out = Path.of(options.get("--out")).toAbsolutePath();
     RecordingProxy proxy =
-        new RecordingProxy(listen, upstream, out, line -> System.out.println("capture-wire: " + line));
+        new RecordingProxy(
+            listen, upstream, out, line -> System.out.println("capture-wire: " + line));
     int port = proxy.start();
     Runtime.getRuntime().addShutdownHook(new Thread(proxy::close, "capture-shutdown"));
-    System.out.println("kubehop capture-wire ready " + listen.getHostString() + ":" + port + " -> "
-        + upstream.getHostString() + ":" + upstream.getPort() + ", writing " + out);
+    System.out.println(
+        "kubehop capture-wire ready "
+            + listen.getHostString()
+            + ":"
+            + port
+            + " -> "
+            + upstream.getHostString()
+            + ":"
+            + upstream.getPort()
+            + ", writing "
+            + out);
   }
 
   /** {@code --name value} pairs, or null on anything else ({@code --help} included). */
@@ -55,7 +67,8 @@ public final class CaptureMain {
   private static InetSocketAddress address(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
     try {
-      return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+      return new InetSocketAddress(
+          hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
       System.err.println("capture-wire: " + hostPort + " is not HOST:PORT\n" + USAGE);
       System.exit(2);

@@ -6,8 +6,9 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Cuts one direction of an upgraded connection, fed in whatever pieces TCP delivers, into whole frames. The bytes of
- * a frame that is not complete yet are kept for the next {@link #feed}. Not thread safe: one instance per direction.
+ * Cuts one direction of an upgraded connection, fed in whatever pieces TCP delivers, into whole
+ * frames. The bytes of a frame that is not complete yet are kept for the next {@link #feed}. Not
+ * thread safe: one instance per direction.
  */
 abstract class FrameSplitter {
 
@@ -35,14 +36,17 @@ abstract class FrameSplitter {
     return frames;
   }
 
-  /** The bytes of the frame still incomplete: at the end of a connection, what the peer sent and never finished. */
+  /**
+   * The bytes of the frame still incomplete: at the end of a connection, what the peer sent and
+   * never finished.
+   */
   final byte[] pending() {
     return Arrays.copyOf(buf, length);
   }
 
   /**
-   * The whole size (header included) of the frame that starts at {@code start}, or -1 while the {@code available}
-   * bytes hold less than its header.
+   * The whole size (header included) of the frame that starts at {@code start}, or -1 while the
+   * {@code available} bytes hold less than its header.
    *
    * @throws IllegalStateException if the header announces a frame too large to hold in memory
    */

@@ -7,14 +7,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The head of an HTTP/1.1 request or response: the start line and the header lines, in order, repeated names kept
- * (kubectl sends {@code X-Stream-Protocol-Version} once per offered protocol).
+ * The head of an HTTP/1.1 request or response: the start line and the header lines, in order,
+ * repeated names kept (kubectl sends {@code X-Stream-Protocol-Version} once per offered protocol).
  */
 record HttpHead(String startLine, List<Header> headers) {
 
   record Header(String name, String value) {}
 
-  /** The index just past the blank line that ends a head in {@code b[0, length)}, or -1 if it has not arrived. */
+  /**
+   * The index just past the blank line that ends a head in {@code b[0, length)}, or -1 if it has
+   * not arrived.
+   */
   static int end(byte[] b, int length) {
     for (int i = 3; i < length; i++) {
       if (b[i] == '\n' && b[i - 1] == '\r' && b[i - 2] == '\n' && b[i - 3] == '\r') {
@@ -37,7 +40,10 @@ record HttpHead(String startLine, List<Header> headers) {
     return new HttpHead(lines.length == 0 ? "" : lines[0], List.copyOf(headers));
   }
 
-  /** Every value of a header, by case-insensitive name, each header line's comma-separated entries split. */
+  /**
+   * Every value of a header, by case-insensitive name, each header line's comma-separated entries
+   * split.
+   */
   List<String> values(String name) {
     List<String> values = new ArrayList<>();
     for (Header h : headers) {
@@ -54,7 +60,11 @@ record HttpHead(String startLine, List<Header> headers) {
 
   /** The first line of a header as sent, commas and all, or {@code ""}. */
   String line(String name) {
-    return headers.stream().filter(h -> h.name().equalsIgnoreCase(name)).map(Header::value).findFirst().orElse("");
+    return headers.stream()
+        .filter(h -> h.name().equalsIgnoreCase(name))
+        .map(Header::value)
+        .findFirst()
+        .orElse("");
   }
 
   /** The first value of a header, or {@code ""}. */
@@ -63,9 +73,13 @@ record HttpHead(String startLine, List<Header> headers) {
     return values.isEmpty() ? "" : values.get(0);
   }
 
-  /** A request asking to switch protocols: {@code Connection} lists {@code upgrade} and {@code Upgrade} is set. */
+  /**
+   * A request asking to switch protocols: {@code Connection} lists {@code upgrade} and {@code
+   * Upgrade} is set.
+   */
   boolean isUpgradeRequest() {
-    return values("Connection").stream().anyMatch(v -> v.equalsIgnoreCase("upgrade")) && !value("Upgrade").isEmpty();
+    return values("Connection").stream().anyMatch(v -> v.equalsIgnoreCase("upgrade"))
+        && !value("Upgrade").isEmpty();
   }
 
   String method() {

@@ -12,11 +12,12 @@ package io.kubehop.capture;
  * +------------+-------------------+       +-------------+-----------------+
  * </pre>
  *
- * <p>The length in the low 24 bits of the second word counts the bytes after the header. A line holds the whole frame,
- * header included. Labels: control frames by type and stream id ({@code syn-stream-1}, {@code syn-reply-1},
- * {@code rst-stream-3}, {@code headers-3}, {@code window-update-0}, {@code ping-1}, {@code settings},
- * {@code goaway}), data frames by stream id ({@code data-3}), with {@code -fin} when FLAG_FIN is set. Header blocks
- * stay compressed: decoding them would need kubehop's own SPDY codec, which these captures exist to check.
+ * <p>The length in the low 24 bits of the second word counts the bytes after the header. A line
+ * holds the whole frame, header included. Labels: control frames by type and stream id ({@code
+ * syn-stream-1}, {@code syn-reply-1}, {@code rst-stream-3}, {@code headers-3}, {@code
+ * window-update-0}, {@code ping-1}, {@code settings}, {@code goaway}), data frames by stream id
+ * ({@code data-3}), with {@code -fin} when FLAG_FIN is set. Header blocks stay compressed: decoding
+ * them would need kubehop's own SPDY codec, which these captures exist to check.
  */
 final class SpdyFrameSplitter extends FrameSplitter {
 
@@ -38,7 +39,8 @@ final class SpdyFrameSplitter extends FrameSplitter {
     if ((b[start] & 0x80) == 0) {
       return "data-" + (i32(b, start) & 0x7fffffff) + fin;
     }
-    // The first word of the body is the stream id, except in PING (an unsigned id) and GOAWAY (last good stream).
+    // The first word of the body is the stream id, except in PING (an unsigned id) and GOAWAY (last
+    // good stream).
     boolean hasId = size >= HEADER_SIZE + 4;
     String id = hasId ? "-" + (i32(b, start + HEADER_SIZE) & 0x7fffffff) : "";
     return switch (u16(b, start + 2)) {

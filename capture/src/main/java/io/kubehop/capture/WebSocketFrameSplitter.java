@@ -13,18 +13,24 @@ import java.util.Locale;
  * +-+-+-+-+-------+-+-------------+-------------------------------+-----------------------+
  * </pre>
  *
- * <p>Clients mask every frame, servers none. A line holds the unmasked payload, not the frame: the header and the
- * mask key differ on every run, the payload is what the protocol defines. Labels: the opcode ({@code binary},
- * {@code text}, {@code close}, {@code ping}, {@code pong}, {@code continuation}); for a data frame of a channel
- * protocol the channel its first byte names ({@code binary-stdout}, {@code text-stdin}; {@code ch7} outside
- * exec/attach); for {@code v5.channel.k8s.io} the close signal {@code ff <channel>} as {@code binary-close-stdin};
- * {@code -nofin} when FIN is clear. SPDY tunnelled in WebSocket ({@code SPDY/3.1+portforward.k8s.io}) has no
- * channels, so its messages are just {@code binary}.
+ * <p>Clients mask every frame, servers none. A line holds the unmasked payload, not the frame: the
+ * header and the mask key differ on every run, the payload is what the protocol defines. Labels:
+ * the opcode ({@code binary}, {@code text}, {@code close}, {@code ping}, {@code pong}, {@code
+ * continuation}); for a data frame of a channel protocol the channel its first byte names ({@code
+ * binary-stdout}, {@code text-stdin}; {@code ch7} outside exec/attach); for {@code
+ * v5.channel.k8s.io} the close signal {@code ff <channel>} as {@code binary-close-stdin}; {@code
+ * -nofin} when FIN is clear. SPDY tunnelled in WebSocket ({@code SPDY/3.1+portforward.k8s.io}) has
+ * no channels, so its messages are just {@code binary}.
  */
 final class WebSocketFrameSplitter extends FrameSplitter {
 
-  /** The remotecommand channels of {@code channel.k8s.io} … {@code v5.channel.k8s.io}, by number. */
-  private static final String[] REMOTE_COMMAND_CHANNELS = {"stdin", "stdout", "stderr", "error", "resize"};
+  /**
+   * The remotecommand channels of {@code channel.k8s.io} … {@code v5.channel.k8s.io}, by number.
+   */
+  private static final String[] REMOTE_COMMAND_CHANNELS = {
+    "stdin", "stdout", "stderr", "error", "resize"
+  };
+
   private static final int V5_CLOSE = 0xff;
   private static final int MAX_FRAME = Integer.MAX_VALUE - 16;
 
@@ -56,7 +62,8 @@ final class WebSocketFrameSplitter extends FrameSplitter {
     }
     long payload = payloadLength(b, start);
     if (payload > MAX_FRAME - header) {
-      throw new IllegalStateException("a WebSocket frame of " + payload + " bytes is too large to record");
+      throw new IllegalStateException(
+          "a WebSocket frame of " + payload + " bytes is too large to record");
     }
     return (int) (header + payload);
   }
@@ -73,7 +80,8 @@ final class WebSocketFrameSplitter extends FrameSplitter {
       }
     }
     boolean fin = (b[start] & 0x80) != 0;
-    return new CapturedFrame(label(b[start] & 0x0f, payload) + (fin ? "" : "-nofin"), HEX.formatHex(payload));
+    return new CapturedFrame(
+        label(b[start] & 0x0f, payload) + (fin ? "" : "-nofin"), HEX.formatHex(payload));
   }
 
   private static int headerSize(byte[] b, int start) {
@@ -94,15 +102,16 @@ final class WebSocketFrameSplitter extends FrameSplitter {
   }
 
   private String label(int opcode, byte[] payload) {
-    String name = switch (opcode) {
-      case 0 -> "continuation";
-      case 1 -> "text";
-      case 2 -> "binary";
-      case 8 -> "close";
-      case 9 -> "ping";
-      case 10 -> "pong";
-      default -> "opcode-" + opcode;
-    };
+    String name =
+        switch (opcode) {
+          case 0 -> "continuation";
+          case 1 -> "text";
+          case 2 -> "binary";
+          case 8 -> "close";
+          case 9 -> "ping";
+          case 10 -> "pong";
+          default -> "opcode-" + opcode;
+        };
     boolean data = opcode == 1 || opcode == 2;
     return data && channels && payload.length > 0 ? name + "-" + channel(payload) : name;
   }
@@ -118,6 +127,7 @@ final class WebSocketFrameSplitter extends FrameSplitter {
 
   private String channelName(int channel) {
     return remoteCommand && channel >= 0 && channel < REMOTE_COMMAND_CHANNELS.length
-        ? REMOTE_COMMAND_CHANNELS[channel] : "ch" + channel;
+        ? REMOTE_COMMAND_CHANNELS[channel]
+        : "ch" + channel;
   }
 }

@@ -21,46 +21,54 @@ import java.util.List;
 import java.util.zip.Deflater;
 
 /**
- * Just enough apiserver for kubectl exec, on plain JDK sockets, so that the capture tool's test needs nothing of
- * kubehop's own codecs: legacy discovery, a Running pod {@code demo}, and the exec upgrade in both transports.
+ * Just enough apiserver for kubectl exec, on plain JDK sockets, so that the capture tool's test
+ * needs nothing of kubehop's own codecs: legacy discovery, a Running pod {@code demo}, and the exec
+ * upgrade in both transports.
  *
  * <ul>
- *   <li>SPDY/3.1: every SYN_STREAM gets a SYN_REPLY with an empty header block. Once the three streams of an exec
- *       without stdin are open (error, stdout, stderr, the order client-go opens them in), it writes {@code hi\n} on
- *       stdout, ends stdout and stderr, and writes Success on the error stream.
- *   <li>WebSocket {@code v5.channel.k8s.io}: an empty stdout message first, as upstream's server sends; then stdin
- *       echoed on stdout until the client's close signal {@code ff 00}; then Success on channel 3 and a close frame.
+ *   <li>SPDY/3.1: every SYN_STREAM gets a SYN_REPLY with an empty header block. Once the three
+ *       streams of an exec without stdin are open (error, stdout, stderr, the order client-go opens
+ *       them in), it writes {@code hi\n} on stdout, ends stdout and stderr, and writes Success on
+ *       the error stream.
+ *   <li>WebSocket {@code v5.channel.k8s.io}: an empty stdout message first, as upstream's server
+ *       sends; then stdin echoed on stdout until the client's close signal {@code ff 00}; then
+ *       Success on channel 3 and a close frame.
  * </ul>
  */
 final class FakeExecServer implements Closeable {
 
   static final String SUCCESS = "{\"metadata\":{},\"status\":\"Success\"}";
   private static final String POD_PATH = "/api/v1/namespaces/default/pods/demo";
-  private static final String RESOURCES = "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
-      + "{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":\"Pod\","
-      + "\"verbs\":[\"get\",\"list\"]},"
-      + "{\"name\":\"pods/exec\",\"singularName\":\"\",\"namespaced\":true,\"kind\":\"PodExecOptions\","
-      + "\"verbs\":[\"create\",\"get\"]}]}";
-  private static final String POD = "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"demo\","
-      + "\"namespace\":\"default\"},\"spec\":{\"containers\":[{\"name\":\"main\",\"image\":\"busybox\"}]},"
-      + "\"status\":{\"phase\":\"Running\"}}";
+  private static final String RESOURCES =
+      "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
+          + "{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":\"Pod\","
+          + "\"verbs\":[\"get\",\"list\"]},"
+          + "{\"name\":\"pods/exec\",\"singularName\":\"\",\"namespaced\":true,\"kind\":\"PodExecOptions\","
+          + "\"verbs\":[\"create\",\"get\"]}]}";
+  private static final String POD =
+      "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"demo\","
+          + "\"namespace\":\"default\"},\"spec\":{\"containers\":[{\"name\":\"main\",\"image\":\"busybox\"}]},"
+          + "\"status\":{\"phase\":\"Running\"}}";
 
   private final ServerSocket server;
 
   FakeExecServer() throws IOException {
     server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread acceptor = new Thread(() -> {
-      while (!server.isClosed()) {
-        try {
-          Socket s = server.accept();
-          Thread t = new Thread(() -> serve(s), "fake-exec-server");
-          t.setDaemon(true);
-          t.start();
-        } catch (IOException e) {
-          return; // closed
-        }
-      }
-    }, "fake-exec-accept");
+    Thread acceptor =
+        new Thread(
+            () -> {
+              while (!server.isClosed()) {
+                try {
+                  Socket s = server.accept();
+                  Thread t = new Thread(() -> serve(s), "fake-exec-server");
+                  t.setDaemon(true);
+                  t.start();
+                } catch (IOException e) {
+                  return; // closed
+                }
+              }
+            },
+            "fake-exec-accept");
     acceptor.setDaemon(true);
     acceptor.start();
   }
@@ -90,15 +98,26 @@ final class FakeExecServer implements Closeable {
           return;
         }
         switch (path) {
-          case "/api" -> json(out, 200, "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],"
-              + "\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\","
-              + "\"serverAddress\":\"127.0.0.1:" + port() + "\"}]}");
-          case "/apis" -> json(out, 200, "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[]}");
+          case "/api" ->
+              json(
+                  out,
+                  200,
+                  "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],"
+                      + "\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\","
+                      + "\"serverAddress\":\"127.0.0.1:"
+                      + port()
+                      + "\"}]}");
+          case "/apis" ->
+              json(out, 200, "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[]}");
           case "/api/v1" -> json(out, 200, RESOURCES);
           case POD_PATH -> json(out, 200, POD);
-          default -> json(out, 404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-              + "\"message\":\"the server could not find the requested resource\",\"reason\":\"NotFound\","
-              + "\"code\":404}");
+          default ->
+              json(
+                  out,
+                  404,
+                  "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+                      + "\"message\":\"the server could not find the requested resource\",\"reason\":\"NotFound\","
+                      + "\"code\":404}");
         }
       }
     } catch (IOException e) {
@@ -121,17 +140,28 @@ final class FakeExecServer implements Closeable {
 
   private static void json(OutputStream out, int status, String body) throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    out.write(("HTTP/1.1 " + status + (status == 200 ? " OK" : " Not Found") + "\r\nContent-Type: application/json\r\n"
-        + "Content-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    out.write(
+        ("HTTP/1.1 "
+                + status
+                + (status == 200 ? " OK" : " Not Found")
+                + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: "
+                + b.length
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
     out.write(b);
     out.flush();
   }
 
   private static void spdy(HttpHead head, DataInputStream in, OutputStream out) throws IOException {
-    out.write(("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
-        + "X-Stream-Protocol-Version: " + head.values("X-Stream-Protocol-Version").get(0) + "\r\n\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1));
-    // No dictionary: a zlib reader given SPDY's dictionary only uses it when the stream's header asks for it.
+    out.write(
+        ("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
+                + "X-Stream-Protocol-Version: "
+                + head.values("X-Stream-Protocol-Version").get(0)
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+    // No dictionary: a zlib reader given SPDY's dictionary only uses it when the stream's header
+    // asks for it.
     Deflater headerCompressor = new Deflater();
     List<Integer> streams = new ArrayList<>();
     byte[] header = new byte[8];
@@ -175,7 +205,10 @@ final class FakeExecServer implements Closeable {
     byte[] p = payload.getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream f = new ByteArrayOutputStream();
     f.writeBytes(int32(id));
-    f.writeBytes(new byte[] {(byte) flags, (byte) (p.length >> 16), (byte) (p.length >> 8), (byte) p.length});
+    f.writeBytes(
+        new byte[] {
+          (byte) flags, (byte) (p.length >> 16), (byte) (p.length >> 8), (byte) p.length
+        });
     f.writeBytes(p);
     return f.toByteArray();
   }
@@ -184,10 +217,15 @@ final class FakeExecServer implements Closeable {
     return new byte[] {(byte) (v >> 24), (byte) (v >> 16), (byte) (v >> 8), (byte) v};
   }
 
-  private static void webSocket(HttpHead head, DataInputStream in, OutputStream out) throws IOException {
-    out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Accept: " + accept(head.value("Sec-WebSocket-Key")) + "\r\n"
-        + "Sec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+  private static void webSocket(HttpHead head, DataInputStream in, OutputStream out)
+      throws IOException {
+    out.write(
+        ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: "
+                + accept(head.value("Sec-WebSocket-Key"))
+                + "\r\n"
+                + "Sec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
     send(out, 0x82, new byte[] {1});
     while (true) {
       int b0 = in.readUnsignedByte();
@@ -228,8 +266,11 @@ final class FakeExecServer implements Closeable {
 
   private static String accept(String key) {
     try {
-      byte[] sha1 = MessageDigest.getInstance("SHA-1")
-          .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.ISO_8859_1));
+      byte[] sha1 =
+          MessageDigest.getInstance("SHA-1")
+              .digest(
+                  (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                      .getBytes(StandardCharsets.ISO_8859_1));
       return Base64.getEncoder().encodeToString(sha1);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -9,8 +9,9 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The lines of a golden hex file, {@code direction name hex}, in file order. The golden files live with the streaming
- * tests that use them; the capture tool's tests read the same files, so that tool and files cannot drift apart.
+ * The lines of a golden hex file, {@code direction name hex}, in file order. The golden files live
+ * with the streaming tests that use them; the capture tool's tests read the same files, so that
+ * tool and files cannot drift apart.
  */
 record GoldenLines(List<Line> lines) {
 
@@ -20,10 +21,14 @@ record GoldenLines(List<Line> lines) {
     }
   }
 
-  /** {@code spdy/kubectl-exec.hex} → {@code streaming/src/test/resources/golden/spdy/kubectl-exec.hex}. */
+  /**
+   * {@code spdy/kubectl-exec.hex} → {@code
+   * streaming/src/test/resources/golden/spdy/kubectl-exec.hex}.
+   */
   static GoldenLines golden(String file) {
     Path module = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
-    return read(module.resolveSibling("streaming").resolve("src/test/resources/golden").resolve(file));
+    return read(
+        module.resolveSibling("streaming").resolve("src/test/resources/golden").resolve(file));
   }
 
   static GoldenLines read(Path path) {
@@ -46,7 +51,9 @@ record GoldenLines(List<Line> lines) {
   }
 
   Line named(String name) {
-    return lines.stream().filter(l -> l.name().equals(name)).findFirst()
+    return lines.stream()
+        .filter(l -> l.name().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no golden line " + name));
   }
 }

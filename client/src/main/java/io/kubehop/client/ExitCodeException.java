@@ -1,8 +1,8 @@
 package io.kubehop.client;
 
 /**
- * Ends the CLI with a given exit code and no further message: the remote command's exit code of exec/attach
- * (a NonZeroExitCode Status on the error stream), as kubectl exits with it. Mapped by
+ * Ends the CLI with a given exit code and no further message: the remote command's exit code of
+ * exec/attach (a NonZeroExitCode Status on the error stream), as kubectl exits with it. Mapped by
  * {@link io.kubehop.client.cli.ExitCodes}.
  */
 public final class ExitCodeException extends RuntimeException {

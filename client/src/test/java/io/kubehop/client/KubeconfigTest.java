@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Kubeconfig parsing and the flag / KUBECONFIG / KUBEHOP_HOME / ~/.kubehop precedence. */
 class KubeconfigTest {
 
-  static final String TWO_CONTEXTS = """
+  static final String TWO_CONTEXTS =
+      """
       apiVersion: v1
       kind: Config
       clusters:
@@ -44,10 +45,10 @@ class KubeconfigTest {
       - name: tls
         context: {cluster: secure, user: admin, namespace: team-a}
       current-context: tls
-      """.formatted(Base64.getEncoder().encodeToString("CA PEM".getBytes(StandardCharsets.UTF_8)));
+      """
+          .formatted(Base64.getEncoder().encodeToString("CA PEM".getBytes(StandardCharsets.UTF_8)));
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void parsesCurrentContext() throws Exception {
@@ -70,14 +71,18 @@ class KubeconfigTest {
 
     assertEquals("default", config.namespace(), "no namespace in the context means default");
     assertEquals(Optional.of("t0ken"), config.connection().bearerToken());
-    assertEquals(Optional.empty(), config.connection().authorization(), "client-go sends no token over http");
+    assertEquals(
+        Optional.empty(),
+        config.connection().authorization(),
+        "client-go sends no token over http");
   }
 
   @Test
   void unknownContextIsAnError() throws Exception {
     Path file = write("config", TWO_CONTEXTS);
 
-    KubeconfigException e = assertThrows(KubeconfigException.class, () -> Kubeconfig.load(file, "nope"));
+    KubeconfigException e =
+        assertThrows(KubeconfigException.class, () -> Kubeconfig.load(file, "nope"));
     assertEquals("context was not found for specified context: nope", e.getMessage());
   }
 
@@ -87,24 +92,37 @@ class KubeconfigTest {
     Path env = write("env/kubeconfig", Kubeconfigs.text("http://127.0.0.1:2", "from-env"));
     write("khome/kubeconfig", Kubeconfigs.text("http://127.0.0.1:3", "from-kubehop-home"));
     write("home/.kubehop/kubeconfig", Kubeconfigs.text("http://127.0.0.1:4", "from-user-home"));
-    Map<String, String> all = Map.of("KUBECONFIG", env + ":" + dir.resolve("other"),
-        "KUBEHOP_HOME", dir.resolve("khome").toString());
+    Map<String, String> all =
+        Map.of(
+            "KUBECONFIG",
+            env + ":" + dir.resolve("other"),
+            "KUBEHOP_HOME",
+            dir.resolve("khome").toString());
     String home = dir.resolve("home").toString();
 
-    assertEquals("from-flag", new KubeconfigLoader(all, home).load(flag.toString(), null).namespace());
+    assertEquals(
+        "from-flag", new KubeconfigLoader(all, home).load(flag.toString(), null).namespace());
     assertEquals("from-env", new KubeconfigLoader(all, home).load(null, null).namespace());
-    assertEquals("from-kubehop-home", new KubeconfigLoader(Map.of("KUBEHOP_HOME", dir.resolve("khome").toString()),
-        home).load(null, null).namespace());
-    assertEquals("from-user-home", new KubeconfigLoader(Map.of(), home).load(null, null).namespace());
-    assertEquals(dir.resolve("home/.kubehop/kubeconfig"), new KubeconfigLoader(Map.of("KUBECONFIG", ""), home)
-        .locate(null));
+    assertEquals(
+        "from-kubehop-home",
+        new KubeconfigLoader(Map.of("KUBEHOP_HOME", dir.resolve("khome").toString()), home)
+            .load(null, null)
+            .namespace());
+    assertEquals(
+        "from-user-home", new KubeconfigLoader(Map.of(), home).load(null, null).namespace());
+    assertEquals(
+        dir.resolve("home/.kubehop/kubeconfig"),
+        new KubeconfigLoader(Map.of("KUBECONFIG", ""), home).locate(null));
   }
 
   @Test
   void missingFileSaysWhereItLooked() {
-    KubeconfigException e = assertThrows(KubeconfigException.class,
-        () -> new KubeconfigLoader(Map.of(), dir.toString()).load(null, null));
-    assertTrue(e.getMessage().contains(dir.resolve(".kubehop/kubeconfig").toString()), e.getMessage());
+    KubeconfigException e =
+        assertThrows(
+            KubeconfigException.class,
+            () -> new KubeconfigLoader(Map.of(), dir.toString()).load(null, null));
+    assertTrue(
+        e.getMessage().contains(dir.resolve(".kubehop/kubeconfig").toString()), e.getMessage());
   }
 
   private Path write(String name, String content) throws Exception {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,32 +22,57 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.ArrayList;
 
 /**
- * https apiservers: the CA from the kubeconfig is trusted, the bearer token is sent (only over TLS), and an
- * unknown CA is refused. The server certificate is made once by the JDK's keytool.
+ * https apiservers: the CA from the kubeconfig is trusted, the bearer token is sent (only over
+ * TLS), and an unknown CA is refused. The server certificate is made once by the JDK's keytool.
  */
 class TlsTest {
 
-  static final String TABLE = "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":"
-      + "{\"resourceVersion\":\"1\"},\"columnDefinitions\":[{\"name\":\"Name\",\"type\":\"string\",\"priority\":0}],"
-      + "\"rows\":[{\"cells\":[\"web\"],\"object\":{\"metadata\":{\"name\":\"web\"}}}]}";
+  static final String TABLE =
+      "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":"
+          + "{\"resourceVersion\":\"1\"},\"columnDefinitions\":[{\"name\":\"Name\",\"type\":\"string\",\"priority\":0}],"
+          + "\"rows\":[{\"cells\":[\"web\"],\"object\":{\"metadata\":{\"name\":\"web\"}}}]}";
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static FakeApiServer server;
   static String caPem;
 
   @BeforeAll
   static void start() throws Exception {
     Path keystore = dir.resolve("server.p12");
-    keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
-        "-ext", "san=ip:127.0.0.1", "-validity", "2", "-keystore", keystore.toString(), "-storetype", "PKCS12",
-        "-storepass", "changeit");
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "server",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=127.0.0.1",
+        "-ext",
+        "san=ip:127.0.0.1",
+        "-validity",
+        "2",
+        "-keystore",
+        keystore.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit");
     Path pem = dir.resolve("ca.pem");
-    keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", keystore.toString(), "-storepass", "changeit",
-        "-file", pem.toString());
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "server",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        "changeit",
+        "-file",
+        pem.toString());
     caPem = Files.readString(pem);
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(keystore)) {
@@ -67,8 +93,10 @@ class TlsTest {
 
   @Test
   void trustsKubeconfigCaAndSendsBearerToken() throws Exception {
-    Path kubeconfig = kubeconfig("certificate-authority-data: "
-        + Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII)));
+    Path kubeconfig =
+        kubeconfig(
+            "certificate-authority-data: "
+                + Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII)));
 
     ProcessResult result = Cli.run(kubeconfig, "get", "pods");
 

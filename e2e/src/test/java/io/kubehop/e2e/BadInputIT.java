@@ -39,36 +39,53 @@ class BadInputIT {
   }
 
   private HttpResponse<String> post(String path, String body) {
-    return cluster.send(HttpRequest.newBuilder(cluster.api(path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    return cluster.send(
+        HttpRequest.newBuilder(cluster.api(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
   }
 
   private static String pod(String name) {
-    return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\"},"
+    return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\""
+        + name
+        + "\"},"
         + "\"spec\":{\"containers\":[{\"name\":\"main\",\"image\":\"busybox\",\"command\":[\"sleep\",\"3600\"]}]}}";
   }
 
   static Stream<Arguments> badRequests() {
     return Stream.of(
-        Arguments.of(Named.of("malformed JSON", "/api/v1/namespaces/default/pods"), "{\"metadata\": {",
-            400, "BadRequest", null),
-        Arguments.of(Named.of("name that is not DNS-1123", "/api/v1/namespaces/default/pods"), pod("Bad_Name"),
-            422, "Invalid", "Pod \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123"
+        Arguments.of(
+            Named.of("malformed JSON", "/api/v1/namespaces/default/pods"),
+            "{\"metadata\": {",
+            400,
+            "BadRequest",
+            null),
+        Arguments.of(
+            Named.of("name that is not DNS-1123", "/api/v1/namespaces/default/pods"),
+            pod("Bad_Name"),
+            422,
+            "Invalid",
+            "Pod \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123"
                 + " subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end"
                 + " with an alphanumeric character"),
-        Arguments.of(Named.of("missing namespace", "/api/v1/namespaces/nope/pods"), pod("ok"),
-            404, "NotFound", "namespaces \"nope\" not found"));
+        Arguments.of(
+            Named.of("missing namespace", "/api/v1/namespaces/nope/pods"),
+            pod("ok"),
+            404,
+            "NotFound",
+            "namespaces \"nope\" not found"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("badRequests")
-  void badInputIsAStatusAndStoresNothing(String path, String body, int code, String reason, String message) {
+  void badInputIsAStatusAndStoresNothing(
+      String path, String body, int code, String reason, String message) {
     int before = Pods.tree(cluster.get("/api/v1/pods").body()).path("items").size();
     HttpResponse<String> response = post(path, body);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(code);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-        v -> assertThat(v).startsWith("application/json"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
     JsonNode status = Pods.tree(response.body());
     assertThat(status.path("kind").asText()).isEqualTo("Status");
     assertThat(status.path("status").asText()).isEqualTo("Failure");
@@ -92,11 +109,13 @@ class BadInputIT {
     JsonNode status = Pods.tree(again.body());
     assertThat(status.path("reason").asText()).isEqualTo("AlreadyExists");
     assertThat(status.path("message").asText()).isEqualTo("pods \"twice\" already exists");
-    assertThat(pods.pod("twice").orElseThrow().path("metadata").path("uid").asText()).isEqualTo(uid);
+    assertThat(pods.pod("twice").orElseThrow().path("metadata").path("uid").asText())
+        .isEqualTo(uid);
 
     ProcessResult kubectl = cluster.kubectl("1.33").run("run", "twice", "--image=busybox");
     assertThat(kubectl.exitCode()).isEqualTo(1);
-    assertThat(kubectl.stderr()).isEqualTo("Error from server (AlreadyExists): pods \"twice\" already exists\n");
+    assertThat(kubectl.stderr())
+        .isEqualTo("Error from server (AlreadyExists): pods \"twice\" already exists\n");
     cluster.kubectl("1.33").run("delete", "pod", "twice", "--grace-period=1");
   }
 
@@ -105,8 +124,11 @@ class BadInputIT {
     ProcessResult result = cluster.kubectl("1.29").run("run", "Bad_Name", "--image=busybox");
     assertThat(result.exitCode()).isEqualTo(1);
     // kubectl run names the container after the pod, so upstream reports both fields, one per line.
-    assertThat(result.stderr()).startsWith("The Pod \"Bad_Name\" is invalid: \n"
-        + "* metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain")
-        .contains("\n* spec.containers[0].name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 label");
+    assertThat(result.stderr())
+        .startsWith(
+            "The Pod \"Bad_Name\" is invalid: \n"
+                + "* metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain")
+        .contains(
+            "\n* spec.containers[0].name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 label");
   }
 }

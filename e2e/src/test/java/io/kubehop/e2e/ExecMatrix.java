@@ -10,6 +10,7 @@ import io.kubehop.testkit.Kubectl;
 import io.kubehop.testkit.ProcessResult;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -28,11 +29,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import java.io.UncheckedIOException;
 
 /**
- * exec, attach and cp through all three hops, for one cluster set-up and one set of kubectls (each subclass): the
- * same matrix proves SPDY end to end ({@link ExecIT}) and WebSocket v5 in each translation mode.
+ * exec, attach and cp through all three hops, for one cluster set-up and one set of kubectls (each
+ * subclass): the same matrix proves SPDY end to end ({@link ExecIT}) and WebSocket v5 in each
+ * translation mode.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ExecMatrix {
@@ -49,7 +50,10 @@ abstract class ExecMatrix {
   /** Environment for every kubectl (e.g. {@code KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false}). */
   abstract Map<String, String> extraEnv();
 
-  /** How the apiserver logs the hop of an exec, e.g. {@code (translated websocket v5.channel.k8s.io -> …)}. */
+  /**
+   * How the apiserver logs the hop of an exec, e.g. {@code (translated websocket v5.channel.k8s.io
+   * -> …)}.
+   */
   abstract String apiserverHop();
 
   /** How the kubelet logs the hop of the same exec. */
@@ -60,7 +64,9 @@ abstract class ExecMatrix {
     cluster = KubehopCluster.up(clusterFlags());
     pods = new Pods(cluster);
     Path manifest = cluster.home().resolve("pods.yaml");
-    Files.writeString(manifest, """
+    Files.writeString(
+        manifest,
+        """
         apiVersion: v1
         kind: Pod
         metadata:
@@ -101,8 +107,13 @@ abstract class ExecMatrix {
     ProcessResult apply = cluster.kubectl("1.33").run("apply", "-f", manifest.toString());
     assertThat(apply.exitCode()).as(apply.toString()).isZero();
     for (String pod : List.of("demo", "two", "attachme")) {
-      Await.until(pod + " Running", Duration.ofSeconds(60), () -> pods.pod(pod)
-          .map(p -> "Running".equals(p.path("status").path("phase").asText())).orElse(false));
+      Await.until(
+          pod + " Running",
+          Duration.ofSeconds(60),
+          () ->
+              pods.pod(pod)
+                  .map(p -> "Running".equals(p.path("status").path("phase").asText()))
+                  .orElse(false));
     }
   }
 
@@ -123,7 +134,10 @@ abstract class ExecMatrix {
     return kubectl;
   }
 
-  /** A pseudo-terminal running {@code kubectl ARGS…} of {@code minor}, {@code rows} × {@code columns}. */
+  /**
+   * A pseudo-terminal running {@code kubectl ARGS…} of {@code minor}, {@code rows} × {@code
+   * columns}.
+   */
   private PtySession kubectlPty(String minor, int rows, int columns, String... args) {
     Kubectl kubectl = kubectl(minor);
     return PtySession.start(kubectl.command(args), kubectl.environment(), rows, columns);
@@ -139,8 +153,9 @@ abstract class ExecMatrix {
   }
 
   /**
-   * Which protocol each hop spoke, from the tiers' log lines (until the session inspector exists): the apiserver
-   * logs the kubelet URL with the command, and both tiers the session id and the hop's protocols.
+   * Which protocol each hop spoke, from the tiers' log lines (until the session inspector exists):
+   * the apiserver logs the kubelet URL with the command, and both tiers the session id and the
+   * hop's protocols.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("kubectls")
@@ -148,14 +163,24 @@ abstract class ExecMatrix {
     String marker = "hop-check-" + minor.replace(".", "") + "-" + System.nanoTime();
     ProcessResult result = kubectl(minor).run("exec", "demo", "--", "echo", marker);
     assertThat(result.stdout()).as(result.toString()).isEqualTo(marker + "\n");
-    String line = Files.readAllLines(cluster.home().resolve("logs/apiserver.log")).stream()
-        .filter(l -> l.contains("exec session ") && l.contains("command=" + marker)).findFirst()
-        .orElseThrow(() -> new AssertionError("no apiserver log line for " + marker + "\n" + cluster.logs()));
+    String line =
+        Files.readAllLines(cluster.home().resolve("logs/apiserver.log")).stream()
+            .filter(l -> l.contains("exec session ") && l.contains("command=" + marker))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "no apiserver log line for " + marker + "\n" + cluster.logs()));
     assertThat(line).contains(apiserverHop());
-    String session = line.substring(line.indexOf("exec session ") + "exec session ".length()).split(" ")[0];
+    String session =
+        line.substring(line.indexOf("exec session ") + "exec session ".length()).split(" ")[0];
     String expected = "session " + session + " exec default/demo/main opened " + kubeletHop();
-    Await.until("the kubelet's line: " + expected, Duration.ofSeconds(10),
-        () -> lines(cluster.home().resolve("logs/kubelet-node-1.log")).anyMatch(l -> l.contains(expected)));
+    Await.until(
+        "the kubelet's line: " + expected,
+        Duration.ofSeconds(10),
+        () ->
+            lines(cluster.home().resolve("logs/kubelet-node-1.log"))
+                .anyMatch(l -> l.contains(expected)));
   }
 
   private static Stream<String> lines(Path log) {
@@ -178,7 +203,8 @@ abstract class ExecMatrix {
   @ParameterizedTest(name = "{0}")
   @MethodSource("kubectls")
   void stderrStaysSeparate(String minor) {
-    ProcessResult result = kubectl(minor).run("exec", "demo", "--", "sh", "-c", "echo out; echo err >&2");
+    ProcessResult result =
+        kubectl(minor).run("exec", "demo", "--", "sh", "-c", "echo out; echo err >&2");
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout()).isEqualTo("out\n");
     assertThat(result.stderr()).isEqualTo("err\n");
@@ -187,7 +213,8 @@ abstract class ExecMatrix {
   @ParameterizedTest(name = "{0}")
   @MethodSource("kubectls")
   void stdinEofReachesTheProcess(String minor) {
-    ProcessResult result = kubectl(minor).run("a\nb\n", Duration.ofSeconds(30), "exec", "-i", "demo", "--", "cat");
+    ProcessResult result =
+        kubectl(minor).run("a\nb\n", Duration.ofSeconds(30), "exec", "-i", "demo", "--", "cat");
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout()).isEqualTo("a\nb\n");
   }
@@ -224,11 +251,15 @@ abstract class ExecMatrix {
       pty.type("stty size\r");
       int at = pty.await("37 101", 0, Duration.ofSeconds(30));
       pty.resize(50, 120);
-      // The resize travels kubectl → apiserver → kubelet → runtime asynchronously: ask until the shell sees it.
-      Await.until("the new size inside the pod", Duration.ofSeconds(20), () -> {
-        pty.type("stty size\r");
-        return pty.output().indexOf("50 120", at) >= 0;
-      });
+      // The resize travels kubectl → apiserver → kubelet → runtime asynchronously: ask until the
+      // shell sees it.
+      Await.until(
+          "the new size inside the pod",
+          Duration.ofSeconds(20),
+          () -> {
+            pty.type("stty size\r");
+            return pty.output().indexOf("50 120", at) >= 0;
+          });
       pty.type("exit\r");
       assertThat(pty.waitFor(Duration.ofSeconds(30))).isZero();
     }
@@ -237,9 +268,11 @@ abstract class ExecMatrix {
   @ParameterizedTest(name = "{0}")
   @MethodSource("kubectls")
   void containerFlagPicksTheSecondContainer(String minor) {
-    ProcessResult result = kubectl(minor).run("exec", "two", "-c", "second", "--", "sh", "-c", "echo $WHO");
+    ProcessResult result =
+        kubectl(minor).run("exec", "two", "-c", "second", "--", "sh", "-c", "echo $WHO");
     assertThat(result.stdout()).as(result.toString()).isEqualTo("second\n");
-    ProcessResult first = kubectl(minor).run("exec", "two", "-c", "main", "--", "sh", "-c", "echo $WHO");
+    ProcessResult first =
+        kubectl(minor).run("exec", "two", "-c", "main", "--", "sh", "-c", "echo $WHO");
     assertThat(first.stdout()).as(first.toString()).isEqualTo("main\n");
   }
 
@@ -251,8 +284,13 @@ abstract class ExecMatrix {
       pty.type("echo " + marker + "-$((40+2))\r");
       pty.await(marker + "-42", 0, Duration.ofSeconds(30));
     }
-    Await.until("attachme still Running after detach", Duration.ofSeconds(5), () -> pods.pod("attachme")
-        .map(p -> "Running".equals(p.path("status").path("phase").asText())).orElse(false));
+    Await.until(
+        "attachme still Running after detach",
+        Duration.ofSeconds(5),
+        () ->
+            pods.pod("attachme")
+                .map(p -> "Running".equals(p.path("status").path("phase").asText()))
+                .orElse(false));
     assertThat(pods.firstContainerStatus("attachme").path("restartCount").asInt()).isZero();
   }
 
@@ -271,12 +309,24 @@ abstract class ExecMatrix {
     }
     Path inPod = dir.resolve("in-pod");
     Files.createDirectories(inPod);
-    ProcessResult in = kubectl(minor).run(null, Duration.ofMinutes(3),
-        "cp", source.toString(), "demo:" + inPod.resolve("copy.bin"));
+    ProcessResult in =
+        kubectl(minor)
+            .run(
+                null,
+                Duration.ofMinutes(3),
+                "cp",
+                source.toString(),
+                "demo:" + inPod.resolve("copy.bin"));
     assertThat(in.exitCode()).as(in.toString()).isZero();
     Path back = dir.resolve("back.bin");
-    ProcessResult out = kubectl(minor).run(null, Duration.ofMinutes(3),
-        "cp", "demo:" + inPod.resolve("copy.bin"), back.toString());
+    ProcessResult out =
+        kubectl(minor)
+            .run(
+                null,
+                Duration.ofMinutes(3),
+                "cp",
+                "demo:" + inPod.resolve("copy.bin"),
+                back.toString());
     assertThat(out.exitCode()).as(out.toString()).isZero();
     assertThat(sha256(inPod.resolve("copy.bin"))).isEqualTo(sha256(source));
     assertThat(sha256(back)).isEqualTo(sha256(source));

@@ -6,12 +6,14 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
- * The exec matrix with kubectl 1.30, 1.31, 1.32 and 1.33 at their defaults (WebSocket {@code v5.channel.k8s.io}
- * first), in each {@code --websocket-translation} mode. The kubelet → runtime leg is SPDY in all of them.
+ * The exec matrix with kubectl 1.30, 1.31, 1.32 and 1.33 at their defaults (WebSocket {@code
+ * v5.channel.k8s.io} first), in each {@code --websocket-translation} mode. The kubelet → runtime
+ * leg is SPDY in all of them.
  */
 class ExecWebSocketIT {
 
-  private static final String TRANSLATED = "(translated websocket v5.channel.k8s.io -> SPDY/3.1 v5.channel.k8s.io)";
+  private static final String TRANSLATED =
+      "(translated websocket v5.channel.k8s.io -> SPDY/3.1 v5.channel.k8s.io)";
   private static final String SPDY_SPLICE = "(splice SPDY/3.1 v5.channel.k8s.io)";
 
   /** One translation mode: its flag and the hops the apiserver and the kubelet log for an exec. */
@@ -33,8 +35,11 @@ class ExecWebSocketIT {
 
     @Override
     Stream<Arguments> kubectls() {
-      return Stream.of(kubectl("kubectl 1.30", "1.30"), kubectl("kubectl 1.31", "1.31"),
-          kubectl("kubectl 1.32", "1.32"), kubectl("kubectl 1.33", "1.33"));
+      return Stream.of(
+          kubectl("kubectl 1.30", "1.30"),
+          kubectl("kubectl 1.31", "1.31"),
+          kubectl("kubectl 1.32", "1.32"),
+          kubectl("kubectl 1.33", "1.33"));
     }
 
     @Override

@@ -28,13 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The fabric8 Kubernetes client 8.0.0, unmodified (JDK HTTP client), against a kubehop cluster: it creates pods, execs
- * over WebSocket {@code v4.channel.k8s.io} (the only protocol it offers) through all three hops, resizes a TTY and
- * reads container logs.
+ * The fabric8 Kubernetes client 8.0.0, unmodified (JDK HTTP client), against a kubehop cluster: it
+ * creates pods, execs over WebSocket {@code v4.channel.k8s.io} (the only protocol it offers)
+ * through all three hops, resizes a TTY and reads container logs.
  *
  * <p>v4 has no stdin-close signal: closing fabric8's input sends nothing on the wire (see
- * docs/wire-captures.md §4.2), so the stdin test reads exactly one line instead of waiting for EOF, as
- * it would have to against a real cluster too.
+ * docs/wire-captures.md §4.2), so the stdin test reads exactly one line instead of waiting for EOF,
+ * as it would have to against a real cluster too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Fabric8ClientIT {
@@ -48,28 +48,47 @@ class Fabric8ClientIT {
   void up() throws IOException {
     cluster = KubehopCluster.up();
     Config config = Config.fromKubeconfig(Files.readString(cluster.kubeconfig()));
-    client = new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory())
-        .build();
+    client =
+        new KubernetesClientBuilder()
+            .withConfig(config)
+            .withHttpClientFactory(new JdkHttpClientFactory())
+            .build();
     create("demo", List.of("sleep", "3600"));
     // Known lines, then stay Running so that there is exactly one container instance and one log.
     create("logger", List.of("sh", "-c", "printf 'one\\ntwo\\nthree\\n'; exec sleep 3600"));
     for (String name : List.of("demo", "logger")) {
-      Await.until(name + " Running and Ready", Duration.ofSeconds(60), () -> {
-        Pod pod = client.pods().withName(name).get();
-        return pod != null && pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())
-            && pod.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-      });
+      Await.until(
+          name + " Running and Ready",
+          Duration.ofSeconds(60),
+          () -> {
+            Pod pod = client.pods().withName(name).get();
+            return pod != null
+                && pod.getStatus() != null
+                && "Running".equals(pod.getStatus().getPhase())
+                && pod.getStatus().getConditions().stream()
+                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+          });
     }
   }
 
   private void create(String name, List<String> command) {
-    Pod created = client.pods().resource(new PodBuilder()
-        .withNewMetadata().withName(name).endMetadata()
-        .withNewSpec()
-        .addNewContainer().withName("main").withImage("busybox").withCommand(command).endContainer()
-        .endSpec()
-        .build()).create();
+    Pod created =
+        client
+            .pods()
+            .resource(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .endMetadata()
+                    .withNewSpec()
+                    .addNewContainer()
+                    .withName("main")
+                    .withImage("busybox")
+                    .withCommand(command)
+                    .endContainer()
+                    .endSpec()
+                    .build())
+            .create();
     assertThat(created.getMetadata().getName()).isEqualTo(name);
     assertThat(created.getMetadata().getNamespace()).isEqualTo("default");
   }
@@ -103,8 +122,13 @@ class Fabric8ClientIT {
   void stdinStdoutStderrAndANonZeroExitCode() throws Exception {
     Buffer out = new Buffer();
     Buffer err = new Buffer();
-    try (ExecWatch watch = demo().redirectingInput().writingOutput(out).writingError(err)
-        .exec("sh", "-c", "IFS= read -r line; printf '%s\\n' \"$line\"; echo err >&2; exit 3")) {
+    try (ExecWatch watch =
+        demo()
+            .redirectingInput()
+            .writingOutput(out)
+            .writingError(err)
+            .exec(
+                "sh", "-c", "IFS= read -r line; printf '%s\\n' \"$line\"; echo err >&2; exit 3")) {
       OutputStream stdin = watch.getInput();
       stdin.write("hello\n".getBytes(StandardCharsets.UTF_8));
       stdin.flush();
@@ -119,38 +143,53 @@ class Fabric8ClientIT {
   void ttyGetsTheInitialSizeBeforeTheCommandRunsAndFollowsAResize() throws Exception {
     Buffer out = new Buffer();
     Pattern size = Pattern.compile("\\d+ \\d+\r\n");
-    try (ExecWatch watch = demo().redirectingInput().writingOutput(out).withTTY()
-        .exec("sh", "-c", "stty size; while read x; do stty size; done")) {
-      watch.resize(101, 37); // cols, rows: the runtime waits (≤ 1 s) for this first size before starting the command
+    try (ExecWatch watch =
+        demo()
+            .redirectingInput()
+            .writingOutput(out)
+            .withTTY()
+            .exec("sh", "-c", "stty size; while read x; do stty size; done")) {
+      watch.resize(
+          101, 37); // cols, rows: the runtime waits (≤ 1 s) for this first size before starting the
+      // command
       Await.until("the first stty size", EXEC_DEADLINE, () -> size.matcher(out.text()).find());
       assertThat(out.text()).startsWith("37 101\r\n");
 
-      watch.resize(120, 50); // later sizes arrive as SIGWINCH, asynchronously: ask, one line at a time, until seen
+      watch.resize(
+          120,
+          50); // later sizes arrive as SIGWINCH, asynchronously: ask, one line at a time, until
+      // seen
       OutputStream stdin = watch.getInput();
       int[] asked = {0};
-      Await.until("the new size inside the pod", Duration.ofSeconds(20), () -> {
-        String text = out.text();
-        int answered = count(size, text) - 1;
-        if (answered == asked[0]) {
-          if (text.endsWith("50 120\r\n")) {
-            return true;
-          }
-          send(stdin, "\n");
-          asked[0]++;
-        }
-        return false;
-      });
+      Await.until(
+          "the new size inside the pod",
+          Duration.ofSeconds(20),
+          () -> {
+            String text = out.text();
+            int answered = count(size, text) - 1;
+            if (answered == asked[0]) {
+              if (text.endsWith("50 120\r\n")) {
+                return true;
+              }
+              send(stdin, "\n");
+              asked[0]++;
+            }
+            return false;
+          });
       send(stdin, "\u0004"); // ^D: read sees EOF, the loop ends, sh exits 0
       assertThat(watch.exitCode().get(EXEC_DEADLINE.toSeconds(), TimeUnit.SECONDS)).isZero();
     }
-    // Each answered line: the echoed newline, then stty's answer; the size changes once, from 37x101 to 50x120.
+    // Each answered line: the echoed newline, then stty's answer; the size changes once, from
+    // 37x101 to 50x120.
     assertThat(out.text()).matches("37 101\r\n(\r\n37 101\r\n)*\r\n50 120\r\n");
   }
 
   @Test
   void logIsExactAndTailingLinesKeepsTheLastOne() {
     PodResource logger = client.pods().withName("logger");
-    Await.until("the logger's last line in its log", Duration.ofSeconds(30),
+    Await.until(
+        "the logger's last line in its log",
+        Duration.ofSeconds(30),
         () -> logger.getLog().contains("three"));
     assertThat(logger.getLog()).isEqualTo("one\ntwo\nthree\n");
     assertThat(logger.tailingLines(1).getLog()).isEqualTo("three\n");

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * {@code kubectl logs} through the apiserver's log subresource to the kubelet's {@code /containerLogs}: a follow
- * delivers a new line within a second, holds one connection of its own per hop, and ends (exit 0) with the
- * container; {@code --tail}, {@code --since} and {@code --timestamps} mean what they mean to kubectl.
+ * {@code kubectl logs} through the apiserver's log subresource to the kubelet's {@code
+ * /containerLogs}: a follow delivers a new line within a second, holds one connection of its own
+ * per hop, and ends (exit 0) with the container; {@code --tail}, {@code --since} and {@code
+ * --timestamps} mean what they mean to kubectl.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LogsIT {
@@ -45,15 +46,38 @@ class LogsIT {
     }
   }
 
-  /** A pod that prints {@code first}, waits for {@code gate} to exist, prints {@code second}, then waits again. */
+  /**
+   * A pod that prints {@code first}, waits for {@code gate} to exist, prints {@code second}, then
+   * waits again.
+   */
   private Path gatedPod(String name, String first, String second) throws IOException {
     Path gate = Files.createTempDirectory(cluster.home(), name + "-").resolve("gate");
-    ProcessResult run = kubectl.run("run", name, "--image=busybox", "--restart=Never", "--", "sh", "-c",
-        "echo " + first + "; while [ ! -e " + gate + " ]; do sleep 0.05; done; echo " + second
-            + "; while [ ! -e " + gate + ".end ]; do sleep 0.05; done");
+    ProcessResult run =
+        kubectl.run(
+            "run",
+            name,
+            "--image=busybox",
+            "--restart=Never",
+            "--",
+            "sh",
+            "-c",
+            "echo "
+                + first
+                + "; while [ ! -e "
+                + gate
+                + " ]; do sleep 0.05; done; echo "
+                + second
+                + "; while [ ! -e "
+                + gate
+                + ".end ]; do sleep 0.05; done");
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    Await.until(name + " Running", Duration.ofSeconds(60), () -> pods.pod(name)
-        .map(p -> "Running".equals(p.path("status").path("phase").asText())).orElse(false));
+    Await.until(
+        name + " Running",
+        Duration.ofSeconds(60),
+        () ->
+            pods.pod(name)
+                .map(p -> "Running".equals(p.path("status").path("phase").asText()))
+                .orElse(false));
     return gate;
   }
 
@@ -61,48 +85,70 @@ class LogsIT {
   void followDeliversANewLineWithinASecondAndEndsWithTheContainer() throws Exception {
     Path gate = gatedPod("follower", "before", "after");
     long apiserver = cluster.pid("apiserver");
-    long toKubeletBefore = Lsof.established(apiserver).stream()
-        .filter(c -> Lsof.remotePort(c) == cluster.kubeletPort()).count();
+    long toKubeletBefore =
+        Lsof.established(apiserver).stream()
+            .filter(c -> Lsof.remotePort(c) == cluster.kubeletPort())
+            .count();
     try (RunningCommand follow = cluster.kubectl("1.33").start("logs", "-f", "follower")) {
       follow.awaitStdout("before\n", Duration.ofSeconds(30));
-      // the follow holds a connection of its own from the apiserver to the kubelet (never a pooled one)
-      assertThat(Lsof.established(apiserver).stream().filter(c -> Lsof.remotePort(c) == cluster.kubeletPort())
-          .count()).isEqualTo(toKubeletBefore + 1);
+      // the follow holds a connection of its own from the apiserver to the kubelet (never a pooled
+      // one)
+      assertThat(
+              Lsof.established(apiserver).stream()
+                  .filter(c -> Lsof.remotePort(c) == cluster.kubeletPort())
+                  .count())
+          .isEqualTo(toKubeletBefore + 1);
 
       Files.createFile(gate);
       // a deadline, not a sleep: the line must reach kubectl within 1 s of being released
       follow.awaitStdout("after\n", Duration.ofSeconds(1));
 
       Files.createFile(Path.of(gate + ".end"));
-      assertThat(follow.process().waitFor(30, TimeUnit.SECONDS)).as("kubectl logs -f ends with the container")
+      assertThat(follow.process().waitFor(30, TimeUnit.SECONDS))
+          .as("kubectl logs -f ends with the container")
           .isTrue();
       assertThat(follow.process().exitValue()).as(follow.stderr()).isZero();
       assertThat(follow.stdout()).isEqualTo("before\nafter\n");
     }
-    Await.until("the follow's connection to the kubelet is gone", Duration.ofSeconds(10),
-        () -> Lsof.established(apiserver).stream().filter(c -> Lsof.remotePort(c) == cluster.kubeletPort())
-            .count() == toKubeletBefore);
+    Await.until(
+        "the follow's connection to the kubelet is gone",
+        Duration.ofSeconds(10),
+        () ->
+            Lsof.established(apiserver).stream()
+                    .filter(c -> Lsof.remotePort(c) == cluster.kubeletPort())
+                    .count()
+                == toKubeletBefore);
   }
 
   @Test
   void tailSinceAndTimestampsMeanWhatTheyMeanToKubectl() throws Exception {
     Path gate = gatedPod("lines", "one", "two");
-    Await.until("the first line", Duration.ofSeconds(20),
+    Await.until(
+        "the first line",
+        Duration.ofSeconds(20),
         () -> kubectl.run("logs", "lines").stdout().equals("one\n"));
-    // --since=1s: lines older than a second are left out (it would return "one" forever if since were ignored)
-    Await.until("--since=1s leaves the old line out", Duration.ofSeconds(10),
+    // --since=1s: lines older than a second are left out (it would return "one" forever if since
+    // were ignored)
+    Await.until(
+        "--since=1s leaves the old line out",
+        Duration.ofSeconds(10),
         () -> kubectl.run("logs", "lines", "--since=1s").stdout().isEmpty());
     Files.createFile(gate);
-    Await.until("the second line", Duration.ofSeconds(20),
+    Await.until(
+        "the second line",
+        Duration.ofSeconds(20),
         () -> kubectl.run("logs", "lines").stdout().equals("one\ntwo\n"));
     assertThat(kubectl.run("logs", "lines", "--since=1h").stdout()).isEqualTo("one\ntwo\n");
     assertThat(kubectl.run("logs", "lines", "--tail=1").stdout()).isEqualTo("two\n");
     assertThat(kubectl.run("logs", "lines", "--tail=0").stdout()).isEmpty();
     assertThat(kubectl.run("logs", "lines", "--tail=5").stdout()).isEqualTo("one\ntwo\n");
     String stamped = kubectl.run("logs", "lines", "--timestamps").stdout();
-    assertThat(stamped).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z one\n"
-        + "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z two\n");
-    assertThat(kubectl.run("logs", "lines", "--limit-bytes=5").stdout()).isEqualTo("one\nt"); // 5 bytes
+    assertThat(stamped)
+        .matches(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z one\n"
+                + "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z two\n");
+    assertThat(kubectl.run("logs", "lines", "--limit-bytes=5").stdout())
+        .isEqualTo("one\nt"); // 5 bytes
     Files.createFile(Path.of(gate + ".end"));
   }
 }

@@ -8,9 +8,10 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The module graph, checked on the classes of every module (this module depends on all of them): {@code api, cri-api
- * ← streaming ← {apiserver, kubelet, runtime, client}}. The tiers talk only over the wire, never through each other's
- * classes, and only the streaming module's {@code transport.VertxInternals} touches Vert.x internals.
+ * The module graph, checked on the classes of every module (this module depends on all of them):
+ * {@code api, cri-api ← streaming ← {apiserver, kubelet, runtime, client}}. The tiers talk only
+ * over the wire, never through each other's classes, and only the streaming module's {@code
+ * transport.VertxInternals} touches Vert.x internals.
  */
 @AnalyzeClasses(packages = "io.kubehop", importOptions = ImportOption.DoNotIncludeTests.class)
 class ModuleBoundariesTest {
@@ -24,37 +25,79 @@ class ModuleBoundariesTest {
   private static final String CLIENT = "io.kubehop.client..";
 
   @ArchTest
-  static final ArchRule apiStandsAlone = noClasses().that().resideInAPackage(API)
-      .should().dependOnClassesThat().resideInAnyPackage(CRI, STREAMING, APISERVER, KUBELET, RUNTIME, CLIENT);
+  static final ArchRule apiStandsAlone =
+      noClasses()
+          .that()
+          .resideInAPackage(API)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(CRI, STREAMING, APISERVER, KUBELET, RUNTIME, CLIENT);
 
   @ArchTest
-  static final ArchRule criContractStandsAlone = noClasses().that().resideInAPackage(CRI)
-      .should().dependOnClassesThat().resideInAnyPackage(API, STREAMING, APISERVER, KUBELET, RUNTIME, CLIENT);
+  static final ArchRule criContractStandsAlone =
+      noClasses()
+          .that()
+          .resideInAPackage(CRI)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(API, STREAMING, APISERVER, KUBELET, RUNTIME, CLIENT);
 
   @ArchTest
-  static final ArchRule streamingKnowsNoTier = noClasses().that().resideInAPackage(STREAMING)
-      .should().dependOnClassesThat().resideInAnyPackage(APISERVER, KUBELET, RUNTIME, CLIENT);
+  static final ArchRule streamingKnowsNoTier =
+      noClasses()
+          .that()
+          .resideInAPackage(STREAMING)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(APISERVER, KUBELET, RUNTIME, CLIENT);
 
   @ArchTest
-  static final ArchRule apiserverKnowsNoOtherTier = noClasses().that().resideInAPackage(APISERVER)
-      .should().dependOnClassesThat().resideInAnyPackage(KUBELET, RUNTIME, CLIENT);
+  static final ArchRule apiserverKnowsNoOtherTier =
+      noClasses()
+          .that()
+          .resideInAPackage(APISERVER)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(KUBELET, RUNTIME, CLIENT);
 
   @ArchTest
-  static final ArchRule kubeletKnowsNoOtherTier = noClasses().that().resideInAPackage(KUBELET)
-      .should().dependOnClassesThat().resideInAnyPackage(APISERVER, RUNTIME, CLIENT);
+  static final ArchRule kubeletKnowsNoOtherTier =
+      noClasses()
+          .that()
+          .resideInAPackage(KUBELET)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(APISERVER, RUNTIME, CLIENT);
 
   @ArchTest
-  static final ArchRule runtimeKnowsNoOtherTier = noClasses().that().resideInAPackage(RUNTIME)
-      .should().dependOnClassesThat().resideInAnyPackage(APISERVER, KUBELET, CLIENT);
+  static final ArchRule runtimeKnowsNoOtherTier =
+      noClasses()
+          .that()
+          .resideInAPackage(RUNTIME)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(APISERVER, KUBELET, CLIENT);
 
   @ArchTest
-  static final ArchRule clientKnowsNoTier = noClasses().that().resideInAPackage(CLIENT)
-      .should().dependOnClassesThat().resideInAnyPackage(APISERVER, KUBELET, RUNTIME);
+  static final ArchRule clientKnowsNoTier =
+      noClasses()
+          .that()
+          .resideInAPackage(CLIENT)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(APISERVER, KUBELET, RUNTIME);
 
   @ArchTest
-  static final ArchRule vertxInternalsStayBehindOneClass = noClasses()
-      .that().doNotHaveFullyQualifiedName("io.kubehop.streaming.transport.VertxInternals")
-      .should().dependOnClassesThat().resideInAnyPackage(
-          "io.vertx.core.internal..", "io.vertx.core.impl..", "io.vertx.core.net.impl..", "io.vertx.core.http.impl..")
-      .because("a Vert.x upgrade that moves its internals must break one class, not many");
+  static final ArchRule vertxInternalsStayBehindOneClass =
+      noClasses()
+          .that()
+          .doNotHaveFullyQualifiedName("io.kubehop.streaming.transport.VertxInternals")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.vertx.core.internal..",
+              "io.vertx.core.impl..",
+              "io.vertx.core.net.impl..",
+              "io.vertx.core.http.impl..")
+          .because("a Vert.x upgrade that moves its internals must break one class, not many");
 }

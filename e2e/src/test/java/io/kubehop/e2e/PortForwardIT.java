@@ -36,9 +36,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code kubectl port-forward} through all three hops in each wire form: SPDY ({@code portforward.k8s.io}, kubectl
- * 1.29), SPDY tunnelled in WebSocket (1.33, unwrapped at the apiserver), 1.33 falling back to SPDY when the tunnel is
- * refused, and the WebSocket channel form of the Python client ({@code v4.channel.k8s.io}, 2-byte port prefix).
+ * {@code kubectl port-forward} through all three hops in each wire form: SPDY ({@code
+ * portforward.k8s.io}, kubectl 1.29), SPDY tunnelled in WebSocket (1.33, unwrapped at the
+ * apiserver), 1.33 falling back to SPDY when the tunnel is refused, and the WebSocket channel form
+ * of the Python client ({@code v4.channel.k8s.io}, 2-byte port prefix).
  */
 class PortForwardIT {
 
@@ -47,7 +48,9 @@ class PortForwardIT {
 
   private static void startWeb(KubehopCluster cluster) throws IOException {
     Path manifest = cluster.home().resolve("web.yaml");
-    Files.writeString(manifest, """
+    Files.writeString(
+        manifest,
+        """
         apiVersion: v1
         kind: Pod
         metadata:
@@ -62,8 +65,13 @@ class PortForwardIT {
     ProcessResult apply = cluster.kubectl("1.33").run("apply", "-f", manifest.toString());
     assertThat(apply.exitCode()).as(apply.toString()).isZero();
     Pods pods = new Pods(cluster);
-    Await.until("web Running", Duration.ofSeconds(60), () -> pods.pod("web")
-        .map(p -> "Running".equals(p.path("status").path("phase").asText())).orElse(false));
+    Await.until(
+        "web Running",
+        Duration.ofSeconds(60),
+        () ->
+            pods.pod("web")
+                .map(p -> "Running".equals(p.path("status").path("phase").asText()))
+                .orElse(false));
   }
 
   private static int freePort() throws IOException {
@@ -74,8 +82,12 @@ class PortForwardIT {
   }
 
   /** {@code kubectl port-forward pod/web LOCAL:REMOTE…}, once it says it forwards. */
-  private static RunningCommand portForward(KubehopCluster cluster, String minor, Map<String, String> env,
-      int local, String... mappings) {
+  private static RunningCommand portForward(
+      KubehopCluster cluster,
+      String minor,
+      Map<String, String> env,
+      int local,
+      String... mappings) {
     Kubectl kubectl = cluster.kubectl(minor);
     env.forEach(kubectl::env);
     List<String> args = new ArrayList<>(List.of("port-forward", "pod/web"));
@@ -89,7 +101,9 @@ class PortForwardIT {
   private static String get(int port) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(20_000);
-      socket.getOutputStream().write("GET / HTTP/1.0\r\nHost: web\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write("GET / HTTP/1.0\r\nHost: web\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
   }
@@ -107,18 +121,25 @@ class PortForwardIT {
     try {
       List<Future<Integer>> clients = new ArrayList<>();
       for (int c = 0; c < 16; c++) {
-        clients.add(pool.submit(() -> {
-          HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-          int ok = 0;
-          for (int i = 0; i < 25; i++) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + local + "/"))
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200 && r.body().contains(WELCOME)) {
-              ok++;
-            }
-          }
-          return ok;
-        }));
+        clients.add(
+            pool.submit(
+                () -> {
+                  HttpClient http =
+                      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                  int ok = 0;
+                  for (int i = 0; i < 25; i++) {
+                    HttpResponse<String> r =
+                        http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + local + "/"))
+                                .timeout(Duration.ofSeconds(20))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200 && r.body().contains(WELCOME)) {
+                      ok++;
+                    }
+                  }
+                  return ok;
+                }));
       }
       for (Future<Integer> client : clients) {
         assertThat(client.get(120, TimeUnit.SECONDS)).isEqualTo(25);
@@ -149,19 +170,26 @@ class PortForwardIT {
         thousandSequentialAndSixteenConcurrent(spdy);
       }
       int tunnel = freePort();
-      try (RunningCommand forward = portForward(cluster, "1.33", Map.of(), tunnel, tunnel + ":80")) {
+      try (RunningCommand forward =
+          portForward(cluster, "1.33", Map.of(), tunnel, tunnel + ":80")) {
         thousandSequentialAndSixteenConcurrent(tunnel);
       }
       String log = Files.readString(cluster.home().resolve("logs/apiserver.log"));
-      assertThat(log).as("1.33 tunnels through the apiserver")
-          .contains("(tunneled websocket SPDY/3.1+portforward.k8s.io -> SPDY/3.1 portforward.k8s.io)");
+      assertThat(log)
+          .as("1.33 tunnels through the apiserver")
+          .contains(
+              "(tunneled websocket SPDY/3.1+portforward.k8s.io -> SPDY/3.1 portforward.k8s.io)");
       assertThat(log).as("1.29 speaks SPDY").contains("(splice SPDY/3.1 portforward.k8s.io)");
 
       for (String tier : tiers) {
         long pid = cluster.pid(tier);
-        Await.until(tier + " fds back to " + fds.get(tier), Duration.ofSeconds(60),
+        Await.until(
+            tier + " fds back to " + fds.get(tier),
+            Duration.ofSeconds(60),
             () -> OsProcesses.count(pid, "fd") <= fds.get(tier) + 4);
-        Await.until(tier + " threads back to " + threads.get(tier), Duration.ofSeconds(60),
+        Await.until(
+            tier + " threads back to " + threads.get(tier),
+            Duration.ofSeconds(60),
             () -> OsProcesses.unpooledThreads(pid) <= threads.get(tier) + 4);
       }
     }
@@ -194,7 +222,8 @@ class PortForwardIT {
       assertThat(Files.readString(cluster.home().resolve("logs/apiserver.log")))
           .contains("(splice websocket SPDY/3.1+portforward.k8s.io)");
       assertThat(Files.readString(cluster.home().resolve("logs/kubelet-node-1.log")))
-          .contains("(tunneled websocket SPDY/3.1+portforward.k8s.io -> SPDY/3.1 portforward.k8s.io)");
+          .contains(
+              "(tunneled websocket SPDY/3.1+portforward.k8s.io -> SPDY/3.1 portforward.k8s.io)");
     }
   }
 
@@ -205,18 +234,25 @@ class PortForwardIT {
       for (String minor : List.of("1.29", "1.33")) {
         int live = freePort();
         int dead = freePort();
-        try (RunningCommand forward = portForward(cluster, minor, Map.of(), live, live + ":80", dead + ":81")) {
+        try (RunningCommand forward =
+            portForward(cluster, minor, Map.of(), live, live + ":80", dead + ":81")) {
           forward.awaitStdout("Forwarding from 127.0.0.1:" + dead, Duration.ofSeconds(30));
-          assertThat(get(dead)).as("nothing listens on 81 in the pod: that connection closes at once").isEmpty();
-          // reported where it cannot kill the forward: any error content makes kubectl drop every connection
-          Await.until("the runtime logs the refused connection", Duration.ofSeconds(20), () -> {
-            try {
-              return Files.readString(cluster.home().resolve("logs/runtime-node-1.log"))
-                  .contains("error forwarding port 81 to pod ");
-            } catch (IOException e) {
-              return false;
-            }
-          });
+          assertThat(get(dead))
+              .as("nothing listens on 81 in the pod: that connection closes at once")
+              .isEmpty();
+          // reported where it cannot kill the forward: any error content makes kubectl drop every
+          // connection
+          Await.until(
+              "the runtime logs the refused connection",
+              Duration.ofSeconds(20),
+              () -> {
+                try {
+                  return Files.readString(cluster.home().resolve("logs/runtime-node-1.log"))
+                      .contains("error forwarding port 81 to pod ");
+                } catch (IOException e) {
+                  return false;
+                }
+              });
           assertWelcome(get(live)); // kubectl#1169: the forward survives a failed connection
           assertWelcome(get(live));
           assertThat(forward.process().isAlive()).isTrue();
@@ -226,40 +262,56 @@ class PortForwardIT {
   }
 
   /**
-   * The Python client's wire form: a WebSocket offering {@code v4.channel.k8s.io} to {@code portforward?ports=80};
-   * channel 0 carries data and channel 1 errors, each opening with the port as 2 little-endian bytes.
+   * The Python client's wire form: a WebSocket offering {@code v4.channel.k8s.io} to {@code
+   * portforward?ports=80}; channel 0 carries data and channel 1 errors, each opening with the port
+   * as 2 little-endian bytes.
    */
   @Test
   void webSocketV4ChannelsCarryThePortPrefixAndTheData() throws Exception {
     try (KubehopCluster cluster = KubehopCluster.up()) {
       startWeb(cluster);
       WebSocketRecorder messages = new WebSocketRecorder();
-      WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("v4.channel.k8s.io")
-          .buildAsync(URI.create("ws://127.0.0.1:" + cluster.apiserverPort()
-              + "/api/v1/namespaces/default/pods/web/portforward?ports=80"), messages).get(30, TimeUnit.SECONDS);
+      WebSocket ws =
+          HttpClient.newHttpClient()
+              .newWebSocketBuilder()
+              .subprotocols("v4.channel.k8s.io")
+              .buildAsync(
+                  URI.create(
+                      "ws://127.0.0.1:"
+                          + cluster.apiserverPort()
+                          + "/api/v1/namespaces/default/pods/web/portforward?ports=80"),
+                  messages)
+              .get(30, TimeUnit.SECONDS);
       assertThat(ws.getSubprotocol()).isEqualTo("v4.channel.k8s.io");
-      List<byte[]> first = List.of(messages.nextBinary(Duration.ofSeconds(30)),
-          messages.nextBinary(Duration.ofSeconds(30)));
-      assertThat(first).anySatisfy(m -> assertThat(m).containsExactly(0x00, 0x50, 0x00))
+      List<byte[]> first =
+          List.of(
+              messages.nextBinary(Duration.ofSeconds(30)),
+              messages.nextBinary(Duration.ofSeconds(30)));
+      assertThat(first)
+          .anySatisfy(m -> assertThat(m).containsExactly(0x00, 0x50, 0x00))
           .anySatisfy(m -> assertThat(m).containsExactly(0x01, 0x50, 0x00));
 
       byte[] request = "GET / HTTP/1.0\r\nHost: web\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
       ByteBuffer frame = ByteBuffer.allocate(request.length + 1).put((byte) 0).put(request).flip();
       ws.sendBinary(frame, true).get(10, TimeUnit.SECONDS);
       ByteArrayOutputStream data = new ByteArrayOutputStream();
-      Await.until("the whole page on channel 0", Duration.ofSeconds(30), () -> {
-        byte[] m;
-        while ((m = messages.pollBinary()) != null) {
-          assertThat(m[0]).as("only the data channel speaks").isEqualTo((byte) 0);
-          data.write(m, 1, m.length - 1);
-        }
-        return data.toString(StandardCharsets.UTF_8).contains("</html>");
-      });
+      Await.until(
+          "the whole page on channel 0",
+          Duration.ofSeconds(30),
+          () -> {
+            byte[] m;
+            while ((m = messages.pollBinary()) != null) {
+              assertThat(m[0]).as("only the data channel speaks").isEqualTo((byte) 0);
+              data.write(m, 1, m.length - 1);
+            }
+            return data.toString(StandardCharsets.UTF_8).contains("</html>");
+          });
       String response = data.toString(StandardCharsets.UTF_8);
       assertWelcome(response);
-      // HTTP/1.0: nginx closes the pod connection, and with its only port ended the server closes with 1000
-      assertThat(messages.closeFuture().get(30, TimeUnit.SECONDS).code()).isEqualTo(WebSocket.NORMAL_CLOSURE);
+      // HTTP/1.0: nginx closes the pod connection, and with its only port ended the server closes
+      // with 1000
+      assertThat(messages.closeFuture().get(30, TimeUnit.SECONDS).code())
+          .isEqualTo(WebSocket.NORMAL_CLOSURE);
     }
   }
-
 }

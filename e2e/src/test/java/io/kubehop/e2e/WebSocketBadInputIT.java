@@ -8,8 +8,8 @@ import io.kubehop.e2e.support.Pods;
 import io.kubehop.testkit.Await;
 import io.kubehop.testkit.Kubectl;
 import io.kubehop.testkit.ProcessResult;
-import io.kubehop.testkit.WebSocketRecorder.Close;
 import io.kubehop.testkit.WebSocketRecorder;
+import io.kubehop.testkit.WebSocketRecorder.Close;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -42,14 +42,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A WebSocket {@code v5.channel.k8s.io} peer that sends malformed input to the apiserver (default
- * {@code --websocket-translation=apiserver}: the apiserver terminates the WebSocket and speaks SPDY to the kubelet) gets
- * a clean close with the status code naming its fault, the command it started ends, and no tier keeps a file
- * descriptor or a thread for it.
+ * {@code --websocket-translation=apiserver}: the apiserver terminates the WebSocket and speaks SPDY
+ * to the kubelet) gets a clean close with the status code naming its fault, the command it started
+ * ends, and no tier keeps a file descriptor or a thread for it.
  *
- * <p>Every session runs a marker command ({@code sleep 42xx}) that would outlive the test, and the bad input is sent
- * only once that process runs under the runtime, so a close can only come from the bad input and the marker's end
- * shows that the close reached the runtime. The client is the JDK's {@link WebSocket}; the handshake aborts and the
- * single oversized frame are written by hand on a raw socket.
+ * <p>Every session runs a marker command ({@code sleep 42xx}) that would outlive the test, and the
+ * bad input is sent only once that process runs under the runtime, so a close can only come from
+ * the bad input and the marker's end shows that the close reached the runtime. The client is the
+ * JDK's {@link WebSocket}; the handshake aborts and the single oversized frame are written by hand
+ * on a raw socket.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -57,33 +58,50 @@ class WebSocketBadInputIT {
 
   private static final String V5 = "v5.channel.k8s.io";
   private static final String EXEC = "/api/v1/namespaces/default/pods/demo/exec?";
+
   /** ChannelConnection.MAX_MESSAGE: the largest message the apiserver accepts. */
   private static final int MAX_MESSAGE = 16 * 1024 * 1024;
+
   /** gorilla/websocket's frame size for a message (its write buffer), how kubectl splits stdin. */
   private static final int FRAME = 32 * 1024;
+
   private static final Duration DEADLINE = Duration.ofSeconds(60);
-  private static final List<String> TIERS = List.of("apiserver", "kubelet-node-1", "runtime-node-1");
-  /** Headroom over the baseline: the JIT's dynamic compiler threads and the like come and go on their own. */
+  private static final List<String> TIERS =
+      List.of("apiserver", "kubelet-node-1", "runtime-node-1");
+
+  /**
+   * Headroom over the baseline: the JIT's dynamic compiler threads and the like come and go on
+   * their own.
+   */
   private static final long SLACK = 2;
 
   private static final String UNKNOWN_CHANNEL = "sleep 4201";
   private static final String BAD_RESIZE = "sleep 4202";
   private static final String OVERSIZED = "sleep 4203";
   private static final String ABORTED_HANDSHAKE = "sleep 4204";
-  private static final List<String> MARKERS = List.of(UNKNOWN_CHANNEL, BAD_RESIZE, OVERSIZED, ABORTED_HANDSHAKE);
+  private static final List<String> MARKERS =
+      List.of(UNKNOWN_CHANNEL, BAD_RESIZE, OVERSIZED, ABORTED_HANDSHAKE);
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private KubehopCluster cluster;
 
   @BeforeAll
   void up() {
     cluster = KubehopCluster.up();
-    ProcessResult run = cluster.kubectl("1.33").run("run", "demo", "--image=busybox", "--restart=Never", "--",
-        "sleep", "3600");
+    ProcessResult run =
+        cluster
+            .kubectl("1.33")
+            .run("run", "demo", "--image=busybox", "--restart=Never", "--", "sleep", "3600");
     assertThat(run.exitCode()).as(run.toString()).isZero();
     Pods pods = new Pods(cluster);
-    Await.until("demo Running", DEADLINE, () -> pods.pod("demo")
-        .map(p -> "Running".equals(p.path("status").path("phase").asText())).orElse(false));
+    Await.until(
+        "demo Running",
+        DEADLINE,
+        () ->
+            pods.pod("demo")
+                .map(p -> "Running".equals(p.path("status").path("phase").asText()))
+                .orElse(false));
   }
 
   @AfterAll
@@ -108,14 +126,16 @@ class WebSocketBadInputIT {
   }
 
   /**
-   * 16 MiB + 2 bytes as one message in 32 KiB frames (how gorilla/websocket, kubectl's client, splits a message):
-   * 1009. A message of exactly 16 MiB in the same frames is accepted: a ping sent after it is answered.
+   * 16 MiB + 2 bytes as one message in 32 KiB frames (how gorilla/websocket, kubectl's client,
+   * splits a message): 1009. A message of exactly 16 MiB in the same frames is accepted: a ping
+   * sent after it is answered.
    */
   @Test
   @Order(3)
   void messageOverSixteenMebibytesClosesWith1009AndOneOfExactlySixteenDoesNot() {
     try (Peer peer = openSession(OVERSIZED, "stdin=true&stdout=true&stderr=true")) {
-      // On channel 1, which the server does not read (dropped): stdin would stall on a command that does not read.
+      // On channel 1, which the server does not read (dropped): stdin would stall on a command that
+      // does not read.
       byte[] atLimit = new byte[MAX_MESSAGE];
       atLimit[0] = 1;
       peer.sendInFrames(atLimit, FRAME);
@@ -129,20 +149,24 @@ class WebSocketBadInputIT {
   /**
    * The same message as one frame, as the JDK's client and most others send a message: 1009 too.
    *
-   * <p>Fails at the time of writing with 1000 and no reason: no tier applies {@code ChannelHandshake.configure} to
-   * its {@code HttpServerOptions}, so Vert.x's default 64 KiB frame limit holds, Netty raises
-   * {@code CorruptedWebSocketFrameException: Max frame length of 65536 has been exceeded.} and
-   * {@code ChannelConnection}'s exception handler closes with 1000 (normal closure).
+   * <p>Fails at the time of writing with 1000 and no reason: no tier applies {@code
+   * ChannelHandshake.configure} to its {@code HttpServerOptions}, so Vert.x's default 64 KiB frame
+   * limit holds, Netty raises {@code CorruptedWebSocketFrameException: Max frame length of 65536
+   * has been exceeded.} and {@code ChannelConnection}'s exception handler closes with 1000 (normal
+   * closure).
    */
   @Test
   @Order(4)
   void oneFrameOverSixteenMebibytesClosesWith1009() throws IOException {
-    assertThat(oversizedInOneFrame()).as("close code for one frame of 16 MiB + 2 bytes").isEqualTo(1009);
+    assertThat(oversizedInOneFrame())
+        .as("close code for one frame of 16 MiB + 2 bytes")
+        .isEqualTo(1009);
   }
 
   /**
-   * A single frame of 1 MiB, well under the 16 MiB limit, is accepted like the same bytes in 32 KiB frames. Fails at
-   * the time of writing (close 1000) for the reason given at {@link #oneFrameOverSixteenMebibytesClosesWith1009()}.
+   * A single frame of 1 MiB, well under the 16 MiB limit, is accepted like the same bytes in 32 KiB
+   * frames. Fails at the time of writing (close 1000) for the reason given at {@link
+   * #oneFrameOverSixteenMebibytesClosesWith1009()}.
    */
   @Test
   @Order(5)
@@ -164,19 +188,25 @@ class WebSocketBadInputIT {
       socket.setSoTimeout((int) DEADLINE.toMillis());
       socket.getOutputStream().write(upgradeRequest(ABORTED_HANDSHAKE));
       String head = readHead(socket.getInputStream());
-      assertThat(head).startsWith("HTTP/1.1 101 ").containsIgnoringCase("Sec-WebSocket-Protocol: " + V5);
+      assertThat(head)
+          .startsWith("HTTP/1.1 101 ")
+          .containsIgnoringCase("Sec-WebSocket-Protocol: " + V5);
     }
     awaitMarkerGone(ABORTED_HANDSHAKE, "the client closed right after the 101");
     abortedHandshakes();
     assertTiersAlive();
   }
 
-  /** Every bad case five times: every tier's fds and threads come back to the baseline, and exec still works. */
+  /**
+   * Every bad case five times: every tier's fds and threads come back to the baseline, and exec
+   * still works.
+   */
   @Test
   @Order(7)
   void badInputLeavesNothingBehind() throws IOException {
     Kubectl kubectl = cluster.kubectl("1.33");
-    // Warm-up: a good exec and one round of every bad case, so lazily created event loops, pools and JIT threads
+    // Warm-up: a good exec and one round of every bad case, so lazily created event loops, pools
+    // and JIT threads
     // exist before the baseline; a leak shows as growth over the five rounds after it.
     assertThat(kubectl.run("exec", "demo", "--", "echo", "ok").stdout()).isEqualTo("ok\n");
     allBadCases();
@@ -195,9 +225,13 @@ class WebSocketBadInputIT {
     assertTiersAlive();
     for (String tier : TIERS) {
       long pid = cluster.pid(tier);
-      awaitAtMost(tier + " fds back to its baseline " + fds.get(tier), () -> OsProcesses.count(pid, "fd"),
+      awaitAtMost(
+          tier + " fds back to its baseline " + fds.get(tier),
+          () -> OsProcesses.count(pid, "fd"),
           fds.get(tier) + SLACK);
-      awaitAtMost(tier + " threads back to its baseline " + threads.get(tier), () -> OsProcesses.unpooledThreads(pid),
+      awaitAtMost(
+          tier + " threads back to its baseline " + threads.get(tier),
+          () -> OsProcesses.unpooledThreads(pid),
           threads.get(tier) + SLACK);
     }
     for (String marker : MARKERS) {
@@ -212,7 +246,8 @@ class WebSocketBadInputIT {
     unknownChannel();
     badResize();
     oversizedInFrames();
-    // Its close code has a test of its own (oneFrameOverSixteenMebibytesClosesWith1009); here it only has to end.
+    // Its close code has a test of its own (oneFrameOverSixteenMebibytesClosesWith1009); here it
+    // only has to end.
     oversizedInOneFrame();
     abortedHandshakes();
   }
@@ -239,7 +274,10 @@ class WebSocketBadInputIT {
     awaitMarkerGone(BAD_RESIZE, "after the 1007 close");
   }
 
-  /** One binary message of 16 MiB + 2 bytes (channel 0, then 16 MiB + 1 of stdin) in 32 KiB frames: 1009. */
+  /**
+   * One binary message of 16 MiB + 2 bytes (channel 0, then 16 MiB + 1 of stdin) in 32 KiB frames:
+   * 1009.
+   */
   private void oversizedInFrames() {
     try (Peer peer = openSession(OVERSIZED, "stdin=true&stdout=true&stderr=true")) {
       peer.sendInFrames(new byte[MAX_MESSAGE + 2], FRAME);
@@ -249,9 +287,10 @@ class WebSocketBadInputIT {
   }
 
   /**
-   * The same message as a single frame, written on a raw socket: the server closes while the client is still writing,
-   * and the JDK's client then reports the broken pipe instead of the close frame that arrived before it. Returns the
-   * close code the server sent, or -1 when the connection ended without a close frame.
+   * The same message as a single frame, written on a raw socket: the server closes while the client
+   * is still writing, and the JDK's client then reports the broken pipe instead of the close frame
+   * that arrived before it. Returns the close code the server sent, or -1 when the connection ended
+   * without a close frame.
    */
   private int oversizedInOneFrame() throws IOException {
     try (Socket socket = new Socket("127.0.0.1", cluster.apiserverPort())) {
@@ -260,23 +299,33 @@ class WebSocketBadInputIT {
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
       out.write(upgradeRequest(OVERSIZED));
       assertThat(readHead(in)).startsWith("HTTP/1.1 101 ");
-      Await.until(OVERSIZED + " running under the runtime", DEADLINE,
+      Await.until(
+          OVERSIZED + " running under the runtime",
+          DEADLINE,
           () -> !runningMarker(OVERSIZED).isEmpty());
       long length = MAX_MESSAGE + 2L;
-      CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-        try {
-          ByteBuffer head = ByteBuffer.allocate(14);
-          head.put((byte) 0x82).put((byte) (0x80 | 127)).putLong(length).putInt(0); // FIN binary, masked, key 0
-          out.write(head.array());
-          byte[] zeros = new byte[64 * 1024]; // channel 0 and stdin zeros; a zero key leaves them as they are
-          for (long left = length; left > 0; left -= zeros.length) {
-            out.write(zeros, 0, (int) Math.min(left, zeros.length));
-          }
-          out.flush();
-        } catch (IOException e) {
-          // the server closed while we were writing: expected once it rejected the frame
-        }
-      });
+      CompletableFuture<Void> writer =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  ByteBuffer head = ByteBuffer.allocate(14);
+                  head.put((byte) 0x82)
+                      .put((byte) (0x80 | 127))
+                      .putLong(length)
+                      .putInt(0); // FIN binary, masked, key 0
+                  out.write(head.array());
+                  byte[] zeros =
+                      new byte
+                          [64 * 1024]; // channel 0 and stdin zeros; a zero key leaves them as they
+                  // are
+                  for (long left = length; left > 0; left -= zeros.length) {
+                    out.write(zeros, 0, (int) Math.min(left, zeros.length));
+                  }
+                  out.flush();
+                } catch (IOException e) {
+                  // the server closed while we were writing: expected once it rejected the frame
+                }
+              });
       int code = -1;
       try {
         while (true) {
@@ -301,8 +350,8 @@ class WebSocketBadInputIT {
   }
 
   /**
-   * The upgrade request sent whole and the socket closed before reading the answer (with a FIN, then with a RST), and
-   * half of its header lines sent and the socket closed.
+   * The upgrade request sent whole and the socket closed before reading the answer (with a FIN,
+   * then with a RST), and half of its header lines sent and the socket closed.
    */
   private void abortedHandshakes() throws IOException {
     byte[] request = upgradeRequest(ABORTED_HANDSHAKE);
@@ -344,14 +393,22 @@ class WebSocketBadInputIT {
   }
 
   private byte[] upgradeRequest(String marker) {
-    return ("GET " + EXEC + commandQuery(marker) + "stdin=true&stdout=true&stderr=true HTTP/1.1\r\n"
-        + "Host: 127.0.0.1:" + cluster.apiserverPort() + "\r\n"
-        + "User-Agent: kubehop-e2e\r\n"
-        + "Connection: Upgrade\r\n"
-        + "Upgrade: websocket\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-        + "Sec-WebSocket-Protocol: " + V5 + "\r\n"
-        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    return ("GET "
+            + EXEC
+            + commandQuery(marker)
+            + "stdin=true&stdout=true&stderr=true HTTP/1.1\r\n"
+            + "Host: 127.0.0.1:"
+            + cluster.apiserverPort()
+            + "\r\n"
+            + "User-Agent: kubehop-e2e\r\n"
+            + "Connection: Upgrade\r\n"
+            + "Upgrade: websocket\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            + "Sec-WebSocket-Protocol: "
+            + V5
+            + "\r\n"
+            + "Sec-WebSocket-Version: 13\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   private static String readHead(InputStream in) throws IOException {
@@ -370,23 +427,33 @@ class WebSocketBadInputIT {
   }
 
   /**
-   * Opens an exec WebSocket running {@code marker}, takes the server's initial empty message, and waits until the
-   * marker runs under the runtime: from then on the session is established through every tier.
+   * Opens an exec WebSocket running {@code marker}, takes the server's initial empty message, and
+   * waits until the marker runs under the runtime: from then on the session is established through
+   * every tier.
    */
   private Peer openSession(String marker, String streams) {
     assertThat(runningMarker(marker)).as("no %s left from before", marker).isEmpty();
-    URI uri = URI.create("ws://127.0.0.1:" + cluster.apiserverPort() + EXEC + commandQuery(marker) + streams);
+    URI uri =
+        URI.create(
+            "ws://127.0.0.1:" + cluster.apiserverPort() + EXEC + commandQuery(marker) + streams);
     Peer peer = new Peer();
     try {
-      peer.ws = http.newWebSocketBuilder().subprotocols(V5).connectTimeout(DEADLINE).buildAsync(uri, peer.recorder)
-          .get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+      peer.ws =
+          http.newWebSocketBuilder()
+              .subprotocols(V5)
+              .connectTimeout(DEADLINE)
+              .buildAsync(uri, peer.recorder)
+              .get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
       throw new AssertionError("WebSocket handshake for " + uri + " failed\n" + cluster.logs(), e);
     }
     assertThat(peer.ws.getSubprotocol()).isEqualTo(V5);
     byte[] first = peer.nextMessage();
-    assertThat(first).as("the initial empty message on the lowest writable channel").containsExactly(1);
-    Await.until(marker + " running under the runtime", DEADLINE, () -> !runningMarker(marker).isEmpty());
+    assertThat(first)
+        .as("the initial empty message on the lowest writable channel")
+        .containsExactly(1);
+    Await.until(
+        marker + " running under the runtime", DEADLINE, () -> !runningMarker(marker).isEmpty());
     return peer;
   }
 
@@ -400,8 +467,10 @@ class WebSocketBadInputIT {
 
   private void assertTiersAlive() {
     for (String tier : TIERS) {
-      assertThat(ProcessHandle.of(cluster.pid(tier))).as(tier + " alive")
-          .hasValueSatisfying(p -> assertThat(p.isAlive()).as(tier + " alive\n" + cluster.logs()).isTrue());
+      assertThat(ProcessHandle.of(cluster.pid(tier)))
+          .as(tier + " alive")
+          .hasValueSatisfying(
+              p -> assertThat(p.isAlive()).as(tier + " alive\n" + cluster.logs()).isTrue());
     }
   }
 
@@ -409,17 +478,22 @@ class WebSocketBadInputIT {
   private static void awaitAtMost(String what, LongSupplier value, long limit) {
     long[] last = {Long.MIN_VALUE};
     try {
-      Await.until(what, DEADLINE, () -> {
-        last[0] = value.getAsLong();
-        return last[0] <= limit;
-      });
+      Await.until(
+          what,
+          DEADLINE,
+          () -> {
+            last[0] = value.getAsLong();
+            return last[0] <= limit;
+          });
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + ": last " + last[0] + ", limit " + limit, e);
     }
   }
 
-
-  /** One client WebSocket, whose recorder keeps whole binary messages, the close the server sent, and pongs. */
+  /**
+   * One client WebSocket, whose recorder keeps whole binary messages, the close the server sent,
+   * and pongs.
+   */
   private final class Peer implements AutoCloseable {
 
     final WebSocketRecorder recorder = new WebSocketRecorder();
@@ -432,15 +506,19 @@ class WebSocketBadInputIT {
 
     /** Sends one binary message (one frame); a failed send shows in {@link #assertClosedWith}. */
     void send(byte[] message) {
-      ws.sendBinary(ByteBuffer.wrap(message), true).toCompletableFuture().exceptionally(e -> null).join();
+      ws.sendBinary(ByteBuffer.wrap(message), true)
+          .toCompletableFuture()
+          .exceptionally(e -> null)
+          .join();
     }
 
     /** One message as frames of at most {@code frame} bytes. */
     void sendInFrames(byte[] message, int frame) {
       for (int from = 0; from < message.length; from += frame) {
         int to = Math.min(message.length, from + frame);
-        CompletableFuture<WebSocket> sent = ws.sendBinary(ByteBuffer.wrap(message, from, to - from),
-            to == message.length).toCompletableFuture();
+        CompletableFuture<WebSocket> sent =
+            ws.sendBinary(ByteBuffer.wrap(message, from, to - from), to == message.length)
+                .toCompletableFuture();
         if (sent.handle((w, e) -> e == null).join() == Boolean.FALSE) {
           return; // closed by the server: assertClosedWith tells how
         }
@@ -449,18 +527,32 @@ class WebSocketBadInputIT {
 
     void pingAndAwaitPong(String payload) {
       try {
-        ws.sendPing(ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8))).toCompletableFuture().join();
+        ws.sendPing(ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)))
+            .toCompletableFuture()
+            .join();
       } catch (RuntimeException e) {
-        throw new AssertionError("could not ping " + payload + ": the session ended (server close: "
-            + (closed.isDone() ? closed.handle((c, t) -> c != null ? c : t).join() : "none") + ")", e);
+        throw new AssertionError(
+            "could not ping "
+                + payload
+                + ": the session ended (server close: "
+                + (closed.isDone() ? closed.handle((c, t) -> c != null ? c : t).join() : "none")
+                + ")",
+            e);
       }
-      String pong = Await.value("the pong to " + payload, DEADLINE, () -> {
-        if (closed.isDone()) {
-          throw new AssertionError("the server ended the session instead of answering the ping " + payload + ": "
-              + closed.handle((c, t) -> c != null ? c : t).join());
-        }
-        return recorder.pollPong();
-      });
+      String pong =
+          Await.value(
+              "the pong to " + payload,
+              DEADLINE,
+              () -> {
+                if (closed.isDone()) {
+                  throw new AssertionError(
+                      "the server ended the session instead of answering the ping "
+                          + payload
+                          + ": "
+                          + closed.handle((c, t) -> c != null ? c : t).join());
+                }
+                return recorder.pollPong();
+              });
       assertThat(pong).isEqualTo(payload);
     }
 
@@ -469,10 +561,12 @@ class WebSocketBadInputIT {
       try {
         close = closed.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
       } catch (ExecutionException e) {
-        throw new AssertionError("expected a close " + code + ", the client saw an error instead\n"
-            + cluster.logs(), e.getCause());
+        throw new AssertionError(
+            "expected a close " + code + ", the client saw an error instead\n" + cluster.logs(),
+            e.getCause());
       } catch (TimeoutException e) {
-        throw new AssertionError("expected a close " + code + ", none within " + DEADLINE + "\n" + cluster.logs());
+        throw new AssertionError(
+            "expected a close " + code + ", none within " + DEADLINE + "\n" + cluster.logs());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
@@ -480,7 +574,10 @@ class WebSocketBadInputIT {
       assertThat(close.code()).as("close code (reason %s)", close.reason()).isEqualTo(code);
     }
 
-    /** After the server's close, lets the JDK finish the closing handshake (its echo); otherwise aborts. */
+    /**
+     * After the server's close, lets the JDK finish the closing handshake (its echo); otherwise
+     * aborts.
+     */
     @Override
     public void close() {
       if (ws == null) {

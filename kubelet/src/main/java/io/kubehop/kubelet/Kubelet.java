@@ -32,9 +32,9 @@ import io.vertx.grpc.client.GrpcClient;
 import java.util.logging.Logger;
 
 /**
- * The kubelet: wires the apiserver client, the CRI client, the pod manager, the node status manager and the HTTP
- * server, all on this verticle's event loop (so that the kubelet's state needs no locks). {@link #ready()}
- * completes once the node is registered and the server listens.
+ * The kubelet: wires the apiserver client, the CRI client, the pod manager, the node status manager
+ * and the HTTP server, all on this verticle's event loop (so that the kubelet's state needs no
+ * locks). {@link #ready()} completes once the node is registered and the server listens.
  */
 public final class Kubelet extends VerticleBase {
 
@@ -63,14 +63,18 @@ public final class Kubelet extends VerticleBase {
   }
 
   /**
-   * The route registry of the kubelet server ({@code exec}, {@code attach}; {@code portForward} plugs in the same
-   * way). Routes run on this verticle's context when registered from it (set in {@link #start()}).
+   * The route registry of the kubelet server ({@code exec}, {@code attach}; {@code portForward}
+   * plugs in the same way). Routes run on this verticle's context when registered from it (set in
+   * {@link #start()}).
    */
   public KubeletServer server() {
     return server;
   }
 
-  /** The pods this kubelet runs (look a pod up by namespace/name, its current container ids). Context-confined. */
+  /**
+   * The pods this kubelet runs (look a pod up by namespace/name, its current container ids).
+   * Context-confined.
+   */
   public PodManager pods() {
     return pods;
   }
@@ -84,7 +88,10 @@ public final class Kubelet extends VerticleBase {
     return config;
   }
 
-  /** The streaming sessions this kubelet proxies right now (empty in redirect mode, where it holds none). */
+  /**
+   * The streaming sessions this kubelet proxies right now (empty in redirect mode, where it holds
+   * none).
+   */
   public HopRegistry hops() {
     return hops;
   }
@@ -97,29 +104,42 @@ public final class Kubelet extends VerticleBase {
     pods = new PodManager(vertx, config, api, cri);
     podSource = new PodSource(vertx, api, config.nodeName(), pods);
     nodeStatus = new NodeStatusManager(vertx, config, api, cri, nodeInfo);
-    server = new KubeletServer(vertx)
-        .route("healthz", new HealthzRoute())
-        .route("pods", new PodsRoute(pods))
-        .route("containerLogs", new ContainerLogsRoute(vertx, pods, cri));
+    server =
+        new KubeletServer(vertx)
+            .route("healthz", new HealthzRoute())
+            .route("pods", new PodsRoute(pods))
+            .route("containerLogs", new ContainerLogsRoute(vertx, pods, cri));
     StreamingRuntime streaming = new StreamingRuntime(cri);
-    StreamForwarder forwarder = config.redirectContainerStreaming() ? new RedirectForwarder()
-        : new ProxyForwarder(vertx, hops);
+    StreamForwarder forwarder =
+        config.redirectContainerStreaming()
+            ? new RedirectForwarder()
+            : new ProxyForwarder(vertx, hops);
     if (config.webSocketTranslation()) {
-      TunnelingHandler tunnels = new TunnelingHandler(vertx.createNetClient(), ErrorResponder.plainText(),
-          UpgradeAwareProxy.RedirectPolicy.NEVER, hops);
+      TunnelingHandler tunnels =
+          new TunnelingHandler(
+              vertx.createNetClient(),
+              ErrorResponder.plainText(),
+              UpgradeAwareProxy.RedirectPolicy.NEVER,
+              hops);
       forwarder = new TranslatingForwarder(new StreamTranslator(vertx, hops), tunnels, forwarder);
     }
     for (RemoteCommandRoute.Verb verb : RemoteCommandRoute.Verb.values()) {
       server.route(verb.segment(), new RemoteCommandRoute(verb, pods, streaming, forwarder));
     }
     server.route("portForward", new PortForwardRoute(pods, streaming, forwarder));
-    return server.listen(config.nodeIp(), config.port()).onSuccess(port -> {
-      LOG.info("kubelet server listening on " + config.nodeIp() + ":" + port);
-      nodeStatus.start(port).onSuccess(v -> {
-        podSource.start();
-        ready.tryComplete(port);
-      });
-    });
+    return server
+        .listen(config.nodeIp(), config.port())
+        .onSuccess(
+            port -> {
+              LOG.info("kubelet server listening on " + config.nodeIp() + ":" + port);
+              nodeStatus
+                  .start(port)
+                  .onSuccess(
+                      v -> {
+                        podSource.start();
+                        ready.tryComplete(port);
+                      });
+            });
   }
 
   @Override
@@ -135,7 +155,8 @@ public final class Kubelet extends VerticleBase {
     }
     ready.tryFail("kubelet stopped");
     hops.active().forEach(HopSession::close);
-    return Future.join(server == null ? Future.succeededFuture() : server.close(),
+    return Future.join(
+        server == null ? Future.succeededFuture() : server.close(),
         api == null ? Future.succeededFuture() : api.close(),
         grpc == null ? Future.succeededFuture() : grpc.close());
   }

@@ -16,9 +16,11 @@ import java.time.Duration;
  * @param resyncPeriod how often every pod is synced against the runtime (notices container exits)
  * @param crashLoopBackOffBase the first crash-loop delay (upstream: 10s)
  * @param crashLoopBackOffMax the crash-loop cap (upstream: 5m)
- * @param redirectContainerStreaming answer exec/attach with a 302 to the runtime instead of proxying
- * @param webSocketTranslation translate {@code v5.channel.k8s.io} WebSocket exec/attach to SPDY here, and say so in
- *     the node annotation {@code kubelet.kubernetes.io/streaming-protocols} (1.36's ExtendWebSocketsToKubelet)
+ * @param redirectContainerStreaming answer exec/attach with a 302 to the runtime instead of
+ *     proxying
+ * @param webSocketTranslation translate {@code v5.channel.k8s.io} WebSocket exec/attach to SPDY
+ *     here, and say so in the node annotation {@code kubelet.kubernetes.io/streaming-protocols}
+ *     (1.36's ExtendWebSocketsToKubelet)
  */
 public record KubeletConfig(
     Path home,
@@ -34,11 +36,31 @@ public record KubeletConfig(
     boolean redirectContainerStreaming,
     boolean webSocketTranslation) {
 
-  public KubeletConfig(Path home, String nodeName, String nodeIp, int port, String apiserver, Path runtimeSocket,
-      Duration nodeStatusUpdateFrequency, Duration resyncPeriod, Duration crashLoopBackOffBase,
-      Duration crashLoopBackOffMax, boolean redirectContainerStreaming) {
-    this(home, nodeName, nodeIp, port, apiserver, runtimeSocket, nodeStatusUpdateFrequency, resyncPeriod,
-        crashLoopBackOffBase, crashLoopBackOffMax, redirectContainerStreaming, false);
+  public KubeletConfig(
+      Path home,
+      String nodeName,
+      String nodeIp,
+      int port,
+      String apiserver,
+      Path runtimeSocket,
+      Duration nodeStatusUpdateFrequency,
+      Duration resyncPeriod,
+      Duration crashLoopBackOffBase,
+      Duration crashLoopBackOffMax,
+      boolean redirectContainerStreaming) {
+    this(
+        home,
+        nodeName,
+        nodeIp,
+        port,
+        apiserver,
+        runtimeSocket,
+        nodeStatusUpdateFrequency,
+        resyncPeriod,
+        crashLoopBackOffBase,
+        crashLoopBackOffMax,
+        redirectContainerStreaming,
+        false);
   }
 
   /** {@code $HOME/nodes/<node>/pods}: the root of the CRI log directories. */

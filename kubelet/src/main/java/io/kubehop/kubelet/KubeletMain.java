@@ -16,53 +16,96 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code bin/kubelet}: parses the flags of design.md, starts the {@link Kubelet}, exits 0 on SIGTERM. */
-@Command(name = "kubelet", mixinStandardHelpOptions = true,
-    description = "The kubehop kubelet: registers its Node and runs the pods bound to it through CRI.")
+/**
+ * {@code bin/kubelet}: parses the flags of design.md, starts the {@link Kubelet}, exits 0 on
+ * SIGTERM.
+ */
+@Command(
+    name = "kubelet",
+    mixinStandardHelpOptions = true,
+    description =
+        "The kubehop kubelet: registers its Node and runs the pods bound to it through CRI.")
 public final class KubeletMain implements Callable<Integer> {
 
-  @Option(names = "--home", description = "State directory (default: $KUBEHOP_HOME, else ~/.kubehop).")
+  @Option(
+      names = "--home",
+      description = "State directory (default: $KUBEHOP_HOME, else ~/.kubehop).")
   Path home;
 
-  @Option(names = "--node-name", defaultValue = "node-1", description = "Name of the Node (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--node-name",
+      defaultValue = "node-1",
+      description = "Name of the Node (default: ${DEFAULT-VALUE}).")
   String nodeName;
 
-  @Option(names = "--node-ip", defaultValue = "127.0.1.1", description = "Address to bind and report (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--node-ip",
+      defaultValue = "127.0.1.1",
+      description = "Address to bind and report (default: ${DEFAULT-VALUE}).")
   String nodeIp;
 
-  @Option(names = "--port", defaultValue = "10250", description = "Kubelet server port; 0 = random (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "10250",
+      description = "Kubelet server port; 0 = random (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--apiserver", defaultValue = "http://127.0.0.1:6443", description = "Apiserver URL (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--apiserver",
+      defaultValue = "http://127.0.0.1:6443",
+      description = "Apiserver URL (default: ${DEFAULT-VALUE}).")
   String apiserver;
 
-  @Option(names = "--runtime-endpoint", description = "CRI endpoint (default: unix://$HOME/nodes/<node>/runtime.sock).")
+  @Option(
+      names = "--runtime-endpoint",
+      description = "CRI endpoint (default: unix://$HOME/nodes/<node>/runtime.sock).")
   String runtimeEndpoint;
 
-  @Option(names = "--node-status-update-frequency", defaultValue = "10s", converter = DurationConverter.class,
+  @Option(
+      names = "--node-status-update-frequency",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
       description = "Node heartbeat period (default: ${DEFAULT-VALUE}).")
   Duration nodeStatusUpdateFrequency;
 
-  @Option(names = "--sync-frequency", defaultValue = "1s", converter = DurationConverter.class,
+  @Option(
+      names = "--sync-frequency",
+      defaultValue = "1s",
+      converter = DurationConverter.class,
       description = "How often every pod is resynced with the runtime (default: ${DEFAULT-VALUE}).")
   Duration syncFrequency;
 
-  @Option(names = "--crash-loop-backoff", defaultValue = "1s", converter = DurationConverter.class,
-      description = "First restart delay of a crash-looping container; upstream uses 10s (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--crash-loop-backoff",
+      defaultValue = "1s",
+      converter = DurationConverter.class,
+      description =
+          "First restart delay of a crash-looping container; upstream uses 10s (default: ${DEFAULT-VALUE}).")
   Duration crashLoopBackOff;
 
-  @Option(names = "--crash-loop-backoff-max", defaultValue = "10s", converter = DurationConverter.class,
+  @Option(
+      names = "--crash-loop-backoff-max",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
       description = "Cap of the restart delay; upstream uses 5m (default: ${DEFAULT-VALUE}).")
   Duration crashLoopBackOffMax;
 
-  @Option(names = "--redirect-container-streaming", arity = "0..1", defaultValue = "false",
-      description = "Answer exec/attach/port-forward with a redirect to the runtime (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--redirect-container-streaming",
+      arity = "0..1",
+      defaultValue = "false",
+      description =
+          "Answer exec/attach/port-forward with a redirect to the runtime (default: ${DEFAULT-VALUE}).")
   boolean redirectContainerStreaming;
 
-  @Option(names = "--websocket-translation", arity = "0..1", defaultValue = "false",
-      description = "Translate WebSocket (v5.channel.k8s.io) exec/attach to SPDY toward the runtime here, and "
-          + "advertise it in the node annotation kubelet.kubernetes.io/streaming-protocols, so that an apiserver "
-          + "started with --websocket-translation=kubelet passes WebSockets through (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--websocket-translation",
+      arity = "0..1",
+      defaultValue = "false",
+      description =
+          "Translate WebSocket (v5.channel.k8s.io) exec/attach to SPDY toward the runtime here, and "
+              + "advertise it in the node annotation kubelet.kubernetes.io/streaming-protocols, so that an apiserver "
+              + "started with --websocket-translation=kubelet passes WebSockets through (default: ${DEFAULT-VALUE}).")
   boolean webSocketTranslation;
 
   /** Parses Go-style durations ({@code 10s}, {@code 500ms}). */
@@ -81,13 +124,32 @@ public final class KubeletMain implements Callable<Integer> {
     Path h = home;
     if (h == null) {
       String env = System.getenv("KUBEHOP_HOME");
-      h = env != null && !env.isEmpty() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".kubehop");
+      h =
+          env != null && !env.isEmpty()
+              ? Path.of(env)
+              : Path.of(System.getProperty("user.home"), ".kubehop");
     }
     h = h.toAbsolutePath();
-    Path socket = runtimeEndpoint == null ? h.resolve("nodes").resolve(nodeName).resolve("runtime.sock")
-        : Path.of(runtimeEndpoint.startsWith("unix://") ? runtimeEndpoint.substring("unix://".length()) : runtimeEndpoint);
-    return new KubeletConfig(h, nodeName, nodeIp, port, apiserver, socket, nodeStatusUpdateFrequency, syncFrequency,
-        crashLoopBackOff, crashLoopBackOffMax, redirectContainerStreaming, webSocketTranslation);
+    Path socket =
+        runtimeEndpoint == null
+            ? h.resolve("nodes").resolve(nodeName).resolve("runtime.sock")
+            : Path.of(
+                runtimeEndpoint.startsWith("unix://")
+                    ? runtimeEndpoint.substring("unix://".length())
+                    : runtimeEndpoint);
+    return new KubeletConfig(
+        h,
+        nodeName,
+        nodeIp,
+        port,
+        apiserver,
+        socket,
+        nodeStatusUpdateFrequency,
+        syncFrequency,
+        crashLoopBackOff,
+        crashLoopBackOffMax,
+        redirectContainerStreaming,
+        webSocketTranslation);
   }
 
   @Override
@@ -95,8 +157,13 @@ public final class KubeletMain implements Callable<Integer> {
     configureLogging(System.out);
     KubeletConfig config = config();
     Logger log = Logger.getLogger(KubeletMain.class.getName());
-    log.info("starting kubelet for node " + config.nodeName() + ", apiserver " + config.apiserver() + ", runtime "
-        + config.runtimeSocket());
+    log.info(
+        "starting kubelet for node "
+            + config.nodeName()
+            + ", apiserver "
+            + config.apiserver()
+            + ", runtime "
+            + config.runtimeSocket());
     Vertx vertx = Vertx.vertx();
     Kubelet kubelet = new Kubelet(config, NodeInfo.read());
     CountDownLatch stop = new CountDownLatch(1);
@@ -108,8 +175,17 @@ public final class KubeletMain implements Callable<Integer> {
       vertx.close().await(10, TimeUnit.SECONDS);
       return 1;
     }
-    kubelet.ready().onSuccess(port -> System.out.println("kubehop kubelet ready node=" + config.nodeName()
-        + " http://" + config.nodeIp() + ":" + port));
+    kubelet
+        .ready()
+        .onSuccess(
+            port ->
+                System.out.println(
+                    "kubehop kubelet ready node="
+                        + config.nodeName()
+                        + " http://"
+                        + config.nodeIp()
+                        + ":"
+                        + port));
     stop.await();
     log.info("SIGTERM: stopping");
     vertx.close().await(10, TimeUnit.SECONDS);
@@ -128,13 +204,15 @@ public final class KubeletMain implements Callable<Integer> {
     for (var h : root.getHandlers()) {
       root.removeHandler(h);
     }
-    ConsoleHandler handler = new ConsoleHandler() {
-      {
-        setOutputStream(out);
-      }
-    };
+    ConsoleHandler handler =
+        new ConsoleHandler() {
+          {
+            setOutputStream(out);
+          }
+        };
     handler.setFormatter(new OneLineFormatter());
-    // loggers decide (INFO by default), as in the other tiers: -Djava.util.logging.config.file=… can turn one up
+    // loggers decide (INFO by default), as in the other tiers: -Djava.util.logging.config.file=…
+    // can turn one up
     handler.setLevel(Level.ALL);
     root.addHandler(handler);
   }

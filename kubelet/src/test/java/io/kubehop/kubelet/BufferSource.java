@@ -7,8 +7,8 @@ import io.vertx.core.streams.ReadStream;
 import java.util.ArrayDeque;
 
 /**
- * A ReadStream the test feeds ({@link #push}, {@link #end}) from any thread; it emits on {@code context}, honouring
- * pause, resume and fetch. Stands in for a terminal's stdin.
+ * A ReadStream the test feeds ({@link #push}, {@link #end}) from any thread; it emits on {@code
+ * context}, honouring pause, resume and fetch. Stands in for a terminal's stdin.
  */
 final class BufferSource implements ReadStream<Buffer> {
 
@@ -25,17 +25,19 @@ final class BufferSource implements ReadStream<Buffer> {
   }
 
   void push(String text) {
-    context.runOnContext(v -> {
-      queue.add(Buffer.buffer(text));
-      drain();
-    });
+    context.runOnContext(
+        v -> {
+          queue.add(Buffer.buffer(text));
+          drain();
+        });
   }
 
   void end() {
-    context.runOnContext(v -> {
-      ended = true;
-      drain();
-    });
+    context.runOnContext(
+        v -> {
+          ended = true;
+          drain();
+        });
   }
 
   private void drain() {

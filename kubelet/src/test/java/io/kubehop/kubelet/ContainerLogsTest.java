@@ -18,19 +18,18 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.concurrent.TimeUnit;
 
 class ContainerLogsTest {
 
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   private KubeletHarness h;
   private FakeRuntime.Ctr container;
@@ -40,17 +39,24 @@ class ContainerLogsTest {
   void start() throws Exception {
     h = new KubeletHarness(home);
     h.startKubelet();
-    h.api.createPod(PodLifecycleTest.pod("logs", "Always", "{\"name\":\"main\",\"image\":\"busybox\"}"));
-    Await.until("pod Running", WAIT, () -> "Running".equals(h.api.pod("default", "logs").at("/status/phase").asText()));
+    h.api.createPod(
+        PodLifecycleTest.pod("logs", "Always", "{\"name\":\"main\",\"image\":\"busybox\"}"));
+    Await.until(
+        "pod Running",
+        WAIT,
+        () -> "Running".equals(h.api.pod("default", "logs").at("/status/phase").asText()));
     container = h.runtime.containers().get(0);
     now = Instant.now().toString();
-    write(Path.of(container.logPath), """
+    write(
+        Path.of(container.logPath),
+        """
         2026-01-01T00:00:01.000000001Z stdout F line one
         2026-01-01T00:00:02.5Z stderr F line two
         2026-01-01T00:00:03Z stdout P part-a\s
         2026-01-01T00:00:03.1Z stdout F part-b
         %s stdout F last
-        """.formatted(now));
+        """
+            .formatted(now));
   }
 
   @AfterEach
@@ -64,7 +70,8 @@ class ContainerLogsTest {
   }
 
   private HttpResponse<String> get(String pathAndQuery) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(h.kubeletUrl() + pathAndQuery)).build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(h.kubeletUrl() + pathAndQuery)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -86,8 +93,12 @@ class ContainerLogsTest {
 
   @Test
   void timestampsPrefixEachLineWithFixedNanoseconds() throws Exception {
-    assertLogs("?timestamps=true", "2026-01-01T00:00:01.000000001Z line one\n2026-01-01T00:00:02.500000000Z line two\n"
-        + "2026-01-01T00:00:03.000000000Z part-a part-b\n" + fixed(now) + " last\n");
+    assertLogs(
+        "?timestamps=true",
+        "2026-01-01T00:00:01.000000001Z line one\n2026-01-01T00:00:02.500000000Z line two\n"
+            + "2026-01-01T00:00:03.000000000Z part-a part-b\n"
+            + fixed(now)
+            + " last\n");
   }
 
   @Test
@@ -122,10 +133,18 @@ class ContainerLogsTest {
     assertEquals("previous terminated container \"main\" in pod \"logs\" not found", none.body());
 
     h.runtime.exit(container.id, 1);
-    Await.until("restarted", WAIT, () -> h.api.pod("default", "logs").at("/status/containerStatuses/0/restartCount").asInt() == 1
-        && "Running".equals(h.api.pod("default", "logs").at("/status/phase").asText())
-        && !h.api.pod("default", "logs").at("/status/containerStatuses/0/state/running").isMissingNode());
-    FakeRuntime.Ctr second = h.runtime.containers().stream().filter(c -> !c.id.equals(container.id)).findFirst().get();
+    Await.until(
+        "restarted",
+        WAIT,
+        () ->
+            h.api.pod("default", "logs").at("/status/containerStatuses/0/restartCount").asInt() == 1
+                && "Running".equals(h.api.pod("default", "logs").at("/status/phase").asText())
+                && !h.api
+                    .pod("default", "logs")
+                    .at("/status/containerStatuses/0/state/running")
+                    .isMissingNode());
+    FakeRuntime.Ctr second =
+        h.runtime.containers().stream().filter(c -> !c.id.equals(container.id)).findFirst().get();
     assertTrue(second.logPath.endsWith("/main/1.log"), second.logPath);
     write(Path.of(second.logPath), "2026-01-01T00:01:00Z stdout F second attempt\n");
     assertLogs("?previous=true", "line one\nline two\npart-a part-b\nlast\n");
@@ -152,7 +171,9 @@ class ContainerLogsTest {
     write(file, raw.toString());
     assertTrue(Files.size(file) > 4 * 64 * 1024, "several read chunks");
     assertLogs("", expected.toString());
-    assertLogs("?tailLines=2", "line 59998 " + "x".repeat(59998 % 97) + "\nline 59999 " + "x".repeat(59999 % 97) + "\n");
+    assertLogs(
+        "?tailLines=2",
+        "line 59998 " + "x".repeat(59998 % 97) + "\nline 59999 " + "x".repeat(59999 % 97) + "\n");
     assertLogs("?limitBytes=100000", expected.substring(0, 100000));
   }
 
@@ -172,8 +193,12 @@ class ContainerLogsTest {
     assertEquals("{\"message\": \"Unable to decode query.\"}", r.body());
     r = get("/containerLogs/default/logs/main?sinceSeconds=5&sinceTime=2026-01-01T00:00:03Z");
     assertEquals(422, r.statusCode());
-    r = HTTP.send(HttpRequest.newBuilder(URI.create(h.kubeletUrl() + "/containerLogs/default/logs/main"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(h.kubeletUrl() + "/containerLogs/default/logs/main"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(405, r.statusCode());
     assertEquals("GET", r.headers().firstValue("Allow").orElse(""));
     r = get("/nothing/here");
@@ -183,24 +208,31 @@ class ContainerLogsTest {
 
   @Test
   void followStreamsNewLinesAndEndsWhenTheContainerExits() throws Exception {
-    HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(
-            URI.create(h.kubeletUrl() + "/containerLogs/default/logs/main?follow=true&tailLines=1")).build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> r =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        h.kubeletUrl()
+                            + "/containerLogs/default/logs/main?follow=true&tailLines=1"))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     assertEquals(200, r.statusCode());
     ByteArrayOutputStream received = new ByteArrayOutputStream();
-    CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
-      try (InputStream in = r.body()) {
-        byte[] buf = new byte[4096];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          synchronized (received) {
-            received.write(buf, 0, n);
-          }
-        }
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    });
+    CompletableFuture<Void> reader =
+        CompletableFuture.runAsync(
+            () -> {
+              try (InputStream in = r.body()) {
+                byte[] buf = new byte[4096];
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                  synchronized (received) {
+                    received.write(buf, 0, n);
+                  }
+                }
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            });
     Await.until("the tail line", WAIT, () -> text(received).equals("last\n"));
     write(Path.of(container.logPath), "2026-01-01T00:00:05Z stdout F more\n");
     long written = System.nanoTime();
@@ -216,10 +248,16 @@ class ContainerLogsTest {
   void followWaitsForALogFileThatDoesNotExistYet() throws Exception {
     Path file = Path.of(container.logPath);
     Files.delete(file);
-    CompletableFuture<HttpResponse<String>> response = HTTP.sendAsync(HttpRequest.newBuilder(
-            URI.create(h.kubeletUrl() + "/containerLogs/default/logs/main?follow=true")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    Await.until("the kubelet polling for the file", WAIT, () -> h.runtime.calls("ContainerStatus").size() > 3);
+    CompletableFuture<HttpResponse<String>> response =
+        HTTP.sendAsync(
+            HttpRequest.newBuilder(
+                    URI.create(h.kubeletUrl() + "/containerLogs/default/logs/main?follow=true"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    Await.until(
+        "the kubelet polling for the file",
+        WAIT,
+        () -> h.runtime.calls("ContainerStatus").size() > 3);
     assertTrue(Files.notExists(file), "the kubelet never creates the log file");
     write(file, "2026-01-01T00:00:05Z stdout F late\n");
     h.runtime.exit(container.id, 0);

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** A kubelet under test, between a {@link FakeApiServer} and a {@link FakeRuntime}, all on 127.0.0.1. */
+/**
+ * A kubelet under test, between a {@link FakeApiServer} and a {@link FakeRuntime}, all on
+ * 127.0.0.1.
+ */
 public final class KubeletHarness implements AutoCloseable {
 
   public static final String NODE = "node-t";
@@ -19,10 +22,13 @@ public final class KubeletHarness implements AutoCloseable {
   public final FakeRuntime runtime;
   private Vertx vertx;
   public int port;
+
   /** The running kubelet (null before {@link #startKubelet()}). */
   public Kubelet kubelet;
+
   /** Set before {@link #startKubelet()} to start it with {@code --redirect-container-streaming}. */
   public boolean redirectContainerStreaming;
+
   /** Set before {@link #startKubelet()} to start it with {@code --websocket-translation}. */
   public boolean webSocketTranslation;
 
@@ -34,9 +40,19 @@ public final class KubeletHarness implements AutoCloseable {
   }
 
   public KubeletConfig config() {
-    return new KubeletConfig(home, NODE, "127.0.0.1", 0, api.url(), home.resolve("nodes").resolve(NODE).resolve("runtime.sock"),
-        Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(2),
-        redirectContainerStreaming, webSocketTranslation);
+    return new KubeletConfig(
+        home,
+        NODE,
+        "127.0.0.1",
+        0,
+        api.url(),
+        home.resolve("nodes").resolve(NODE).resolve("runtime.sock"),
+        Duration.ofMillis(300),
+        Duration.ofMillis(200),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(2),
+        redirectContainerStreaming,
+        webSocketTranslation);
   }
 
   /** Starts a kubelet and waits until it is registered; returns its port. */

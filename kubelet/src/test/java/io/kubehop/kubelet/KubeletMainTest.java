@@ -35,10 +35,29 @@ class KubeletMainTest {
 
   @Test
   void takesEveryFlag() {
-    KubeletConfig c = parse("--home", "/h", "--node-name", "node-2", "--node-ip", "127.0.1.2", "--port", "0",
-        "--apiserver", "http://127.0.0.1:7000", "--runtime-endpoint", "unix:///tmp/r.sock",
-        "--node-status-update-frequency", "500ms", "--sync-frequency", "2s", "--crash-loop-backoff", "10s",
-        "--crash-loop-backoff-max", "5m", "--redirect-container-streaming");
+    KubeletConfig c =
+        parse(
+            "--home",
+            "/h",
+            "--node-name",
+            "node-2",
+            "--node-ip",
+            "127.0.1.2",
+            "--port",
+            "0",
+            "--apiserver",
+            "http://127.0.0.1:7000",
+            "--runtime-endpoint",
+            "unix:///tmp/r.sock",
+            "--node-status-update-frequency",
+            "500ms",
+            "--sync-frequency",
+            "2s",
+            "--crash-loop-backoff",
+            "10s",
+            "--crash-loop-backoff-max",
+            "5m",
+            "--redirect-container-streaming");
     assertEquals("node-2", c.nodeName());
     assertEquals("127.0.1.2", c.nodeIp());
     assertEquals(0, c.port());

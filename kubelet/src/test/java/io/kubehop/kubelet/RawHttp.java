@@ -13,14 +13,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One HTTP/1.1 exchange written by hand, for requests the JDK client will not send (an upgrade, as kubectl's SPDY
- * POST); also tells whether the server closed the connection after its answer.
+ * One HTTP/1.1 exchange written by hand, for requests the JDK client will not send (an upgrade, as
+ * kubectl's SPDY POST); also tells whether the server closed the connection after its answer.
  */
 final class RawHttp {
 
   /** An upgrade request as kubectl sends it for exec/attach. */
   static String spdyPost(String uri) {
-    return "POST " + uri + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: kubectl/v1.29.0\r\nContent-Length: 0\r\n"
+    return "POST "
+        + uri
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: kubectl/v1.29.0\r\nContent-Length: 0\r\n"
         + "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n"
         + "X-Stream-Protocol-Version: v3.channel.k8s.io\r\n\r\n";
   }
@@ -38,8 +40,7 @@ final class RawHttp {
     }
   }
 
-  private RawHttp() {
-  }
+  private RawHttp() {}
 
   static Response exchange(int port, String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -53,12 +54,17 @@ final class RawHttp {
       Map<String, List<String>> headers = new LinkedHashMap<>();
       for (int i = 1; i < lines.length; i++) {
         int colon = lines[i].indexOf(':');
-        headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+        headers
+            .computeIfAbsent(
+                lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                k -> new ArrayList<>())
             .add(lines[i].substring(colon + 1).trim());
       }
       List<String> length = headers.get("content-length");
-      String body = new String(in.readNBytes(length == null ? 0 : Integer.parseInt(length.get(0))),
-          StandardCharsets.UTF_8);
+      String body =
+          new String(
+              in.readNBytes(length == null ? 0 : Integer.parseInt(length.get(0))),
+              StandardCharsets.UTF_8);
       socket.setSoTimeout(5_000);
       boolean closed;
       try {
@@ -77,7 +83,8 @@ final class RawHttp {
     while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
       int b = in.read();
       if (b < 0) {
-        throw new IOException("connection closed after " + head.toString(StandardCharsets.ISO_8859_1));
+        throw new IOException(
+            "connection closed after " + head.toString(StandardCharsets.ISO_8859_1));
       }
       head.write(b);
     }

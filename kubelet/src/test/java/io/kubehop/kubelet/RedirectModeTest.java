@@ -14,11 +14,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --redirect-container-streaming}: 302 to the runtime, and the kubelet keeps no socket of the session. */
+/**
+ * {@code --redirect-container-streaming}: 302 to the runtime, and the kubelet keeps no socket of
+ * the session.
+ */
 class RedirectModeTest {
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   private StreamingHarness s;
 
@@ -34,23 +36,41 @@ class RedirectModeTest {
 
   @Test
   void answers302WithTheRuntimeUrlAndHoldsNoRuntimeSocket() throws Exception {
-    RawHttp.Response r = RawHttp.exchange(s.h.port,
-        RawHttp.spdyPost("/exec/default/demo/main?command=echo&command=via&command=redirect&output=1"));
+    RawHttp.Response r =
+        RawHttp.exchange(
+            s.h.port,
+            RawHttp.spdyPost(
+                "/exec/default/demo/main?command=echo&command=via&command=redirect&output=1"));
     assertEquals(302, r.status());
     String location = r.header("location");
-    assertTrue(location.matches("http://127\\.0\\.0\\.1:" + s.streaming.port() + "/exec/[A-Za-z0-9_-]{8}"), location);
+    assertTrue(
+        location.matches("http://127\\.0\\.0\\.1:" + s.streaming.port() + "/exec/[A-Za-z0-9_-]{8}"),
+        location);
     assertEquals("0", r.header("content-length"));
     assertEquals("", r.body());
     assertTrue(r.closed(), "the kubelet closes the connection after the redirect");
     assertEquals(0, s.h.kubelet.hops().size());
     assertEquals(0, s.streaming.connections(), "the kubelet never dialled the runtime");
-    assertEquals(ExecRequest.newBuilder().setContainerId(s.containerId("main")).addCmd("echo").addCmd("via")
-        .addCmd("redirect").setStdout(true).build(), s.h.runtime.calls("Exec").get(0).request());
+    assertEquals(
+        ExecRequest.newBuilder()
+            .setContainerId(s.containerId("main"))
+            .addCmd("echo")
+            .addCmd("via")
+            .addCmd("redirect")
+            .setStdout(true)
+            .build(),
+        s.h.runtime.calls("Exec").get(0).request());
 
     // The apiserver follows the redirect and streams with the runtime itself.
     URI target = URI.create(location);
-    StreamingHarness.Session followed = s.execAt(s.client.createNetClient(), target.getPort(), target.getPath(),
-        new StreamOptions(false, true, false, false), null, Map.of());
+    StreamingHarness.Session followed =
+        s.execAt(
+            s.client.createNetClient(),
+            target.getPort(),
+            target.getPath(),
+            new StreamOptions(false, true, false, false),
+            null,
+            Map.of());
     await(followed.done());
     assertEquals("via redirect\n", await(followed.stdout().ended()).toString());
     assertEquals(1, s.streaming.connections());
@@ -59,7 +79,8 @@ class RedirectModeTest {
 
   @Test
   void errorsAreStillAnsweredByTheKubelet() throws Exception {
-    RawHttp.Response r = RawHttp.exchange(s.h.port, RawHttp.spdyPost("/attach/default/nopod/main?output=1"));
+    RawHttp.Response r =
+        RawHttp.exchange(s.h.port, RawHttp.spdyPost("/attach/default/nopod/main?output=1"));
     assertEquals(404, r.status());
     assertEquals("pod does not exist", r.body());
   }

@@ -1,5 +1,6 @@
 package io.kubehop.kubelet;
 
+import io.kubehop.cri.v1.ContainerState;
 import io.kubehop.kubelet.fake.ObservedStreamingServer;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
@@ -12,12 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import io.kubehop.cri.v1.ContainerState;
 
 /**
- * A kubelet with a pod {@code default/demo} (containers {@code main}, and {@code term} with a tty) whose runtime
- * answers Exec/Attach with URLs of the real CRI streaming server ({@link ObservedStreamingServer}), and a client side
- * that runs sessions through the kubelet with {@link SpdyExecutor} (POST, as kubectl).
+ * A kubelet with a pod {@code default/demo} (containers {@code main}, and {@code term} with a tty)
+ * whose runtime answers Exec/Attach with URLs of the real CRI streaming server ({@link
+ * ObservedStreamingServer}), and a client side that runs sessions through the kubelet with {@link
+ * SpdyExecutor} (POST, as kubectl).
  */
 final class StreamingHarness implements AutoCloseable {
 
@@ -32,7 +33,10 @@ final class StreamingHarness implements AutoCloseable {
     this(home, redirect, false);
   }
 
-  /** {@code translate}: the kubelet runs with {@code --websocket-translation} (v5 WebSocket exec served here). */
+  /**
+   * {@code translate}: the kubelet runs with {@code --websocket-translation} (v5 WebSocket exec
+   * served here).
+   */
   StreamingHarness(Path home, boolean redirect, boolean translate) throws Exception {
     h = new KubeletHarness(home);
     streaming = new ObservedStreamingServer();
@@ -40,13 +44,24 @@ final class StreamingHarness implements AutoCloseable {
     h.redirectContainerStreaming = redirect;
     h.webSocketTranslation = translate;
     h.startKubelet();
-    podUid = h.api.createPod(PodLifecycleTest.pod("demo", "Always", "{\"name\":\"main\",\"image\":\"busybox\"},"
-        + "{\"name\":\"term\",\"image\":\"busybox\",\"stdin\":true,\"tty\":true}")).at("/metadata/uid").asText();
-    Await.until("both containers running", WAIT, () -> {
-      var pod = h.api.pod("default", "demo");
-      return pod.at("/status/containerStatuses/0/state/running").isObject()
-          && pod.at("/status/containerStatuses/1/state/running").isObject();
-    });
+    podUid =
+        h.api
+            .createPod(
+                PodLifecycleTest.pod(
+                    "demo",
+                    "Always",
+                    "{\"name\":\"main\",\"image\":\"busybox\"},"
+                        + "{\"name\":\"term\",\"image\":\"busybox\",\"stdin\":true,\"tty\":true}"))
+            .at("/metadata/uid")
+            .asText();
+    Await.until(
+        "both containers running",
+        WAIT,
+        () -> {
+          var pod = h.api.pod("default", "demo");
+          return pod.at("/status/containerStatuses/0/state/running").isObject()
+              && pod.at("/status/containerStatuses/1/state/running").isObject();
+        });
   }
 
   /** The result of one session: completion, and what arrived on stdout and stderr. */
@@ -57,16 +72,32 @@ final class StreamingHarness implements AutoCloseable {
     return exec(client.createNetClient(), uri, options, stdin, Map.of());
   }
 
-  Session exec(NetClient net, String uri, StreamOptions options, BufferSource stdin, Map<String, String> headers) {
+  Session exec(
+      NetClient net,
+      String uri,
+      StreamOptions options,
+      BufferSource stdin,
+      Map<String, String> headers) {
     return execAt(net, h.port, uri, options, stdin, headers);
   }
 
-  Session execAt(NetClient net, int port, String uri, StreamOptions options, BufferSource stdin,
+  Session execAt(
+      NetClient net,
+      int port,
+      String uri,
+      StreamOptions options,
+      BufferSource stdin,
       Map<String, String> headers) {
     BufferSink out = options.stdout() ? new BufferSink() : null;
     BufferSink err = options.stderr() && !options.tty() ? new BufferSink() : null;
-    Future<Void> done = new SpdyExecutor(client, net).stream(
-        new SpdyExecutor.Target("127.0.0.1", port, "POST", uri, headers), options, stdin, out, err);
+    Future<Void> done =
+        new SpdyExecutor(client, net)
+            .stream(
+                new SpdyExecutor.Target("127.0.0.1", port, "POST", uri, headers),
+                options,
+                stdin,
+                out,
+                err);
     return new Session(done, out, err);
   }
 
@@ -76,8 +107,12 @@ final class StreamingHarness implements AutoCloseable {
 
   /** The CRI id of a container of demo, as the fake runtime knows it. */
   String containerId(String name) {
-    return h.runtime.containers().stream().filter(c -> c.config.getMetadata().getName().equals(name))
-        .filter(c -> c.state == ContainerState.CONTAINER_RUNNING).findFirst().orElseThrow().id;
+    return h.runtime.containers().stream()
+        .filter(c -> c.config.getMetadata().getName().equals(name))
+        .filter(c -> c.state == ContainerState.CONTAINER_RUNNING)
+        .findFirst()
+        .orElseThrow()
+        .id;
   }
 
   @Override

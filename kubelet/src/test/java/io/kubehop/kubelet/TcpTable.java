@@ -8,18 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The machine's TCP sockets as {@code /proc/net/tcp} lists them (what {@code lsof} would show): which
- * connections touch 127.0.0.1:port, in which state. Sockets in LISTEN, TIME_WAIT or CLOSE belong to nobody any more
- * and are left out. (The tests bind 127.0.0.1 only.)
+ * The machine's TCP sockets as {@code /proc/net/tcp} lists them (what {@code lsof} would show):
+ * which connections touch 127.0.0.1:port, in which state. Sockets in LISTEN, TIME_WAIT or CLOSE
+ * belong to nobody any more and are left out. (The tests bind 127.0.0.1 only.)
  */
 final class TcpTable {
 
-  private TcpTable() {
-  }
+  private TcpTable() {}
 
-  /** {@code local->remote state} of every live connection with {@code 127.0.0.1:port} at either end. */
+  /**
+   * {@code local->remote state} of every live connection with {@code 127.0.0.1:port} at either end.
+   */
   static List<String> connections(int port) {
-    // How the tables write 127.0.0.1:port: plain in tcp, IPv4-mapped (::ffff:127.0.0.1) in tcp6, where the JDK's
+    // How the tables write 127.0.0.1:port: plain in tcp, IPv4-mapped (::ffff:127.0.0.1) in tcp6,
+    // where the JDK's
     // dual-stack sockets appear.
     String v4 = String.format("0100007F:%04X", port);
     String v6 = "0000000000000000FFFF0000" + v4;

@@ -11,7 +11,10 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.StreamHandler;
 
-/** java.util.logging in one line per event, prefixed by the tier name: {@code runtime 2026-…Z INFO message}. */
+/**
+ * java.util.logging in one line per event, prefixed by the tier name: {@code runtime 2026-…Z INFO
+ * message}.
+ */
 public final class OneLineFormatter extends Formatter {
 
   private final String tier;
@@ -22,11 +25,15 @@ public final class OneLineFormatter extends Formatter {
 
   @Override
   public String format(LogRecord record) {
-    StringBuilder line = new StringBuilder()
-        .append(tier).append(' ')
-        .append(Instant.ofEpochMilli(record.getMillis())).append(' ')
-        .append(record.getLevel().getName()).append(' ')
-        .append(formatMessage(record));
+    StringBuilder line =
+        new StringBuilder()
+            .append(tier)
+            .append(' ')
+            .append(Instant.ofEpochMilli(record.getMillis()))
+            .append(' ')
+            .append(record.getLevel().getName())
+            .append(' ')
+            .append(formatMessage(record));
     if (record.getThrown() != null && record.getLevel().intValue() >= Level.SEVERE.intValue()) {
       StringWriter trace = new StringWriter();
       record.getThrown().printStackTrace(new PrintWriter(trace));
@@ -43,14 +50,16 @@ public final class OneLineFormatter extends Formatter {
         root.removeHandler(handler);
       }
     }
-    Handler stdout = new StreamHandler(System.out, new OneLineFormatter(tier)) {
-      @Override
-      public synchronized void publish(LogRecord record) {
-        super.publish(record);
-        flush();
-      }
-    };
-    // loggers decide (INFO by default): -Djava.util.logging.config.file=… can turn a package up to FINE
+    Handler stdout =
+        new StreamHandler(System.out, new OneLineFormatter(tier)) {
+          @Override
+          public synchronized void publish(LogRecord record) {
+            super.publish(record);
+            flush();
+          }
+        };
+    // loggers decide (INFO by default): -Djava.util.logging.config.file=… can turn a package up to
+    // FINE
     stdout.setLevel(Level.ALL);
     root.addHandler(stdout);
   }

@@ -5,13 +5,15 @@ import java.nio.file.Path;
 /**
  * The runtime's settings (from its flags).
  *
- * @param home             the kubehop home ({@code --home})
- * @param nodeName         the node this runtime serves ({@code --node-name})
- * @param socket           the CRI unix socket ({@code --socket})
- * @param podCidr          the range pod IPs come from ({@code --pod-cidr})
- * @param streamingAddress where the CRI streaming server listens, on a random port ({@code --streaming-address})
+ * @param home the kubehop home ({@code --home})
+ * @param nodeName the node this runtime serves ({@code --node-name})
+ * @param socket the CRI unix socket ({@code --socket})
+ * @param podCidr the range pod IPs come from ({@code --pod-cidr})
+ * @param streamingAddress where the CRI streaming server listens, on a random port ({@code
+ *     --streaming-address})
  */
-public record RuntimeConfig(Path home, String nodeName, Path socket, String podCidr, String streamingAddress) {
+public record RuntimeConfig(
+    Path home, String nodeName, Path socket, String podCidr, String streamingAddress) {
 
   /** The runtime's own state: {@code $HOME/nodes/<node>/runtime/}. */
   public Path stateDir() {

@@ -18,30 +18,46 @@ import picocli.CommandLine.Option;
 /**
  * Entry point of the runtime tier ({@code bin/runtime}): serves the CRI on a unix socket and runs
  * containers as child processes. Prints {@code kubehop runtime ready unix://<socket>
- * streaming=http://<address>:<port>} once it serves; on SIGTERM it stops its containers and exits 0.
+ * streaming=http://<address>:<port>} once it serves; on SIGTERM it stops its containers and exits
+ * 0.
  */
-@Command(name = "runtime", mixinStandardHelpOptions = true, version = "kubehop runtime 0.1.0",
-    description = "The kubehop container runtime: a CRI gRPC server; containers are real OS processes.")
+@Command(
+    name = "runtime",
+    mixinStandardHelpOptions = true,
+    version = "kubehop runtime 0.1.0",
+    description =
+        "The kubehop container runtime: a CRI gRPC server; containers are real OS processes.")
 public final class RuntimeMain implements Callable<Integer> {
 
   private static final Logger LOG = Logger.getLogger(RuntimeMain.class.getName());
+
   /** How long containers get between SIGTERM and SIGKILL when the runtime shuts down. */
   private static final long SHUTDOWN_GRACE_SECONDS = 2;
 
   @Option(names = "--home", description = "kubehop home (default: $KUBEHOP_HOME, else ~/.kubehop)")
   Path home;
 
-  @Option(names = "--node-name", defaultValue = "node-1", description = "node name (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--node-name",
+      defaultValue = "node-1",
+      description = "node name (default: ${DEFAULT-VALUE})")
   String nodeName;
 
-  @Option(names = "--socket", description = "CRI unix socket (default: $HOME/nodes/<node>/runtime.sock)")
+  @Option(
+      names = "--socket",
+      description = "CRI unix socket (default: $HOME/nodes/<node>/runtime.sock)")
   Path socket;
 
-  @Option(names = "--pod-cidr", defaultValue = "127.20.1.0/24",
-      description = "pod IP range; each sandbox gets the next free address (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--pod-cidr",
+      defaultValue = "127.20.1.0/24",
+      description =
+          "pod IP range; each sandbox gets the next free address (default: ${DEFAULT-VALUE})")
   String podCidr;
 
-  @Option(names = "--streaming-address", defaultValue = "127.0.0.1",
+  @Option(
+      names = "--streaming-address",
+      defaultValue = "127.0.0.1",
       description = "address of the CRI streaming server, random port (default: ${DEFAULT-VALUE})")
   String streamingAddress;
 
@@ -52,16 +68,24 @@ public final class RuntimeMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OneLineFormatter.install("runtime");
-    // Netty would pick SLF4J (pty4j brings slf4j-api without a provider: NOP and a warning on stderr)
+    // Netty would pick SLF4J (pty4j brings slf4j-api without a provider: NOP and a warning on
+    // stderr)
     InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
-    // SIGTERM/SIGINT are taken over first, so that one arriving while we start is not lost: the shutdown
+    // SIGTERM/SIGINT are taken over first, so that one arriving while we start is not lost: the
+    // shutdown
     // then runs as soon as there is something to shut down
     CompletableFuture<Void> terminationRequested = new CompletableFuture<>();
     Signals.onTerminate(() -> terminationRequested.complete(null));
     Path kubehopHome = home != null ? home : defaultHome();
-    RuntimeConfig config = new RuntimeConfig(kubehopHome.toAbsolutePath(), nodeName,
-        socket != null ? socket.toAbsolutePath() : RuntimeConfig.defaultSocket(kubehopHome.toAbsolutePath(), nodeName),
-        podCidr, streamingAddress);
+    RuntimeConfig config =
+        new RuntimeConfig(
+            kubehopHome.toAbsolutePath(),
+            nodeName,
+            socket != null
+                ? socket.toAbsolutePath()
+                : RuntimeConfig.defaultSocket(kubehopHome.toAbsolutePath(), nodeName),
+            podCidr,
+            streamingAddress);
     Vertx vertx = Vertx.vertx();
     RuntimeServer server;
     try {
@@ -78,28 +102,39 @@ public final class RuntimeMain implements Callable<Integer> {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean stopping = new AtomicBoolean();
-    Runnable shutdown = () -> {
-      if (!stopping.compareAndSet(false, true)) {
-        return;
-      }
-      try {
-        server.shutdown(SHUTDOWN_GRACE_SECONDS);
-        vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        LOG.info("stopped");
-      } catch (Exception e) {
-        LOG.warning("shutdown incomplete: " + e);
-      } finally {
-        stopped.countDown();
-      }
-    };
-    // SIGTERM/SIGINT: shut down on our own thread, then return 0 from main. Doing the work here rather than
-    // in a shutdown hook keeps logging alive (JUL's own hook closes the handlers at exit) and gives status 0.
+    Runnable shutdown =
+        () -> {
+          if (!stopping.compareAndSet(false, true)) {
+            return;
+          }
+          try {
+            server.shutdown(SHUTDOWN_GRACE_SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            LOG.info("stopped");
+          } catch (Exception e) {
+            LOG.warning("shutdown incomplete: " + e);
+          } finally {
+            stopped.countDown();
+          }
+        };
+    // SIGTERM/SIGINT: shut down on our own thread, then return 0 from main. Doing the work here
+    // rather than
+    // in a shutdown hook keeps logging alive (JUL's own hook closes the handlers at exit) and gives
+    // status 0.
     terminationRequested.thenRun(() -> new Thread(shutdown, "runtime-shutdown").start());
-    // any other exit (System.exit elsewhere, an uncaught error) still must not leave containers behind
+    // any other exit (System.exit elsewhere, an uncaught error) still must not leave containers
+    // behind
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "runtime-shutdown-hook"));
-    LOG.info("serving CRI for node " + nodeName + ", pod CIDR " + podCidr + ", state in " + config.stateDir());
+    LOG.info(
+        "serving CRI for node "
+            + nodeName
+            + ", pod CIDR "
+            + podCidr
+            + ", state in "
+            + config.stateDir());
     if (!terminationRequested.isDone()) {
-      System.out.println("kubehop runtime ready " + server.criEndpoint() + " streaming=" + server.streamingUrl());
+      System.out.println(
+          "kubehop runtime ready " + server.criEndpoint() + " streaming=" + server.streamingUrl());
       System.out.flush();
     }
     stopped.await();
@@ -108,6 +143,8 @@ public final class RuntimeMain implements Callable<Integer> {
 
   private static Path defaultHome() {
     String env = System.getenv("KUBEHOP_HOME");
-    return env != null && !env.isEmpty() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".kubehop");
+    return env != null && !env.isEmpty()
+        ? Path.of(env)
+        : Path.of(System.getProperty("user.home"), ".kubehop");
   }
 }

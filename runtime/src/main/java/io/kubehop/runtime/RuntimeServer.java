@@ -20,13 +20,13 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
 
 /**
- * The runtime tier: the CRI gRPC server on the unix socket, the CRI streaming server (exec, attach, port-forward), and
- * the managers behind them. {@link #start()} serves; {@link #shutdown(long)} stops every container and
- * closes the listeners.
+ * The runtime tier: the CRI gRPC server on the unix socket, the CRI streaming server (exec, attach,
+ * port-forward), and the managers behind them. {@link #start()} serves; {@link #shutdown(long)}
+ * stops every container and closes the listeners.
  */
 public final class RuntimeServer {
 
@@ -35,11 +35,13 @@ public final class RuntimeServer {
   private final RuntimeConfig config;
   private final Vertx vertx;
   private final StateStore store;
-  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "runtime-timers");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "runtime-timers");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final PodSandboxManager sandboxes;
   private final ContainerManager containers;
   private final StreamingServer streaming;
@@ -49,7 +51,10 @@ public final class RuntimeServer {
     this(vertx, config, Clock.systemUTC(), StreamingServer.Config.defaults().tokenTtl());
   }
 
-  /** A server whose streaming tokens follow {@code streamingClock} and live for {@code tokenTtl} (tests). */
+  /**
+   * A server whose streaming tokens follow {@code streamingClock} and live for {@code tokenTtl}
+   * (tests).
+   */
   public RuntimeServer(Vertx vertx, RuntimeConfig config, Clock streamingClock, Duration tokenTtl) {
     this.vertx = vertx;
     this.config = config;
@@ -57,34 +62,56 @@ public final class RuntimeServer {
     Clock clock = Clock.systemUTC();
     this.sandboxes = new PodSandboxManager(new PodIpAllocator(config.podCidr()), store, clock);
     this.containers = new ContainerManager(sandboxes, store, clock, timers);
-    this.streaming = new StreamingServer(vertx,
-        StreamingServer.Config.defaults().withAddress(config.streamingAddress()).withTokenTtl(tokenTtl),
-        new ProcessStreamingRuntime(vertx, containers, sandboxes), streamingClock);
+    this.streaming =
+        new StreamingServer(
+            vertx,
+            StreamingServer.Config.defaults()
+                .withAddress(config.streamingAddress())
+                .withTokenTtl(tokenTtl),
+            new ProcessStreamingRuntime(vertx, containers, sandboxes),
+            streamingClock);
   }
 
   /**
-   * Prepares the state dir, then listens on the streaming address and the CRI socket (in this order: an Exec
-   * answered over the socket must be able to name the streaming server).
+   * Prepares the state dir, then listens on the streaming address and the CRI socket (in this
+   * order: an Exec answered over the socket must be able to name the streaming server).
    */
   public Future<Void> start() {
-    return vertx.executeBlocking(() -> {
-      int stale = store.discardStaleRecords();
-      if (stale > 0) {
-        LOG.info("discarded " + stale + " records of a previous run (their processes ended with it)");
-      }
-      Files.createDirectories(config.socket().toAbsolutePath().getParent());
-      // a socket file left by a runtime that did not shut down cleanly would make listen fail
-      Files.deleteIfExists(config.socket());
-      return null;
-    }).compose(v -> streaming.start()).compose(v -> {
-      GrpcServer grpc = GrpcServer.server(vertx);
-      grpc.addService(RuntimeServiceGrpcService.of(new CriRuntimeService(vertx, sandboxes, containers, streaming)));
-      return vertx.createHttpServer().requestHandler(grpc)
-          .listen(SocketAddress.domainSocketAddress(config.socket().toAbsolutePath().toString()));
-    }).map(server -> {
-      criServer = server;
-      return null;
-    });
+    return vertx
+        .executeBlocking(
+            () -> {
+              int stale = store.discardStaleRecords();
+              if (stale > 0) {
+                LOG.info(
+                    "discarded "
+                        + stale
+                        + " records of a previous run (their processes ended with it)");
+              }
+              Files.createDirectories(config.socket().toAbsolutePath().getParent());
+              // a socket file left by a runtime that did not shut down cleanly would make listen
+              // fail
+              Files.deleteIfExists(config.socket());
+              return null;
+            })
+        .compose(v -> streaming.start())
+        .compose(
+            v -> {
+              GrpcServer grpc = GrpcServer.server(vertx);
+              grpc.addService(
+                  RuntimeServiceGrpcService.of(
+                      new CriRuntimeService(vertx, sandboxes, containers, streaming)));
+              return vertx
+                  .createHttpServer()
+                  .requestHandler(grpc)
+                  .listen(
+                      SocketAddress.domainSocketAddress(
+                          config.socket().toAbsolutePath().toString()));
+            })
+        .map(
+            server -> {
+              criServer = server;
+              return null;
+            });
   }
 
   /** The CRI endpoint, as a kubelet's --runtime-endpoint names it. */
@@ -113,8 +140,8 @@ public final class RuntimeServer {
   }
 
   /**
-   * Stops every container (SIGTERM, SIGKILL after {@code graceSeconds}), then closes the listeners and
-   * removes the socket. Blocking, with bounded waits: for a shutdown hook, never an event loop.
+   * Stops every container (SIGTERM, SIGKILL after {@code graceSeconds}), then closes the listeners
+   * and removes the socket. Blocking, with bounded waits: for a shutdown hook, never an event loop.
    */
   public void shutdown(long graceSeconds) throws Exception {
     LOG.info("shutting down: stopping containers");

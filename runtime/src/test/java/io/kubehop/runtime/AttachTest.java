@@ -26,8 +26,7 @@ class AttachTest {
   private static final Duration DEADLINE = Duration.ofSeconds(20);
   private static final StreamOptions TTY = new StreamOptions(true, true, false, true);
 
-  @TempDir
-  static Path home;
+  @TempDir static Path home;
   static RuntimeFixture rt;
   static StreamClient client;
 
@@ -44,15 +43,25 @@ class AttachTest {
   }
 
   static RawSession attach(String id, StreamOptions options) throws Exception {
-    String url = await(rt.cri.attach(AttachRequest.newBuilder().setContainerId(id).setStdin(options.stdin())
-        .setStdout(options.stdout()).setStderr(options.stderr()).setTty(options.tty()).build())).getUrl();
+    String url =
+        await(
+                rt.cri.attach(
+                    AttachRequest.newBuilder()
+                        .setContainerId(id)
+                        .setStdin(options.stdin())
+                        .setStdout(options.stdout())
+                        .setStderr(options.stderr())
+                        .setTty(options.tty())
+                        .build()))
+            .getUrl();
     return await(client.open(url, options, options.tty() ? 80 : 0, 24));
   }
 
   @Test
   void typedInputReachesAShellAndDetachLeavesItRunning() throws Exception {
-    String id = rt.runContainer("shell", containerConfig("main", "busybox", List.of("sh"))
-        .setStdin(true).setTty(true));
+    String id =
+        rt.runContainer(
+            "shell", containerConfig("main", "busybox", List.of("sh")).setStdin(true).setTty(true));
     RawSession first = attach(id, TTY);
     await(first.type("echo hi\n"));
     Await.until("the shell's answer", DEADLINE, () -> first.output().contains("\r\nhi\r\n"));
@@ -60,19 +69,26 @@ class AttachTest {
 
     RawSession second = attach(id, TTY);
     await(second.type("echo again\n"));
-    Await.until("the shell's answer to the second attacher", DEADLINE, () -> second.output().contains("\r\nagain\r\n"));
-    assertEquals(ContainerState.CONTAINER_RUNNING, rt.status(id).getState(), "detach left it running");
+    Await.until(
+        "the shell's answer to the second attacher",
+        DEADLINE,
+        () -> second.output().contains("\r\nagain\r\n"));
+    assertEquals(
+        ContainerState.CONTAINER_RUNNING, rt.status(id).getState(), "detach left it running");
 
     await(second.type("stty size; exit 7\n"));
     ExitCodeException exit = (ExitCodeException) await(second.outcome()).orElseThrow();
     assertEquals(7, exit.code());
-    assertTrue(second.output().contains("24 80\r\n"), "the attacher's size reached the PTY: " + second.output());
+    assertTrue(
+        second.output().contains("24 80\r\n"),
+        "the attacher's size reached the PTY: " + second.output());
     assertEquals(7, rt.awaitExited(id, DEADLINE).getExitCode());
   }
 
   @Test
   void withoutTtyEchoHelloIsExactlyHelloNewline() throws Exception {
-    String id = rt.runContainer("pipes", containerConfig("main", "busybox", List.of("sh")).setStdin(true));
+    String id =
+        rt.runContainer("pipes", containerConfig("main", "busybox", List.of("sh")).setStdin(true));
     RawSession session = attach(id, new StreamOptions(true, true, true, false));
     await(session.type("echo hello\n"));
     Await.until("hello", DEADLINE, () -> session.output().equals("hello\n"));
@@ -83,13 +99,20 @@ class AttachTest {
 
   @Test
   void severalAttachersSeeTheSameOutput() throws Exception {
-    String id = rt.runContainer("ticker", containerConfig("main", "busybox",
-        List.of("sh", "-c", "read x; echo tick; read y; echo tock")).setStdin(true));
+    String id =
+        rt.runContainer(
+            "ticker",
+            containerConfig(
+                    "main", "busybox", List.of("sh", "-c", "read x; echo tick; read y; echo tock"))
+                .setStdin(true));
     StreamOptions out = new StreamOptions(true, true, false, false);
     RawSession a = attach(id, out);
     RawSession b = attach(id, out);
     await(a.type("\n"));
-    Await.until("both see tick", DEADLINE, () -> a.output().equals("tick\n") && b.output().equals("tick\n"));
+    Await.until(
+        "both see tick",
+        DEADLINE,
+        () -> a.output().equals("tick\n") && b.output().equals("tick\n"));
     await(b.type("\n"));
     assertTrue(await(a.outcome()).isEmpty());
     assertTrue(await(b.outcome()).isEmpty());
@@ -99,8 +122,10 @@ class AttachTest {
 
   @Test
   void stdinOnceClosesTheContainersStdinWhenTheFirstAttacherLeaves() throws Exception {
-    String id = rt.runContainer("once", containerConfig("main", "busybox", List.of("cat"))
-        .setStdin(true).setStdinOnce(true));
+    String id =
+        rt.runContainer(
+            "once",
+            containerConfig("main", "busybox", List.of("cat")).setStdin(true).setStdinOnce(true));
     RawSession session = attach(id, new StreamOptions(true, true, false, false));
     await(session.type("line\n"));
     Await.until("echoed", DEADLINE, () -> session.output().equals("line\n"));

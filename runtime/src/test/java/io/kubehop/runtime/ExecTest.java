@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.cri.v1.ExecRequest;
 import io.kubehop.cri.v1.KeyValue;
+import io.kubehop.cri.v1.StopContainerRequest;
 import io.kubehop.runtime.streaming.CollectingSink;
 import io.kubehop.runtime.streaming.RawSession;
 import io.kubehop.runtime.streaming.StreamClient;
@@ -23,16 +24,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.kubehop.cri.v1.StopContainerRequest;
 
-/** exec through the CRI and the streaming server, with the streaming module's SPDY client over TCP. */
+/**
+ * exec through the CRI and the streaming server, with the streaming module's SPDY client over TCP.
+ */
 class ExecTest {
 
   private static final StreamOptions OUT_ERR = new StreamOptions(false, true, true, false);
   private static final Duration DEADLINE = Duration.ofSeconds(20);
 
-  @TempDir
-  static Path home;
+  @TempDir static Path home;
   static RuntimeFixture rt;
   static StreamClient client;
   static String container;
@@ -43,9 +44,12 @@ class ExecTest {
     rt = new RuntimeFixture(home, "127.20.205.0/24");
     client = new StreamClient(rt.vertx);
     workDir = home.resolve("work dir");
-    container = rt.runContainer("execpod", containerConfig("main", "busybox", List.of("sleep", "3600"))
-        .addEnvs(KeyValue.newBuilder().setKey("GREETING").setValue("hi there"))
-        .setWorkingDir(workDir.toString()));
+    container =
+        rt.runContainer(
+            "execpod",
+            containerConfig("main", "busybox", List.of("sleep", "3600"))
+                .addEnvs(KeyValue.newBuilder().setKey("GREETING").setValue("hi there"))
+                .setWorkingDir(workDir.toString()));
   }
 
   @AfterAll
@@ -55,14 +59,25 @@ class ExecTest {
   }
 
   static String execUrl(List<String> cmd, StreamOptions options) throws Exception {
-    String url = await(rt.cri.exec(ExecRequest.newBuilder().setContainerId(container).addAllCmd(cmd)
-        .setStdin(options.stdin()).setStdout(options.stdout()).setStderr(options.stderr()).setTty(options.tty())
-        .build())).getUrl();
-    assertTrue(url.matches(rt.server.streamingUrl().replace(".", "\\.") + "/exec/[A-Za-z0-9_-]{8}"), url);
+    String url =
+        await(
+                rt.cri.exec(
+                    ExecRequest.newBuilder()
+                        .setContainerId(container)
+                        .addAllCmd(cmd)
+                        .setStdin(options.stdin())
+                        .setStdout(options.stdout())
+                        .setStderr(options.stderr())
+                        .setTty(options.tty())
+                        .build()))
+            .getUrl();
+    assertTrue(
+        url.matches(rt.server.streamingUrl().replace(".", "\\.") + "/exec/[A-Za-z0-9_-]{8}"), url);
     return url;
   }
 
-  static StreamClient.Result exec(List<String> cmd, StreamOptions options, String stdin) throws Exception {
+  static StreamClient.Result exec(List<String> cmd, StreamOptions options, String stdin)
+      throws Exception {
     return client.run(execUrl(cmd, options), options, stdin);
   }
 
@@ -76,14 +91,16 @@ class ExecTest {
 
   @Test
   void stderrIsSeparate() throws Exception {
-    StreamClient.Result result = exec(List.of("sh", "-c", "echo out; echo err >&2; echo out2"), OUT_ERR, null);
+    StreamClient.Result result =
+        exec(List.of("sh", "-c", "echo out; echo err >&2; echo out2"), OUT_ERR, null);
     assertEquals("out\nout2\n", result.stdout());
     assertEquals("err\n", result.stderr());
   }
 
   @Test
   void stdinEofReachesCat() throws Exception {
-    StreamClient.Result result = exec(List.of("cat"), new StreamOptions(true, true, true, false), "a\nb\n");
+    StreamClient.Result result =
+        exec(List.of("cat"), new StreamOptions(true, true, true, false), "a\nb\n");
     assertEquals("a\nb\n", result.stdout());
     assertEquals(0, result.exitCode());
   }
@@ -91,7 +108,10 @@ class ExecTest {
   @Test
   void exitCodes() throws Exception {
     for (int code : new int[] {0, 1, 3}) {
-      assertEquals(code, exec(List.of("sh", "-c", "exit " + code), OUT_ERR, null).exitCode(), "exit " + code);
+      assertEquals(
+          code,
+          exec(List.of("sh", "-c", "exit " + code), OUT_ERR, null).exitCode(),
+          "exit " + code);
     }
     StreamClient.Result killed = exec(List.of("sh", "-c", "kill -9 $$"), OUT_ERR, null);
     assertEquals(137, killed.exitCode());
@@ -103,16 +123,25 @@ class ExecTest {
     StreamClient.Result result = exec(List.of("no-such-command"), OUT_ERR, null);
     assertEquals(127, result.exitCode());
     assertEquals("", result.stdout());
-    assertEquals("exec: \"no-such-command\": executable file not found in $PATH\n", result.stderr());
+    assertEquals(
+        "exec: \"no-such-command\": executable file not found in $PATH\n", result.stderr());
   }
 
   @Test
   void runsInTheContainersContext() throws Exception {
-    StreamClient.Result result = exec(List.of("sh", "-c", "echo \"$GREETING|$HOSTNAME|$KUBEHOP_POD_IP|$PATH\"; pwd"),
-        OUT_ERR, null);
+    StreamClient.Result result =
+        exec(
+            List.of("sh", "-c", "echo \"$GREETING|$HOSTNAME|$KUBEHOP_POD_IP|$PATH\"; pwd"),
+            OUT_ERR,
+            null);
     String ip = rt.server.sandboxes().get(rt.server.containers().get(container).sandboxId()).ip();
-    assertEquals("hi there|execpod|" + ip + "|/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
-        + workDir + "\n", result.stdout());
+    assertEquals(
+        "hi there|execpod|"
+            + ip
+            + "|/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
+            + workDir
+            + "\n",
+        result.stdout());
   }
 
   @Test
@@ -126,8 +155,10 @@ class ExecTest {
   @Test
   void ttyStartsWithTheInitialSizeAndFollowsResizes() throws Exception {
     StreamOptions tty = new StreamOptions(true, true, false, true);
-    RawSession session = await(client.open(execUrl(List.of("sh", "-c", "stty size; read x; stty size"), tty),
-        tty, 101, 37));
+    RawSession session =
+        await(
+            client.open(
+                execUrl(List.of("sh", "-c", "stty size; read x; stty size"), tty), tty, 101, 37));
     Await.until("initial size", DEADLINE, () -> session.output().contains("\r\n"));
     assertEquals("37 101\r\n", session.output(), "the first output is already the client's size");
     await(session.resize(120, 50));
@@ -149,8 +180,9 @@ class ExecTest {
   @Test
   void ttyExitCodeAndEofAsCtrlD() throws Exception {
     StreamOptions tty = new StreamOptions(true, true, false, true);
-    RawSession session = await(client.open(execUrl(List.of("sh", "-c", "cat >/dev/null; exit 5"), tty), tty,
-        80, 24));
+    RawSession session =
+        await(
+            client.open(execUrl(List.of("sh", "-c", "cat >/dev/null; exit 5"), tty), tty, 80, 24));
     await(session.type("some input\n"));
     await(session.endStdin());
     Exception outcome = await(session.outcome()).orElseThrow();
@@ -161,22 +193,32 @@ class ExecTest {
   void olderProtocols() throws Exception {
     StreamOptions out = new StreamOptions(false, true, true, false);
     for (StreamProtocol protocol : StreamProtocol.values()) {
-      RawSession ok = await(client.open(execUrl(List.of("echo", "hello"), out), out, 0, 0,
-          List.of(protocol.wireName())));
+      RawSession ok =
+          await(
+              client.open(
+                  execUrl(List.of("echo", "hello"), out), out, 0, 0, List.of(protocol.wireName())));
       assertEquals(protocol, ok.protocol());
       assertEquals(Optional.empty(), await(ok.outcome()), protocol.wireName());
       assertEquals("hello\n", ok.output(), protocol.wireName());
     }
-    RawSession v3 = await(client.open(execUrl(List.of("sh", "-c", "exit 3"), out), out, 0, 0,
-        List.of(StreamProtocol.V3.wireName())));
-    assertEquals("error executing remote command: command terminated with non-zero exit code: exit status 3",
+    RawSession v3 =
+        await(
+            client.open(
+                execUrl(List.of("sh", "-c", "exit 3"), out),
+                out,
+                0,
+                0,
+                List.of(StreamProtocol.V3.wireName())));
+    assertEquals(
+        "error executing remote command: command terminated with non-zero exit code: exit status 3",
         await(v3.outcome()).orElseThrow().getMessage());
   }
 
   @Test
   void ttyDeathBySignalIs128PlusN() throws Exception {
     StreamOptions tty = new StreamOptions(false, true, false, true);
-    RawSession session = await(client.open(execUrl(List.of("sh", "-c", "kill -9 $$"), tty), tty, 80, 24));
+    RawSession session =
+        await(client.open(execUrl(List.of("sh", "-c", "kill -9 $$"), tty), tty, 80, 24));
     assertEquals(137, ((ExitCodeException) await(session.outcome()).orElseThrow()).code());
   }
 
@@ -184,9 +226,12 @@ class ExecTest {
   void largeOutputReachesASlowReaderCompletely() throws Exception {
     long size = Long.getLong("kubehop.test.execBytes", 256L << 20);
     byte[] pattern = "0123456789abcde\n".getBytes(StandardCharsets.US_ASCII);
-    // Slow until the last 16 MiB: the server is held back by the reader for all of that. The tail is read fast
-    // because the streaming module's client drops what its paused socket still buffers when the server's TCP close
-    // arrives (SpdySession ends its streams on the socket's closeHandler, before the queued bytes are read).
+    // Slow until the last 16 MiB: the server is held back by the reader for all of that. The tail
+    // is read fast
+    // because the streaming module's client drops what its paused socket still buffers when the
+    // server's TCP close
+    // arrives (SpdySession ends its streams on the socket's closeHandler, before the queued bytes
+    // are read).
     CollectingSink stdout = CollectingSink.checking(rt.vertx, pattern, 5, size - (16L << 20));
     CollectingSink stderr = CollectingSink.keeping(rt.vertx);
     String url = execUrl(List.of("sh", "-c", "yes 0123456789abcde | head -c " + size), OUT_ERR);
@@ -199,22 +244,33 @@ class ExecTest {
   @Test
   void aClientThatLeavesGetsTheProcessKilled() throws Exception {
     StreamOptions out = new StreamOptions(false, true, false, false);
-    RawSession session = await(client.open(execUrl(List.of("sh", "-c", "echo $$; sleep 1000; echo done"), out),
-        out, 0, 0));
+    RawSession session =
+        await(
+            client.open(
+                execUrl(List.of("sh", "-c", "echo $$; sleep 1000; echo done"), out), out, 0, 0));
     Await.until("pid", DEADLINE, () -> session.output().endsWith("\n"));
     ProcessHandle sh = ProcessHandle.of(Long.parseLong(session.output().trim())).orElseThrow();
     Await.until("sleep started", DEADLINE, () -> sh.descendants().count() == 1);
     List<ProcessHandle> tree = List.of(sh, sh.descendants().findFirst().orElseThrow());
     await(session.close());
-    Await.until("sh and sleep killed", DEADLINE, () -> tree.stream().noneMatch(ProcessHandle::isAlive));
+    Await.until(
+        "sh and sleep killed", DEADLINE, () -> tree.stream().noneMatch(ProcessHandle::isAlive));
   }
 
   @Test
   void execdProcessesDieWithTheContainer() throws Exception {
-    String short1 = rt.runContainer("shortlived", containerConfig("main", "busybox", List.of("sleep", "3600")));
+    String short1 =
+        rt.runContainer("shortlived", containerConfig("main", "busybox", List.of("sleep", "3600")));
     StreamOptions out = new StreamOptions(false, true, false, false);
-    String url = await(rt.cri.exec(ExecRequest.newBuilder().setContainerId(short1)
-        .addAllCmd(List.of("sh", "-c", "echo started; sleep 1000")).setStdout(true).build())).getUrl();
+    String url =
+        await(
+                rt.cri.exec(
+                    ExecRequest.newBuilder()
+                        .setContainerId(short1)
+                        .addAllCmd(List.of("sh", "-c", "echo started; sleep 1000"))
+                        .setStdout(true)
+                        .build()))
+            .getUrl();
     RawSession session = await(client.open(url, out, 0, 0));
     Await.until("exec started", DEADLINE, () -> session.output().equals("started\n"));
     await(rt.cri.stopContainer(StopContainerRequest.newBuilder().setContainerId(short1).build()));
@@ -223,12 +279,24 @@ class ExecTest {
 
   @Test
   void execInAContainerThatStoppedMeanwhileFailsInBand() throws Exception {
-    String stopped = rt.runContainer("stopped", containerConfig("main", "busybox", List.of("sleep", "3600")));
-    String url = await(rt.cri.exec(ExecRequest.newBuilder().setContainerId(stopped).addCmd("true")
-        .setStdout(true).build())).getUrl();
+    String stopped =
+        rt.runContainer("stopped", containerConfig("main", "busybox", List.of("sleep", "3600")));
+    String url =
+        await(
+                rt.cri.exec(
+                    ExecRequest.newBuilder()
+                        .setContainerId(stopped)
+                        .addCmd("true")
+                        .setStdout(true)
+                        .build()))
+            .getUrl();
     await(rt.cri.stopContainer(StopContainerRequest.newBuilder().setContainerId(stopped).build()));
-    StreamClient.Result result = client.run(url, new StreamOptions(false, true, false, false), null);
-    assertEquals("Internal error occurred: error executing command in container: container not running ("
-        + stopped + ")", result.error().getMessage());
+    StreamClient.Result result =
+        client.run(url, new StreamOptions(false, true, false, false), null);
+    assertEquals(
+        "Internal error occurred: error executing command in container: container not running ("
+            + stopped
+            + ")",
+        result.error().getMessage());
   }
 }

@@ -22,25 +22,31 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The nginx image: a separate JVM serving the welcome page on the pod IP at each container port. */
+/**
+ * The nginx image: a separate JVM serving the welcome page on the pod IP at each container port.
+ */
 class NginxImageTest {
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   @Test
   void servesTheWelcomePageOnThePodIpAndExitsZeroOnSigterm() throws Exception {
     try (RuntimeFixture rt = new RuntimeFixture(home, "127.20.203.0/24")) {
-      String sandbox = rt.runSandbox(podConfig("nginx")
-          .addPortMappings(PortMapping.newBuilder().setContainerPort(8080))
-          .addPortMappings(PortMapping.newBuilder().setContainerPort(8081)));
+      String sandbox =
+          rt.runSandbox(
+              podConfig("nginx")
+                  .addPortMappings(PortMapping.newBuilder().setContainerPort(8080))
+                  .addPortMappings(PortMapping.newBuilder().setContainerPort(8081)));
       String id = rt.createContainer(sandbox, containerConfig("nginx", "nginx:1.27", List.of()));
       await(rt.cri.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build()));
       String ip = rt.server.sandboxes().get(sandbox).ip();
       assertEquals("127.20.203.2", ip);
 
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      Await.until("nginx listening on " + ip + ":8081", Duration.ofSeconds(30), () -> get(http, ip, 8081, "/") != null);
+      Await.until(
+          "nginx listening on " + ip + ":8081",
+          Duration.ofSeconds(30),
+          () -> get(http, ip, 8081, "/") != null);
       HttpResponse<String> welcome = get(http, ip, 8080, "/");
       assertEquals(200, welcome.statusCode());
       assertEquals(NginxServer.WELCOME_PAGE, welcome.body());
@@ -50,7 +56,9 @@ class NginxImageTest {
       assertEquals(404, missing.statusCode());
       assertEquals(NginxServer.NOT_FOUND_PAGE, missing.body());
 
-      await(rt.cri.stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(10).build()));
+      await(
+          rt.cri.stopContainer(
+              StopContainerRequest.newBuilder().setContainerId(id).setTimeout(10).build()));
       var status = rt.status(id);
       assertEquals(0, status.getExitCode());
       assertEquals("Completed", status.getReason());
@@ -62,8 +70,11 @@ class NginxImageTest {
 
   private static HttpResponse<String> get(HttpClient http, String ip, int port, String path) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":" + port + path))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(
+          HttpRequest.newBuilder(URI.create("http://" + ip + ":" + port + path))
+              .timeout(Duration.ofSeconds(5))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {

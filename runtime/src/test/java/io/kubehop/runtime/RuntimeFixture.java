@@ -23,14 +23,16 @@ import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.InvalidStatusException;
 import io.vertx.grpc.common.GrpcStatus;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
-import java.time.Clock;
 
-/** A real runtime server on a temp socket plus a real gRPC client, and helpers to drive it in tests. */
+/**
+ * A real runtime server on a temp socket plus a real gRPC client, and helpers to drive it in tests.
+ */
 final class RuntimeFixture implements AutoCloseable {
 
   final Path home;
@@ -48,16 +50,20 @@ final class RuntimeFixture implements AutoCloseable {
   RuntimeFixture(Path home, String podCidr, Clock streamingClock) throws Exception {
     this.home = home;
     this.podCidr = podCidr;
-    RuntimeConfig config = new RuntimeConfig(home, "node-t", RuntimeConfig.defaultSocket(home, "node-t"), podCidr,
-        "127.0.0.1");
+    RuntimeConfig config =
+        new RuntimeConfig(
+            home, "node-t", RuntimeConfig.defaultSocket(home, "node-t"), podCidr, "127.0.0.1");
     server = new RuntimeServer(vertx, config, streamingClock, Duration.ofMinutes(1));
     await(server.start());
     grpcClient = GrpcClient.client(vertx);
-    cri = RuntimeServiceGrpcClient.create(grpcClient,
-        SocketAddress.domainSocketAddress(config.socket().toString()));
+    cri =
+        RuntimeServiceGrpcClient.create(
+            grpcClient, SocketAddress.domainSocketAddress(config.socket().toString()));
   }
 
-  /** The result of {@code future}; a failed call throws its failure itself, as a CRI client sees it. */
+  /**
+   * The result of {@code future}; a failed call throws its failure itself, as a CRI client sees it.
+   */
   static <T> T await(Future<T> future) throws Exception {
     try {
       return Await.await(future, Duration.ofSeconds(30));
@@ -78,7 +84,8 @@ final class RuntimeFixture implements AutoCloseable {
   static PodSandboxConfig.Builder podConfig(String name) {
     String uid = UUID.randomUUID().toString();
     return PodSandboxConfig.newBuilder()
-        .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("default").setUid(uid))
+        .setMetadata(
+            PodSandboxMetadata.newBuilder().setName(name).setNamespace("default").setUid(uid))
         .setHostname(name)
         .putLabels("io.kubernetes.pod.name", name)
         .putLabels("io.kubernetes.pod.namespace", "default")
@@ -102,12 +109,18 @@ final class RuntimeFixture implements AutoCloseable {
     if (config.getLogDirectory().isEmpty()) {
       config.setLogDirectory(logDirectory(config.getMetadata().getName()).toString());
     }
-    return await(cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())).getPodSandboxId();
+    return await(cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()))
+        .getPodSandboxId();
   }
 
   String createContainer(String sandboxId, ContainerConfig.Builder config) throws Exception {
-    return await(cri.createContainer(CreateContainerRequest.newBuilder()
-        .setPodSandboxId(sandboxId).setConfig(config).build())).getContainerId();
+    return await(
+            cri.createContainer(
+                CreateContainerRequest.newBuilder()
+                    .setPodSandboxId(sandboxId)
+                    .setConfig(config)
+                    .build()))
+        .getContainerId();
   }
 
   /** Runs a sandbox and creates and starts one container in it; returns the container id. */
@@ -119,17 +132,22 @@ final class RuntimeFixture implements AutoCloseable {
   }
 
   ContainerStatus status(String id) throws Exception {
-    return await(cri.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())).getStatus();
+    return await(
+            cri.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()))
+        .getStatus();
   }
 
   ContainerStatus awaitExited(String id, Duration deadline) throws Exception {
-    Await.until("container " + id + " to exit", deadline, () -> {
-      try {
-        return status(id).getState() == ContainerState.CONTAINER_EXITED;
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    });
+    Await.until(
+        "container " + id + " to exit",
+        deadline,
+        () -> {
+          try {
+            return status(id).getState() == ContainerState.CONTAINER_EXITED;
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
     return status(id);
   }
 

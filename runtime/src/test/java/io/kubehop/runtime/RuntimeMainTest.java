@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,46 +32,85 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.io.IOException;
 
-/** The runtime as a process: flags, the ready line, a stale socket, and SIGTERM leaving nothing behind. */
+/**
+ * The runtime as a process: flags, the ready line, a stale socket, and SIGTERM leaving nothing
+ * behind.
+ */
 class RuntimeMainTest {
 
   private static final Pattern READY =
-      Pattern.compile("kubehop runtime ready unix://(\\S+) streaming=http://127\\.0\\.0\\.1:(\\d+)");
+      Pattern.compile(
+          "kubehop runtime ready unix://(\\S+) streaming=http://127\\.0\\.0\\.1:(\\d+)");
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   @Test
   void readyLineThenSigtermStopsContainersAndExitsZero() throws Exception {
     Path socket = home.resolve("nodes/node-x/runtime.sock");
     Files.createDirectories(socket.getParent());
     Files.writeString(socket, "stale");
-    Process runtime = new ProcessBuilder(ImageJava.java(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-        RuntimeMain.class.getName(), "--home", home.toString(), "--node-name", "node-x",
-        "--pod-cidr", "127.20.204.0/24", "--streaming-address", "127.0.0.1")
-        .redirectErrorStream(true).redirectOutput(home.resolve("runtime.log").toFile()).start();
+    Process runtime =
+        new ProcessBuilder(
+                ImageJava.java(),
+                "-Xmx128m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                RuntimeMain.class.getName(),
+                "--home",
+                home.toString(),
+                "--node-name",
+                "node-x",
+                "--pod-cidr",
+                "127.20.204.0/24",
+                "--streaming-address",
+                "127.0.0.1")
+            .redirectErrorStream(true)
+            .redirectOutput(home.resolve("runtime.log").toFile())
+            .start();
     Vertx vertx = Vertx.vertx();
     try {
-      Await.until("ready line", Duration.ofSeconds(30),
+      Await.until(
+          "ready line",
+          Duration.ofSeconds(30),
           () -> output().stream().anyMatch(l -> READY.matcher(l).matches()));
-      Matcher ready = output().stream().map(READY::matcher).filter(Matcher::matches).findFirst().orElseThrow();
+      Matcher ready =
+          output().stream().map(READY::matcher).filter(Matcher::matches).findFirst().orElseThrow();
       assertEquals(socket.toString(), ready.group(1));
 
-      HttpResponse<String> streaming = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + ready.group(2) + "/exec/x")).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> streaming =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + ready.group(2) + "/exec/x"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertEquals(404, streaming.statusCode());
 
-      RuntimeServiceGrpcClient cri = RuntimeServiceGrpcClient.create(GrpcClient.client(vertx),
-          SocketAddress.domainSocketAddress(socket.toString()));
-      String sandbox = await(cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig("p")).build()))
-          .getPodSandboxId();
+      RuntimeServiceGrpcClient cri =
+          RuntimeServiceGrpcClient.create(
+              GrpcClient.client(vertx), SocketAddress.domainSocketAddress(socket.toString()));
+      String sandbox =
+          await(
+                  cri.runPodSandbox(
+                      RunPodSandboxRequest.newBuilder().setConfig(podConfig("p")).build()))
+              .getPodSandboxId();
       List<String> ids = new ArrayList<>();
-      for (var config : List.of(containerConfig("sleeper", "busybox", List.of("sleep", "3600")),
-          containerConfig("stubborn", "busybox", List.of("sh", "-c", "trap '' TERM; while :; do sleep 1; done")))) {
-        String id = await(cri.createContainer(CreateContainerRequest.newBuilder()
-            .setPodSandboxId(sandbox).setConfig(config).build())).getContainerId();
+      for (var config :
+          List.of(
+              containerConfig("sleeper", "busybox", List.of("sleep", "3600")),
+              containerConfig(
+                  "stubborn",
+                  "busybox",
+                  List.of("sh", "-c", "trap '' TERM; while :; do sleep 1; done")))) {
+        String id =
+            await(
+                    cri.createContainer(
+                        CreateContainerRequest.newBuilder()
+                            .setPodSandboxId(sandbox)
+                            .setConfig(config)
+                            .build()))
+                .getContainerId();
         await(cri.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build()));
         ids.add(id);
       }
@@ -79,11 +119,16 @@ class RuntimeMainTest {
         Path record = home.resolve("nodes/node-x/runtime/containers/" + id + ".json");
         Await.until("pid in " + record, Duration.ofSeconds(10), () -> pidOf(record) > 0);
         ProcessHandle handle = ProcessHandle.of(pidOf(record)).orElseThrow();
-        assertEquals(runtime.pid(), handle.parent().orElseThrow().pid(), "container is a child of the runtime");
+        assertEquals(
+            runtime.pid(),
+            handle.parent().orElseThrow().pid(),
+            "container is a child of the runtime");
         processes.add(handle);
       }
       ProcessHandle stubborn = processes.get(1);
-      Await.until("stubborn shell runs its sleep", Duration.ofSeconds(10),
+      Await.until(
+          "stubborn shell runs its sleep",
+          Duration.ofSeconds(10),
           () -> stubborn.children().findAny().isPresent());
       processes.addAll(stubborn.descendants().toList());
 
@@ -91,11 +136,16 @@ class RuntimeMainTest {
       assertTrue(runtime.waitFor(20, TimeUnit.SECONDS), "runtime exits after SIGTERM");
       assertEquals(0, runtime.exitValue());
       for (ProcessHandle process : processes) {
-        assertFalse(process.isAlive(), "left behind: " + process.pid() + " " + process.info().commandLine());
+        assertFalse(
+            process.isAlive(),
+            "left behind: " + process.pid() + " " + process.info().commandLine());
       }
       assertFalse(Files.exists(socket), "socket removed");
       List<String> rest = output();
-      assertTrue(rest.stream().anyMatch(l -> l.startsWith("runtime ") && l.contains(" INFO shutting down")), rest.toString());
+      assertTrue(
+          rest.stream()
+              .anyMatch(l -> l.startsWith("runtime ") && l.contains(" INFO shutting down")),
+          rest.toString());
     } finally {
       runtime.destroyForcibly();
       await(vertx.close());
@@ -104,13 +154,23 @@ class RuntimeMainTest {
 
   @Test
   void badPodCidrIsAUsageError() throws Exception {
-    Process runtime = new ProcessBuilder(ImageJava.java(), "-cp", System.getProperty("java.class.path"),
-        RuntimeMain.class.getName(), "--home", home.toString(), "--pod-cidr", "10.0.0.0")
-        .redirectErrorStream(true).start();
+    Process runtime =
+        new ProcessBuilder(
+                ImageJava.java(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                RuntimeMain.class.getName(),
+                "--home",
+                home.toString(),
+                "--pod-cidr",
+                "10.0.0.0")
+            .redirectErrorStream(true)
+            .start();
     String output = new String(runtime.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(runtime.waitFor(20, TimeUnit.SECONDS));
     assertEquals(2, runtime.exitValue());
-    assertTrue(output.contains("runtime: invalid pod CIDR \"10.0.0.0\": expected a.b.c.d/prefix"), output);
+    assertTrue(
+        output.contains("runtime: invalid pod CIDR \"10.0.0.0\": expected a.b.c.d/prefix"), output);
   }
 
   private static long pidOf(Path record) {

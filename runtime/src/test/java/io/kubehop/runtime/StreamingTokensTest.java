@@ -13,7 +13,6 @@ import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
-import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,14 +24,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.ArrayList;
 
-/** The CRI side of exec/attach: validation, errors, and the one-time tokens of the streaming server. */
+/**
+ * The CRI side of exec/attach: validation, errors, and the one-time tokens of the streaming server.
+ */
 class StreamingTokensTest {
 
   /** A clock the test moves by hand (the tokens' TTL is one minute of it). */
@@ -59,8 +60,7 @@ class StreamingTokensTest {
     }
   }
 
-  @TempDir
-  static Path home;
+  @TempDir static Path home;
   static final ManualClock clock = new ManualClock();
   static RuntimeFixture rt;
   static String running;
@@ -71,7 +71,8 @@ class StreamingTokensTest {
   static void start() throws Exception {
     rt = new RuntimeFixture(home, "127.20.206.0/24", clock);
     grpc = GrpcClient.client(rt.vertx);
-    running = rt.runContainer("tokens", containerConfig("main", "busybox", List.of("sleep", "3600")));
+    running =
+        rt.runContainer("tokens", containerConfig("main", "busybox", List.of("sleep", "3600")));
     exited = rt.runContainer("done", containerConfig("main", "busybox", List.of("true")));
     rt.awaitExited(exited, Duration.ofSeconds(20));
   }
@@ -87,57 +88,82 @@ class StreamingTokensTest {
   }
 
   /** The gRPC status and message of a call, read over the raw client. */
-  private static <Req, Resp> String status(ServiceMethod<Resp, Req> method, Req request) throws Exception {
-    var response = await(grpc.request(SocketAddress.domainSocketAddress(
-            home.resolve("nodes/node-t/runtime.sock").toString()), method)
-        .compose(call -> call.send(request))
-        .compose(resp -> resp.end().transform(done -> Future.succeededFuture(resp))));
+  private static <Req, Resp> String status(ServiceMethod<Resp, Req> method, Req request)
+      throws Exception {
+    var response =
+        await(
+            grpc.request(
+                    SocketAddress.domainSocketAddress(
+                        home.resolve("nodes/node-t/runtime.sock").toString()),
+                    method)
+                .compose(call -> call.send(request))
+                .compose(resp -> resp.end().transform(done -> Future.succeededFuture(resp))));
     return response.status().name() + " " + response.statusMessage();
   }
 
   private static HttpResponse<String> get(String url) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static void assertNotFound(String url) throws Exception {
     HttpResponse<String> response = get(url);
     assertEquals(404, response.statusCode());
     assertEquals("404 page not found\n", response.body());
-    assertEquals("text/plain; charset=utf-8", response.headers().firstValue("Content-Type").orElse(""));
+    assertEquals(
+        "text/plain; charset=utf-8", response.headers().firstValue("Content-Type").orElse(""));
   }
 
   @Test
   void validationAsUpstream() throws Exception {
-    assertEquals("INVALID_ARGUMENT missing required container_id",
+    assertEquals(
+        "INVALID_ARGUMENT missing required container_id",
         status(RuntimeServiceGrpcClient.Exec, exec("").build()));
-    assertEquals("INVALID_ARGUMENT tty and stderr cannot both be true",
+    assertEquals(
+        "INVALID_ARGUMENT tty and stderr cannot both be true",
         status(RuntimeServiceGrpcClient.Exec, exec(running).setTty(true).setStderr(true).build()));
-    assertEquals("INVALID_ARGUMENT one of stdin, stdout, or stderr must be set",
+    assertEquals(
+        "INVALID_ARGUMENT one of stdin, stdout, or stderr must be set",
         status(RuntimeServiceGrpcClient.Exec, exec(running).setStdout(false).build()));
-    assertEquals("INVALID_ARGUMENT one of stdin, stdout, and stderr must be set",
-        status(RuntimeServiceGrpcClient.Attach, AttachRequest.newBuilder().setContainerId(running).build()));
-    assertEquals("INVALID_ARGUMENT tty and stderr cannot both be true",
-        status(RuntimeServiceGrpcClient.Attach, AttachRequest.newBuilder().setContainerId(running).setTty(true)
-            .setStdout(true).setStderr(true).build()));
+    assertEquals(
+        "INVALID_ARGUMENT one of stdin, stdout, and stderr must be set",
+        status(
+            RuntimeServiceGrpcClient.Attach,
+            AttachRequest.newBuilder().setContainerId(running).build()));
+    assertEquals(
+        "INVALID_ARGUMENT tty and stderr cannot both be true",
+        status(
+            RuntimeServiceGrpcClient.Attach,
+            AttachRequest.newBuilder()
+                .setContainerId(running)
+                .setTty(true)
+                .setStdout(true)
+                .setStderr(true)
+                .build()));
   }
 
   @Test
   void unknownAndStoppedContainers() throws Exception {
-    assertEquals("NOT_FOUND an error occurred when try to find container \"nope\": not found",
+    assertEquals(
+        "NOT_FOUND an error occurred when try to find container \"nope\": not found",
         status(RuntimeServiceGrpcClient.Exec, exec("nope").build()));
-    assertEquals("FAILED_PRECONDITION container not running (" + exited + ")",
+    assertEquals(
+        "FAILED_PRECONDITION container not running (" + exited + ")",
         status(RuntimeServiceGrpcClient.Exec, exec(exited).build()));
-    assertEquals("FAILED_PRECONDITION container not running (" + exited + ")",
-        status(RuntimeServiceGrpcClient.Attach, AttachRequest.newBuilder().setContainerId(exited).setStdout(true)
-            .build()));
+    assertEquals(
+        "FAILED_PRECONDITION container not running (" + exited + ")",
+        status(
+            RuntimeServiceGrpcClient.Attach,
+            AttachRequest.newBuilder().setContainerId(exited).setStdout(true).build()));
   }
 
   @Test
   void tokensAreSingleUse() throws Exception {
     String url = await(rt.cri.exec(exec(running).build())).getUrl();
     try (StreamClient client = new StreamClient(rt.vertx)) {
-      assertEquals(0, client.run(url, new StreamOptions(false, true, false, false), null).exitCode());
+      assertEquals(
+          0, client.run(url, new StreamOptions(false, true, false, false), null).exitCode());
     }
     assertNotFound(url);
   }
@@ -166,17 +192,23 @@ class StreamingTokensTest {
       calls.add(rt.cri.exec(exec(running).build()));
     }
     await(Future.all(calls));
-    assertEquals("RESOURCE_EXHAUSTED maximum number of in-flight requests exceeded",
+    assertEquals(
+        "RESOURCE_EXHAUSTED maximum number of in-flight requests exceeded",
         status(RuntimeServiceGrpcClient.Exec, exec(running).build()));
     clock.advance(Duration.ofMinutes(1));
-    assertTrue(await(rt.cri.exec(exec(running).build())).getUrl().contains("/exec/"), "room again after expiry");
+    assertTrue(
+        await(rt.cri.exec(exec(running).build())).getUrl().contains("/exec/"),
+        "room again after expiry");
     clock.advance(Duration.ofMinutes(2)); // and nothing left for the other tests
   }
 
   @Test
   void aPlainGetConsumesTheTokenAndIsRefusedByTheHandshake() throws Exception {
-    String url = await(rt.cri.attach(AttachRequest.newBuilder().setContainerId(running).setStdout(true).build()))
-        .getUrl();
+    String url =
+        await(
+                rt.cri.attach(
+                    AttachRequest.newBuilder().setContainerId(running).setStdout(true).build()))
+            .getUrl();
     assertTrue(url.startsWith(rt.server.streamingUrl() + "/attach/"), url);
     HttpResponse<String> response = get(url);
     assertEquals(400, response.statusCode());

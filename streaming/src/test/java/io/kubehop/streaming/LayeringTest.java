@@ -8,33 +8,53 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The streaming packages are protocol layers and point one way (as upstream's {@code .import-restrictions} keep the
- * kubelet's streaming packages apart): transport ← httpstream ← {spdy, websocket} ← remotecommand ← portforward ←
- * proxy, with the CRI streaming server ({@code cri}) beside the proxy on top. SPDY and WebSocket are siblings that
- * never see each other; whatever knows both sits above them.
+ * The streaming packages are protocol layers and point one way (as upstream's {@code
+ * .import-restrictions} keep the kubelet's streaming packages apart): transport ← httpstream ←
+ * {spdy, websocket} ← remotecommand ← portforward ← proxy, with the CRI streaming server ({@code
+ * cri}) beside the proxy on top. SPDY and WebSocket are siblings that never see each other;
+ * whatever knows both sits above them.
  */
-@AnalyzeClasses(packages = "io.kubehop.streaming", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+    packages = "io.kubehop.streaming",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class LayeringTest {
 
   @ArchTest
-  static final ArchRule protocolLayersPointOneWay = layeredArchitecture()
-      .consideringOnlyDependenciesInLayers()
-      .layer("transport").definedBy("io.kubehop.streaming.transport..")
-      .layer("httpstream").definedBy("io.kubehop.streaming.httpstream..")
-      .layer("spdy").definedBy("io.kubehop.streaming.spdy..")
-      .layer("websocket").definedBy("io.kubehop.streaming.websocket..")
-      .layer("remotecommand").definedBy("io.kubehop.streaming.remotecommand..")
-      .layer("portforward").definedBy("io.kubehop.streaming.portforward..")
-      .layer("proxy").definedBy("io.kubehop.streaming.proxy..")
-      .layer("cri").definedBy("io.kubehop.streaming.cri..")
-      .whereLayer("proxy").mayNotBeAccessedByAnyLayer()
-      .whereLayer("cri").mayNotBeAccessedByAnyLayer()
-      .whereLayer("portforward").mayOnlyBeAccessedByLayers("proxy", "cri")
-      .whereLayer("remotecommand").mayOnlyBeAccessedByLayers("portforward", "proxy", "cri")
-      .whereLayer("spdy").mayOnlyBeAccessedByLayers("remotecommand", "portforward", "proxy", "cri")
-      .whereLayer("websocket").mayOnlyBeAccessedByLayers("remotecommand", "portforward", "proxy", "cri")
-      .whereLayer("httpstream")
-      .mayOnlyBeAccessedByLayers("spdy", "websocket", "remotecommand", "portforward", "proxy", "cri")
-      .whereLayer("transport")
-      .mayOnlyBeAccessedByLayers("httpstream", "spdy", "websocket", "remotecommand", "portforward", "proxy", "cri");
+  static final ArchRule protocolLayersPointOneWay =
+      layeredArchitecture()
+          .consideringOnlyDependenciesInLayers()
+          .layer("transport")
+          .definedBy("io.kubehop.streaming.transport..")
+          .layer("httpstream")
+          .definedBy("io.kubehop.streaming.httpstream..")
+          .layer("spdy")
+          .definedBy("io.kubehop.streaming.spdy..")
+          .layer("websocket")
+          .definedBy("io.kubehop.streaming.websocket..")
+          .layer("remotecommand")
+          .definedBy("io.kubehop.streaming.remotecommand..")
+          .layer("portforward")
+          .definedBy("io.kubehop.streaming.portforward..")
+          .layer("proxy")
+          .definedBy("io.kubehop.streaming.proxy..")
+          .layer("cri")
+          .definedBy("io.kubehop.streaming.cri..")
+          .whereLayer("proxy")
+          .mayNotBeAccessedByAnyLayer()
+          .whereLayer("cri")
+          .mayNotBeAccessedByAnyLayer()
+          .whereLayer("portforward")
+          .mayOnlyBeAccessedByLayers("proxy", "cri")
+          .whereLayer("remotecommand")
+          .mayOnlyBeAccessedByLayers("portforward", "proxy", "cri")
+          .whereLayer("spdy")
+          .mayOnlyBeAccessedByLayers("remotecommand", "portforward", "proxy", "cri")
+          .whereLayer("websocket")
+          .mayOnlyBeAccessedByLayers("remotecommand", "portforward", "proxy", "cri")
+          .whereLayer("httpstream")
+          .mayOnlyBeAccessedByLayers(
+              "spdy", "websocket", "remotecommand", "portforward", "proxy", "cri")
+          .whereLayer("transport")
+          .mayOnlyBeAccessedByLayers(
+              "httpstream", "spdy", "websocket", "remotecommand", "portforward", "proxy", "cri");
 }

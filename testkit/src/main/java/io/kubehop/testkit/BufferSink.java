@@ -7,8 +7,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 
 /**
- * A WriteStream that collects everything, never full: {@link #ended()} completes with all of it on end, and
- * {@link #text()} shows what arrived so far from any thread.
+ * A WriteStream that collects everything, never full: {@link #ended()} completes with all of it on
+ * end, and {@link #text()} shows what arrived so far from any thread.
  */
 public final class BufferSink implements WriteStream<Buffer> {
 

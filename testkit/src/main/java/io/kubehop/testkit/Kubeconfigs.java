@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Kubeconfigs for tests: one cluster, user and context, as {@code kubehop up} writes, plus a bearer token. */
+/**
+ * Kubeconfigs for tests: one cluster, user and context, as {@code kubehop up} writes, plus a bearer
+ * token.
+ */
 public final class Kubeconfigs {
 
   private Kubeconfigs() {
@@ -18,8 +21,9 @@ public final class Kubeconfigs {
   }
 
   /**
-   * The kubeconfig text for {@code server} and {@code namespace}, with one more line in the cluster entry (e.g.
-   * {@code insecure-skip-tls-verify: true}; none if null). The token is sent only over https, as client-go does.
+   * The kubeconfig text for {@code server} and {@code namespace}, with one more line in the cluster
+   * entry (e.g. {@code insecure-skip-tls-verify: true}; none if null). The token is sent only over
+   * https, as client-go does.
    */
   public static String text(String server, String namespace, String clusterLine) {
     return """
@@ -40,10 +44,14 @@ public final class Kubeconfigs {
             user: kubehop-admin
             namespace: %s
         current-context: kubehop
-        """.formatted(server, clusterLine == null ? "" : "    " + clusterLine + "\n", namespace);
+        """
+        .formatted(server, clusterLine == null ? "" : "    " + clusterLine + "\n", namespace);
   }
 
-  /** Writes the kubeconfig for {@code server} (namespace {@code default}) to {@code file}, and returns the file. */
+  /**
+   * Writes the kubeconfig for {@code server} (namespace {@code default}) to {@code file}, and
+   * returns the file.
+   */
   public static Path write(Path file, String server) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());

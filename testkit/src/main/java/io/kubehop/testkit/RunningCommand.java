@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A long-running command (e.g. {@code kubectl get pods -w}, {@code kubectl port-forward}) whose output can be read
- * while it runs. {@link #close()} stops it.
+ * A long-running command (e.g. {@code kubectl get pods -w}, {@code kubectl port-forward}) whose
+ * output can be read while it runs. {@link #close()} stops it.
  */
 public final class RunningCommand implements AutoCloseable {
 
@@ -25,7 +25,10 @@ public final class RunningCommand implements AutoCloseable {
     pump(process.getErrorStream(), stderr);
   }
 
-  /** Starts {@code command} with this process's environment changed by {@code env} (null values remove). */
+  /**
+   * Starts {@code command} with this process's environment changed by {@code env} (null values
+   * remove).
+   */
   public static RunningCommand start(List<String> command, Map<String, String> env) {
     ProcessBuilder builder = new ProcessBuilder(command);
     Commands.environment(builder.environment(), env);
@@ -37,19 +40,22 @@ public final class RunningCommand implements AutoCloseable {
   }
 
   private static void pump(InputStream in, ByteArrayOutputStream sink) {
-    Thread pump = new Thread(() -> {
-      byte[] buffer = new byte[8192];
-      try (in) {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          synchronized (sink) {
-            sink.write(buffer, 0, n);
-          }
-        }
-      } catch (IOException ignored) {
-        // The process ended.
-      }
-    }, "testkit-running-command");
+    Thread pump =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[8192];
+              try (in) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                  synchronized (sink) {
+                    sink.write(buffer, 0, n);
+                  }
+                }
+              } catch (IOException ignored) {
+                // The process ended.
+              }
+            },
+            "testkit-running-command");
     pump.setDaemon(true);
     pump.start();
   }
@@ -68,7 +74,9 @@ public final class RunningCommand implements AutoCloseable {
 
   /** Waits until stdout contains {@code text}; returns the whole stdout then. */
   public String awaitStdout(String text, Duration deadline) {
-    return Await.value("output containing \"" + text + "\"; stderr: " + stderr(), deadline,
+    return Await.value(
+        "output containing \"" + text + "\"; stderr: " + stderr(),
+        deadline,
         () -> stdout().contains(text) ? stdout() : null);
   }
 

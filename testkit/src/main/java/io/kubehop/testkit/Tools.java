@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * External tools that tests drive (kubectl, lsof), and the one policy for a missing one: under {@code CI=true} the
- * test fails, since CI must run everything; elsewhere it is skipped with the reason, so that a laptop without, say,
- * kubectl 1.27 still runs the rest.
+ * External tools that tests drive (kubectl, lsof), and the one policy for a missing one: under
+ * {@code CI=true} the test fails, since CI must run everything; elsewhere it is skipped with the
+ * reason, so that a laptop without, say, kubectl 1.27 still runs the rest.
  */
 public final class Tools {
 

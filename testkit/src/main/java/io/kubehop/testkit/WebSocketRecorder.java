@@ -16,11 +16,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Records what a test's client WebSocket receives, for either client: a Vert.x one ({@link #WebSocketRecorder(
- * WebSocketBase)}) or the JDK's (pass {@code new WebSocketRecorder()} as its {@link WebSocket.Listener}). Each whole
- * message becomes an event, {@code B <hex>} for binary and {@code T <text>} for text, and the server's close a last
- * event {@code close <code>}; binary messages are also queued as bytes, and pongs as text. Modelled on OkHttp's
- * {@code WebSocketRecorder}.
+ * Records what a test's client WebSocket receives, for either client: a Vert.x one ({@link
+ * #WebSocketRecorder( WebSocketBase)}) or the JDK's (pass {@code new WebSocketRecorder()} as its
+ * {@link WebSocket.Listener}). Each whole message becomes an event, {@code B <hex>} for binary and
+ * {@code T <text>} for text, and the server's close a last event {@code close <code>}; binary
+ * messages are also queued as bytes, and pongs as text. Modelled on OkHttp's {@code
+ * WebSocketRecorder}.
  */
 public final class WebSocketRecorder implements WebSocket.Listener {
 
@@ -29,6 +30,7 @@ public final class WebSocketRecorder implements WebSocket.Listener {
 
   /** Every message and the close, in arrival order. */
   public final List<String> events = new CopyOnWriteArrayList<>();
+
   private final BlockingQueue<byte[]> binaryMessages = new LinkedBlockingQueue<>();
   private final BlockingQueue<String> pongs = new LinkedBlockingQueue<>();
   private final CompletableFuture<Close> closed = new CompletableFuture<>();
@@ -36,24 +38,24 @@ public final class WebSocketRecorder implements WebSocket.Listener {
   private final StringBuilder partialText = new StringBuilder();
 
   /** A recorder to pass as the JDK client's listener. */
-  public WebSocketRecorder() {
-  }
+  public WebSocketRecorder() {}
 
   /** A recorder of a Vert.x client WebSocket: it takes the socket's frame and close handlers. */
   public WebSocketRecorder(WebSocketBase ws) {
     boolean[] text = {false};
-    ws.frameHandler(f -> {
-      if (f.isText() || f.isBinary()) {
-        text[0] = f.isText();
-      }
-      if (f.isText() || f.isBinary() || f.isContinuation()) {
-        if (text[0]) {
-          onText(f.textData(), f.isFinal());
-        } else {
-          onBinary(f.binaryData().getBytes(), f.isFinal());
-        }
-      }
-    });
+    ws.frameHandler(
+        f -> {
+          if (f.isText() || f.isBinary()) {
+            text[0] = f.isText();
+          }
+          if (f.isText() || f.isBinary() || f.isContinuation()) {
+            if (text[0]) {
+              onText(f.textData(), f.isFinal());
+            } else {
+              onBinary(f.binaryData().getBytes(), f.isFinal());
+            }
+          }
+        });
     ws.closeHandler(v -> onClose(ws.closeStatusCode(), ws.closeReason()));
   }
 
@@ -124,7 +126,8 @@ public final class WebSocketRecorder implements WebSocket.Listener {
 
   /** Waits until the connection has closed. */
   public void awaitClosed() {
-    Await.until(() -> "the connection to close; got " + events, Await.DEFAULT_DEADLINE, this::closed);
+    Await.until(
+        () -> "the connection to close; got " + events, Await.DEFAULT_DEADLINE, this::closed);
   }
 
   /** Completes with the server's close frame, or fails with the client's error. */

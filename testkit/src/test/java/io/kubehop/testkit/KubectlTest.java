@@ -11,27 +11,49 @@ import org.junit.jupiter.api.Test;
 
 class KubectlTest {
 
-  /** Whatever the developer's shell says, kubectl runs at its defaults unless the test sets a variable. */
+  /**
+   * Whatever the developer's shell says, kubectl runs at its defaults unless the test sets a
+   * variable.
+   */
   @Test
   void theClientVariablesAreRemovedUnlessSet() {
-    Kubectl kubectl = new Kubectl("1.33", Path.of("/tmp/kubeconfig"), Path.of("/tmp/cache"))
-        .env("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false");
-    Map<String, String> environment = new HashMap<>(Map.of("KUBECONFIG", "/home/me/.kube/config",
-        "KUBECTL_PORT_FORWARD_WEBSOCKETS", "true", "PATH", "/usr/bin"));
+    Kubectl kubectl =
+        new Kubectl("1.33", Path.of("/tmp/kubeconfig"), Path.of("/tmp/cache"))
+            .env("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false");
+    Map<String, String> environment =
+        new HashMap<>(
+            Map.of(
+                "KUBECONFIG",
+                "/home/me/.kube/config",
+                "KUBECTL_PORT_FORWARD_WEBSOCKETS",
+                "true",
+                "PATH",
+                "/usr/bin"));
     Commands.environment(environment, kubectl.environment());
-    assertEquals(Map.of("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false", "PATH", "/usr/bin"), environment);
+    assertEquals(
+        Map.of("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false", "PATH", "/usr/bin"), environment);
   }
 
   @Test
   void theCommandNamesTheKubeconfigAndTheCacheDir() {
     Kubectl kubectl = new Kubectl("1.33", Path.of("/tmp/kubeconfig"), Path.of("/tmp/cache"));
-    assertEquals(Arrays.asList(Kubectl.DIR.resolve("kubectl.1.33").toString(), "--kubeconfig", "/tmp/kubeconfig",
-        "--cache-dir", "/tmp/cache", "version", "--client"), kubectl.command("version", "--client"));
+    assertEquals(
+        Arrays.asList(
+            Kubectl.DIR.resolve("kubectl.1.33").toString(),
+            "--kubeconfig",
+            "/tmp/kubeconfig",
+            "--cache-dir",
+            "/tmp/cache",
+            "version",
+            "--client"),
+        kubectl.command("version", "--client"));
   }
 
   @Test
   void installedIsInTheOrderOfTheMinors() {
     assertTrue(Kubectl.MINORS.containsAll(Kubectl.installed()));
-    assertEquals(Kubectl.installed(), Kubectl.MINORS.stream().filter(Kubectl.installed()::contains).toList());
+    assertEquals(
+        Kubectl.installed(),
+        Kubectl.MINORS.stream().filter(Kubectl.installed()::contains).toList());
   }
 }

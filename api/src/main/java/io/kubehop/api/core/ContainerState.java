@@ -2,7 +2,10 @@ package io.kubehop.api.core;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** core/v1 ContainerState: exactly one of waiting, running, terminated is set ({@code {}} when none is). */
+/**
+ * core/v1 ContainerState: exactly one of waiting, running, terminated is set ({@code {}} when none
+ * is).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ContainerState(Waiting waiting, Running running, Terminated terminated) {
 
@@ -29,6 +32,11 @@ public record ContainerState(Waiting waiting, Running running, Terminated termin
   /** core/v1 ContainerStateTerminated. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Terminated(
-      int exitCode, Integer signal, String reason, String message, String startedAt, String finishedAt,
+      int exitCode,
+      Integer signal,
+      String reason,
+      String message,
+      String startedAt,
+      String finishedAt,
       String containerID) {}
 }

@@ -5,7 +5,8 @@ import io.kubehop.api.meta.ObjectMeta;
 
 /** core/v1 Node, as the kubelet registers it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Node(String apiVersion, String kind, ObjectMeta metadata, NodeSpec spec, NodeStatus status) {
+public record Node(
+    String apiVersion, String kind, ObjectMeta metadata, NodeSpec spec, NodeStatus status) {
 
   public static final String KIND = "Node";
 

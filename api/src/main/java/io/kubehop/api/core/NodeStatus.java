@@ -1,10 +1,10 @@
 package io.kubehop.api.core;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** core/v1 NodeStatus (subset). */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -30,7 +30,10 @@ public record NodeStatus(
 
   /** The address of the given type (InternalIP, Hostname), if the node reports one. */
   public Optional<String> address(String type) {
-    return addresses().stream().filter(a -> type.equals(a.type())).map(NodeAddress::address).findFirst();
+    return addresses().stream()
+        .filter(a -> type.equals(a.type()))
+        .map(NodeAddress::address)
+        .findFirst();
   }
 
   /** core/v1 NodeDaemonEndpoints: where the kubelet listens. */
@@ -42,7 +45,14 @@ public record NodeStatus(
   /** core/v1 NodeSystemInfo (subset). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record NodeSystemInfo(
-      String machineID, String systemUUID, String bootID, String kernelVersion, String osImage,
-      String containerRuntimeVersion, String kubeletVersion, String kubeProxyVersion, String operatingSystem,
+      String machineID,
+      String systemUUID,
+      String bootID,
+      String kernelVersion,
+      String osImage,
+      String containerRuntimeVersion,
+      String kubeletVersion,
+      String kubeProxyVersion,
+      String operatingSystem,
       String architecture) {}
 }

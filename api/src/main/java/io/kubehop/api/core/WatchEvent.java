@@ -2,7 +2,10 @@ package io.kubehop.api.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** meta/v1 WatchEvent: one line of a watch stream. {@code type} is ADDED, MODIFIED, DELETED, BOOKMARK or ERROR. */
+/**
+ * meta/v1 WatchEvent: one line of a watch stream. {@code type} is ADDED, MODIFIED, DELETED,
+ * BOOKMARK or ERROR.
+ */
 public record WatchEvent(String type, JsonNode object) {
   public static final String ADDED = "ADDED";
   public static final String MODIFIED = "MODIFIED";

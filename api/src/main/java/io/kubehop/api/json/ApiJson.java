@@ -11,16 +11,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The one configured {@link ObjectMapper} of kubehop, with Kubernetes' JSON conventions: unknown fields are
- * ignored on read (newer clients send fields we do not model), and null fields are omitted on write, as Go's
- * {@code omitempty} does.
+ * The one configured {@link ObjectMapper} of kubehop, with Kubernetes' JSON conventions: unknown
+ * fields are ignored on read (newer clients send fields we do not model), and null fields are
+ * omitted on write, as Go's {@code omitempty} does.
  */
 public final class ApiJson {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-      .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
-      .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+          .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
+          .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
   private ApiJson() {
     throw new AssertionError("No instances.");
@@ -46,7 +47,10 @@ public final class ApiJson {
     }
   }
 
-  /** Reads JSON; malformed input throws {@link JsonProcessingException}, which callers map to a 400 Status. */
+  /**
+   * Reads JSON; malformed input throws {@link JsonProcessingException}, which callers map to a 400
+   * Status.
+   */
   public static <T> T read(String json, Class<T> type) throws JsonProcessingException {
     return MAPPER.readValue(json, type);
   }

@@ -24,6 +24,7 @@ public record ObjectMeta(
     List<JsonNode> managedFields) {
 
   public static ObjectMeta named(String namespace, String name) {
-    return new ObjectMeta(name, null, namespace, null, null, null, null, null, null, null, null, null, null, null);
+    return new ObjectMeta(
+        name, null, namespace, null, null, null, null, null, null, null, null, null, null, null);
   }
 }

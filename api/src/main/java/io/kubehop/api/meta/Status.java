@@ -7,12 +7,22 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 /**
  * meta/v1 Status, the shape of every Kubernetes error.
  *
- * <p>Two flavours exist on the wire. apiserver HTTP errors carry {@code kind: Status, apiVersion: v1}; the exec
- * error channel (SPDY error stream, WebSocket channel 3) carries a bare {@code json.Marshal(metav1.Status)} with no
- * kind or apiVersion. Keys follow Go's struct order: metadata, status, message, reason, details, code.
+ * <p>Two flavours exist on the wire. apiserver HTTP errors carry {@code kind: Status, apiVersion:
+ * v1}; the exec error channel (SPDY error stream, WebSocket channel 3) carries a bare {@code
+ * json.Marshal(metav1.Status)} with no kind or apiVersion. Keys follow Go's struct order: metadata,
+ * status, message, reason, details, code.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"kind", "apiVersion", "metadata", "status", "message", "reason", "details", "code"})
+@JsonPropertyOrder({
+  "kind",
+  "apiVersion",
+  "metadata",
+  "status",
+  "message",
+  "reason",
+  "details",
+  "code"
+})
 public record Status(
     String kind,
     String apiVersion,
@@ -37,7 +47,10 @@ public record Status(
     return new Status("Status", "v1", ListMeta.EMPTY, FAILURE, message, reason, details, code);
   }
 
-  /** The Success Status of the exec error channel (no kind, no apiVersion): {@code {"metadata":{},"status":"Success"}}. */
+  /**
+   * The Success Status of the exec error channel (no kind, no apiVersion): {@code
+   * {"metadata":{},"status":"Success"}}.
+   */
   public static Status streamSuccess() {
     return new Status(null, null, ListMeta.EMPTY, SUCCESS, null, null, null, null);
   }

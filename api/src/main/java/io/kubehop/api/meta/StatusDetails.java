@@ -6,7 +6,12 @@ import java.util.List;
 /** meta/v1 StatusDetails. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record StatusDetails(
-    String name, String group, String kind, String uid, List<StatusCause> causes, Integer retryAfterSeconds) {
+    String name,
+    String group,
+    String kind,
+    String uid,
+    List<StatusCause> causes,
+    Integer retryAfterSeconds) {
 
   public static StatusDetails of(String name, String kind) {
     return new StatusDetails(name, null, kind, null, null, null);

@@ -17,6 +17,7 @@ public final class StatusReason {
   public static final String GONE = "Expired";
   public static final String TIMEOUT = "Timeout";
   public static final String NON_ZERO_EXIT_CODE = "NonZeroExitCode";
+
   /** The cause type (JSON {@code reason}) that carries an exit code in a NonZeroExitCode Status. */
   public static final String EXIT_CODE_CAUSE = "ExitCode";
 

@@ -1,11 +1,14 @@
 package io.kubehop.api.meta;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.time.OffsetDateTime;
 
-/** RFC 3339 timestamps as Kubernetes writes them: whole seconds for metadata, nanoseconds for CRI logs. */
+/**
+ * RFC 3339 timestamps as Kubernetes writes them: whole seconds for metadata, nanoseconds for CRI
+ * logs.
+ */
 public final class Times {
 
   private Times() {

@@ -1,11 +1,14 @@
 package io.kubehop.api.util;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.Locale;
 
-/** Durations written and printed as Go's {@code time.Duration} does ({@code 10s}, {@code 1m30s}, {@code 500ms}). */
+/**
+ * Durations written and printed as Go's {@code time.Duration} does ({@code 10s}, {@code 1m30s},
+ * {@code 500ms}).
+ */
 public final class GoDuration {
 
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
@@ -56,9 +59,10 @@ public final class GoDuration {
     long hours = millis / 3_600_000;
     long minutes = millis / 60_000 % 60;
     long secMillis = millis % 60_000;
-    String seconds = secMillis % 1000 == 0
-        ? Long.toString(secMillis / 1000)
-        : stripZeros(String.format(Locale.ROOT, "%d.%03d", secMillis / 1000, secMillis % 1000));
+    String seconds =
+        secMillis % 1000 == 0
+            ? Long.toString(secMillis / 1000)
+            : stripZeros(String.format(Locale.ROOT, "%d.%03d", secMillis / 1000, secMillis % 1000));
     if (hours > 0) {
       return hours + "h" + minutes + "m" + seconds + "s";
     }

@@ -2,7 +2,9 @@ package io.kubehop.api.util;
 
 import java.time.Duration;
 
-/** Kubernetes' {@code k8s.io/apimachinery/pkg/util/duration.HumanDuration}, used for the AGE column. */
+/**
+ * Kubernetes' {@code k8s.io/apimachinery/pkg/util/duration.HumanDuration}, used for the AGE column.
+ */
 public final class HumanDuration {
 
   private HumanDuration() {

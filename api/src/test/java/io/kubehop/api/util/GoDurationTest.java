@@ -11,7 +11,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GoDurationTest {
 
   @ParameterizedTest
-  @CsvSource({"10s,10000", "1m,60000", "500ms,500", "1m30s,90000", "1h,3600000", "1.5s,1500", "0,0"})
+  @CsvSource({
+    "10s,10000",
+    "1m,60000",
+    "500ms,500",
+    "1m30s,90000",
+    "1h,3600000",
+    "1.5s,1500",
+    "0,0"
+  })
   void parsesGoDurations(String text, long millis) {
     assertEquals(Duration.ofMillis(millis), GoDuration.parse(text));
   }
@@ -23,7 +31,15 @@ class GoDurationTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"10000,10s", "20000,20s", "300000,5m0s", "80000,1m20s", "3600000,1h0m0s", "500,500ms", "1500,1.5s"})
+  @CsvSource({
+    "10000,10s",
+    "20000,20s",
+    "300000,5m0s",
+    "80000,1m20s",
+    "3600000,1h0m0s",
+    "500,500ms",
+    "1500,1.5s"
+  })
   void formatsLikeGo(long millis, String text) {
     assertEquals(text, GoDuration.format(Duration.ofMillis(millis)));
   }

@@ -9,9 +9,13 @@ import org.junit.jupiter.api.Test;
 
 class VersionInfoTest {
 
-  /** apimachinery's {@code version.ParseSemantic} with a leading {@code v}, which kubectl applies to gitVersion. */
-  private static final Pattern SEMANTIC = Pattern.compile(
-      "v(\\d+)\\.(\\d+)\\.(\\d+)(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?");
+  /**
+   * apimachinery's {@code version.ParseSemantic} with a leading {@code v}, which kubectl applies to
+   * gitVersion.
+   */
+  private static final Pattern SEMANTIC =
+      Pattern.compile(
+          "v(\\d+)\\.(\\d+)\\.(\\d+)(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?");
 
   @Test
   void gitVersionIsSemanticAndAgreesWithMajorAndMinor() {
@@ -26,6 +30,8 @@ class VersionInfoTest {
   @Test
   void minorIsInTheServedKubectlRange() {
     int minor = Integer.parseInt(VersionInfo.get().minor());
-    assertTrue(minor >= 27 && minor <= 33, "kubectl 1.27–1.33 are served; skew stays within 3 minors: " + minor);
+    assertTrue(
+        minor >= 27 && minor <= 33,
+        "kubectl 1.27–1.33 are served; skew stays within 3 minors: " + minor);
   }
 }

@@ -15,11 +15,12 @@ import java.time.Instant;
 import java.util.logging.Logger;
 
 /**
- * The heartbeat half of upstream's node-lifecycle controller: every {@code monitorPeriod}, a node whose Ready
- * condition's {@code lastHeartbeatTime} is older than {@code gracePeriod} gets all its conditions set to
- * {@code Unknown} (reason {@code NodeStatusUnknown}, message {@code Kubelet stopped posting node status.}), which
- * kubectl shows as NotReady. A heartbeat from the kubelet makes it Ready again. Heartbeats count from no earlier
- * than this controller's start, so an apiserver restart does not mark live nodes down.
+ * The heartbeat half of upstream's node-lifecycle controller: every {@code monitorPeriod}, a node
+ * whose Ready condition's {@code lastHeartbeatTime} is older than {@code gracePeriod} gets all its
+ * conditions set to {@code Unknown} (reason {@code NodeStatusUnknown}, message {@code Kubelet
+ * stopped posting node status.}), which kubectl shows as NotReady. A heartbeat from the kubelet
+ * makes it Ready again. Heartbeats count from no earlier than this controller's start, so an
+ * apiserver restart does not mark live nodes down.
  */
 public final class NodeLifecycleController {
 
@@ -33,8 +34,8 @@ public final class NodeLifecycleController {
   private final Instant started;
   private long timer = -1;
 
-  public NodeLifecycleController(Vertx vertx, Store store, Clock clock, Duration gracePeriod,
-      Duration monitorPeriod) {
+  public NodeLifecycleController(
+      Vertx vertx, Store store, Clock clock, Duration gracePeriod, Duration monitorPeriod) {
     this.vertx = vertx;
     this.store = store;
     this.clock = clock;
@@ -54,15 +55,18 @@ public final class NodeLifecycleController {
   /** One monitoring pass. */
   public Future<Void> monitor() {
     Instant now = clock.instant();
-    return store.list("nodes", null).compose(nodes -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (ObjectNode node : nodes.items()) {
-        if (stale(node, now)) {
-          chain = chain.compose(v -> markUnknown(Meta.name(node), now));
-        }
-      }
-      return chain;
-    });
+    return store
+        .list("nodes", null)
+        .compose(
+            nodes -> {
+              Future<Void> chain = Future.succeededFuture();
+              for (ObjectNode node : nodes.items()) {
+                if (stale(node, now)) {
+                  chain = chain.compose(v -> markUnknown(Meta.name(node), now));
+                }
+              }
+              return chain;
+            });
   }
 
   private boolean stale(ObjectNode node, Instant now) {
@@ -71,8 +75,10 @@ public final class NodeLifecycleController {
       return false;
     }
     Instant seen = started;
-    String hb = ready == null ? node.path("metadata").path("creationTimestamp").asText("")
-        : ready.path("lastHeartbeatTime").asText("");
+    String hb =
+        ready == null
+            ? node.path("metadata").path("creationTimestamp").asText("")
+            : ready.path("lastHeartbeatTime").asText("");
     if (!hb.isEmpty()) {
       Instant t = Times.parse(hb);
       seen = t.isAfter(seen) ? t : seen;
@@ -90,29 +96,44 @@ public final class NodeLifecycleController {
   }
 
   private Future<Void> markUnknown(String name, Instant now) {
-    return store.update(new StoreKey("nodes", "", name), current -> {
-      if (!stale(current, now)) {
-        return current; // the kubelet posted meanwhile
-      }
-      ObjectNode status = current.get("status") instanceof ObjectNode s ? s : current.putObject("status");
-      ArrayNode conditions = status.get("conditions") instanceof ArrayNode a ? a : status.putArray("conditions");
-      boolean hadReady = false;
-      for (JsonNode c : conditions) {
-        ObjectNode cond = (ObjectNode) c;
-        hadReady |= cond.path("type").asText().equals("Ready");
-        if (!cond.path("status").asText().equals("Unknown")) {
-          cond.put("status", "Unknown").put("reason", "NodeStatusUnknown")
-              .put("message", "Kubelet stopped posting node status.")
-              .put("lastTransitionTime", Times.format(now));
-        }
-      }
-      if (!hadReady) {
-        conditions.addObject().put("type", "Ready").put("status", "Unknown")
-            .put("lastHeartbeatTime", Times.format(now)).put("lastTransitionTime", Times.format(now))
-            .put("reason", "NodeStatusNeverUpdated").put("message", "Kubelet never posted node status.");
-      }
-      return current;
-    }).onSuccess(n -> LOG.info("node " + name + " stopped posting status: Ready=Unknown"))
-        .<Void>mapEmpty().recover(t -> Future.succeededFuture());
+    return store
+        .update(
+            new StoreKey("nodes", "", name),
+            current -> {
+              if (!stale(current, now)) {
+                return current; // the kubelet posted meanwhile
+              }
+              ObjectNode status =
+                  current.get("status") instanceof ObjectNode s ? s : current.putObject("status");
+              ArrayNode conditions =
+                  status.get("conditions") instanceof ArrayNode a
+                      ? a
+                      : status.putArray("conditions");
+              boolean hadReady = false;
+              for (JsonNode c : conditions) {
+                ObjectNode cond = (ObjectNode) c;
+                hadReady |= cond.path("type").asText().equals("Ready");
+                if (!cond.path("status").asText().equals("Unknown")) {
+                  cond.put("status", "Unknown")
+                      .put("reason", "NodeStatusUnknown")
+                      .put("message", "Kubelet stopped posting node status.")
+                      .put("lastTransitionTime", Times.format(now));
+                }
+              }
+              if (!hadReady) {
+                conditions
+                    .addObject()
+                    .put("type", "Ready")
+                    .put("status", "Unknown")
+                    .put("lastHeartbeatTime", Times.format(now))
+                    .put("lastTransitionTime", Times.format(now))
+                    .put("reason", "NodeStatusNeverUpdated")
+                    .put("message", "Kubelet never posted node status.");
+              }
+              return current;
+            })
+        .onSuccess(n -> LOG.info("node " + name + " stopped posting status: Ready=Unknown"))
+        .<Void>mapEmpty()
+        .recover(t -> Future.succeededFuture());
   }
 }

@@ -11,8 +11,9 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 
 /**
- * {@code /version}, {@code /api}, {@code /apis} and {@code /api/v1}, legacy or aggregated (apidiscovery v2 or
- * v2beta1, chosen by the Accept header and announced by the matching Content-Type) — docs/wire-captures.md §4.3.
+ * {@code /version}, {@code /api}, {@code /apis} and {@code /api/v1}, legacy or aggregated
+ * (apidiscovery v2 or v2beta1, chosen by the Accept header and announced by the matching
+ * Content-Type) — docs/wire-captures.md §4.3.
  */
 public final class Discovery {
 
@@ -20,13 +21,21 @@ public final class Discovery {
     throw new AssertionError("No instances.");
   }
 
-  /** {@code /version}: kubehop's one {@link VersionInfo}, which the kubelets report as their version too. */
+  /**
+   * {@code /version}: kubehop's one {@link VersionInfo}, which the kubelets report as their version
+   * too.
+   */
   public static void version(HttpServerRequest req) {
     VersionInfo info = VersionInfo.get();
     ObjectNode v = ApiJson.mapper().createObjectNode();
-    v.put("major", info.major()).put("minor", info.minor()).put("gitVersion", info.gitVersion())
-        .put("gitCommit", info.gitCommit()).put("gitTreeState", info.gitTreeState())
-        .put("buildDate", info.buildDate()).put("goVersion", info.goVersion()).put("compiler", info.compiler())
+    v.put("major", info.major())
+        .put("minor", info.minor())
+        .put("gitVersion", info.gitVersion())
+        .put("gitCommit", info.gitCommit())
+        .put("gitTreeState", info.gitTreeState())
+        .put("buildDate", info.buildDate())
+        .put("goVersion", info.goVersion())
+        .put("compiler", info.compiler())
         .put("platform", info.platform());
     Responses.json(req.response(), 200, v);
   }
@@ -41,7 +50,10 @@ public final class Discovery {
     v.put("kind", "APIVersions");
     v.putArray("versions").add("v1");
     String host = req.authority() == null ? "127.0.0.1" : req.authority().toString();
-    v.putArray("serverAddressByClientCIDRs").addObject().put("clientCIDR", "0.0.0.0/0").put("serverAddress", host);
+    v.putArray("serverAddressByClientCIDRs")
+        .addObject()
+        .put("clientCIDR", "0.0.0.0/0")
+        .put("serverAddress", host);
     Responses.json(req.response(), 200, v);
   }
 
@@ -66,7 +78,9 @@ public final class Discovery {
     ArrayNode resources = list.putArray("resources");
     for (ResourceType t : ResourceType.ALL) {
       ObjectNode r = resources.addObject();
-      r.put("name", t.resource()).put("singularName", t.singular()).put("namespaced", t.namespaced())
+      r.put("name", t.resource())
+          .put("singularName", t.singular())
+          .put("namespaced", t.namespaced())
           .put("kind", t.kind());
       strings(r.putArray("verbs"), t.verbs());
       if (!t.shortNames().isEmpty()) {
@@ -77,7 +91,9 @@ public final class Discovery {
       }
       for (ResourceType.Subresource s : t.subresources()) {
         ObjectNode sr = resources.addObject();
-        sr.put("name", t.resource() + "/" + s.name()).put("singularName", "").put("namespaced", t.namespaced())
+        sr.put("name", t.resource() + "/" + s.name())
+            .put("singularName", "")
+            .put("namespaced", t.namespaced())
             .put("kind", s.kind());
         strings(sr.putArray("verbs"), s.verbs());
       }
@@ -98,7 +114,8 @@ public final class Discovery {
       ObjectNode r = resources.addObject();
       r.put("resource", t.resource());
       kind(r.putObject("responseKind"), t.kind());
-      r.put("scope", t.namespaced() ? "Namespaced" : "Cluster").put("singularResource", t.singular());
+      r.put("scope", t.namespaced() ? "Namespaced" : "Cluster")
+          .put("singularResource", t.singular());
       strings(r.putArray("verbs"), t.verbs());
       if (!t.shortNames().isEmpty()) {
         strings(r.putArray("shortNames"), t.shortNames());
@@ -118,7 +135,9 @@ public final class Discovery {
   }
 
   private static String apiVersionOf(String contentType) {
-    return contentType.equals(MediaTypes.DISCOVERY_V2) ? "apidiscovery.k8s.io/v2" : "apidiscovery.k8s.io/v2beta1";
+    return contentType.equals(MediaTypes.DISCOVERY_V2)
+        ? "apidiscovery.k8s.io/v2"
+        : "apidiscovery.k8s.io/v2beta1";
   }
 
   private static void kind(ObjectNode o, String kind) {

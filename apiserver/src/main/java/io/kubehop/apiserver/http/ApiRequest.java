@@ -8,9 +8,9 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.Arrays;
 
 /**
- * A request for a core/v1 resource, parsed from its path like upstream's {@code RequestInfoFactory}:
- * {@code /api/v1[/namespaces/{ns}]/{resource}[/{name}[/{subresource}]]}. {@code namespace} is null for
- * cluster-scoped resources and for lists across all namespaces.
+ * A request for a core/v1 resource, parsed from its path like upstream's {@code
+ * RequestInfoFactory}: {@code /api/v1[/namespaces/{ns}]/{resource}[/{name}[/{subresource}]]}.
+ * {@code namespace} is null for cluster-scoped resources and for lists across all namespaces.
  */
 public record ApiRequest(
     HttpServerRequest http, ResourceType type, String namespace, String name, String subresource) {
@@ -54,7 +54,9 @@ public record ApiRequest(
     return new ApiRequest(http, type, namespace, name, sub);
   }
 
-  /** Special case: {@code /api/v1/namespaces/{ns}/status} parses as namespace {@code ns}'s status. */
+  /**
+   * Special case: {@code /api/v1/namespaces/{ns}/status} parses as namespace {@code ns}'s status.
+   */
   public ApiRequest withNamespaceStatus(String ns) {
     return new ApiRequest(http, ResourceType.NAMESPACES, null, ns, "status");
   }

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The apiserver's request dispatch: health, discovery and OpenAPI paths, then core/v1 resources by method, with
- * {@code status} handled generically and every other subresource delegated to the {@link SubresourceRegistry}.
- * Every failure is answered with a Status.
+ * The apiserver's request dispatch: health, discovery and OpenAPI paths, then core/v1 resources by
+ * method, with {@code status} handled generically and every other subresource delegated to the
+ * {@link SubresourceRegistry}. Every failure is answered with a Status.
  */
 public final class ApiRouter implements Handler<HttpServerRequest> {
 
@@ -31,8 +31,12 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
   private final OpenApiV3 openApi = new OpenApiV3();
   private final OpenApiV2 openApiV2 = new OpenApiV2();
 
-  public ApiRouter(Map<ResourceType, ResourceStrategy> strategies, SubresourceRegistry subresources,
-      ResourceReads reads, ResourceWrites writes, WatchHandler watches) {
+  public ApiRouter(
+      Map<ResourceType, ResourceStrategy> strategies,
+      SubresourceRegistry subresources,
+      ResourceReads reads,
+      ResourceWrites writes,
+      WatchHandler watches) {
     this.strategies = strategies;
     this.subresources = subresources;
     this.reads = reads;
@@ -78,8 +82,8 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
     ResourceStrategy strategy = strategies.get(req.type());
     HttpMethod method = req.http().method();
     if (req.subresource() != null) {
-      if (req.subresource().equals("status") && req.type().subresources().stream()
-          .anyMatch(s -> s.name().equals("status"))) {
+      if (req.subresource().equals("status")
+          && req.type().subresources().stream().anyMatch(s -> s.name().equals("status"))) {
         if (method == HttpMethod.GET) {
           reads.get(req, strategy);
         } else if (method == HttpMethod.PUT) {
@@ -130,17 +134,19 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
   }
 
   private static void withBody(ApiRequest req, Consumer<Buffer> then) {
-    Bodies.read(req.http()).onComplete(ar -> {
-      if (ar.failed()) {
-        Responses.failure(req.http().response(), ar.cause());
-        return;
-      }
-      try {
-        then.accept(ar.result());
-      } catch (RuntimeException e) {
-        Responses.failure(req.http().response(), e);
-      }
-    });
+    Bodies.read(req.http())
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                Responses.failure(req.http().response(), ar.cause());
+                return;
+              }
+              try {
+                then.accept(ar.result());
+              } catch (RuntimeException e) {
+                Responses.failure(req.http().response(), e);
+              }
+            });
   }
 
   private static void get(HttpServerRequest req, Runnable then) {

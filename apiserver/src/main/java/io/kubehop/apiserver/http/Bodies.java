@@ -14,7 +14,10 @@ import java.io.IOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads request bodies with a size cap and decodes them like upstream's JSON serializer would report. */
+/**
+ * Reads request bodies with a size cap and decodes them like upstream's JSON serializer would
+ * report.
+ */
 public final class Bodies {
 
   /** Upstream's limit for a request body ({@code MaxRequestBodyBytes}, 3 MiB). */
@@ -30,18 +33,25 @@ public final class Bodies {
   public static Future<Buffer> read(HttpServerRequest req) {
     Promise<Buffer> promise = Promise.promise();
     Buffer body = Buffer.buffer();
-    req.handler(chunk -> {
-      if (body.length() + chunk.length() > MAX_BYTES) {
-        // Stop reading (the socket stays paused, nothing more is buffered) and close after the 413.
-        req.pause();
-        req.handler(null);
-        req.response().putHeader("Connection", "close");
-        promise.tryFail(new StatusException(Status.failure(413, "RequestEntityTooLarge",
-            "Request entity too large: limit is " + MAX_BYTES, null)));
-        return;
-      }
-      body.appendBuffer(chunk);
-    });
+    req.handler(
+        chunk -> {
+          if (body.length() + chunk.length() > MAX_BYTES) {
+            // Stop reading (the socket stays paused, nothing more is buffered) and close after the
+            // 413.
+            req.pause();
+            req.handler(null);
+            req.response().putHeader("Connection", "close");
+            promise.tryFail(
+                new StatusException(
+                    Status.failure(
+                        413,
+                        "RequestEntityTooLarge",
+                        "Request entity too large: limit is " + MAX_BYTES,
+                        null)));
+            return;
+          }
+          body.appendBuffer(chunk);
+        });
     req.endHandler(v -> promise.tryComplete(body));
     req.exceptionHandler(promise::tryFail);
     return promise.future();
@@ -55,7 +65,8 @@ public final class Bodies {
     try {
       return ApiJson.tree(body.getBytes());
     } catch (JsonProcessingException e) {
-      throw StatusException.badRequest("couldn't get version/kind; json parse error: " + goMessage(e));
+      throw StatusException.badRequest(
+          "couldn't get version/kind; json parse error: " + goMessage(e));
     } catch (IOException e) {
       throw StatusException.badRequest(e.getMessage());
     }
@@ -74,15 +85,23 @@ public final class Bodies {
   }
 
   public static StatusException unsupportedMediaType(String contentType) {
-    return new StatusException(Status.failure(415, StatusReason.UNSUPPORTED_MEDIA_TYPE,
-        "the body of the request was in an unknown format - accepted media types include: "
-            + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
-            + "application/strategic-merge-patch+json", null));
+    return new StatusException(
+        Status.failure(
+            415,
+            StatusReason.UNSUPPORTED_MEDIA_TYPE,
+            "the body of the request was in an unknown format - accepted media types include: "
+                + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
+                + "application/strategic-merge-patch+json",
+            null));
   }
 
   /** 415 for a create or update body that is not JSON, listing what kubehop accepts. */
   public static StatusException unsupportedObjectMediaType(String contentType) {
-    return new StatusException(Status.failure(415, StatusReason.UNSUPPORTED_MEDIA_TYPE,
-        "the body of the request was in an unknown format - accepted media types include: application/json", null));
+    return new StatusException(
+        Status.failure(
+            415,
+            StatusReason.UNSUPPORTED_MEDIA_TYPE,
+            "the body of the request was in an unknown format - accepted media types include: application/json",
+            null));
   }
 }

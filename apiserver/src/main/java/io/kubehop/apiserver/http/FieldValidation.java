@@ -7,8 +7,9 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
 
 /**
- * Server-side field validation ({@code ?fieldValidation=Strict|Warn|Ignore}, default Warn as upstream): Strict
- * rejects unknown fields with upstream's strict decoding error, Warn reports them in {@code Warning} headers.
+ * Server-side field validation ({@code ?fieldValidation=Strict|Warn|Ignore}, default Warn as
+ * upstream): Strict rejects unknown fields with upstream's strict decoding error, Warn reports them
+ * in {@code Warning} headers.
  */
 public final class FieldValidation {
 
@@ -16,15 +17,19 @@ public final class FieldValidation {
     throw new AssertionError("No instances.");
   }
 
-  /** Checks {@code object} of {@code kind}; Strict throws a 400, Warn adds headers to {@code resp}. */
+  /**
+   * Checks {@code object} of {@code kind}; Strict throws a 400, Warn adds headers to {@code resp}.
+   */
   public static void check(ApiRequest req, String kind, JsonNode object, HttpServerResponse resp) {
     String directive = req.param("fieldValidation");
     if (directive == null || directive.isEmpty()) {
       directive = "Warn";
     }
     if (!directive.equals("Strict") && !directive.equals("Warn") && !directive.equals("Ignore")) {
-      throw StatusException.badRequest("fieldValidation parameter unsupported: " + directive
-          + ": valid values are \"Strict\", \"Warn\" and \"Ignore\"");
+      throw StatusException.badRequest(
+          "fieldValidation parameter unsupported: "
+              + directive
+              + ": valid values are \"Strict\", \"Warn\" and \"Ignore\"");
     }
     if (directive.equals("Ignore")) {
       return;
@@ -34,8 +39,11 @@ public final class FieldValidation {
       return;
     }
     if (directive.equals("Strict")) {
-      StringBuilder sb = new StringBuilder(kind).append(" in version \"v1\" cannot be handled as a ").append(kind)
-          .append(": strict decoding error: ");
+      StringBuilder sb =
+          new StringBuilder(kind)
+              .append(" in version \"v1\" cannot be handled as a ")
+              .append(kind)
+              .append(": strict decoding error: ");
       for (int i = 0; i < unknown.size(); i++) {
         sb.append(i > 0 ? ", " : "").append("unknown field \"").append(unknown.get(i)).append('"');
       }

@@ -1,15 +1,19 @@
 package io.kubehop.apiserver.http;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.HashMap;
 import java.util.Map;
 
-/** Accept-header negotiation for the two special forms kubectl asks for: Tables and aggregated discovery. */
+/**
+ * Accept-header negotiation for the two special forms kubectl asks for: Tables and aggregated
+ * discovery.
+ */
 public final class MediaTypes {
 
-  public static final String DISCOVERY_V2 = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+  public static final String DISCOVERY_V2 =
+      "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
   public static final String DISCOVERY_V2BETA1 =
       "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList";
 
@@ -31,7 +35,9 @@ public final class MediaTypes {
       for (int i = 1; i < bits.length; i++) {
         int eq = bits[i].indexOf('=');
         if (eq > 0) {
-          params.put(bits[i].substring(0, eq).trim().toLowerCase(Locale.ROOT), bits[i].substring(eq + 1).trim());
+          params.put(
+              bits[i].substring(0, eq).trim().toLowerCase(Locale.ROOT),
+              bits[i].substring(eq + 1).trim());
         }
       }
       out.add(new Range(bits[0].trim().toLowerCase(Locale.ROOT), params));
@@ -40,12 +46,14 @@ public final class MediaTypes {
   }
 
   /**
-   * The Table version ({@code v1} or {@code v1beta1}) when the client's first acceptable JSON form is a Table,
-   * else null (plain objects).
+   * The Table version ({@code v1} or {@code v1beta1}) when the client's first acceptable JSON form
+   * is a Table, else null (plain objects).
    */
   public static String tableVersion(String accept) {
     for (Range r : parse(accept)) {
-      if (!r.type.equals("application/json") && !r.type.equals("*/*") && !r.type.equals("application/*")) {
+      if (!r.type.equals("application/json")
+          && !r.type.equals("*/*")
+          && !r.type.equals("application/*")) {
         continue;
       }
       String as = r.params.get("as");
@@ -63,8 +71,8 @@ public final class MediaTypes {
   }
 
   /**
-   * The aggregated discovery content type the client prefers ({@link #DISCOVERY_V2} or
-   * {@link #DISCOVERY_V2BETA1}), or null for the legacy form.
+   * The aggregated discovery content type the client prefers ({@link #DISCOVERY_V2} or {@link
+   * #DISCOVERY_V2BETA1}), or null for the legacy form.
    */
   public static String discovery(String accept) {
     for (Range r : parse(accept)) {

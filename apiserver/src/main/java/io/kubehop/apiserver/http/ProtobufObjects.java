@@ -8,10 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Just enough of Kubernetes' protobuf encoding to accept what kubectl 1.33 sends as protobuf: {@code kubectl create
- * namespace} POSTs {@code application/vnd.kubernetes.protobuf} (the {@code k8s\0} magic, a runtime.Unknown
- * envelope, then a v1.Namespace). Only {@code metadata} (name, generateName, labels, annotations) is read: a
- * Namespace's spec and status are set by the server anyway. The answer is JSON, which kubectl also accepts.
+ * Just enough of Kubernetes' protobuf encoding to accept what kubectl 1.33 sends as protobuf:
+ * {@code kubectl create namespace} POSTs {@code application/vnd.kubernetes.protobuf} (the {@code
+ * k8s\0} magic, a runtime.Unknown envelope, then a v1.Namespace). Only {@code metadata} (name,
+ * generateName, labels, annotations) is read: a Namespace's spec and status are set by the server
+ * anyway. The answer is JSON, which kubectl also accepts.
  */
 final class ProtobufObjects {
 
@@ -27,8 +28,9 @@ final class ProtobufObjects {
     byte[] b = body.getBytes();
     for (int i = 0; i < MAGIC.length; i++) {
       if (b.length < MAGIC.length || b[i] != MAGIC[i]) {
-        throw StatusException.badRequest("provided data does not appear to be a protobuf message, expected prefix "
-            + "[107 56 115 0]");
+        throw StatusException.badRequest(
+            "provided data does not appear to be a protobuf message, expected prefix "
+                + "[107 56 115 0]");
       }
     }
     Reader unknown = new Reader(b, MAGIC.length, b.length);
@@ -164,7 +166,8 @@ final class ProtobufObjects {
         case 1 -> pos += 8;
         case 2 -> bytes();
         case 5 -> pos += 4;
-        default -> throw StatusException.badRequest("unsupported protobuf wire type " + lastWireType);
+        default ->
+            throw StatusException.badRequest("unsupported protobuf wire type " + lastWireType);
       }
     }
   }

@@ -35,8 +35,10 @@ public final class ResourceReads {
         String byName = "metadata.name=" + req.name();
         fields = fields == null || fields.isEmpty() ? byName : fields + "," + byName;
       }
-      return new Selection(LabelSelector.parse(req.param("labelSelector")),
-          FieldSelector.parse(fields, strategy.selectableFieldNames()), strategy);
+      return new Selection(
+          LabelSelector.parse(req.param("labelSelector")),
+          FieldSelector.parse(fields, strategy.selectableFieldNames()),
+          strategy);
     }
 
     public boolean matches(ObjectNode o) {
@@ -46,55 +48,65 @@ public final class ResourceReads {
 
   public void get(ApiRequest req, ResourceStrategy strategy) {
     StoreKey key = new StoreKey(strategy.type().resource(), req.namespace(), req.name());
-    store.get(key).onComplete(ar -> {
-      if (ar.failed()) {
-        Responses.failure(req.http().response(), Responses.translate(ar.cause(), key.resource(), req.name()));
-        return;
-      }
-      String table = MediaTypes.tableVersion(req.http().getHeader("Accept"));
-      if (table != null && req.subresource() == null) {
-        ObjectNode t = TableBuilder.build(strategy.table(), List.of(ar.result()), null, clock.instant());
-        t.put("apiVersion", "meta.k8s.io/" + table);
-        Responses.json(req.http().response(), 200, t);
-      } else {
-        Responses.json(req.http().response(), 200, ar.result());
-      }
-    });
+    store
+        .get(key)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                Responses.failure(
+                    req.http().response(),
+                    Responses.translate(ar.cause(), key.resource(), req.name()));
+                return;
+              }
+              String table = MediaTypes.tableVersion(req.http().getHeader("Accept"));
+              if (table != null && req.subresource() == null) {
+                ObjectNode t =
+                    TableBuilder.build(
+                        strategy.table(), List.of(ar.result()), null, clock.instant());
+                t.put("apiVersion", "meta.k8s.io/" + table);
+                Responses.json(req.http().response(), 200, t);
+              } else {
+                Responses.json(req.http().response(), 200, ar.result());
+              }
+            });
   }
 
   public void list(ApiRequest req, ResourceStrategy strategy) {
     Selection selection = Selection.of(req, strategy);
     long limit = parseLimit(req.param("limit"));
-    store.list(strategy.type().resource(), req.namespace()).onComplete(ar -> {
-      if (ar.failed()) {
-        Responses.failure(req.http().response(), ar.cause());
-        return;
-      }
-      List<ObjectNode> items = new ArrayList<>();
-      for (ObjectNode o : ar.result().items()) {
-        if (selection.matches(o) && (limit <= 0 || items.size() < limit)) {
-          items.add(o);
-        }
-      }
-      String rv = Long.toString(ar.result().resourceVersion());
-      String table = MediaTypes.tableVersion(req.http().getHeader("Accept"));
-      if (table != null) {
-        ObjectNode t = TableBuilder.build(strategy.table(), items, rv, clock.instant());
-        t.put("apiVersion", "meta.k8s.io/" + table);
-        Responses.json(req.http().response(), 200, t);
-        return;
-      }
-      ObjectNode list = ApiJson.mapper().createObjectNode();
-      list.put("kind", strategy.type().listKind()).put("apiVersion", "v1");
-      list.putObject("metadata").put("resourceVersion", rv);
-      ArrayNode array = list.putArray("items");
-      for (ObjectNode o : items) {
-        o.remove("kind");
-        o.remove("apiVersion");
-        array.add(o);
-      }
-      Responses.json(req.http().response(), 200, list);
-    });
+    store
+        .list(strategy.type().resource(), req.namespace())
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                Responses.failure(req.http().response(), ar.cause());
+                return;
+              }
+              List<ObjectNode> items = new ArrayList<>();
+              for (ObjectNode o : ar.result().items()) {
+                if (selection.matches(o) && (limit <= 0 || items.size() < limit)) {
+                  items.add(o);
+                }
+              }
+              String rv = Long.toString(ar.result().resourceVersion());
+              String table = MediaTypes.tableVersion(req.http().getHeader("Accept"));
+              if (table != null) {
+                ObjectNode t = TableBuilder.build(strategy.table(), items, rv, clock.instant());
+                t.put("apiVersion", "meta.k8s.io/" + table);
+                Responses.json(req.http().response(), 200, t);
+                return;
+              }
+              ObjectNode list = ApiJson.mapper().createObjectNode();
+              list.put("kind", strategy.type().listKind()).put("apiVersion", "v1");
+              list.putObject("metadata").put("resourceVersion", rv);
+              ArrayNode array = list.putArray("items");
+              for (ObjectNode o : items) {
+                o.remove("kind");
+                o.remove("apiVersion");
+                array.add(o);
+              }
+              Responses.json(req.http().response(), 200, list);
+            });
   }
 
   static long parseLimit(String limit) {
@@ -104,8 +116,8 @@ public final class ResourceReads {
     try {
       return Long.parseLong(limit);
     } catch (NumberFormatException e) {
-      throw StatusException.badRequest("invalid value for limit: strconv.ParseInt: parsing \"" + limit
-          + "\": invalid syntax");
+      throw StatusException.badRequest(
+          "invalid value for limit: strconv.ParseInt: parsing \"" + limit + "\": invalid syntax");
     }
   }
 }

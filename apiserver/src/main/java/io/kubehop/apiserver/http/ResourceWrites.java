@@ -21,8 +21,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * POST, PUT, PATCH and DELETE of objects and of their {@code /status}. Nothing is stored when a request fails:
- * every check runs before the store write, or inside the store's atomic update.
+ * POST, PUT, PATCH and DELETE of objects and of their {@code /status}. Nothing is stored when a
+ * request fails: every check runs before the store write, or inside the store's atomic update.
  */
 public final class ResourceWrites {
 
@@ -48,15 +48,20 @@ public final class ResourceWrites {
       }
       meta.put("namespace", req.namespace());
     }
-    Future<Void> nsExists = type.namespaced() ? namespaceExists(req.namespace()) : Future.succeededFuture();
-    nsExists.compose(v -> {
-      ObjectMetaDefaults.fill(obj);
-      strategy.prepareForCreate(obj);
-      invalidIfAny(strategy, obj);
-      String name = Meta.name(obj);
-      return store.create(new StoreKey(type.resource(), req.namespace(), name), obj)
-          .recover(t -> Future.failedFuture(Responses.translate(t, type.resource(), name)));
-    }).onComplete(ar -> reply(resp, 201, ar.result(), ar.cause()));
+    Future<Void> nsExists =
+        type.namespaced() ? namespaceExists(req.namespace()) : Future.succeededFuture();
+    nsExists
+        .compose(
+            v -> {
+              ObjectMetaDefaults.fill(obj);
+              strategy.prepareForCreate(obj);
+              invalidIfAny(strategy, obj);
+              String name = Meta.name(obj);
+              return store
+                  .create(new StoreKey(type.resource(), req.namespace(), name), obj)
+                  .recover(t -> Future.failedFuture(Responses.translate(t, type.resource(), name)));
+            })
+        .onComplete(ar -> reply(resp, 201, ar.result(), ar.cause()));
   }
 
   public void update(ApiRequest req, ResourceStrategy strategy, Buffer body) {
@@ -65,11 +70,18 @@ public final class ResourceWrites {
     FieldValidation.check(req, type.kind(), obj, req.http().response());
     String bodyName = Meta.name(obj);
     if (bodyName != null && !bodyName.equals(req.name())) {
-      throw StatusException.badRequest("the name of the object (" + bodyName
-          + ") does not match the name on the URL (" + req.name() + ")");
+      throw StatusException.badRequest(
+          "the name of the object ("
+              + bodyName
+              + ") does not match the name on the URL ("
+              + req.name()
+              + ")");
     }
     boolean status = "status".equals(req.subresource());
-    write(req, strategy, current -> status ? withStatusOf(current, obj) : prepared(strategy, obj, current));
+    write(
+        req,
+        strategy,
+        current -> status ? withStatusOf(current, obj) : prepared(strategy, obj, current));
   }
 
   public void patch(ApiRequest req, ResourceStrategy strategy, Buffer body) {
@@ -80,10 +92,13 @@ public final class ResourceWrites {
     if (patch.isObject()) {
       FieldValidation.check(req, strategy.type().kind(), patch, req.http().response());
     }
-    write(req, strategy, current -> {
-      ObjectNode patched = Patches.apply(contentType, current, patch);
-      return status ? withStatusOf(current, patched) : prepared(strategy, patched, current);
-    });
+    write(
+        req,
+        strategy,
+        current -> {
+          ObjectNode patched = Patches.apply(contentType, current, patch);
+          return status ? withStatusOf(current, patched) : prepared(strategy, patched, current);
+        });
   }
 
   private ObjectNode prepared(ResourceStrategy strategy, ObjectNode updated, ObjectNode current) {
@@ -93,7 +108,10 @@ public final class ResourceWrites {
     return updated;
   }
 
-  /** {@code /status}: only {@code .status} changes; the client's resourceVersion stays as a precondition. */
+  /**
+   * {@code /status}: only {@code .status} changes; the client's resourceVersion stays as a
+   * precondition.
+   */
   private static ObjectNode withStatusOf(ObjectNode current, ObjectNode source) {
     ObjectNode next = current.deepCopy();
     if (source.has("status")) {
@@ -106,43 +124,63 @@ public final class ResourceWrites {
 
   private void write(ApiRequest req, ResourceStrategy strategy, UnaryOperator<ObjectNode> change) {
     String resource = strategy.type().resource();
-    store.update(new StoreKey(resource, req.namespace(), req.name()), change)
+    store
+        .update(new StoreKey(resource, req.namespace(), req.name()), change)
         .recover(t -> Future.failedFuture(Responses.translate(t, resource, req.name())))
         .onComplete(ar -> reply(req.http().response(), 200, ar.result(), ar.cause()));
   }
 
   public void delete(ApiRequest req, ResourceStrategy strategy, Buffer body) {
     JsonNode options = deleteOptions(req, body);
-    deleteOne(strategy, new StoreKey(strategy.type().resource(), req.namespace(), req.name()), options)
+    deleteOne(
+            strategy,
+            new StoreKey(strategy.type().resource(), req.namespace(), req.name()),
+            options)
         .onComplete(ar -> reply(req.http().response(), 200, ar.result(), ar.cause()));
   }
 
-  /** DELETE of a collection: every object the selectors match, each as a single DELETE would; returns them. */
+  /**
+   * DELETE of a collection: every object the selectors match, each as a single DELETE would;
+   * returns them.
+   */
   public void deleteCollection(ApiRequest req, ResourceStrategy strategy, Buffer body) {
     JsonNode options = deleteOptions(req, body);
     ResourceReads.Selection selection = ResourceReads.Selection.of(req, strategy);
     String resource = strategy.type().resource();
-    store.list(resource, req.namespace()).compose(listing -> {
-      ObjectNode list = ApiJson.mapper().createObjectNode();
-      list.put("kind", strategy.type().listKind()).put("apiVersion", "v1");
-      list.putObject("metadata").put("resourceVersion", Long.toString(listing.resourceVersion()));
-      var items = list.putArray("items");
-      Future<Void> chain = Future.succeededFuture();
-      for (ObjectNode o : listing.items()) {
-        if (selection.matches(o)) {
-          StoreKey key = new StoreKey(resource, Meta.namespace(o), Meta.name(o));
-          chain = chain.compose(v -> deleteOne(strategy, key, options).map(deleted -> {
-            items.add(deleted);
-            return null;
-          }).<Void>mapEmpty().recover(t -> Future.succeededFuture()));
-        }
-      }
-      return chain.map(v -> list);
-    }).onComplete(ar -> reply(req.http().response(), 200, ar.result(), ar.cause()));
+    store
+        .list(resource, req.namespace())
+        .compose(
+            listing -> {
+              ObjectNode list = ApiJson.mapper().createObjectNode();
+              list.put("kind", strategy.type().listKind()).put("apiVersion", "v1");
+              list.putObject("metadata")
+                  .put("resourceVersion", Long.toString(listing.resourceVersion()));
+              var items = list.putArray("items");
+              Future<Void> chain = Future.succeededFuture();
+              for (ObjectNode o : listing.items()) {
+                if (selection.matches(o)) {
+                  StoreKey key = new StoreKey(resource, Meta.namespace(o), Meta.name(o));
+                  chain =
+                      chain.compose(
+                          v ->
+                              deleteOne(strategy, key, options)
+                                  .map(
+                                      deleted -> {
+                                        items.add(deleted);
+                                        return null;
+                                      })
+                                  .<Void>mapEmpty()
+                                  .recover(t -> Future.succeededFuture()));
+                }
+              }
+              return chain.map(v -> list);
+            })
+        .onComplete(ar -> reply(req.http().response(), 200, ar.result(), ar.cause()));
   }
 
   private static JsonNode deleteOptions(ApiRequest req, Buffer body) {
-    ObjectNode options = body.length() == 0 ? ApiJson.mapper().createObjectNode() : asObject(Bodies.json(body));
+    ObjectNode options =
+        body.length() == 0 ? ApiJson.mapper().createObjectNode() : asObject(Bodies.json(body));
     String q = req.param("gracePeriodSeconds");
     if (q != null) {
       try {
@@ -162,63 +200,97 @@ public final class ResourceWrites {
   }
 
   private Future<ObjectNode> deleteOne(ResourceStrategy strategy, StoreKey key, JsonNode options) {
-    Long grace = options.hasNonNull("gracePeriodSeconds") ? options.get("gracePeriodSeconds").asLong() : null;
+    Long grace =
+        options.hasNonNull("gracePeriodSeconds")
+            ? options.get("gracePeriodSeconds").asLong()
+            : null;
     JsonNode preconditions = options.path("preconditions");
     String resource = key.resource();
-    return store.get(key).compose(current -> {
-      checkPreconditions(current, preconditions, resource, key.name());
-      if (strategy.deletesGracefully(current, grace)) {
-        return markDeleted(key, current, grace);
-      }
-      return store.delete(key, latest -> checkPreconditions(latest, preconditions, resource, key.name()));
-    }).recover(t -> Future.failedFuture(Responses.translate(t, resource, key.name())));
+    return store
+        .get(key)
+        .compose(
+            current -> {
+              checkPreconditions(current, preconditions, resource, key.name());
+              if (strategy.deletesGracefully(current, grace)) {
+                return markDeleted(key, current, grace);
+              }
+              return store.delete(
+                  key, latest -> checkPreconditions(latest, preconditions, resource, key.name()));
+            })
+        .recover(t -> Future.failedFuture(Responses.translate(t, resource, key.name())));
   }
 
-  /** Graceful deletion: sets deletionTimestamp (now + grace) once; the kubelet finishes with grace 0. */
+  /**
+   * Graceful deletion: sets deletionTimestamp (now + grace) once; the kubelet finishes with grace
+   * 0.
+   */
   private Future<ObjectNode> markDeleted(StoreKey key, ObjectNode current, Long requestedGrace) {
-    long grace = requestedGrace != null ? requestedGrace
-        : current.path("spec").path("terminationGracePeriodSeconds").asLong(30);
-    return store.update(key, latest -> {
-      ObjectNode meta = Meta.metadata(latest);
-      long existing = meta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE);
-      if (meta.hasNonNull("deletionTimestamp") && existing <= grace) {
-        return latest; // already terminating with an equal or shorter grace period
-      }
-      meta.put("deletionTimestamp", Times.format(clock.instant().plusSeconds(grace)));
-      meta.put("deletionGracePeriodSeconds", grace);
-      return latest;
-    });
+    long grace =
+        requestedGrace != null
+            ? requestedGrace
+            : current.path("spec").path("terminationGracePeriodSeconds").asLong(30);
+    return store.update(
+        key,
+        latest -> {
+          ObjectNode meta = Meta.metadata(latest);
+          long existing = meta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE);
+          if (meta.hasNonNull("deletionTimestamp") && existing <= grace) {
+            return latest; // already terminating with an equal or shorter grace period
+          }
+          meta.put("deletionTimestamp", Times.format(clock.instant().plusSeconds(grace)));
+          meta.put("deletionGracePeriodSeconds", grace);
+          return latest;
+        });
   }
 
-  private static void checkPreconditions(ObjectNode current, JsonNode pre, String resource, String name) {
+  private static void checkPreconditions(
+      ObjectNode current, JsonNode pre, String resource, String name) {
     String uid = Meta.text(pre.get("uid"));
     if (uid != null && !uid.equals(Meta.text(current.path("metadata").get("uid")))) {
-      throw StatusException.conflict(resource, name, "Precondition failed: UID in precondition: " + uid
-          + ", UID in object meta: " + Meta.text(current.path("metadata").get("uid")));
+      throw StatusException.conflict(
+          resource,
+          name,
+          "Precondition failed: UID in precondition: "
+              + uid
+              + ", UID in object meta: "
+              + Meta.text(current.path("metadata").get("uid")));
     }
     String rv = Meta.text(pre.get("resourceVersion"));
     if (rv != null && !rv.equals(Meta.resourceVersion(current))) {
-      throw StatusException.conflict(resource, name, "Precondition failed: ResourceVersion in precondition: "
-          + rv + ", ResourceVersion in object meta: " + Meta.resourceVersion(current));
+      throw StatusException.conflict(
+          resource,
+          name,
+          "Precondition failed: ResourceVersion in precondition: "
+              + rv
+              + ", ResourceVersion in object meta: "
+              + Meta.resourceVersion(current));
     }
   }
 
   private Future<Void> namespaceExists(String namespace) {
-    return store.get(new StoreKey("namespaces", "", namespace)).<Void>mapEmpty().recover(t ->
-        Future.failedFuture(t instanceof StoreException.NotFound ? StatusException.notFound("namespaces", namespace)
-            : t));
+    return store
+        .get(new StoreKey("namespaces", "", namespace))
+        .<Void>mapEmpty()
+        .recover(
+            t ->
+                Future.failedFuture(
+                    t instanceof StoreException.NotFound
+                        ? StatusException.notFound("namespaces", namespace)
+                        : t));
   }
 
   private static void invalidIfAny(ResourceStrategy strategy, ObjectNode obj) {
     invalidIfAny(strategy, obj, strategy.validate(obj));
   }
 
-  private static void invalidIfAny(ResourceStrategy strategy, ObjectNode obj, List<StatusCause> causes) {
+  private static void invalidIfAny(
+      ResourceStrategy strategy, ObjectNode obj, List<StatusCause> causes) {
     if (!causes.isEmpty()) {
       String name = Meta.name(obj);
-      // details.kind is the Kind ("Pod"), as upstream's NewInvalid sets it; kubectl prints "The Pod … is invalid".
-      throw StatusException.invalid(strategy.type().kind(), strategy.type().kind(), name == null ? "" : name,
-          causes);
+      // details.kind is the Kind ("Pod"), as upstream's NewInvalid sets it; kubectl prints "The Pod
+      // … is invalid".
+      throw StatusException.invalid(
+          strategy.type().kind(), strategy.type().kind(), name == null ? "" : name, causes);
     }
   }
 
@@ -228,7 +300,9 @@ public final class ResourceWrites {
     return toObject(node, type);
   }
 
-  /** A POST/PUT body: JSON, or the protobuf Namespace kubectl 1.33's {@code create namespace} sends. */
+  /**
+   * A POST/PUT body: JSON, or the protobuf Namespace kubectl 1.33's {@code create namespace} sends.
+   */
   static ObjectNode decodeObject(ApiRequest req, Buffer body, ResourceType type) {
     String contentType = req.http().getHeader("Content-Type");
     String mediaType = contentType == null ? "" : contentType.split(";")[0].trim();
@@ -243,19 +317,28 @@ public final class ResourceWrites {
 
   private static ObjectNode toObject(JsonNode node, ResourceType type) {
     if (!node.isObject()) {
-      throw StatusException.badRequest("couldn't get version/kind; json parse error: json: cannot unmarshal "
-          + (node.isArray() ? "array" : "string") + " into Go value of type struct { APIVersion string "
-          + "\"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }");
+      throw StatusException.badRequest(
+          "couldn't get version/kind; json parse error: json: cannot unmarshal "
+              + (node.isArray() ? "array" : "string")
+              + " into Go value of type struct { APIVersion string "
+              + "\"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }");
     }
     String kind = Meta.text(node.get("kind"));
     if (kind != null && !kind.isEmpty() && !kind.equals(type.kind())) {
-      throw StatusException.badRequest(kind + " in version \"v1\" cannot be handled as a " + type.kind()
-          + ": no kind \"" + kind + "\" is registered for version \"v1\"");
+      throw StatusException.badRequest(
+          kind
+              + " in version \"v1\" cannot be handled as a "
+              + type.kind()
+              + ": no kind \""
+              + kind
+              + "\" is registered for version \"v1\"");
     }
     String apiVersion = Meta.text(node.get("apiVersion"));
     if (apiVersion != null && !apiVersion.isEmpty() && !apiVersion.equals("v1")) {
-      throw StatusException.badRequest("the API version in the data (" + apiVersion
-          + ") does not match the expected API version (v1)");
+      throw StatusException.badRequest(
+          "the API version in the data ("
+              + apiVersion
+              + ") does not match the expected API version (v1)");
     }
     ObjectNode obj = ApiJson.mapper().createObjectNode();
     obj.put("kind", type.kind()).put("apiVersion", "v1");
@@ -263,7 +346,8 @@ public final class ResourceWrites {
     return obj;
   }
 
-  private static void reply(HttpServerResponse resp, int code, ObjectNode result, Throwable failure) {
+  private static void reply(
+      HttpServerResponse resp, int code, ObjectNode result, Throwable failure) {
     if (failure != null) {
       Responses.failure(resp, failure);
     } else {

@@ -27,7 +27,9 @@ public final class Responses {
     if (resp.ended() || resp.closed()) {
       return;
     }
-    resp.setStatusCode(code).putHeader("Content-Type", contentType).end(Buffer.buffer(ApiJson.writeBytes(body)));
+    resp.setStatusCode(code)
+        .putHeader("Content-Type", contentType)
+        .end(Buffer.buffer(ApiJson.writeBytes(body)));
   }
 
   public static void status(HttpServerResponse resp, Status status) {
@@ -35,7 +37,8 @@ public final class Responses {
       return;
     }
     int code = status.code() == null ? 500 : status.code();
-    resp.setStatusCode(code).putHeader("Content-Type", "application/json")
+    resp.setStatusCode(code)
+        .putHeader("Content-Type", "application/json")
         .end(Buffer.buffer(ApiJson.writeBytes(status)));
   }
 
@@ -52,7 +55,10 @@ public final class Responses {
     return StatusException.internal(String.valueOf(t.getMessage())).status();
   }
 
-  /** A store failure in terms of the resource: {@code pods "x" not found}, {@code … already exists}, Conflict. */
+  /**
+   * A store failure in terms of the resource: {@code pods "x" not found}, {@code … already exists},
+   * Conflict.
+   */
   public static Throwable translate(Throwable t, String resource, String name) {
     if (t instanceof StoreException.NotFound) {
       return StatusException.notFound(resource, name);

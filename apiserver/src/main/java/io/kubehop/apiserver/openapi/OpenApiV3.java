@@ -6,21 +6,22 @@ import io.kubehop.api.json.ApiJson;
 import io.kubehop.api.version.VersionInfo;
 import io.kubehop.apiserver.http.Responses;
 import io.kubehop.apiserver.registry.ResourceType;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import io.vertx.core.buffer.Buffer;
 
 /**
- * A minimal OpenAPI v3 for core/v1, just what kubectl needs for {@code apply} with its default validation: the
- * root {@code /openapi/v3} lists {@code api/v1} with a content hash, and {@code /openapi/v3/api/v1} declares, per
- * resource, operations tagged with {@code x-kubernetes-group-version-kind} whose PATCH takes the
- * {@code fieldValidation} query parameter. kubectl's query-param verifier
- * ({@code k8s.io/cli-runtime/pkg/resource/query_param_verifier_v3.go}) then leaves validation to the server
- * ({@code ?fieldValidation=Strict}). The PATCH request body deliberately does not list the strategic-merge
- * content type, so kubectl computes its apply patch from its compiled-in types rather than from schemas kubehop
- * does not serve.
+ * A minimal OpenAPI v3 for core/v1, just what kubectl needs for {@code apply} with its default
+ * validation: the root {@code /openapi/v3} lists {@code api/v1} with a content hash, and {@code
+ * /openapi/v3/api/v1} declares, per resource, operations tagged with {@code
+ * x-kubernetes-group-version-kind} whose PATCH takes the {@code fieldValidation} query parameter.
+ * kubectl's query-param verifier ({@code
+ * k8s.io/cli-runtime/pkg/resource/query_param_verifier_v3.go}) then leaves validation to the server
+ * ({@code ?fieldValidation=Strict}). The PATCH request body deliberately does not list the
+ * strategic-merge content type, so kubectl computes its apply patch from its compiled-in types
+ * rather than from schemas kubehop does not serve.
  */
 public final class OpenApiV3 {
 
@@ -34,7 +35,9 @@ public final class OpenApiV3 {
 
   public void root(HttpServerRequest req) {
     ObjectNode root = ApiJson.mapper().createObjectNode();
-    root.putObject("paths").putObject("api/v1").put("serverRelativeURL", "/openapi/v3/api/v1?hash=" + hash);
+    root.putObject("paths")
+        .putObject("api/v1")
+        .put("serverRelativeURL", "/openapi/v3/api/v1?hash=" + hash);
     Responses.json(req.response(), 200, root);
   }
 
@@ -42,8 +45,11 @@ public final class OpenApiV3 {
     if (req.getParam("hash") != null) {
       req.response().putHeader("Cache-Control", "public, immutable");
     }
-    req.response().setStatusCode(200).putHeader("Content-Type", "application/json")
-        .putHeader("Etag", "\"" + hash + "\"").end(Buffer.buffer(document));
+    req.response()
+        .setStatusCode(200)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Etag", "\"" + hash + "\"")
+        .end(Buffer.buffer(document));
   }
 
   private static ObjectNode coreV1() {
@@ -52,7 +58,10 @@ public final class OpenApiV3 {
     doc.putObject("info").put("title", "Kubernetes").put("version", VersionInfo.get().gitVersion());
     ObjectNode paths = doc.putObject("paths");
     for (ResourceType t : ResourceType.ALL) {
-      String base = t.namespaced() ? "/api/v1/namespaces/{namespace}/" + t.resource() : "/api/v1/" + t.resource();
+      String base =
+          t.namespaced()
+              ? "/api/v1/namespaces/{namespace}/" + t.resource()
+              : "/api/v1/" + t.resource();
       ObjectNode collection = paths.putObject(base);
       collection.set("get", operation(t, "list", "list"));
       collection.set("post", operation(t, "create", "post"));
@@ -72,7 +81,10 @@ public final class OpenApiV3 {
     op.put("operationId", verb + "CoreV1" + (t.namespaced() ? "Namespaced" : "") + kind);
     op.putArray("tags").add("core_v1");
     op.put("x-kubernetes-action", action);
-    op.putObject("x-kubernetes-group-version-kind").put("group", "").put("version", "v1").put("kind", kind);
+    op.putObject("x-kubernetes-group-version-kind")
+        .put("group", "")
+        .put("version", "v1")
+        .put("kind", kind);
     ArrayNode params = op.putArray("parameters");
     if (action.equals("post") || action.equals("put") || action.equals("patch")) {
       query(params, "dryRun");
@@ -90,13 +102,21 @@ public final class OpenApiV3 {
   }
 
   private static void query(ArrayNode params, String name) {
-    params.addObject().put("name", name).put("in", "query").put("description", name)
-        .putObject("schema").put("type", "string").put("uniqueItems", true);
+    params
+        .addObject()
+        .put("name", name)
+        .put("in", "query")
+        .put("description", name)
+        .putObject("schema")
+        .put("type", "string")
+        .put("uniqueItems", true);
   }
 
   private static String sha512(byte[] bytes) {
     try {
-      return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-512").digest(bytes));
+      return HexFormat.of()
+          .withUpperCase()
+          .formatHex(MessageDigest.getInstance("SHA-512").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

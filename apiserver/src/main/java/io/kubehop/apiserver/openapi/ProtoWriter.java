@@ -3,7 +3,9 @@ package io.kubehop.apiserver.openapi;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** A minimal protobuf wire-format writer: varint-length-delimited strings and nested messages only. */
+/**
+ * A minimal protobuf wire-format writer: varint-length-delimited strings and nested messages only.
+ */
 final class ProtoWriter {
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();

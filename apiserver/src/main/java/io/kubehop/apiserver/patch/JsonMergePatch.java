@@ -17,8 +17,10 @@ public final class JsonMergePatch {
     if (!patch.isObject()) {
       return patch.deepCopy();
     }
-    ObjectNode result = target != null && target.isObject()
-        ? ((ObjectNode) target).deepCopy() : ((ObjectNode) patch).objectNode();
+    ObjectNode result =
+        target != null && target.isObject()
+            ? ((ObjectNode) target).deepCopy()
+            : ((ObjectNode) patch).objectNode();
     Iterator<Map.Entry<String, JsonNode>> it = patch.fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();

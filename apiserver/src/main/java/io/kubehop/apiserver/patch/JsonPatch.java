@@ -7,7 +7,10 @@ import io.kubehop.api.meta.StatusException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code application/json-patch+json}: RFC 6902 JSON Patch (add, remove, replace, move, copy, test). */
+/**
+ * {@code application/json-patch+json}: RFC 6902 JSON Patch (add, remove, replace, move, copy,
+ * test).
+ */
 public final class JsonPatch {
 
   private JsonPatch() {
@@ -16,7 +19,8 @@ public final class JsonPatch {
 
   public static JsonNode apply(JsonNode document, JsonNode patch) {
     if (!patch.isArray()) {
-      throw StatusException.badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+      throw StatusException.badRequest(
+          "json: cannot unmarshal object into Go value of type jsonpatch.Patch");
     }
     JsonNode doc = document.deepCopy();
     for (JsonNode op : patch) {
@@ -25,24 +29,25 @@ public final class JsonPatch {
       if (path == null) {
         throw StatusException.badRequest("missing path in json patch operation " + op);
       }
-      doc = switch (kind) {
-        case "add" -> add(doc, path, value(op));
-        case "remove" -> remove(doc, path);
-        case "replace" -> add(remove(doc, path), path, value(op));
-        case "move" -> {
-          String from = op.path("from").asText();
-          JsonNode v = get(doc, from);
-          yield add(remove(doc, from), path, v);
-        }
-        case "copy" -> add(doc, path, get(doc, op.path("from").asText()).deepCopy());
-        case "test" -> {
-          if (!get(doc, path).equals(op.get("value"))) {
-            throw StatusException.badRequest("testing value " + path + " failed: test failed");
-          }
-          yield doc;
-        }
-        default -> throw StatusException.badRequest("Unexpected kind: " + kind);
-      };
+      doc =
+          switch (kind) {
+            case "add" -> add(doc, path, value(op));
+            case "remove" -> remove(doc, path);
+            case "replace" -> add(remove(doc, path), path, value(op));
+            case "move" -> {
+              String from = op.path("from").asText();
+              JsonNode v = get(doc, from);
+              yield add(remove(doc, from), path, v);
+            }
+            case "copy" -> add(doc, path, get(doc, op.path("from").asText()).deepCopy());
+            case "test" -> {
+              if (!get(doc, path).equals(op.get("value"))) {
+                throw StatusException.badRequest("testing value " + path + " failed: test failed");
+              }
+              yield doc;
+            }
+            default -> throw StatusException.badRequest("Unexpected kind: " + kind);
+          };
     }
     return doc;
   }
@@ -77,10 +82,16 @@ public final class JsonPatch {
   }
 
   private static JsonNode child(JsonNode n, String token, String pointer) {
-    JsonNode c = n.isArray() ? (token.matches("\\d+") ? n.get(Integer.parseInt(token)) : null) : n.get(token);
+    JsonNode c =
+        n.isArray()
+            ? (token.matches("\\d+") ? n.get(Integer.parseInt(token)) : null)
+            : n.get(token);
     if (c == null) {
-      throw StatusException.badRequest("the server rejected our request due to an error in our request: "
-          + "doc is missing path: \"" + pointer + "\"");
+      throw StatusException.badRequest(
+          "the server rejected our request due to an error in our request: "
+              + "doc is missing path: \""
+              + pointer
+              + "\"");
     }
     return c;
   }
@@ -103,10 +114,12 @@ public final class JsonPatch {
       } else if (last.matches("\\d+") && Integer.parseInt(last) <= a.size()) {
         a.insert(Integer.parseInt(last), value);
       } else {
-        throw StatusException.badRequest("add operation does not apply: doc is missing path: \"" + pointer + "\"");
+        throw StatusException.badRequest(
+            "add operation does not apply: doc is missing path: \"" + pointer + "\"");
       }
     } else {
-      throw StatusException.badRequest("add operation does not apply: doc is missing path: \"" + pointer + "\"");
+      throw StatusException.badRequest(
+          "add operation does not apply: doc is missing path: \"" + pointer + "\"");
     }
     return doc;
   }

@@ -13,11 +13,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code application/strategic-merge-patch+json}, as {@code k8s.io/apimachinery/pkg/util/strategicpatch} applies
- * it to the core types: maps merge recursively and {@code null} deletes a key; lists with a patch merge key
- * ({@link PatchMeta}) merge element by element; other lists are replaced. Directives: {@code $patch: replace} and
- * {@code $patch: delete} on maps and list elements, {@code $retainKeys}, {@code $deleteFromPrimitiveList/<f>};
- * {@code $setElementOrder/<f>} is accepted and ignored (order is kept from the original, new elements appended).
+ * {@code application/strategic-merge-patch+json}, as {@code
+ * k8s.io/apimachinery/pkg/util/strategicpatch} applies it to the core types: maps merge recursively
+ * and {@code null} deletes a key; lists with a patch merge key ({@link PatchMeta}) merge element by
+ * element; other lists are replaced. Directives: {@code $patch: replace} and {@code $patch: delete}
+ * on maps and list elements, {@code $retainKeys}, {@code $deleteFromPrimitiveList/<f>}; {@code
+ * $setElementOrder/<f>} is accepted and ignored (order is kept from the original, new elements
+ * appended).
  */
 public final class StrategicMergePatch {
 
@@ -87,14 +89,16 @@ public final class StrategicMergePatch {
           original.set(key, merged);
         }
       } else if (value.isObject()) {
-        ObjectNode fresh = mergeMap(ApiJson.mapper().createObjectNode(), (ObjectNode) value, childPath);
+        ObjectNode fresh =
+            mergeMap(ApiJson.mapper().createObjectNode(), (ObjectNode) value, childPath);
         if (fresh != null) {
           original.set(key, fresh);
         }
       } else if (value.isArray() && original.get(key) instanceof ArrayNode a) {
         original.set(key, mergeList(a, (ArrayNode) value, childPath));
       } else if (value.isArray()) {
-        original.set(key, mergeList(ApiJson.mapper().createArrayNode(), (ArrayNode) value, childPath));
+        original.set(
+            key, mergeList(ApiJson.mapper().createArrayNode(), (ArrayNode) value, childPath));
       } else {
         original.set(key, value.deepCopy());
       }
@@ -112,11 +116,12 @@ public final class StrategicMergePatch {
     Set<JsonNode> drop = new HashSet<>();
     values.forEach(drop::add);
     ArrayNode kept = ApiJson.mapper().createArrayNode();
-    list.forEach(v -> {
-      if (!drop.contains(v)) {
-        kept.add(v);
-      }
-    });
+    list.forEach(
+        v -> {
+          if (!drop.contains(v)) {
+            kept.add(v);
+          }
+        });
     original.set(field, kept);
   }
 
@@ -152,7 +157,8 @@ public final class StrategicMergePatch {
     return replaced;
   }
 
-  private static ArrayNode mergeByKey(ArrayNode original, ArrayNode patch, String path, String mergeKey) {
+  private static ArrayNode mergeByKey(
+      ArrayNode original, ArrayNode patch, String path, String mergeKey) {
     ArrayNode result = original.deepCopy();
     for (JsonNode p : patch) {
       if (!p.isObject()) {
@@ -160,7 +166,8 @@ public final class StrategicMergePatch {
       }
       JsonNode keyValue = p.get(mergeKey);
       if (keyValue == null) {
-        throw StatusException.badRequest("map: " + p + " does not contain declared merge key: " + mergeKey);
+        throw StatusException.badRequest(
+            "map: " + p + " does not contain declared merge key: " + mergeKey);
       }
       int index = indexOf(result, mergeKey, keyValue);
       boolean delete = "delete".equals(p.path(DIRECTIVE).asText(null));

@@ -34,7 +34,10 @@ public final class Meta {
 
   public static Map<String, String> labels(ObjectNode obj) {
     Map<String, String> labels = new LinkedHashMap<>();
-    obj.path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    obj.path("metadata")
+        .path("labels")
+        .fields()
+        .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
     return labels;
   }
 

@@ -16,12 +16,18 @@ public final class NameValidation {
   private static final Pattern SUBDOMAIN = Pattern.compile(SUBDOMAIN_FMT);
   private static final Pattern LABEL = Pattern.compile(LABEL_FMT);
 
-  private static final String SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-      + "characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex "
-      + "used for validation is '" + SUBDOMAIN_FMT + "')";
-  private static final String LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric "
-      + "characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', "
-      + "regex used for validation is '" + LABEL_FMT + "')";
+  private static final String SUBDOMAIN_MSG =
+      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+          + "characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex "
+          + "used for validation is '"
+          + SUBDOMAIN_FMT
+          + "')";
+  private static final String LABEL_MSG =
+      "a lowercase RFC 1123 label must consist of lower case alphanumeric "
+          + "characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', "
+          + "regex used for validation is '"
+          + LABEL_FMT
+          + "')";
 
   private NameValidation() {
     throw new AssertionError("No instances.");
@@ -43,11 +49,14 @@ public final class NameValidation {
   }
 
   public static StatusCause invalid(String field, String value, String detail) {
-    return new StatusCause(FIELD_VALUE_INVALID, "Invalid value: \"" + value + "\": " + detail, field);
+    return new StatusCause(
+        FIELD_VALUE_INVALID, "Invalid value: \"" + value + "\": " + detail, field);
   }
 
   public static StatusCause required(String field, String detail) {
-    return new StatusCause(FIELD_VALUE_REQUIRED, detail == null ? "Required value" : "Required value: " + detail,
+    return new StatusCause(
+        FIELD_VALUE_REQUIRED,
+        detail == null ? "Required value" : "Required value: " + detail,
         field);
   }
 
@@ -56,7 +65,8 @@ public final class NameValidation {
   }
 
   public static StatusCause notSupported(String field, String value, String... supported) {
-    StringBuilder sb = new StringBuilder("Unsupported value: \"").append(value).append("\": supported values: ");
+    StringBuilder sb =
+        new StringBuilder("Unsupported value: \"").append(value).append("\": supported values: ");
     for (int i = 0; i < supported.length; i++) {
       sb.append(i > 0 ? ", " : "").append('"').append(supported[i]).append('"');
     }

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Namespaces: {@code status.phase: Active}; deletion removes them at once (no namespace controller here). */
+/**
+ * Namespaces: {@code status.phase: Active}; deletion removes them at once (no namespace controller
+ * here).
+ */
 public final class NamespaceStrategy implements ResourceStrategy {
 
   private final TableConvertor table = new NamespaceTable();
@@ -24,7 +27,9 @@ public final class NamespaceStrategy implements ResourceStrategy {
     ObjectNode spec = ns.putObject("spec");
     spec.putArray("finalizers").add("kubernetes");
     ns.putObject("status").put("phase", "Active");
-    Meta.metadata(ns).withObjectProperty("labels").put("kubernetes.io/metadata.name", Meta.name(ns));
+    Meta.metadata(ns)
+        .withObjectProperty("labels")
+        .put("kubernetes.io/metadata.name", Meta.name(ns));
   }
 
   @Override
@@ -40,8 +45,11 @@ public final class NamespaceStrategy implements ResourceStrategy {
 
   @Override
   public Map<String, String> selectableFields(ObjectNode ns) {
-    return Map.of("metadata.name", ns.path("metadata").path("name").asText(""),
-        "status.phase", ns.path("status").path("phase").asText(""));
+    return Map.of(
+        "metadata.name",
+        ns.path("metadata").path("name").asText(""),
+        "status.phase",
+        ns.path("status").path("phase").asText(""));
   }
 
   @Override

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Nodes: cluster-scoped; the kubelet registers them with their status, and heartbeats via {@code /status}. */
+/**
+ * Nodes: cluster-scoped; the kubelet registers them with their status, and heartbeats via {@code
+ * /status}.
+ */
 public final class NodeStrategy implements ResourceStrategy {
 
   private final TableConvertor table = new NodeTable();
@@ -41,8 +44,11 @@ public final class NodeStrategy implements ResourceStrategy {
 
   @Override
   public Map<String, String> selectableFields(ObjectNode node) {
-    return Map.of("metadata.name", node.path("metadata").path("name").asText(""),
-        "spec.unschedulable", Boolean.toString(node.path("spec").path("unschedulable").asBoolean(false)));
+    return Map.of(
+        "metadata.name",
+        node.path("metadata").path("name").asText(""),
+        "spec.unschedulable",
+        Boolean.toString(node.path("spec").path("unschedulable").asBoolean(false)));
   }
 
   @Override

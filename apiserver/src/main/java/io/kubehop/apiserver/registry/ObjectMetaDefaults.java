@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** What every created object gets (upstream's {@code rest.FillObjectMetaSystemFields}), and metadata checks. */
+/**
+ * What every created object gets (upstream's {@code rest.FillObjectMetaSystemFields}), and metadata
+ * checks.
+ */
 public final class ObjectMetaDefaults {
 
   private static final String ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
@@ -49,8 +52,10 @@ public final class ObjectMetaDefaults {
     if (name == null || name.isEmpty()) {
       causes.add(NameValidation.required("metadata.name", "name or generateName is required"));
     } else {
-      StatusCause c = label ? NameValidation.dns1123Label("metadata.name", name)
-          : NameValidation.dns1123Subdomain("metadata.name", name);
+      StatusCause c =
+          label
+              ? NameValidation.dns1123Label("metadata.name", name)
+              : NameValidation.dns1123Subdomain("metadata.name", name);
       if (c != null) {
         causes.add(c);
       }
@@ -58,12 +63,20 @@ public final class ObjectMetaDefaults {
     return causes;
   }
 
-  /** Carries the system fields of {@code old} over to {@code updated} (clients cannot change them). */
+  /**
+   * Carries the system fields of {@code old} over to {@code updated} (clients cannot change them).
+   */
   public static void keepSystemFields(ObjectNode updated, ObjectNode old) {
     ObjectNode meta = Meta.metadata(updated);
     ObjectNode oldMeta = Meta.metadata(old);
-    for (String f : List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
-        "namespace", "name")) {
+    for (String f :
+        List.of(
+            "uid",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "namespace",
+            "name")) {
       if (oldMeta.has(f)) {
         meta.set(f, oldMeta.get(f));
       } else {

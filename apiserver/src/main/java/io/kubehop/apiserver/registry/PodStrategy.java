@@ -11,12 +11,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Pods: upstream's defaults ({@code pkg/apis/core/v1/defaults.go}) and a subset of its validation. */
+/**
+ * Pods: upstream's defaults ({@code pkg/apis/core/v1/defaults.go}) and a subset of its validation.
+ */
 public final class PodStrategy implements ResourceStrategy {
 
-  private static final Set<String> FIELDS = Set.of("metadata.name", "metadata.namespace", "spec.nodeName",
-      "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase",
-      "status.podIP", "status.nominatedNodeName");
+  private static final Set<String> FIELDS =
+      Set.of(
+          "metadata.name",
+          "metadata.namespace",
+          "spec.nodeName",
+          "spec.restartPolicy",
+          "spec.schedulerName",
+          "spec.serviceAccountName",
+          "spec.hostNetwork",
+          "status.phase",
+          "status.podIP",
+          "status.nominatedNodeName");
 
   private final TableConvertor table = new PodTable();
 
@@ -25,11 +36,15 @@ public final class PodStrategy implements ResourceStrategy {
     return ResourceType.PODS;
   }
 
-  /** What upstream allows to change in a running pod's spec (pkg/apis/core/validation ValidatePodUpdate). */
-  static final String UPDATE_FORBIDDEN = "Forbidden: pod updates may not change fields other than "
-      + "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
-      + "`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` "
-      + "(allow it to be set to 1 if it was previously negative)";
+  /**
+   * What upstream allows to change in a running pod's spec (pkg/apis/core/validation
+   * ValidatePodUpdate).
+   */
+  static final String UPDATE_FORBIDDEN =
+      "Forbidden: pod updates may not change fields other than "
+          + "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
+          + "`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` "
+          + "(allow it to be set to 1 if it was previously negative)";
 
   @Override
   public void prepareForCreate(ObjectNode pod) {
@@ -65,7 +80,8 @@ public final class PodStrategy implements ResourceStrategy {
     putIfAbsent(c, "terminationMessagePolicy", "File");
     String image = c.path("image").asText("");
     String afterSlash = image.substring(image.lastIndexOf('/') + 1);
-    boolean latest = !afterSlash.contains(":") && !image.contains("@") || afterSlash.endsWith(":latest");
+    boolean latest =
+        !afterSlash.contains(":") && !image.contains("@") || afterSlash.endsWith(":latest");
     putIfAbsent(c, "imagePullPolicy", latest ? "Always" : "IfNotPresent");
     if (!c.has("resources")) {
       c.putObject("resources");
@@ -96,12 +112,15 @@ public final class PodStrategy implements ResourceStrategy {
     validateContainers(containers, "spec.containers", names, causes);
     String restart = spec.path("restartPolicy").asText("Always");
     if (!Set.of("Always", "OnFailure", "Never").contains(restart)) {
-      causes.add(NameValidation.notSupported("spec.restartPolicy", restart, "Always", "OnFailure", "Never"));
+      causes.add(
+          NameValidation.notSupported(
+              "spec.restartPolicy", restart, "Always", "OnFailure", "Never"));
     }
     return causes;
   }
 
-  private static void validateContainers(JsonNode list, String field, Set<String> names, List<StatusCause> causes) {
+  private static void validateContainers(
+      JsonNode list, String field, Set<String> names, List<StatusCause> causes) {
     for (int i = 0; i < list.size(); i++) {
       JsonNode c = list.get(i);
       String path = field + "[" + i + "]";
@@ -132,8 +151,8 @@ public final class PodStrategy implements ResourceStrategy {
   }
 
   private static JsonNode mutableFieldsStripped(ObjectNode pod) {
-    ObjectNode spec = pod.path("spec").isObject() ? ((ObjectNode) pod.get("spec")).deepCopy()
-        : pod.objectNode();
+    ObjectNode spec =
+        pod.path("spec").isObject() ? ((ObjectNode) pod.get("spec")).deepCopy() : pod.objectNode();
     spec.remove(List.of("activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds"));
     for (String list : List.of("containers", "initContainers")) {
       for (JsonNode c : spec.path(list)) {
@@ -186,7 +205,9 @@ public final class PodStrategy implements ResourceStrategy {
     String node = pod.path("spec").path("nodeName").asText("");
     String phase = pod.path("status").path("phase").asText("");
     // Upstream (pod strategy CheckGracefulDelete): unbound pods and finished pods go at once.
-    return !node.isEmpty() && !phase.equals("Succeeded") && !phase.equals("Failed")
+    return !node.isEmpty()
+        && !phase.equals("Succeeded")
+        && !phase.equals("Failed")
         && (gracePeriodSeconds == null || gracePeriodSeconds > 0);
   }
 }

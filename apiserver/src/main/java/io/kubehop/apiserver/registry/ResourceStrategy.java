@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Per-resource behaviour, named after upstream's {@code rest.RESTCreateStrategy}/{@code RESTUpdateStrategy}:
- * defaulting, validation, what an update of the main resource or of {@code /status} may change, selectable fields
- * and the Table columns.
+ * Per-resource behaviour, named after upstream's {@code rest.RESTCreateStrategy}/{@code
+ * RESTUpdateStrategy}: defaulting, validation, what an update of the main resource or of {@code
+ * /status} may change, selectable fields and the Table columns.
  */
 public interface ResourceStrategy {
 
@@ -27,7 +27,10 @@ public interface ResourceStrategy {
     return validate(updated);
   }
 
-  /** An update of the main resource: keeps the old status (where the resource has one the client cannot set). */
+  /**
+   * An update of the main resource: keeps the old status (where the resource has one the client
+   * cannot set).
+   */
   void prepareForUpdate(ObjectNode updated, ObjectNode old);
 
   /** The values of the fields a field selector may use. */
@@ -37,7 +40,9 @@ public interface ResourceStrategy {
 
   TableConvertor table();
 
-  /** True when a DELETE only marks the object (a pod bound to a node, deleted with a grace period). */
+  /**
+   * True when a DELETE only marks the object (a pod bound to a node, deleted with a grace period).
+   */
   default boolean deletesGracefully(ObjectNode object, Long gracePeriodSeconds) {
     return false;
   }

@@ -7,6 +7,7 @@ import io.kubehop.api.meta.Times;
 import io.kubehop.apiserver.registry.Meta;
 import io.kubehop.apiserver.storage.Store;
 import io.kubehop.apiserver.storage.StoreKey;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -15,13 +16,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
-import io.vertx.core.Context;
 
 /**
- * A minimal default-scheduler: binds every pod without {@code spec.nodeName} to the Ready, schedulable node with
- * the fewest pods (ties by name), and sets condition PodScheduled=True. A pod that fits nowhere gets
- * PodScheduled=False, reason Unschedulable, and is retried. Passes run after store changes and every
- * {@code retryMillis}.
+ * A minimal default-scheduler: binds every pod without {@code spec.nodeName} to the Ready,
+ * schedulable node with the fewest pods (ties by name), and sets condition PodScheduled=True. A pod
+ * that fits nowhere gets PodScheduled=False, reason Unschedulable, and is retried. Passes run after
+ * store changes and every {@code retryMillis}.
  */
 public final class Scheduler {
 
@@ -46,11 +46,15 @@ public final class Scheduler {
   /** Starts on the current Vert.x context. */
   public void start() {
     Context ctx = vertx.getOrCreateContext();
-    store.watch(0, e -> {
-      if (e.key().resource().equals("pods") || e.key().resource().equals("nodes")) {
-        ctx.runOnContext(v -> trigger());
-      }
-    }).onSuccess(s -> subscription = s);
+    store
+        .watch(
+            0,
+            e -> {
+              if (e.key().resource().equals("pods") || e.key().resource().equals("nodes")) {
+                ctx.runOnContext(v -> trigger());
+              }
+            })
+        .onSuccess(s -> subscription = s);
     timer = vertx.setPeriodic(retryMillis, t -> trigger());
     ctx.runOnContext(v -> trigger());
   }
@@ -70,53 +74,73 @@ public final class Scheduler {
     }
     running = true;
     again = false;
-    pass().onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.warning("scheduling pass failed: " + ar.cause());
-      }
-      running = false;
-      if (again) {
-        trigger();
-      }
-    });
+    pass()
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                LOG.warning("scheduling pass failed: " + ar.cause());
+              }
+              running = false;
+              if (again) {
+                trigger();
+              }
+            });
   }
 
   private Future<Void> pass() {
-    return store.list("nodes", null).compose(nodes -> store.list("pods", null).compose(pods -> {
-      List<ObjectNode> ready = new ArrayList<>();
-      for (ObjectNode n : nodes.items()) {
-        if (schedulable(n)) {
-          ready.add(n);
-        }
-      }
-      Map<String, Integer> load = new HashMap<>();
-      List<ObjectNode> pending = new ArrayList<>();
-      for (ObjectNode p : pods.items()) {
-        String node = p.path("spec").path("nodeName").asText("");
-        if (!node.isEmpty()) {
-          load.merge(node, 1, Integer::sum);
-        } else if (!p.path("metadata").hasNonNull("deletionTimestamp")
-            && p.path("spec").path("schedulerName").asText("default-scheduler").equals("default-scheduler")) {
-          pending.add(p);
-        }
-      }
-      Future<Void> chain = Future.succeededFuture();
-      for (ObjectNode pod : pending) {
-        ObjectNode target = leastLoaded(ready, load);
-        if (target != null) {
-          String nodeName = Meta.name(target);
-          load.merge(nodeName, 1, Integer::sum);
-          chain = chain.compose(v -> bind(pod, nodeName));
-        } else {
-          String why = nodes.items().isEmpty() ? "no nodes available to schedule pods"
-              : "0/" + nodes.items().size() + " nodes are available: " + nodes.items().size()
-                  + " node(s) were not ready or were unschedulable. preemption: 0/" + nodes.items().size()
-                  + " nodes are available: " + nodes.items().size() + " Preemption is not helpful for scheduling.";
-          chain = chain.compose(v -> markUnschedulable(pod, why));
-        }
-      }
-      return chain;
-    }));
+    return store
+        .list("nodes", null)
+        .compose(
+            nodes ->
+                store
+                    .list("pods", null)
+                    .compose(
+                        pods -> {
+                          List<ObjectNode> ready = new ArrayList<>();
+                          for (ObjectNode n : nodes.items()) {
+                            if (schedulable(n)) {
+                              ready.add(n);
+                            }
+                          }
+                          Map<String, Integer> load = new HashMap<>();
+                          List<ObjectNode> pending = new ArrayList<>();
+                          for (ObjectNode p : pods.items()) {
+                            String node = p.path("spec").path("nodeName").asText("");
+                            if (!node.isEmpty()) {
+                              load.merge(node, 1, Integer::sum);
+                            } else if (!p.path("metadata").hasNonNull("deletionTimestamp")
+                                && p.path("spec")
+                                    .path("schedulerName")
+                                    .asText("default-scheduler")
+                                    .equals("default-scheduler")) {
+                              pending.add(p);
+                            }
+                          }
+                          Future<Void> chain = Future.succeededFuture();
+                          for (ObjectNode pod : pending) {
+                            ObjectNode target = leastLoaded(ready, load);
+                            if (target != null) {
+                              String nodeName = Meta.name(target);
+                              load.merge(nodeName, 1, Integer::sum);
+                              chain = chain.compose(v -> bind(pod, nodeName));
+                            } else {
+                              String why =
+                                  nodes.items().isEmpty()
+                                      ? "no nodes available to schedule pods"
+                                      : "0/"
+                                          + nodes.items().size()
+                                          + " nodes are available: "
+                                          + nodes.items().size()
+                                          + " node(s) were not ready or were unschedulable. preemption: 0/"
+                                          + nodes.items().size()
+                                          + " nodes are available: "
+                                          + nodes.items().size()
+                                          + " Preemption is not helpful for scheduling.";
+                              chain = chain.compose(v -> markUnschedulable(pod, why));
+                            }
+                          }
+                          return chain;
+                        }));
   }
 
   static boolean schedulable(ObjectNode node) {
@@ -135,7 +159,8 @@ public final class Scheduler {
   private static ObjectNode leastLoaded(List<ObjectNode> nodes, Map<String, Integer> load) {
     ObjectNode best = null;
     for (ObjectNode n : nodes) {
-      if (best == null || load.getOrDefault(Meta.name(n), 0) < load.getOrDefault(Meta.name(best), 0)
+      if (best == null
+          || load.getOrDefault(Meta.name(n), 0) < load.getOrDefault(Meta.name(best), 0)
           || (load.getOrDefault(Meta.name(n), 0).equals(load.getOrDefault(Meta.name(best), 0))
               && Meta.name(n).compareTo(Meta.name(best)) < 0)) {
         best = n;
@@ -146,37 +171,52 @@ public final class Scheduler {
 
   private Future<Void> bind(ObjectNode pod, String nodeName) {
     StoreKey key = new StoreKey("pods", Meta.namespace(pod), Meta.name(pod));
-    return store.update(key, current -> {
-      if (!current.path("spec").path("nodeName").asText("").isEmpty()) {
-        return current; // bound meanwhile
-      }
-      ((ObjectNode) current.get("spec")).put("nodeName", nodeName);
-      setCondition(current, "True", null, null);
-      return current;
-    }).onSuccess(p -> LOG.info("bound pod " + key.namespace() + "/" + key.name() + " to node " + nodeName))
-        .<Void>mapEmpty().recover(t -> Future.succeededFuture());
+    return store
+        .update(
+            key,
+            current -> {
+              if (!current.path("spec").path("nodeName").asText("").isEmpty()) {
+                return current; // bound meanwhile
+              }
+              ((ObjectNode) current.get("spec")).put("nodeName", nodeName);
+              setCondition(current, "True", null, null);
+              return current;
+            })
+        .onSuccess(
+            p ->
+                LOG.info(
+                    "bound pod " + key.namespace() + "/" + key.name() + " to node " + nodeName))
+        .<Void>mapEmpty()
+        .recover(t -> Future.succeededFuture());
   }
 
   private Future<Void> markUnschedulable(ObjectNode pod, String message) {
     for (JsonNode c : pod.path("status").path("conditions")) {
-      if (c.path("type").asText().equals("PodScheduled") && c.path("status").asText().equals("False")
+      if (c.path("type").asText().equals("PodScheduled")
+          && c.path("status").asText().equals("False")
           && c.path("message").asText().equals(message)) {
         return Future.succeededFuture(); // already says so: no write, no event
       }
     }
     StoreKey key = new StoreKey("pods", Meta.namespace(pod), Meta.name(pod));
-    return store.update(key, current -> {
-      if (!current.path("spec").path("nodeName").asText("").isEmpty()) {
-        return current;
-      }
-      setCondition(current, "False", "Unschedulable", message);
-      return current;
-    }).<Void>mapEmpty().recover(t -> Future.succeededFuture());
+    return store
+        .update(
+            key,
+            current -> {
+              if (!current.path("spec").path("nodeName").asText("").isEmpty()) {
+                return current;
+              }
+              setCondition(current, "False", "Unschedulable", message);
+              return current;
+            })
+        .<Void>mapEmpty()
+        .recover(t -> Future.succeededFuture());
   }
 
   private void setCondition(ObjectNode pod, String status, String reason, String message) {
     ObjectNode st = pod.get("status") instanceof ObjectNode s ? s : pod.putObject("status");
-    ArrayNode conditions = st.get("conditions") instanceof ArrayNode a ? a : st.putArray("conditions");
+    ArrayNode conditions =
+        st.get("conditions") instanceof ArrayNode a ? a : st.putArray("conditions");
     ObjectNode cond = null;
     for (JsonNode c : conditions) {
       if (c.path("type").asText().equals("PodScheduled")) {

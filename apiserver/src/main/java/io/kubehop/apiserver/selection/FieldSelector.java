@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A field selector as {@code k8s.io/apimachinery/pkg/fields.ParseSelector} reads it: {@code f=v}, {@code f==v},
- * {@code f!=v} joined by commas. Each resource supports only some fields; others are a 400, as upstream.
+ * A field selector as {@code k8s.io/apimachinery/pkg/fields.ParseSelector} reads it: {@code f=v},
+ * {@code f==v}, {@code f!=v} joined by commas. Each resource supports only some fields; others are
+ * a 400, as upstream.
  */
 public final class FieldSelector {
 
@@ -45,7 +46,8 @@ public final class FieldSelector {
     }
     int eq = s.indexOf('=');
     if (eq < 0) {
-      throw StatusException.badRequest("invalid selector: '" + s + "'; can't understand '" + s + "'");
+      throw StatusException.badRequest(
+          "invalid selector: '" + s + "'; can't understand '" + s + "'");
     }
     String value = s.startsWith("==", eq) ? s.substring(eq + 2) : s.substring(eq + 1);
     return new Term(s.substring(0, eq), value, false);

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A label selector in the string syntax of {@code k8s.io/apimachinery/pkg/labels.Parse}: requirements joined by
- * commas, each {@code k}, {@code !k}, {@code k=v}, {@code k==v}, {@code k!=v}, {@code k in (a,b)} or
- * {@code k notin (a,b)}. An empty selector matches everything.
+ * A label selector in the string syntax of {@code k8s.io/apimachinery/pkg/labels.Parse}:
+ * requirements joined by commas, each {@code k}, {@code !k}, {@code k=v}, {@code k==v}, {@code
+ * k!=v}, {@code k in (a,b)} or {@code k notin (a,b)}. An empty selector matches everything.
  */
 public final class LabelSelector {
 
@@ -27,7 +27,14 @@ public final class LabelSelector {
     }
   }
 
-  enum Op { EXISTS, NOT_EXISTS, EQUALS, NOT_EQUALS, IN, NOT_IN }
+  enum Op {
+    EXISTS,
+    NOT_EXISTS,
+    EQUALS,
+    NOT_EQUALS,
+    IN,
+    NOT_IN
+  }
 
   private final List<Requirement> requirements;
 
@@ -90,8 +97,11 @@ public final class LabelSelector {
       return new Requirement(key(s.substring(1).trim(), whole), Op.NOT_EXISTS, Set.of());
     }
     String[] words = s.split("\\s+", 2);
-    if (words.length == 2 && (words[1].startsWith("in ") || words[1].startsWith("in(")
-        || words[1].startsWith("notin ") || words[1].startsWith("notin("))) {
+    if (words.length == 2
+        && (words[1].startsWith("in ")
+            || words[1].startsWith("in(")
+            || words[1].startsWith("notin ")
+            || words[1].startsWith("notin("))) {
       boolean in = words[1].startsWith("in");
       String rest = words[1].substring(in ? 2 : 5).trim();
       if (!rest.startsWith("(") || !rest.endsWith(")")) {
@@ -105,18 +115,21 @@ public final class LabelSelector {
     }
     int ne = s.indexOf("!=");
     if (ne >= 0) {
-      return new Requirement(key(s.substring(0, ne).trim(), whole), Op.NOT_EQUALS, Set.of(s.substring(ne + 2).trim()));
+      return new Requirement(
+          key(s.substring(0, ne).trim(), whole), Op.NOT_EQUALS, Set.of(s.substring(ne + 2).trim()));
     }
     int eq = s.indexOf('=');
     if (eq >= 0) {
       String value = s.startsWith("==", eq) ? s.substring(eq + 2) : s.substring(eq + 1);
-      return new Requirement(key(s.substring(0, eq).trim(), whole), Op.EQUALS, Set.of(value.trim()));
+      return new Requirement(
+          key(s.substring(0, eq).trim(), whole), Op.EQUALS, Set.of(value.trim()));
     }
     return new Requirement(key(s, whole), Op.EXISTS, Set.of());
   }
 
   private static String key(String key, String whole) {
-    if (key.isEmpty() || !key.matches("([A-Za-z0-9.-]+/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")) {
+    if (key.isEmpty()
+        || !key.matches("([A-Za-z0-9.-]+/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")) {
       throw bad(whole, "invalid label key \"" + key + "\"");
     }
     return key;

@@ -15,12 +15,14 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * The store's durable form: an append-only file of JSON lines, one per write, appended before the write is
- * acknowledged. Each line is {@code {"rv":N,"op":"put","key":"pods/default/x","object":{…}}} or
- * {@code {"rv":N,"op":"delete","key":…}}. A crash ({@code kill -9}) can leave a torn last line, which replay drops
- * and truncates away. When the log holds many more records than live objects it is rewritten as a snapshot (a
- * {@code {"rv":N,"op":"rv"}} line keeping the counter, then one put per object) through a temp file and an
- * atomic rename. Not thread-safe: the owning store serialises calls.
+ * The store's durable form: an append-only file of JSON lines, one per write, appended before the
+ * write is acknowledged. Each line is {@code
+ * {"rv":N,"op":"put","key":"pods/default/x","object":{…}}} or {@code
+ * {"rv":N,"op":"delete","key":…}}. A crash ({@code kill -9}) can leave a torn last line, which
+ * replay drops and truncates away. When the log holds many more records than live objects it is
+ * rewritten as a snapshot (a {@code {"rv":N,"op":"rv"}} line keeping the counter, then one put per
+ * object) through a temp file and an atomic rename. Not thread-safe: the owning store serialises
+ * calls.
  */
 final class AppendLog implements AutoCloseable {
 
@@ -52,12 +54,15 @@ final class AppendLog implements AutoCloseable {
       while (start < bytes.length) {
         int nl = indexOf(bytes, (byte) '\n', start);
         if (nl < 0) {
-          LOG.warning("dropping torn last record of " + file + " (" + (bytes.length - start) + " bytes)");
+          LOG.warning(
+              "dropping torn last record of " + file + " (" + (bytes.length - start) + " bytes)");
           break;
         }
         JsonNode record;
         try {
-          record = ApiJson.mapper().readTree(new String(bytes, start, nl - start, StandardCharsets.UTF_8));
+          record =
+              ApiJson.mapper()
+                  .readTree(new String(bytes, start, nl - start, StandardCharsets.UTF_8));
         } catch (IOException e) {
           if (indexOf(bytes, (byte) '\n', nl + 1) < 0) {
             LOG.warning("dropping unreadable last record of " + file);
@@ -76,7 +81,9 @@ final class AppendLog implements AutoCloseable {
         }
       }
     }
-    channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     records = count;
     return new Recovered(rv, count);
   }
@@ -122,14 +129,21 @@ final class AppendLog implements AutoCloseable {
       return;
     }
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel out =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       StringBuilder sb = new StringBuilder();
       sb.append("{\"rv\":").append(rv).append(",\"op\":\"rv\"}\n");
       for (Map.Entry<StoreKey, ObjectNode> e : objects.entrySet()) {
         ObjectNode record = ApiJson.mapper().createObjectNode();
-        record.put("rv", e.getValue().path("metadata").path("resourceVersion").asLong())
-            .put("op", "put").put("key", e.getKey().toString()).set("object", e.getValue());
+        record
+            .put("rv", e.getValue().path("metadata").path("resourceVersion").asLong())
+            .put("op", "put")
+            .put("key", e.getKey().toString())
+            .set("object", e.getValue());
         sb.append(ApiJson.write(record)).append('\n');
       }
       ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));

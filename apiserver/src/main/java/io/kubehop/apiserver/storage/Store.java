@@ -7,39 +7,43 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The apiserver's storage interface, shaped after {@code k8s.io/apiserver/pkg/storage.Interface} so that an
- * etcd-backed store can replace the embedded one. Objects are Jackson trees, so no field a client sent is lost.
- * Every write takes the next value of one global resourceVersion counter and stamps it into
- * {@code metadata.resourceVersion}. Futures complete on the caller's Vert.x context.
+ * The apiserver's storage interface, shaped after {@code k8s.io/apiserver/pkg/storage.Interface} so
+ * that an etcd-backed store can replace the embedded one. Objects are Jackson trees, so no field a
+ * client sent is lost. Every write takes the next value of one global resourceVersion counter and
+ * stamps it into {@code metadata.resourceVersion}. Futures complete on the caller's Vert.x context.
  */
 public interface Store {
 
   /** The object, or a failed future with {@link StoreException.NotFound}. */
   Future<ObjectNode> get(StoreKey key);
 
-  /** All objects of {@code resource} in {@code namespace} ({@code null} = all namespaces), with the list's RV. */
+  /**
+   * All objects of {@code resource} in {@code namespace} ({@code null} = all namespaces), with the
+   * list's RV.
+   */
   Future<Listing> list(String resource, String namespace);
 
   /** Creates; fails with {@link StoreException.AlreadyExists}. Returns the stored object. */
   Future<ObjectNode> create(StoreKey key, ObjectNode object);
 
   /**
-   * Reads the current object, applies {@code update} (which may throw a StatusException to abort), and stores the
-   * result, all atomically — like etcd's GuaranteedUpdate. If the result carries a non-empty resourceVersion that
-   * differs from the stored one, fails with {@link StoreException.Conflict}.
+   * Reads the current object, applies {@code update} (which may throw a StatusException to abort),
+   * and stores the result, all atomically — like etcd's GuaranteedUpdate. If the result carries a
+   * non-empty resourceVersion that differs from the stored one, fails with {@link
+   * StoreException.Conflict}.
    */
   Future<ObjectNode> update(StoreKey key, UnaryOperator<ObjectNode> update);
 
   /**
-   * Deletes, after {@code precondition} (which may throw) has seen the current object. Returns the deleted object
-   * with the deletion's resourceVersion.
+   * Deletes, after {@code precondition} (which may throw) has seen the current object. Returns the
+   * deleted object with the deletion's resourceVersion.
    */
   Future<ObjectNode> delete(StoreKey key, Consumer<ObjectNode> precondition);
 
   /**
-   * Subscribes to every change after {@code fromResourceVersion} (0 = from now on). Events older than the
-   * retained history fail with {@link StoreException.Expired}. The listener is called in resourceVersion order,
-   * on a store thread: it must only hand the event over, never block.
+   * Subscribes to every change after {@code fromResourceVersion} (0 = from now on). Events older
+   * than the retained history fail with {@link StoreException.Expired}. The listener is called in
+   * resourceVersion order, on a store thread: it must only hand the event over, never block.
    */
   Future<Subscription> watch(long fromResourceVersion, Consumer<StoreEvent> listener);
 

@@ -32,7 +32,8 @@ public abstract sealed class StoreException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public Conflict(StoreKey key) {
-      super("the object has been modified; please apply your changes to the latest version and try again");
+      super(
+          "the object has been modified; please apply your changes to the latest version and try again");
     }
   }
 

@@ -1,8 +1,9 @@
 package io.kubehop.apiserver.storage;
 
 /**
- * Where an object lives in the store: its resource (plural, e.g. {@code pods}), its namespace ({@code ""} for
- * cluster-scoped objects) and its name. Rendered as {@code pods/default/demo}, like etcd's registry keys.
+ * Where an object lives in the store: its resource (plural, e.g. {@code pods}), its namespace
+ * ({@code ""} for cluster-scoped objects) and its name. Rendered as {@code pods/default/demo}, like
+ * etcd's registry keys.
  */
 public record StoreKey(String resource, String namespace, String name) {
 

@@ -16,8 +16,9 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 
 /**
- * {@code POST …/pods/{name}/binding}, what an external scheduler uses: sets {@code spec.nodeName} from the
- * Binding's {@code target.name} and PodScheduled=True, once; a pod already bound is a 409, as upstream.
+ * {@code POST …/pods/{name}/binding}, what an external scheduler uses: sets {@code spec.nodeName}
+ * from the Binding's {@code target.name} and PodScheduled=True, once; a pod already bound is a 409,
+ * as upstream.
  */
 public final class BindingSubresource implements SubresourceHandler {
 
@@ -32,30 +33,49 @@ public final class BindingSubresource implements SubresourceHandler {
     if (req.http().method() != HttpMethod.POST) {
       throw StatusException.methodNotAllowed();
     }
-    Bodies.read(req.http()).compose(body -> {
-      JsonNode binding = Bodies.json(body);
-      String node = binding.path("target").path("name").asText("");
-      if (node.isEmpty()) {
-        throw StatusException.badRequest("Binding \"" + req.name() + "\" is invalid: target.name: Required value");
-      }
-      return store.update(new StoreKey("pods", req.namespace(), req.name()), pod -> bind(pod, req.name(), node))
-          .recover(t -> Future.failedFuture(Responses.translate(t, "pods", req.name())));
-    }).onComplete(ar -> {
-      if (ar.failed()) {
-        Responses.failure(req.http().response(), ar.cause());
-      } else {
-        Responses.status(req.http().response(), new Status("Status", "v1", null, Status.SUCCESS, null, null, null,
-            201));
-      }
-    });
+    Bodies.read(req.http())
+        .compose(
+            body -> {
+              JsonNode binding = Bodies.json(body);
+              String node = binding.path("target").path("name").asText("");
+              if (node.isEmpty()) {
+                throw StatusException.badRequest(
+                    "Binding \"" + req.name() + "\" is invalid: target.name: Required value");
+              }
+              return store
+                  .update(
+                      new StoreKey("pods", req.namespace(), req.name()),
+                      pod -> bind(pod, req.name(), node))
+                  .recover(t -> Future.failedFuture(Responses.translate(t, "pods", req.name())));
+            })
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                Responses.failure(req.http().response(), ar.cause());
+              } else {
+                Responses.status(
+                    req.http().response(),
+                    new Status("Status", "v1", null, Status.SUCCESS, null, null, null, 201));
+              }
+            });
   }
 
   private static ObjectNode bind(ObjectNode pod, String name, String node) {
     String current = pod.path("spec").path("nodeName").asText("");
     if (!current.isEmpty()) {
-      throw new StatusException(Status.failure(409, StatusReason.CONFLICT, "Operation cannot be fulfilled on "
-          + "pods/binding \"" + name + "\": pod " + name + " is already assigned to node \"" + current + "\"",
-          StatusDetails.of(name, "pods/binding")));
+      throw new StatusException(
+          Status.failure(
+              409,
+              StatusReason.CONFLICT,
+              "Operation cannot be fulfilled on "
+                  + "pods/binding \""
+                  + name
+                  + "\": pod "
+                  + name
+                  + " is already assigned to node \""
+                  + current
+                  + "\"",
+              StatusDetails.of(name, "pods/binding")));
     }
     pod.withObjectProperty("spec").put("nodeName", node);
     ObjectNode status = pod.withObjectProperty("status");

@@ -22,13 +22,15 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * {@code GET …/pods/{name}/log}: resolves pod → container → node → kubelet, and streams the kubelet's
- * {@code /containerLogs/{ns}/{pod}/{container}} back with backpressure (pipeTo). Each stream has its own unpooled
- * connection, so followers never exhaust the client pool (docs/design.md, Vert.x constraints).
+ * {@code GET …/pods/{name}/log}: resolves pod → container → node → kubelet, and streams the
+ * kubelet's {@code /containerLogs/{ns}/{pod}/{container}} back with backpressure (pipeTo). Each
+ * stream has its own unpooled connection, so followers never exhaust the client pool
+ * (docs/design.md, Vert.x constraints).
  */
 public final class LogSubresource implements SubresourceHandler {
 
   private static final Logger LOG = Logger.getLogger(LogSubresource.class.getName());
+
   /** Log options forwarded to the kubelet, in Go's url.Values.Encode order (sorted). */
   private static final List<String> BOOLEANS = List.of("follow", "previous", "timestamps");
 
@@ -49,39 +51,65 @@ public final class LogSubresource implements SubresourceHandler {
     }
     String query = kubeletQuery(req.query());
     HttpServerResponse resp = req.http().response();
-    store.get(new StoreKey("pods", req.namespace(), req.name()))
+    store
+        .get(new StoreKey("pods", req.namespace(), req.name()))
         .recover(t -> Future.failedFuture(Responses.translate(t, "pods", req.name())))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            Responses.failure(resp, ar.cause());
-            return;
-          }
-          try {
-            String container = NodeLocator.resolveContainer(ar.result(), req.param("container"));
-            String node = ar.result().path("spec").path("nodeName").asText("");
-            if (node.isEmpty()) {
-              // Upstream: a pod without a host has an empty log location, so the answer is empty.
-              resp.putHeader("Content-Type", "text/plain").end();
-              return;
-            }
-            String path = "/containerLogs/" + req.namespace() + "/" + req.name() + "/" + container + query;
-            nodes.locate(node).onComplete(loc -> {
-              if (loc.failed()) {
-                Responses.failure(resp, loc.cause());
-              } else {
-                proxy(loc.result(), path, resp, req.param("follow") != null && ParseBool.parse(req.param("follow")));
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                Responses.failure(resp, ar.cause());
+                return;
+              }
+              try {
+                String container =
+                    NodeLocator.resolveContainer(ar.result(), req.param("container"));
+                String node = ar.result().path("spec").path("nodeName").asText("");
+                if (node.isEmpty()) {
+                  // Upstream: a pod without a host has an empty log location, so the answer is
+                  // empty.
+                  resp.putHeader("Content-Type", "text/plain").end();
+                  return;
+                }
+                String path =
+                    "/containerLogs/"
+                        + req.namespace()
+                        + "/"
+                        + req.name()
+                        + "/"
+                        + container
+                        + query;
+                nodes
+                    .locate(node)
+                    .onComplete(
+                        loc -> {
+                          if (loc.failed()) {
+                            Responses.failure(resp, loc.cause());
+                          } else {
+                            proxy(
+                                loc.result(),
+                                path,
+                                resp,
+                                req.param("follow") != null
+                                    && ParseBool.parse(req.param("follow")));
+                          }
+                        });
+              } catch (RuntimeException e) {
+                Responses.failure(resp, e);
               }
             });
-          } catch (RuntimeException e) {
-            Responses.failure(resp, e);
-          }
-        });
   }
 
   static String kubeletQuery(MultiMap params) {
     StringBuilder q = new StringBuilder();
-    for (String name : List.of("follow", "limitBytes", "previous", "sinceSeconds", "sinceTime", "tailLines",
-        "timestamps")) {
+    for (String name :
+        List.of(
+            "follow",
+            "limitBytes",
+            "previous",
+            "sinceSeconds",
+            "sinceTime",
+            "tailLines",
+            "timestamps")) {
       String v = params.get(name);
       if (v == null || v.isEmpty()) {
         continue;
@@ -98,39 +126,60 @@ public final class LogSubresource implements SubresourceHandler {
           throw StatusException.badRequest("invalid value for " + name + ": " + v);
         }
       }
-      q.append(q.length() == 0 ? '?' : '&').append(name).append('=')
+      q.append(q.length() == 0 ? '?' : '&')
+          .append(name)
+          .append('=')
           .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
     }
     return q.toString();
   }
 
-  private void proxy(NodeLocator.KubeletAddress kubelet, String path, HttpServerResponse resp, boolean follow) {
-    client.connect(new HttpConnectOptions().setHost(kubelet.host()).setPort(kubelet.port()))
+  private void proxy(
+      NodeLocator.KubeletAddress kubelet, String path, HttpServerResponse resp, boolean follow) {
+    client
+        .connect(new HttpConnectOptions().setHost(kubelet.host()).setPort(kubelet.port()))
         .onFailure(t -> Responses.status(resp, dialError(kubelet, t)))
-        .onSuccess(conn -> {
-          resp.closeHandler(v -> conn.close());
-          conn.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(path)
-                  .setHost(kubelet.host()).setPort(kubelet.port()))
-              .compose(creq -> creq.send())
-              .onComplete(ar -> {
-                if (ar.failed()) {
-                  Responses.status(resp, dialError(kubelet, ar.cause()));
-                  conn.close();
-                } else {
-                  relay(ar.result(), resp, conn, follow);
-                }
-              });
-        });
+        .onSuccess(
+            conn -> {
+              resp.closeHandler(v -> conn.close());
+              conn.request(
+                      new RequestOptions()
+                          .setMethod(HttpMethod.GET)
+                          .setURI(path)
+                          .setHost(kubelet.host())
+                          .setPort(kubelet.port()))
+                  .compose(creq -> creq.send())
+                  .onComplete(
+                      ar -> {
+                        if (ar.failed()) {
+                          Responses.status(resp, dialError(kubelet, ar.cause()));
+                          conn.close();
+                        } else {
+                          relay(ar.result(), resp, conn, follow);
+                        }
+                      });
+            });
   }
 
-  private static void relay(HttpClientResponse kresp, HttpServerResponse resp, HttpClientConnection conn,
+  private static void relay(
+      HttpClientResponse kresp,
+      HttpServerResponse resp,
+      HttpClientConnection conn,
       boolean follow) {
     if (kresp.statusCode() < 200 || kresp.statusCode() >= 300) {
-      kresp.body().onComplete(b -> {
-        String text = b.succeeded() ? b.result().toString(StandardCharsets.UTF_8).trim() : kresp.statusMessage();
-        Responses.status(resp, Status.failure(kresp.statusCode(), reasonFor(kresp.statusCode()), text, null));
-        conn.close();
-      });
+      kresp
+          .body()
+          .onComplete(
+              b -> {
+                String text =
+                    b.succeeded()
+                        ? b.result().toString(StandardCharsets.UTF_8).trim()
+                        : kresp.statusMessage();
+                Responses.status(
+                    resp,
+                    Status.failure(kresp.statusCode(), reasonFor(kresp.statusCode()), text, null));
+                conn.close();
+              });
       return;
     }
     resp.setStatusCode(kresp.statusCode()).putHeader("Content-Type", "text/plain");
@@ -152,13 +201,17 @@ public final class LogSubresource implements SubresourceHandler {
     };
   }
 
-  /** Upstream's {@code error dialing backend: dial tcp …: connect: connection refused} (docs/design.md). */
+  /**
+   * Upstream's {@code error dialing backend: dial tcp …: connect: connection refused}
+   * (docs/design.md).
+   */
   static Status dialError(NodeLocator.KubeletAddress kubelet, Throwable t) {
     String why = String.valueOf(t.getMessage());
     if (why.toLowerCase().contains("connection refused")) {
       why = "connect: connection refused";
     }
     LOG.info("log stream to kubelet " + kubelet + " failed: " + t);
-    return Status.failure(500, null, "error dialing backend: dial tcp " + kubelet + ": " + why, null);
+    return Status.failure(
+        500, null, "error dialing backend: dial tcp " + kubelet + ": " + why, null);
   }
 }

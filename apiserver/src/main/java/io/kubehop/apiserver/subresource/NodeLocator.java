@@ -11,15 +11,16 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * Where a pod's kubelet listens: the node's InternalIP (then Hostname, as upstream's default
- * {@code --kubelet-preferred-address-types} order) and {@code status.daemonEndpoints.kubeletEndpoint.Port},
- * falling back to 10250 — docs/design.md, apiserver → kubelet. Also resolves a pod's container the way upstream does.
+ * Where a pod's kubelet listens: the node's InternalIP (then Hostname, as upstream's default {@code
+ * --kubelet-preferred-address-types} order) and {@code
+ * status.daemonEndpoints.kubeletEndpoint.Port}, falling back to 10250 — docs/design.md, apiserver →
+ * kubelet. Also resolves a pod's container the way upstream does.
  */
 public final class NodeLocator {
 
   /**
-   * A kubelet address, and whether the kubelet translates WebSocket streams itself (it lists {@code websocket} in
-   * the node annotation {@link WebSocketTranslation#NODE_ANNOTATION}).
+   * A kubelet address, and whether the kubelet translates WebSocket streams itself (it lists {@code
+   * websocket} in the node annotation {@link WebSocketTranslation#NODE_ANNOTATION}).
    */
   public record KubeletAddress(String host, int port, boolean webSockets) {
 
@@ -42,32 +43,53 @@ public final class NodeLocator {
   }
 
   public Future<KubeletAddress> locate(String nodeName) {
-    return store.get(new StoreKey("nodes", "", nodeName)).recover(t -> Future.failedFuture(
-        t instanceof StoreException.NotFound ? StatusException.notFound("nodes", nodeName) : t)).map(node -> {
-          String host = address(node, "InternalIP");
-          if (host == null) {
-            host = address(node, "Hostname");
-          }
-          if (host == null) {
-            throw StatusException.badRequest("node " + nodeName + " has no address");
-          }
-          int port = node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
-          boolean webSockets = WebSocketTranslation.listsWebSocket(
-              node.path("metadata").path("annotations").path(WebSocketTranslation.NODE_ANNOTATION).asText(null));
-          return new KubeletAddress(host, port > 0 ? port : DEFAULT_KUBELET_PORT, webSockets);
-        });
+    return store
+        .get(new StoreKey("nodes", "", nodeName))
+        .recover(
+            t ->
+                Future.failedFuture(
+                    t instanceof StoreException.NotFound
+                        ? StatusException.notFound("nodes", nodeName)
+                        : t))
+        .map(
+            node -> {
+              String host = address(node, "InternalIP");
+              if (host == null) {
+                host = address(node, "Hostname");
+              }
+              if (host == null) {
+                throw StatusException.badRequest("node " + nodeName + " has no address");
+              }
+              int port =
+                  node.path("status")
+                      .path("daemonEndpoints")
+                      .path("kubeletEndpoint")
+                      .path("Port")
+                      .asInt(0);
+              boolean webSockets =
+                  WebSocketTranslation.listsWebSocket(
+                      node.path("metadata")
+                          .path("annotations")
+                          .path(WebSocketTranslation.NODE_ANNOTATION)
+                          .asText(null));
+              return new KubeletAddress(host, port > 0 ? port : DEFAULT_KUBELET_PORT, webSockets);
+            });
   }
 
   /** Whether the node's Ready condition is True (a missing node or condition is not ready). */
   public Future<Boolean> ready(String nodeName) {
-    return store.get(new StoreKey("nodes", "", nodeName)).map(node -> {
-      for (JsonNode c : node.path("status").path("conditions")) {
-        if ("Ready".equals(c.path("type").asText())) {
-          return "True".equals(c.path("status").asText());
-        }
-      }
-      return false;
-    }).otherwise(false);
+    return store
+        .get(new StoreKey("nodes", "", nodeName))
+        .map(
+            node -> {
+              for (JsonNode c : node.path("status").path("conditions")) {
+                if ("Ready".equals(c.path("type").asText())) {
+                  return "True".equals(c.path("status").asText());
+                }
+              }
+              return false;
+            })
+        .otherwise(false);
   }
 
   private static String address(ObjectNode node, String type) {
@@ -94,8 +116,11 @@ public final class NodeLocator {
       if (containers.isEmpty()) {
         throw StatusException.badRequest("a container name must be specified for pod " + name);
       }
-      String msg = "a container name must be specified for pod " + name + ", choose one of: "
-          + names(containers);
+      String msg =
+          "a container name must be specified for pod "
+              + name
+              + ", choose one of: "
+              + names(containers);
       if (!spec.path("initContainers").isEmpty()) {
         msg += " or one of the init containers: " + names(spec.path("initContainers"));
       }

@@ -11,22 +11,24 @@ import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
 import io.vertx.core.Future;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * {@code GET|POST …/pods/{name}/portforward}: pod → node → {@code http://<node>:<port>/portForward/{ns}/{name}}.
+ * {@code GET|POST …/pods/{name}/portforward}: pod → node → {@code
+ * http://<node>:<port>/portForward/{ns}/{name}}.
  *
  * <ul>
- *   <li>SPDY ({@code portforward.k8s.io}, kubectl 1.27–1.30, and the fallback of 1.31+) and the WebSocket channel
- *       form ({@code v4.channel.k8s.io}, the Python client; its {@code ports} become the kubelet's {@code port}) are
- *       proxied as they come;
- *   <li>SPDY tunnelled in WebSocket ({@code SPDY/3.1+portforward.k8s.io}, kubectl 1.31+) is unwrapped here into
- *       SPDY toward the kubelet ({@link TunnelingHandler}) in the {@code apiserver} translation mode, passed through
- *       to a kubelet that unwraps it itself in the {@code kubelet} mode, and refused in the {@code off} mode (before
- *       1.31's PortForwardWebsockets), so that kubectl falls back to SPDY.
+ *   <li>SPDY ({@code portforward.k8s.io}, kubectl 1.27–1.30, and the fallback of 1.31+) and the
+ *       WebSocket channel form ({@code v4.channel.k8s.io}, the Python client; its {@code ports}
+ *       become the kubelet's {@code port}) are proxied as they come;
+ *   <li>SPDY tunnelled in WebSocket ({@code SPDY/3.1+portforward.k8s.io}, kubectl 1.31+) is
+ *       unwrapped here into SPDY toward the kubelet ({@link TunnelingHandler}) in the {@code
+ *       apiserver} translation mode, passed through to a kubelet that unwraps it itself in the
+ *       {@code kubelet} mode, and refused in the {@code off} mode (before 1.31's
+ *       PortForwardWebsockets), so that kubectl falls back to SPDY.
  * </ul>
  */
 public final class PortForwardSubresource implements SubresourceHandler {
@@ -37,7 +39,11 @@ public final class PortForwardSubresource implements SubresourceHandler {
   private final TunnelingHandler tunnels;
   private final WebSocketTranslation translation;
 
-  public PortForwardSubresource(Store store, NodeLocator nodes, UpgradeAwareProxy proxy, TunnelingHandler tunnels,
+  public PortForwardSubresource(
+      Store store,
+      NodeLocator nodes,
+      UpgradeAwareProxy proxy,
+      TunnelingHandler tunnels,
       WebSocketTranslation translation) {
     this.store = store;
     this.nodes = nodes;
@@ -52,11 +58,16 @@ public final class PortForwardSubresource implements SubresourceHandler {
     boolean tunnel = TunnelingHandler.isWebSocketRequestWithTunnelingProtocol(req.http().headers());
     if (tunnel && translation == WebSocketTranslation.OFF) {
       // any answer but 101 makes kubectl fall back to plain SPDY
-      throw StatusException.badRequest("unable to upgrade: port-forward over WebSocket (SPDY/3.1+portforward.k8s.io)"
-          + " is turned off on this apiserver (--websocket-translation=off); use SPDY");
+      throw StatusException.badRequest(
+          "unable to upgrade: port-forward over WebSocket (SPDY/3.1+portforward.k8s.io)"
+              + " is turned off on this apiserver (--websocket-translation=off); use SPDY");
     }
     String query = kubeletQuery(req);
-    UpgradeSubresources.serve(req, store, "portforward", pod -> locate(req, pod, query),
+    UpgradeSubresources.serve(
+        req,
+        store,
+        "portforward",
+        pod -> locate(req, pod, query),
         target -> route(req, target, tunnel));
   }
 
@@ -70,12 +81,28 @@ public final class PortForwardSubresource implements SubresourceHandler {
   private Future<Target> locate(ApiRequest req, ObjectNode pod, String query) {
     String phase = pod.path("status").path("phase").asText("");
     if (!phase.equals("Running")) {
-      throw StatusException.badRequest("pod " + req.name() + " is not running (phase " + (phase.isEmpty()
-          ? "unknown" : phase) + "), so it cannot forward ports");
+      throw StatusException.badRequest(
+          "pod "
+              + req.name()
+              + " is not running (phase "
+              + (phase.isEmpty() ? "unknown" : phase)
+              + "), so it cannot forward ports");
     }
     return UpgradeSubresources.readyKubelet(nodes, pod, req.name(), "forward ports of")
-        .map(kubelet -> new Target(URI.create("http://" + kubelet.host() + ":" + kubelet.port() + "/portForward/"
-            + req.namespace() + "/" + req.name() + query), kubelet.webSockets()));
+        .map(
+            kubelet ->
+                new Target(
+                    URI.create(
+                        "http://"
+                            + kubelet.host()
+                            + ":"
+                            + kubelet.port()
+                            + "/portForward/"
+                            + req.namespace()
+                            + "/"
+                            + req.name()
+                            + query),
+                    kubelet.webSockets()));
   }
 
   /** {@code ports=80,443} (repeatable) becomes the kubelet's {@code port=80&port=443}. */
@@ -89,8 +116,11 @@ public final class PortForwardSubresource implements SubresourceHandler {
       }
     }
     StringBuilder q = new StringBuilder();
-    ports.forEach(p -> q.append(q.length() == 0 ? '?' : '&').append("port=")
-        .append(URLEncoder.encode(p, StandardCharsets.UTF_8)));
+    ports.forEach(
+        p ->
+            q.append(q.length() == 0 ? '?' : '&')
+                .append("port=")
+                .append(URLEncoder.encode(p, StandardCharsets.UTF_8)));
     return q.toString();
   }
 }

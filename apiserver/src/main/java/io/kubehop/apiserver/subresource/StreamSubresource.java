@@ -19,24 +19,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * {@code GET|POST …/pods/{name}/exec} and {@code …/attach}: resolves pod → container → node → kubelet, translates
- * the query to the kubelet's parameters ({@code stdin} → {@code input=1}, … docs/design.md, apiserver → kubelet)
- * and hands the upgrade request on:
+ * {@code GET|POST …/pods/{name}/exec} and {@code …/attach}: resolves pod → container → node →
+ * kubelet, translates the query to the kubelet's parameters ({@code stdin} → {@code input=1}, …
+ * docs/design.md, apiserver → kubelet) and hands the upgrade request on:
  *
  * <ul>
- *   <li>a WebSocket offering {@code v5.channel.k8s.io} (kubectl 1.30+) goes by the {@link WebSocketTranslation}
- *       mode: to the {@link StreamTranslator} (SPDY toward the kubelet), passed through to a kubelet that translates
- *       itself, or refused so that kubectl falls back to SPDY;
- *   <li>everything else (SPDY, older WebSocket subprotocols) to the {@link UpgradeAwareProxy}, which dials the
- *       kubelet on a connection of its own and splices it with the client's once the kubelet (or, in redirect mode,
- *       the runtime) answered 101.
+ *   <li>a WebSocket offering {@code v5.channel.k8s.io} (kubectl 1.30+) goes by the {@link
+ *       WebSocketTranslation} mode: to the {@link StreamTranslator} (SPDY toward the kubelet),
+ *       passed through to a kubelet that translates itself, or refused so that kubectl falls back
+ *       to SPDY;
+ *   <li>everything else (SPDY, older WebSocket subprotocols) to the {@link UpgradeAwareProxy},
+ *       which dials the kubelet on a connection of its own and splices it with the client's once
+ *       the kubelet (or, in redirect mode, the runtime) answered 101.
  * </ul>
  */
 public final class StreamSubresource implements SubresourceHandler {
 
   /** Which subresource: exec carries a command, attach does not. */
   public enum Verb {
-    EXEC("exec"), ATTACH("attach");
+    EXEC("exec"),
+    ATTACH("attach");
 
     private final String path;
 
@@ -52,8 +54,13 @@ public final class StreamSubresource implements SubresourceHandler {
   private final StreamTranslator translator;
   private final WebSocketTranslation translation;
 
-  public StreamSubresource(Verb verb, Store store, NodeLocator nodes, UpgradeAwareProxy proxy,
-      StreamTranslator translator, WebSocketTranslation translation) {
+  public StreamSubresource(
+      Verb verb,
+      Store store,
+      NodeLocator nodes,
+      UpgradeAwareProxy proxy,
+      StreamTranslator translator,
+      WebSocketTranslation translation) {
     this.verb = verb;
     this.store = store;
     this.nodes = nodes;
@@ -67,17 +74,23 @@ public final class StreamSubresource implements SubresourceHandler {
     UpgradeSubresources.requireGetOrPost(req);
     boolean v5 = StreamTranslator.isWebSocketRequestWithStreamCloseProtocol(req.http().headers());
     if (v5 && translation == WebSocketTranslation.OFF) {
-      // Any answer but 101 makes kubectl fall back to SPDY (its FallbackExecutor checks IsUpgradeFailure).
-      throw StatusException.badRequest("unable to upgrade: WebSocket streaming (" + ChannelProtocol.V5.wireName()
-          + ") is turned off on this apiserver (--websocket-translation=off); use SPDY");
+      // Any answer but 101 makes kubectl fall back to SPDY (its FallbackExecutor checks
+      // IsUpgradeFailure).
+      throw StatusException.badRequest(
+          "unable to upgrade: WebSocket streaming ("
+              + ChannelProtocol.V5.wireName()
+              + ") is turned off on this apiserver (--websocket-translation=off); use SPDY");
     }
-    UpgradeSubresources.serve(req, store, verb.path, pod -> locate(req, pod), target -> route(req, target, v5));
+    UpgradeSubresources.serve(
+        req, store, verb.path, pod -> locate(req, pod), target -> route(req, target, v5));
   }
 
   private Future<HopSession> route(ApiRequest req, Target target, boolean v5) {
-    boolean translateHere = v5 && !(translation == WebSocketTranslation.KUBELET && target.kubeletTranslates());
+    boolean translateHere =
+        v5 && !(translation == WebSocketTranslation.KUBELET && target.kubeletTranslates());
     if (translateHere) {
-      return translator.translate(req.http(), target.location(), StreamOptions.fromApiServerQuery(req.query()));
+      return translator.translate(
+          req.http(), target.location(), StreamOptions.fromApiServerQuery(req.query()));
     }
     return proxy.proxy(req.http(), target.location());
   }
@@ -86,29 +99,50 @@ public final class StreamSubresource implements SubresourceHandler {
     String container = NodeLocator.resolveContainer(pod, req.param("container"));
     String phase = pod.path("status").path("phase").asText("");
     if (phase.equals("Succeeded") || phase.equals("Failed")) {
-      throw StatusException.badRequest((verb == Verb.EXEC ? "cannot exec into" : "cannot attach to")
-          + " a container in a completed pod; current phase is " + phase);
+      throw StatusException.badRequest(
+          (verb == Verb.EXEC ? "cannot exec into" : "cannot attach to")
+              + " a container in a completed pod; current phase is "
+              + phase);
     }
     String query = kubeletQuery(req.query(), verb);
     return UpgradeSubresources.readyKubelet(nodes, pod, req.name(), verb.path + " into")
-        .map(kubelet -> new Target(URI.create("http://" + kubelet.host() + ":" + kubelet.port() + "/" + verb.path
-            + "/" + req.namespace() + "/" + req.name() + "/" + container + query), kubelet.webSockets()));
+        .map(
+            kubelet ->
+                new Target(
+                    URI.create(
+                        "http://"
+                            + kubelet.host()
+                            + ":"
+                            + kubelet.port()
+                            + "/"
+                            + verb.path
+                            + "/"
+                            + req.namespace()
+                            + "/"
+                            + req.name()
+                            + "/"
+                            + container
+                            + query),
+                    kubelet.webSockets()));
   }
 
   /**
-   * The kubelet's query: {@code command} repeated, then the stream flags as {@code 1}, in Go's sorted
-   * {@code url.Values} order. Flags follow upstream's {@code Convert_Slice_string_To_bool}: absent, {@code 0} and
-   * {@code false} (any case) are false, anything else is true.
+   * The kubelet's query: {@code command} repeated, then the stream flags as {@code 1}, in Go's
+   * sorted {@code url.Values} order. Flags follow upstream's {@code Convert_Slice_string_To_bool}:
+   * absent, {@code 0} and {@code false} (any case) are false, anything else is true.
    */
   static String kubeletQuery(MultiMap params, Verb verb) {
     StringBuilder q = new StringBuilder();
     if (verb == Verb.EXEC) {
       for (String arg : params.getAll("command")) {
-        q.append(q.length() == 0 ? '?' : '&').append("command=").append(URLEncoder.encode(arg, StandardCharsets.UTF_8)
-            .replace("+", "%20"));
+        q.append(q.length() == 0 ? '?' : '&')
+            .append("command=")
+            .append(URLEncoder.encode(arg, StandardCharsets.UTF_8).replace("+", "%20"));
       }
     }
-    String[][] flags = {{"error", "stderr"}, {"input", "stdin"}, {"output", "stdout"}, {"tty", "tty"}};
+    String[][] flags = {
+      {"error", "stderr"}, {"input", "stdin"}, {"output", "stdout"}, {"tty", "tty"}
+    };
     for (String[] flag : flags) {
       if (flag(params, flag[1])) {
         q.append(q.length() == 0 ? '?' : '&').append(flag[0]).append("=1");

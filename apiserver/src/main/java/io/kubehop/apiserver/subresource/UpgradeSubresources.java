@@ -17,9 +17,9 @@ import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * What the upgrading subresources (exec, attach, portforward) share: GET or POST only, pod → its Ready kubelet,
- * the request kept unread until the hop takes the connection over, one log line when the hop opens and one when it
- * closes, errors as Status.
+ * What the upgrading subresources (exec, attach, portforward) share: GET or POST only, pod → its
+ * Ready kubelet, the request kept unread until the hop takes the connection over, one log line when
+ * the hop opens and one when it closes, errors as Status.
  */
 final class UpgradeSubresources {
 
@@ -32,7 +32,10 @@ final class UpgradeSubresources {
   /** The kubelet URL, and whether that kubelet translates WebSocket streams itself. */
   record Target(URI location, boolean kubeletTranslates) {}
 
-  /** 405 unless GET or POST (kubectl's SPDY POST arrives rewritten to GET: {@link PostUpgrades#method}). */
+  /**
+   * 405 unless GET or POST (kubectl's SPDY POST arrives rewritten to GET: {@link
+   * PostUpgrades#method}).
+   */
   static void requireGetOrPost(ApiRequest req) {
     String method = PostUpgrades.method(req.http());
     if (!method.equals("GET") && !method.equals("POST")) {
@@ -41,42 +44,96 @@ final class UpgradeSubresources {
   }
 
   /**
-   * Looks up the pod, finds where its stream goes ({@code locate}), and hands the request to {@code route};
-   * {@code kind} names the session in the log ({@code exec session <id> ns/pod (splice …) -> url via a->b}).
+   * Looks up the pod, finds where its stream goes ({@code locate}), and hands the request to {@code
+   * route}; {@code kind} names the session in the log ({@code exec session <id> ns/pod (splice …)
+   * -> url via a->b}).
    */
-  static void serve(ApiRequest req, Store store, String kind, Function<ObjectNode, Future<Target>> locate,
+  static void serve(
+      ApiRequest req,
+      Store store,
+      String kind,
+      Function<ObjectNode, Future<Target>> locate,
       Function<Target, Future<HopSession>> route) {
     req.http().pause();
-    store.get(new StoreKey("pods", req.namespace(), req.name()))
+    store
+        .get(new StoreKey("pods", req.namespace(), req.name()))
         .recover(t -> Future.failedFuture(Responses.translate(t, "pods", req.name())))
         .compose(locate)
-        .onSuccess(target -> route.apply(target).onSuccess(hop -> {
-          LOG.info(kind + " session " + hop.id() + " " + req.namespace() + "/" + req.name() + " ("
-              + hop.describe() + ") -> " + target.location() + " via " + hop.upstreamLocal() + "->"
-              + hop.upstreamRemote());
-          hop.closeFuture().onComplete(v -> LOG.info(kind + " session " + hop.id() + " closed after "
-              + Duration.between(hop.opened(), Instant.now()).toMillis() + " ms: " + hop.bytesUp() + " bytes up, "
-              + hop.bytesDown() + " bytes down"));
-        }))
+        .onSuccess(
+            target ->
+                route
+                    .apply(target)
+                    .onSuccess(
+                        hop -> {
+                          LOG.info(
+                              kind
+                                  + " session "
+                                  + hop.id()
+                                  + " "
+                                  + req.namespace()
+                                  + "/"
+                                  + req.name()
+                                  + " ("
+                                  + hop.describe()
+                                  + ") -> "
+                                  + target.location()
+                                  + " via "
+                                  + hop.upstreamLocal()
+                                  + "->"
+                                  + hop.upstreamRemote());
+                          hop.closeFuture()
+                              .onComplete(
+                                  v ->
+                                      LOG.info(
+                                          kind
+                                              + " session "
+                                              + hop.id()
+                                              + " closed after "
+                                              + Duration.between(hop.opened(), Instant.now())
+                                                  .toMillis()
+                                              + " ms: "
+                                              + hop.bytesUp()
+                                              + " bytes up, "
+                                              + hop.bytesDown()
+                                              + " bytes down"));
+                        }))
         .onFailure(t -> Responses.failure(req.http().response(), t));
   }
 
   /**
-   * The kubelet of the pod's node, if that node is Ready: 400 when the pod has no node yet, 503 (with {@code action},
-   * e.g. {@code exec into}) when the node stopped posting status.
+   * The kubelet of the pod's node, if that node is Ready: 400 when the pod has no node yet, 503
+   * (with {@code action}, e.g. {@code exec into}) when the node stopped posting status.
    */
-  static Future<NodeLocator.KubeletAddress> readyKubelet(NodeLocator nodes, ObjectNode pod, String podName,
-      String action) {
+  static Future<NodeLocator.KubeletAddress> readyKubelet(
+      NodeLocator nodes, ObjectNode pod, String podName, String action) {
     String node = pod.path("spec").path("nodeName").asText("");
     if (node.isEmpty()) {
-      return Future.failedFuture(StatusException.badRequest("pod " + podName + " does not have a host assigned"));
+      return Future.failedFuture(
+          StatusException.badRequest("pod " + podName + " does not have a host assigned"));
     }
-    return nodes.locate(node).compose(kubelet -> nodes.ready(node).map(ready -> {
-      if (!ready) {
-        throw new StatusException(Status.failure(503, "ServiceUnavailable", "node " + node + " is not ready (its "
-            + "kubelet stopped posting status); cannot " + action + " pod " + podName, null));
-      }
-      return kubelet;
-    }));
+    return nodes
+        .locate(node)
+        .compose(
+            kubelet ->
+                nodes
+                    .ready(node)
+                    .map(
+                        ready -> {
+                          if (!ready) {
+                            throw new StatusException(
+                                Status.failure(
+                                    503,
+                                    "ServiceUnavailable",
+                                    "node "
+                                        + node
+                                        + " is not ready (its "
+                                        + "kubelet stopped posting status); cannot "
+                                        + action
+                                        + " pod "
+                                        + podName,
+                                    null));
+                          }
+                          return kubelet;
+                        }));
   }
 }

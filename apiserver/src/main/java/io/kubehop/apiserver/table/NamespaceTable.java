@@ -14,7 +14,9 @@ public final class NamespaceTable implements TableConvertor {
 
   @Override
   public List<Object> cells(ObjectNode ns, Instant now) {
-    return List.of(ns.path("metadata").path("name").asText(), ns.path("status").path("phase").asText(""),
+    return List.of(
+        ns.path("metadata").path("name").asText(),
+        ns.path("status").path("phase").asText(""),
         TableBuilder.age(ns, now));
   }
 }

@@ -10,10 +10,18 @@ import java.util.TreeSet;
 /** The node columns of upstream's {@code printNode}. */
 public final class NodeTable implements TableConvertor {
 
-  private static final List<Column> COLUMNS = List.of(Column.of("Name", 0), Column.of("Status", 0),
-      Column.of("Roles", 0), Column.of("Age", 0), Column.of("Version", 0), Column.of("Internal-IP", 1),
-      Column.of("External-IP", 1), Column.of("OS-Image", 1), Column.of("Kernel-Version", 1),
-      Column.of("Container-Runtime", 1));
+  private static final List<Column> COLUMNS =
+      List.of(
+          Column.of("Name", 0),
+          Column.of("Status", 0),
+          Column.of("Roles", 0),
+          Column.of("Age", 0),
+          Column.of("Version", 0),
+          Column.of("Internal-IP", 1),
+          Column.of("External-IP", 1),
+          Column.of("OS-Image", 1),
+          Column.of("Kernel-Version", 1),
+          Column.of("Container-Runtime", 1));
 
   @Override
   public List<Column> columns() {
@@ -38,7 +46,10 @@ public final class NodeTable implements TableConvertor {
     return cells;
   }
 
-  /** {@code Ready}, {@code NotReady} or {@code Unknown}, plus {@code SchedulingDisabled} when cordoned. */
+  /**
+   * {@code Ready}, {@code NotReady} or {@code Unknown}, plus {@code SchedulingDisabled} when
+   * cordoned.
+   */
   static String status(ObjectNode node) {
     List<String> parts = new ArrayList<>();
     for (JsonNode c : node.path("status").path("conditions")) {
@@ -57,16 +68,21 @@ public final class NodeTable implements TableConvertor {
 
   private static String roles(ObjectNode node) {
     TreeSet<String> roles = new TreeSet<>();
-    node.path("metadata").path("labels").fields().forEachRemaining(e -> {
-      if (e.getKey().startsWith("node-role.kubernetes.io/")) {
-        String role = e.getKey().substring("node-role.kubernetes.io/".length());
-        if (!role.isEmpty()) {
-          roles.add(role);
-        }
-      } else if (e.getKey().equals("kubernetes.io/role") && !e.getValue().asText().isEmpty()) {
-        roles.add(e.getValue().asText());
-      }
-    });
+    node.path("metadata")
+        .path("labels")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              if (e.getKey().startsWith("node-role.kubernetes.io/")) {
+                String role = e.getKey().substring("node-role.kubernetes.io/".length());
+                if (!role.isEmpty()) {
+                  roles.add(role);
+                }
+              } else if (e.getKey().equals("kubernetes.io/role")
+                  && !e.getValue().asText().isEmpty()) {
+                roles.add(e.getValue().asText());
+              }
+            });
     return roles.isEmpty() ? "<none>" : String.join(",", roles);
   }
 

@@ -1,11 +1,11 @@
 package io.kubehop.apiserver.table;
 
-import io.kubehop.api.util.HumanDuration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubehop.api.json.ApiJson;
 import io.kubehop.api.meta.Times;
+import io.kubehop.api.util.HumanDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,12 +13,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The pod columns of upstream's {@code printPod} ({@code pkg/printers/internalversion/printers.go}). */
+/**
+ * The pod columns of upstream's {@code printPod} ({@code
+ * pkg/printers/internalversion/printers.go}).
+ */
 public final class PodTable implements TableConvertor {
 
-  private static final List<Column> COLUMNS = List.of(Column.of("Name", 0), Column.of("Ready", 0),
-      Column.of("Status", 0), Column.of("Restarts", 0), Column.of("Age", 0), Column.of("IP", 1),
-      Column.of("Node", 1), Column.of("Nominated Node", 1), Column.of("Readiness Gates", 1));
+  private static final List<Column> COLUMNS =
+      List.of(
+          Column.of("Name", 0),
+          Column.of("Ready", 0),
+          Column.of("Status", 0),
+          Column.of("Restarts", 0),
+          Column.of("Age", 0),
+          Column.of("IP", 1),
+          Column.of("Node", 1),
+          Column.of("Nominated Node", 1),
+          Column.of("Readiness Gates", 1));
 
   @Override
   public List<Column> columns() {
@@ -30,9 +41,11 @@ public final class PodTable implements TableConvertor {
     JsonNode spec = pod.path("spec");
     JsonNode status = pod.path("status");
     String phase = status.path("phase").asText("");
-    String reason = status.path("reason").asText("").isEmpty() ? phase : status.path("reason").asText();
+    String reason =
+        status.path("reason").asText("").isEmpty() ? phase : status.path("reason").asText();
     for (JsonNode c : status.path("conditions")) {
-      if (c.path("type").asText().equals("PodScheduled") && c.path("reason").asText().equals("SchedulingGated")) {
+      if (c.path("type").asText().equals("PodScheduled")
+          && c.path("reason").asText().equals("SchedulingGated")) {
         reason = "SchedulingGated";
       }
     }
@@ -71,10 +84,12 @@ public final class PodTable implements TableConvertor {
         }
         continue;
       } else if (!term.isMissingNode()) {
-        reason = term.path("reason").asText("").isEmpty()
-            ? (term.path("signal").asInt() != 0 ? "Init:Signal:" + term.path("signal").asInt()
-                : "Init:ExitCode:" + term.path("exitCode").asInt())
-            : "Init:" + term.path("reason").asText();
+        reason =
+            term.path("reason").asText("").isEmpty()
+                ? (term.path("signal").asInt() != 0
+                    ? "Init:Signal:" + term.path("signal").asInt()
+                    : "Init:ExitCode:" + term.path("exitCode").asInt())
+                : "Init:" + term.path("reason").asText();
       } else if (!waiting.path("reason").asText("").isEmpty()
           && !waiting.path("reason").asText().equals("PodInitializing")) {
         reason = "Init:" + waiting.path("reason").asText();
@@ -100,8 +115,10 @@ public final class PodTable implements TableConvertor {
         } else if (!term.path("reason").asText("").isEmpty()) {
           reason = term.path("reason").asText();
         } else if (!term.isMissingNode()) {
-          reason = term.path("signal").asInt() != 0 ? "Signal:" + term.path("signal").asInt()
-              : "ExitCode:" + term.path("exitCode").asInt();
+          reason =
+              term.path("signal").asInt() != 0
+                  ? "Signal:" + term.path("signal").asInt()
+                  : "ExitCode:" + term.path("exitCode").asInt();
         } else if (cs.path("ready").asBoolean(false) && cs.path("state").has("running")) {
           hasRunning = true;
           ready++;
@@ -119,7 +136,8 @@ public final class PodTable implements TableConvertor {
     }
     String restartsText = Integer.toString(restarts);
     if (restarts != 0 && lastRestart != null) {
-      restartsText = restarts + " (" + HumanDuration.format(Duration.between(lastRestart, now)) + " ago)";
+      restartsText =
+          restarts + " (" + HumanDuration.format(Duration.between(lastRestart, now)) + " ago)";
     }
     List<Object> cells = new ArrayList<>();
     cells.add(pod.path("metadata").path("name").asText());
@@ -189,9 +207,13 @@ public final class PodTable implements TableConvertor {
       return null;
     }
     ArrayNode a = ApiJson.mapper().createArrayNode();
-    a.addObject().put("type", "Completed").put("status", "True").put("reason", phase)
-        .put("message", phase.equals("Succeeded") ? "The pod has completed successfully."
-            : "The pod failed.");
+    a.addObject()
+        .put("type", "Completed")
+        .put("status", "True")
+        .put("reason", phase)
+        .put(
+            "message",
+            phase.equals("Succeeded") ? "The pod has completed successfully." : "The pod failed.");
     return a;
   }
 }

@@ -1,23 +1,25 @@
 package io.kubehop.apiserver.table;
 
-import io.kubehop.api.util.HumanDuration;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubehop.api.json.ApiJson;
+import io.kubehop.api.meta.Times;
+import io.kubehop.api.util.HumanDuration;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import io.kubehop.api.meta.Times;
-import java.time.Duration;
 
-/** Assembles a {@code meta.k8s.io/v1} Table whose rows carry their object as PartialObjectMetadata. */
+/**
+ * Assembles a {@code meta.k8s.io/v1} Table whose rows carry their object as PartialObjectMetadata.
+ */
 public final class TableBuilder {
 
   private TableBuilder() {
     throw new AssertionError("No instances.");
   }
 
-  public static ObjectNode build(TableConvertor convertor, List<ObjectNode> objects, String resourceVersion,
-      Instant now) {
+  public static ObjectNode build(
+      TableConvertor convertor, List<ObjectNode> objects, String resourceVersion, Instant now) {
     ObjectNode table = ApiJson.mapper().createObjectNode();
     table.put("kind", "Table").put("apiVersion", "meta.k8s.io/v1");
     ObjectNode meta = table.putObject("metadata");
@@ -26,8 +28,12 @@ public final class TableBuilder {
     }
     ArrayNode cols = table.putArray("columnDefinitions");
     for (TableConvertor.Column c : convertor.columns()) {
-      cols.addObject().put("name", c.name()).put("type", c.type()).put("format", c.format())
-          .put("description", c.description()).put("priority", c.priority());
+      cols.addObject()
+          .put("name", c.name())
+          .put("type", c.type())
+          .put("format", c.format())
+          .put("description", c.description())
+          .put("priority", c.priority());
     }
     ArrayNode rows = table.putArray("rows");
     for (ObjectNode o : objects) {

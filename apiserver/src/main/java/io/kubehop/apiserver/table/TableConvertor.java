@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 
-/** Renders objects as {@code meta.k8s.io/v1} Table rows, like upstream's printers for {@code kubectl get}. */
+/**
+ * Renders objects as {@code meta.k8s.io/v1} Table rows, like upstream's printers for {@code kubectl
+ * get}.
+ */
 public interface TableConvertor {
 
   /** A column: priority 0 is always shown, 1 only with {@code -o wide}. */

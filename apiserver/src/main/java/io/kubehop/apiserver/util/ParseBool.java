@@ -3,7 +3,9 @@ package io.kubehop.apiserver.util;
 import io.kubehop.api.meta.StatusException;
 import java.util.Set;
 
-/** Query booleans parsed exactly like Go's {@code strconv.ParseBool}, which the real apiserver uses. */
+/**
+ * Query booleans parsed exactly like Go's {@code strconv.ParseBool}, which the real apiserver uses.
+ */
 public final class ParseBool {
 
   private static final Set<String> TRUE = Set.of("1", "t", "T", "TRUE", "true", "True");
@@ -21,7 +23,8 @@ public final class ParseBool {
     if (FALSE.contains(value)) {
       return false;
     }
-    throw new IllegalArgumentException("strconv.ParseBool: parsing \"" + value + "\": invalid syntax");
+    throw new IllegalArgumentException(
+        "strconv.ParseBool: parsing \"" + value + "\": invalid syntax");
   }
 
   /** A query parameter: absent → {@code dflt}; malformed → 400 BadRequest. */
@@ -32,7 +35,8 @@ public final class ParseBool {
     try {
       return parse(value);
     } catch (IllegalArgumentException e) {
-      throw StatusException.badRequest("invalid value for query parameter " + name + ": " + e.getMessage());
+      throw StatusException.badRequest(
+          "invalid value for query parameter " + name + ": " + e.getMessage());
     }
   }
 }

@@ -5,14 +5,16 @@ import io.kubehop.apiserver.http.ResourceReads;
 import io.kubehop.apiserver.storage.StoreEvent;
 
 /**
- * Which events a watch sees, and as what: like upstream's cacher, a MODIFIED that moves an object into the
- * selection is reported as ADDED, one that moves it out as DELETED.
+ * Which events a watch sees, and as what: like upstream's cacher, a MODIFIED that moves an object
+ * into the selection is reported as ADDED, one that moves it out as DELETED.
  */
-public record WatchFilter(String resource, String namespace, ResourceReads.Selection selection, long afterVersion) {
+public record WatchFilter(
+    String resource, String namespace, ResourceReads.Selection selection, long afterVersion) {
 
   /** The event type to send for {@code e}, or null to skip it. */
   public String typeFor(StoreEvent e) {
-    if (!e.key().resource().equals(resource) || (namespace != null && !namespace.equals(e.key().namespace()))
+    if (!e.key().resource().equals(resource)
+        || (namespace != null && !namespace.equals(e.key().namespace()))
         || e.resourceVersion() <= afterVersion) {
       return null;
     }

@@ -21,10 +21,10 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * {@code ?watch=true}: streams the changes after {@code resourceVersion} (or, when it is empty or {@code 0},
- * first an ADDED event per existing object, as upstream does), filtered by the label and field selectors.
- * Honours {@code timeoutSeconds} and {@code allowWatchBookmarks}; a resourceVersion older than the retained
- * history gets an ERROR event with a 410 Expired Status.
+ * {@code ?watch=true}: streams the changes after {@code resourceVersion} (or, when it is empty or
+ * {@code 0}, first an ADDED event per existing object, as upstream does), filtered by the label and
+ * field selectors. Honours {@code timeoutSeconds} and {@code allowWatchBookmarks}; a
+ * resourceVersion older than the retained history gets an ERROR event with a 410 Expired Status.
  */
 public final class WatchHandler {
 
@@ -47,47 +47,74 @@ public final class WatchHandler {
     long timeout = parseTimeout(req.param("timeoutSeconds"));
     boolean bookmarks = req.flag("allowWatchBookmarks");
     String table = MediaTypes.tableVersion(req.http().getHeader("Accept"));
-    Function<ObjectNode, ObjectNode> render = table == null ? o -> o : o -> {
-      ObjectNode t = TableBuilder.build(strategy.table(), List.of(o), null, clock.instant());
-      t.put("apiVersion", "meta.k8s.io/" + table);
-      return t;
-    };
+    Function<ObjectNode, ObjectNode> render =
+        table == null
+            ? o -> o
+            : o -> {
+              ObjectNode t =
+                  TableBuilder.build(strategy.table(), List.of(o), null, clock.instant());
+              t.put("apiVersion", "meta.k8s.io/" + table);
+              return t;
+            };
     String resource = strategy.type().resource();
-    WatchStream stream = new WatchStream(vertx.getOrCreateContext(), req.http().response(), render,
-        resource + (req.namespace() == null ? "" : " in " + req.namespace()));
-    Future<Long> start = from > 0 ? Future.succeededFuture(from)
-        : store.list(resource, req.namespace()).map(listing -> {
-          for (ObjectNode o : listing.items()) {
-            if (selection.matches(o)) {
-              stream.send("ADDED", o);
-            }
-          }
-          return listing.resourceVersion();
-        });
-    start.compose(rv -> {
-      WatchFilter filter = new WatchFilter(resource, req.namespace(), selection, rv);
-      return store.watch(rv, e -> {
-        String type = filter.typeFor(e);
-        if (type != null) {
-          stream.send(type, e.object());
-        }
-      });
-    }).onComplete(ar -> {
-      try {
-        begin(ar, req, stream, timeout, bookmarks && table == null, strategy);
-      } catch (RuntimeException e) {
-        // never leave a subscription or a half-started stream behind
-        if (ar.succeeded()) {
-          ar.result().cancel();
-        }
-        stream.fail(Responses.toStatus(e));
-      }
-    });
+    WatchStream stream =
+        new WatchStream(
+            vertx.getOrCreateContext(),
+            req.http().response(),
+            render,
+            resource + (req.namespace() == null ? "" : " in " + req.namespace()));
+    Future<Long> start =
+        from > 0
+            ? Future.succeededFuture(from)
+            : store
+                .list(resource, req.namespace())
+                .map(
+                    listing -> {
+                      for (ObjectNode o : listing.items()) {
+                        if (selection.matches(o)) {
+                          stream.send("ADDED", o);
+                        }
+                      }
+                      return listing.resourceVersion();
+                    });
+    start
+        .compose(
+            rv -> {
+              WatchFilter filter = new WatchFilter(resource, req.namespace(), selection, rv);
+              return store.watch(
+                  rv,
+                  e -> {
+                    String type = filter.typeFor(e);
+                    if (type != null) {
+                      stream.send(type, e.object());
+                    }
+                  });
+            })
+        .onComplete(
+            ar -> {
+              try {
+                begin(ar, req, stream, timeout, bookmarks && table == null, strategy);
+              } catch (RuntimeException e) {
+                // never leave a subscription or a half-started stream behind
+                if (ar.succeeded()) {
+                  ar.result().cancel();
+                }
+                stream.fail(Responses.toStatus(e));
+              }
+            });
   }
 
-  /** Starts the stream once the subscription exists (or failed: 410 as an ERROR event, else a Status). */
-  private void begin(AsyncResult<Store.Subscription> ar, ApiRequest req, WatchStream stream, long timeout,
-      boolean bookmarks, ResourceStrategy strategy) {
+  /**
+   * Starts the stream once the subscription exists (or failed: 410 as an ERROR event, else a
+   * Status).
+   */
+  private void begin(
+      AsyncResult<Store.Subscription> ar,
+      ApiRequest req,
+      WatchStream stream,
+      long timeout,
+      boolean bookmarks,
+      ResourceStrategy strategy) {
     if (ar.failed() && !(ar.cause() instanceof StoreException.Expired)) {
       Responses.failure(req.http().response(), ar.cause());
       return;
@@ -98,16 +125,19 @@ public final class WatchHandler {
       return;
     }
     long timer = vertx.setTimer(timeout * 1000, t -> stream.end());
-    long bookmarkTimer = bookmarks
-        ? vertx.setPeriodic(BOOKMARK_INTERVAL_MS, t -> stream.send("BOOKMARK", bookmark(strategy)))
-        : -1;
-    stream.onClose(() -> {
-      ar.result().cancel();
-      vertx.cancelTimer(timer);
-      if (bookmarkTimer >= 0) {
-        vertx.cancelTimer(bookmarkTimer);
-      }
-    });
+    long bookmarkTimer =
+        bookmarks
+            ? vertx.setPeriodic(
+                BOOKMARK_INTERVAL_MS, t -> stream.send("BOOKMARK", bookmark(strategy)))
+            : -1;
+    stream.onClose(
+        () -> {
+          ar.result().cancel();
+          vertx.cancelTimer(timer);
+          if (bookmarkTimer >= 0) {
+            vertx.cancelTimer(bookmarkTimer);
+          }
+        });
     if (stream.isClosed()) {
       ar.result().cancel();
     }
@@ -128,8 +158,8 @@ public final class WatchHandler {
     try {
       return Long.parseLong(rv);
     } catch (NumberFormatException e) {
-      throw new StatusException(Status.failure(400, StatusReason.BAD_REQUEST,
-          "invalid resource version: " + rv, null));
+      throw new StatusException(
+          Status.failure(400, StatusReason.BAD_REQUEST, "invalid resource version: " + rv, null));
     }
   }
 

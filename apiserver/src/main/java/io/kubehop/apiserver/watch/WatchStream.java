@@ -11,10 +11,11 @@ import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * One watch response: chunked {@code application/json}, one WatchEvent per line. Events arrive from store threads
- * and are handed to the response's context. A watcher that does not read is bounded: events wait in a queue of at
- * most {@link #MAX_PENDING} (by default) while the response's write queue is full; beyond that the watch is ended
- * with an ERROR event, as upstream's cacher drops unresponsive watchers.
+ * One watch response: chunked {@code application/json}, one WatchEvent per line. Events arrive from
+ * store threads and are handed to the response's context. A watcher that does not read is bounded:
+ * events wait in a queue of at most {@link #MAX_PENDING} (by default) while the response's write
+ * queue is full; beyond that the watch is ended with an ERROR event, as upstream's cacher drops
+ * unresponsive watchers.
  */
 public final class WatchStream {
 
@@ -27,17 +28,25 @@ public final class WatchStream {
   private final Function<ObjectNode, ObjectNode> render;
   private final String description;
   private final ArrayDeque<ObjectNode> pending = new ArrayDeque<>();
-  private Runnable onClose = () -> { };
+  private Runnable onClose = () -> {};
+
   /** Written on the response's context; volatile so other threads may ask {@link #isClosed()}. */
   private volatile boolean closed;
 
   /** {@code render} turns an object into what the event carries (itself, or a one-row Table). */
-  public WatchStream(Context context, HttpServerResponse resp, Function<ObjectNode, ObjectNode> render,
+  public WatchStream(
+      Context context,
+      HttpServerResponse resp,
+      Function<ObjectNode, ObjectNode> render,
       String description) {
     this(context, resp, render, description, MAX_PENDING);
   }
 
-  WatchStream(Context context, HttpServerResponse resp, Function<ObjectNode, ObjectNode> render, String description,
+  WatchStream(
+      Context context,
+      HttpServerResponse resp,
+      Function<ObjectNode, ObjectNode> render,
+      String description,
       int maxPending) {
     this.maxPending = maxPending;
     this.context = context;
@@ -71,13 +80,24 @@ public final class WatchStream {
     }
     ObjectNode event = ApiJson.mapper().createObjectNode();
     event.put("type", type);
-    event.set("object", type.equals("ERROR") || type.equals("BOOKMARK") ? object : render.apply(object));
+    event.set(
+        "object", type.equals("ERROR") || type.equals("BOOKMARK") ? object : render.apply(object));
     pending.addLast(event);
     if (pending.size() > maxPending) {
-      LOG.warning("dropping slow watcher " + description + ": " + pending.size() + " events pending");
+      LOG.warning(
+          "dropping slow watcher " + description + ": " + pending.size() + " events pending");
       pending.clear();
-      write(error(Status.failure(500, "InternalError", "watch of " + description
-          + " dropped: the client is not reading (more than " + maxPending + " events pending)", null)));
+      write(
+          error(
+              Status.failure(
+                  500,
+                  "InternalError",
+                  "watch of "
+                      + description
+                      + " dropped: the client is not reading (more than "
+                      + maxPending
+                      + " events pending)",
+                  null)));
       close(true);
       if (resp.writeQueueFull()) {
         resp.reset(); // the client reads nothing: do not keep its buffered bytes around
@@ -99,13 +119,14 @@ public final class WatchStream {
 
   /** An ERROR event carrying {@code status}, then the end of the stream. Thread-safe. */
   public void fail(Status status) {
-    context.runOnContext(v -> {
-      if (!closed) {
-        flush();
-        write(error(status));
-        close(true);
-      }
-    });
+    context.runOnContext(
+        v -> {
+          if (!closed) {
+            flush();
+            write(error(status));
+            close(true);
+          }
+        });
   }
 
   private static ObjectNode error(Status status) {
@@ -117,10 +138,11 @@ public final class WatchStream {
 
   /** Ends the stream cleanly (timeoutSeconds elapsed). Thread-safe. */
   public void end() {
-    context.runOnContext(v -> {
-      flush();
-      close(true);
-    });
+    context.runOnContext(
+        v -> {
+          flush();
+          close(true);
+        });
   }
 
   private void close(boolean endResponse) {

@@ -19,14 +19,16 @@ class StrategicMergePatchTest {
 
   @Test
   void mapsMergeAndNullDeletes() throws Exception {
-    assertPatch("{'metadata':{'labels':{'a':'1','b':'2'},'annotations':{'x':'y'}}}",
+    assertPatch(
+        "{'metadata':{'labels':{'a':'1','b':'2'},'annotations':{'x':'y'}}}",
         "{'metadata':{'labels':{'a':null,'c':'3'}}}",
         "{'metadata':{'labels':{'b':'2','c':'3'},'annotations':{'x':'y'}}}");
   }
 
   @Test
   void containersMergeByNameAndEnvByName() throws Exception {
-    assertPatch("{'spec':{'containers':[{'name':'a','image':'x','env':[{'name':'E1','value':'1'}]},"
+    assertPatch(
+        "{'spec':{'containers':[{'name':'a','image':'x','env':[{'name':'E1','value':'1'}]},"
             + "{'name':'b','image':'y'}]}}",
         "{'spec':{'containers':[{'name':'a','image':'x2','env':[{'name':'E2','value':'2'}]},{'name':'c','image':'z'}]}}",
         "{'spec':{'containers':[{'name':'a','image':'x2','env':[{'name':'E1','value':'1'},{'name':'E2','value':'2'}]},"
@@ -35,7 +37,8 @@ class StrategicMergePatchTest {
 
   @Test
   void portsMergeByContainerPortAndVolumesByName() throws Exception {
-    assertPatch("{'spec':{'volumes':[{'name':'v1','emptyDir':{}}],'containers':[{'name':'a','ports':[{'containerPort':80}]}]}}",
+    assertPatch(
+        "{'spec':{'volumes':[{'name':'v1','emptyDir':{}}],'containers':[{'name':'a','ports':[{'containerPort':80}]}]}}",
         "{'spec':{'volumes':[{'name':'v2','emptyDir':{}}],'containers':[{'name':'a','ports':[{'containerPort':80,'name':'http'}]}]}}",
         "{'spec':{'volumes':[{'name':'v1','emptyDir':{}},{'name':'v2','emptyDir':{}}],"
             + "'containers':[{'name':'a','ports':[{'containerPort':80,'name':'http'}]}]}}");
@@ -43,19 +46,24 @@ class StrategicMergePatchTest {
 
   @Test
   void deleteDirectiveRemovesElementAndReplaceReplacesList() throws Exception {
-    assertPatch("{'spec':{'containers':[{'name':'a'},{'name':'b'}]}}",
+    assertPatch(
+        "{'spec':{'containers':[{'name':'a'},{'name':'b'}]}}",
         "{'spec':{'containers':[{'name':'a','$patch':'delete'}]}}",
         "{'spec':{'containers':[{'name':'b'}]}}");
-    assertPatch("{'spec':{'containers':[{'name':'a'},{'name':'b'}]}}",
+    assertPatch(
+        "{'spec':{'containers':[{'name':'a'},{'name':'b'}]}}",
         "{'spec':{'containers':[{'name':'c'},{'$patch':'replace'}]}}",
         "{'spec':{'containers':[{'name':'c'}]}}");
-    assertPatch("{'spec':{'nodeSelector':{'a':'1'}}}", "{'spec':{'nodeSelector':{'b':'2','$patch':'replace'}}}",
+    assertPatch(
+        "{'spec':{'nodeSelector':{'a':'1'}}}",
+        "{'spec':{'nodeSelector':{'b':'2','$patch':'replace'}}}",
         "{'spec':{'nodeSelector':{'b':'2'}}}");
   }
 
   @Test
   void listsWithoutMergeKeyAreReplaced() throws Exception {
-    assertPatch("{'spec':{'containers':[{'name':'a','command':['sleep','1']}]}}",
+    assertPatch(
+        "{'spec':{'containers':[{'name':'a','command':['sleep','1']}]}}",
         "{'spec':{'containers':[{'name':'a','command':['sleep','2']}]}}",
         "{'spec':{'containers':[{'name':'a','command':['sleep','2']}]}}");
   }
@@ -63,18 +71,24 @@ class StrategicMergePatchTest {
   @Test
   void kubectlApplyLabelChange() throws Exception {
     // What kubectl apply sends for a label change (docs/wire-captures.md §4.3).
-    assertPatch("{'metadata':{'name':'p','labels':{'app':'one'},'annotations':{'kubectl.kubernetes.io/last-applied-configuration':'old'}},'spec':{}}",
+    assertPatch(
+        "{'metadata':{'name':'p','labels':{'app':'one'},'annotations':{'kubectl.kubernetes.io/last-applied-configuration':'old'}},'spec':{}}",
         "{'metadata':{'annotations':{'kubectl.kubernetes.io/last-applied-configuration':'new'},'labels':{'app':'two'}}}",
         "{'metadata':{'name':'p','labels':{'app':'two'},'annotations':{'kubectl.kubernetes.io/last-applied-configuration':'new'}},'spec':{}}");
   }
 
   @Test
   void mergePatchAndJsonPatch() throws Exception {
-    JsonNode merged = JsonMergePatch.apply(json("{'a':{'b':1,'c':2}}"), json("{'a':{'b':null,'d':3}}"));
+    JsonNode merged =
+        JsonMergePatch.apply(json("{'a':{'b':1,'c':2}}"), json("{'a':{'b':null,'d':3}}"));
     assertEquals(json("{'a':{'c':2,'d':3}}"), merged);
-    JsonNode patched = JsonPatch.apply(json("{'a':[1,2]}"),
-        ApiJson.mapper().readTree("[{\"op\":\"add\",\"path\":\"/a/-\",\"value\":3},"
-            + "{\"op\":\"replace\",\"path\":\"/a/0\",\"value\":0},{\"op\":\"add\",\"path\":\"/b~1c\",\"value\":true}]"));
+    JsonNode patched =
+        JsonPatch.apply(
+            json("{'a':[1,2]}"),
+            ApiJson.mapper()
+                .readTree(
+                    "[{\"op\":\"add\",\"path\":\"/a/-\",\"value\":3},"
+                        + "{\"op\":\"replace\",\"path\":\"/a/0\",\"value\":0},{\"op\":\"add\",\"path\":\"/b~1c\",\"value\":true}]"));
     assertEquals(json("{'a':[0,2,3],'b/c':true}"), patched);
   }
 }

@@ -41,11 +41,14 @@ class SelectorTest {
   @Test
   void fieldSelectors() {
     Set<String> known = Set.of("metadata.name", "spec.nodeName", "status.phase");
-    Map<String, String> fields = Map.of("metadata.name", "demo", "spec.nodeName", "", "status.phase", "Pending");
+    Map<String, String> fields =
+        Map.of("metadata.name", "demo", "spec.nodeName", "", "status.phase", "Pending");
     assertTrue(FieldSelector.parse("spec.nodeName=", known).matches(fields));
-    assertTrue(FieldSelector.parse("metadata.name==demo,status.phase!=Running", known).matches(fields));
+    assertTrue(
+        FieldSelector.parse("metadata.name==demo,status.phase!=Running", known).matches(fields));
     assertFalse(FieldSelector.parse("spec.nodeName=node-1", known).matches(fields));
-    StatusException e = assertThrows(StatusException.class, () -> FieldSelector.parse("spec.foo=1", known));
+    StatusException e =
+        assertThrows(StatusException.class, () -> FieldSelector.parse("spec.foo=1", known));
     assertEquals("field label not supported: spec.foo", e.getMessage());
   }
 }

@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FileStoreTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   Vertx vertx;
 
   @BeforeEach
@@ -48,13 +47,21 @@ class FileStoreTest {
   @Test
   void writesStampOneGlobalCounterAndSurviveRestart() throws Exception {
     FileStore store = FileStore.open(vertx, dir, 100);
-    assertEquals("1", store.create(key("a"), pod("a")).await().path("metadata").path("resourceVersion").asText());
-    assertEquals("2", store.create(key("b"), pod("b")).await().path("metadata").path("resourceVersion").asText());
-    store.update(key("a"), o -> {
-      o.withObjectProperty("metadata").putObject("labels").put("x", "y");
-      return o;
-    }).await();
-    store.delete(key("b"), o -> { }).await();
+    assertEquals(
+        "1",
+        store.create(key("a"), pod("a")).await().path("metadata").path("resourceVersion").asText());
+    assertEquals(
+        "2",
+        store.create(key("b"), pod("b")).await().path("metadata").path("resourceVersion").asText());
+    store
+        .update(
+            key("a"),
+            o -> {
+              o.withObjectProperty("metadata").putObject("labels").put("x", "y");
+              return o;
+            })
+        .await();
+    store.delete(key("b"), o -> {}).await();
     store.close().await();
 
     FileStore reopened = FileStore.open(vertx, dir, 100);
@@ -62,10 +69,18 @@ class FileStoreTest {
     ObjectNode a = reopened.get(key("a")).await();
     assertEquals("3", a.path("metadata").path("resourceVersion").asText());
     assertEquals("y", a.path("metadata").path("labels").path("x").asText());
-    assertEquals("kept", a.path("spec").path("custom").asText(), "fields the store does not model are kept");
+    assertEquals(
+        "kept", a.path("spec").path("custom").asText(), "fields the store does not model are kept");
     assertInstanceOf(StoreException.NotFound.class, reopened.get(key("b")).cause());
     assertEquals(1, reopened.list("pods", "default").await().items().size());
-    assertEquals("5", reopened.create(key("c"), pod("c")).await().path("metadata").path("resourceVersion").asText());
+    assertEquals(
+        "5",
+        reopened
+            .create(key("c"), pod("c"))
+            .await()
+            .path("metadata")
+            .path("resourceVersion")
+            .asText());
   }
 
   @Test
@@ -75,15 +90,28 @@ class FileStoreTest {
     store.close().await();
     Path log = dir.resolve("objects.jsonl");
     long goodSize = Files.size(log);
-    Files.writeString(log, "{\"rv\":2,\"op\":\"put\",\"key\":\"pods/default/b\",\"obj", StandardCharsets.UTF_8,
+    Files.writeString(
+        log,
+        "{\"rv\":2,\"op\":\"put\",\"key\":\"pods/default/b\",\"obj",
+        StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
 
     FileStore reopened = FileStore.open(vertx, dir, 100);
     assertEquals(1, reopened.currentResourceVersion());
-    assertEquals(List.of("a"), reopened.list("pods", null).await().items().stream()
-        .map(o -> o.path("metadata").path("name").asText()).toList());
+    assertEquals(
+        List.of("a"),
+        reopened.list("pods", null).await().items().stream()
+            .map(o -> o.path("metadata").path("name").asText())
+            .toList());
     assertEquals(goodSize, Files.size(log), "the torn tail is cut off");
-    assertEquals("2", reopened.create(key("b"), pod("b")).await().path("metadata").path("resourceVersion").asText());
+    assertEquals(
+        "2",
+        reopened
+            .create(key("b"), pod("b"))
+            .await()
+            .path("metadata")
+            .path("resourceVersion")
+            .asText());
     reopened.close().await();
     assertEquals(2, FileStore.open(vertx, dir, 100).list("pods", null).await().items().size());
   }
@@ -94,11 +122,15 @@ class FileStoreTest {
     store.create(key("a"), pod("a")).await();
     Exception failure = null;
     try {
-      store.update(key("a"), o -> {
-        o.withObjectProperty("metadata").put("resourceVersion", "99");
-        o.put("changed", true);
-        return o;
-      }).await();
+      store
+          .update(
+              key("a"),
+              o -> {
+                o.withObjectProperty("metadata").put("resourceVersion", "99");
+                o.put("changed", true);
+                return o;
+              })
+          .await();
     } catch (Exception e) {
       failure = e;
     }
@@ -116,13 +148,13 @@ class FileStoreTest {
     List<StoreEvent> seen = new CopyOnWriteArrayList<>();
     store.watch(3, seen::add).await();
     assertEquals(List.of(4L, 5L), seen.stream().map(StoreEvent::resourceVersion).toList());
-    store.delete(key("a"), o -> { }).await();
+    store.delete(key("a"), o -> {}).await();
     assertEquals(StoreEvent.Type.DELETED, seen.get(2).type());
     assertEquals("6", seen.get(2).object().path("metadata").path("resourceVersion").asText());
 
     Exception expired = null;
     try {
-      store.watch(1, e -> { }).await();
+      store.watch(1, e -> {}).await();
     } catch (Exception e) {
       expired = e;
     }

@@ -1,16 +1,16 @@
 package io.kubehop.apiserver.util;
 
-import io.kubehop.api.util.GoDuration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.api.meta.StatusException;
+import io.kubehop.api.util.GoDuration;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class ParseBoolTest {
 
@@ -29,10 +29,14 @@ class ParseBoolTest {
   @ParameterizedTest
   @ValueSource(strings = {"yes", "tRUE", "", "2", "on"})
   void othersAreBadRequests(String v) {
-    StatusException e = assertThrows(StatusException.class, () -> ParseBool.query("watch", v, false));
+    StatusException e =
+        assertThrows(StatusException.class, () -> ParseBool.query("watch", v, false));
     assertEquals(400, e.code());
-    assertEquals("invalid value for query parameter watch: strconv.ParseBool: parsing \"" + v
-        + "\": invalid syntax", e.getMessage());
+    assertEquals(
+        "invalid value for query parameter watch: strconv.ParseBool: parsing \""
+            + v
+            + "\": invalid syntax",
+        e.getMessage());
   }
 
   @Test

@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A watcher that does not read is dropped once its bounded queue overflows; a reading one gets every event. */
+/**
+ * A watcher that does not read is dropped once its bounded queue overflows; a reading one gets
+ * every event.
+ */
 class WatchStreamTest {
 
   private final Vertx vertx = Vertx.vertx();
@@ -31,16 +34,26 @@ class WatchStreamTest {
 
   private static ObjectNode big() {
     ObjectNode o = ApiJson.mapper().createObjectNode();
-    o.putObject("metadata").put("name", "x").putObject("annotations").put("pad", "p".repeat(64 * 1024));
+    o.putObject("metadata")
+        .put("name", "x")
+        .putObject("annotations")
+        .put("pad", "p".repeat(64 * 1024));
     return o;
   }
 
   private HttpServer serve(CompletableFuture<WatchStream> stream, int maxPending) {
-    return vertx.createHttpServer().requestHandler(req -> {
-      WatchStream s = new WatchStream(vertx.getOrCreateContext(), req.response(), o -> o, "test", maxPending);
-      s.start();
-      stream.complete(s);
-    }).listen(0, "127.0.0.1").await();
+    return vertx
+        .createHttpServer()
+        .requestHandler(
+            req -> {
+              WatchStream s =
+                  new WatchStream(
+                      vertx.getOrCreateContext(), req.response(), o -> o, "test", maxPending);
+              s.start();
+              stream.complete(s);
+            })
+        .listen(0, "127.0.0.1")
+        .await();
   }
 
   @Test
@@ -57,7 +70,9 @@ class WatchStreamTest {
       Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
       int sent = 0;
       while (!s.isClosed()) {
-        assertTrue(Instant.now().isBefore(deadline), "the slow watcher was never dropped (" + sent + " sent)");
+        assertTrue(
+            Instant.now().isBefore(deadline),
+            "the slow watcher was never dropped (" + sent + " sent)");
         s.send("MODIFIED", event);
         sent++;
         if (sent % 50 == 0) {
@@ -75,7 +90,9 @@ class WatchStreamTest {
     CompletableFuture<WatchStream> stream = new CompletableFuture<>();
     HttpServer server = serve(stream, 10);
     try (Socket client = new Socket("127.0.0.1", server.actualPort())) {
-      client.getOutputStream().write("GET /watch HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      client
+          .getOutputStream()
+          .write("GET /watch HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       WatchStream s = stream.get(10, TimeUnit.SECONDS);
       ObjectNode small = ApiJson.mapper().createObjectNode();
       small.putObject("metadata").put("name", "x");
@@ -83,7 +100,9 @@ class WatchStreamTest {
         s.send("ADDED", small);
       }
       s.end();
-      BufferedReader r = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader r =
+          new BufferedReader(
+              new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
       int events = 0;
       String line;
       while ((line = r.readLine()) != null) {

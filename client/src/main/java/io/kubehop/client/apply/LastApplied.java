@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubehop.client.printers.GoJson;
 
 /**
- * The {@code kubectl.kubernetes.io/last-applied-configuration} annotation, as kubectl's
- * {@code GetModifiedConfiguration} builds it: the applied object without that annotation (an empty
- * {@code annotations: {}} stays), marshalled by Go ({@code runtime.Encode}: sorted keys, compact, one trailing
- * newline).
+ * The {@code kubectl.kubernetes.io/last-applied-configuration} annotation, as kubectl's {@code
+ * GetModifiedConfiguration} builds it: the applied object without that annotation (an empty {@code
+ * annotations: {}} stays), marshalled by Go ({@code runtime.Encode}: sorted keys, compact, one
+ * trailing newline).
  */
 public final class LastApplied {
 
@@ -22,19 +22,26 @@ public final class LastApplied {
   public static String of(JsonNode applied) {
     ObjectNode copy = applied.deepCopy();
     ObjectNode metadata = copy.withObject("/metadata");
-    ObjectNode annotations = metadata.has("annotations") && metadata.get("annotations").isObject()
-        ? (ObjectNode) metadata.get("annotations") : metadata.putObject("annotations");
+    ObjectNode annotations =
+        metadata.has("annotations") && metadata.get("annotations").isObject()
+            ? (ObjectNode) metadata.get("annotations")
+            : metadata.putObject("annotations");
     annotations.remove(ANNOTATION);
     return GoJson.compact(copy) + "\n";
   }
 
-  /** A copy of {@code applied} carrying its last-applied annotation: what apply creates or patches towards. */
+  /**
+   * A copy of {@code applied} carrying its last-applied annotation: what apply creates or patches
+   * towards.
+   */
   public static ObjectNode annotate(JsonNode applied) {
     String value = of(applied);
     ObjectNode copy = applied.deepCopy();
     ObjectNode metadata = copy.withObject("/metadata");
-    ObjectNode annotations = metadata.has("annotations") && metadata.get("annotations").isObject()
-        ? (ObjectNode) metadata.get("annotations") : metadata.putObject("annotations");
+    ObjectNode annotations =
+        metadata.has("annotations") && metadata.get("annotations").isObject()
+            ? (ObjectNode) metadata.get("annotations")
+            : metadata.putObject("annotations");
     annotations.put(ANNOTATION, value);
     return copy;
   }

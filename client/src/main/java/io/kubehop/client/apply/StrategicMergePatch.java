@@ -12,24 +12,26 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A simplified {@code strategicpatch.CreateThreeWayMergePatch} for core/v1 objects, without OpenAPI: additions and
- * changes come from comparing the live object with the new one (so apply also reverts drift), deletions
- * ({@code null}, {@code $patch: delete}) from comparing the last-applied configuration with the new one.
- * Lists with a patch merge key (containers by {@code name}, ports by {@code containerPort}, …) are merged item by
- * item and carry a {@code $setElementOrder/<list>} directive, as kubectl sends; other lists are replaced.
+ * A simplified {@code strategicpatch.CreateThreeWayMergePatch} for core/v1 objects, without
+ * OpenAPI: additions and changes come from comparing the live object with the new one (so apply
+ * also reverts drift), deletions ({@code null}, {@code $patch: delete}) from comparing the
+ * last-applied configuration with the new one. Lists with a patch merge key (containers by {@code
+ * name}, ports by {@code containerPort}, …) are merged item by item and carry a {@code
+ * $setElementOrder/<list>} directive, as kubectl sends; other lists are replaced.
  */
 public final class StrategicMergePatch {
 
   /** The patchMergeKey of core/v1's merged lists, by field name. */
-  private static final Map<String, String> MERGE_KEYS = Map.of(
-      "containers", "name",
-      "initContainers", "name",
-      "ephemeralContainers", "name",
-      "env", "name",
-      "volumes", "name",
-      "volumeMounts", "mountPath",
-      "imagePullSecrets", "name",
-      "ports", "containerPort");
+  private static final Map<String, String> MERGE_KEYS =
+      Map.of(
+          "containers", "name",
+          "initContainers", "name",
+          "ephemeralContainers", "name",
+          "env", "name",
+          "volumes", "name",
+          "volumeMounts", "mountPath",
+          "imagePullSecrets", "name",
+          "ports", "containerPort");
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -60,10 +62,19 @@ public final class StrategicMergePatch {
         if (!sub.isEmpty()) {
           patch.set(key, sub);
         }
-      } else if (cur != null && cur.isArray() && mod.isArray() && MERGE_KEYS.containsKey(key)
-          && allObjects(mod) && allObjects(cur)) {
-        diffMergingList(key, MERGE_KEYS.get(key), orig != null && orig.isArray() ? orig : NODES.arrayNode(),
-            mod, cur, patch);
+      } else if (cur != null
+          && cur.isArray()
+          && mod.isArray()
+          && MERGE_KEYS.containsKey(key)
+          && allObjects(mod)
+          && allObjects(cur)) {
+        diffMergingList(
+            key,
+            MERGE_KEYS.get(key),
+            orig != null && orig.isArray() ? orig : NODES.arrayNode(),
+            mod,
+            cur,
+            patch);
       } else if (!equal(cur, mod)) {
         patch.set(key, mod.deepCopy());
       }
@@ -77,8 +88,13 @@ public final class StrategicMergePatch {
     return patch;
   }
 
-  private static void diffMergingList(String key, String mergeKey, JsonNode original, JsonNode modified,
-      JsonNode current, ObjectNode patch) {
+  private static void diffMergingList(
+      String key,
+      String mergeKey,
+      JsonNode original,
+      JsonNode modified,
+      JsonNode current,
+      ObjectNode patch) {
     Map<JsonNode, JsonNode> originalItems = byKey(original, mergeKey);
     Map<JsonNode, JsonNode> currentItems = byKey(current, mergeKey);
     Map<JsonNode, JsonNode> modifiedItems = byKey(modified, mergeKey);
@@ -118,27 +134,30 @@ public final class StrategicMergePatch {
     Map<JsonNode, JsonNode> inModified = byKey(modified, mergeKey);
     Map<JsonNode, JsonNode> inCurrent = byKey(current, mergeKey);
     List<JsonNode> a = new ArrayList<>();
-    current.forEach(c -> {
-      if (inModified.containsKey(c.get(mergeKey))) {
-        a.add(c.get(mergeKey));
-      }
-    });
+    current.forEach(
+        c -> {
+          if (inModified.containsKey(c.get(mergeKey))) {
+            a.add(c.get(mergeKey));
+          }
+        });
     List<JsonNode> b = new ArrayList<>();
-    modified.forEach(m -> {
-      if (inCurrent.containsKey(m.get(mergeKey))) {
-        b.add(m.get(mergeKey));
-      }
-    });
+    modified.forEach(
+        m -> {
+          if (inCurrent.containsKey(m.get(mergeKey))) {
+            b.add(m.get(mergeKey));
+          }
+        });
     return a.equals(b);
   }
 
   private static Map<JsonNode, JsonNode> byKey(JsonNode list, String mergeKey) {
     Map<JsonNode, JsonNode> items = new LinkedHashMap<>();
-    list.forEach(item -> {
-      if (item.has(mergeKey)) {
-        items.put(item.get(mergeKey), item);
-      }
-    });
+    list.forEach(
+        item -> {
+          if (item.has(mergeKey)) {
+            items.put(item.get(mergeKey), item);
+          }
+        });
     return items;
   }
 

@@ -18,11 +18,9 @@ import picocli.CommandLine.ParentCommand;
  */
 abstract class ApiCommand implements Callable<Integer> {
 
-  @ParentCommand
-  KubehopCommand root;
+  @ParentCommand KubehopCommand root;
 
-  @Mixin
-  ClusterOptions options;
+  @Mixin ClusterOptions options;
 
   /** What a command run sees: its client, namespace and streams. */
   record Session(RestClient client, String namespace, boolean namespaceFlag, CliContext io) {
@@ -47,11 +45,16 @@ abstract class ApiCommand implements Callable<Integer> {
     Duration timeout = null;
     if (o.requestTimeout != null) {
       try {
-        timeout = o.requestTimeout.matches("\\d+") // kubectl: a bare integer means seconds
-            ? Duration.ofSeconds(Long.parseLong(o.requestTimeout)) : GoDuration.parse(o.requestTimeout);
+        timeout =
+            o.requestTimeout.matches("\\d+") // kubectl: a bare integer means seconds
+                ? Duration.ofSeconds(Long.parseLong(o.requestTimeout))
+                : GoDuration.parse(o.requestTimeout);
       } catch (IllegalArgumentException e) {
-        throw new CommandException("invalid argument \"" + o.requestTimeout + "\" for \"--request-timeout\" flag: "
-            + e.getMessage());
+        throw new CommandException(
+            "invalid argument \""
+                + o.requestTimeout
+                + "\" for \"--request-timeout\" flag: "
+                + e.getMessage());
       }
     }
     try (RestClient client = new RestClient(config.connection(), transport, timeout)) {

@@ -22,15 +22,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code kubehop apply -f FILE}: kubectl's client-side apply for pods and namespaces. Absent objects are created
- * with the last-applied annotation; present ones are patched (strategic merge) from last-applied, new and live;
- * an empty patch prints {@code unchanged}.
+ * {@code kubehop apply -f FILE}: kubectl's client-side apply for pods and namespaces. Absent
+ * objects are created with the last-applied annotation; present ones are patched (strategic merge)
+ * from last-applied, new and live; an empty patch prints {@code unchanged}.
  */
-@Command(name = "apply", mixinStandardHelpOptions = true,
+@Command(
+    name = "apply",
+    mixinStandardHelpOptions = true,
     description = "Apply a configuration to a resource by file name or stdin.")
 final class ApplyCommand extends ApiCommand {
 
-  @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
+  @Option(
+      names = {"-f", "--filename"},
+      required = true,
+      paramLabel = "FILE",
       description = "YAML or JSON manifest(s); - reads stdin.")
   List<String> files = new ArrayList<>();
 
@@ -69,12 +74,20 @@ final class ApplyCommand extends ApiCommand {
   /** Applies one object and returns kubectl's line for it, e.g. {@code pod/web configured}. */
   private String apply(Session s, ObjectNode object) throws IOException {
     String kind = object.path("kind").asText();
-    ResourceType resource = ResourceType.forKind(kind).filter(r -> "v1".equals(object.path("apiVersion").asText()))
-        .orElseThrow(() -> new CommandException("kubehop apply supports v1 Pod and Namespace, not "
-            + object.path("apiVersion").asText() + " " + kind));
+    ResourceType resource =
+        ResourceType.forKind(kind)
+            .filter(r -> "v1".equals(object.path("apiVersion").asText()))
+            .orElseThrow(
+                () ->
+                    new CommandException(
+                        "kubehop apply supports v1 Pod and Namespace, not "
+                            + object.path("apiVersion").asText()
+                            + " "
+                            + kind));
     String name = object.path("metadata").path("name").asText("");
     if (name.isEmpty()) {
-      throw new CommandException("error when retrieving current configuration: resource name may not be empty");
+      throw new CommandException(
+          "error when retrieving current configuration: resource name may not be empty");
     }
     String namespace = null;
     if (resource.namespaced()) {
@@ -82,7 +95,10 @@ final class ApplyCommand extends ApiCommand {
       object.withObject("/metadata").put("namespace", namespace);
     }
     ObjectNode modified = LastApplied.annotate(object);
-    Query query = Query.of().add("fieldManager", "kubectl-client-side-apply").add("fieldValidation", "Strict");
+    Query query =
+        Query.of()
+            .add("fieldManager", "kubectl-client-side-apply")
+            .add("fieldValidation", "Strict");
     String id = resource.singular() + "/" + name;
     JsonNode live;
     try {
@@ -92,36 +108,64 @@ final class ApplyCommand extends ApiCommand {
         throw e;
       }
       // runtime.Encode, as kubectl's Create uses, ends the JSON with a newline
-      s.client().send("POST", resource.collectionPath(namespace), query, MediaTypes.JSON,
-          (GoJson.compact(modified) + "\n").getBytes(StandardCharsets.UTF_8));
+      s.client()
+          .send(
+              "POST",
+              resource.collectionPath(namespace),
+              query,
+              MediaTypes.JSON,
+              (GoJson.compact(modified) + "\n").getBytes(StandardCharsets.UTF_8));
       return id + " created";
     }
     String original = LastApplied.from(live);
     if (original == null) {
-      s.err().println("Warning: resource " + resource.plural() + "/" + name + " is missing the "
-          + LastApplied.ANNOTATION + " annotation which is required by kubectl apply. kubectl apply should only be "
-          + "used on resources created declaratively by either kubectl create --save-config or kubectl apply. "
-          + "The missing annotation will be patched automatically.");
+      s.err()
+          .println(
+              "Warning: resource "
+                  + resource.plural()
+                  + "/"
+                  + name
+                  + " is missing the "
+                  + LastApplied.ANNOTATION
+                  + " annotation which is required by kubectl apply. kubectl apply should only be "
+                  + "used on resources created declaratively by either kubectl create --save-config or kubectl apply. "
+                  + "The missing annotation will be patched automatically.");
     }
-    ObjectNode patch = StrategicMergePatch.threeWay(
-        original == null ? null : ApiJson.mapper().readTree(original), modified, live);
+    ObjectNode patch =
+        StrategicMergePatch.threeWay(
+            original == null ? null : ApiJson.mapper().readTree(original), modified, live);
     if (patch.isEmpty()) {
       return id + " unchanged";
     }
-    s.client().send("PATCH", resource.objectPath(namespace, name), query, MediaTypes.STRATEGIC_MERGE_PATCH,
-        bytes(patch));
+    s.client()
+        .send(
+            "PATCH",
+            resource.objectPath(namespace, name),
+            query,
+            MediaTypes.STRATEGIC_MERGE_PATCH,
+            bytes(patch));
     return id + " configured";
   }
 
-  /** The manifest's namespace, else the context's; a different {@code -n} is an error, as in kubectl. */
+  /**
+   * The manifest's namespace, else the context's; a different {@code -n} is an error, as in
+   * kubectl.
+   */
   private static String namespaceOf(Session s, JsonNode object) {
     String inFile = object.path("metadata").path("namespace").asText("");
     if (inFile.isEmpty()) {
       return s.namespace();
     }
     if (s.namespaceFlag() && !inFile.equals(s.namespace())) {
-      throw new CommandException("the namespace from the provided object \"" + inFile + "\" does not match the "
-          + "namespace \"" + s.namespace() + "\". You must pass '--namespace=" + inFile + "' to perform this operation.");
+      throw new CommandException(
+          "the namespace from the provided object \""
+              + inFile
+              + "\" does not match the "
+              + "namespace \""
+              + s.namespace()
+              + "\". You must pass '--namespace="
+              + inFile
+              + "' to perform this operation.");
     }
     return inFile;
   }

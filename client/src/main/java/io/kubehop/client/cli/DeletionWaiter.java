@@ -17,28 +17,32 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Waits until an object is gone, like {@code kubectl delete --wait}: a GET (404 ends it at once), then a watch
- * with {@code fieldSelector=metadata.name=NAME} from the GET's resourceVersion until DELETED. A timer closes the
- * watch at the deadline, which ends the blocked read; no polling.
+ * Waits until an object is gone, like {@code kubectl delete --wait}: a GET (404 ends it at once),
+ * then a watch with {@code fieldSelector=metadata.name=NAME} from the GET's resourceVersion until
+ * DELETED. A timer closes the watch at the deadline, which ends the blocked read; no polling.
  */
 final class DeletionWaiter implements AutoCloseable {
 
   private final RestClient client;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "kubehop-delete-deadline");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "kubehop-delete-deadline");
+            t.setDaemon(true);
+            return t;
+          });
 
   DeletionWaiter(RestClient client) {
     this.client = client;
   }
 
   /**
-   * @param uid the uid of the deleted object; an object with another uid under the same name counts as gone
+   * @param uid the uid of the deleted object; an object with another uid under the same name counts
+   *     as gone
    * @throws CommandException when the object still exists at the deadline
    */
-  void await(ResourceType resource, String namespace, String name, String uid, Duration timeout) throws IOException {
+  void await(ResourceType resource, String namespace, String name, String uid, Duration timeout)
+      throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       JsonNode live;
@@ -55,7 +59,8 @@ final class DeletionWaiter implements AutoCloseable {
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new CommandException("timed out waiting for the condition on " + resource.plural() + "/" + name);
+        throw new CommandException(
+            "timed out waiting for the condition on " + resource.plural() + "/" + name);
       }
       if (watchUntilDeleted(resource, namespace, name, live, left)) {
         return;
@@ -63,14 +68,21 @@ final class DeletionWaiter implements AutoCloseable {
     }
   }
 
-  /** True when a DELETED event arrived; false when the watch ended first (the caller GETs again). */
-  private boolean watchUntilDeleted(ResourceType resource, String namespace, String name, JsonNode live,
-      long nanosLeft) throws IOException {
-    Query query = Query.of().add("fieldSelector", "metadata.name=" + name)
-        .add("resourceVersion", live.path("metadata").path("resourceVersion").asText(""))
-        .add("watch", "true");
-    try (WatchStream events = client.watch(resource.collectionPath(namespace), query, MediaTypes.JSON)) {
-      ScheduledFuture<?> closer = timer.schedule(() -> closeQuietly(events), nanosLeft, TimeUnit.NANOSECONDS);
+  /**
+   * True when a DELETED event arrived; false when the watch ended first (the caller GETs again).
+   */
+  private boolean watchUntilDeleted(
+      ResourceType resource, String namespace, String name, JsonNode live, long nanosLeft)
+      throws IOException {
+    Query query =
+        Query.of()
+            .add("fieldSelector", "metadata.name=" + name)
+            .add("resourceVersion", live.path("metadata").path("resourceVersion").asText(""))
+            .add("watch", "true");
+    try (WatchStream events =
+        client.watch(resource.collectionPath(namespace), query, MediaTypes.JSON)) {
+      ScheduledFuture<?> closer =
+          timer.schedule(() -> closeQuietly(events), nanosLeft, TimeUnit.NANOSECONDS);
       try {
         for (Optional<WatchEvent> e = events.next(); e.isPresent(); e = events.next()) {
           if (WatchEvent.DELETED.equals(e.get().type())) {
@@ -78,7 +90,8 @@ final class DeletionWaiter implements AutoCloseable {
           }
         }
       } catch (IOException closedAtDeadline) {
-        // the deadline timer closed the stream; the caller re-checks with a GET and reports the timeout
+        // the deadline timer closed the stream; the caller re-checks with a GET and reports the
+        // timeout
       } finally {
         closer.cancel(false);
       }

@@ -9,12 +9,15 @@ import java.io.PrintStream;
 import picocli.CommandLine;
 
 /**
- * Maps failures to kubectl's messages and exit codes. An API {@code Status} prints
- * {@code Error from server (<Reason>): <message>}, an unreachable server kubectl's connection message, usage and
- * local errors {@code error: …}; all exit 1. {@link ExitCodeException} carries a remote command's exit code.
+ * Maps failures to kubectl's messages and exit codes. An API {@code Status} prints {@code Error
+ * from server (<Reason>): <message>}, an unreachable server kubectl's connection message, usage and
+ * local errors {@code error: …}; all exit 1. {@link ExitCodeException} carries a remote command's
+ * exit code.
  */
-public final class ExitCodes implements CommandLine.IExitCodeExceptionMapper,
-    CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+public final class ExitCodes
+    implements CommandLine.IExitCodeExceptionMapper,
+        CommandLine.IExecutionExceptionHandler,
+        CommandLine.IParameterExceptionHandler {
 
   private final PrintStream err;
 
@@ -28,7 +31,8 @@ public final class ExitCodes implements CommandLine.IExitCodeExceptionMapper,
   }
 
   @Override
-  public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+  public int handleExecutionException(
+      Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
     String message = message(ex);
     if (message != null) {
       err.println(message);
@@ -40,12 +44,14 @@ public final class ExitCodes implements CommandLine.IExitCodeExceptionMapper,
   @Override
   public int handleParseException(CommandLine.ParameterException ex, String[] args) {
     String message = ex.getMessage();
-    if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+    if (ex instanceof CommandLine.UnmatchedArgumentException u
+        && !u.getUnmatched().isEmpty()
         && u.getUnmatched().get(0).startsWith("-")) {
       message = "unknown flag: " + u.getUnmatched().get(0).split("=", 2)[0];
     }
     err.println("error: " + message);
-    err.println("See '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+    err.println(
+        "See '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
     return 1;
   }
 

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kubehop.api.core.WatchEvent;
 import io.kubehop.api.meta.StatusException;
 import io.kubehop.client.printers.ObjectPrinter;
-import io.kubehop.client.printers.TablePrinter;
 import io.kubehop.client.printers.TabWriter;
+import io.kubehop.client.printers.TablePrinter;
 import io.kubehop.client.rest.ApiErrors;
 import io.kubehop.client.rest.MediaTypes;
 import io.kubehop.client.rest.Query;
@@ -20,28 +20,44 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code kubehop get TYPE [NAME…]}: Tables from the server printed like kubectl's human printer, or objects as
- * json/yaml/name; {@code -w} lists, then watches from the list's resourceVersion.
+ * {@code kubehop get TYPE [NAME…]}: Tables from the server printed like kubectl's human printer, or
+ * objects as json/yaml/name; {@code -w} lists, then watches from the list's resourceVersion.
  */
-@Command(name = "get", mixinStandardHelpOptions = true, description = "Display one or many resources.")
+@Command(
+    name = "get",
+    mixinStandardHelpOptions = true,
+    description = "Display one or many resources.")
 final class GetCommand extends ApiCommand {
 
-  @Parameters(index = "0", paramLabel = "TYPE", description = "pods (pod, po), nodes (node, no), namespaces (ns).")
+  @Parameters(
+      index = "0",
+      paramLabel = "TYPE",
+      description = "pods (pod, po), nodes (node, no), namespaces (ns).")
   String type;
 
   @Parameters(index = "1..*", paramLabel = "NAME", description = "Names of the objects to get.")
   List<String> names = new ArrayList<>();
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "wide, yaml, json or name.")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      description = "wide, yaml, json or name.")
   String output;
 
-  @Option(names = {"-w", "--watch"}, description = "After listing, watch for changes.")
+  @Option(
+      names = {"-w", "--watch"},
+      description = "After listing, watch for changes.")
   boolean watch;
 
-  @Option(names = {"-A", "--all-namespaces"}, description = "List across all namespaces.")
+  @Option(
+      names = {"-A", "--all-namespaces"},
+      description = "List across all namespaces.")
   boolean allNamespaces;
 
-  @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "Label selector, e.g. app=web.")
+  @Option(
+      names = {"-l", "--selector"},
+      paramLabel = "SELECTOR",
+      description = "Label selector, e.g. app=web.")
   String selector;
 
   @Override
@@ -50,11 +66,17 @@ final class GetCommand extends ApiCommand {
       names.add(0, type.substring(type.indexOf('/') + 1));
       type = type.substring(0, type.indexOf('/'));
     }
-    ResourceType resource = ResourceType.lookup(type).orElseThrow(
-        () -> new CommandException("the server doesn't have a resource type \"" + type + "\""));
+    ResourceType resource =
+        ResourceType.lookup(type)
+            .orElseThrow(
+                () ->
+                    new CommandException(
+                        "the server doesn't have a resource type \"" + type + "\""));
     if (output != null && !output.equals("wide") && !ObjectPrinter.supports(output)) {
-      throw new CommandException("unable to match a printer suitable for the output format \"" + output
-          + "\", allowed formats are: json,name,wide,yaml");
+      throw new CommandException(
+          "unable to match a printer suitable for the output format \""
+              + output
+              + "\", allowed formats are: json,name,wide,yaml");
     }
     String namespace = allNamespaces || !resource.namespaced() ? null : s.namespace();
     return output == null || output.equals("wide")
@@ -64,14 +86,16 @@ final class GetCommand extends ApiCommand {
 
   private int table(Session s, ResourceType resource, String namespace) throws Exception {
     TabWriter writer = new TabWriter(s.out());
-    TablePrinter printer = new TablePrinter(writer, "wide".equals(output), allNamespaces && resource.namespaced());
+    TablePrinter printer =
+        new TablePrinter(writer, "wide".equals(output), allNamespaces && resource.namespaced());
     List<StatusException> errors = new ArrayList<>();
     int rows = 0;
     String resourceVersion = null;
     if (names.isEmpty()) {
       Query query = listQuery();
       while (true) {
-        JsonNode table = asTable(s.client().get(resource.collectionPath(namespace), query, MediaTypes.TABLE));
+        JsonNode table =
+            asTable(s.client().get(resource.collectionPath(namespace), query, MediaTypes.TABLE));
         printer.print(table);
         rows += table.path("rows").size();
         resourceVersion = table.path("metadata").path("resourceVersion").asText(null);
@@ -84,7 +108,10 @@ final class GetCommand extends ApiCommand {
     } else {
       for (String name : names) {
         try {
-          JsonNode table = asTable(s.client().get(resource.objectPath(namespace, name), Query.of(), MediaTypes.TABLE));
+          JsonNode table =
+              asTable(
+                  s.client()
+                      .get(resource.objectPath(namespace, name), Query.of(), MediaTypes.TABLE));
           printer.print(table);
           rows += table.path("rows").size();
           resourceVersion = table.path("metadata").path("resourceVersion").asText(null);
@@ -109,10 +136,20 @@ final class GetCommand extends ApiCommand {
     return 0;
   }
 
-  private void watchTable(Session s, ResourceType resource, String namespace, String resourceVersion,
-      TablePrinter printer, TabWriter writer) throws Exception {
-    try (WatchStream events = s.client().watch(resource.collectionPath(namespace),
-        watchQuery(resourceVersion), MediaTypes.TABLE)) {
+  private void watchTable(
+      Session s,
+      ResourceType resource,
+      String namespace,
+      String resourceVersion,
+      TablePrinter printer,
+      TabWriter writer)
+      throws Exception {
+    try (WatchStream events =
+        s.client()
+            .watch(
+                resource.collectionPath(namespace),
+                watchQuery(resourceVersion),
+                MediaTypes.TABLE)) {
       for (Optional<WatchEvent> e = events.next(); e.isPresent(); e = events.next()) {
         WatchEvent event = e.get();
         if (WatchEvent.ERROR.equals(event.type())) {
@@ -132,13 +169,15 @@ final class GetCommand extends ApiCommand {
     List<StatusException> errors = new ArrayList<>();
     String resourceVersion = null;
     if (names.isEmpty()) {
-      JsonNode list = s.client().get(resource.collectionPath(namespace), listQuery(), MediaTypes.JSON);
+      JsonNode list =
+          s.client().get(resource.collectionPath(namespace), listQuery(), MediaTypes.JSON);
       list.path("items").forEach(found::add);
       resourceVersion = list.path("metadata").path("resourceVersion").asText(null);
     } else {
       for (String name : names) {
         try {
-          JsonNode object = s.client().get(resource.objectPath(namespace, name), Query.of(), MediaTypes.JSON);
+          JsonNode object =
+              s.client().get(resource.objectPath(namespace, name), Query.of(), MediaTypes.JSON);
           found.add(object);
           resourceVersion = object.path("metadata").path("resourceVersion").asText(null);
         } catch (StatusException e) {
@@ -158,8 +197,12 @@ final class GetCommand extends ApiCommand {
       return 1;
     }
     if (watch) {
-      try (WatchStream events = s.client().watch(resource.collectionPath(namespace),
-          watchQuery(resourceVersion), MediaTypes.JSON)) {
+      try (WatchStream events =
+          s.client()
+              .watch(
+                  resource.collectionPath(namespace),
+                  watchQuery(resourceVersion),
+                  MediaTypes.JSON)) {
         for (Optional<WatchEvent> e = events.next(); e.isPresent(); e = events.next()) {
           if (WatchEvent.ERROR.equals(e.get().type())) {
             throw ApiErrors.fromEventObject(e.get().object());
@@ -176,8 +219,11 @@ final class GetCommand extends ApiCommand {
   }
 
   private Query watchQuery(String resourceVersion) {
-    Query query = Query.of().add("watch", "true").addIfPresent("labelSelector", selector)
-        .addIfPresent("resourceVersion", resourceVersion);
+    Query query =
+        Query.of()
+            .add("watch", "true")
+            .addIfPresent("labelSelector", selector)
+            .addIfPresent("resourceVersion", resourceVersion);
     if (names.size() == 1) {
       query.add("fieldSelector", "metadata.name=" + names.get(0));
     }

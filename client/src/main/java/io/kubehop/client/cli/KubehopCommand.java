@@ -8,20 +8,28 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
- * The root command: {@code kubehop <command>}. Without a subcommand it prints usage (picocli's {@code Git} example).
- * {@code up}, {@code down} and {@code status} are handled by the {@code bin/kubehop} script before this runs.
+ * The root command: {@code kubehop <command>}. Without a subcommand it prints usage (picocli's
+ * {@code Git} example). {@code up}, {@code down} and {@code status} are handled by the {@code
+ * bin/kubehop} script before this runs.
  */
-@Command(name = "kubehop", mixinStandardHelpOptions = true, version = "kubehop client 0.1.0",
+@Command(
+    name = "kubehop",
+    mixinStandardHelpOptions = true,
+    version = "kubehop client 0.1.0",
     description = "kubehop controls a kubehop cluster, like kubectl.",
     footer = "%nCluster lifecycle: kubehop up | down | status (bin/kubehop).",
-    subcommands = {GetCommand.class, RunCommand.class, DeleteCommand.class, ApplyCommand.class, LogsCommand.class})
+    subcommands = {
+      GetCommand.class,
+      RunCommand.class,
+      DeleteCommand.class,
+      ApplyCommand.class,
+      LogsCommand.class
+    })
 public final class KubehopCommand implements Callable<Integer> {
 
-  @Spec
-  CommandLine.Model.CommandSpec spec;
+  @Spec CommandLine.Model.CommandSpec spec;
 
-  @Mixin
-  ClusterOptions options;
+  @Mixin ClusterOptions options;
 
   private final CliContext context;
 

@@ -1,7 +1,7 @@
 package io.kubehop.client.cli;
 
-import io.kubehop.api.util.GoDuration;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kubehop.api.util.GoDuration;
 import io.kubehop.client.rest.ApiResponse;
 import io.kubehop.client.rest.MediaTypes;
 import io.kubehop.client.rest.Query;
@@ -15,10 +15,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code kubehop logs POD}: GETs the pod (to default the container), then {@code …/pods/POD/log} with kubectl's
- * query, and copies the body to stdout as it arrives. With {@code -f} it ends when the server ends the stream.
+ * {@code kubehop logs POD}: GETs the pod (to default the container), then {@code …/pods/POD/log}
+ * with kubectl's query, and copies the body to stdout as it arrives. With {@code -f} it ends when
+ * the server ends the stream.
  */
-@Command(name = "logs", mixinStandardHelpOptions = true, description = "Print the logs for a container in a pod.")
+@Command(
+    name = "logs",
+    mixinStandardHelpOptions = true,
+    description = "Print the logs for a container in a pod.")
 final class LogsCommand extends ApiCommand {
 
   @Parameters(index = "0", paramLabel = "POD", description = "The pod (NAME or pod/NAME).")
@@ -27,34 +31,59 @@ final class LogsCommand extends ApiCommand {
   @Parameters(index = "1", arity = "0..1", paramLabel = "CONTAINER", description = "Same as -c.")
   String containerArg;
 
-  @Option(names = {"-c", "--container"}, paramLabel = "NAME", description = "The container (default: the first).")
+  @Option(
+      names = {"-c", "--container"},
+      paramLabel = "NAME",
+      description = "The container (default: the first).")
   String container;
 
-  @Option(names = {"-f", "--follow"}, description = "Stream the logs.")
+  @Option(
+      names = {"-f", "--follow"},
+      description = "Stream the logs.")
   boolean follow;
 
-  @Option(names = "--tail", defaultValue = "-1", paramLabel = "LINES", description = "Lines of recent log to show.")
+  @Option(
+      names = "--tail",
+      defaultValue = "-1",
+      paramLabel = "LINES",
+      description = "Lines of recent log to show.")
   long tail;
 
-  @Option(names = "--since", paramLabel = "DURATION", description = "Only logs newer than this, e.g. 10s, 5m.")
+  @Option(
+      names = "--since",
+      paramLabel = "DURATION",
+      description = "Only logs newer than this, e.g. 10s, 5m.")
   String since;
 
   @Option(names = "--timestamps", description = "Prefix each line with its RFC 3339 timestamp.")
   boolean timestamps;
 
-  @Option(names = {"-p", "--previous"}, description = "The previous instance of the container.")
+  @Option(
+      names = {"-p", "--previous"},
+      description = "The previous instance of the container.")
   boolean previous;
 
-  @Option(names = "--limit-bytes", defaultValue = "0", paramLabel = "BYTES", description = "Maximum bytes to return.")
+  @Option(
+      names = "--limit-bytes",
+      defaultValue = "0",
+      paramLabel = "BYTES",
+      description = "Maximum bytes to return.")
   long limitBytes;
 
   @Override
   int run(Session s) throws Exception {
-    String name = pod.startsWith("pod/") ? pod.substring(4) : pod.startsWith("pods/") ? pod.substring(5) : pod;
+    String name =
+        pod.startsWith("pod/")
+            ? pod.substring(4)
+            : pod.startsWith("pods/") ? pod.substring(5) : pod;
     String path = ResourceType.PODS.objectPath(s.namespace(), name);
     JsonNode object = s.client().get(path, Query.of(), MediaTypes.JSON_ANY);
-    String chosen = container != null ? container : containerArg != null ? containerArg : defaultContainer(s, object);
-    try (ApiResponse response = s.client().stream(path + "/log", query(chosen), MediaTypes.JSON_ANY);
+    String chosen =
+        container != null
+            ? container
+            : containerArg != null ? containerArg : defaultContainer(s, object);
+    try (ApiResponse response =
+            s.client().stream(path + "/log", query(chosen), MediaTypes.JSON_ANY);
         InputStream body = response.body()) {
       byte[] buffer = new byte[8192];
       for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
@@ -90,10 +119,16 @@ final class LogsCommand extends ApiCommand {
     return q;
   }
 
-  /** The default-container annotation, else the first container, with kubectl's notice when there was a choice. */
+  /**
+   * The default-container annotation, else the first container, with kubectl's notice when there
+   * was a choice.
+   */
   private static String defaultContainer(Session s, JsonNode pod) {
-    String annotated = pod.path("metadata").path("annotations").path("kubectl.kubernetes.io/default-container")
-        .asText("");
+    String annotated =
+        pod.path("metadata")
+            .path("annotations")
+            .path("kubectl.kubernetes.io/default-container")
+            .asText("");
     JsonNode spec = pod.path("spec");
     List<String> all = new ArrayList<>();
     spec.path("containers").forEach(c -> all.add(c.path("name").asText()));
@@ -101,12 +136,14 @@ final class LogsCommand extends ApiCommand {
       return annotated;
     }
     if (all.isEmpty()) {
-      throw new CommandException("pod " + pod.path("metadata").path("name").asText() + " has no containers");
+      throw new CommandException(
+          "pod " + pod.path("metadata").path("name").asText() + " has no containers");
     }
     spec.path("ephemeralContainers").forEach(c -> all.add(c.path("name").asText() + " (ephem)"));
     spec.path("initContainers").forEach(c -> all.add(c.path("name").asText() + " (init)"));
     if (all.size() > 1) {
-      s.err().println("Defaulted container \"" + all.get(0) + "\" out of: " + String.join(", ", all));
+      s.err()
+          .println("Defaulted container \"" + all.get(0) + "\" out of: " + String.join(", ", all));
     }
     return all.get(0);
   }

@@ -21,32 +21,53 @@ import picocli.CommandLine.Parameters;
  * {@code kubehop run NAME --image=IMG}: creates a pod with the body that {@code kubectl run} sends
  * (docs/wire-captures.md §4.3).
  */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a particular image in a pod.")
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Run a particular image in a pod.")
 final class RunCommand extends ApiCommand {
 
   @Parameters(index = "0", paramLabel = "NAME")
   String name;
 
-  @Parameters(index = "1..*", paramLabel = "ARG", description = "After --: the container's args (or command).")
+  @Parameters(
+      index = "1..*",
+      paramLabel = "ARG",
+      description = "After --: the container's args (or command).")
   List<String> arguments = new ArrayList<>();
 
-  @Option(names = "--image", required = true, paramLabel = "IMAGE", description = "The container image.")
+  @Option(
+      names = "--image",
+      required = true,
+      paramLabel = "IMAGE",
+      description = "The container image.")
   String image;
 
-  @Option(names = "--restart", paramLabel = "POLICY", defaultValue = "Always",
+  @Option(
+      names = "--restart",
+      paramLabel = "POLICY",
+      defaultValue = "Always",
       description = "Always, OnFailure or Never.")
   String restart;
 
-  @Option(names = "--env", paramLabel = "K=V", description = "Environment variables for the container.")
+  @Option(
+      names = "--env",
+      paramLabel = "K=V",
+      description = "Environment variables for the container.")
   List<String> env = new ArrayList<>();
 
-  @Option(names = {"-l", "--labels"}, paramLabel = "k=v,…", description = "Labels (default run=NAME).")
+  @Option(
+      names = {"-l", "--labels"},
+      paramLabel = "k=v,…",
+      description = "Labels (default run=NAME).")
   String labels;
 
   @Option(names = "--port", paramLabel = "PORT", description = "The port the container exposes.")
   Integer port;
 
-  @Option(names = "--command", description = "Use the extra arguments as the command instead of args.")
+  @Option(
+      names = "--command",
+      description = "Use the extra arguments as the command instead of args.")
   boolean command;
 
   @Override
@@ -55,9 +76,15 @@ final class RunCommand extends ApiCommand {
       throw new CommandException("invalid restart policy: " + restart);
     }
     // kubectl's encoder (runtime.Encode) ends the JSON body with a newline
-    byte[] body = (ApiJson.mapper().writeValueAsString(pod()) + "\n").getBytes(StandardCharsets.UTF_8);
-    s.client().send("POST", ResourceType.PODS.collectionPath(s.namespace()),
-        Query.of().add("fieldManager", "kubectl-run"), MediaTypes.JSON, body);
+    byte[] body =
+        (ApiJson.mapper().writeValueAsString(pod()) + "\n").getBytes(StandardCharsets.UTF_8);
+    s.client()
+        .send(
+            "POST",
+            ResourceType.PODS.collectionPath(s.namespace()),
+            Query.of().add("fieldManager", "kubectl-run"),
+            MediaTypes.JSON,
+            body);
     s.out().println("pod/" + name + " created");
     return 0;
   }
@@ -71,7 +98,8 @@ final class RunCommand extends ApiCommand {
     ObjectNode labelNode = metadata.putObject("labels");
     parseLabels().forEach(labelNode::put);
     ObjectNode spec = pod.putObject("spec");
-    ObjectNode container = spec.putArray("containers").addObject().put("name", name).put("image", image);
+    ObjectNode container =
+        spec.putArray("containers").addObject().put("name", name).put("image", image);
     if (!arguments.isEmpty()) {
       ArrayNode list = container.putArray(command ? "command" : "args");
       arguments.forEach(list::add);

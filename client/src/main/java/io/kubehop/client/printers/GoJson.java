@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * JSON written the way Go's {@code encoding/json} writes a decoded (unstructured) object: map keys sorted, HTML
- * characters escaped as {@code \u003c}, integral numbers without a fraction. {@link #indent} is kubectl's
- * {@code -o json} ({@code MarshalIndent} with four spaces); {@link #compact} is {@code json.Marshal}, used for
- * the last-applied annotation and patches.
+ * JSON written the way Go's {@code encoding/json} writes a decoded (unstructured) object: map keys
+ * sorted, HTML characters escaped as {@code \u003c}, integral numbers without a fraction. {@link
+ * #indent} is kubectl's {@code -o json} ({@code MarshalIndent} with four spaces); {@link #compact}
+ * is {@code json.Marshal}, used for the last-applied annotation and patches.
  */
 public final class GoJson {
 

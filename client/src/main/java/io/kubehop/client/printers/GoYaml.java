@@ -9,12 +9,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Writes a JSON tree as YAML byte-for-byte like kubectl's {@code -o yaml}, which is {@code sigs.k8s.io/yaml}
- * {@code JSONToYAML}: go-yaml v2 with keys in its "natural" sort order ({@link GoYamlStyle#KEY_ORDER}), sequences
- * not indented under their key, {@code {}}/{@code []} for empty collections, strings quoted only when they would
- * read back as another type, literal blocks for multi-line strings, and long scalars folded at column 80.
+ * Writes a JSON tree as YAML byte-for-byte like kubectl's {@code -o yaml}, which is {@code
+ * sigs.k8s.io/yaml} {@code JSONToYAML}: go-yaml v2 with keys in its "natural" sort order ({@link
+ * GoYamlStyle#KEY_ORDER}), sequences not indented under their key, {@code {}}/{@code []} for empty
+ * collections, strings quoted only when they would read back as another type, literal blocks for
+ * multi-line strings, and long scalars folded at column 80.
  *
- * <p>Only the block style that JSON input produces is implemented. Not thread safe; use {@link #write}.
+ * <p>Only the block style that JSON input produces is implemented. Not thread safe; use {@link
+ * #write}.
  */
 public final class GoYaml {
 
@@ -25,8 +27,7 @@ public final class GoYaml {
   private boolean whitespace = true;
   private boolean indention = true;
 
-  private GoYaml() {
-  }
+  private GoYaml() {}
 
   /** One YAML document (no {@code ---} marker), ending with a newline. */
   public static String write(JsonNode node) {
@@ -108,8 +109,9 @@ public final class GoYaml {
   }
 
   /**
-   * JSONToYAML reads Go's JSON text back as YAML, and Go's JSON leaves U+0085 (NEL) unescaped: inside a quoted
-   * scalar YAML folds that line break, so one NEL becomes a space and n NELs n-1 newlines.
+   * JSONToYAML reads Go's JSON text back as YAML, and Go's JSON leaves U+0085 (NEL) unescaped:
+   * inside a quoted scalar YAML folds that line break, so one NEL becomes a space and n NELs n-1
+   * newlines.
    */
   private static String foldRawLineBreaks(String s) {
     if (s.indexOf('\u0085') < 0) {
@@ -133,7 +135,10 @@ public final class GoYaml {
     int[] cps = value.codePoints().toArray();
     for (int i = 0; i < cps.length; i++) {
       if (cps[i] == ' ') {
-        if (allowBreaks && !spaces && column > BEST_WIDTH && !(i + 1 < cps.length && cps[i + 1] == ' ')) {
+        if (allowBreaks
+            && !spaces
+            && column > BEST_WIDTH
+            && !(i + 1 < cps.length && cps[i + 1] == ' ')) {
           writeIndent(indent);
         } else {
           put(cps[i]);
@@ -155,7 +160,12 @@ public final class GoYaml {
     int[] cps = value.codePoints().toArray();
     for (int i = 0; i < cps.length; i++) {
       if (cps[i] == ' ') {
-        if (allowBreaks && !spaces && column > BEST_WIDTH && i > 0 && i < cps.length - 1 && cps[i + 1] != ' ') {
+        if (allowBreaks
+            && !spaces
+            && column > BEST_WIDTH
+            && i > 0
+            && i < cps.length - 1
+            && cps[i + 1] != ' ') {
           writeIndent(indent);
         } else {
           put(cps[i]);
@@ -181,7 +191,11 @@ public final class GoYaml {
     int[] cps = value.codePoints().toArray();
     for (int i = 0; i < cps.length; i++) {
       int c = cps[i];
-      if (!GoYamlStyle.isPrintable(c) || c == 0xFEFF || GoYamlStyle.isBreak(c) || c == '"' || c == '\\') {
+      if (!GoYamlStyle.isPrintable(c)
+          || c == 0xFEFF
+          || GoYamlStyle.isBreak(c)
+          || c == '"'
+          || c == '\\') {
         for (char e : GoYamlStyle.escape(c).toCharArray()) {
           put(e);
         }

@@ -8,22 +8,35 @@ import java.util.regex.Pattern;
 /** go-yaml v2's decisions for one scalar: its style, its escapes, and the order of mapping keys. */
 final class GoYamlStyle {
 
-  enum Style { PLAIN, SINGLE_QUOTED, DOUBLE_QUOTED, LITERAL }
+  enum Style {
+    PLAIN,
+    SINGLE_QUOTED,
+    DOUBLE_QUOTED,
+    LITERAL
+  }
 
-  /** go-yaml v2 {@code keyList.Less}: digit runs compare as numbers, non-letters sort before letters. */
+  /**
+   * go-yaml v2 {@code keyList.Less}: digit runs compare as numbers, non-letters sort before
+   * letters.
+   */
   static final Comparator<String> KEY_ORDER = (a, b) -> less(a, b) ? -1 : less(b, a) ? 1 : 0;
 
-  private static final Set<String> RESERVED = Set.of(
-      "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON",
-      "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
-      "", "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF",
-      "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF");
-  private static final Pattern INT = Pattern.compile("[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)");
-  private static final Pattern FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  private static final Pattern TIMESTAMP = Pattern.compile(
-      "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\\.[0-9]+)?(Z|[-+][0-9]{2}:[0-9]{2}))"
-          + "|( [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\\.[0-9]+)?))?");
-  private static final Pattern BASE60 = Pattern.compile("[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?");
+  private static final Set<String> RESERVED =
+      Set.of(
+          "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "n", "N", "no",
+          "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "", "~", "null", "Null",
+          "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+          "-.inf", "-.Inf", "-.INF");
+  private static final Pattern INT =
+      Pattern.compile("[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)");
+  private static final Pattern FLOAT =
+      Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  private static final Pattern TIMESTAMP =
+      Pattern.compile(
+          "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\\.[0-9]+)?(Z|[-+][0-9]{2}:[0-9]{2}))"
+              + "|( [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\\.[0-9]+)?))?");
+  private static final Pattern BASE60 =
+      Pattern.compile("[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?");
 
   private GoYamlStyle() {
     throw new AssertionError("No instances.");
@@ -31,8 +44,12 @@ final class GoYamlStyle {
 
   /** The style go-yaml's encoder requests ({@code stringv}) and its emitter then settles on. */
   static Style select(String s, boolean simpleKey) {
-    Style requested = s.contains("\n") ? Style.LITERAL
-        : resolvesToString(s) && !BASE60.matcher(s).matches() ? Style.PLAIN : Style.DOUBLE_QUOTED;
+    Style requested =
+        s.contains("\n")
+            ? Style.LITERAL
+            : resolvesToString(s) && !BASE60.matcher(s).matches()
+                ? Style.PLAIN
+                : Style.DOUBLE_QUOTED;
     Analysis a = Analysis.of(s);
     if (simpleKey && a.multiline) {
       return Style.DOUBLE_QUOTED;
@@ -50,7 +67,10 @@ final class GoYamlStyle {
     return style;
   }
 
-  /** go-yaml v2 {@code resolve("", s)} yields {@code !!str}: written plain, the string reads back as a string. */
+  /**
+   * go-yaml v2 {@code resolve("", s)} yields {@code !!str}: written plain, the string reads back as
+   * a string.
+   */
   static boolean resolvesToString(String s) {
     if (RESERVED.contains(s)) {
       return false;
@@ -61,13 +81,17 @@ final class GoYamlStyle {
     }
     if (first == '+' || first == '-' || first >= '0' && first <= '9') {
       String plain = s.replace("_", "");
-      return !(TIMESTAMP.matcher(s).matches() || INT.matcher(plain).matches() || FLOAT.matcher(plain).matches());
+      return !(TIMESTAMP.matcher(s).matches()
+          || INT.matcher(plain).matches()
+          || FLOAT.matcher(plain).matches());
     }
     return true;
   }
 
   static boolean isPrintable(int c) {
-    return c == 0x0A || c >= 0x20 && c <= 0x7E || c >= 0xA0 && c <= 0xD7FF
+    return c == 0x0A
+        || c >= 0x20 && c <= 0x7E
+        || c >= 0xA0 && c <= 0xD7FF
         || c >= 0xE000 && c <= 0xFFFD && c != 0xFEFF;
   }
 
@@ -97,12 +121,17 @@ final class GoYamlStyle {
       case 0xA0 -> "\\_";
       case 0x2028 -> "\\L";
       case 0x2029 -> "\\P";
-      default -> c <= 0xFF ? String.format("\\x%02X", c)
-          : c <= 0xFFFF ? String.format("\\u%04X", c) : String.format("\\U%08X", c);
+      default ->
+          c <= 0xFF
+              ? String.format("\\x%02X", c)
+              : c <= 0xFFFF ? String.format("\\u%04X", c) : String.format("\\U%08X", c);
     };
   }
 
-  /** The chomping indicator of a literal block: {@code -} without a final break, {@code +} with several. */
+  /**
+   * The chomping indicator of a literal block: {@code -} without a final break, {@code +} with
+   * several.
+   */
   static String chomp(int[] cps) {
     if (cps.length == 0 || !isBreak(cps[cps.length - 1])) {
       return "-";
@@ -164,7 +193,10 @@ final class GoYamlStyle {
   }
 
   /** go-yaml's {@code yaml_emitter_analyze_scalar}: which styles can carry the string. */
-  private record Analysis(boolean multiline, boolean blockPlainAllowed, boolean singleQuotedAllowed,
+  private record Analysis(
+      boolean multiline,
+      boolean blockPlainAllowed,
+      boolean singleQuotedAllowed,
       boolean blockAllowed) {
 
     static Analysis of(String s) {
@@ -172,7 +204,8 @@ final class GoYamlStyle {
         return new Analysis(false, true, true, false);
       }
       int[] v = s.codePoints().toArray();
-      // Only block context occurs in JSON-derived documents, so go-yaml's flow_indicators is not tracked.
+      // Only block context occurs in JSON-derived documents, so go-yaml's flow_indicators is not
+      // tracked.
       boolean blockInd = s.startsWith("---") || s.startsWith("...");
       boolean lineBreaks = false;
       boolean special = false;
@@ -225,8 +258,16 @@ final class GoYamlStyle {
         }
         precededByWhitespace = isBlankz(v, i);
       }
-      boolean blockPlain = !(leadingSpace || leadingBreak || trailingSpace || trailingBreak || breakSpace
-          || spaceBreak || special || lineBreaks || blockInd);
+      boolean blockPlain =
+          !(leadingSpace
+              || leadingBreak
+              || trailingSpace
+              || trailingBreak
+              || breakSpace
+              || spaceBreak
+              || special
+              || lineBreaks
+              || blockInd);
       boolean single = !(breakSpace || spaceBreak || special);
       boolean block = !(trailingSpace || spaceBreak || special);
       return new Analysis(lineBreaks, blockPlain, single, block);

@@ -1,10 +1,10 @@
 package io.kubehop.client.printers;
 
-import io.kubehop.api.util.HumanDuration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubehop.api.util.HumanDuration;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code -o json}, {@code -o yaml} and {@code -o name}, as kubectl prints objects; plus the NAME/AGE Table kubectl
- * builds itself when a server answers a Table request with plain objects.
+ * {@code -o json}, {@code -o yaml} and {@code -o name}, as kubectl prints objects; plus the
+ * NAME/AGE Table kubectl builds itself when a server answers a Table request with plain objects.
  */
 public final class ObjectPrinter {
 
@@ -24,7 +24,9 @@ public final class ObjectPrinter {
   private final PrintStream out;
   private int printed;
 
-  /** @param format {@code json}, {@code yaml} or {@code name} */
+  /**
+   * @param format {@code json}, {@code yaml} or {@code name}
+   */
   public ObjectPrinter(String format, PrintStream out) {
     this.format = format;
     this.out = out;
@@ -43,8 +45,10 @@ public final class ObjectPrinter {
           object.path("items").forEach(this::print);
           return;
         }
-        out.println(object.path("kind").asText().toLowerCase(Locale.ROOT) + "/"
-            + object.path("metadata").path("name").asText());
+        out.println(
+            object.path("kind").asText().toLowerCase(Locale.ROOT)
+                + "/"
+                + object.path("metadata").path("name").asText());
       }
     }
     printed++;
@@ -52,8 +56,8 @@ public final class ObjectPrinter {
   }
 
   /**
-   * kubectl's {@code List} wrapper for several objects: {@code kind: List}, empty resourceVersion, and each item
-   * carrying the {@code apiVersion}/{@code kind} a typed list leaves out.
+   * kubectl's {@code List} wrapper for several objects: {@code kind: List}, empty resourceVersion,
+   * and each item carrying the {@code apiVersion}/{@code kind} a typed list leaves out.
    */
   public static ObjectNode list(List<JsonNode> items, String itemKind) {
     ObjectNode list = NODES.objectNode();
@@ -74,16 +78,25 @@ public final class ObjectPrinter {
     return list;
   }
 
-  /** A Table of NAME and AGE for a list or a single object, as kubectl prints objects without server columns. */
+  /**
+   * A Table of NAME and AGE for a list or a single object, as kubectl prints objects without server
+   * columns.
+   */
   public static ObjectNode nameAgeTable(JsonNode listOrObject, Instant now) {
     ObjectNode table = NODES.objectNode();
     table.put("kind", "Table");
     table.set("metadata", listOrObject.path("metadata").deepCopy());
     ArrayNode columns = table.putArray("columnDefinitions");
-    columns.addObject().put("name", "Name").put("type", "string").put("format", "name").put("priority", 0);
+    columns
+        .addObject()
+        .put("name", "Name")
+        .put("type", "string")
+        .put("format", "name")
+        .put("priority", 0);
     columns.addObject().put("name", "Age").put("type", "string").put("priority", 0);
     ArrayNode rows = table.putArray("rows");
-    Iterable<JsonNode> items = listOrObject.has("items") ? listOrObject.path("items") : List.of(listOrObject);
+    Iterable<JsonNode> items =
+        listOrObject.has("items") ? listOrObject.path("items") : List.of(listOrObject);
     for (JsonNode item : items) {
       ObjectNode row = rows.addObject();
       row.putArray("cells").add(item.path("metadata").path("name").asText()).add(age(item, now));

@@ -5,10 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A port of Go's {@code text/tabwriter} as kubectl configures it ({@code printers.GetNewTabWriter}: minwidth 6,
- * padding 3, pad char ' ', left-aligned, {@code RememberWidths} from liggitt/tabwriter). Cells end at {@code \t},
- * lines at {@code \n}; the last cell of a line is not aligned. With remembered widths a column never shrinks
- * between flushes, which keeps {@code get -w} rows aligned with the header printed before them.
+ * A port of Go's {@code text/tabwriter} as kubectl configures it ({@code printers.GetNewTabWriter}:
+ * minwidth 6, padding 3, pad char ' ', left-aligned, {@code RememberWidths} from
+ * liggitt/tabwriter). Cells end at {@code \t}, lines at {@code \n}; the last cell of a line is not
+ * aligned. With remembered widths a column never shrinks between flushes, which keeps {@code get
+ * -w} rows aligned with the header printed before them.
  *
  * <p>Not thread safe.
  */

@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * kubectl's human-readable printer for {@code meta.k8s.io/v1} Tables ({@code cli-runtime printers.tablePrinter}:
- * {@code decorateTable} + {@code printTable}). Headers are upper-cased, priority-1 columns appear only when wide,
- * {@code NAMESPACE} comes first with {@code -A}. It keeps the last column definitions like kubectl does, so that
- * watch events (Tables with one row and possibly no column definitions) print without repeating the header.
+ * kubectl's human-readable printer for {@code meta.k8s.io/v1} Tables ({@code cli-runtime
+ * printers.tablePrinter}: {@code decorateTable} + {@code printTable}). Headers are upper-cased,
+ * priority-1 columns appear only when wide, {@code NAMESPACE} comes first with {@code -A}. It keeps
+ * the last column definitions like kubectl does, so that watch events (Tables with one row and
+ * possibly no column definitions) print without repeating the header.
  */
 public final class TablePrinter {
 
@@ -25,7 +26,10 @@ public final class TablePrinter {
     this.withNamespace = withNamespace;
   }
 
-  /** Prints a Table's rows (and the header when it is the first table with rows); call {@link TabWriter#flush()}. */
+  /**
+   * Prints a Table's rows (and the header when it is the first table with rows); call {@link
+   * TabWriter#flush()}.
+   */
   public void print(JsonNode table) {
     JsonNode given = table.path("columnDefinitions");
     boolean noHeaders = printedHeaders && (given.isEmpty() || given.equals(lastColumns));
@@ -52,7 +56,8 @@ public final class TablePrinter {
       if (withNamespace) {
         headers.add("NAMESPACE");
       }
-      visible.forEach(i -> headers.add(columns.get(i).path("name").asText("").toUpperCase(Locale.ROOT)));
+      visible.forEach(
+          i -> headers.add(columns.get(i).path("name").asText("").toUpperCase(Locale.ROOT)));
       writer.write(String.join("\t", headers)).write("\n");
     }
     for (JsonNode row : rows) {
@@ -68,7 +73,10 @@ public final class TablePrinter {
     }
   }
 
-  /** One cell as Go's {@code fmt.Sprint} prints it; strings end at their first line break, marked {@code ...}. */
+  /**
+   * One cell as Go's {@code fmt.Sprint} prints it; strings end at their first line break, marked
+   * {@code ...}.
+   */
   static String cell(JsonNode value) {
     if (value == null || value.isNull() || value.isMissingNode()) {
       return "";

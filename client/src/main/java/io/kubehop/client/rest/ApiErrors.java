@@ -8,8 +8,9 @@ import io.kubehop.api.meta.StatusReason;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Turns an error response into a {@link StatusException}: the server's own Status when the body is one, else the
- * generic Status client-go builds from the HTTP code ({@code NewGenericServerResponse}).
+ * Turns an error response into a {@link StatusException}: the server's own Status when the body is
+ * one, else the generic Status client-go builds from the HTTP code ({@code
+ * NewGenericServerResponse}).
  */
 public final class ApiErrors {
 
@@ -38,20 +39,54 @@ public final class ApiErrors {
     String reason;
     String message;
     switch (code) {
-      case 400 -> { reason = StatusReason.BAD_REQUEST; message = "the server rejected our request for an unknown reason"; }
-      case 401 -> { reason = StatusReason.UNAUTHORIZED; message = "the server has asked for the client to provide credentials"; }
-      case 403 -> { reason = StatusReason.FORBIDDEN; message = body.isEmpty() ? "forbidden" : body; }
-      case 404 -> { reason = StatusReason.NOT_FOUND; message = "the server could not find the requested resource"; }
-      case 405 -> { reason = StatusReason.METHOD_NOT_ALLOWED; message = "the server does not allow this method on the requested resource"; }
-      case 409 -> { reason = StatusReason.CONFLICT; message = "the server reported a conflict"; }
-      case 415 -> { reason = StatusReason.UNSUPPORTED_MEDIA_TYPE; message = "the server responded with the status code 415 but did not return more information"; }
-      case 422 -> { reason = StatusReason.INVALID; message = "the server rejected our request due to an error in our request"; }
-      case 503 -> { reason = StatusReason.SERVICE_UNAVAILABLE; message = "the server is currently unable to handle the request"; }
-      case 504 -> { reason = StatusReason.TIMEOUT; message = "the server was unable to return a response in the time allotted, but may still be processing the request"; }
+      case 400 -> {
+        reason = StatusReason.BAD_REQUEST;
+        message = "the server rejected our request for an unknown reason";
+      }
+      case 401 -> {
+        reason = StatusReason.UNAUTHORIZED;
+        message = "the server has asked for the client to provide credentials";
+      }
+      case 403 -> {
+        reason = StatusReason.FORBIDDEN;
+        message = body.isEmpty() ? "forbidden" : body;
+      }
+      case 404 -> {
+        reason = StatusReason.NOT_FOUND;
+        message = "the server could not find the requested resource";
+      }
+      case 405 -> {
+        reason = StatusReason.METHOD_NOT_ALLOWED;
+        message = "the server does not allow this method on the requested resource";
+      }
+      case 409 -> {
+        reason = StatusReason.CONFLICT;
+        message = "the server reported a conflict";
+      }
+      case 415 -> {
+        reason = StatusReason.UNSUPPORTED_MEDIA_TYPE;
+        message =
+            "the server responded with the status code 415 but did not return more information";
+      }
+      case 422 -> {
+        reason = StatusReason.INVALID;
+        message = "the server rejected our request due to an error in our request";
+      }
+      case 503 -> {
+        reason = StatusReason.SERVICE_UNAVAILABLE;
+        message = "the server is currently unable to handle the request";
+      }
+      case 504 -> {
+        reason = StatusReason.TIMEOUT;
+        message =
+            "the server was unable to return a response in the time allotted, but may still be processing the request";
+      }
       default -> {
         reason = code >= 500 ? StatusReason.INTERNAL_ERROR : "";
-        message = "an error on the server (\"" + (body.isEmpty() ? "unknown" : body)
-            + "\") has prevented the request from succeeding";
+        message =
+            "an error on the server (\""
+                + (body.isEmpty() ? "unknown" : body)
+                + "\") has prevented the request from succeeding";
       }
     }
     return Status.failure(code, reason, message, null);

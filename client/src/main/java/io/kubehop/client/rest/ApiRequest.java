@@ -8,12 +8,17 @@ import java.util.Map;
  * One HTTP request to the apiserver.
  *
  * @param method HTTP method
- * @param pathAndQuery absolute API path with its encoded query, e.g. {@code /api/v1/namespaces/default/pods?limit=500}
+ * @param pathAndQuery absolute API path with its encoded query, e.g. {@code
+ *     /api/v1/namespaces/default/pods?limit=500}
  * @param headers request headers (Accept, Content-Type, …), in order
  * @param body the body, or null
  * @param timeout the whole-response timeout, or null for none (watches, log follow)
  */
-public record ApiRequest(String method, String pathAndQuery, Map<String, String> headers, byte[] body,
+public record ApiRequest(
+    String method,
+    String pathAndQuery,
+    Map<String, String> headers,
+    byte[] body,
     Duration timeout) {
 
   public static ApiRequest of(String method, String pathAndQuery, String accept) {

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
 
-/** A response whose body is read as a stream, so that watches and log follow print as bytes arrive. */
+/**
+ * A response whose body is read as a stream, so that watches and log follow print as bytes arrive.
+ */
 public interface ApiResponse extends Closeable {
 
   int statusCode();

@@ -4,9 +4,10 @@ import java.net.URI;
 import java.util.Optional;
 
 /**
- * Everything needed to reach one apiserver: the server URL (scheme, host, port, optional path prefix), TLS
- * material and credentials. Both the plain REST transport and the later upgrading (SPDY/WebSocket) transports
- * are built from this one value, so adding TLS or auth never touches the commands.
+ * Everything needed to reach one apiserver: the server URL (scheme, host, port, optional path
+ * prefix), TLS material and credentials. Both the plain REST transport and the later upgrading
+ * (SPDY/WebSocket) transports are built from this one value, so adding TLS or auth never touches
+ * the commands.
  *
  * @param server the apiserver base URL, e.g. {@code http://127.0.0.1:6443}
  * @param tls TLS material for {@code https} servers
@@ -26,8 +27,8 @@ public record ClusterConnection(URI server, TlsConfig tls, Optional<String> bear
   }
 
   /**
-   * The Authorization header value to send, if any. Like client-go, credentials travel only over TLS: kubectl
-   * never sends its token over plain http (docs/wire-captures.md §4.3).
+   * The Authorization header value to send, if any. Like client-go, credentials travel only over
+   * TLS: kubectl never sends its token over plain http (docs/wire-captures.md §4.3).
    */
   public Optional<String> authorization() {
     return isTls() ? bearerToken.map(t -> "Bearer " + t) : Optional.empty();

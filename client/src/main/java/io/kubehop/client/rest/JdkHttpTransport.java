@@ -11,22 +11,24 @@ import java.util.Optional;
 import javax.net.ssl.SSLException;
 
 /**
- * {@link HttpTransport} over {@code java.net.http.HttpClient}, forced to HTTP/1.1 like kubectl against a plain
- * apiserver. Bodies are streamed ({@code ofInputStream}), so a watch is read line by line as it arrives. The CLI
- * has no event loop, so blocking here is fine.
+ * {@link HttpTransport} over {@code java.net.http.HttpClient}, forced to HTTP/1.1 like kubectl
+ * against a plain apiserver. Bodies are streamed ({@code ofInputStream}), so a watch is read line
+ * by line as it arrives. The CLI has no event loop, so blocking here is fine.
  */
 public final class JdkHttpTransport implements HttpTransport {
 
-  static final String USER_AGENT = "kubehop/0.1.0 (" + System.getProperty("os.name").toLowerCase() + ")";
+  static final String USER_AGENT =
+      "kubehop/0.1.0 (" + System.getProperty("os.name").toLowerCase() + ")";
 
   private final ClusterConnection connection;
   private final HttpClient client;
 
   public JdkHttpTransport(ClusterConnection connection) throws IOException {
     this.connection = connection;
-    HttpClient.Builder builder = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER);
+    HttpClient.Builder builder =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER);
     if (connection.isTls()) {
       if (connection.tls().insecureSkipVerify()) {
         // The JDK client checks host names outside the TrustManager; this switch is its only knob.
@@ -39,11 +41,14 @@ public final class JdkHttpTransport implements HttpTransport {
 
   @Override
   public ApiResponse send(ApiRequest request) throws IOException {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(connection.resolve(request.pathAndQuery()))
-        .method(request.method(), request.body() == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(request.body()))
-        .header("User-Agent", USER_AGENT);
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(connection.resolve(request.pathAndQuery()))
+            .method(
+                request.method(),
+                request.body() == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(request.body()))
+            .header("User-Agent", USER_AGENT);
     request.headers().forEach(builder::header);
     connection.authorization().ifPresent(a -> builder.header("Authorization", a));
     if (request.timeout() != null && !request.timeout().isZero()) {
@@ -55,8 +60,10 @@ public final class JdkHttpTransport implements HttpTransport {
     } catch (ConnectException e) {
       throw ServerUnreachableException.refused(connection.hostPort(), e);
     } catch (HttpTimeoutException e) {
-      throw new ServerUnreachableException("Unable to connect to the server: net/http: request canceled "
-          + "(Client.Timeout exceeded while awaiting headers)", e);
+      throw new ServerUnreachableException(
+          "Unable to connect to the server: net/http: request canceled "
+              + "(Client.Timeout exceeded while awaiting headers)",
+          e);
     } catch (SSLException e) {
       throw new ServerUnreachableException("Unable to connect to the server: " + e.getMessage(), e);
     } catch (InterruptedException e) {

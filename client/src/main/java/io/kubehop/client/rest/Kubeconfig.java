@@ -12,15 +12,17 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * A parsed kubeconfig file (clusters, users, contexts, current-context), resolved to one context. Paths inside
- * the file (certificate-authority, tokenFile) are relative to the file, as in client-go.
+ * A parsed kubeconfig file (clusters, users, contexts, current-context), resolved to one context.
+ * Paths inside the file (certificate-authority, tokenFile) are relative to the file, as in
+ * client-go.
  *
  * @param path the file it was read from
  * @param contextName the selected context
  * @param connection the cluster and user of that context
  * @param namespace the context's namespace, {@code default} when unset
  */
-public record Kubeconfig(Path path, String contextName, ClusterConnection connection, String namespace) {
+public record Kubeconfig(
+    Path path, String contextName, ClusterConnection connection, String namespace) {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -30,7 +32,8 @@ public record Kubeconfig(Path path, String contextName, ClusterConnection connec
     try {
       root = YAML.readTree(Files.readAllBytes(path));
     } catch (IOException e) {
-      throw new KubeconfigException("error loading config file \"" + path + "\": " + e.getMessage());
+      throw new KubeconfigException(
+          "error loading config file \"" + path + "\": " + e.getMessage());
     }
     if (root == null || !root.isObject()) {
       throw new KubeconfigException("invalid configuration: no configuration has been provided");
@@ -39,25 +42,34 @@ public record Kubeconfig(Path path, String contextName, ClusterConnection connec
     if (contextName.isEmpty()) {
       throw new KubeconfigException("invalid configuration: no configuration has been provided");
     }
-    JsonNode ctx = named(root, "contexts", contextName, "context")
-        .orElseThrow(() -> new KubeconfigException("context was not found for specified context: " + contextName));
+    JsonNode ctx =
+        named(root, "contexts", contextName, "context")
+            .orElseThrow(
+                () ->
+                    new KubeconfigException(
+                        "context was not found for specified context: " + contextName));
     String clusterName = ctx.path("cluster").asText("");
-    JsonNode cluster = named(root, "clusters", clusterName, "cluster")
-        .orElseThrow(() -> new KubeconfigException("cluster has no server defined"));
-    JsonNode user = named(root, "users", ctx.path("user").asText(""), "user").orElse(YAML.createObjectNode());
+    JsonNode cluster =
+        named(root, "clusters", clusterName, "cluster")
+            .orElseThrow(() -> new KubeconfigException("cluster has no server defined"));
+    JsonNode user =
+        named(root, "users", ctx.path("user").asText(""), "user").orElse(YAML.createObjectNode());
     String server = cluster.path("server").asText("");
     if (server.isEmpty()) {
       throw new KubeconfigException("invalid configuration: cluster has no server defined");
     }
     Path dir = path.toAbsolutePath().getParent();
-    TlsConfig tls = new TlsConfig(
-        material(cluster, "certificate-authority-data", "certificate-authority", dir),
-        cluster.path("insecure-skip-tls-verify").asBoolean(false),
-        material(user, "client-certificate-data", "client-certificate", dir),
-        material(user, "client-key-data", "client-key", dir));
+    TlsConfig tls =
+        new TlsConfig(
+            material(cluster, "certificate-authority-data", "certificate-authority", dir),
+            cluster.path("insecure-skip-tls-verify").asBoolean(false),
+            material(user, "client-certificate-data", "client-certificate", dir),
+            material(user, "client-key-data", "client-key", dir));
     String namespace = ctx.path("namespace").asText("");
     try {
-      return new Kubeconfig(path, contextName,
+      return new Kubeconfig(
+          path,
+          contextName,
           new ClusterConnection(URI.create(server), tls, token(user, dir)),
           namespace.isEmpty() ? "default" : namespace);
     } catch (IllegalArgumentException e) {
@@ -87,7 +99,9 @@ public record Kubeconfig(Path path, String contextName, ClusterConnection connec
   private static Optional<String> token(JsonNode user, Path dir) throws KubeconfigException {
     String token = user.path("token").asText("");
     if (token.isEmpty() && !user.path("tokenFile").asText("").isEmpty()) {
-      token = new String(readFile(dir.resolve(user.path("tokenFile").asText())), StandardCharsets.UTF_8).trim();
+      token =
+          new String(readFile(dir.resolve(user.path("tokenFile").asText())), StandardCharsets.UTF_8)
+              .trim();
     }
     return token.isEmpty() ? Optional.empty() : Optional.of(token);
   }

@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Finds the kubeconfig file like kubectl's loading rules, adapted to kubehop: the {@code --kubeconfig} flag, then
- * the first file of {@code KUBECONFIG}, then {@code $KUBEHOP_HOME/kubeconfig} ({@code ~/.kubehop/kubeconfig}).
+ * Finds the kubeconfig file like kubectl's loading rules, adapted to kubehop: the {@code
+ * --kubeconfig} flag, then the first file of {@code KUBECONFIG}, then {@code
+ * $KUBEHOP_HOME/kubeconfig} ({@code ~/.kubehop/kubeconfig}).
  */
 public final class KubeconfigLoader {
 
@@ -40,14 +41,18 @@ public final class KubeconfigLoader {
     return base.resolve("kubeconfig");
   }
 
-  /** Locates and parses the kubeconfig, selecting {@code context} (or its current-context when null). */
+  /**
+   * Locates and parses the kubeconfig, selecting {@code context} (or its current-context when
+   * null).
+   */
   public Kubeconfig load(String flag, String context) throws KubeconfigException {
     Path path = locate(flag);
     if (!Files.isRegularFile(path)) {
       if (flag != null && !flag.isEmpty()) {
         throw new KubeconfigException("stat " + path + ": no such file or directory");
       }
-      throw new KubeconfigException("no kubeconfig at " + path + " (run `kubehop up` first, or pass --kubeconfig)");
+      throw new KubeconfigException(
+          "no kubeconfig at " + path + " (run `kubehop up` first, or pass --kubeconfig)");
     }
     return Kubeconfig.load(path, context);
   }

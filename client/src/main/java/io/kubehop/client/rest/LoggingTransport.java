@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 
 /**
- * Decorates a transport to log each request to stderr, like kubectl's {@code -v=6}:
- * {@code GET http://127.0.0.1:6443/api/v1/namespaces/default/pods?limit=500 200 OK in 3 milliseconds}.
- * At level 8 the request headers are logged too.
+ * Decorates a transport to log each request to stderr, like kubectl's {@code -v=6}: {@code GET
+ * http://127.0.0.1:6443/api/v1/namespaces/default/pods?limit=500 200 OK in 3 milliseconds}. At
+ * level 8 the request headers are logged too.
  */
 public final class LoggingTransport implements HttpTransport {
 
@@ -15,7 +15,8 @@ public final class LoggingTransport implements HttpTransport {
   private final PrintStream log;
   private final int level;
 
-  public LoggingTransport(HttpTransport delegate, ClusterConnection connection, PrintStream log, int level) {
+  public LoggingTransport(
+      HttpTransport delegate, ClusterConnection connection, PrintStream log, int level) {
     this.delegate = delegate;
     this.connection = connection;
     this.log = log;
@@ -31,12 +32,27 @@ public final class LoggingTransport implements HttpTransport {
     long start = System.nanoTime();
     try {
       ApiResponse response = delegate.send(request);
-      log.println(request.method() + " " + url + " " + response.statusCode() + " " + reason(response.statusCode())
-          + " in " + (System.nanoTime() - start) / 1_000_000 + " milliseconds");
+      log.println(
+          request.method()
+              + " "
+              + url
+              + " "
+              + response.statusCode()
+              + " "
+              + reason(response.statusCode())
+              + " in "
+              + (System.nanoTime() - start) / 1_000_000
+              + " milliseconds");
       return response;
     } catch (IOException e) {
-      log.println(request.method() + " " + url + "  in " + (System.nanoTime() - start) / 1_000_000
-          + " milliseconds: " + e.getMessage());
+      log.println(
+          request.method()
+              + " "
+              + url
+              + "  in "
+              + (System.nanoTime() - start) / 1_000_000
+              + " milliseconds: "
+              + e.getMessage());
       throw e;
     }
   }

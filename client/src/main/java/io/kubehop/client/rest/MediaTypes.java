@@ -4,10 +4,14 @@ package io.kubehop.client.rest;
 public final class MediaTypes {
 
   public static final String JSON = "application/json";
+
   /** Accept of object GETs and writes. */
   public static final String JSON_ANY = "application/json, */*";
+
   /** Accept of {@code get} in human-readable mode: a meta.k8s.io/v1 Table, else plain JSON. */
-  public static final String TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+  public static final String TABLE =
+      "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+
   public static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
 
   private MediaTypes() {

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A URL query encoded exactly like Go's {@code url.Values.Encode()}: keys sorted, values in insertion order,
- * {@code QueryEscape} escaping (space becomes {@code +}). Matching it keeps our requests identical to kubectl's.
+ * A URL query encoded exactly like Go's {@code url.Values.Encode()}: keys sorted, values in
+ * insertion order, {@code QueryEscape} escaping (space becomes {@code +}). Matching it keeps our
+ * requests identical to kubectl's.
  */
 public final class Query {
 
@@ -31,8 +32,14 @@ public final class Query {
   /** {@code ?k=v&…}, or the empty string for an empty query. */
   public String encode() {
     StringBuilder out = new StringBuilder();
-    values.forEach((k, vs) -> vs.forEach(v ->
-        out.append(out.length() == 0 ? '?' : '&').append(escape(k)).append('=').append(escape(v))));
+    values.forEach(
+        (k, vs) ->
+            vs.forEach(
+                v ->
+                    out.append(out.length() == 0 ? '?' : '&')
+                        .append(escape(k))
+                        .append('=')
+                        .append(escape(v))));
     return out.toString();
   }
 
@@ -41,13 +48,19 @@ public final class Query {
     StringBuilder out = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-          || c == '-' || c == '_' || c == '.' || c == '~') {
+      if (c >= 'a' && c <= 'z'
+          || c >= 'A' && c <= 'Z'
+          || c >= '0' && c <= '9'
+          || c == '-'
+          || c == '_'
+          || c == '.'
+          || c == '~') {
         out.append((char) c);
       } else if (c == ' ') {
         out.append('+');
       } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
       }
     }

@@ -16,7 +16,8 @@ public enum ResourceType {
   private final boolean namespaced;
   private final List<String> shortNames;
 
-  ResourceType(String plural, String singular, String kind, boolean namespaced, List<String> shortNames) {
+  ResourceType(
+      String plural, String singular, String kind, boolean namespaced, List<String> shortNames) {
     this.plural = plural;
     this.singular = singular;
     this.kind = kind;

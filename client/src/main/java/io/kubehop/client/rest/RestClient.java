@@ -8,8 +8,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 
 /**
- * The client side of the Kubernetes REST API: JSON requests, streamed bodies (log follow) and watches. Error
- * responses become {@link StatusException}s; unreachable servers {@link ServerUnreachableException}s.
+ * The client side of the Kubernetes REST API: JSON requests, streamed bodies (log follow) and
+ * watches. Error responses become {@link StatusException}s; unreachable servers {@link
+ * ServerUnreachableException}s.
  *
  * <p>Upgraded connections (exec, attach, port-forward) do not go through {@link HttpTransport}: an
  * {@link UpgradeTransport} built from {@link #connection()} sends {@link #upgradeRequest}.
@@ -23,7 +24,8 @@ public final class RestClient implements AutoCloseable {
   /**
    * @param requestTimeout timeout of non-streaming requests; null or zero for none
    */
-  public RestClient(ClusterConnection connection, HttpTransport transport, Duration requestTimeout) {
+  public RestClient(
+      ClusterConnection connection, HttpTransport transport, Duration requestTimeout) {
     this.connection = connection;
     this.transport = transport;
     this.requestTimeout = requestTimeout;
@@ -39,9 +41,9 @@ public final class RestClient implements AutoCloseable {
   }
 
   /**
-   * The request an {@link UpgradeTransport} sends for a streaming subresource, e.g.
-   * {@code upgradeRequest("POST", ".../pods/web/exec", query)}: no Accept header, as kubectl's upgrade requests
-   * carry none; the transport adds the upgrade headers and credentials.
+   * The request an {@link UpgradeTransport} sends for a streaming subresource, e.g. {@code
+   * upgradeRequest("POST", ".../pods/web/exec", query)}: no Accept header, as kubectl's upgrade
+   * requests carry none; the transport adds the upgrade headers and credentials.
    */
   public ApiRequest upgradeRequest(String method, String path, Query query) {
     return new ApiRequest(method, path + query.encode(), new LinkedHashMap<>(), null, null);
@@ -52,12 +54,15 @@ public final class RestClient implements AutoCloseable {
   }
 
   /** Sends a JSON body (or none when {@code body} is null) and returns the JSON answer. */
-  public JsonNode send(String method, String path, Query query, String contentType, byte[] body) throws IOException {
+  public JsonNode send(String method, String path, Query query, String contentType, byte[] body)
+      throws IOException {
     ApiRequest request = ApiRequest.of(method, path + query.encode(), MediaTypes.JSON);
     return json(body == null ? request : request.withBody(contentType, body));
   }
 
-  /** A GET whose body is returned unread (logs); fails with the server's Status on an error code. */
+  /**
+   * A GET whose body is returned unread (logs); fails with the server's Status on an error code.
+   */
   public ApiResponse stream(String path, Query query, String accept) throws IOException {
     return checked(transport.send(ApiRequest.of("GET", path + query.encode(), accept)));
   }

@@ -9,7 +9,8 @@ package io.kubehop.client.rest;
  * @param clientCertPem PEM client certificate, or null
  * @param clientKeyPem PEM client key, or null
  */
-public record TlsConfig(byte[] caPem, boolean insecureSkipVerify, byte[] clientCertPem, byte[] clientKeyPem) {
+public record TlsConfig(
+    byte[] caPem, boolean insecureSkipVerify, byte[] clientCertPem, byte[] clientKeyPem) {
 
   public static final TlsConfig NONE = new TlsConfig(null, false, null, null);
 }

@@ -2,6 +2,7 @@ package io.kubehop.client.rest;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
@@ -17,7 +18,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import java.nio.charset.StandardCharsets;
 
 /** Builds an {@link SSLContext} from a kubeconfig's {@link TlsConfig}. */
 final class TlsContexts {
@@ -29,15 +29,20 @@ final class TlsContexts {
   static SSLContext create(TlsConfig tls) throws IOException {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(tls.clientCertPem() != null && tls.clientKeyPem() != null
-          ? keyManagers(tls).getKeyManagers() : null, trustManagers(tls), null);
+      context.init(
+          tls.clientCertPem() != null && tls.clientKeyPem() != null
+              ? keyManagers(tls).getKeyManagers()
+              : null,
+          trustManagers(tls),
+          null);
       return context;
     } catch (GeneralSecurityException e) {
       throw new IOException("unable to load TLS configuration: " + e.getMessage(), e);
     }
   }
 
-  private static TrustManager[] trustManagers(TlsConfig tls) throws GeneralSecurityException, IOException {
+  private static TrustManager[] trustManagers(TlsConfig tls)
+      throws GeneralSecurityException, IOException {
     if (tls.insecureSkipVerify()) {
       return new TrustManager[] {new TrustAll()};
     }
@@ -50,30 +55,39 @@ final class TlsContexts {
     for (Certificate cert : certificates(tls.caPem())) {
       store.setCertificateEntry("ca-" + i++, cert);
     }
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(store);
     return factory.getTrustManagers();
   }
 
-  private static KeyManagerFactory keyManagers(TlsConfig tls) throws GeneralSecurityException, IOException {
+  private static KeyManagerFactory keyManagers(TlsConfig tls)
+      throws GeneralSecurityException, IOException {
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
     store.load(null, null);
-    store.setKeyEntry("client", privateKey(tls.clientKeyPem()), new char[0],
+    store.setKeyEntry(
+        "client",
+        privateKey(tls.clientKeyPem()),
+        new char[0],
         certificates(tls.clientCertPem()).toArray(new Certificate[0]));
-    KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    KeyManagerFactory factory =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     factory.init(store, new char[0]);
     return factory;
   }
 
-  private static Collection<? extends Certificate> certificates(byte[] pem) throws GeneralSecurityException {
-    return CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem));
+  private static Collection<? extends Certificate> certificates(byte[] pem)
+      throws GeneralSecurityException {
+    return CertificateFactory.getInstance("X.509")
+        .generateCertificates(new ByteArrayInputStream(pem));
   }
 
   /** PKCS#8 ({@code BEGIN PRIVATE KEY}) RSA or EC keys; PKCS#1 keys are not supported yet. */
   private static PrivateKey privateKey(byte[] pem) throws GeneralSecurityException {
     String text = new String(pem, StandardCharsets.US_ASCII);
     if (!text.contains("BEGIN PRIVATE KEY")) {
-      throw new GeneralSecurityException("only PKCS#8 client keys (BEGIN PRIVATE KEY) are supported");
+      throw new GeneralSecurityException(
+          "only PKCS#8 client keys (BEGIN PRIVATE KEY) are supported");
     }
     String base64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
     PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64));
@@ -87,12 +101,10 @@ final class TlsContexts {
   /** {@code insecure-skip-tls-verify: true}: any server certificate is accepted, as in kubectl. */
   private static final class TrustAll implements X509TrustManager {
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {
-    }
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {
-    }
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {

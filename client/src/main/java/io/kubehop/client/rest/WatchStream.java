@@ -11,9 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * A watch response read as JSON lines ({@code {"type":…,"object":…}}), one event per line. {@link #next()} blocks
- * until an event arrives and is empty when the server ends the stream. {@link #close()} may be called from another
- * thread to end a blocked read (that is how a deadline ends a watch).
+ * A watch response read as JSON lines ({@code {"type":…,"object":…}}), one event per line. {@link
+ * #next()} blocks until an event arrives and is empty when the server ends the stream. {@link
+ * #close()} may be called from another thread to end a blocked read (that is how a deadline ends a
+ * watch).
  */
 public final class WatchStream implements Closeable {
 
@@ -22,7 +23,8 @@ public final class WatchStream implements Closeable {
 
   WatchStream(ApiResponse response) {
     this.response = response;
-    this.reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    this.reader =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
   }
 
   /** The next event, or empty at the end of the stream. */

@@ -8,8 +8,7 @@ import java.nio.charset.StandardCharsets;
 /** Canned apiserver answers from {@code src/test/resources/canned}. */
 public final class Canned {
 
-  private Canned() {
-  }
+  private Canned() {}
 
   public static String read(String name) {
     try (InputStream in = Canned.class.getResourceAsStream("/canned/" + name)) {
@@ -26,7 +25,8 @@ public final class Canned {
   public static FakeApiServer.Responder byAccept(String table, String json) {
     return exchange -> {
       String accept = exchange.getRequestHeaders().getFirst("Accept");
-      FakeApiServer.json(200, accept != null && accept.contains("as=Table") ? table : json).respond(exchange);
+      FakeApiServer.json(200, accept != null && accept.contains("as=Table") ? table : json)
+          .respond(exchange);
     };
   }
 }

@@ -23,9 +23,10 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /**
- * A tiny apiserver for client tests (JDK HttpServer on 127.0.0.1, random port): serves legacy discovery, answers
- * canned responses by {@code METHOD path?query} (or {@code METHOD path}), records every request, and streams
- * chunked bodies (watch events, logs) from a queue the test feeds.
+ * A tiny apiserver for client tests (JDK HttpServer on 127.0.0.1, random port): serves legacy
+ * discovery, answers canned responses by {@code METHOD path?query} (or {@code METHOD path}),
+ * records every request, and streams chunked bodies (watch events, logs) from a queue the test
+ * feeds.
  */
 public final class FakeApiServer implements AutoCloseable {
 
@@ -45,14 +46,15 @@ public final class FakeApiServer implements AutoCloseable {
   /** Ends a {@link #stream} body. */
   public static final String END = "\u0000end";
 
-  private static final String API_RESOURCES = "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
-      + "{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":\"Pod\",\"verbs\":[\"create\","
-      + "\"delete\",\"get\",\"list\",\"patch\",\"update\",\"watch\"],\"shortNames\":[\"po\"],\"categories\":[\"all\"]},"
-      + "{\"name\":\"pods/log\",\"singularName\":\"\",\"namespaced\":true,\"kind\":\"Pod\",\"verbs\":[\"get\"]},"
-      + "{\"name\":\"nodes\",\"singularName\":\"node\",\"namespaced\":false,\"kind\":\"Node\",\"verbs\":[\"get\","
-      + "\"list\",\"watch\"],\"shortNames\":[\"no\"]},"
-      + "{\"name\":\"namespaces\",\"singularName\":\"namespace\",\"namespaced\":false,\"kind\":\"Namespace\","
-      + "\"verbs\":[\"create\",\"get\",\"list\",\"watch\"],\"shortNames\":[\"ns\"]}]}";
+  private static final String API_RESOURCES =
+      "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
+          + "{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":\"Pod\",\"verbs\":[\"create\","
+          + "\"delete\",\"get\",\"list\",\"patch\",\"update\",\"watch\"],\"shortNames\":[\"po\"],\"categories\":[\"all\"]},"
+          + "{\"name\":\"pods/log\",\"singularName\":\"\",\"namespaced\":true,\"kind\":\"Pod\",\"verbs\":[\"get\"]},"
+          + "{\"name\":\"nodes\",\"singularName\":\"node\",\"namespaced\":false,\"kind\":\"Node\",\"verbs\":[\"get\","
+          + "\"list\",\"watch\"],\"shortNames\":[\"no\"]},"
+          + "{\"name\":\"namespaces\",\"singularName\":\"namespace\",\"namespaced\":false,\"kind\":\"Namespace\","
+          + "\"verbs\":[\"create\",\"get\",\"list\",\"watch\"],\"shortNames\":[\"ns\"]}]}";
 
   private final HttpServer server;
   private final String scheme;
@@ -73,15 +75,25 @@ public final class FakeApiServer implements AutoCloseable {
   private FakeApiServer(HttpServer server, String scheme) {
     this.server = server;
     this.scheme = scheme;
-    server.setExecutor(Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fake-apiserver");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "fake-apiserver");
+              t.setDaemon(true);
+              return t;
+            }));
     server.createContext("/", this::handle);
-    on("GET", "/api", json(200, "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":"
-        + "[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"127.0.0.1:6443\"}]}"));
-    on("GET", "/apis", json(200, "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[]}"));
+    on(
+        "GET",
+        "/api",
+        json(
+            200,
+            "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":"
+                + "[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"127.0.0.1:6443\"}]}"));
+    on(
+        "GET",
+        "/apis",
+        json(200, "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[]}"));
     on("GET", "/api/v1", json(200, API_RESOURCES));
     server.start();
   }
@@ -98,8 +110,13 @@ public final class FakeApiServer implements AutoCloseable {
 
   /** Requests other than discovery, in order. */
   public List<Request> requests() {
-    return requests.stream().filter(r -> !r.uri().matches("/(api|apis|api/v1)(\\?timeout=32s)?")
-        && !r.uri().startsWith("/openapi") && !r.uri().startsWith("/version")).toList();
+    return requests.stream()
+        .filter(
+            r ->
+                !r.uri().matches("/(api|apis|api/v1)(\\?timeout=32s)?")
+                    && !r.uri().startsWith("/openapi")
+                    && !r.uri().startsWith("/version"))
+        .toList();
   }
 
   /** Writes a kubeconfig for this server (namespace {@code default}) and returns its path. */
@@ -145,7 +162,10 @@ public final class FakeApiServer implements AutoCloseable {
     };
   }
 
-  /** A chunked body made of the given chunks, then the end of the stream (the same for every request). */
+  /**
+   * A chunked body made of the given chunks, then the end of the stream (the same for every
+   * request).
+   */
   public static Responder chunks(String contentType, String... chunks) {
     return exchange -> {
       BlockingQueue<String> queue = new LinkedBlockingQueue<>(List.of(chunks));
@@ -170,10 +190,15 @@ public final class FakeApiServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    String uri = exchange.getRequestURI().getRawPath()
-        + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+    String uri =
+        exchange.getRequestURI().getRawPath()
+            + (exchange.getRequestURI().getRawQuery() == null
+                ? ""
+                : "?" + exchange.getRequestURI().getRawQuery());
     Map<String, String> headers = new TreeMap<>();
-    exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
+    exchange
+        .getRequestHeaders()
+        .forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     String method = exchange.getRequestMethod();
     requests.add(new Request(method, uri, headers, body));
@@ -186,9 +211,12 @@ public final class FakeApiServer implements AutoCloseable {
       responder = routes.get(method + " " + exchange.getRequestURI().getRawPath());
     }
     if (responder == null) {
-      responder = json(404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-          + "\"message\":\"the server could not find the requested resource\",\"reason\":\"NotFound\","
-          + "\"details\":{},\"code\":404}");
+      responder =
+          json(
+              404,
+              "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+                  + "\"message\":\"the server could not find the requested resource\",\"reason\":\"NotFound\","
+                  + "\"details\":{},\"code\":404}");
     }
     try {
       responder.respond(exchange);

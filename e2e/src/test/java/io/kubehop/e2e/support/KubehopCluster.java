@@ -18,24 +18,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.HashMap;
 
 /**
- * A whole kubehop cluster started the way a user starts one, {@code bin/kubehop up -d}, in a temporary
- * {@code KUBEHOP_HOME} with free ports, so that several clusters (and a developer's own) run side by side.
- * {@link #close()} runs {@code bin/kubehop down} and removes the home.
+ * A whole kubehop cluster started the way a user starts one, {@code bin/kubehop up -d}, in a
+ * temporary {@code KUBEHOP_HOME} with free ports, so that several clusters (and a developer's own)
+ * run side by side. {@link #close()} runs {@code bin/kubehop down} and removes the home.
  */
 public final class KubehopCluster implements AutoCloseable {
 
-  private static final Path ROOT = Path.of(System.getProperty("kubehop.root", "..")).toAbsolutePath().normalize();
+  private static final Path ROOT =
+      Path.of(System.getProperty("kubehop.root", "..")).toAbsolutePath().normalize();
 
   private final Path home;
   private final int apiserverPort;
   private final int kubeletPort;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private final Map<String, String> env;
 
@@ -51,15 +53,26 @@ public final class KubehopCluster implements AutoCloseable {
     return up(Map.of(), extraFlags);
   }
 
-  /** Starts a cluster whose tiers get {@code env} too, e.g. {@code KUBEHOP_JAVA_OPTS} to cap their heaps. */
+  /**
+   * Starts a cluster whose tiers get {@code env} too, e.g. {@code KUBEHOP_JAVA_OPTS} to cap their
+   * heaps.
+   */
   public static KubehopCluster up(Map<String, String> env, String... extraFlags) {
     try {
       Path home = Files.createTempDirectory("kubehop-e2e-");
       int apiserverPort = freePort("127.0.0.1");
       int kubeletPort = freePort("127.0.1.1");
       KubehopCluster cluster = new KubehopCluster(home, apiserverPort, kubeletPort, env);
-      List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/kubehop").toString(), "up", "-d",
-          "--apiserver-port", Integer.toString(apiserverPort), "--kubelet-port", Integer.toString(kubeletPort)));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  ROOT.resolve("bin/kubehop").toString(),
+                  "up",
+                  "-d",
+                  "--apiserver-port",
+                  Integer.toString(apiserverPort),
+                  "--kubelet-port",
+                  Integer.toString(kubeletPort)));
       command.addAll(List.of(extraFlags));
       ProcessResult result = cluster.kubehop(command, Duration.ofMinutes(3));
       if (result.exitCode() != 0) {
@@ -73,7 +86,9 @@ public final class KubehopCluster implements AutoCloseable {
     }
   }
 
-  /** A port that is free on {@code host} now (ports of 127/8 addresses are distinct per address). */
+  /**
+   * A port that is free on {@code host} now (ports of 127/8 addresses are distinct per address).
+   */
   private static int freePort(String host) throws IOException {
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
@@ -89,10 +104,14 @@ public final class KubehopCluster implements AutoCloseable {
     return home.resolve("kubeconfig");
   }
 
-  /** A stock kubectl of {@code minor} for this cluster: its kubeconfig, a cache dir of its own, its home as HOME. */
+  /**
+   * A stock kubectl of {@code minor} for this cluster: its kubeconfig, a cache dir of its own, its
+   * home as HOME.
+   */
   public Kubectl kubectl(String minor) {
     try {
-      return new Kubectl(minor, kubeconfig(), Files.createTempDirectory(home, "kubectl-cache-" + minor + "-"))
+      return new Kubectl(
+              minor, kubeconfig(), Files.createTempDirectory(home, "kubectl-cache-" + minor + "-"))
           .env("HOME", home.toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -126,7 +145,10 @@ public final class KubehopCluster implements AutoCloseable {
     return Commands.run(command, environment, null, deadline, ROOT);
   }
 
-  /** The pid that {@code kubehop up} recorded for a tier, e.g. {@code apiserver}, {@code kubelet-node-1}. */
+  /**
+   * The pid that {@code kubehop up} recorded for a tier, e.g. {@code apiserver}, {@code
+   * kubelet-node-1}.
+   */
   public long pid(String name) {
     try {
       return Long.parseLong(Files.readString(home.resolve("run/" + name + ".pid")).trim());
@@ -143,8 +165,11 @@ public final class KubehopCluster implements AutoCloseable {
   /** Whether the apiserver answers {@code /readyz} with 200; false while it is down. */
   public boolean isReady() {
     try {
-      return http.send(HttpRequest.newBuilder(api("/readyz")).build(), HttpResponse.BodyHandlers.discarding())
-          .statusCode() == 200;
+      return http.send(
+                  HttpRequest.newBuilder(api("/readyz")).build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
@@ -175,7 +200,9 @@ public final class KubehopCluster implements AutoCloseable {
       for (Path log : files.sorted().toList()) {
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         all.append("=== ").append(log.getFileName()).append(" (last 80 lines) ===\n");
-        lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(l -> all.append(l).append('\n'));
+        lines
+            .subList(Math.max(0, lines.size() - 80), lines.size())
+            .forEach(l -> all.append(l).append('\n'));
       }
     } catch (IOException e) {
       all.append("(no logs: ").append(e.getMessage()).append(")");

@@ -25,8 +25,8 @@ public final class OsProcesses {
   }
 
   /**
-   * Descendants of {@code ancestor} running {@code commandLine}; argv[0] may be the resolved path, as a container
-   * runtime execs it ({@code sleep 3600} matches {@code /usr/bin/sleep 3600}).
+   * Descendants of {@code ancestor} running {@code commandLine}; argv[0] may be the resolved path,
+   * as a container runtime execs it ({@code sleep 3600} matches {@code /usr/bin/sleep 3600}).
    */
   public static List<ProcessHandle> descendantsRunning(long ancestor, String commandLine) {
     return ProcessHandle.of(ancestor).stream()
@@ -40,15 +40,25 @@ public final class OsProcesses {
   }
 
   /**
-   * Threads' names (their {@code comm}, at most 15 characters) that belong to pools with a fixed bound: Vert.x's
-   * worker and event-loop pools and the JVM's compiler and GC threads, which start on demand and stay (or come and go
-   * with load). They grow when the machine is busy, not when a session leaks, so a leak check leaves them out.
+   * Threads' names (their {@code comm}, at most 15 characters) that belong to pools with a fixed
+   * bound: Vert.x's worker and event-loop pools and the JVM's compiler and GC threads, which start
+   * on demand and stay (or come and go with load). They grow when the machine is busy, not when a
+   * session leaks, so a leak check leaves them out.
    */
   private static final List<String> BOUNDED_POOLS =
-      List.of("vert.x-worker-t", "vert.x-eventloo", "vert.x-internal", "C1 CompilerThre", "C2 CompilerThre", "G1 ",
+      List.of(
+          "vert.x-worker-t",
+          "vert.x-eventloo",
+          "vert.x-internal",
+          "C1 CompilerThre",
+          "C2 CompilerThre",
+          "G1 ",
           "GC Thread");
 
-  /** Entries of {@code /proc/<pid>/<what>}: {@code fd} counts open descriptors, {@code task} threads; -1 if gone. */
+  /**
+   * Entries of {@code /proc/<pid>/<what>}: {@code fd} counts open descriptors, {@code task}
+   * threads; -1 if gone.
+   */
   public static long count(long pid, String what) {
     try (var entries = Files.list(Path.of("/proc", Long.toString(pid), what))) {
       return entries.count();
@@ -58,18 +68,22 @@ public final class OsProcesses {
   }
 
   /**
-   * Threads of {@code pid} outside the {@link #BOUNDED_POOLS}, what a leaking session would add to (a reader thread
-   * per process, a timer per connection); -1 if the process is gone.
+   * Threads of {@code pid} outside the {@link #BOUNDED_POOLS}, what a leaking session would add to
+   * (a reader thread per process, a timer per connection); -1 if the process is gone.
    */
   public static long unpooledThreads(long pid) {
     try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-      return tasks.map(task -> {
-        try {
-          return Files.readString(task.resolve("comm")).strip();
-        } catch (IOException e) {
-          return ""; // the thread ended while being listed: it counts as nothing
-        }
-      }).filter(name -> !name.isEmpty() && BOUNDED_POOLS.stream().noneMatch(name::startsWith)).count();
+      return tasks
+          .map(
+              task -> {
+                try {
+                  return Files.readString(task.resolve("comm")).strip();
+                } catch (IOException e) {
+                  return ""; // the thread ended while being listed: it counts as nothing
+                }
+              })
+          .filter(name -> !name.isEmpty() && BOUNDED_POOLS.stream().noneMatch(name::startsWith))
+          .count();
     } catch (IOException e) {
       return -1;
     }

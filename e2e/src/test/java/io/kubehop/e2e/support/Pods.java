@@ -8,7 +8,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-/** Reads pods and nodes straight from the apiserver, for assertions that must not depend on a printer. */
+/**
+ * Reads pods and nodes straight from the apiserver, for assertions that must not depend on a
+ * printer.
+ */
 public final class Pods {
 
   private final KubehopCluster cluster;
@@ -31,7 +34,8 @@ public final class Pods {
       return Optional.empty();
     }
     if (response.statusCode() != 200) {
-      throw new AssertionError("GET " + path + " -> " + response.statusCode() + ": " + response.body());
+      throw new AssertionError(
+          "GET " + path + " -> " + response.statusCode() + ": " + response.body());
     }
     return Optional.of(tree(response.body()));
   }
@@ -46,14 +50,17 @@ public final class Pods {
 
   /** The value of the node's Ready condition ("True", "False", "Unknown"), or null. */
   public String nodeReady(String name) {
-    return node(name).map(n -> {
-      for (JsonNode c : n.path("status").path("conditions")) {
-        if ("Ready".equals(c.path("type").asText())) {
-          return c.path("status").asText();
-        }
-      }
-      return null;
-    }).orElse(null);
+    return node(name)
+        .map(
+            n -> {
+              for (JsonNode c : n.path("status").path("conditions")) {
+                if ("Ready".equals(c.path("type").asText())) {
+                  return c.path("status").asText();
+                }
+              }
+              return null;
+            })
+        .orElse(null);
   }
 
   /** {@code .status.containerStatuses[0]} of a pod, or a missing node. */

@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A command run under a real pseudo-terminal of a chosen size, as a user's terminal runs kubectl: what it prints
- * can be awaited, keys typed, and the window resized (which sends SIGWINCH to the command).
+ * A command run under a real pseudo-terminal of a chosen size, as a user's terminal runs kubectl:
+ * what it prints can be awaited, keys typed, and the window resized (which sends SIGWINCH to the
+ * command).
  */
 public final class PtySession implements AutoCloseable {
 
@@ -32,15 +33,23 @@ public final class PtySession implements AutoCloseable {
     pump.start();
   }
 
-  /** Starts {@code command} with this process's environment changed by {@code env} (null values remove). */
-  public static PtySession start(List<String> command, Map<String, String> env, int rows, int columns) {
+  /**
+   * Starts {@code command} with this process's environment changed by {@code env} (null values
+   * remove).
+   */
+  public static PtySession start(
+      List<String> command, Map<String, String> env, int rows, int columns) {
     Map<String, String> environment = new HashMap<>(System.getenv());
     Commands.environment(environment, env);
     environment.put("TERM", "xterm");
     try {
-      return new PtySession(new PtyProcessBuilder(command.toArray(String[]::new))
-          .setEnvironment(environment).setInitialRows(rows).setInitialColumns(columns)
-          .setRedirectErrorStream(true).start());
+      return new PtySession(
+          new PtyProcessBuilder(command.toArray(String[]::new))
+              .setEnvironment(environment)
+              .setInitialRows(rows)
+              .setInitialColumns(columns)
+              .setRedirectErrorStream(true)
+              .start());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -66,13 +75,19 @@ public final class PtySession implements AutoCloseable {
     }
   }
 
-  /** Waits until the output contains {@code text} after position {@code from}; returns the output's length then. */
+  /**
+   * Waits until the output contains {@code text} after position {@code from}; returns the output's
+   * length then.
+   */
   public int await(String text, int from, Duration deadline) {
-    return Await.value("\"" + text + "\" on the terminal", deadline, () -> {
-      String all = output();
-      int at = all.indexOf(text, from);
-      return at < 0 ? null : at + text.length();
-    });
+    return Await.value(
+        "\"" + text + "\" on the terminal",
+        deadline,
+        () -> {
+          String all = output();
+          int at = all.indexOf(text, from);
+          return at < 0 ? null : at + text.length();
+        });
   }
 
   public void type(String keys) {
@@ -93,7 +108,8 @@ public final class PtySession implements AutoCloseable {
   public int waitFor(Duration deadline) {
     try {
       if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError("pty command still runs after " + deadline + "; output:\n" + output());
+        throw new AssertionError(
+            "pty command still runs after " + deadline + "; output:\n" + output());
       }
       return process.exitValue();
     } catch (InterruptedException e) {

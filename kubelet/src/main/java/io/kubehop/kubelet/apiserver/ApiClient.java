@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kubehop.api.json.ApiJson;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -14,15 +15,18 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.parsetools.RecordParser;
 import java.io.IOException;
 import java.net.URI;
-import io.vertx.core.Promise;
 
 /**
- * The kubelet's client of the Kubernetes API: plain JSON requests, and watches read as one JSON WatchEvent per
- * line. Errors are returned as failed futures (or non-2xx {@link ApiResponse}s), never thrown.
+ * The kubelet's client of the Kubernetes API: plain JSON requests, and watches read as one JSON
+ * WatchEvent per line. Errors are returned as failed futures (or non-2xx {@link ApiResponse}s),
+ * never thrown.
  */
 public final class ApiClient {
 
-  /** Longest watch line accepted: a pod object never comes near it; a runaway stream is cut instead of buffered. */
+  /**
+   * Longest watch line accepted: a pod object never comes near it; a runaway stream is cut instead
+   * of buffered.
+   */
   private static final int MAX_LINE = 4 * 1024 * 1024;
 
   private final HttpClientAgent http;
@@ -34,8 +38,13 @@ public final class ApiClient {
     this.host = uri.getHost();
     this.port = uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
     boolean tls = "https".equals(uri.getScheme());
-    this.http = vertx.createHttpClient(new HttpClientOptions().setSsl(tls).setTrustAll(tls).setVerifyHost(false)
-        .setConnectTimeout(5000));
+    this.http =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setSsl(tls)
+                .setTrustAll(tls)
+                .setVerifyHost(false)
+                .setConnectTimeout(5000));
   }
 
   /** One response with its whole body (API objects are small). */
@@ -70,47 +79,68 @@ public final class ApiClient {
   }
 
   private Future<ApiResponse> send(HttpMethod method, String path, Object body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(path)
-        .putHeader("Accept", "application/json").setTimeout(30_000);
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(method)
+            .setHost(host)
+            .setPort(port)
+            .setURI(path)
+            .putHeader("Accept", "application/json")
+            .setTimeout(30_000);
     if (body != null) {
       options.putHeader("Content-Type", "application/json");
     }
     return http.request(options)
-        .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(ApiJson.writeBytes(body))))
+        .compose(
+            req -> body == null ? req.send() : req.send(Buffer.buffer(ApiJson.writeBytes(body))))
         .compose(resp -> resp.body().map(b -> new ApiResponse(resp.statusCode(), b)));
   }
 
   /**
-   * Opens a watch at {@code path} (which must include {@code watch=true}) and hands every event line to
-   * {@code onEvent}. The returned future completes when the server ends the stream, fails on a transport error or a
-   * non-200 answer.
+   * Opens a watch at {@code path} (which must include {@code watch=true}) and hands every event
+   * line to {@code onEvent}. The returned future completes when the server ends the stream, fails
+   * on a transport error or a non-200 answer.
    */
   public Future<Void> watch(String path, Handler<JsonNode> onEvent) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port).setURI(path)
-        .putHeader("Accept", "application/json");
-    return http.request(options).compose(req -> req.send()).compose(resp -> {
-      if (resp.statusCode() != 200) {
-        return resp.body().compose(b -> Future.failedFuture("watch " + path + ": HTTP " + resp.statusCode() + " " + b));
-      }
-      return readLines(resp, onEvent);
-    });
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setHost(host)
+            .setPort(port)
+            .setURI(path)
+            .putHeader("Accept", "application/json");
+    return http.request(options)
+        .compose(req -> req.send())
+        .compose(
+            resp -> {
+              if (resp.statusCode() != 200) {
+                return resp.body()
+                    .compose(
+                        b ->
+                            Future.failedFuture(
+                                "watch " + path + ": HTTP " + resp.statusCode() + " " + b));
+              }
+              return readLines(resp, onEvent);
+            });
   }
 
   private static Future<Void> readLines(HttpClientResponse resp, Handler<JsonNode> onEvent) {
     Promise<Void> done = Promise.promise();
     RecordParser lines = RecordParser.newDelimited("\n", resp).maxRecordSize(MAX_LINE);
-    lines.handler(line -> {
-      if (line.length() == 0) {
-        return;
-      }
-      try {
-        onEvent.handle(ApiJson.tree(line.getBytes()));
-      } catch (IOException | RuntimeException e) {
-        // A line we cannot read means the stream is no longer trustworthy: drop it, the caller re-lists.
-        done.tryFail(e);
-        resp.request().connection().close();
-      }
-    });
+    lines.handler(
+        line -> {
+          if (line.length() == 0) {
+            return;
+          }
+          try {
+            onEvent.handle(ApiJson.tree(line.getBytes()));
+          } catch (IOException | RuntimeException e) {
+            // A line we cannot read means the stream is no longer trustworthy: drop it, the caller
+            // re-lists.
+            done.tryFail(e);
+            resp.request().connection().close();
+          }
+        });
     lines.exceptionHandler(done::tryFail);
     lines.endHandler(v -> done.tryComplete());
     return done.future();

@@ -8,14 +8,14 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
 
 /**
- * The pods bound to this node, as a reflector sees them: list (with {@code fieldSelector=spec.nodeName=<node>}),
- * then watch from the list's resourceVersion; when the watch ends or fails, wait (with backoff on failures) and
- * list again. Every list hands the full set to {@link Listener#onList}; every watch event goes to
- * {@link Listener#onEvent}.
+ * The pods bound to this node, as a reflector sees them: list (with {@code
+ * fieldSelector=spec.nodeName=<node>}), then watch from the list's resourceVersion; when the watch
+ * ends or fails, wait (with backoff on failures) and list again. Every list hands the full set to
+ * {@link Listener#onList}; every watch event goes to {@link Listener#onEvent}.
  */
 public final class PodSource {
 
@@ -58,49 +58,66 @@ public final class PodSource {
     if (stopped) {
       return;
     }
-    listAndWatch().onComplete(ar -> {
-      if (stopped) {
-        return;
-      }
-      long delay;
-      if (ar.succeeded()) {
-        // A watch the server ended normally: re-list soon, but never in a tight loop.
-        backoffMs = MIN_BACKOFF_MS;
-        delay = MIN_BACKOFF_MS;
-      } else {
-        LOG.warning("pod list/watch failed, retrying in " + backoffMs + "ms: " + ar.cause().getMessage());
-        delay = backoffMs;
-        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-      }
-      vertx.setTimer(delay, id -> cycle());
-    });
+    listAndWatch()
+        .onComplete(
+            ar -> {
+              if (stopped) {
+                return;
+              }
+              long delay;
+              if (ar.succeeded()) {
+                // A watch the server ended normally: re-list soon, but never in a tight loop.
+                backoffMs = MIN_BACKOFF_MS;
+                delay = MIN_BACKOFF_MS;
+              } else {
+                LOG.warning(
+                    "pod list/watch failed, retrying in "
+                        + backoffMs
+                        + "ms: "
+                        + ar.cause().getMessage());
+                delay = backoffMs;
+                backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+              }
+              vertx.setTimer(delay, id -> cycle());
+            });
   }
 
   private Future<Void> listAndWatch() {
-    return api.get("/api/v1/pods?fieldSelector=" + selector).compose(resp -> {
-      if (!resp.ok()) {
-        return Future.failedFuture("list pods: HTTP " + resp.status() + " " + resp.body());
-      }
-      JsonNode list = resp.json();
-      List<JsonNode> pods = new ArrayList<>();
-      list.path("items").forEach(pods::add);
-      listener.onList(pods);
-      backoffMs = MIN_BACKOFF_MS;
-      String rv = list.path("metadata").path("resourceVersion").asText("");
-      // Like client-go's reflector: ask the server to end the watch after 5-10 minutes, so that a silently dead
-      // watch cannot last forever, and spread the re-lists of many kubelets.
-      long timeoutSeconds = 300 + ThreadLocalRandom.current().nextLong(300);
-      return api.watch("/api/v1/pods?fieldSelector=" + selector + "&watch=true&resourceVersion=" + rv
-          + "&allowWatchBookmarks=true&timeoutSeconds=" + timeoutSeconds, this::onWatchEvent);
-    });
+    return api.get("/api/v1/pods?fieldSelector=" + selector)
+        .compose(
+            resp -> {
+              if (!resp.ok()) {
+                return Future.failedFuture("list pods: HTTP " + resp.status() + " " + resp.body());
+              }
+              JsonNode list = resp.json();
+              List<JsonNode> pods = new ArrayList<>();
+              list.path("items").forEach(pods::add);
+              listener.onList(pods);
+              backoffMs = MIN_BACKOFF_MS;
+              String rv = list.path("metadata").path("resourceVersion").asText("");
+              // Like client-go's reflector: ask the server to end the watch after 5-10 minutes, so
+              // that a silently dead
+              // watch cannot last forever, and spread the re-lists of many kubelets.
+              long timeoutSeconds = 300 + ThreadLocalRandom.current().nextLong(300);
+              return api.watch(
+                  "/api/v1/pods?fieldSelector="
+                      + selector
+                      + "&watch=true&resourceVersion="
+                      + rv
+                      + "&allowWatchBookmarks=true&timeoutSeconds="
+                      + timeoutSeconds,
+                  this::onWatchEvent);
+            });
   }
 
   private void onWatchEvent(JsonNode event) {
     String type = event.path("type").asText();
     switch (type) {
-      case WatchEvent.ADDED, WatchEvent.MODIFIED, WatchEvent.DELETED -> listener.onEvent(type, event.path("object"));
-      case WatchEvent.BOOKMARK -> { }
-      // An ERROR event (e.g. 410 Gone: resourceVersion too old) ends this watch; the next cycle re-lists.
+      case WatchEvent.ADDED, WatchEvent.MODIFIED, WatchEvent.DELETED ->
+          listener.onEvent(type, event.path("object"));
+      case WatchEvent.BOOKMARK -> {}
+      // An ERROR event (e.g. 410 Gone: resourceVersion too old) ends this watch; the next cycle
+      // re-lists.
       default -> throw new IllegalStateException("watch error event: " + event.path("object"));
     }
   }

@@ -8,9 +8,10 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 
 /**
- * The kubelet's CRI client. It makes the same unary calls as the generated {@link RuntimeServiceGrpcClient}, but a
- * failure carries the runtime's status and message ({@link CriException}); the generated client reports only
- * {@code Invalid status: actual:NOT_FOUND, expected:OK}, and the kubelet must show users the runtime's reason.
+ * The kubelet's CRI client. It makes the same unary calls as the generated {@link
+ * RuntimeServiceGrpcClient}, but a failure carries the runtime's status and message ({@link
+ * CriException}); the generated client reports only {@code Invalid status: actual:NOT_FOUND,
+ * expected:OK}, and the kubelet must show users the runtime's reason.
  */
 public final class CriClient implements RuntimeServiceClient {
 
@@ -23,12 +24,28 @@ public final class CriClient implements RuntimeServiceClient {
   }
 
   private <Q, R> Future<R> call(ServiceMethod<R, Q> method, Q request) {
-    return client.request(address, method)
-        .recover(e -> Future.failedFuture(new CriException(GrpcStatus.UNAVAILABLE, "connection error: " + e.getMessage())))
-        .compose(req -> req.end(request).compose(v -> req.response()).compose(resp -> resp.last().recover(e ->
-            Future.failedFuture(resp.status() != null && resp.status() != GrpcStatus.OK
-                ? new CriException(resp.status(), resp.statusMessage())
-                : new CriException(GrpcStatus.UNKNOWN, e.getMessage())))));
+    return client
+        .request(address, method)
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new CriException(
+                        GrpcStatus.UNAVAILABLE, "connection error: " + e.getMessage())))
+        .compose(
+            req ->
+                req.end(request)
+                    .compose(v -> req.response())
+                    .compose(
+                        resp ->
+                            resp.last()
+                                .recover(
+                                    e ->
+                                        Future.failedFuture(
+                                            resp.status() != null && resp.status() != GrpcStatus.OK
+                                                ? new CriException(
+                                                    resp.status(), resp.statusMessage())
+                                                : new CriException(
+                                                    GrpcStatus.UNKNOWN, e.getMessage())))));
   }
 
   @Override

@@ -16,14 +16,19 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Builds the CRI sandbox and container configs for a pod, as upstream's kuberuntime does (the subset we use). */
+/**
+ * Builds the CRI sandbox and container configs for a pod, as upstream's kuberuntime does (the
+ * subset we use).
+ */
 public final class CriConfigs {
 
   private CriConfigs() {
     throw new AssertionError("No instances.");
   }
 
-  /** {@code <ns>_<pod>_<uid>}: the pod's log directory name below {@code $HOME/nodes/<node>/pods}. */
+  /**
+   * {@code <ns>_<pod>_<uid>}: the pod's log directory name below {@code $HOME/nodes/<node>/pods}.
+   */
   public static String podLogDirName(Pod pod) {
     return pod.namespace() + "_" + pod.name() + "_" + pod.metadata().uid();
   }
@@ -40,12 +45,17 @@ public final class CriConfigs {
   }
 
   public static PodSandboxConfig sandboxConfig(Pod pod, Path podLogsRoot, int attempt) {
-    PodSandboxConfig.Builder b = PodSandboxConfig.newBuilder()
-        .setMetadata(PodSandboxMetadata.newBuilder().setName(pod.name()).setUid(pod.metadata().uid())
-            .setNamespace(pod.namespace()).setAttempt(attempt))
-        .setHostname(pod.spec().hostname() != null ? pod.spec().hostname() : pod.name())
-        .setLogDirectory(podLogsRoot.resolve(podLogDirName(pod)).toString())
-        .putAllLabels(podLabels(pod));
+    PodSandboxConfig.Builder b =
+        PodSandboxConfig.newBuilder()
+            .setMetadata(
+                PodSandboxMetadata.newBuilder()
+                    .setName(pod.name())
+                    .setUid(pod.metadata().uid())
+                    .setNamespace(pod.namespace())
+                    .setAttempt(attempt))
+            .setHostname(pod.spec().hostname() != null ? pod.spec().hostname() : pod.name())
+            .setLogDirectory(podLogsRoot.resolve(podLogDirName(pod)).toString())
+            .putAllLabels(podLabels(pod));
     if (pod.metadata().annotations() != null) {
       b.putAllAnnotations(pod.metadata().annotations());
     }
@@ -54,7 +64,10 @@ public final class CriConfigs {
         if (p.containerPort() == null) {
           continue;
         }
-        b.addPortMappings(PortMapping.newBuilder().setContainerPort(p.containerPort()).setProtocol(protocol(p.protocol())));
+        b.addPortMappings(
+            PortMapping.newBuilder()
+                .setContainerPort(p.containerPort())
+                .setProtocol(protocol(p.protocol())));
       }
     }
     return b.build();
@@ -73,22 +86,28 @@ public final class CriConfigs {
     labels.put(CriLabels.POD_NAMESPACE, pod.namespace());
     labels.put(CriLabels.POD_UID, pod.metadata().uid());
     labels.put(CriLabels.CONTAINER_NAME, c.name());
-    ContainerConfig.Builder b = ContainerConfig.newBuilder()
-        .setMetadata(ContainerMetadata.newBuilder().setName(c.name()).setAttempt(restartCount))
-        .setImage(ImageSpec.newBuilder().setImage(c.image() == null ? "" : c.image())
-            .setUserSpecifiedImage(c.image() == null ? "" : c.image()))
-        .addAllCommand(c.command())
-        .addAllArgs(c.args())
-        .setWorkingDir(c.workingDir() == null ? "" : c.workingDir())
-        .putAllLabels(labels)
-        .putAnnotations(CriLabels.RESTART_COUNT, Integer.toString(restartCount))
-        .putAnnotations(CriLabels.TERMINATION_GRACE_PERIOD, Long.toString(pod.spec().effectiveGracePeriodSeconds()))
-        .setLogPath(c.name() + "/" + restartCount + ".log")
-        .setStdin(c.wantsStdin())
-        .setStdinOnce(Boolean.TRUE.equals(c.stdinOnce()))
-        .setTty(c.wantsTty());
+    ContainerConfig.Builder b =
+        ContainerConfig.newBuilder()
+            .setMetadata(ContainerMetadata.newBuilder().setName(c.name()).setAttempt(restartCount))
+            .setImage(
+                ImageSpec.newBuilder()
+                    .setImage(c.image() == null ? "" : c.image())
+                    .setUserSpecifiedImage(c.image() == null ? "" : c.image()))
+            .addAllCommand(c.command())
+            .addAllArgs(c.args())
+            .setWorkingDir(c.workingDir() == null ? "" : c.workingDir())
+            .putAllLabels(labels)
+            .putAnnotations(CriLabels.RESTART_COUNT, Integer.toString(restartCount))
+            .putAnnotations(
+                CriLabels.TERMINATION_GRACE_PERIOD,
+                Long.toString(pod.spec().effectiveGracePeriodSeconds()))
+            .setLogPath(c.name() + "/" + restartCount + ".log")
+            .setStdin(c.wantsStdin())
+            .setStdinOnce(Boolean.TRUE.equals(c.stdinOnce()))
+            .setTty(c.wantsTty());
     for (EnvVar e : c.env()) {
-      b.addEnvs(KeyValue.newBuilder().setKey(e.name()).setValue(e.value() == null ? "" : e.value()));
+      b.addEnvs(
+          KeyValue.newBuilder().setKey(e.name()).setValue(e.value() == null ? "" : e.value()));
     }
     return b.build();
   }

@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * A failed CRI call, with the runtime's gRPC status and message, printed as Go's gRPC prints errors
- * ({@code rpc error: code = NotFound desc = container "x" not found}) so that kubelet texts match upstream's.
+ * ({@code rpc error: code = NotFound desc = container "x" not found}) so that kubelet texts match
+ * upstream's.
  */
 public final class CriException extends RuntimeException {
 
@@ -14,8 +15,14 @@ public final class CriException extends RuntimeException {
   private final transient GrpcStatus status;
 
   public CriException(GrpcStatus status, String description) {
-    super("rpc error: code = " + codeName(status) + " desc = " + (description == null ? "" : description), null,
-        false, false);
+    super(
+        "rpc error: code = "
+            + codeName(status)
+            + " desc = "
+            + (description == null ? "" : description),
+        null,
+        false,
+        false);
     this.status = status;
   }
 

@@ -6,9 +6,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
- * One line of a CRI log file: {@code <RFC3339Nano timestamp> <stdout|stderr> <P|F>[:flags] <content>\n}. A {@code P}
- * (partial) line continues on the next line; an {@code F} line ends the message, so its content gets back the
- * newline the runtime wrote it with.
+ * One line of a CRI log file: {@code <RFC3339Nano timestamp> <stdout|stderr> <P|F>[:flags]
+ * <content>\n}. A {@code P} (partial) line continues on the next line; an {@code F} line ends the
+ * message, so its content gets back the newline the runtime wrote it with.
  *
  * @param timestamp when the runtime read the bytes
  * @param stream {@code stdout} or {@code stderr}
@@ -17,10 +17,17 @@ import java.time.format.DateTimeParseException;
  */
 public record CriLogLine(OffsetDateTime timestamp, String stream, boolean partial, Buffer content) {
 
-  /** Go's RFC3339NanoFixed, as kubelet writes timestamps in front of lines ({@code timestamps=true}). */
-  public static final DateTimeFormatter OUT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX");
+  /**
+   * Go's RFC3339NanoFixed, as kubelet writes timestamps in front of lines ({@code
+   * timestamps=true}).
+   */
+  public static final DateTimeFormatter OUT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX");
 
-  /** Parses a line without its trailing {@code \n}; null if it is not in CRI format (such lines are skipped). */
+  /**
+   * Parses a line without its trailing {@code \n}; null if it is not in CRI format (such lines are
+   * skipped).
+   */
   public static CriLogLine parse(Buffer line) {
     int ts = indexOf(line, 0);
     if (ts < 0) {
@@ -46,7 +53,7 @@ public record CriLogLine(OffsetDateTime timestamp, String stream, boolean partia
     boolean partial = tag.startsWith("P");
     Buffer content = line.getBuffer(contentStart, line.length());
     if (!partial) {
-      content.appendByte((byte) '\n');   // getBuffer copies, so this does not touch the line
+      content.appendByte((byte) '\n'); // getBuffer copies, so this does not touch the line
     }
     return new CriLogLine(time, stream, partial, content);
   }

@@ -16,11 +16,18 @@ import java.time.format.DateTimeParseException;
  * @param limitBytes stop after this many bytes, or null
  * @param stream {@code All} (null), {@code Stdout} or {@code Stderr}
  */
-public record LogOptions(boolean follow, boolean previous, boolean timestamps, Instant since, Long tailLines,
-    Long limitBytes, String stream) {
+public record LogOptions(
+    boolean follow,
+    boolean previous,
+    boolean timestamps,
+    Instant since,
+    Long tailLines,
+    Long limitBytes,
+    String stream) {
 
   /** A query that does not decode: HTTP 400 with this body (upstream's text). */
   public static final String UNDECODABLE = "{\"message\": \"Unable to decode query.\"}";
+
   /** Options that decode but do not validate: HTTP 422 with this body (upstream's text). */
   public static final String INVALID = "{\"message\": \"Invalid request.\"}";
 
@@ -43,20 +50,31 @@ public record LogOptions(boolean follow, boolean previous, boolean timestamps, I
     try {
       Long sinceSeconds = number(q.get("sinceSeconds"));
       String sinceTimeText = q.get("sinceTime");
-      Instant sinceTime = sinceTimeText == null || sinceTimeText.isEmpty() ? null
-          : OffsetDateTime.parse(sinceTimeText).toInstant();
+      Instant sinceTime =
+          sinceTimeText == null || sinceTimeText.isEmpty()
+              ? null
+              : OffsetDateTime.parse(sinceTimeText).toInstant();
       Long tailLines = number(q.get("tailLines"));
       if (tailLines == null) {
-        tailLines = number(q.get("tail"));   // the legacy name upstream still honours
+        tailLines = number(q.get("tail")); // the legacy name upstream still honours
       }
       Long limitBytes = number(q.get("limitBytes"));
       String stream = q.get("stream");
-      LogOptions o = new LogOptions(bool(q.get("follow")), bool(q.get("previous")), bool(q.get("timestamps")),
-          sinceSeconds != null ? now.minusSeconds(sinceSeconds) : sinceTime, tailLines, limitBytes,
-          stream == null || stream.equals("All") ? null : stream);
-      boolean invalid = (sinceSeconds != null && sinceSeconds < 1) || (sinceSeconds != null && sinceTime != null)
-          || (tailLines != null && tailLines < 0) || (limitBytes != null && limitBytes < 1)
-          || (o.stream != null && !o.stream.equals("Stdout") && !o.stream.equals("Stderr"));
+      LogOptions o =
+          new LogOptions(
+              bool(q.get("follow")),
+              bool(q.get("previous")),
+              bool(q.get("timestamps")),
+              sinceSeconds != null ? now.minusSeconds(sinceSeconds) : sinceTime,
+              tailLines,
+              limitBytes,
+              stream == null || stream.equals("All") ? null : stream);
+      boolean invalid =
+          (sinceSeconds != null && sinceSeconds < 1)
+              || (sinceSeconds != null && sinceTime != null)
+              || (tailLines != null && tailLines < 0)
+              || (limitBytes != null && limitBytes < 1)
+              || (o.stream != null && !o.stream.equals("Stdout") && !o.stream.equals("Stderr"));
       if (invalid) {
         throw new BadQuery(422, INVALID);
       }
@@ -70,7 +88,10 @@ public record LogOptions(boolean follow, boolean previous, boolean timestamps, I
     return s == null || s.isEmpty() ? null : Long.parseLong(s);
   }
 
-  /** upstream's Convert_Slice_string_To_bool: {@code 0}, {@code f}, {@code false} (any case) are false, all else true. */
+  /**
+   * upstream's Convert_Slice_string_To_bool: {@code 0}, {@code f}, {@code false} (any case) are
+   * false, all else true.
+   */
   private static boolean bool(String s) {
     if (s == null) {
       return false;

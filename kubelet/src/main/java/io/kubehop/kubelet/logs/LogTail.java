@@ -5,7 +5,10 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds where the last N lines of a file start (upstream's {@code tail.FindTailLineStartIndex}). Blocking. */
+/**
+ * Finds where the last N lines of a file start (upstream's {@code tail.FindTailLineStartIndex}).
+ * Blocking.
+ */
 final class LogTail {
 
   private static final int BLOCK = 8192;
@@ -14,7 +17,10 @@ final class LogTail {
     throw new AssertionError("No instances.");
   }
 
-  /** The offset of the first of the last {@code lines} newline-terminated lines; 0 if the file has fewer. */
+  /**
+   * The offset of the first of the last {@code lines} newline-terminated lines; 0 if the file has
+   * fewer.
+   */
   static long startOfLastLines(Path file, long lines) throws IOException {
     if (!Files.exists(file)) {
       return 0;

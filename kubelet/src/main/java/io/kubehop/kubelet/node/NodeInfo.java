@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The machine facts a Node reports, read once at start: processors, memory (from {@code /proc/meminfo}, in Ki),
- * OS and architecture in Go's spelling.
+ * The machine facts a Node reports, read once at start: processors, memory (from {@code
+ * /proc/meminfo}, in Ki), OS and architecture in Go's spelling.
  *
  * @param cpus available processors
  * @param memoryKi MemTotal in KiB (0 if unknown)
@@ -21,8 +21,11 @@ public record NodeInfo(int cpus, long memoryKi, String os, String arch, String k
 
   /** Reads the facts; blocking, call from a worker or before the event loop starts. */
   public static NodeInfo read() {
-    return new NodeInfo(Runtime.getRuntime().availableProcessors(), memTotalKi(Path.of("/proc/meminfo")),
-        System.getProperty("os.name", "linux").toLowerCase(Locale.ROOT), goArch(System.getProperty("os.arch", "")),
+    return new NodeInfo(
+        Runtime.getRuntime().availableProcessors(),
+        memTotalKi(Path.of("/proc/meminfo")),
+        System.getProperty("os.name", "linux").toLowerCase(Locale.ROOT),
+        goArch(System.getProperty("os.arch", "")),
         System.getProperty("os.version", ""));
   }
 

@@ -6,10 +6,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Upstream's {@code flowcontrol.Backoff} as the kubelet uses it for restarts: the first restart is immediate and
- * arms a delay of {@code base}; an exit that comes within the current delay of the last restart waits out the
- * delay (CrashLoopBackOff), and each further restart doubles it up to {@code max}. An entry untouched for twice
- * {@code max} starts over. Keys are {@code <podUid>/<container>}. Confined to the kubelet's context.
+ * Upstream's {@code flowcontrol.Backoff} as the kubelet uses it for restarts: the first restart is
+ * immediate and arms a delay of {@code base}; an exit that comes within the current delay of the
+ * last restart waits out the delay (CrashLoopBackOff), and each further restart doubles it up to
+ * {@code max}. An entry untouched for twice {@code max} starts over. Keys are {@code
+ * <podUid>/<container>}. Confined to the kubelet's context.
  */
 final class CrashLoopBackOff {
 

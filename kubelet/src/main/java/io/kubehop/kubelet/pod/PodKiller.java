@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * Tears a pod down (upstream's {@code KillPod} + the status manager's final delete): stop its containers within the
- * grace period, stop and remove its sandboxes, then, for a pod that is still in the API, {@code DELETE} it with
- * {@code {"gracePeriodSeconds":0}} so that the apiserver removes the object.
+ * Tears a pod down (upstream's {@code KillPod} + the status manager's final delete): stop its
+ * containers within the grace period, stop and remove its sandboxes, then, for a pod that is still
+ * in the API, {@code DELETE} it with {@code {"gracePeriodSeconds":0}} so that the apiserver removes
+ * the object.
  */
 final class PodKiller {
 
@@ -28,7 +29,8 @@ final class PodKiller {
   private final RuntimeObserver observer;
   private final CrashLoopBackOff backoff;
 
-  PodKiller(RuntimeServiceClient cri, ApiClient api, RuntimeObserver observer, CrashLoopBackOff backoff) {
+  PodKiller(
+      RuntimeServiceClient cri, ApiClient api, RuntimeObserver observer, CrashLoopBackOff backoff) {
     this.cri = cri;
     this.api = api;
     this.observer = observer;
@@ -40,41 +42,80 @@ final class PodKiller {
     String ns = rec.pod().namespace();
     String name = rec.pod().name();
     LOG.info("killing pod " + ns + "/" + name + " with grace period " + grace + "s");
-    return killRuntimeObjects(rec.uid(), grace).compose(v -> {
-      if (rec.goneFromApi) {
-        return Future.succeededFuture();
-      }
-      return api.delete("/api/v1/namespaces/" + ns + "/pods/" + name, Map.of("gracePeriodSeconds", 0))
-          .compose(resp -> resp.ok() || resp.status() == 404 ? Future.<Void>succeededFuture()
-              : Future.<Void>failedFuture("delete pod " + ns + "/" + name + ": HTTP " + resp.status() + " "
-                  + resp.body()));
-    }).onSuccess(v -> {
-      rec.finished = true;
-      backoff.forgetPod(rec.uid());
-      LOG.info("pod " + ns + "/" + name + " is gone");
-    });
+    return killRuntimeObjects(rec.uid(), grace)
+        .compose(
+            v -> {
+              if (rec.goneFromApi) {
+                return Future.succeededFuture();
+              }
+              return api.delete(
+                      "/api/v1/namespaces/" + ns + "/pods/" + name, Map.of("gracePeriodSeconds", 0))
+                  .compose(
+                      resp ->
+                          resp.ok() || resp.status() == 404
+                              ? Future.<Void>succeededFuture()
+                              : Future.<Void>failedFuture(
+                                  "delete pod "
+                                      + ns
+                                      + "/"
+                                      + name
+                                      + ": HTTP "
+                                      + resp.status()
+                                      + " "
+                                      + resp.body()));
+            })
+        .onSuccess(
+            v -> {
+              rec.finished = true;
+              backoff.forgetPod(rec.uid());
+              LOG.info("pod " + ns + "/" + name + " is gone");
+            });
   }
 
-  /** Stops the containers of a pod (in parallel, each with {@code grace} seconds) and removes its sandboxes. */
+  /**
+   * Stops the containers of a pod (in parallel, each with {@code grace} seconds) and removes its
+   * sandboxes.
+   */
   Future<Void> killRuntimeObjects(String podUid, long grace) {
-    return observer.containersOf(podUid).compose(containers -> {
-      List<Future<?>> stops = new ArrayList<>();
-      for (Container c : containers) {
-        if (c.getState() != ContainerState.CONTAINER_EXITED) {
-          stops.add(cri.stopContainer(StopContainerRequest.newBuilder().setContainerId(c.getId()).setTimeout(grace)
-              .build()));
-        }
-      }
-      return Future.all(stops);
-    }).compose(v -> SandboxManager.sandboxesOf(cri, podUid)).compose(sandboxes -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (PodSandbox s : sandboxes) {
-        chain = chain
-            .compose(x -> cri.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(s.getId()).build()))
-            .compose(x -> cri.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(s.getId()).build()))
-            .mapEmpty();
-      }
-      return chain;
-    });
+    return observer
+        .containersOf(podUid)
+        .compose(
+            containers -> {
+              List<Future<?>> stops = new ArrayList<>();
+              for (Container c : containers) {
+                if (c.getState() != ContainerState.CONTAINER_EXITED) {
+                  stops.add(
+                      cri.stopContainer(
+                          StopContainerRequest.newBuilder()
+                              .setContainerId(c.getId())
+                              .setTimeout(grace)
+                              .build()));
+                }
+              }
+              return Future.all(stops);
+            })
+        .compose(v -> SandboxManager.sandboxesOf(cri, podUid))
+        .compose(
+            sandboxes -> {
+              Future<Void> chain = Future.succeededFuture();
+              for (PodSandbox s : sandboxes) {
+                chain =
+                    chain
+                        .compose(
+                            x ->
+                                cri.stopPodSandbox(
+                                    StopPodSandboxRequest.newBuilder()
+                                        .setPodSandboxId(s.getId())
+                                        .build()))
+                        .compose(
+                            x ->
+                                cri.removePodSandbox(
+                                    RemovePodSandboxRequest.newBuilder()
+                                        .setPodSandboxId(s.getId())
+                                        .build()))
+                        .mapEmpty();
+              }
+              return chain;
+            });
   }
 }

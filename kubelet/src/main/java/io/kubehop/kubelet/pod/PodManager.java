@@ -9,9 +9,11 @@ import io.kubehop.kubelet.KubeletConfig;
 import io.kubehop.kubelet.apiserver.ApiClient;
 import io.kubehop.kubelet.apiserver.PodSource;
 import io.kubehop.kubelet.cri.CriLabels;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,13 +21,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
-import io.vertx.core.Future;
-import java.util.Comparator;
 
 /**
  * The pods of this node: receives them from the {@link PodSource}, keeps one {@link PodRecord} and
- * {@link PodWorker} per pod uid, resyncs every pod periodically (which notices container exits), and removes the
- * sandboxes of pods that no longer exist. Everything runs on the kubelet's context.
+ * {@link PodWorker} per pod uid, resyncs every pod periodically (which notices container exits),
+ * and removes the sandboxes of pods that no longer exist. Everything runs on the kubelet's context.
  */
 public final class PodManager implements PodSource.Listener {
 
@@ -36,17 +36,26 @@ public final class PodManager implements PodSource.Listener {
   private final PodSyncer syncer;
   private final Map<String, PodRecord> pods = new LinkedHashMap<>();
   private final Map<String, PodWorker> workers = new LinkedHashMap<>();
+
   /** Uids torn down completely: late events about them must not bring them back. */
   private final Set<String> finished = new HashSet<>();
+
   private long resyncTimer = -1;
   private boolean cleaningOrphans;
 
   public PodManager(Vertx vertx, KubeletConfig config, ApiClient api, RuntimeServiceClient cri) {
     this.vertx = vertx;
     this.cri = cri;
-    this.syncer = new PodSyncer(vertx, config, cri, new PodStatusReporter(api),
-        (rec, delay) -> vertx.setTimer(delay, id -> enqueue(rec)));
-    this.resyncTimer = vertx.setPeriodic(config.resyncPeriod().toMillis(), id -> pods.values().forEach(this::enqueue));
+    this.syncer =
+        new PodSyncer(
+            vertx,
+            config,
+            cri,
+            new PodStatusReporter(api),
+            (rec, delay) -> vertx.setTimer(delay, id -> enqueue(rec)));
+    this.resyncTimer =
+        vertx.setPeriodic(
+            config.resyncPeriod().toMillis(), id -> pods.values().forEach(this::enqueue));
   }
 
   public void stop() {
@@ -59,9 +68,14 @@ public final class PodManager implements PodSource.Listener {
   }
 
   public Optional<PodRecord> find(String namespace, String name) {
-    // A pod being deleted and its successor of the same name may coexist for a moment: prefer the live one.
+    // A pod being deleted and its successor of the same name may coexist for a moment: prefer the
+    // live one.
     return pods.values().stream()
-        .filter(r -> namespace.equals(r.pod().namespace()) && name.equals(r.pod().name()) && !r.goneFromApi)
+        .filter(
+            r ->
+                namespace.equals(r.pod().namespace())
+                    && name.equals(r.pod().name())
+                    && !r.goneFromApi)
         .min(Comparator.comparing(PodRecord::terminating));
   }
 
@@ -116,7 +130,14 @@ public final class PodManager implements PodSource.Listener {
       PodRecord created = rec;
       pods.put(uid, rec);
       workers.put(uid, new PodWorker(rec, syncer::sync, this::forget));
-      LOG.info("pod " + created.pod().namespace() + "/" + created.pod().name() + " (" + uid + ") bound to this node");
+      LOG.info(
+          "pod "
+              + created.pod().namespace()
+              + "/"
+              + created.pod().name()
+              + " ("
+              + uid
+              + ") bound to this node");
     }
     enqueue(rec);
   }
@@ -134,31 +155,38 @@ public final class PodManager implements PodSource.Listener {
     finished.add(rec.uid());
   }
 
-  /** Sandboxes labelled with a pod uid that is neither in the API nor known to us belong to deleted pods. */
+  /**
+   * Sandboxes labelled with a pod uid that is neither in the API nor known to us belong to deleted
+   * pods.
+   */
   private void removeOrphanSandboxes(Set<String> liveUids) {
     if (cleaningOrphans) {
       return;
     }
     cleaningOrphans = true;
-    cri.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).compose(resp -> {
-      Set<String> orphans = new HashSet<>();
-      for (PodSandbox s : resp.getItemsList()) {
-        String uid = s.getLabelsMap().get(CriLabels.POD_UID);
-        if (uid != null && !liveUids.contains(uid) && !pods.containsKey(uid)) {
-          orphans.add(uid);
-        }
-      }
-      Future<Void> chain = Future.succeededFuture();
-      for (String uid : orphans) {
-        LOG.info("removing the sandboxes of pod " + uid + ", which no longer exists");
-        chain = chain.compose(v -> syncer.killer().killRuntimeObjects(uid, 0));
-      }
-      return chain;
-    }).onComplete(ar -> {
-      cleaningOrphans = false;
-      if (ar.failed()) {
-        LOG.warning("orphan sandbox cleanup failed: " + ar.cause().getMessage());
-      }
-    });
+    cri.listPodSandbox(ListPodSandboxRequest.getDefaultInstance())
+        .compose(
+            resp -> {
+              Set<String> orphans = new HashSet<>();
+              for (PodSandbox s : resp.getItemsList()) {
+                String uid = s.getLabelsMap().get(CriLabels.POD_UID);
+                if (uid != null && !liveUids.contains(uid) && !pods.containsKey(uid)) {
+                  orphans.add(uid);
+                }
+              }
+              Future<Void> chain = Future.succeededFuture();
+              for (String uid : orphans) {
+                LOG.info("removing the sandboxes of pod " + uid + ", which no longer exists");
+                chain = chain.compose(v -> syncer.killer().killRuntimeObjects(uid, 0));
+              }
+              return chain;
+            })
+        .onComplete(
+            ar -> {
+              cleaningOrphans = false;
+              if (ar.failed()) {
+                LOG.warning("orphan sandbox cleanup failed: " + ar.cause().getMessage());
+              }
+            });
   }
 }

@@ -8,26 +8,39 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The kubelet's state for one pod it runs. Confined to the kubelet's context; mutated only by the pod's
- * {@link PodWorker} (sync) and by {@link PodManager} (new API versions).
+ * The kubelet's state for one pod it runs. Confined to the kubelet's context; mutated only by the
+ * pod's {@link PodWorker} (sync) and by {@link PodManager} (new API versions).
  */
 public final class PodRecord {
 
   private JsonNode raw;
   private Pod pod;
-  /** The pod disappeared from the API (DELETED event or missing from a list): tear it down, no final DELETE. */
+
+  /**
+   * The pod disappeared from the API (DELETED event or missing from a list): tear it down, no final
+   * DELETE.
+   */
   boolean goneFromApi;
+
   /** Teardown finished: the record can be dropped. */
   boolean finished;
+
   String sandboxId;
   String podIp = "";
   String startTime;
   PodStatus lastReported;
   PodStatus current;
   String lastError;
-  /** Per container name: the CRI id whose logs are "current" (state running/terminated, or lastState while waiting). */
+
+  /**
+   * Per container name: the CRI id whose logs are "current" (state running/terminated, or lastState
+   * while waiting).
+   */
   final Map<String, String> currentContainerIds = new HashMap<>();
-  /** Per container name: the CRI id of lastState.terminated (the logs {@code previous=true} reads). */
+
+  /**
+   * Per container name: the CRI id of lastState.terminated (the logs {@code previous=true} reads).
+   */
   final Map<String, String> previousContainerIds = new HashMap<>();
 
   PodRecord(JsonNode raw) {
@@ -79,7 +92,10 @@ public final class PodRecord {
     return goneFromApi || pod.metadata().deletionTimestamp() != null;
   }
 
-  /** The grace period for stopping containers: deletionGracePeriodSeconds, else the spec's (default 30). */
+  /**
+   * The grace period for stopping containers: deletionGracePeriodSeconds, else the spec's (default
+   * 30).
+   */
   long gracePeriodSeconds() {
     Long deletion = pod.metadata().deletionGracePeriodSeconds();
     return deletion != null ? deletion : pod.spec().effectiveGracePeriodSeconds();

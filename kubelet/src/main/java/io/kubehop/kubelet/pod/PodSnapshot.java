@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the runtime holds for one pod, as observed at the start of a sync: the sandbox and, per container name,
- * the newest attempt, the one before it, and the ids of any older ones (garbage to remove).
+ * What the runtime holds for one pod, as observed at the start of a sync: the sandbox and, per
+ * container name, the newest attempt, the one before it, and the ids of any older ones (garbage to
+ * remove).
  *
  * @param sandboxId the pod's ready sandbox
  * @param podIp the sandbox's IP (may be empty)
@@ -23,7 +24,10 @@ record PodSnapshot(String sandboxId, String podIp, Map<String, History> containe
     return containers.get(name);
   }
 
-  /** The attempt number a container was created with: its restartCount annotation, else its metadata attempt. */
+  /**
+   * The attempt number a container was created with: its restartCount annotation, else its metadata
+   * attempt.
+   */
   static int attempt(ContainerStatus s) {
     String count = s.getAnnotationsMap().get(CriLabels.RESTART_COUNT);
     if (count != null) {

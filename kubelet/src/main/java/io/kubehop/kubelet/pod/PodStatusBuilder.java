@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Computes a pod's API status from what the runtime holds, following upstream's {@code generateAPIPodStatus} and
- * {@code getPhase} for pods without init containers.
+ * Computes a pod's API status from what the runtime holds, following upstream's {@code
+ * generateAPIPodStatus} and {@code getPhase} for pods without init containers.
  */
 final class PodStatusBuilder {
 
@@ -26,33 +26,50 @@ final class PodStatusBuilder {
   }
 
   /**
-   * @param waits containers held back by crash-loop backoff or a failed create/start: name → waiting state
+   * @param waits containers held back by crash-loop backoff or a failed create/start: name →
+   *     waiting state
    */
-  static PodStatus build(PodRecord rec, PodSnapshot snap, Map<String, ContainerState.Waiting> waits, String nodeIp,
+  static PodStatus build(
+      PodRecord rec,
+      PodSnapshot snap,
+      Map<String, ContainerState.Waiting> waits,
+      String nodeIp,
       Instant now) {
     Pod pod = rec.pod();
     List<ContainerStatus> statuses = new ArrayList<>();
     rec.currentContainerIds.clear();
     rec.previousContainerIds.clear();
     for (Container c : pod.spec().containers()) {
-      statuses.add(containerStatus(rec, c, snap == null ? null : snap.history(c.name()), waits.get(c.name())));
+      statuses.add(
+          containerStatus(
+              rec, c, snap == null ? null : snap.history(c.name()), waits.get(c.name())));
     }
     PodStatus previous = rec.current != null ? rec.current : pod.status();
     String phase = phase(pod, statuses, previous);
     List<PodCondition> conditions = conditions(pod, snap != null, statuses, phase, previous, now);
     String podIp = snap == null || snap.podIp().isEmpty() ? null : snap.podIp();
     if (Boolean.TRUE.equals(pod.spec().hostNetwork())) {
-      podIp = nodeIp;   // a host-network pod has the node's address, as upstream reports it
+      podIp = nodeIp; // a host-network pod has the node's address, as upstream reports it
     }
-    return new PodStatus(phase, conditions, null, null, nodeIp, podIp,
-        podIp == null ? null : List.of(new PodStatus.PodIP(podIp)), rec.startTime, statuses);
+    return new PodStatus(
+        phase,
+        conditions,
+        null,
+        null,
+        nodeIp,
+        podIp,
+        podIp == null ? null : List.of(new PodStatus.PodIP(podIp)),
+        rec.startTime,
+        statuses);
   }
 
-  private static ContainerStatus containerStatus(PodRecord rec, Container c, PodSnapshot.History h,
-      ContainerState.Waiting wait) {
+  private static ContainerStatus containerStatus(
+      PodRecord rec, Container c, PodSnapshot.History h, ContainerState.Waiting wait) {
     String image = c.image();
-    ContainerState notStarted = wait != null ? new ContainerState(wait, null, null)
-        : ContainerState.waiting("ContainerCreating", null);
+    ContainerState notStarted =
+        wait != null
+            ? new ContainerState(wait, null, null)
+            : ContainerState.waiting("ContainerCreating", null);
     if (h == null || h.latest() == null) {
       return new ContainerStatus(c.name(), notStarted, null, false, 0, image, "", null, false);
     }
@@ -60,16 +77,26 @@ final class PodStatusBuilder {
     int restartCount = PodSnapshot.attempt(latest);
     String imageId = !latest.getImageRef().isEmpty() ? latest.getImageRef() : latest.getImageId();
     String id = ID_PREFIX + latest.getId();
-    ContainerState lastState = h.previous() != null && PodSnapshot.exited(h.previous())
-        ? ContainerState.terminated(terminated(h.previous())) : null;
+    ContainerState lastState =
+        h.previous() != null && PodSnapshot.exited(h.previous())
+            ? ContainerState.terminated(terminated(h.previous()))
+            : null;
     if (lastState != null) {
       rec.previousContainerIds.put(c.name(), h.previous().getId());
     }
     switch (latest.getState()) {
       case CONTAINER_RUNNING -> {
         rec.currentContainerIds.put(c.name(), latest.getId());
-        return new ContainerStatus(c.name(), ContainerState.running(time(latest.getStartedAt())), lastState, true,
-            restartCount, image, imageId, id, true);
+        return new ContainerStatus(
+            c.name(),
+            ContainerState.running(time(latest.getStartedAt())),
+            lastState,
+            true,
+            restartCount,
+            image,
+            imageId,
+            id,
+            true);
       }
       case CONTAINER_EXITED -> {
         rec.currentContainerIds.put(c.name(), latest.getId());
@@ -77,25 +104,49 @@ final class PodStatusBuilder {
         if (wait != null) {
           // Waiting to restart: the exited attempt becomes lastState, as upstream shows it.
           rec.previousContainerIds.put(c.name(), latest.getId());
-          return new ContainerStatus(c.name(), new ContainerState(wait, null, null),
-              ContainerState.terminated(terminated), false, restartCount, image, imageId, id, false);
+          return new ContainerStatus(
+              c.name(),
+              new ContainerState(wait, null, null),
+              ContainerState.terminated(terminated),
+              false,
+              restartCount,
+              image,
+              imageId,
+              id,
+              false);
         }
-        return new ContainerStatus(c.name(), ContainerState.terminated(terminated), lastState, false, restartCount,
-            image, imageId, id, false);
+        return new ContainerStatus(
+            c.name(),
+            ContainerState.terminated(terminated),
+            lastState,
+            false,
+            restartCount,
+            image,
+            imageId,
+            id,
+            false);
       }
       default -> {
         if (lastState != null) {
           rec.currentContainerIds.put(c.name(), h.previous().getId());
         }
-        return new ContainerStatus(c.name(), notStarted, lastState, false, restartCount, image, imageId, id, false);
+        return new ContainerStatus(
+            c.name(), notStarted, lastState, false, restartCount, image, imageId, id, false);
       }
     }
   }
 
   static ContainerState.Terminated terminated(io.kubehop.cri.v1.ContainerStatus s) {
-    String reason = !s.getReason().isEmpty() ? s.getReason() : (s.getExitCode() == 0 ? "Completed" : "Error");
-    return new ContainerState.Terminated(s.getExitCode(), null, reason, s.getMessage().isEmpty() ? null : s.getMessage(),
-        time(s.getStartedAt()), time(s.getFinishedAt()), ID_PREFIX + s.getId());
+    String reason =
+        !s.getReason().isEmpty() ? s.getReason() : (s.getExitCode() == 0 ? "Completed" : "Error");
+    return new ContainerState.Terminated(
+        s.getExitCode(),
+        null,
+        reason,
+        s.getMessage().isEmpty() ? null : s.getMessage(),
+        time(s.getStartedAt()),
+        time(s.getFinishedAt()),
+        ID_PREFIX + s.getId());
   }
 
   private static String time(long nanos) {
@@ -104,7 +155,9 @@ final class PodStatusBuilder {
 
   /** Upstream's getPhase without init containers. */
   static String phase(Pod pod, List<ContainerStatus> statuses, PodStatus previous) {
-    if (previous != null && (PodStatus.SUCCEEDED.equals(previous.phase()) || PodStatus.FAILED.equals(previous.phase()))) {
+    if (previous != null
+        && (PodStatus.SUCCEEDED.equals(previous.phase())
+            || PodStatus.FAILED.equals(previous.phase()))) {
       return previous.phase();
     }
     int running = 0;
@@ -141,8 +194,13 @@ final class PodStatusBuilder {
     return PodSpec.RESTART_NEVER.equals(policy) ? PodStatus.FAILED : PodStatus.RUNNING;
   }
 
-  private static List<PodCondition> conditions(Pod pod, boolean sandboxReady, List<ContainerStatus> statuses,
-      String phase, PodStatus previous, Instant now) {
+  private static List<PodCondition> conditions(
+      Pod pod,
+      boolean sandboxReady,
+      List<ContainerStatus> statuses,
+      String phase,
+      PodStatus previous,
+      Instant now) {
     List<String> unready = new ArrayList<>();
     for (ContainerStatus s : statuses) {
       if (!s.ready()) {
@@ -151,11 +209,20 @@ final class PodStatusBuilder {
     }
     boolean completed = PodStatus.SUCCEEDED.equals(phase);
     String reason = unready.isEmpty() ? null : (completed ? "PodCompleted" : "ContainersNotReady");
-    String message = unready.isEmpty() || completed ? null : "containers with unready status: " + unready;
+    String message =
+        unready.isEmpty() || completed ? null : "containers with unready status: " + unready;
     String ready = unready.isEmpty() ? "True" : "False";
     List<PodCondition> out = new ArrayList<>();
-    out.add(condition("PodReadyToStartContainers", sandboxReady ? "True" : "False", null, null, previous, now));
-    out.add(condition("Initialized", "True", completed ? "PodCompleted" : null, null, previous, now));
+    out.add(
+        condition(
+            "PodReadyToStartContainers",
+            sandboxReady ? "True" : "False",
+            null,
+            null,
+            previous,
+            now));
+    out.add(
+        condition("Initialized", "True", completed ? "PodCompleted" : null, null, previous, now));
     out.add(condition("Ready", ready, reason, message, previous, now));
     out.add(condition("ContainersReady", ready, reason, message, previous, now));
     out.add(condition("PodScheduled", "True", null, null, previous, now));
@@ -163,8 +230,8 @@ final class PodStatusBuilder {
   }
 
   /** A condition whose lastTransitionTime stays what it was while its status does not change. */
-  private static PodCondition condition(String type, String status, String reason, String message,
-      PodStatus previous, Instant now) {
+  private static PodCondition condition(
+      String type, String status, String reason, String message, PodStatus previous, Instant now) {
     String transition = Times.format(now);
     if (previous != null && previous.conditions() != null) {
       for (PodCondition p : previous.conditions()) {

@@ -7,9 +7,9 @@ import io.kubehop.kubelet.apiserver.ApiClient;
 import io.vertx.core.Future;
 
 /**
- * Writes a pod's status with {@code PUT …/pods/{name}/status}, only when it differs from what was last written.
- * The body is the pod as last seen with the new status and without resourceVersion (an unconditional update: the
- * kubelet owns the status).
+ * Writes a pod's status with {@code PUT …/pods/{name}/status}, only when it differs from what was
+ * last written. The body is the pod as last seen with the new status and without resourceVersion
+ * (an unconditional update: the kubelet owns the status).
  */
 final class PodStatusReporter {
 
@@ -32,14 +32,22 @@ final class PodStatusReporter {
     if (body.get("metadata") instanceof ObjectNode meta) {
       meta.remove("resourceVersion");
     }
-    String path = "/api/v1/namespaces/" + rec.pod().namespace() + "/pods/" + rec.pod().name() + "/status";
-    return api.put(path, body).compose(resp -> {
-      if (resp.ok() || resp.status() == 404) {
-        rec.lastReported = status;
-        return Future.succeededFuture();
-      }
-      return Future.failedFuture("update status of pod " + rec.pod().name() + ": HTTP " + resp.status() + " "
-          + resp.body());
-    });
+    String path =
+        "/api/v1/namespaces/" + rec.pod().namespace() + "/pods/" + rec.pod().name() + "/status";
+    return api.put(path, body)
+        .compose(
+            resp -> {
+              if (resp.ok() || resp.status() == 404) {
+                rec.lastReported = status;
+                return Future.succeededFuture();
+              }
+              return Future.failedFuture(
+                  "update status of pod "
+                      + rec.pod().name()
+                      + ": HTTP "
+                      + resp.status()
+                      + " "
+                      + resp.body());
+            });
   }
 }

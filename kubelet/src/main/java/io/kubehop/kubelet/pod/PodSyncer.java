@@ -5,13 +5,13 @@ import io.kubehop.api.core.ContainerState;
 import io.kubehop.api.core.Pod;
 import io.kubehop.api.core.PodSpec;
 import io.kubehop.api.core.PodStatus;
+import io.kubehop.api.util.GoDuration;
 import io.kubehop.cri.v1.ContainerStatus;
 import io.kubehop.cri.v1.CreateContainerRequest;
 import io.kubehop.cri.v1.PodSandboxConfig;
 import io.kubehop.cri.v1.RemoveContainerRequest;
 import io.kubehop.cri.v1.RuntimeServiceClient;
 import io.kubehop.cri.v1.StartContainerRequest;
-import io.kubehop.api.util.GoDuration;
 import io.kubehop.kubelet.KubeletConfig;
 import io.kubehop.kubelet.cri.CriConfigs;
 import io.vertx.core.Future;
@@ -27,9 +27,10 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * One sync of one pod (upstream's {@code SyncPod}): make sure the sandbox exists, start what should run, restart
- * what exited according to the restart policy and crash-loop backoff, then report the status. A terminating pod is
- * handed to {@link PodKiller}. Never called twice at once for one pod ({@link PodWorker}).
+ * One sync of one pod (upstream's {@code SyncPod}): make sure the sandbox exists, start what should
+ * run, restart what exited according to the restart policy and crash-loop backoff, then report the
+ * status. A terminating pod is handed to {@link PodKiller}. Never called twice at once for one pod
+ * ({@link PodWorker}).
  */
 final class PodSyncer {
 
@@ -43,17 +44,23 @@ final class PodSyncer {
   private final PodKiller killer;
   private final PodStatusReporter reporter;
   private final CrashLoopBackOff backoff;
+
   /** Asks for another sync of a pod after the given delay (ms): used when a backoff expires. */
   private final BiConsumer<PodRecord, Long> resyncLater;
 
-  PodSyncer(Vertx vertx, KubeletConfig config, RuntimeServiceClient cri, PodStatusReporter reporter,
+  PodSyncer(
+      Vertx vertx,
+      KubeletConfig config,
+      RuntimeServiceClient cri,
+      PodStatusReporter reporter,
       BiConsumer<PodRecord, Long> resyncLater) {
     this.vertx = vertx;
     this.config = config;
     this.cri = cri;
     this.observer = new RuntimeObserver(cri);
     this.sandboxes = new SandboxManager(vertx, config, cri);
-    this.backoff = new CrashLoopBackOff(config.crashLoopBackOffBase(), config.crashLoopBackOffMax());
+    this.backoff =
+        new CrashLoopBackOff(config.crashLoopBackOffBase(), config.crashLoopBackOffMax());
     this.killer = new PodKiller(cri, reporter.api(), observer, backoff);
     this.reporter = reporter;
     this.resyncLater = resyncLater;
@@ -67,33 +74,42 @@ final class PodSyncer {
     if (rec.terminating()) {
       return killer.kill(rec);
     }
-    return sandboxes.ensure(rec)
+    return sandboxes
+        .ensure(rec)
         .compose(v -> observer.observe(rec.uid(), rec.sandboxId, rec.podIp))
-        .compose(snap -> {
-          Map<String, ContainerState.Waiting> waits = new HashMap<>();
-          List<Supplier<Future<Void>>> actions = plan(rec, snap, waits, Instant.now());
-          if (actions.isEmpty()) {
-            return Future.succeededFuture(new Observed(snap, waits));
-          }
-          return runInOrder(actions)
-              .compose(v -> observer.observe(rec.uid(), rec.sandboxId, rec.podIp))
-              .map(after -> new Observed(after, waits));
-        })
-        .compose(obs -> {
-          PodStatus status = PodStatusBuilder.build(rec, obs.snapshot(), obs.waits(), config.nodeIp(), Instant.now());
-          rec.current = status;
-          return reporter.report(rec, status);
-        });
+        .compose(
+            snap -> {
+              Map<String, ContainerState.Waiting> waits = new HashMap<>();
+              List<Supplier<Future<Void>>> actions = plan(rec, snap, waits, Instant.now());
+              if (actions.isEmpty()) {
+                return Future.succeededFuture(new Observed(snap, waits));
+              }
+              return runInOrder(actions)
+                  .compose(v -> observer.observe(rec.uid(), rec.sandboxId, rec.podIp))
+                  .map(after -> new Observed(after, waits));
+            })
+        .compose(
+            obs -> {
+              PodStatus status =
+                  PodStatusBuilder.build(
+                      rec, obs.snapshot(), obs.waits(), config.nodeIp(), Instant.now());
+              rec.current = status;
+              return reporter.report(rec, status);
+            });
   }
 
   private record Observed(PodSnapshot snapshot, Map<String, ContainerState.Waiting> waits) {}
 
-  /** Decides what to do for each container; fills {@code waits} for containers held back by backoff. */
-  private List<Supplier<Future<Void>>> plan(PodRecord rec, PodSnapshot snap, Map<String, ContainerState.Waiting> waits,
-      Instant now) {
+  /**
+   * Decides what to do for each container; fills {@code waits} for containers held back by backoff.
+   */
+  private List<Supplier<Future<Void>>> plan(
+      PodRecord rec, PodSnapshot snap, Map<String, ContainerState.Waiting> waits, Instant now) {
     Pod pod = rec.pod();
-    boolean terminalInApi = pod.status() != null
-        && (PodStatus.SUCCEEDED.equals(pod.status().phase()) || PodStatus.FAILED.equals(pod.status().phase()));
+    boolean terminalInApi =
+        pod.status() != null
+            && (PodStatus.SUCCEEDED.equals(pod.status().phase())
+                || PodStatus.FAILED.equals(pod.status().phase()));
     List<Supplier<Future<Void>>> actions = new ArrayList<>();
     for (Container c : pod.spec().containers()) {
       PodSnapshot.History h = snap.history(c.name());
@@ -110,15 +126,29 @@ final class PodSyncer {
       switch (latest.getState()) {
         case CONTAINER_CREATED -> actions.add(() -> start(rec, latest.getId(), c, waits));
         case CONTAINER_EXITED -> {
-          if (terminalInApi || !shouldRestart(pod.spec().effectiveRestartPolicy(), latest.getExitCode())) {
+          if (terminalInApi
+              || !shouldRestart(pod.spec().effectiveRestartPolicy(), latest.getExitCode())) {
             continue;
           }
           String key = CrashLoopBackOff.key(rec.uid(), c.name());
-          Instant finished = latest.getFinishedAt() > 0 ? Instant.ofEpochSecond(0, latest.getFinishedAt()) : now;
+          Instant finished =
+              latest.getFinishedAt() > 0 ? Instant.ofEpochSecond(0, latest.getFinishedAt()) : now;
           if (backoff.isInBackOffSince(key, finished, now)) {
-            waits.put(c.name(), new ContainerState.Waiting("CrashLoopBackOff", "back-off "
-                + GoDuration.format(backoff.get(key)) + " restarting failed container=" + c.name() + " pod="
-                + pod.name() + "_" + pod.namespace() + "(" + rec.uid() + ")"));
+            waits.put(
+                c.name(),
+                new ContainerState.Waiting(
+                    "CrashLoopBackOff",
+                    "back-off "
+                        + GoDuration.format(backoff.get(key))
+                        + " restarting failed container="
+                        + c.name()
+                        + " pod="
+                        + pod.name()
+                        + "_"
+                        + pod.namespace()
+                        + "("
+                        + rec.uid()
+                        + ")"));
             long delay = Duration.between(now, backoff.restartAllowedAt(key, finished)).toMillis();
             resyncLater.accept(rec, Math.max(1, delay + 1));
           } else {
@@ -127,7 +157,7 @@ final class PodSyncer {
             actions.add(() -> createAndStart(rec, c, attempt, waits));
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     return actions;
@@ -143,48 +173,92 @@ final class PodSyncer {
   }
 
   /**
-   * Creates and starts attempt {@code attempt} of a container. A CRI failure does not fail the sync: it becomes the
-   * container's waiting state (CreateContainerError, RunContainerError), as upstream reports it, and the next sync
-   * tries again (a failed restart waits out the crash-loop backoff first).
+   * Creates and starts attempt {@code attempt} of a container. A CRI failure does not fail the
+   * sync: it becomes the container's waiting state (CreateContainerError, RunContainerError), as
+   * upstream reports it, and the next sync tries again (a failed restart waits out the crash-loop
+   * backoff first).
    */
-  private Future<Void> createAndStart(PodRecord rec, Container c, int attempt,
-      Map<String, ContainerState.Waiting> waits) {
+  private Future<Void> createAndStart(
+      PodRecord rec, Container c, int attempt, Map<String, ContainerState.Waiting> waits) {
     Pod pod = rec.pod();
     PodSandboxConfig sandboxConfig = CriConfigs.sandboxConfig(pod, config.podLogsRoot(), 0);
     String logDir = sandboxConfig.getLogDirectory() + "/" + c.name();
-    LOG.info("creating container " + c.name() + " attempt " + attempt + " of pod " + pod.namespace() + "/" + pod.name());
-    // The kubelet creates the container's log directory; the runtime creates the file (as upstream).
-    return vertx.fileSystem().mkdirs(logDir)
-        .compose(v -> cri.createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(rec.sandboxId)
-            .setConfig(CriConfigs.containerConfig(pod, c, attempt)).setSandboxConfig(sandboxConfig).build()))
-        .transform(ar -> ar.succeeded() ? start(rec, ar.result().getContainerId(), c, waits)
-            : failedStep(rec, waits, c, "CreateContainerError", ar.cause()));
+    LOG.info(
+        "creating container "
+            + c.name()
+            + " attempt "
+            + attempt
+            + " of pod "
+            + pod.namespace()
+            + "/"
+            + pod.name());
+    // The kubelet creates the container's log directory; the runtime creates the file (as
+    // upstream).
+    return vertx
+        .fileSystem()
+        .mkdirs(logDir)
+        .compose(
+            v ->
+                cri.createContainer(
+                    CreateContainerRequest.newBuilder()
+                        .setPodSandboxId(rec.sandboxId)
+                        .setConfig(CriConfigs.containerConfig(pod, c, attempt))
+                        .setSandboxConfig(sandboxConfig)
+                        .build()))
+        .transform(
+            ar ->
+                ar.succeeded()
+                    ? start(rec, ar.result().getContainerId(), c, waits)
+                    : failedStep(rec, waits, c, "CreateContainerError", ar.cause()));
   }
 
-  private Future<Void> start(PodRecord rec, String id, Container c, Map<String, ContainerState.Waiting> waits) {
+  private Future<Void> start(
+      PodRecord rec, String id, Container c, Map<String, ContainerState.Waiting> waits) {
     return cri.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build())
         .<Void>mapEmpty()
         .recover(e -> failedStep(rec, waits, c, "RunContainerError", e));
   }
 
-  private static Future<Void> failedStep(PodRecord rec, Map<String, ContainerState.Waiting> waits, Container c,
-      String reason, Throwable cause) {
+  private static Future<Void> failedStep(
+      PodRecord rec,
+      Map<String, ContainerState.Waiting> waits,
+      Container c,
+      String reason,
+      Throwable cause) {
     ContainerState.Waiting waiting = new ContainerState.Waiting(reason, cause.getMessage());
-    boolean alreadyReported = rec.current != null && rec.current.containerStatuses().stream()
-        .anyMatch(s -> s.name().equals(c.name()) && s.state() != null && waiting.equals(s.state().waiting()));
+    boolean alreadyReported =
+        rec.current != null
+            && rec.current.containerStatuses().stream()
+                .anyMatch(
+                    s ->
+                        s.name().equals(c.name())
+                            && s.state() != null
+                            && waiting.equals(s.state().waiting()));
     if (!alreadyReported) {
-      LOG.warning(reason + " for container " + c.name() + " of pod " + rec.pod().namespace() + "/" + rec.pod().name()
-          + ": " + cause.getMessage());
+      LOG.warning(
+          reason
+              + " for container "
+              + c.name()
+              + " of pod "
+              + rec.pod().namespace()
+              + "/"
+              + rec.pod().name()
+              + ": "
+              + cause.getMessage());
     }
     waits.put(c.name(), waiting);
     return Future.succeededFuture();
   }
 
   private Future<Void> remove(String id) {
-    return cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build()).mapEmpty();
+    return cri.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build())
+        .mapEmpty();
   }
 
-  /** Runs the actions one after the other; the first failure stops the chain (the next sync retries). */
+  /**
+   * Runs the actions one after the other; the first failure stops the chain (the next sync
+   * retries).
+   */
   private static Future<Void> runInOrder(List<Supplier<Future<Void>>> actions) {
     Future<Void> chain = Future.succeededFuture();
     for (Supplier<Future<Void>> a : actions) {

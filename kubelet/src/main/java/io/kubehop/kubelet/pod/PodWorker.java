@@ -6,9 +6,9 @@ import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * Serialises the syncs of one pod (upstream's pod worker): a sync requested while one runs is remembered and run
- * once after it, so two syncs of a pod never overlap and bursts of events coalesce. Confined to the kubelet's
- * context.
+ * Serialises the syncs of one pod (upstream's pod worker): a sync requested while one runs is
+ * remembered and run once after it, so two syncs of a pod never overlap and bursts of events
+ * coalesce. Confined to the kubelet's context.
  */
 final class PodWorker {
 
@@ -43,23 +43,30 @@ final class PodWorker {
     } catch (RuntimeException e) {
       f = Future.failedFuture(e);
     }
-    f.onComplete(ar -> {
-      running = false;
-      if (ar.failed()) {
-        String msg = String.valueOf(ar.cause().getMessage());
-        // Log a repeating error once, not on every resync.
-        if (!msg.equals(rec.lastError)) {
-          LOG.warning("sync of pod " + rec.pod().namespace() + "/" + rec.pod().name() + " failed: " + msg);
-        }
-        rec.lastError = msg;
-      } else {
-        rec.lastError = null;
-      }
-      if (rec.finished) {
-        onFinished.accept(rec);
-      } else if (pending) {
-        run();
-      }
-    });
+    f.onComplete(
+        ar -> {
+          running = false;
+          if (ar.failed()) {
+            String msg = String.valueOf(ar.cause().getMessage());
+            // Log a repeating error once, not on every resync.
+            if (!msg.equals(rec.lastError)) {
+              LOG.warning(
+                  "sync of pod "
+                      + rec.pod().namespace()
+                      + "/"
+                      + rec.pod().name()
+                      + " failed: "
+                      + msg);
+            }
+            rec.lastError = msg;
+          } else {
+            rec.lastError = null;
+          }
+          if (rec.finished) {
+            onFinished.accept(rec);
+          } else if (pending) {
+            run();
+          }
+        });
   }
 }

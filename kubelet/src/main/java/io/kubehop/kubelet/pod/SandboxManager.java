@@ -34,56 +34,95 @@ final class SandboxManager {
   }
 
   static Future<List<PodSandbox>> sandboxesOf(RuntimeServiceClient cri, String podUid) {
-    return cri.listPodSandbox(ListPodSandboxRequest.newBuilder()
-            .setFilter(PodSandboxFilter.newBuilder().putLabelSelector(CriLabels.POD_UID, podUid)).build())
+    return cri.listPodSandbox(
+            ListPodSandboxRequest.newBuilder()
+                .setFilter(
+                    PodSandboxFilter.newBuilder().putLabelSelector(CriLabels.POD_UID, podUid))
+                .build())
         .map(r -> r.getItemsList());
   }
 
-  /** Sets {@code rec.sandboxId} and {@code rec.podIp}, adopting a ready sandbox of the pod if the runtime has one. */
+  /**
+   * Sets {@code rec.sandboxId} and {@code rec.podIp}, adopting a ready sandbox of the pod if the
+   * runtime has one.
+   */
   Future<Void> ensure(PodRecord rec) {
     if (rec.sandboxId == null) {
       return findOrRun(rec);
     }
-    // The sandbox we know may have been stopped or removed behind our back (runtime restart, crictl): check it.
-    return cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(rec.sandboxId).build())
-        .transform(ar -> {
-          if (ar.succeeded() && ar.result().getStatus().getState() == PodSandboxState.SANDBOX_READY) {
-            return Future.succeededFuture();
-          }
-          LOG.info("sandbox " + rec.sandboxId + " of pod " + rec.pod().namespace() + "/" + rec.pod().name()
-              + " is gone or not ready; looking again");
-          rec.sandboxId = null;
-          rec.podIp = "";
-          return findOrRun(rec);
-        });
+    // The sandbox we know may have been stopped or removed behind our back (runtime restart,
+    // crictl): check it.
+    return cri.podSandboxStatus(
+            PodSandboxStatusRequest.newBuilder().setPodSandboxId(rec.sandboxId).build())
+        .transform(
+            ar -> {
+              if (ar.succeeded()
+                  && ar.result().getStatus().getState() == PodSandboxState.SANDBOX_READY) {
+                return Future.succeededFuture();
+              }
+              LOG.info(
+                  "sandbox "
+                      + rec.sandboxId
+                      + " of pod "
+                      + rec.pod().namespace()
+                      + "/"
+                      + rec.pod().name()
+                      + " is gone or not ready; looking again");
+              rec.sandboxId = null;
+              rec.podIp = "";
+              return findOrRun(rec);
+            });
   }
 
   private Future<Void> findOrRun(PodRecord rec) {
-    return sandboxesOf(cri, rec.uid()).compose(existing -> {
-      PodSandbox ready = existing.stream().filter(s -> s.getState() == PodSandboxState.SANDBOX_READY)
-          .max(Comparator.comparingLong(PodSandbox::getCreatedAt)).orElse(null);
-      if (ready != null) {
-        LOG.info("adopting sandbox " + ready.getId() + " of pod " + rec.pod().namespace() + "/" + rec.pod().name());
-        return Future.succeededFuture(ready.getId());
-      }
-      return run(rec, existing.size());
-    }).compose(id -> cri.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(id).build())
-        .map(st -> {
-          rec.sandboxId = id;
-          rec.podIp = st.getStatus().getNetwork().getIp();
-          if (rec.startTime == null) {
-            String fromApi = rec.pod().status() == null ? null : rec.pod().status().startTime();
-            rec.startTime = fromApi != null ? fromApi : Times.now();
-          }
-          return null;
-        }));
+    return sandboxesOf(cri, rec.uid())
+        .compose(
+            existing -> {
+              PodSandbox ready =
+                  existing.stream()
+                      .filter(s -> s.getState() == PodSandboxState.SANDBOX_READY)
+                      .max(Comparator.comparingLong(PodSandbox::getCreatedAt))
+                      .orElse(null);
+              if (ready != null) {
+                LOG.info(
+                    "adopting sandbox "
+                        + ready.getId()
+                        + " of pod "
+                        + rec.pod().namespace()
+                        + "/"
+                        + rec.pod().name());
+                return Future.succeededFuture(ready.getId());
+              }
+              return run(rec, existing.size());
+            })
+        .compose(
+            id ->
+                cri.podSandboxStatus(
+                        PodSandboxStatusRequest.newBuilder().setPodSandboxId(id).build())
+                    .map(
+                        st -> {
+                          rec.sandboxId = id;
+                          rec.podIp = st.getStatus().getNetwork().getIp();
+                          if (rec.startTime == null) {
+                            String fromApi =
+                                rec.pod().status() == null ? null : rec.pod().status().startTime();
+                            rec.startTime = fromApi != null ? fromApi : Times.now();
+                          }
+                          return null;
+                        }));
   }
 
   private Future<String> run(PodRecord rec, int attempt) {
-    PodSandboxConfig sandboxConfig = CriConfigs.sandboxConfig(rec.pod(), config.podLogsRoot(), attempt);
+    PodSandboxConfig sandboxConfig =
+        CriConfigs.sandboxConfig(rec.pod(), config.podLogsRoot(), attempt);
     LOG.info("running sandbox for pod " + rec.pod().namespace() + "/" + rec.pod().name());
-    return vertx.fileSystem().mkdirs(sandboxConfig.getLogDirectory())
-        .compose(v -> cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(sandboxConfig).build()))
+    return vertx
+        .fileSystem()
+        .mkdirs(sandboxConfig.getLogDirectory())
+        .compose(
+            v ->
+                cri.runPodSandbox(
+                    RunPodSandboxRequest.newBuilder().setConfig(sandboxConfig).build()))
         .map(r -> r.getPodSandboxId());
   }
 }

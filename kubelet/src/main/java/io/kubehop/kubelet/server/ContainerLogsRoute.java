@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code GET /containerLogs/{ns}/{pod}/{container}}: the container's CRI log file, with upstream's options and
- * error texts ({@code pkg/kubelet/server/server.go} getContainerLogs, {@code kubelet_pods.go}
- * validateContainerLogStatus).
+ * {@code GET /containerLogs/{ns}/{pod}/{container}}: the container's CRI log file, with upstream's
+ * options and error texts ({@code pkg/kubelet/server/server.go} getContainerLogs, {@code
+ * kubelet_pods.go} validateContainerLogStatus).
  */
 public final class ContainerLogsRoute implements KubeletRoute {
 
@@ -62,45 +62,71 @@ public final class ContainerLogsRoute implements KubeletRoute {
     }
     PodRecord rec = found.get();
     if (rec.pod().spec().container(container).isEmpty()) {
-      Responses.text(req, 404, "container \"" + container + "\" not found in pod \"" + podName + "\"");
+      Responses.text(
+          req, 404, "container \"" + container + "\" not found in pod \"" + podName + "\"");
       return;
     }
-    String id = options.previous() ? rec.previousContainerId(container) : rec.currentContainerId(container);
+    String id =
+        options.previous() ? rec.previousContainerId(container) : rec.currentContainerId(container);
     if (id == null) {
-      Responses.text(req, 400, options.previous()
-          ? "previous terminated container \"" + container + "\" in pod \"" + podName + "\" not found"
-          : "container \"" + container + "\" in pod \"" + podName + "\" is waiting to start: " + waitingReason(rec, container));
+      Responses.text(
+          req,
+          400,
+          options.previous()
+              ? "previous terminated container \""
+                  + container
+                  + "\" in pod \""
+                  + podName
+                  + "\" not found"
+              : "container \""
+                  + container
+                  + "\" in pod \""
+                  + podName
+                  + "\" is waiting to start: "
+                  + waitingReason(rec, container));
       return;
     }
     req.pause();
-    cri.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).onComplete(ar -> {
-      req.resume();
-      if (ar.failed()) {
-        Responses.text(req, 500, ar.cause().getMessage());
-        return;
-      }
-      String logPath = ar.result().getStatus().getLogPath();
-      if (logPath.isEmpty()) {
-        Responses.text(req, 400, "container \"" + container + "\" in pod \"" + podName + "\" has no log file");
-        return;
-      }
-      req.response().setChunked(true).putHeader("Content-Type", "text/plain");
-      new LogStreamer(vertx, Path.of(logPath), options, req.response(), () -> exited(id)).start();
-    });
+    cri.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())
+        .onComplete(
+            ar -> {
+              req.resume();
+              if (ar.failed()) {
+                Responses.text(req, 500, ar.cause().getMessage());
+                return;
+              }
+              String logPath = ar.result().getStatus().getLogPath();
+              if (logPath.isEmpty()) {
+                Responses.text(
+                    req,
+                    400,
+                    "container \"" + container + "\" in pod \"" + podName + "\" has no log file");
+                return;
+              }
+              req.response().setChunked(true).putHeader("Content-Type", "text/plain");
+              new LogStreamer(vertx, Path.of(logPath), options, req.response(), () -> exited(id))
+                  .start();
+            });
   }
 
-  /** The reason the container waits (ContainerCreating, RunContainerError, …), as upstream's message names it. */
+  /**
+   * The reason the container waits (ContainerCreating, RunContainerError, …), as upstream's message
+   * names it.
+   */
   private static String waitingReason(PodRecord rec, String container) {
     if (rec.currentStatus() == null) {
       return "ContainerCreating";
     }
     return rec.currentStatus().containerStatuses().stream()
         .filter(s -> s.name().equals(container) && s.state() != null && s.state().waiting() != null)
-        .map(s -> s.state().waiting().reason()).findFirst().orElse("ContainerCreating");
+        .map(s -> s.state().waiting().reason())
+        .findFirst()
+        .orElse("ContainerCreating");
   }
 
   private Future<Boolean> exited(String containerId) {
-    return cri.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId).build())
+    return cri.containerStatus(
+            ContainerStatusRequest.newBuilder().setContainerId(containerId).build())
         .map(r -> r.getStatus().getState() == ContainerState.CONTAINER_EXITED);
   }
 }

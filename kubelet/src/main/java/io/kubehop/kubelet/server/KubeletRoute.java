@@ -4,8 +4,9 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 
 /**
- * A handler for one kubelet endpoint family, registered under the first path segment (e.g. {@code containerLogs}).
- * The streaming endpoints ({@code exec}, {@code attach}, {@code portForward}) plug in here.
+ * A handler for one kubelet endpoint family, registered under the first path segment (e.g. {@code
+ * containerLogs}). The streaming endpoints ({@code exec}, {@code attach}, {@code portForward}) plug
+ * in here.
  */
 @FunctionalInterface
 public interface KubeletRoute {

@@ -19,17 +19,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The kubelet's HTTP/1.1 server on {@code --node-ip:--port}: a registry of {@link KubeletRoute}s keyed by the first
- * path segment ({@code healthz}, {@code pods}, {@code containerLogs}, {@code exec}, {@code attach}; later
- * {@code portForward}). {@link PostUpgrades} is installed so that kubectl's SPDY {@code POST} upgrades can be taken
- * over (Vert.x tunnels only GET); it needs h2c off, so that its connection handler sees every request from the
- * first byte (docs/design.md, Vert.x constraints).
+ * The kubelet's HTTP/1.1 server on {@code --node-ip:--port}: a registry of {@link KubeletRoute}s
+ * keyed by the first path segment ({@code healthz}, {@code pods}, {@code containerLogs}, {@code
+ * exec}, {@code attach}; later {@code portForward}). {@link PostUpgrades} is installed so that
+ * kubectl's SPDY {@code POST} upgrades can be taken over (Vert.x tunnels only GET); it needs h2c
+ * off, so that its connection handler sees every request from the first byte (docs/design.md,
+ * Vert.x constraints).
  */
 public final class KubeletServer {
 
   private static final Logger LOG = Logger.getLogger(KubeletServer.class.getName());
 
-  /** Upstream's {@code IdleTimeout} of the kubelet server (keep-alive connections between requests). */
+  /**
+   * Upstream's {@code IdleTimeout} of the kubelet server (keep-alive connections between requests).
+   */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(90);
 
   /** Upstream's {@code MaxHeaderBytes} ({@code ListenAndServeKubeletServer}). */
@@ -45,8 +48,8 @@ public final class KubeletServer {
   }
 
   /**
-   * With another idle timeout for keep-alive connections (tests). A proxied stream lifts it from its connection
-   * ({@link io.kubehop.streaming.transport.UpgradedConnections}).
+   * With another idle timeout for keep-alive connections (tests). A proxied stream lifts it from
+   * its connection ({@link io.kubehop.streaming.transport.UpgradedConnections}).
    */
   public KubeletServer(Vertx vertx, Duration idleTimeout) {
     this.vertx = vertx;
@@ -61,13 +64,19 @@ public final class KubeletServer {
 
   /** Listens; the future carries the actual port (useful with port 0). */
   public Future<Integer> listen(String host, int port) {
-    // Upstream's MaxHeaderBytes is 1 MiB for the request line and headers together; Vert.x's defaults (4 KiB line,
-    // 8 KiB headers) would refuse an exec whose command (every argument a query value) is a few KiB long.
+    // Upstream's MaxHeaderBytes is 1 MiB for the request line and headers together; Vert.x's
+    // defaults (4 KiB line,
+    // 8 KiB headers) would refuse an exec whose command (every argument a query value) is a few KiB
+    // long.
     // WebSocket frames up to a whole SPDY frame (tunnels) and the channel.k8s.io subprotocols
-    HttpServerOptions options = TunnelingHandler.configure(ChannelHandshake.configure(PostUpgrades.configure(
-        new HttpServerOptions())
-        .setMaxInitialLineLength(MAX_HEADER_BYTES).setMaxHeaderSize(MAX_HEADER_BYTES)
-        .setIdleTimeout((int) idleTimeout.toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)));
+    HttpServerOptions options =
+        TunnelingHandler.configure(
+            ChannelHandshake.configure(
+                PostUpgrades.configure(new HttpServerOptions())
+                    .setMaxInitialLineLength(MAX_HEADER_BYTES)
+                    .setMaxHeaderSize(MAX_HEADER_BYTES)
+                    .setIdleTimeout((int) idleTimeout.toMillis())
+                    .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)));
     server = vertx.createHttpServer(options);
     PostUpgrades.install(server).requestHandler(this::dispatch);
     return server.listen(port, host).map(HttpServer::actualPort);

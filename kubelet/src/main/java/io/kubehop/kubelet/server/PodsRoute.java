@@ -8,7 +8,10 @@ import io.kubehop.kubelet.pod.PodRecord;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 
-/** {@code GET /pods}: a PodList of the pods this kubelet runs, each with the status it last computed. */
+/**
+ * {@code GET /pods}: a PodList of the pods this kubelet runs, each with the status it last
+ * computed.
+ */
 public final class PodsRoute implements KubeletRoute {
 
   private final PodManager pods;

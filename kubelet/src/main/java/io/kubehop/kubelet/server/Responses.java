@@ -14,7 +14,10 @@ public final class Responses {
     if (req.response().ended() || req.response().closed()) {
       return;
     }
-    req.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(body);
+    req.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end(body);
   }
 
   /** Answers 405 unless the request is a GET; returns whether it was a GET. */

@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code GET|POST /portForward/{ns}/{pod}[/{uid}]} (upstream's {@code getPortForward}): the pod's sandbox → CRI
- * {@code PortForward} → the runtime's URL, handed to the {@link StreamForwarder} like exec. Over SPDY the ports come
- * later, in stream headers; a WebSocket port-forward names them in {@code port} (repeated or comma-separated), which
- * go to the runtime in the CRI request.
+ * {@code GET|POST /portForward/{ns}/{pod}[/{uid}]} (upstream's {@code getPortForward}): the pod's
+ * sandbox → CRI {@code PortForward} → the runtime's URL, handed to the {@link StreamForwarder} like
+ * exec. Over SPDY the ports come later, in stream headers; a WebSocket port-forward names them in
+ * {@code port} (repeated or comma-separated), which go to the runtime in the CRI request.
  */
 public final class PortForwardRoute implements KubeletRoute {
 
@@ -37,7 +37,8 @@ public final class PortForwardRoute implements KubeletRoute {
       Responses.text(req, 404, "404 page not found\n");
       return;
     }
-    // Only a WebSocket port-forward names its ports (NewV4Options); over SPDY they come in stream headers.
+    // Only a WebSocket port-forward names its ports (NewV4Options); over SPDY they come in stream
+    // headers.
     List<String> portValues = StreamQuery.decode(req.query()).getOrDefault("port", List.of());
     List<Integer> ports;
     try {
@@ -48,16 +49,24 @@ public final class PortForwardRoute implements KubeletRoute {
     }
     String namespace = segments.get(0);
     String name = segments.get(1);
-    Optional<PodRecord> pod = UpgradeRoutes.findPod(req, pods, namespace, name,
-        segments.size() == 3 ? segments.get(2) : null);
+    Optional<PodRecord> pod =
+        UpgradeRoutes.findPod(
+            req, pods, namespace, name, segments.size() == 3 ? segments.get(2) : null);
     if (pod.isEmpty()) {
       return;
     }
     String sandbox = pod.get().sandboxId();
-    // the runtime serves a WebSocket port-forward with the ports of the CRI request, as upstream's CRI server does
-    UpgradeRoutes.serve(req, forwarder, new UpgradeRoutes.Request("portForward", namespace + "/" + name, null, null),
-        () -> sandbox == null
-            ? Future.failedFuture(new IllegalStateException("pod " + name + "_" + namespace + " has no sandbox yet"))
-            : runtime.portForward(sandbox, ports));
+    // the runtime serves a WebSocket port-forward with the ports of the CRI request, as upstream's
+    // CRI server does
+    UpgradeRoutes.serve(
+        req,
+        forwarder,
+        new UpgradeRoutes.Request("portForward", namespace + "/" + name, null, null),
+        () ->
+            sandbox == null
+                ? Future.failedFuture(
+                    new IllegalStateException(
+                        "pod " + name + "_" + namespace + " has no sandbox yet"))
+                : runtime.portForward(sandbox, ports));
   }
 }

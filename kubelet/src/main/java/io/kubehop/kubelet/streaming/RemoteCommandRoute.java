@@ -14,17 +14,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code GET|POST /exec/{ns}/{pod}[/{uid}]/{container}} and {@code /attach/…}: upstream's {@code getExec} and
- * {@code getAttach} ({@code pkg/kubelet/server/server.go}, {@code kubelet_pods.go}). Parse the stream options (400),
- * find the pod (404 {@code pod does not exist}; 404 {@code pod not found} if the path's UID is not the pod's) and its
- * running container (500 with upstream's text, since {@code GetExec} returns a plain error), ask the runtime for the
- * stream URL over CRI (errors as {@link StreamErrors}), then hand the request to the {@link StreamForwarder}.
+ * {@code GET|POST /exec/{ns}/{pod}[/{uid}]/{container}} and {@code /attach/…}: upstream's {@code
+ * getExec} and {@code getAttach} ({@code pkg/kubelet/server/server.go}, {@code kubelet_pods.go}).
+ * Parse the stream options (400), find the pod (404 {@code pod does not exist}; 404 {@code pod not
+ * found} if the path's UID is not the pod's) and its running container (500 with upstream's text,
+ * since {@code GetExec} returns a plain error), ask the runtime for the stream URL over CRI (errors
+ * as {@link StreamErrors}), then hand the request to the {@link StreamForwarder}.
  */
 public final class RemoteCommandRoute implements KubeletRoute {
 
   /** The two remote-command verbs; the name is the first path segment. */
   public enum Verb {
-    EXEC("exec"), ATTACH("attach");
+    EXEC("exec"),
+    ATTACH("attach");
 
     private final String segment;
 
@@ -42,7 +44,8 @@ public final class RemoteCommandRoute implements KubeletRoute {
   private final StreamingRuntime runtime;
   private final StreamForwarder forwarder;
 
-  public RemoteCommandRoute(Verb verb, PodManager pods, StreamingRuntime runtime, StreamForwarder forwarder) {
+  public RemoteCommandRoute(
+      Verb verb, PodManager pods, StreamingRuntime runtime, StreamForwarder forwarder) {
     this.verb = verb;
     this.pods = pods;
     this.runtime = runtime;
@@ -70,41 +73,57 @@ public final class RemoteCommandRoute implements KubeletRoute {
     }
     // Upstream's exec ignores the UID (FindPod prefers the full name) and its attach answers 500
     // "pod <name>_<ns> not found": kubehop answers both like port-forward (UpgradeRoutes.findPod).
-    Optional<PodRecord> pod = UpgradeRoutes.findPod(req, pods, params.podNamespace(), params.podName(),
-        params.podUid());
+    Optional<PodRecord> pod =
+        UpgradeRoutes.findPod(req, pods, params.podNamespace(), params.podName(), params.podUid());
     if (pod.isEmpty()) {
       return;
     }
-    UpgradeRoutes.serve(req, forwarder, new UpgradeRoutes.Request(verb.segment(),
-        params.podNamespace() + "/" + params.podName(), params.containerName(), options),
+    UpgradeRoutes.serve(
+        req,
+        forwarder,
+        new UpgradeRoutes.Request(
+            verb.segment(),
+            params.podNamespace() + "/" + params.podName(),
+            params.containerName(),
+            options),
         () -> streamUrl(pod.get(), params, options));
   }
 
-  /** Upstream's {@code GetExec}/{@code GetAttach}: the container must be running; then CRI names the URL. */
+  /**
+   * Upstream's {@code GetExec}/{@code GetAttach}: the container must be running; then CRI names the
+   * URL.
+   */
   private Future<URI> streamUrl(PodRecord rec, ExecRequestParams params, StreamOptions options) {
     String containerId = runningContainerId(rec, params);
     if (verb == Verb.EXEC) {
       if (containerId == null) {
-        return Future.failedFuture(new IllegalStateException(
-            "container not found (\"" + params.containerName() + "\")"));
+        return Future.failedFuture(
+            new IllegalStateException("container not found (\"" + params.containerName() + "\")"));
       }
       return runtime.exec(containerId, params.cmd(), options);
     }
     Optional<Container> spec = rec.pod().spec().container(params.containerName());
     if (containerId == null || spec.isEmpty()) {
-      return Future.failedFuture(new IllegalStateException(
-          "container " + params.containerName() + " not found in pod " + params.podFullName()));
+      return Future.failedFuture(
+          new IllegalStateException(
+              "container " + params.containerName() + " not found in pod " + params.podFullName()));
     }
     return runtime.attach(containerId, options, spec.get().wantsTty());
   }
 
   /**
-   * The CRI id of the named container if it is running in this pod (upstream's {@code findContainer} looks only at
-   * running containers).
+   * The CRI id of the named container if it is running in this pod (upstream's {@code
+   * findContainer} looks only at running containers).
    */
   private static String runningContainerId(PodRecord rec, ExecRequestParams params) {
-    boolean running = rec.currentStatus() != null && rec.currentStatus().containerStatuses().stream()
-        .anyMatch(s -> s.name().equals(params.containerName()) && s.state() != null && s.state().running() != null);
+    boolean running =
+        rec.currentStatus() != null
+            && rec.currentStatus().containerStatuses().stream()
+                .anyMatch(
+                    s ->
+                        s.name().equals(params.containerName())
+                            && s.state() != null
+                            && s.state().running() != null);
     return running ? rec.currentContainerId(params.containerName()) : null;
   }
 }

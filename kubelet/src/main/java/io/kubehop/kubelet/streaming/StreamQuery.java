@@ -10,12 +10,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The stream options of an exec/attach request to the kubelet. The kubelet-style names ({@code input},
- * {@code output}, {@code error}, {@code tty}) count only when exactly {@code 1}, as upstream's {@code NewOptions}; the
- * apiserver-style names ({@code stdin}, {@code stdout}, {@code stderr}) and {@code tty} also count when Go's
- * {@code strconv.ParseBool} reads them as true, so that a client may talk to the kubelet directly with the query it
- * would send the apiserver. Either spelling switches a stream on. Names are case-sensitive and a repeated flag counts
- * by its first value, as Go's {@code FormValue} reads them.
+ * The stream options of an exec/attach request to the kubelet. The kubelet-style names ({@code
+ * input}, {@code output}, {@code error}, {@code tty}) count only when exactly {@code 1}, as
+ * upstream's {@code NewOptions}; the apiserver-style names ({@code stdin}, {@code stdout}, {@code
+ * stderr}) and {@code tty} also count when Go's {@code strconv.ParseBool} reads them as true, so
+ * that a client may talk to the kubelet directly with the query it would send the apiserver. Either
+ * spelling switches a stream on. Names are case-sensitive and a repeated flag counts by its first
+ * value, as Go's {@code FormValue} reads them.
  */
 public final class StreamQuery {
 
@@ -27,9 +28,10 @@ public final class StreamQuery {
   }
 
   /**
-   * A raw query ({@code command=ls&output=1}, or null), decoded as Go's {@code url.ParseQuery} does: case-sensitive
-   * names (unlike Vert.x's {@code params()}), {@code +} is a space, and a pair that does not decode (a bad
-   * {@code %} escape, a {@code ;}) is skipped instead of failing the request.
+   * A raw query ({@code command=ls&output=1}, or null), decoded as Go's {@code url.ParseQuery}
+   * does: case-sensitive names (unlike Vert.x's {@code params()}), {@code +} is a space, and a pair
+   * that does not decode (a bad {@code %} escape, a {@code ;}) is skipped instead of failing the
+   * request.
    */
   public static Map<String, List<String>> decode(String rawQuery) {
     Map<String, List<String>> query = new LinkedHashMap<>();
@@ -56,7 +58,8 @@ public final class StreamQuery {
 
   /**
    * @param query the decoded query ({@link #decode(String)})
-   * @throws IllegalArgumentException with {@link StreamOptions#AT_LEAST_ONE} when no stream is requested (400)
+   * @throws IllegalArgumentException with {@link StreamOptions#AT_LEAST_ONE} when no stream is
+   *     requested (400)
    */
   public static StreamOptions parse(Map<String, List<String>> query) {
     boolean tty = goTrue(query, "tty");

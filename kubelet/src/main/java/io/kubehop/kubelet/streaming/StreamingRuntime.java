@@ -7,13 +7,13 @@ import io.kubehop.cri.v1.RuntimeServiceClient;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.vertx.core.Future;
 import java.net.URI;
-import java.util.List;
 import java.net.URISyntaxException;
+import java.util.List;
 
 /**
- * Asks the runtime where a stream is served (kuberuntime's {@code GetExec}/{@code GetAttach}): CRI {@code Exec} and
- * {@code Attach} return a single-use URL on the runtime's streaming server. Port-forward ({@code GetPortForward},
- * keyed by the sandbox id) belongs here too.
+ * Asks the runtime where a stream is served (kuberuntime's {@code GetExec}/{@code GetAttach}): CRI
+ * {@code Exec} and {@code Attach} return a single-use URL on the runtime's streaming server.
+ * Port-forward ({@code GetPortForward}, keyed by the sandbox id) belongs here too.
  */
 public final class StreamingRuntime {
 
@@ -23,40 +23,59 @@ public final class StreamingRuntime {
     this.cri = cri;
   }
 
-  /** CRI {@code Exec}; fails with the runtime's {@link io.kubehop.kubelet.cri.CriException} as it came. */
+  /**
+   * CRI {@code Exec}; fails with the runtime's {@link io.kubehop.kubelet.cri.CriException} as it
+   * came.
+   */
   public Future<URI> exec(String containerId, List<String> cmd, StreamOptions options) {
-    return cri.exec(ExecRequest.newBuilder().setContainerId(containerId).addAllCmd(cmd).setTty(options.tty())
-            .setStdin(options.stdin()).setStdout(options.stdout()).setStderr(options.stderr()).build())
+    return cri.exec(
+            ExecRequest.newBuilder()
+                .setContainerId(containerId)
+                .addAllCmd(cmd)
+                .setTty(options.tty())
+                .setStdin(options.stdin())
+                .setStdout(options.stdout())
+                .setStderr(options.stderr())
+                .build())
         .compose(response -> url(response.getUrl()));
   }
 
   /**
-   * CRI {@code Attach}. {@code tty} is the container's own setting (its spec), not the request's: whether the process
-   * runs in a terminal was decided when it started.
+   * CRI {@code Attach}. {@code tty} is the container's own setting (its spec), not the request's:
+   * whether the process runs in a terminal was decided when it started.
    */
   public Future<URI> attach(String containerId, StreamOptions options, boolean tty) {
-    return cri.attach(AttachRequest.newBuilder().setContainerId(containerId).setStdin(options.stdin())
-            .setTty(tty).setStdout(options.stdout()).setStderr(options.stderr()).build())
+    return cri.attach(
+            AttachRequest.newBuilder()
+                .setContainerId(containerId)
+                .setStdin(options.stdin())
+                .setTty(tty)
+                .setStdout(options.stdout())
+                .setStderr(options.stderr())
+                .build())
         .compose(response -> url(response.getUrl()));
   }
 
   /**
-   * CRI {@code PortForward} for the pod's sandbox. Over SPDY the ports arrive later in stream headers, so
-   * {@code ports} is empty then; a WebSocket port-forward names them in its query.
+   * CRI {@code PortForward} for the pod's sandbox. Over SPDY the ports arrive later in stream
+   * headers, so {@code ports} is empty then; a WebSocket port-forward names them in its query.
    */
   public Future<URI> portForward(String sandboxId, List<Integer> ports) {
-    return cri.portForward(PortForwardRequest.newBuilder().setPodSandboxId(sandboxId).addAllPort(ports).build())
+    return cri.portForward(
+            PortForwardRequest.newBuilder().setPodSandboxId(sandboxId).addAllPort(ports).build())
         .compose(response -> url(response.getUrl()));
   }
 
   private static Future<URI> url(String url) {
     if (url.isEmpty()) {
-      return Future.failedFuture(new IllegalStateException("URL is not set")); // remote_runtime.go's text
+      return Future.failedFuture(
+          new IllegalStateException("URL is not set")); // remote_runtime.go's text
     }
     try {
       return Future.succeededFuture(new URI(url));
     } catch (URISyntaxException e) {
-      return Future.failedFuture(new IllegalStateException("invalid streaming URL " + url + ": " + e.getMessage()));
+      return Future.failedFuture(
+          new IllegalStateException("invalid streaming URL " + url + ": " + e.getMessage()));
     }
   }
 }

@@ -1,9 +1,9 @@
 package io.kubehop.kubelet.streaming;
 
-import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.kubelet.pod.PodManager;
 import io.kubehop.kubelet.pod.PodRecord;
 import io.kubehop.kubelet.server.Responses;
+import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.transport.PostUpgrades;
@@ -14,10 +14,11 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * What the upgrading kubelet routes ({@code exec}, {@code attach}, {@code portForward}) share, as the apiserver's
- * {@code UpgradeSubresources} does for its subresources: GET or POST only, the pod of the path, the session id pinned
- * on the request, and the request kept unread while CRI names the stream URL, then handed to the
- * {@link StreamForwarder}, or the CRI failure answered as {@link StreamErrors}.
+ * What the upgrading kubelet routes ({@code exec}, {@code attach}, {@code portForward}) share, as
+ * the apiserver's {@code UpgradeSubresources} does for its subresources: GET or POST only, the pod
+ * of the path, the session id pinned on the request, and the request kept unread while CRI names
+ * the stream URL, then handed to the {@link StreamForwarder}, or the CRI failure answered as {@link
+ * StreamErrors}.
  */
 final class UpgradeRoutes {
 
@@ -46,8 +47,8 @@ final class UpgradeRoutes {
   }
 
   /**
-   * Answers 405 unless the request is a GET or a POST (kubectl's SPDY POST arrives rewritten to GET:
-   * {@link PostUpgrades#method}); returns whether the route may go on.
+   * Answers 405 unless the request is a GET or a POST (kubectl's SPDY POST arrives rewritten to
+   * GET: {@link PostUpgrades#method}); returns whether the route may go on.
    */
   static boolean requireGetOrPost(HttpServerRequest req) {
     String method = PostUpgrades.method(req);
@@ -60,13 +61,13 @@ final class UpgradeRoutes {
   }
 
   /**
-   * The pod of the path, or empty once answered: 404 {@code pod does not exist}, or 404 {@code pod not found} when a
-   * UID-qualified path ({@code uid} not null) names another pod of that name. That is upstream's
-   * {@code getPortForward} check and text; kubehop applies it to exec and attach too, so that a UID-qualified path
-   * never reaches a successor pod of the same name.
+   * The pod of the path, or empty once answered: 404 {@code pod does not exist}, or 404 {@code pod
+   * not found} when a UID-qualified path ({@code uid} not null) names another pod of that name.
+   * That is upstream's {@code getPortForward} check and text; kubehop applies it to exec and attach
+   * too, so that a UID-qualified path never reaches a successor pod of the same name.
    */
-  static Optional<PodRecord> findPod(HttpServerRequest req, PodManager pods, String namespace, String name,
-      String uid) {
+  static Optional<PodRecord> findPod(
+      HttpServerRequest req, PodManager pods, String namespace, String name, String uid) {
     Optional<PodRecord> pod = pods.find(namespace, name);
     if (pod.isEmpty()) {
       Responses.text(req, 404, "pod does not exist");
@@ -80,23 +81,30 @@ final class UpgradeRoutes {
   }
 
   /**
-   * Pins the session id on the request, so that the proxy forwards this same one to the runtime; keeps the request
-   * unread while {@code streamUrl} asks CRI (the proxy keeps it paused until it takes the connection over); then
-   * hands it to {@code forwarder}, or logs the refusal and answers it as {@link StreamErrors#write} does.
+   * Pins the session id on the request, so that the proxy forwards this same one to the runtime;
+   * keeps the request unread while {@code streamUrl} asks CRI (the proxy keeps it paused until it
+   * takes the connection over); then hands it to {@code forwarder}, or logs the refusal and answers
+   * it as {@link StreamErrors#write} does.
    */
-  static void serve(HttpServerRequest req, StreamForwarder forwarder, Request request,
+  static void serve(
+      HttpServerRequest req,
+      StreamForwarder forwarder,
+      Request request,
       Supplier<Future<URI>> streamUrl) {
     String session = UpgradeAwareProxy.sessionId(req);
     req.headers().set(StreamHeaders.SESSION, session);
     req.pause();
-    streamUrl.get().onComplete(ar -> {
-      if (ar.failed()) {
-        req.resume();
-        SessionLog.refused(session, request.describe(), ar.cause());
-        StreamErrors.write(req, ar.cause());
-        return;
-      }
-      forwarder.forward(req, request.target(session, ar.result()));
-    });
+    streamUrl
+        .get()
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                req.resume();
+                SessionLog.refused(session, request.describe(), ar.cause());
+                StreamErrors.write(req, ar.cause());
+                return;
+              }
+              forwarder.forward(req, request.target(session, ar.result()));
+            });
   }
 }

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,12 +19,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.nio.charset.StandardCharsets;
 
 /**
- * A small stand-in for the apiserver: stores pods and nodes, serves list + watch (chunked JSON lines) of pods by
- * {@code spec.nodeName}, node create/get/update/status, pod status updates and deletes with upstream's graceful
- * semantics. Records every request. Thread-safe (synchronized), test helpers may be called from any thread.
+ * A small stand-in for the apiserver: stores pods and nodes, serves list + watch (chunked JSON
+ * lines) of pods by {@code spec.nodeName}, node create/get/update/status, pod status updates and
+ * deletes with upstream's graceful semantics. Records every request. Thread-safe (synchronized),
+ * test helpers may be called from any thread.
  */
 public final class FakeApiServer implements AutoCloseable {
 
@@ -73,10 +74,15 @@ public final class FakeApiServer implements AutoCloseable {
     return pod.deepCopy();
   }
 
-  /** What the apiserver's DELETE of a bound pod does: set deletionTimestamp and deletionGracePeriodSeconds. */
+  /**
+   * What the apiserver's DELETE of a bound pod does: set deletionTimestamp and
+   * deletionGracePeriodSeconds.
+   */
   public synchronized void markDeleting(String ns, String name, long grace) {
     ObjectNode pod = pods.get(ns + "/" + name).deepCopy();
-    pod.withObjectProperty("metadata").put("deletionTimestamp", Times.now()).put("deletionGracePeriodSeconds", grace);
+    pod.withObjectProperty("metadata")
+        .put("deletionTimestamp", Times.now())
+        .put("deletionGracePeriodSeconds", grace);
     store(pod, "MODIFIED");
   }
 
@@ -121,13 +127,18 @@ public final class FakeApiServer implements AutoCloseable {
   }
 
   public List<Request> requests(String method, String path) {
-    return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
+    return requests.stream()
+        .filter(r -> r.method().equals(method) && r.path().equals(path))
+        .toList();
   }
 
   private void store(ObjectNode pod, String type) {
     rv++;
     pod.withObjectProperty("metadata").put("resourceVersion", Long.toString(rv));
-    String key = pod.path("metadata").path("namespace").asText() + "/" + pod.path("metadata").path("name").asText();
+    String key =
+        pod.path("metadata").path("namespace").asText()
+            + "/"
+            + pod.path("metadata").path("name").asText();
     pods.put(key, pod);
     publish(new Event(rv, type, pod.deepCopy()));
   }
@@ -150,7 +161,8 @@ public final class FakeApiServer implements AutoCloseable {
 
   private synchronized void handle(HttpServerRequest req, Buffer body) {
     JsonNode json = body.length() == 0 ? null : parse(body.toString());
-    requests.add(new Request(req.method().name(), req.path(), req.query(), json, System.nanoTime()));
+    requests.add(
+        new Request(req.method().name(), req.path(), req.query(), json, System.nanoTime()));
     String[] p = req.path().substring(1).split("/");
     String m = req.method().name();
     if (req.path().equals("/api/v1/pods") && m.equals("GET")) {
@@ -166,10 +178,12 @@ public final class FakeApiServer implements AutoCloseable {
 
   private void listOrWatchPods(HttpServerRequest req) {
     String selector = req.getParam("fieldSelector", "");
-    String nodeName = selector.startsWith("spec.nodeName=") ? selector.substring("spec.nodeName=".length()) : "";
+    String nodeName =
+        selector.startsWith("spec.nodeName=") ? selector.substring("spec.nodeName=".length()) : "";
     if ("true".equals(req.getParam("watch"))) {
       long from = Long.parseLong(req.getParam("resourceVersion", "0"));
-      HttpServerResponse response = req.response().setChunked(true).putHeader("Content-Type", "application/json");
+      HttpServerResponse response =
+          req.response().setChunked(true).putHeader("Content-Type", "application/json");
       response.writeHead();
       for (Event e : events) {
         if (e.rv() > from && e.object().path("spec").path("nodeName").asText().equals(nodeName)) {
@@ -178,21 +192,29 @@ public final class FakeApiServer implements AutoCloseable {
       }
       Watcher w = new Watcher(nodeName, response);
       watchers.add(w);
-      req.connection().closeHandler(v -> {
-        synchronized (this) {
-          watchers.remove(w);
-        }
-      });
+      req.connection()
+          .closeHandler(
+              v -> {
+                synchronized (this) {
+                  watchers.remove(w);
+                }
+              });
       return;
     }
     ObjectNode list = ApiJson.mapper().createObjectNode();
-    list.put("kind", "PodList").put("apiVersion", "v1").putObject("metadata").put("resourceVersion", Long.toString(rv));
+    list.put("kind", "PodList")
+        .put("apiVersion", "v1")
+        .putObject("metadata")
+        .put("resourceVersion", Long.toString(rv));
     var items = list.putArray("items");
-    pods.values().stream().filter(pod -> pod.path("spec").path("nodeName").asText().equals(nodeName)).forEach(items::add);
+    pods.values().stream()
+        .filter(pod -> pod.path("spec").path("nodeName").asText().equals(nodeName))
+        .forEach(items::add);
     reply(req, 200, list);
   }
 
-  private void pod(HttpServerRequest req, String m, String ns, String name, String sub, JsonNode body) {
+  private void pod(
+      HttpServerRequest req, String m, String ns, String name, String sub, JsonNode body) {
     ObjectNode pod = pods.get(ns + "/" + name);
     if (pod == null) {
       reply(req, 404, status(404, "NotFound", "pods \"" + name + "\" not found"));
@@ -213,7 +235,13 @@ public final class FakeApiServer implements AutoCloseable {
       }
       reply(req, 200, pod);
     } else {
-      reply(req, 405, status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"));
+      reply(
+          req,
+          405,
+          status(
+              405,
+              "MethodNotAllowed",
+              "the server does not allow this method on the requested resource"));
     }
   }
 
@@ -239,11 +267,17 @@ public final class FakeApiServer implements AutoCloseable {
       String sent = body.path("metadata").path("resourceVersion").asText("");
       if ("status".equals(sub) && conflictsToInject > 0) {
         conflictsToInject--;
-        reply(req, 409, status(409, "Conflict", "Operation cannot be fulfilled on nodes \"" + name + "\""));
+        reply(
+            req,
+            409,
+            status(409, "Conflict", "Operation cannot be fulfilled on nodes \"" + name + "\""));
         return;
       }
       if (!sent.isEmpty() && !sent.equals(node.path("metadata").path("resourceVersion").asText())) {
-        reply(req, 409, status(409, "Conflict", "Operation cannot be fulfilled on nodes \"" + name + "\""));
+        reply(
+            req,
+            409,
+            status(409, "Conflict", "Operation cannot be fulfilled on nodes \"" + name + "\""));
         return;
       }
       ObjectNode updated = "status".equals(sub) ? node.deepCopy() : ((ObjectNode) body).deepCopy();
@@ -251,19 +285,32 @@ public final class FakeApiServer implements AutoCloseable {
       putNode(updated.toString());
       reply(req, 200, nodes.get(name));
     } else {
-      reply(req, 405, status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"));
+      reply(
+          req,
+          405,
+          status(
+              405,
+              "MethodNotAllowed",
+              "the server does not allow this method on the requested resource"));
     }
   }
 
   private static ObjectNode status(int code, String reason, String message) {
     ObjectNode s = ApiJson.mapper().createObjectNode();
-    s.put("kind", "Status").put("apiVersion", "v1").put("status", "Failure").put("message", message)
-        .put("reason", reason).put("code", code);
+    s.put("kind", "Status")
+        .put("apiVersion", "v1")
+        .put("status", "Failure")
+        .put("message", message)
+        .put("reason", reason)
+        .put("code", code);
     return s;
   }
 
   private static void reply(HttpServerRequest req, int code, JsonNode body) {
-    req.response().setStatusCode(code).putHeader("Content-Type", "application/json").end(ApiJson.write(body));
+    req.response()
+        .setStatusCode(code)
+        .putHeader("Content-Type", "application/json")
+        .end(ApiJson.write(body));
   }
 
   private static JsonNode parse(String json) {

@@ -44,13 +44,16 @@ import io.kubehop.cri.v1.VersionRequest;
 import io.kubehop.cri.v1.VersionResponse;
 import io.kubehop.streaming.cri.StreamingServer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.StatusException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,19 +61,16 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import io.vertx.core.Promise;
-import io.vertx.grpc.server.StatusException;
-import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
- * An in-memory CRI runtime served on a unix socket. Containers run until stopped, except those whose command is
- * {@code ["fake-exit", "<code>"]}: they exit with that code 100 ms after start; {@code ["fake-fail-start"]} cannot be
- * started. Records every call. Thread-safe.
+ * An in-memory CRI runtime served on a unix socket. Containers run until stopped, except those
+ * whose command is {@code ["fake-exit", "<code>"]}: they exit with that code 100 ms after start;
+ * {@code ["fake-fail-start"]} cannot be started. Records every call. Thread-safe.
  *
- * <p>{@code Exec} and {@code Attach} park their request on the {@link #streaming(StreamingServer) streaming server},
- * as the runtime's CRI service does, and answer its URL; or they fail with {@link #failStreams(GrpcStatus, String)}'s
- * status.
+ * <p>{@code Exec} and {@code Attach} park their request on the {@link #streaming(StreamingServer)
+ * streaming server}, as the runtime's CRI service does, and answer its URL; or they fail with
+ * {@link #failStreams(GrpcStatus, String)}'s status.
  */
 public final class FakeRuntime extends RuntimeServiceService implements AutoCloseable {
 
@@ -141,12 +141,18 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
     this.streaming = server;
   }
 
-  /** Makes the URLs of Exec and Attach start with {@code url} instead of the streaming server's base URL. */
+  /**
+   * Makes the URLs of Exec and Attach start with {@code url} instead of the streaming server's base
+   * URL.
+   */
   public void streamingBaseUrl(String url) {
     this.streamingBaseUrl = url;
   }
 
-  /** Makes Exec and Attach fail with {@code status} and {@code message}; {@code null} status = answer again. */
+  /**
+   * Makes Exec and Attach fail with {@code status} and {@code message}; {@code null} status =
+   * answer again.
+   */
   public void failStreams(GrpcStatus status, String message) {
     this.streamFailure = status;
     this.streamFailureMessage = message;
@@ -190,168 +196,247 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
       try {
         return Future.succeededFuture(answer.get());
       } catch (RuntimeException e) {
-        return Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND,
-            e.getMessage()));
+        return Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, e.getMessage()));
       }
     }
   }
 
   @Override
   public Future<VersionResponse> version(VersionRequest r) {
-    return record("Version", r, () -> VersionResponse.newBuilder().setVersion("0.1.0").setRuntimeName("fake")
-        .setRuntimeVersion("0.1").setRuntimeApiVersion("v1").build());
+    return record(
+        "Version",
+        r,
+        () ->
+            VersionResponse.newBuilder()
+                .setVersion("0.1.0")
+                .setRuntimeName("fake")
+                .setRuntimeVersion("0.1")
+                .setRuntimeApiVersion("v1")
+                .build());
   }
 
   @Override
   public Future<RunPodSandboxResponse> runPodSandbox(RunPodSandboxRequest r) {
-    return record("RunPodSandbox", r, () -> {
-      Sandbox s = new Sandbox();
-      s.id = "sb-" + nextId++;
-      s.config = r.getConfig();
-      s.ip = "127.20.1." + (sandboxes.size() + 2);
-      sandboxes.put(s.id, s);
-      return RunPodSandboxResponse.newBuilder().setPodSandboxId(s.id).build();
-    });
+    return record(
+        "RunPodSandbox",
+        r,
+        () -> {
+          Sandbox s = new Sandbox();
+          s.id = "sb-" + nextId++;
+          s.config = r.getConfig();
+          s.ip = "127.20.1." + (sandboxes.size() + 2);
+          sandboxes.put(s.id, s);
+          return RunPodSandboxResponse.newBuilder().setPodSandboxId(s.id).build();
+        });
   }
 
   @Override
   public Future<StopPodSandboxResponse> stopPodSandbox(StopPodSandboxRequest r) {
-    return record("StopPodSandbox", r, () -> {
-      Sandbox s = sandbox(r.getPodSandboxId());
-      s.state = PodSandboxState.SANDBOX_NOTREADY;
-      for (Ctr c : containers.values()) {
-        if (c.sandboxId.equals(s.id) && c.state == ContainerState.CONTAINER_RUNNING) {
-          c.state = ContainerState.CONTAINER_EXITED;
-          c.exitCode = 137;
-          c.finishedAt = now();
-        }
-      }
-      return StopPodSandboxResponse.getDefaultInstance();
-    });
+    return record(
+        "StopPodSandbox",
+        r,
+        () -> {
+          Sandbox s = sandbox(r.getPodSandboxId());
+          s.state = PodSandboxState.SANDBOX_NOTREADY;
+          for (Ctr c : containers.values()) {
+            if (c.sandboxId.equals(s.id) && c.state == ContainerState.CONTAINER_RUNNING) {
+              c.state = ContainerState.CONTAINER_EXITED;
+              c.exitCode = 137;
+              c.finishedAt = now();
+            }
+          }
+          return StopPodSandboxResponse.getDefaultInstance();
+        });
   }
 
   @Override
   public Future<RemovePodSandboxResponse> removePodSandbox(RemovePodSandboxRequest r) {
-    return record("RemovePodSandbox", r, () -> {
-      sandboxes.remove(r.getPodSandboxId());
-      containers.values().removeIf(c -> c.sandboxId.equals(r.getPodSandboxId()));
-      return RemovePodSandboxResponse.getDefaultInstance();
-    });
+    return record(
+        "RemovePodSandbox",
+        r,
+        () -> {
+          sandboxes.remove(r.getPodSandboxId());
+          containers.values().removeIf(c -> c.sandboxId.equals(r.getPodSandboxId()));
+          return RemovePodSandboxResponse.getDefaultInstance();
+        });
   }
 
   @Override
   public Future<PodSandboxStatusResponse> podSandboxStatus(PodSandboxStatusRequest r) {
-    return record("PodSandboxStatus", r, () -> {
-      Sandbox s = sandbox(r.getPodSandboxId());
-      return PodSandboxStatusResponse.newBuilder().setStatus(PodSandboxStatus.newBuilder().setId(s.id)
-          .setMetadata(s.config.getMetadata()).setState(s.state).setCreatedAt(s.createdAt)
-          .setNetwork(PodSandboxNetworkStatus.newBuilder().setIp(s.ip)).putAllLabels(s.config.getLabelsMap())).build();
-    });
+    return record(
+        "PodSandboxStatus",
+        r,
+        () -> {
+          Sandbox s = sandbox(r.getPodSandboxId());
+          return PodSandboxStatusResponse.newBuilder()
+              .setStatus(
+                  PodSandboxStatus.newBuilder()
+                      .setId(s.id)
+                      .setMetadata(s.config.getMetadata())
+                      .setState(s.state)
+                      .setCreatedAt(s.createdAt)
+                      .setNetwork(PodSandboxNetworkStatus.newBuilder().setIp(s.ip))
+                      .putAllLabels(s.config.getLabelsMap()))
+              .build();
+        });
   }
 
   @Override
   public Future<ListPodSandboxResponse> listPodSandbox(ListPodSandboxRequest r) {
-    return record("ListPodSandbox", r, () -> {
-      ListPodSandboxResponse.Builder b = ListPodSandboxResponse.newBuilder();
-      PodSandboxFilter f = r.getFilter();
-      for (Sandbox s : sandboxes.values()) {
-        if ((!f.getId().isEmpty() && !f.getId().equals(s.id))
-            || !s.config.getLabelsMap().entrySet().containsAll(f.getLabelSelectorMap().entrySet())) {
-          continue;
-        }
-        b.addItems(PodSandbox.newBuilder().setId(s.id).setMetadata(s.config.getMetadata()).setState(s.state)
-            .setCreatedAt(s.createdAt).putAllLabels(s.config.getLabelsMap()));
-      }
-      return b.build();
-    });
+    return record(
+        "ListPodSandbox",
+        r,
+        () -> {
+          ListPodSandboxResponse.Builder b = ListPodSandboxResponse.newBuilder();
+          PodSandboxFilter f = r.getFilter();
+          for (Sandbox s : sandboxes.values()) {
+            if ((!f.getId().isEmpty() && !f.getId().equals(s.id))
+                || !s.config
+                    .getLabelsMap()
+                    .entrySet()
+                    .containsAll(f.getLabelSelectorMap().entrySet())) {
+              continue;
+            }
+            b.addItems(
+                PodSandbox.newBuilder()
+                    .setId(s.id)
+                    .setMetadata(s.config.getMetadata())
+                    .setState(s.state)
+                    .setCreatedAt(s.createdAt)
+                    .putAllLabels(s.config.getLabelsMap()));
+          }
+          return b.build();
+        });
   }
 
   @Override
   public Future<CreateContainerResponse> createContainer(CreateContainerRequest r) {
-    return record("CreateContainer", r, () -> {
-      Sandbox s = sandbox(r.getPodSandboxId());
-      Ctr c = new Ctr();
-      c.id = "ctr-" + nextId++;
-      c.sandboxId = s.id;
-      c.config = r.getConfig();
-      c.createdAt = now();
-      c.logPath = s.config.getLogDirectory() + "/" + r.getConfig().getLogPath();
-      containers.put(c.id, c);
-      return CreateContainerResponse.newBuilder().setContainerId(c.id).build();
-    });
+    return record(
+        "CreateContainer",
+        r,
+        () -> {
+          Sandbox s = sandbox(r.getPodSandboxId());
+          Ctr c = new Ctr();
+          c.id = "ctr-" + nextId++;
+          c.sandboxId = s.id;
+          c.config = r.getConfig();
+          c.createdAt = now();
+          c.logPath = s.config.getLogDirectory() + "/" + r.getConfig().getLogPath();
+          containers.put(c.id, c);
+          return CreateContainerResponse.newBuilder().setContainerId(c.id).build();
+        });
   }
 
   @Override
   public Future<StartContainerResponse> startContainer(StartContainerRequest r) {
-    return record("StartContainer", r, () -> {
-      Ctr c = container(r.getContainerId());
-      if (c.config.getCommandList().equals(List.of("fake-fail-start"))) {
-        throw new IllegalStateException("exec: \"fake-fail-start\": executable file not found in $PATH");
-      }
-      c.state = ContainerState.CONTAINER_RUNNING;
-      c.startedAt = now();
-      List<String> cmd = c.config.getCommandList();
-      if (cmd.size() == 2 && cmd.get(0).equals("fake-exit")) {
-        int code = Integer.parseInt(cmd.get(1));
-        vertx.setTimer(100, id -> exit(c.id, code));
-      }
-      return StartContainerResponse.getDefaultInstance();
-    });
+    return record(
+        "StartContainer",
+        r,
+        () -> {
+          Ctr c = container(r.getContainerId());
+          if (c.config.getCommandList().equals(List.of("fake-fail-start"))) {
+            throw new IllegalStateException(
+                "exec: \"fake-fail-start\": executable file not found in $PATH");
+          }
+          c.state = ContainerState.CONTAINER_RUNNING;
+          c.startedAt = now();
+          List<String> cmd = c.config.getCommandList();
+          if (cmd.size() == 2 && cmd.get(0).equals("fake-exit")) {
+            int code = Integer.parseInt(cmd.get(1));
+            vertx.setTimer(100, id -> exit(c.id, code));
+          }
+          return StartContainerResponse.getDefaultInstance();
+        });
   }
 
   @Override
   public Future<StopContainerResponse> stopContainer(StopContainerRequest r) {
-    return record("StopContainer", r, () -> {
-      Ctr c = container(r.getContainerId());
-      if (c.state == ContainerState.CONTAINER_RUNNING) {
-        c.state = ContainerState.CONTAINER_EXITED;
-        c.exitCode = 143;
-        c.finishedAt = now();
-      }
-      return StopContainerResponse.getDefaultInstance();
-    });
+    return record(
+        "StopContainer",
+        r,
+        () -> {
+          Ctr c = container(r.getContainerId());
+          if (c.state == ContainerState.CONTAINER_RUNNING) {
+            c.state = ContainerState.CONTAINER_EXITED;
+            c.exitCode = 143;
+            c.finishedAt = now();
+          }
+          return StopContainerResponse.getDefaultInstance();
+        });
   }
 
   @Override
   public Future<RemoveContainerResponse> removeContainer(RemoveContainerRequest r) {
-    return record("RemoveContainer", r, () -> {
-      containers.remove(r.getContainerId());
-      return RemoveContainerResponse.getDefaultInstance();
-    });
+    return record(
+        "RemoveContainer",
+        r,
+        () -> {
+          containers.remove(r.getContainerId());
+          return RemoveContainerResponse.getDefaultInstance();
+        });
   }
 
   @Override
   public Future<ListContainersResponse> listContainers(ListContainersRequest r) {
-    return record("ListContainers", r, () -> {
-      ListContainersResponse.Builder b = ListContainersResponse.newBuilder();
-      ContainerFilter f = r.getFilter();
-      for (Ctr c : containers.values()) {
-        if ((!f.getId().isEmpty() && !f.getId().equals(c.id))
-            || (!f.getPodSandboxId().isEmpty() && !f.getPodSandboxId().equals(c.sandboxId))
-            || !c.config.getLabelsMap().entrySet().containsAll(f.getLabelSelectorMap().entrySet())) {
-          continue;
-        }
-        b.addContainers(Container.newBuilder().setId(c.id).setPodSandboxId(c.sandboxId)
-            .setMetadata(c.config.getMetadata()).setImage(c.config.getImage()).setImageRef("sha256:fake")
-            .setState(c.state).setCreatedAt(c.createdAt).putAllLabels(c.config.getLabelsMap())
-            .putAllAnnotations(c.config.getAnnotationsMap()));
-      }
-      return b.build();
-    });
+    return record(
+        "ListContainers",
+        r,
+        () -> {
+          ListContainersResponse.Builder b = ListContainersResponse.newBuilder();
+          ContainerFilter f = r.getFilter();
+          for (Ctr c : containers.values()) {
+            if ((!f.getId().isEmpty() && !f.getId().equals(c.id))
+                || (!f.getPodSandboxId().isEmpty() && !f.getPodSandboxId().equals(c.sandboxId))
+                || !c.config
+                    .getLabelsMap()
+                    .entrySet()
+                    .containsAll(f.getLabelSelectorMap().entrySet())) {
+              continue;
+            }
+            b.addContainers(
+                Container.newBuilder()
+                    .setId(c.id)
+                    .setPodSandboxId(c.sandboxId)
+                    .setMetadata(c.config.getMetadata())
+                    .setImage(c.config.getImage())
+                    .setImageRef("sha256:fake")
+                    .setState(c.state)
+                    .setCreatedAt(c.createdAt)
+                    .putAllLabels(c.config.getLabelsMap())
+                    .putAllAnnotations(c.config.getAnnotationsMap()));
+          }
+          return b.build();
+        });
   }
 
   @Override
   public Future<ContainerStatusResponse> containerStatus(ContainerStatusRequest r) {
-    return record("ContainerStatus", r, () -> {
-      Ctr c = container(r.getContainerId());
-      return ContainerStatusResponse.newBuilder().setStatus(ContainerStatus.newBuilder()
-          .setId(c.id).setMetadata(c.config.getMetadata()).setState(c.state).setCreatedAt(c.createdAt)
-          .setStartedAt(c.startedAt).setFinishedAt(c.finishedAt).setExitCode(c.exitCode)
-          .setImage(c.config.getImage()).setImageRef("sha256:fake")
-          .setReason(c.state == ContainerState.CONTAINER_EXITED ? (c.exitCode == 0 ? "Completed" : "Error") : "")
-          .putAllLabels(c.config.getLabelsMap()).putAllAnnotations(c.config.getAnnotationsMap())
-          .setLogPath(c.logPath)).build();
-    });
+    return record(
+        "ContainerStatus",
+        r,
+        () -> {
+          Ctr c = container(r.getContainerId());
+          return ContainerStatusResponse.newBuilder()
+              .setStatus(
+                  ContainerStatus.newBuilder()
+                      .setId(c.id)
+                      .setMetadata(c.config.getMetadata())
+                      .setState(c.state)
+                      .setCreatedAt(c.createdAt)
+                      .setStartedAt(c.startedAt)
+                      .setFinishedAt(c.finishedAt)
+                      .setExitCode(c.exitCode)
+                      .setImage(c.config.getImage())
+                      .setImageRef("sha256:fake")
+                      .setReason(
+                          c.state == ContainerState.CONTAINER_EXITED
+                              ? (c.exitCode == 0 ? "Completed" : "Error")
+                              : "")
+                      .putAllLabels(c.config.getLabelsMap())
+                      .putAllAnnotations(c.config.getAnnotationsMap())
+                      .setLogPath(c.logPath))
+              .build();
+        });
   }
 
   @Override
@@ -366,7 +451,8 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
         .map(url -> AttachResponse.newBuilder().setUrl(url).build());
   }
 
-  private Future<String> streamUrl(String method, Message request, Function<StreamingServer, String> park) {
+  private Future<String> streamUrl(
+      String method, Message request, Function<StreamingServer, String> park) {
     calls.add(new Call(method, request, System.nanoTime()));
     GrpcStatus failure = streamFailure;
     if (failure != null) {
@@ -374,7 +460,8 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
     }
     StreamingServer server = streaming;
     if (server == null) {
-      return Future.failedFuture(new IllegalStateException("no streaming server: call streaming(server) first"));
+      return Future.failedFuture(
+          new IllegalStateException("no streaming server: call streaming(server) first"));
     }
     String parked;
     try {

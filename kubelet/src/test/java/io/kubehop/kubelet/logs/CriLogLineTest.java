@@ -12,7 +12,8 @@ class CriLogLineTest {
 
   @Test
   void fullLineGetsItsNewlineBack() {
-    CriLogLine l = CriLogLine.parse(Buffer.buffer("2016-10-06T00:17:09.669794202Z stdout F log  content "));
+    CriLogLine l =
+        CriLogLine.parse(Buffer.buffer("2016-10-06T00:17:09.669794202Z stdout F log  content "));
     assertEquals("stdout", l.stream());
     assertFalse(l.partial());
     assertEquals("log  content \n", l.content().toString());
@@ -30,8 +31,12 @@ class CriLogLineTest {
 
   @Test
   void emptyContent() {
-    assertEquals("\n", CriLogLine.parse(Buffer.buffer("2016-10-06T00:17:09Z stdout F")).content().toString());
-    assertEquals("\n", CriLogLine.parse(Buffer.buffer("2016-10-06T00:17:09Z stdout F ")).content().toString());
+    assertEquals(
+        "\n",
+        CriLogLine.parse(Buffer.buffer("2016-10-06T00:17:09Z stdout F")).content().toString());
+    assertEquals(
+        "\n",
+        CriLogLine.parse(Buffer.buffer("2016-10-06T00:17:09Z stdout F ")).content().toString());
   }
 
   @Test

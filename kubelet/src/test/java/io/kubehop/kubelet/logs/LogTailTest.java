@@ -9,8 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LogTailTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private long start(String content, long lines) throws Exception {
     Path f = dir.resolve("0.log");

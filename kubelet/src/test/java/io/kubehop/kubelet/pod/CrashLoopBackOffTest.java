@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class CrashLoopBackOffTest {
 
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-  private final CrashLoopBackOff backoff = new CrashLoopBackOff(Duration.ofSeconds(10), Duration.ofSeconds(40));
+  private final CrashLoopBackOff backoff =
+      new CrashLoopBackOff(Duration.ofSeconds(10), Duration.ofSeconds(40));
 
   @Test
   void firstRestartIsImmediateThenTheDelayDoublesUpToTheCap() {

@@ -11,8 +11,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One container: its config and sandbox, its state (CREATED → RUNNING → EXITED, as the CRI reports it),
- * and while it runs, its main process and context. State changes are synchronized on the object.
+ * One container: its config and sandbox, its state (CREATED → RUNNING → EXITED, as the CRI reports
+ * it), and while it runs, its main process and context. State changes are synchronized on the
+ * object.
  */
 public final class Container {
 
@@ -34,6 +35,7 @@ public final class Container {
   private boolean starting;
   private ContainerContext context;
   private final CompletableFuture<Void> exitRecorded = new CompletableFuture<>();
+
   /** Sessions (= pids of their leaders) of processes exec'd in this container and still running. */
   private final Set<Long> execSessions = new HashSet<>();
 
@@ -82,8 +84,9 @@ public final class Container {
   }
 
   /**
-   * Claims the one start of a CREATED container; false when it was started (or is starting) already. The
-   * launch itself then happens without holding this lock, so status calls never wait for a fork.
+   * Claims the one start of a CREATED container; false when it was started (or is starting)
+   * already. The launch itself then happens without holding this lock, so status calls never wait
+   * for a fork.
    */
   synchronized boolean claimStart() {
     if (state != ContainerState.CONTAINER_CREATED || starting) {
@@ -93,7 +96,8 @@ public final class Container {
     return true;
   }
 
-  synchronized void markRunning(MonitoredProcess process, ContainerContext context, long startedAt) {
+  synchronized void markRunning(
+      MonitoredProcess process, ContainerContext context, long startedAt) {
     this.process = process;
     this.context = context;
     this.startedAt = startedAt;
@@ -101,8 +105,9 @@ public final class Container {
   }
 
   /**
-   * Records a process exec'd in this container, so that it dies with the container as it would with a PID
-   * namespace; false when the container is no longer running (the caller must then end the process itself).
+   * Records a process exec'd in this container, so that it dies with the container as it would with
+   * a PID namespace; false when the container is no longer running (the caller must then end the
+   * process itself).
    */
   public synchronized boolean execStarted(long pid) {
     if (state != ContainerState.CONTAINER_RUNNING) {
@@ -138,9 +143,9 @@ public final class Container {
   }
 
   /**
-   * Completes once the container is recorded as EXITED (its process gone, its output fully logged): what
-   * StopContainer waits for. The manager completes it after persisting the EXITED record. Never completes
-   * for a container that was not started.
+   * Completes once the container is recorded as EXITED (its process gone, its output fully logged):
+   * what StopContainer waits for. The manager completes it after persisting the EXITED record.
+   * Never completes for a container that was not started.
    */
   public CompletableFuture<Void> exitRecorded() {
     return exitRecorded.copy();
@@ -152,21 +157,22 @@ public final class Container {
 
   /** The CRI status. */
   public synchronized ContainerStatus toStatus() {
-    ContainerStatus.Builder status = ContainerStatus.newBuilder()
-        .setId(id)
-        .setMetadata(config.getMetadata())
-        .setState(state)
-        .setCreatedAt(createdAt)
-        .setStartedAt(startedAt)
-        .setFinishedAt(finishedAt)
-        .setExitCode(exitCode)
-        .setImage(config.getImage())
-        .setImageRef(config.getImage().getImage())
-        .setImageId(config.getImage().getImage())
-        .setReason(reason)
-        .setMessage(message)
-        .putAllLabels(config.getLabelsMap())
-        .putAllAnnotations(config.getAnnotationsMap());
+    ContainerStatus.Builder status =
+        ContainerStatus.newBuilder()
+            .setId(id)
+            .setMetadata(config.getMetadata())
+            .setState(state)
+            .setCreatedAt(createdAt)
+            .setStartedAt(startedAt)
+            .setFinishedAt(finishedAt)
+            .setExitCode(exitCode)
+            .setImage(config.getImage())
+            .setImageRef(config.getImage().getImage())
+            .setImageId(config.getImage().getImage())
+            .setReason(reason)
+            .setMessage(message)
+            .putAllLabels(config.getLabelsMap())
+            .putAllAnnotations(config.getAnnotationsMap());
     if (logPath != null) {
       status.setLogPath(logPath.toString());
     }

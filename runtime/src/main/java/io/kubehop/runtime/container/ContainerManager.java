@@ -25,24 +25,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Keeps the containers and drives their lifecycle: create, start (a real child process), stop (SIGTERM,
- * then SIGKILL after the timeout), remove, and the CRI list filters. Start is blocking (fork/exec, files);
- * stop and remove return futures that complete once the process is gone and its output fully logged.
+ * Keeps the containers and drives their lifecycle: create, start (a real child process), stop
+ * (SIGTERM, then SIGKILL after the timeout), remove, and the CRI list filters. Start is blocking
+ * (fork/exec, files); stop and remove return futures that complete once the process is gone and its
+ * output fully logged.
  */
 public final class ContainerManager {
 
   private static final Logger LOG = Logger.getLogger(ContainerManager.class.getName());
 
   private final Map<String, Container> containers = new ConcurrentHashMap<>();
-  /** Reserved names, as containerd reserves {@code <container>_<pod>_<namespace>_<uid>_<attempt>}. */
+
+  /**
+   * Reserved names, as containerd reserves {@code <container>_<pod>_<namespace>_<uid>_<attempt>}.
+   */
   private final Map<String, String> names = new ConcurrentHashMap<>();
+
   private final PodSandboxManager sandboxes;
   private final StateStore store;
   private final Clock clock;
   private final ScheduledExecutorService timers;
   private final ContainerStarter starter;
 
-  public ContainerManager(PodSandboxManager sandboxes, StateStore store, Clock clock, ScheduledExecutorService timers) {
+  public ContainerManager(
+      PodSandboxManager sandboxes, StateStore store, Clock clock, ScheduledExecutorService timers) {
     this.sandboxes = sandboxes;
     this.store = store;
     this.clock = clock;
@@ -63,26 +69,44 @@ public final class ContainerManager {
     String id = Ids.newId();
     String existing = names.putIfAbsent(name, id);
     if (existing != null) {
-      throw CriErrors.alreadyExists("failed to reserve container name \"" + name + "\": name \"" + name
-          + "\" is reserved for \"" + existing + "\"");
+      throw CriErrors.alreadyExists(
+          "failed to reserve container name \""
+              + name
+              + "\": name \""
+              + name
+              + "\" is reserved for \""
+              + existing
+              + "\"");
     }
-    Container container = new Container(id, sandboxId, config, Ids.nanos(clock), logPath(config, sandbox));
+    Container container =
+        new Container(id, sandboxId, config, Ids.nanos(clock), logPath(config, sandbox));
     containers.put(id, container);
     persist(container);
-    LOG.info("container " + Ids.shortId(id) + " created: " + name + " image=" + config.getImage().getImage());
+    LOG.info(
+        "container "
+            + Ids.shortId(id)
+            + " created: "
+            + name
+            + " image="
+            + config.getImage().getImage());
     return container;
   }
 
   /**
-   * Starts a CREATED container's main process. Blocking. When the process cannot start, the container is
-   * recorded as EXITED with code 128 and reason StartError, and the call fails (as containerd's does).
+   * Starts a CREATED container's main process. Blocking. When the process cannot start, the
+   * container is recorded as EXITED with code 128 and reason StartError, and the call fails (as
+   * containerd's does).
    */
   public void start(String id) {
     Container container = get(id);
     PodSandbox sandbox = sandboxes.get(container.sandboxId());
     if (!container.claimStart()) {
-      throw CriErrors.failedPrecondition("container \"" + id + "\" is in " + container.state()
-          + " state, only a CONTAINER_CREATED container can be started");
+      throw CriErrors.failedPrecondition(
+          "container \""
+              + id
+              + "\" is in "
+              + container.state()
+              + " state, only a CONTAINER_CREATED container can be started");
     }
     try {
       ContainerStarter.Started started = starter.start(container, sandbox);
@@ -103,15 +127,17 @@ public final class ContainerManager {
     container.markExited(code, Ids.nanos(clock));
     // what was exec'd in the container ends with it, as a PID namespace teardown would end it
     container.execSessions().forEach(ProcessSession::kill);
-    // persist before completing: a RemoveContainer waiting on the exit then deletes the record after this write
+    // persist before completing: a RemoveContainer waiting on the exit then deletes the record
+    // after this write
     persist(container);
     container.exitRecordedNow();
     LOG.info("container " + Ids.shortId(container.id()) + " exited code=" + code);
   }
 
   /**
-   * Stops a container: SIGTERM, then SIGKILL (to it and its descendants) after {@code timeoutSeconds}; with
-   * a timeout of 0 or less, SIGKILL at once. Completes when the container is EXITED.
+   * Stops a container: SIGTERM, then SIGKILL (to it and its descendants) after {@code
+   * timeoutSeconds}; with a timeout of 0 or less, SIGKILL at once. Completes when the container is
+   * EXITED.
    */
   public CompletableFuture<Void> stop(String id, long timeoutSeconds) {
     return stop(get(id), timeoutSeconds);
@@ -125,35 +151,48 @@ public final class ContainerManager {
     if (process.exited().isDone()) {
       return container.exitRecorded();
     }
-    LOG.info("container " + Ids.shortId(container.id()) + " stopping, timeout " + timeoutSeconds + "s");
+    LOG.info(
+        "container " + Ids.shortId(container.id()) + " stopping, timeout " + timeoutSeconds + "s");
     if (timeoutSeconds <= 0) {
       process.kill();
     } else {
       process.terminate();
-      var killer = timers.schedule(() -> {
-        if (!process.exited().isDone()) {
-          LOG.info("container " + Ids.shortId(container.id()) + " ignored SIGTERM, sending SIGKILL");
-          process.kill();
-        }
-      }, timeoutSeconds, TimeUnit.SECONDS);
+      var killer =
+          timers.schedule(
+              () -> {
+                if (!process.exited().isDone()) {
+                  LOG.info(
+                      "container "
+                          + Ids.shortId(container.id())
+                          + " ignored SIGTERM, sending SIGKILL");
+                  process.kill();
+                }
+              },
+              timeoutSeconds,
+              TimeUnit.SECONDS);
       process.exited().whenComplete((code, error) -> killer.cancel(false));
     }
     return container.exitRecorded();
   }
 
-  /** Removes a container, killing it first when it still runs; unknown ids succeed (CRI: idempotent). */
+  /**
+   * Removes a container, killing it first when it still runs; unknown ids succeed (CRI:
+   * idempotent).
+   */
   public CompletableFuture<Void> remove(String id) {
     Container container = containers.get(id);
     if (container == null) {
       return CompletableFuture.completedFuture(null);
     }
-    return stop(container, 0).thenRun(() -> {
-      if (containers.remove(id) != null) {
-        names.values().remove(id);
-        store.delete(StateStore.Kind.CONTAINERS, id);
-        LOG.info("container " + Ids.shortId(id) + " removed");
-      }
-    });
+    return stop(container, 0)
+        .thenRun(
+            () -> {
+              if (containers.remove(id) != null) {
+                names.values().remove(id);
+                store.delete(StateStore.Kind.CONTAINERS, id);
+                LOG.info("container " + Ids.shortId(id) + " removed");
+              }
+            });
   }
 
   /** The container, or NOT_FOUND. */
@@ -169,7 +208,10 @@ public final class ContainerManager {
   public List<Container> list(ContainerFilter filter) {
     return containers.values().stream()
         .filter(c -> filter.getId().isEmpty() || c.id().startsWith(filter.getId()))
-        .filter(c -> filter.getPodSandboxId().isEmpty() || c.sandboxId().startsWith(filter.getPodSandboxId()))
+        .filter(
+            c ->
+                filter.getPodSandboxId().isEmpty()
+                    || c.sandboxId().startsWith(filter.getPodSandboxId()))
         .filter(c -> !filter.hasState() || c.state() == filter.getState().getState())
         .filter(c -> Labels.matches(filter.getLabelSelectorMap(), c.config().getLabelsMap()))
         .sorted(Comparator.comparingLong(Container::createdAt))
@@ -178,36 +220,42 @@ public final class ContainerManager {
 
   /** Stops every container of a sandbox with the given timeout. */
   public CompletableFuture<Void> stopSandbox(String sandboxId, long timeoutSeconds) {
-    return CompletableFuture.allOf(containers.values().stream()
-        .filter(c -> c.sandboxId().equals(sandboxId))
-        .map(c -> stop(c, timeoutSeconds))
-        .toArray(CompletableFuture[]::new));
+    return CompletableFuture.allOf(
+        containers.values().stream()
+            .filter(c -> c.sandboxId().equals(sandboxId))
+            .map(c -> stop(c, timeoutSeconds))
+            .toArray(CompletableFuture[]::new));
   }
 
   /** Removes every container of a sandbox (killing those still running). */
   public CompletableFuture<Void> removeSandbox(String sandboxId) {
-    return CompletableFuture.allOf(containers.values().stream()
-        .filter(c -> c.sandboxId().equals(sandboxId))
-        .map(c -> remove(c.id()))
-        .toArray(CompletableFuture[]::new));
+    return CompletableFuture.allOf(
+        containers.values().stream()
+            .filter(c -> c.sandboxId().equals(sandboxId))
+            .map(c -> remove(c.id()))
+            .toArray(CompletableFuture[]::new));
   }
 
-  /** Stops every container (SIGTERM, SIGKILL after the grace period): the runtime is shutting down. */
+  /**
+   * Stops every container (SIGTERM, SIGKILL after the grace period): the runtime is shutting down.
+   */
   public CompletableFuture<Void> stopAll(long graceSeconds) {
-    return CompletableFuture.allOf(containers.values().stream()
-        .map(c -> stop(c, graceSeconds))
-        .toArray(CompletableFuture[]::new));
+    return CompletableFuture.allOf(
+        containers.values().stream()
+            .map(c -> stop(c, graceSeconds))
+            .toArray(CompletableFuture[]::new));
   }
 
   private void persist(Container container) {
     if (!containers.containsKey(container.id())) {
       return;
     }
-    JsonObject record = new JsonObject()
-        .put("status", ProtoJson.toJson(container.toStatus()))
-        .put("podSandboxId", container.sandboxId())
-        .put("pid", container.pid())
-        .put("config", ProtoJson.toJson(container.config()));
+    JsonObject record =
+        new JsonObject()
+            .put("status", ProtoJson.toJson(container.toStatus()))
+            .put("podSandboxId", container.sandboxId())
+            .put("pid", container.pid())
+            .put("config", ProtoJson.toJson(container.config()));
     store.save(StateStore.Kind.CONTAINERS, container.id(), record);
   }
 
@@ -222,7 +270,14 @@ public final class ContainerManager {
 
   private static String reservedName(ContainerConfig config, PodSandbox sandbox) {
     var pod = sandbox.config().getMetadata();
-    return config.getMetadata().getName() + "_" + pod.getName() + "_" + pod.getNamespace() + "_" + pod.getUid()
-        + "_" + config.getMetadata().getAttempt();
+    return config.getMetadata().getName()
+        + "_"
+        + pod.getName()
+        + "_"
+        + pod.getNamespace()
+        + "_"
+        + pod.getUid()
+        + "_"
+        + config.getMetadata().getAttempt();
   }
 }

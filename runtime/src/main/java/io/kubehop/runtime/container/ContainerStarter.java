@@ -1,5 +1,6 @@
 package io.kubehop.runtime.container;
 
+import io.kubehop.runtime.cri.Ids;
 import io.kubehop.runtime.image.ImageCatalog;
 import io.kubehop.runtime.log.CriLogWriter;
 import io.kubehop.runtime.pod.PodSandbox;
@@ -9,7 +10,6 @@ import io.kubehop.runtime.process.LaunchedProcess;
 import io.kubehop.runtime.process.MonitoredProcess;
 import io.kubehop.runtime.process.OutputListener;
 import io.kubehop.runtime.process.ProcessLauncher;
-import io.kubehop.runtime.cri.Ids;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a created container into a running main process: works out the argv (container command/args over
- * the image's defaults), resolves the executable on the container's PATH, prepares the working directory
- * and the CRI log, and launches. Blocking: call it on a worker thread.
+ * Turns a created container into a running main process: works out the argv (container command/args
+ * over the image's defaults), resolves the executable on the container's PATH, prepares the working
+ * directory and the CRI log, and launches. Blocking: call it on a worker thread.
  */
 final class ContainerStarter {
 
@@ -32,8 +32,7 @@ final class ContainerStarter {
   }
 
   /** The running process and the context it runs in. */
-  record Started(MonitoredProcess process, ContainerContext context) {
-  }
+  record Started(MonitoredProcess process, ContainerContext context) {}
 
   private final Clock clock;
 
@@ -46,19 +45,30 @@ final class ContainerStarter {
     ContainerContext context = ContainerContext.of(config, sandbox);
     ImageCatalog.ImageDefaults defaults =
         ImageCatalog.defaults(config.getImage().getImage(), sandbox.ip(), sandbox.containerPorts());
-    List<String> argv = new ArrayList<>(ImageCatalog.argv(defaults, config.getCommandList(), config.getArgsList()));
+    List<String> argv =
+        new ArrayList<>(ImageCatalog.argv(defaults, config.getCommandList(), config.getArgsList()));
     if (argv.isEmpty()) {
       throw new StartException("no command specified");
     }
     boolean imageCmdRuns = config.getCommandList().isEmpty() && config.getArgsList().isEmpty();
     boolean openStdin = config.getStdin() || (imageCmdRuns && defaults.holdsStdinOpen());
     prepareWorkingDir(context.workingDir());
-    Path executable = ExecutableResolver.resolve(argv.get(0), context.environment().get("PATH"), context.workingDir())
-        .orElseThrow(() -> new StartException("exec: \"" + argv.get(0) + "\": "
-            + (argv.get(0).contains("/") ? "stat " + argv.get(0) + ": no such file or directory"
-                : "executable file not found in $PATH")));
+    Path executable =
+        ExecutableResolver.resolve(
+                argv.get(0), context.environment().get("PATH"), context.workingDir())
+            .orElseThrow(
+                () ->
+                    new StartException(
+                        "exec: \""
+                            + argv.get(0)
+                            + "\": "
+                            + (argv.get(0).contains("/")
+                                ? "stat " + argv.get(0) + ": no such file or directory"
+                                : "executable file not found in $PATH")));
     argv.set(0, executable.toString());
-    LaunchSpec spec = new LaunchSpec(argv, context.environment(), context.workingDir(), config.getTty(), openStdin);
+    LaunchSpec spec =
+        new LaunchSpec(
+            argv, context.environment(), context.workingDir(), config.getTty(), openStdin);
 
     List<OutputListener> listeners = new ArrayList<>();
     CriLogWriter log = null;
@@ -66,13 +76,15 @@ final class ContainerStarter {
       try {
         log = CriLogWriter.open(container.logPath(), clock);
       } catch (IOException e) {
-        throw new StartException("failed to create container log " + container.logPath() + ": " + e.getMessage());
+        throw new StartException(
+            "failed to create container log " + container.logPath() + ": " + e.getMessage());
       }
       listeners.add(log);
     }
     try {
       LaunchedProcess launched = ProcessLauncher.forSpec(spec).launch(spec);
-      MonitoredProcess process = MonitoredProcess.start(launched, "ctr-" + Ids.shortId(container.id()), listeners, true);
+      MonitoredProcess process =
+          MonitoredProcess.start(launched, "ctr-" + Ids.shortId(container.id()), listeners, true);
       return new Started(process, context);
     } catch (IOException | RuntimeException e) {
       if (log != null) {
@@ -85,15 +97,18 @@ final class ContainerStarter {
   /** Creates a missing working directory, as runc does. */
   private static void prepareWorkingDir(Path dir) throws StartException {
     if (!dir.isAbsolute()) {
-      throw new StartException("the working directory '" + dir + "' is invalid, it needs to be an absolute path");
+      throw new StartException(
+          "the working directory '" + dir + "' is invalid, it needs to be an absolute path");
     }
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new StartException("chdir to cwd (\"" + dir + "\") set in config.json failed: " + e.getMessage());
+      throw new StartException(
+          "chdir to cwd (\"" + dir + "\") set in config.json failed: " + e.getMessage());
     }
     if (!Files.isDirectory(dir)) {
-      throw new StartException("chdir to cwd (\"" + dir + "\") set in config.json failed: not a directory");
+      throw new StartException(
+          "chdir to cwd (\"" + dir + "\") set in config.json failed: not a directory");
     }
   }
 }

@@ -3,16 +3,18 @@ package io.kubehop.runtime.cri;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;
 
-/** The gRPC errors the runtime answers with; messages follow containerd's wording where it has one. */
+/**
+ * The gRPC errors the runtime answers with; messages follow containerd's wording where it has one.
+ */
 public final class CriErrors {
 
-  private CriErrors() {
-  }
+  private CriErrors() {}
 
   /** NOT_FOUND for an unknown sandbox or container id. */
   public static StatusException notFound(String kind, String id) {
-    return new StatusException(GrpcStatus.NOT_FOUND, "an error occurred when try to find " + kind + " \"" + id
-        + "\": not found");
+    return new StatusException(
+        GrpcStatus.NOT_FOUND,
+        "an error occurred when try to find " + kind + " \"" + id + "\": not found");
   }
 
   /** INVALID_ARGUMENT for a malformed request. */
@@ -42,6 +44,7 @@ public final class CriErrors {
 
   /** UNIMPLEMENTED for the calls of a later issue. */
   public static StatusException unimplemented(String method) {
-    return new StatusException(GrpcStatus.UNIMPLEMENTED, method + " is not implemented by the kubehop runtime yet");
+    return new StatusException(
+        GrpcStatus.UNIMPLEMENTED, method + " is not implemented by the kubehop runtime yet");
   }
 }

@@ -5,13 +5,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 
-/** Ids and times as the CRI carries them: 64 hex characters like containerd's, nanoseconds since the epoch. */
+/**
+ * Ids and times as the CRI carries them: 64 hex characters like containerd's, nanoseconds since the
+ * epoch.
+ */
 public final class Ids {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private Ids() {
-  }
+  private Ids() {}
 
   /** A new random 64-hex-character id. */
   public static String newId() {

@@ -1,8 +1,8 @@
 package io.kubehop.runtime.image;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.kubehop.runtime.Signals;
 import com.sun.net.httpserver.HttpServer;
+import io.kubehop.runtime.Signals;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -15,17 +15,18 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * What the {@code nginx} image runs here: a tiny HTTP server (a separate JVM started by the runtime, so
- * nothing is pulled) that serves nginx's "Welcome to nginx!" page at {@code /} and 404 elsewhere, on the pod
- * IP at each container port. It logs one access line per request to stdout, as nginx does, and exits 0 on
- * SIGTERM.
+ * What the {@code nginx} image runs here: a tiny HTTP server (a separate JVM started by the
+ * runtime, so nothing is pulled) that serves nginx's "Welcome to nginx!" page at {@code /} and 404
+ * elsewhere, on the pod IP at each container port. It logs one access line per request to stdout,
+ * as nginx does, and exits 0 on SIGTERM.
  *
  * <p>Usage: {@code NginxServer <ip> <port>...}
  */
 public final class NginxServer {
 
   /** The body nginx serves at / out of the box (nginx 1.27's index.html). */
-  public static final String WELCOME_PAGE = """
+  public static final String WELCOME_PAGE =
+      """
       <!DOCTYPE html>
       <html>
       <head>
@@ -52,7 +53,8 @@ public final class NginxServer {
       """;
 
   /** nginx's 404 body. */
-  public static final String NOT_FOUND_PAGE = """
+  public static final String NOT_FOUND_PAGE =
+      """
       <html>
       <head><title>404 Not Found</title></head>
       <body>
@@ -62,10 +64,10 @@ public final class NginxServer {
       </html>
       """;
 
-  private static final DateTimeFormatter ACCESS_TIME = DateTimeFormatter.ofPattern("dd/MMM/uuuu:HH:mm:ss Z");
+  private static final DateTimeFormatter ACCESS_TIME =
+      DateTimeFormatter.ofPattern("dd/MMM/uuuu:HH:mm:ss Z");
 
-  private NginxServer() {
-  }
+  private NginxServer() {}
 
   /** Starts one listener per port and waits until SIGTERM/SIGINT. */
   public static void main(String[] args) throws IOException, InterruptedException {
@@ -75,7 +77,8 @@ public final class NginxServer {
     }
     List<HttpServer> servers = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
-      HttpServer server = HttpServer.create(new InetSocketAddress(args[0], Integer.parseInt(args[i])), 64);
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(args[0], Integer.parseInt(args[i])), 64);
       server.createContext("/", NginxServer::handle);
       server.start();
       servers.add(server);
@@ -106,9 +109,22 @@ public final class NginxServer {
     }
     exchange.close();
     String agent = String.valueOf(exchange.getRequestHeaders().getFirst("User-Agent"));
-    System.out.println(exchange.getRemoteAddress().getAddress().getHostAddress() + " - - ["
-        + ACCESS_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)) + "] \"" + exchange.getRequestMethod() + " "
-        + exchange.getRequestURI() + " " + exchange.getProtocol() + "\" " + status + " " + body.length
-        + " \"-\" \"" + agent + "\"");
+    System.out.println(
+        exchange.getRemoteAddress().getAddress().getHostAddress()
+            + " - - ["
+            + ACCESS_TIME.format(ZonedDateTime.now(ZoneOffset.UTC))
+            + "] \""
+            + exchange.getRequestMethod()
+            + " "
+            + exchange.getRequestURI()
+            + " "
+            + exchange.getProtocol()
+            + "\" "
+            + status
+            + " "
+            + body.length
+            + " \"-\" \""
+            + agent
+            + "\"");
   }
 }

@@ -16,18 +16,18 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Writes a container's output to a file in the CRI logging format (what containerd writes and the kubelet
- * reads), one line per output line:
+ * Writes a container's output to a file in the CRI logging format (what containerd writes and the
+ * kubelet reads), one line per output line:
  *
  * <pre>
  * 2016-10-06T00:17:09.669794202Z stdout F hello
  * 2016-10-06T00:17:09.669794202Z stderr P first 16 KiB of a longer line
  * </pre>
  *
- * The tag is {@code F} for a full line and {@code P} for a partial one: a line longer than
- * {@link #MAX_LINE_BYTES} is cut into P pieces ending with an F piece, and output that ends without a
- * newline is flushed as P on {@link #onEnd()}. Stdout and stderr keep separate line buffers but share the
- * file, whose lines are written whole under this object's lock.
+ * The tag is {@code F} for a full line and {@code P} for a partial one: a line longer than {@link
+ * #MAX_LINE_BYTES} is cut into P pieces ending with an F piece, and output that ends without a
+ * newline is flushed as P on {@link #onEnd()}. Stdout and stderr keep separate line buffers but
+ * share the file, whose lines are written whole under this object's lock.
  */
 public final class CriLogWriter implements OutputListener, AutoCloseable {
 
@@ -50,7 +50,8 @@ public final class CriLogWriter implements OutputListener, AutoCloseable {
   /** Opens (creating directories, appending to an existing file) the log at {@code path}. */
   public static CriLogWriter open(Path path, Clock clock) throws IOException {
     Files.createDirectories(path.toAbsolutePath().getParent());
-    OutputStream file = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    OutputStream file =
+        Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     return new CriLogWriter(new BufferedOutputStream(file, 64 * 1024), clock);
   }
 
@@ -77,7 +78,10 @@ public final class CriLogWriter implements OutputListener, AutoCloseable {
     flush();
   }
 
-  /** The output ended: a trailing line without newline is written as a partial line, then the file closes. */
+  /**
+   * The output ended: a trailing line without newline is written as a partial line, then the file
+   * closes.
+   */
   @Override
   public synchronized void onEnd() {
     close();

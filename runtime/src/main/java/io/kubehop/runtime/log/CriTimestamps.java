@@ -5,15 +5,17 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** RFC 3339 timestamps with nanoseconds in UTC, as CRI log lines carry them (2016-10-06T00:17:09.669794202Z). */
+/**
+ * RFC 3339 timestamps with nanoseconds in UTC, as CRI log lines carry them
+ * (2016-10-06T00:17:09.669794202Z).
+ */
 public final class CriTimestamps {
 
   /** Always nine fraction digits, so lines sort and align; Go's RFC3339Nano parser accepts it. */
   public static final DateTimeFormatter FORMAT =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.nnnnnnnnn'Z'").withZone(ZoneOffset.UTC);
 
-  private CriTimestamps() {
-  }
+  private CriTimestamps() {}
 
   /** Formats an instant. */
   public static String format(Instant instant) {

@@ -4,9 +4,10 @@ import java.util.BitSet;
 import java.util.Optional;
 
 /**
- * Hands out pod IPs from the node's pod CIDR (for example 127.20.1.0/24): each sandbox gets the lowest free
- * address, skipping the network address (.0), the gateway (.1) and the broadcast address. On Linux all of
- * 127.0.0.0/8 is routed to {@code lo}, so a pod can bind its address without any network setup.
+ * Hands out pod IPs from the node's pod CIDR (for example 127.20.1.0/24): each sandbox gets the
+ * lowest free address, skipping the network address (.0), the gateway (.1) and the broadcast
+ * address. On Linux all of 127.0.0.0/8 is routed to {@code lo}, so a pod can bind its address
+ * without any network setup.
  */
 public final class PodIpAllocator {
 
@@ -15,12 +16,16 @@ public final class PodIpAllocator {
   private final int size;
   private final BitSet used = new BitSet();
 
-  /** Parses an IPv4 CIDR; throws IllegalArgumentException with a readable message when it is not one. */
+  /**
+   * Parses an IPv4 CIDR; throws IllegalArgumentException with a readable message when it is not
+   * one.
+   */
   public PodIpAllocator(String cidr) {
     this.cidr = cidr;
     String[] parts = cidr.split("/");
     if (parts.length != 2) {
-      throw new IllegalArgumentException("invalid pod CIDR \"" + cidr + "\": expected a.b.c.d/prefix");
+      throw new IllegalArgumentException(
+          "invalid pod CIDR \"" + cidr + "\": expected a.b.c.d/prefix");
     }
     int prefix;
     try {
@@ -29,7 +34,8 @@ public final class PodIpAllocator {
       throw new IllegalArgumentException("invalid pod CIDR \"" + cidr + "\": bad prefix length");
     }
     if (prefix < 8 || prefix > 30) {
-      throw new IllegalArgumentException("invalid pod CIDR \"" + cidr + "\": prefix length must be 8..30");
+      throw new IllegalArgumentException(
+          "invalid pod CIDR \"" + cidr + "\": prefix length must be 8..30");
     }
     long mask = (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
     this.network = parseIpv4(parts[0], cidr) & mask;
@@ -46,7 +52,9 @@ public final class PodIpAllocator {
     return Optional.of(format(network + offset));
   }
 
-  /** Marks a known address as used (when records are restored); false when it is outside the range. */
+  /**
+   * Marks a known address as used (when records are restored); false when it is outside the range.
+   */
   public synchronized boolean reserve(String ip) {
     long offset = parseIpv4(ip, ip) - network;
     if (offset < 2 || offset >= size - 1) {
@@ -94,6 +102,12 @@ public final class PodIpAllocator {
   }
 
   private static String format(long ip) {
-    return ((ip >> 24) & 0xFF) + "." + ((ip >> 16) & 0xFF) + "." + ((ip >> 8) & 0xFF) + "." + (ip & 0xFF);
+    return ((ip >> 24) & 0xFF)
+        + "."
+        + ((ip >> 16) & 0xFF)
+        + "."
+        + ((ip >> 8) & 0xFF)
+        + "."
+        + (ip & 0xFF);
   }
 }

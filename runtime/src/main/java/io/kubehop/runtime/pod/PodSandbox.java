@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A pod sandbox: no process of its own (there is no pause container), just the pod's identity, its IP, its
- * directory and its state. The containers of the pod refer to it by id.
+ * A pod sandbox: no process of its own (there is no pause container), just the pod's identity, its
+ * IP, its directory and its state. The containers of the pod refer to it by id.
  */
 public final class PodSandbox {
 
@@ -41,7 +41,10 @@ public final class PodSandbox {
     return ip;
   }
 
-  /** The pod's directory under the runtime's state dir: the default working directory of its containers. */
+  /**
+   * The pod's directory under the runtime's state dir: the default working directory of its
+   * containers.
+   */
   public Path podDir() {
     return podDir;
   }
@@ -64,7 +67,10 @@ public final class PodSandbox {
     return config.getHostname().isEmpty() ? config.getMetadata().getName() : config.getHostname();
   }
 
-  /** The TCP container ports the pod declares (from the sandbox config's port mappings), in order, distinct. */
+  /**
+   * The TCP container ports the pod declares (from the sandbox config's port mappings), in order,
+   * distinct.
+   */
   public List<Integer> containerPorts() {
     return config.getPortMappingsList().stream()
         .filter(mapping -> mapping.getProtocolValue() == 0 && mapping.getContainerPort() > 0)

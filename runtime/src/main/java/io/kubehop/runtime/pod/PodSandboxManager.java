@@ -24,18 +24,20 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * Keeps the pod sandboxes: creates them with an IP of their own and a directory, and answers lookups and
- * list filters. Stopping a sandbox's containers is the caller's business ({@link io.kubehop.runtime.container
- * .ContainerManager}); this class only tracks sandbox state. The in-memory map is the truth; every change is
- * also persisted through the {@link StateStore}.
+ * Keeps the pod sandboxes: creates them with an IP of their own and a directory, and answers
+ * lookups and list filters. Stopping a sandbox's containers is the caller's business ({@link
+ * io.kubehop.runtime.container .ContainerManager}); this class only tracks sandbox state. The
+ * in-memory map is the truth; every change is also persisted through the {@link StateStore}.
  */
 public final class PodSandboxManager {
 
   private static final Logger LOG = Logger.getLogger(PodSandboxManager.class.getName());
 
   private final Map<String, PodSandbox> sandboxes = new ConcurrentHashMap<>();
+
   /** Reserved names, as containerd reserves {@code <pod>_<namespace>_<uid>_<attempt>}. */
   private final Map<String, String> names = new ConcurrentHashMap<>();
+
   private final PodIpAllocator ips;
   private final StateStore store;
   private final Clock clock;
@@ -55,8 +57,14 @@ public final class PodSandboxManager {
     String id = Ids.newId();
     String existing = names.putIfAbsent(name, id);
     if (existing != null) {
-      throw CriErrors.alreadyExists("failed to reserve sandbox name \"" + name + "\": name \"" + name
-          + "\" is reserved for \"" + existing + "\"");
+      throw CriErrors.alreadyExists(
+          "failed to reserve sandbox name \""
+              + name
+              + "\": name \""
+              + name
+              + "\" is reserved for \""
+              + existing
+              + "\"");
     }
     Optional<String> ip = ips.allocate();
     if (ip.isEmpty()) {
@@ -69,7 +77,8 @@ public final class PodSandboxManager {
     } catch (IOException e) {
       names.remove(name);
       ips.release(ip.get());
-      throw CriErrors.unknown("failed to create sandbox directory " + podDir + ": " + e.getMessage());
+      throw CriErrors.unknown(
+          "failed to create sandbox directory " + podDir + ": " + e.getMessage());
     }
     PodSandbox sandbox = new PodSandbox(id, config, ip.get(), Ids.nanos(clock), podDir);
     sandboxes.put(id, sandbox);
@@ -129,10 +138,11 @@ public final class PodSandboxManager {
   }
 
   private void persist(PodSandbox sandbox) {
-    JsonObject record = new JsonObject()
-        .put("status", ProtoJson.toJson(sandbox.toStatus()))
-        .put("config", ProtoJson.toJson(sandbox.config()))
-        .put("podDir", sandbox.podDir().toString());
+    JsonObject record =
+        new JsonObject()
+            .put("status", ProtoJson.toJson(sandbox.toStatus()))
+            .put("config", ProtoJson.toJson(sandbox.config()))
+            .put("podDir", sandbox.podDir().toString());
     store.save(StateStore.Kind.SANDBOXES, sandbox.id(), record);
   }
 

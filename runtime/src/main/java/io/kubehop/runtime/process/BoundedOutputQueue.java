@@ -4,16 +4,15 @@ import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An {@link OutputListener} that hands chunks to a consumer on another thread through a buffer of at most
- * {@code capacityBytes}. When it is full, the producer (the pipe reader) waits, so a slow attacher
- * backpressures the container instead of making the runtime buffer without bound. Closing the queue
- * (the attacher detached) releases a waiting producer and drops further chunks.
+ * An {@link OutputListener} that hands chunks to a consumer on another thread through a buffer of
+ * at most {@code capacityBytes}. When it is full, the producer (the pipe reader) waits, so a slow
+ * attacher backpressures the container instead of making the runtime buffer without bound. Closing
+ * the queue (the attacher detached) releases a waiting producer and drops further chunks.
  */
 public final class BoundedOutputQueue implements OutputListener {
 
   /** One queued chunk; {@code chunk == null} marks the end of output. */
-  public record Chunk(StreamType stream, byte[] chunk) {
-  }
+  public record Chunk(StreamType stream, byte[] chunk) {}
 
   private final int capacityBytes;
   private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();

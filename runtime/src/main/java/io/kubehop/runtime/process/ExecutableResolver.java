@@ -5,14 +5,13 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Resolves a container's entrypoint the way an OCI runtime does: a name with a slash is a path (relative
- * to the working directory), a bare name is looked up on the container's own {@code PATH}, not the
- * runtime's.
+ * Resolves a container's entrypoint the way an OCI runtime does: a name with a slash is a path
+ * (relative to the working directory), a bare name is looked up on the container's own {@code
+ * PATH}, not the runtime's.
  */
 public final class ExecutableResolver {
 
-  private ExecutableResolver() {
-  }
+  private ExecutableResolver() {}
 
   /** The executable's path, or empty when there is no executable file of that name. */
   public static Optional<Path> resolve(String name, String path, Path workingDir) {

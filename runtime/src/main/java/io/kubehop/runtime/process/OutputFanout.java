@@ -6,9 +6,9 @@ import java.util.logging.Logger;
 
 /**
  * Broadcasts a process's output to every subscribed listener: the CRI log writer, and any number of
- * attached clients that join and leave while the process runs (like Docker's broadcaster). Delivery is
- * synchronous on the reader thread, so a slow listener slows the process instead of growing a buffer;
- * attachers therefore subscribe through a {@link BoundedOutputQueue}.
+ * attached clients that join and leave while the process runs (like Docker's broadcaster). Delivery
+ * is synchronous on the reader thread, so a slow listener slows the process instead of growing a
+ * buffer; attachers therefore subscribe through a {@link BoundedOutputQueue}.
  */
 public final class OutputFanout {
 
@@ -17,7 +17,9 @@ public final class OutputFanout {
   private final CopyOnWriteArrayList<OutputListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean ended;
 
-  /** Adds a listener; it gets every chunk published from now on. Closing the result unsubscribes it. */
+  /**
+   * Adds a listener; it gets every chunk published from now on. Closing the result unsubscribes it.
+   */
   public AutoCloseable subscribe(OutputListener listener) {
     listeners.add(listener);
     if (ended) {

@@ -1,9 +1,9 @@
 package io.kubehop.runtime.process;
 
 /**
- * Receives a process's output chunks from an {@link OutputFanout}. Called on the pipe reader threads (one
- * per stream, so possibly concurrently); an implementation that cannot keep up must block (which
- * backpressures the process through its pipe) rather than buffer without bound.
+ * Receives a process's output chunks from an {@link OutputFanout}. Called on the pipe reader
+ * threads (one per stream, so possibly concurrently); an implementation that cannot keep up must
+ * block (which backpressures the process through its pipe) rather than buffer without bound.
  */
 public interface OutputListener {
 
@@ -11,6 +11,5 @@ public interface OutputListener {
   void onOutput(StreamType stream, byte[] chunk);
 
   /** All streams reached end of file: no more output will come. */
-  default void onEnd() {
-  }
+  default void onEnd() {}
 }

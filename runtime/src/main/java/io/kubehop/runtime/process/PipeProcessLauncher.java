@@ -59,7 +59,8 @@ public final class PipeProcessLauncher implements ProcessLauncher {
 
     @Override
     public CompletableFuture<Integer> onExit() {
-      // On Linux the JDK already reports death by signal N as 128+N (ProcessHandleImpl's waitpid decoding).
+      // On Linux the JDK already reports death by signal N as 128+N (ProcessHandleImpl's waitpid
+      // decoding).
       return process.onExit().thenApply(Process::exitValue);
     }
 

@@ -9,22 +9,23 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A container's processes, found through their session. Every main process starts as the leader of a new
- * session (the PTY launcher does this itself; the pipe launcher execs through {@code setsid}), and its
- * children stay in that session even after they are orphaned and reparented. Killing the session therefore
- * stands in for tearing down the container's PID namespace: nothing the container started survives it.
+ * A container's processes, found through their session. Every main process starts as the leader of
+ * a new session (the PTY launcher does this itself; the pipe launcher execs through {@code
+ * setsid}), and its children stay in that session even after they are orphaned and reparented.
+ * Killing the session therefore stands in for tearing down the container's PID namespace: nothing
+ * the container started survives it.
  */
 public final class ProcessSession {
 
   private static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final Path PROC = Path.of("/proc");
 
-  private ProcessSession() {
-  }
+  private ProcessSession() {}
 
   /**
-   * The setsid program, when this host has it. It calls setsid() and then execs the command in the same
-   * process (a child of the JVM is never a process group leader, so setsid does not need to fork).
+   * The setsid program, when this host has it. It calls setsid() and then execs the command in the
+   * same process (a child of the JVM is never a process group leader, so setsid does not need to
+   * fork).
    */
   static Optional<Path> setsid() {
     return Files.isExecutable(SETSID) ? Optional.of(SETSID) : Optional.empty();

@@ -22,33 +22,41 @@ public final class PtyProcessLauncher implements ProcessLauncher {
 
   @Override
   public LaunchedProcess launch(LaunchSpec spec) throws IOException {
-    PtyProcess process = new PtyProcessBuilder(sizedFirst(spec).toArray(String[]::new))
-        .setEnvironment(spec.environment())
-        .setDirectory(spec.workingDir().toString())
-        // the size applies before the process runs: a shell reads it once at start (kubernetes#47990)
-        .setInitialColumns(spec.columns())
-        .setInitialRows(spec.rows())
-        .setRedirectErrorStream(true)
-        // keeps the slave side open so that output written just before exit is still readable
-        .setUnixOpenTtyToPreserveOutputAfterTermination(true)
-        .start();
+    PtyProcess process =
+        new PtyProcessBuilder(sizedFirst(spec).toArray(String[]::new))
+            .setEnvironment(spec.environment())
+            .setDirectory(spec.workingDir().toString())
+            // the size applies before the process runs: a shell reads it once at start
+            // (kubernetes#47990)
+            .setInitialColumns(spec.columns())
+            .setInitialRows(spec.rows())
+            .setRedirectErrorStream(true)
+            // keeps the slave side open so that output written just before exit is still readable
+            .setUnixOpenTtyToPreserveOutputAfterTermination(true)
+            .start();
     return new PtyLaunchedProcess(process);
   }
 
   /**
-   * The argv, wrapped so that the terminal has its size before the command runs. pty4j applies its initial size
-   * from the parent only after the child has started, so a quick {@code stty size} could still see 0x0
-   * (kubernetes#47990 is exactly this complaint). The wrapper sizes its own terminal (stdin is the PTY), then
-   * execs the command in the same process: same pid, same session, argv as given. Without /bin/sh or stty on
-   * this host the command runs unwrapped.
+   * The argv, wrapped so that the terminal has its size before the command runs. pty4j applies its
+   * initial size from the parent only after the child has started, so a quick {@code stty size}
+   * could still see 0x0 (kubernetes#47990 is exactly this complaint). The wrapper sizes its own
+   * terminal (stdin is the PTY), then execs the command in the same process: same pid, same
+   * session, argv as given. Without /bin/sh or stty on this host the command runs unwrapped.
    */
   static List<String> sizedFirst(LaunchSpec spec) {
     if (!Files.isExecutable(SH) || STTY.isEmpty()) {
       return spec.argv();
     }
-    List<String> argv = new ArrayList<>(List.of(SH.toString(), "-c",
-        STTY.get() + " cols \"$1\" rows \"$2\" 2>/dev/null; shift 2; exec \"$@\"", "kubehop-tty",
-        Integer.toString(spec.columns()), Integer.toString(spec.rows())));
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                SH.toString(),
+                "-c",
+                STTY.get() + " cols \"$1\" rows \"$2\" 2>/dev/null; shift 2; exec \"$@\"",
+                "kubehop-tty",
+                Integer.toString(spec.columns()),
+                Integer.toString(spec.rows())));
     argv.addAll(spec.argv());
     return argv;
   }

@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * The one writer of a process's stdin, shared by every attached client: whole writes never interleave,
- * and closing (EOF, or stdin_once when the first attacher leaves) happens once. With a TTY, EOF is the
- * terminal's ^D rather than closing the PTY master, which would hang up the terminal.
+ * The one writer of a process's stdin, shared by every attached client: whole writes never
+ * interleave, and closing (EOF, or stdin_once when the first attacher leaves) happens once. With a
+ * TTY, EOF is the terminal's ^D rather than closing the PTY master, which would hang up the
+ * terminal.
  */
 public final class StdinWriter {
 
@@ -46,8 +47,8 @@ public final class StdinWriter {
   }
 
   /**
-   * Closes the underlying stream without an EOF of its own (for a PTY: the master side, once the process is gone
-   * and its output was read), so that no descriptor outlives the process.
+   * Closes the underlying stream without an EOF of its own (for a PTY: the master side, once the
+   * process is gone and its output was read), so that no descriptor outlives the process.
    */
   public synchronized void release() {
     closed = true;

@@ -8,12 +8,13 @@ import io.vertx.core.json.JsonObject;
 /** CRI messages as JSON (protobuf's canonical JSON mapping, field names in lowerCamelCase). */
 public final class ProtoJson {
 
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer()
-      .alwaysPrintFieldsWithNoPresence()  // show SANDBOX_READY, exitCode 0 … instead of omitting defaults
-      .omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer()
+          .alwaysPrintFieldsWithNoPresence() // show SANDBOX_READY, exitCode 0 … instead of omitting
+          // defaults
+          .omittingInsignificantWhitespace();
 
-  private ProtoJson() {
-  }
+  private ProtoJson() {}
 
   /** The message as a JSON object. */
   public static JsonObject toJson(MessageOrBuilder message) {

@@ -14,10 +14,10 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * Persists sandbox and container records as JSON files under the runtime's state dir
- * ({@code sandboxes/<id>.json}, {@code containers/<id>.json}) so that {@code kubehop status} and a human
- * can see what the runtime runs. Writes happen in order on one dedicated thread (never on an event loop);
- * each file is replaced atomically, so a reader never sees half a record.
+ * Persists sandbox and container records as JSON files under the runtime's state dir ({@code
+ * sandboxes/<id>.json}, {@code containers/<id>.json}) so that {@code kubehop status} and a human
+ * can see what the runtime runs. Writes happen in order on one dedicated thread (never on an event
+ * loop); each file is replaced atomically, so a reader never sees half a record.
  */
 public final class StateStore implements AutoCloseable {
 
@@ -36,11 +36,13 @@ public final class StateStore implements AutoCloseable {
   }
 
   private final Path root;
-  private final ExecutorService writer = Executors.newSingleThreadExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "runtime-state-writer");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService writer =
+      Executors.newSingleThreadExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "runtime-state-writer");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   public StateStore(Path root) {
     this.root = root;
@@ -52,8 +54,8 @@ public final class StateStore implements AutoCloseable {
   }
 
   /**
-   * Creates the directories and deletes records left by a previous run: their processes died with that
-   * runtime, so they describe nothing that exists. Blocking; call before serving.
+   * Creates the directories and deletes records left by a previous run: their processes died with
+   * that runtime, so they describe nothing that exists. Blocking; call before serving.
    */
   public int discardStaleRecords() throws IOException {
     int discarded = 0;
@@ -73,27 +75,32 @@ public final class StateStore implements AutoCloseable {
   /** Writes (replaces) a record; the returned future completes once it is on disk. */
   public CompletableFuture<Void> save(Kind kind, String id, JsonObject record) {
     String json = record.encodePrettily();
-    return CompletableFuture.runAsync(() -> {
-      Path file = root.resolve(kind.dir).resolve(id + ".json");
-      Path temp = file.resolveSibling(id + ".json.tmp");
-      try {
-        Files.writeString(temp, json + "\n");
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException e) {
-        LOG.log(Level.WARNING, "could not persist " + kind.dir + "/" + id + ": " + e, e);
-      }
-    }, writer);
+    return CompletableFuture.runAsync(
+        () -> {
+          Path file = root.resolve(kind.dir).resolve(id + ".json");
+          Path temp = file.resolveSibling(id + ".json.tmp");
+          try {
+            Files.writeString(temp, json + "\n");
+            Files.move(
+                temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not persist " + kind.dir + "/" + id + ": " + e, e);
+          }
+        },
+        writer);
   }
 
   /** Deletes a record. */
   public CompletableFuture<Void> delete(Kind kind, String id) {
-    return CompletableFuture.runAsync(() -> {
-      try {
-        Files.deleteIfExists(root.resolve(kind.dir).resolve(id + ".json"));
-      } catch (IOException e) {
-        LOG.log(Level.WARNING, "could not delete " + kind.dir + "/" + id + ": " + e, e);
-      }
-    }, writer);
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            Files.deleteIfExists(root.resolve(kind.dir).resolve(id + ".json"));
+          } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not delete " + kind.dir + "/" + id + ": " + e, e);
+          }
+        },
+        writer);
   }
 
   /** Finishes pending writes (bounded wait) and stops the writer thread. */

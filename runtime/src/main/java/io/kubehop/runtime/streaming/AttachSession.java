@@ -16,18 +16,21 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One attach (kubelet's {@code Attacher}): joins the container's main process. Its output comes through the
- * process's broadcast (a bounded queue: a slow attacher slows the container, it never grows a buffer), the client's
- * stdin goes to the process's shared stdin when the container keeps one open, and terminal sizes to its PTY. Any
- * number of attachers may join; one that leaves detaches without touching the process, except that with
- * {@code stdin_once} the first attacher with stdin to leave closes the process's stdin (Docker's and containerd's
- * semantics). The session ends with the process's exit code once it has exited and its output was delivered.
+ * One attach (kubelet's {@code Attacher}): joins the container's main process. Its output comes
+ * through the process's broadcast (a bounded queue: a slow attacher slows the container, it never
+ * grows a buffer), the client's stdin goes to the process's shared stdin when the container keeps
+ * one open, and terminal sizes to its PTY. Any number of attachers may join; one that leaves
+ * detaches without touching the process, except that with {@code stdin_once} the first attacher
+ * with stdin to leave closes the process's stdin (Docker's and containerd's semantics). The session
+ * ends with the process's exit code once it has exited and its output was delivered.
  */
 final class AttachSession implements Executor {
 
   private static final Logger LOG = Logger.getLogger(AttachSession.class.getName());
+
   /** Output bytes waiting for this attacher before the container's output blocks. */
   static final int QUEUE_CAPACITY = 256 * 1024;
+
   private static final long POLL_MILLIS = 200;
 
   private final Vertx vertx;
@@ -52,7 +55,8 @@ final class AttachSession implements Executor {
     StreamSink stdout = new StreamSink(session, streams.stdout());
     StreamSink stderr = new StreamSink(session, streams.stderr());
     Promise<Void> outputEnded = Promise.promise();
-    Thread pump = new Thread(() -> copy(attachment.output(), stdout, stderr, outputEnded), name + "-output");
+    Thread pump =
+        new Thread(() -> copy(attachment.output(), stdout, stderr, outputEnded), name + "-output");
     pump.setDaemon(true);
     pump.start();
 
@@ -62,33 +66,47 @@ final class AttachSession implements Executor {
       StdinCopier.copy(vertx, streams.stdin(), stdin, stdinOnce);
     }
     if (process.tty()) {
-      streams.resizeHandler(size -> {
-        if (size.width() > 0 && size.height() > 0) {
-          process.resize(size.width(), size.height());
-        }
-      });
+      streams.resizeHandler(
+          size -> {
+            if (size.width() > 0 && size.height() > 0) {
+              process.resize(size.width(), size.height());
+            }
+          });
     }
-    streams.closeFuture().onComplete(v -> {
-      detached = true;
-      stdout.close();
-      stderr.close();
-      closeQuietly(attachment);
-      if (stdinOnce && streams.stdin() != null && stdin != null) {
-        // stdin_once: the container's stdin ends with the first attach session that used it
-        vertx.executeBlocking(() -> {
-          stdin.close();
-          return null;
-        }, false);
-      }
-    });
-    return outputEnded.future().compose(v -> detached
-        ? Future.<Integer>failedFuture("detached")
-        : Future.fromCompletionStage(process.exited(), session))
+    streams
+        .closeFuture()
+        .onComplete(
+            v -> {
+              detached = true;
+              stdout.close();
+              stderr.close();
+              closeQuietly(attachment);
+              if (stdinOnce && streams.stdin() != null && stdin != null) {
+                // stdin_once: the container's stdin ends with the first attach session that used it
+                vertx.executeBlocking(
+                    () -> {
+                      stdin.close();
+                      return null;
+                    },
+                    false);
+              }
+            });
+    return outputEnded
+        .future()
+        .compose(
+            v ->
+                detached
+                    ? Future.<Integer>failedFuture("detached")
+                    : Future.fromCompletionStage(process.exited(), session))
         .onComplete(ar -> closeQuietly(attachment));
   }
 
-  /** Runs on the attacher's own thread: queue → client streams, until the output ends or the client leaves. */
-  private void copy(BoundedOutputQueue queue, StreamSink stdout, StreamSink stderr, Promise<Void> ended) {
+  /**
+   * Runs on the attacher's own thread: queue → client streams, until the output ends or the client
+   * leaves.
+   */
+  private void copy(
+      BoundedOutputQueue queue, StreamSink stdout, StreamSink stderr, Promise<Void> ended) {
     try {
       while (!detached) {
         BoundedOutputQueue.Chunk chunk = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);

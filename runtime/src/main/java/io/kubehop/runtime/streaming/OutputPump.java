@@ -9,10 +9,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Copies one output stream of an exec'd process (a pipe, or the PTY master) into a {@link StreamSink} on a thread of
- * its own: reads block, and a full sink blocks the thread, never the event loop. {@link #done()} completes on the
- * sink's context once the stream hit end of file (or failed, or the sink closed) and everything read was handed
- * to the sink. The thread ends with the stream.
+ * Copies one output stream of an exec'd process (a pipe, or the PTY master) into a {@link
+ * StreamSink} on a thread of its own: reads block, and a full sink blocks the thread, never the
+ * event loop. {@link #done()} completes on the sink's context once the stream hit end of file (or
+ * failed, or the sink closed) and everything read was handed to the sink. The thread ends with the
+ * stream.
  */
 final class OutputPump {
 
@@ -20,12 +21,16 @@ final class OutputPump {
   private static final int CHUNK_SIZE = 32 * 1024;
 
   private final Promise<Void> done = Promise.promise();
-  /** When the thread last got bytes from the process (or started); read by the drain-after-exit check. */
+
+  /**
+   * When the thread last got bytes from the process (or started); read by the drain-after-exit
+   * check.
+   */
   private volatile long lastReadNanos = System.nanoTime();
+
   private volatile boolean reading;
 
-  private OutputPump() {
-  }
+  private OutputPump() {}
 
   /** Starts copying {@code in} into {@code sink} on a new daemon thread named {@code name}. */
   static OutputPump start(String name, InputStream in, StreamSink sink) {
@@ -66,8 +71,9 @@ final class OutputPump {
   }
 
   /**
-   * True when the thread has been waiting in a read for longer than {@code millis}: after the process exited this
-   * means a background child holds the stream open without writing, and the session need not wait for it.
+   * True when the thread has been waiting in a read for longer than {@code millis}: after the
+   * process exited this means a background child holds the stream open without writing, and the
+   * session need not wait for it.
    */
   boolean idleInReadFor(long millis) {
     return reading && System.nanoTime() - lastReadNanos > millis * 1_000_000L;

@@ -17,22 +17,26 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * This runtime's side of the CRI streaming server: an exec is a real process in the container's context
- * ({@link ExecSession}), an attach joins the container's main process ({@link AttachSession}), and a port-forward
- * dials the sandbox's IP (its own loopback address here) at the requested port. A container removed since its token
- * was issued fails the session in-band with NOT_FOUND's text.
+ * This runtime's side of the CRI streaming server: an exec is a real process in the container's
+ * context ({@link ExecSession}), an attach joins the container's main process ({@link
+ * AttachSession}), and a port-forward dials the sandbox's IP (its own loopback address here) at the
+ * requested port. A container removed since its token was issued fails the session in-band with
+ * NOT_FOUND's text.
  */
 public final class ProcessStreamingRuntime implements StreamingServer.Runtime {
 
   private final Vertx vertx;
   private final ContainerManager containers;
   private final PodSandboxManager sandboxes;
+
   /** Dials pods for port-forward: a connection per forwarded connection, never pooled. */
   private final NetClient dialClient;
+
   /** Numbers the sessions' names (their threads and log lines). */
   private final AtomicLong sessions = new AtomicLong();
 
-  public ProcessStreamingRuntime(Vertx vertx, ContainerManager containers, PodSandboxManager sandboxes) {
+  public ProcessStreamingRuntime(
+      Vertx vertx, ContainerManager containers, PodSandboxManager sandboxes) {
     this.vertx = vertx;
     this.containers = containers;
     this.sandboxes = sandboxes;
@@ -41,23 +45,32 @@ public final class ProcessStreamingRuntime implements StreamingServer.Runtime {
 
   @Override
   public Future<Integer> exec(String containerId, List<String> cmd, RemoteCommandStreams streams) {
-    return new ExecSession(vertx, containers.get(containerId), cmd, "exec-" + sessions.incrementAndGet())
+    return new ExecSession(
+            vertx, containers.get(containerId), cmd, "exec-" + sessions.incrementAndGet())
         .execute(streams);
   }
 
   @Override
   public Future<Integer> attach(String containerId, RemoteCommandStreams streams) {
-    return new AttachSession(vertx, containers.get(containerId), "attach-" + sessions.incrementAndGet())
+    return new AttachSession(
+            vertx, containers.get(containerId), "attach-" + sessions.incrementAndGet())
         .execute(streams);
   }
 
   @Override
   public Optional<StreamingServer.PortForwardTarget> portForward(String podSandboxId) {
-    return sandboxes.find(podSandboxId).map(sandbox -> new StreamingServer.PortForwardTarget(sandbox.ip(),
-        port -> dial(podSandboxId, sandbox.ip(), port)));
+    return sandboxes
+        .find(podSandboxId)
+        .map(
+            sandbox ->
+                new StreamingServer.PortForwardTarget(
+                    sandbox.ip(), port -> dial(podSandboxId, sandbox.ip(), port)));
   }
 
-  /** A connection to the sandbox's port, unless the sandbox has gone or stopped since the session began. */
+  /**
+   * A connection to the sandbox's port, unless the sandbox has gone or stopped since the session
+   * began.
+   */
   private Future<NetSocket> dial(String sandboxId, String ip, int port) {
     Optional<PodSandbox> now = sandboxes.find(sandboxId);
     if (now.isEmpty() || now.get().state() != PodSandboxState.SANDBOX_READY) {

@@ -9,11 +9,11 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * The terminal size of an exec with a TTY. kubectl sends its size as the first message on the resize stream right
- * after the streams exist; a shell reads the size once when it starts, so the process must start with it
- * (kubernetes#47990). {@link #initialSize()} waits for that first size, boundedly; sizes arriving later go to the
- * process once it has started ({@link #forwardTo}). Sizes of 0x0 (a client without a terminal) are ignored. Used on
- * the session's context only.
+ * The terminal size of an exec with a TTY. kubectl sends its size as the first message on the
+ * resize stream right after the streams exist; a shell reads the size once when it starts, so the
+ * process must start with it (kubernetes#47990). {@link #initialSize()} waits for that first size,
+ * boundedly; sizes arriving later go to the process once it has started ({@link #forwardTo}). Sizes
+ * of 0x0 (a client without a terminal) are ignored. Used on the session's context only.
  */
 final class TerminalResizer {
 
@@ -24,8 +24,8 @@ final class TerminalResizer {
   private Consumer<TerminalSize> target;
 
   /**
-   * Starts listening on the session's resize stream; without a TTY or a resize stream (V1, V2) the initial size is
-   * null at once (the default size applies).
+   * Starts listening on the session's resize stream; without a TTY or a resize stream (V1, V2) the
+   * initial size is null at once (the default size applies).
    */
   TerminalResizer(Vertx vertx, RemoteCommandStreams streams, Duration wait) {
     this.vertx = vertx;
@@ -43,7 +43,10 @@ final class TerminalResizer {
     return initial.future();
   }
 
-  /** From now on, sizes go to {@code resize}; a size that came after the initial one is applied at once. */
+  /**
+   * From now on, sizes go to {@code resize}; a size that came after the initial one is applied at
+   * once.
+   */
   void forwardTo(Consumer<TerminalSize> resize) {
     target = resize;
     if (latest != null && latest != initial.future().result()) {

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.Named;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.provider.Arguments;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Image names and defaults, with Docker's command/args rules. */
 class ImageCatalogTest {
@@ -49,7 +49,8 @@ class ImageCatalogTest {
   void commandReplacesEntrypointAndCmdArgsReplaceCmd() {
     var nginx = ImageCatalog.defaults("nginx", "127.0.0.5", List.of(8080, 9090));
     List<String> entrypoint = ImageCatalog.argv(nginx, List.of(), List.of());
-    assertEquals(List.of(NginxServer.class.getName(), "127.0.0.5", "8080", "9090"),
+    assertEquals(
+        List.of(NginxServer.class.getName(), "127.0.0.5", "8080", "9090"),
         entrypoint.subList(entrypoint.size() - 4, entrypoint.size()));
     assertEquals(List.of("echo", "hi"), ImageCatalog.argv(nginx, List.of("echo"), List.of("hi")));
     var busybox = ImageCatalog.defaults("busybox", "127.0.0.5", List.of());
@@ -58,7 +59,9 @@ class ImageCatalogTest {
 
   @Test
   void nginxDefaultsToPort80() {
-    List<String> argv = ImageCatalog.argv(ImageCatalog.defaults("nginx", "127.0.0.9", List.of()), List.of(), List.of());
+    List<String> argv =
+        ImageCatalog.argv(
+            ImageCatalog.defaults("nginx", "127.0.0.9", List.of()), List.of(), List.of());
     assertEquals(List.of("127.0.0.9", "80"), argv.subList(argv.size() - 2, argv.size()));
   }
 }

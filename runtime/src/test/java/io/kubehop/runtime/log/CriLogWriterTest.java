@@ -13,14 +13,16 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The CRI log format: F/P tags, the 16 KiB line limit, per-stream line buffers, fixed timestamps. */
+/**
+ * The CRI log format: F/P tags, the 16 KiB line limit, per-stream line buffers, fixed timestamps.
+ */
 class CriLogWriterTest {
 
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2016-10-06T00:17:09.669794202Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2016-10-06T00:17:09.669794202Z"), ZoneOffset.UTC);
   private static final String TS = "2016-10-06T00:17:09.669794202Z";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private List<String> write(byte[]... chunks) throws Exception {
     Path file = dir.resolve("a/b/0.log");
@@ -39,7 +41,8 @@ class CriLogWriterTest {
 
   @Test
   void fullLinesAcrossChunks() throws Exception {
-    assertEquals(List.of(TS + " stdout F hello world", TS + " stdout F ", TS + " stdout F x", ""),
+    assertEquals(
+        List.of(TS + " stdout F hello world", TS + " stdout F ", TS + " stdout F x", ""),
         write(bytes("hel"), bytes("lo world\n\nx\n")));
   }
 
@@ -51,16 +54,19 @@ class CriLogWriterTest {
   @Test
   void longLinesAreSplitIntoPartialsOf16KiB() throws Exception {
     byte[] line = bytes("x".repeat(40000) + "\n");
-    assertEquals(List.of(
-        TS + " stdout P " + "x".repeat(16384),
-        TS + " stdout P " + "x".repeat(16384),
-        TS + " stdout F " + "x".repeat(40000 - 2 * 16384),
-        ""), write(line));
+    assertEquals(
+        List.of(
+            TS + " stdout P " + "x".repeat(16384),
+            TS + " stdout P " + "x".repeat(16384),
+            TS + " stdout F " + "x".repeat(40000 - 2 * 16384),
+            ""),
+        write(line));
   }
 
   @Test
   void aLineOfExactly16KiBIsOneFullLine() throws Exception {
-    assertEquals(List.of(TS + " stdout F " + "y".repeat(16384), ""), write(bytes("y".repeat(16384) + "\n")));
+    assertEquals(
+        List.of(TS + " stdout F " + "y".repeat(16384), ""), write(bytes("y".repeat(16384) + "\n")));
   }
 
   @Test

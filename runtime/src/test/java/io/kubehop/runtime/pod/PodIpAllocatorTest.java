@@ -28,11 +28,17 @@ class PodIpAllocatorTest {
 
   @Test
   void rejectsMalformedCidrs() {
-    assertEquals("invalid pod CIDR \"127.20.1.0\": expected a.b.c.d/prefix",
-        assertThrows(IllegalArgumentException.class, () -> new PodIpAllocator("127.20.1.0")).getMessage());
-    assertEquals("invalid IPv4 address in \"127.300.1.0/24\"",
-        assertThrows(IllegalArgumentException.class, () -> new PodIpAllocator("127.300.1.0/24")).getMessage());
-    assertEquals("invalid pod CIDR \"127.0.0.0/31\": prefix length must be 8..30",
-        assertThrows(IllegalArgumentException.class, () -> new PodIpAllocator("127.0.0.0/31")).getMessage());
+    assertEquals(
+        "invalid pod CIDR \"127.20.1.0\": expected a.b.c.d/prefix",
+        assertThrows(IllegalArgumentException.class, () -> new PodIpAllocator("127.20.1.0"))
+            .getMessage());
+    assertEquals(
+        "invalid IPv4 address in \"127.300.1.0/24\"",
+        assertThrows(IllegalArgumentException.class, () -> new PodIpAllocator("127.300.1.0/24"))
+            .getMessage());
+    assertEquals(
+        "invalid pod CIDR \"127.0.0.0/31\": prefix length must be 8..30",
+        assertThrows(IllegalArgumentException.class, () -> new PodIpAllocator("127.0.0.0/31"))
+            .getMessage());
   }
 }

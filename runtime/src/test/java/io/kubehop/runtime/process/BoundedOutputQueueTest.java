@@ -18,7 +18,8 @@ class BoundedOutputQueueTest {
   void producerWaitsWhileFullAndResumesWhenDrained() throws Exception {
     BoundedOutputQueue queue = new BoundedOutputQueue(8);
     queue.onOutput(StreamType.STDOUT, new byte[6]);
-    CompletableFuture<Void> second = CompletableFuture.runAsync(() -> queue.onOutput(StreamType.STDERR, new byte[4]));
+    CompletableFuture<Void> second =
+        CompletableFuture.runAsync(() -> queue.onOutput(StreamType.STDERR, new byte[4]));
     assertFalse(completesWithin(second, 200), "producer must wait while the queue is full");
     assertEquals(6, queue.poll(1, TimeUnit.SECONDS).chunk().length);
     second.get(5, TimeUnit.SECONDS);
@@ -31,7 +32,8 @@ class BoundedOutputQueueTest {
   void closeReleasesAWaitingProducerAndDropsOutput() throws Exception {
     BoundedOutputQueue queue = new BoundedOutputQueue(4);
     queue.onOutput(StreamType.STDOUT, new byte[4]);
-    CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> queue.onOutput(StreamType.STDOUT, new byte[1]));
+    CompletableFuture<Void> blocked =
+        CompletableFuture.runAsync(() -> queue.onOutput(StreamType.STDOUT, new byte[1]));
     queue.close();
     blocked.get(5, TimeUnit.SECONDS);
     assertEquals(0, queue.queuedBytes());
@@ -47,7 +49,8 @@ class BoundedOutputQueueTest {
     assertTrue(queue.poll(1, TimeUnit.SECONDS).chunk() == null);
   }
 
-  private static boolean completesWithin(CompletableFuture<?> future, long millis) throws Exception {
+  private static boolean completesWithin(CompletableFuture<?> future, long millis)
+      throws Exception {
     try {
       future.get(millis, TimeUnit.MILLISECONDS);
       return true;

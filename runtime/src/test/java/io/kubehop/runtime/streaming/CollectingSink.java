@@ -8,9 +8,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 
 /**
- * A client-side output sink: keeps what it gets (up to {@link #KEEP_LIMIT} bytes), or, for large outputs, only
- * counts the bytes and checks them against a repeating pattern. A slow sink reports a full queue after every
- * {@link #BURST} bytes and drains on a timer, so the server's back-pressure is exercised end to end.
+ * A client-side output sink: keeps what it gets (up to {@link #KEEP_LIMIT} bytes), or, for large
+ * outputs, only counts the bytes and checks them against a repeating pattern. A slow sink reports a
+ * full queue after every {@link #BURST} bytes and drains on a timer, so the server's back-pressure
+ * is exercised end to end.
  */
 public final class CollectingSink implements WriteStream<Buffer> {
 
@@ -19,8 +20,10 @@ public final class CollectingSink implements WriteStream<Buffer> {
   private final Vertx vertx;
   private final byte[] pattern;
   private final long slowMillis;
+
   /** Bytes accepted between two pauses of a slow sink. */
   static final int BURST = 256 * 1024;
+
   private long sinceDrain;
   private final Buffer kept = Buffer.buffer();
   private final Promise<Void> ended = Promise.promise();
@@ -45,10 +48,11 @@ public final class CollectingSink implements WriteStream<Buffer> {
   }
 
   /**
-   * Counts and checks bytes against {@code pattern}; for its first {@code slowUntil} bytes it pauses
-   * {@code slowMillis} after every {@link #BURST}.
+   * Counts and checks bytes against {@code pattern}; for its first {@code slowUntil} bytes it
+   * pauses {@code slowMillis} after every {@link #BURST}.
    */
-  public static CollectingSink checking(Vertx vertx, byte[] pattern, long slowMillis, long slowUntil) {
+  public static CollectingSink checking(
+      Vertx vertx, byte[] pattern, long slowMillis, long slowUntil) {
     return new CollectingSink(vertx, pattern, slowMillis, slowUntil);
   }
 

@@ -1,15 +1,14 @@
 package io.kubehop.runtime.streaming;
 
-import io.kubehop.streaming.cri.StreamingServer;
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.httpstream.StreamType;
 import io.kubehop.streaming.remotecommand.ErrorStreamDecoder;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.StreamProtocol;
-import io.kubehop.streaming.httpstream.StreamType;
 import io.kubehop.streaming.spdy.SpdyDialer;
 import io.kubehop.streaming.spdy.SpdySession;
-import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -22,9 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A SPDY exec/attach session driven by hand, built from the streaming module's dialer: the streams are created in
- * client-go's order, the initial terminal size is the first message on the resize stream (as kubectl sends it), and
- * the test types, resizes and leaves whenever it wants. Output is collected; {@link #outcome()} decodes the status.
+ * A SPDY exec/attach session driven by hand, built from the streaming module's dialer: the streams
+ * are created in client-go's order, the initial terminal size is the first message on the resize
+ * stream (as kubectl sends it), and the test types, resizes and leaves whenever it wants. Output is
+ * collected; {@link #outcome()} decodes the status.
  */
 public final class RawSession {
 
@@ -41,28 +41,44 @@ public final class RawSession {
     this.protocol = protocol;
   }
 
-  static Future<RawSession> open(Vertx vertx, NetClient net, String url, StreamOptions options, int width,
-      int height, List<String> protocols) {
+  static Future<RawSession> open(
+      Vertx vertx,
+      NetClient net,
+      String url,
+      StreamOptions options,
+      int width,
+      int height,
+      List<String> protocols) {
     URI uri = URI.create(url);
-    return SpdyDialer.dial(vertx, net, uri.getHost(), uri.getPort(), "POST", uri.getRawPath(),
-            protocols, Map.of(StreamHeaders.SESSION, "raw-test"))
-        .compose(up -> {
-          RawSession raw = new RawSession(up.session(), StreamProtocol.fromWireName(up.protocol()).orElseThrow());
-          List<StreamType> order = new ArrayList<>(List.of(StreamType.ERROR));
-          if (options.stdin()) {
-            order.add(StreamType.STDIN);
-          }
-          if (options.stdout()) {
-            order.add(StreamType.STDOUT);
-          }
-          if (options.stderr() && !options.tty()) {
-            order.add(StreamType.STDERR);
-          }
-          if (options.tty() && raw.protocol.supportsResize()) {
-            order.add(StreamType.RESIZE);
-          }
-          return raw.create(order, 0, width, height).map(raw);
-        });
+    return SpdyDialer.dial(
+            vertx,
+            net,
+            uri.getHost(),
+            uri.getPort(),
+            "POST",
+            uri.getRawPath(),
+            protocols,
+            Map.of(StreamHeaders.SESSION, "raw-test"))
+        .compose(
+            up -> {
+              RawSession raw =
+                  new RawSession(
+                      up.session(), StreamProtocol.fromWireName(up.protocol()).orElseThrow());
+              List<StreamType> order = new ArrayList<>(List.of(StreamType.ERROR));
+              if (options.stdin()) {
+                order.add(StreamType.STDIN);
+              }
+              if (options.stdout()) {
+                order.add(StreamType.STDOUT);
+              }
+              if (options.stderr() && !options.tty()) {
+                order.add(StreamType.STDERR);
+              }
+              if (options.tty() && raw.protocol.supportsResize()) {
+                order.add(StreamType.RESIZE);
+              }
+              return raw.create(order, 0, width, height).map(raw);
+            });
   }
 
   private Future<Void> create(List<StreamType> order, int index, int width, int height) {
@@ -70,25 +86,28 @@ public final class RawSession {
       return Future.succeededFuture();
     }
     StreamType type = order.get(index);
-    return session.createStream(HeaderBlock.of(StreamHeaders.STREAM_TYPE, type.headerValue())).compose(s -> {
-      switch (type) {
-        case ERROR -> {
-          s.handler(this::appendError);
-          s.endHandler(v -> finish());
-          s.exceptionHandler(e -> finish());
-        }
-        case STDIN -> stdin = s;
-        case STDOUT, STDERR -> s.handler(this::appendOut);
-        case RESIZE -> {
-          resize = s;
-          if (width > 0) {
-            s.write(size(width, height));
-          }
-        }
-        default -> { }
-      }
-      return create(order, index + 1, width, height);
-    });
+    return session
+        .createStream(HeaderBlock.of(StreamHeaders.STREAM_TYPE, type.headerValue()))
+        .compose(
+            s -> {
+              switch (type) {
+                case ERROR -> {
+                  s.handler(this::appendError);
+                  s.endHandler(v -> finish());
+                  s.exceptionHandler(e -> finish());
+                }
+                case STDIN -> stdin = s;
+                case STDOUT, STDERR -> s.handler(this::appendOut);
+                case RESIZE -> {
+                  resize = s;
+                  if (width > 0) {
+                    s.write(size(width, height));
+                  }
+                }
+                default -> {}
+              }
+              return create(order, index + 1, width, height);
+            });
   }
 
   private synchronized void appendOut(Buffer b) {
@@ -100,8 +119,10 @@ public final class RawSession {
   }
 
   private synchronized void finish() {
-    outcome.tryComplete(Optional.ofNullable(ErrorStreamDecoder.decode(protocol, errorContent.copy())));
-    session.close(); // as kubectl does once it has the status: the server waits for that before it lets go
+    outcome.tryComplete(
+        Optional.ofNullable(ErrorStreamDecoder.decode(protocol, errorContent.copy())));
+    session.close(); // as kubectl does once it has the status: the server waits for that before it
+    // lets go
   }
 
   private static Buffer size(int width, int height) {

@@ -25,14 +25,21 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The test client of the runtime's streaming server: the streaming module's {@link SpdyExecutor} over TCP. */
+/**
+ * The test client of the runtime's streaming server: the streaming module's {@link SpdyExecutor}
+ * over TCP.
+ */
 public final class StreamClient implements AutoCloseable {
 
   private static final AtomicInteger SESSIONS = new AtomicInteger();
+
   /** A whole session, which may carry megabytes. */
   private static final Duration SESSION = Duration.ofSeconds(60);
 
-  /** How a remote command ended: its output and the error (null on success, ExitCodeException for a code). */
+  /**
+   * How a remote command ended: its output and the error (null on success, ExitCodeException for a
+   * code).
+   */
   public record Result(String stdout, String stderr, Throwable error) {
     public int exitCode() {
       if (error == null) {
@@ -67,7 +74,10 @@ public final class StreamClient implements AutoCloseable {
       CollectingSink err = CollectingSink.keeping(vertx);
       Throwable error = null;
       try {
-        await(stream(url, options, file, options.stdout() ? out : null, options.stderr() ? err : null), SESSION);
+        await(
+            stream(
+                url, options, file, options.stdout() ? out : null, options.stderr() ? err : null),
+            SESSION);
       } catch (ExecutionException e) {
         error = e.getCause();
       }
@@ -82,13 +92,29 @@ public final class StreamClient implements AutoCloseable {
     }
   }
 
-  /** Streams with the given local ends; completes (or fails with the outcome) when the command is over. */
-  public Future<Void> stream(String url, StreamOptions options, ReadStream<Buffer> stdin, WriteStream<Buffer> stdout,
+  /**
+   * Streams with the given local ends; completes (or fails with the outcome) when the command is
+   * over.
+   */
+  public Future<Void> stream(
+      String url,
+      StreamOptions options,
+      ReadStream<Buffer> stdin,
+      WriteStream<Buffer> stdout,
       WriteStream<Buffer> stderr) {
     URI uri = URI.create(url);
-    return new SpdyExecutor(vertx, net).stream(new SpdyExecutor.Target(uri.getHost(), uri.getPort(), "POST",
-            uri.getRawPath(), Map.of(StreamHeaders.SESSION, "test-" + SESSIONS.incrementAndGet())),
-        options, stdin, stdout, stderr);
+    return new SpdyExecutor(vertx, net)
+        .stream(
+            new SpdyExecutor.Target(
+                uri.getHost(),
+                uri.getPort(),
+                "POST",
+                uri.getRawPath(),
+                Map.of(StreamHeaders.SESSION, "test-" + SESSIONS.incrementAndGet())),
+            options,
+            stdin,
+            stdout,
+            stderr);
   }
 
   /** A session whose streams the test drives by hand (typing, resizing, leaving). */
@@ -97,7 +123,8 @@ public final class StreamClient implements AutoCloseable {
   }
 
   /** The same, offering only {@code protocols} (an older client). */
-  public Future<RawSession> open(String url, StreamOptions options, int width, int height, List<String> protocols) {
+  public Future<RawSession> open(
+      String url, StreamOptions options, int width, int height, List<String> protocols) {
     return RawSession.open(vertx, net, url, options, width, height, protocols);
   }
 

@@ -11,11 +11,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The CRI streaming server's one-time tokens, as upstream's {@code requestCache}: {@code Exec}, {@code Attach} and
- * {@code PortForward} park their request here and return a URL with the token; the first request to that URL
- * consumes it. Tokens are the first 8 characters of the base64url encoding of 6 random bytes, live for one minute,
- * and at most 1000 are in flight. Thread safe, as upstream's (one lock): tokens are issued from the CRI service's
- * threads and consumed on the streaming server's event loops, each in the tick of its request.
+ * The CRI streaming server's one-time tokens, as upstream's {@code requestCache}: {@code Exec},
+ * {@code Attach} and {@code PortForward} park their request here and return a URL with the token;
+ * the first request to that URL consumes it. Tokens are the first 8 characters of the base64url
+ * encoding of 6 random bytes, live for one minute, and at most 1000 are in flight. Thread safe, as
+ * upstream's (one lock): tokens are issued from the CRI service's threads and consumed on the
+ * streaming server's event loops, each in the tick of its request.
  *
  * @param <T> the parked request
  */
@@ -23,8 +24,10 @@ final class RequestCache<T> {
 
   /** Upstream's {@code cacheTTL}. */
   public static final Duration DEFAULT_TTL = Duration.ofMinutes(1);
+
   /** Upstream's {@code maxInFlight}. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 1000;
+
   /** Upstream's {@code tokenLen}. */
   static final int TOKEN_LENGTH = 8;
 
@@ -32,12 +35,16 @@ final class RequestCache<T> {
   private final Clock clock;
   private final Duration ttl;
   private final int maxInFlight;
+
   /** Insertion order is expiry order, since every entry lives for the same {@code ttl}. */
   private final LinkedHashMap<String, Entry<T>> entries = new LinkedHashMap<>();
 
   private record Entry<T>(T request, Instant expiry) {}
 
-  /** Thrown when {@code maxInFlight} tokens are already parked; the server maps it to gRPC RESOURCE_EXHAUSTED. */
+  /**
+   * Thrown when {@code maxInFlight} tokens are already parked; the server maps it to gRPC
+   * RESOURCE_EXHAUSTED.
+   */
   public static final class TooManyInFlightException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

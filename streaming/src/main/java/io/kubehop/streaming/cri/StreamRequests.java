@@ -9,15 +9,18 @@ import io.vertx.grpc.server.StatusException;
 
 /**
  * Checks of the CRI streaming requests, with upstream's messages ({@code validateExecRequest} and
- * {@code validateAttachRequest} of the kubelet's CRI streaming server), and the stream options a request fixes:
- * the streaming server takes them from the cached request, never from the URL's query.
+ * {@code validateAttachRequest} of the kubelet's CRI streaming server), and the stream options a
+ * request fixes: the streaming server takes them from the cached request, never from the URL's
+ * query.
  */
 public final class StreamRequests {
 
-  private StreamRequests() {
-  }
+  private StreamRequests() {}
 
-  /** INVALID_ARGUMENT unless the exec request names a container and asks for a usable set of streams. */
+  /**
+   * INVALID_ARGUMENT unless the exec request names a container and asks for a usable set of
+   * streams.
+   */
   public static void validate(ExecRequest request) {
     if (request.getContainerId().isEmpty()) {
       throw invalidArgument("missing required container_id");
@@ -31,7 +34,10 @@ public final class StreamRequests {
     }
   }
 
-  /** INVALID_ARGUMENT unless the attach request names a container and asks for a usable set of streams. */
+  /**
+   * INVALID_ARGUMENT unless the attach request names a container and asks for a usable set of
+   * streams.
+   */
   public static void validate(AttachRequest request) {
     if (request.getContainerId().isEmpty()) {
       throw invalidArgument("missing required container_id");
@@ -53,12 +59,14 @@ public final class StreamRequests {
 
   /** The streams of an exec. */
   static StreamOptions options(ExecRequest request) {
-    return new StreamOptions(request.getStdin(), request.getStdout(), request.getStderr(), request.getTty());
+    return new StreamOptions(
+        request.getStdin(), request.getStdout(), request.getStderr(), request.getTty());
   }
 
   /** The streams of an attach. */
   static StreamOptions options(AttachRequest request) {
-    return new StreamOptions(request.getStdin(), request.getStdout(), request.getStderr(), request.getTty());
+    return new StreamOptions(
+        request.getStdin(), request.getStdout(), request.getStderr(), request.getTty());
   }
 
   private static StatusException invalidArgument(String message) {

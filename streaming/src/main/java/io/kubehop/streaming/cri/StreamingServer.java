@@ -1,12 +1,12 @@
 package io.kubehop.streaming.cri;
 
-import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.cri.v1.AttachRequest;
 import io.kubehop.cri.v1.AttachResponse;
 import io.kubehop.cri.v1.ExecRequest;
 import io.kubehop.cri.v1.ExecResponse;
 import io.kubehop.cri.v1.PortForwardRequest;
 import io.kubehop.cri.v1.PortForwardResponse;
+import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.portforward.PortDialer;
 import io.kubehop.streaming.portforward.PortForwardServer;
 import io.kubehop.streaming.remotecommand.StreamOptions;
@@ -35,15 +35,17 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * The CRI streaming server (upstream's {@code pkg/kubelet/cri/streaming} server), for any runtime that implements
- * {@link Runtime}: {@link #getExec}, {@link #getAttach} and {@link #getPortForward} park their validated request under
- * a one-time token and answer the URL the kubelet streams to, {@code <base>/exec/<token>}, {@code /attach/<token>} or
- * {@code /portforward/<token>}; the first GET or POST of that URL consumes the token and runs the session with the
- * options of the parked request (never the query's). An unknown, used, expired or wrong-kind token is a plain
- * {@code 404 page not found}. Each session is logged in one line with the {@value StreamHeaders#SESSION} the hops forward.
+ * The CRI streaming server (upstream's {@code pkg/kubelet/cri/streaming} server), for any runtime
+ * that implements {@link Runtime}: {@link #getExec}, {@link #getAttach} and {@link #getPortForward}
+ * park their validated request under a one-time token and answer the URL the kubelet streams to,
+ * {@code <base>/exec/<token>}, {@code /attach/<token>} or {@code /portforward/<token>}; the first
+ * GET or POST of that URL consumes the token and runs the session with the options of the parked
+ * request (never the query's). An unknown, used, expired or wrong-kind token is a plain {@code 404
+ * page not found}. Each session is logged in one line with the {@value StreamHeaders#SESSION} the
+ * hops forward.
  *
- * <p>{@link #start()} listens as the {@link Config} says; a server of the caller's own can mount {@link #handle}
- * instead (upstream's {@code Server} is an {@code http.Handler}).
+ * <p>{@link #start()} listens as the {@link Config} says; a server of the caller's own can mount
+ * {@link #handle} instead (upstream's {@code Server} is an {@code http.Handler}).
  */
 public final class StreamingServer {
 
@@ -51,24 +53,30 @@ public final class StreamingServer {
   private static final String NOT_FOUND = "404 page not found\n";
 
   /**
-   * What the server needs of a runtime (upstream's {@code streaming.Runtime}). Whether the container or sandbox
-   * exists and runs is the runtime's to check, both when the CRI call is answered and when the session starts.
+   * What the server needs of a runtime (upstream's {@code streaming.Runtime}). Whether the
+   * container or sandbox exists and runs is the runtime's to check, both when the CRI call is
+   * answered and when the session starts.
    */
   public interface Runtime {
 
     /**
-     * Runs {@code cmd} in the container with the session's streams (their options say stdin and tty; terminal sizes
-     * come through {@link RemoteCommandStreams#resizeHandler}); completes with the exit code once its output was
-     * delivered. A failure, thrown or returned, ends the session with its message on the error stream.
+     * Runs {@code cmd} in the container with the session's streams (their options say stdin and
+     * tty; terminal sizes come through {@link RemoteCommandStreams#resizeHandler}); completes with
+     * the exit code once its output was delivered. A failure, thrown or returned, ends the session
+     * with its message on the error stream.
      */
     Future<Integer> exec(String containerId, List<String> cmd, RemoteCommandStreams streams);
 
-    /** Joins the container's main process with the session's streams, as {@link #exec} does with a new one. */
+    /**
+     * Joins the container's main process with the session's streams, as {@link #exec} does with a
+     * new one.
+     */
     Future<Integer> attach(String containerId, RemoteCommandStreams streams);
 
     /**
-     * Where a port-forward into the sandbox goes, or empty when there is no such sandbox (the server then answers
-     * 404). Upstream's runtime copies each forwarded connection itself; here it dials, and the server splices.
+     * Where a port-forward into the sandbox goes, or empty when there is no such sandbox (the
+     * server then answers 404). Upstream's runtime copies each forwarded connection itself; here it
+     * dials, and the server splices.
      */
     Optional<PortForwardTarget> portForward(String podSandboxId);
   }
@@ -77,29 +85,36 @@ public final class StreamingServer {
    * A sandbox's network as port-forward reaches it.
    *
    * @param address what the session's log line names (the sandbox's IP)
-   * @param dialer  opens a connection to one of its ports, per forwarded connection
+   * @param dialer opens a connection to one of its ports, per forwarded connection
    */
-  public record PortForwardTarget(String address, PortDialer dialer) {
-  }
+  public record PortForwardTarget(String address, PortDialer dialer) {}
 
   /**
-   * The server's settings (upstream's {@code streaming.Config}), plus the token limits upstream fixes in its
-   * {@code requestCache}.
+   * The server's settings (upstream's {@code streaming.Config}), plus the token limits upstream
+   * fixes in its {@code requestCache}.
    *
-   * @param address                         where {@link #start()} listens
-   * @param port                            where {@link #start()} listens; 0 picks a free port
-   * @param baseUrl                         the start of the URLs handed out, e.g. {@code http://10.0.0.1:10010}; null
-   *                                        for the listening address
-   * @param streamIdleTimeout               how long a session may stay silent before its connection is closed
-   * @param streamCreationTimeout           how long a SPDY client may take to open its streams
-   * @param supportedRemoteCommandProtocols the SPDY exec/attach protocols offered, in preference order
-   * @param supportedPortForwardProtocols   the SPDY port-forward protocols offered
-   * @param tokenTtl                        how long a parked request waits for its URL to be used
-   * @param maxInFlight                     how many requests may be parked at once
+   * @param address where {@link #start()} listens
+   * @param port where {@link #start()} listens; 0 picks a free port
+   * @param baseUrl the start of the URLs handed out, e.g. {@code http://10.0.0.1:10010}; null for
+   *     the listening address
+   * @param streamIdleTimeout how long a session may stay silent before its connection is closed
+   * @param streamCreationTimeout how long a SPDY client may take to open its streams
+   * @param supportedRemoteCommandProtocols the SPDY exec/attach protocols offered, in preference
+   *     order
+   * @param supportedPortForwardProtocols the SPDY port-forward protocols offered
+   * @param tokenTtl how long a parked request waits for its URL to be used
+   * @param maxInFlight how many requests may be parked at once
    */
-  public record Config(String address, int port, String baseUrl, Duration streamIdleTimeout,
-      Duration streamCreationTimeout, List<String> supportedRemoteCommandProtocols,
-      List<String> supportedPortForwardProtocols, Duration tokenTtl, int maxInFlight) {
+  public record Config(
+      String address,
+      int port,
+      String baseUrl,
+      Duration streamIdleTimeout,
+      Duration streamCreationTimeout,
+      List<String> supportedRemoteCommandProtocols,
+      List<String> supportedPortForwardProtocols,
+      Duration tokenTtl,
+      int maxInFlight) {
 
     public Config {
       Objects.requireNonNull(address, "address");
@@ -108,35 +123,79 @@ public final class StreamingServer {
     }
 
     /**
-     * Upstream's {@code DefaultConfig} (4 h idle, 30 s stream creation, remote-command V5…V1, where V5 over SPDY is
-     * exactly V4, and {@code portforward.k8s.io}) with upstream's token limits (one minute, 1000 in flight), on a free
-     * port of loopback, as containerd's default streaming port.
+     * Upstream's {@code DefaultConfig} (4 h idle, 30 s stream creation, remote-command V5…V1, where
+     * V5 over SPDY is exactly V4, and {@code portforward.k8s.io}) with upstream's token limits (one
+     * minute, 1000 in flight), on a free port of loopback, as containerd's default streaming port.
      */
     public static Config defaults() {
-      return new Config("127.0.0.1", 0, null, RemoteCommandServer.DEFAULT_IDLE_TIMEOUT, StreamWaiter.DEFAULT_TIMEOUT,
-          List.of(StreamProtocol.V5.wireName(), StreamProtocol.V4.wireName(), StreamProtocol.V3.wireName(),
-              StreamProtocol.V2.wireName(), StreamProtocol.V1.wireName()),
-          List.of(PortForwardServer.PROTOCOL_V1), RequestCache.DEFAULT_TTL, RequestCache.DEFAULT_MAX_IN_FLIGHT);
+      return new Config(
+          "127.0.0.1",
+          0,
+          null,
+          RemoteCommandServer.DEFAULT_IDLE_TIMEOUT,
+          StreamWaiter.DEFAULT_TIMEOUT,
+          List.of(
+              StreamProtocol.V5.wireName(),
+              StreamProtocol.V4.wireName(),
+              StreamProtocol.V3.wireName(),
+              StreamProtocol.V2.wireName(),
+              StreamProtocol.V1.wireName()),
+          List.of(PortForwardServer.PROTOCOL_V1),
+          RequestCache.DEFAULT_TTL,
+          RequestCache.DEFAULT_MAX_IN_FLIGHT);
     }
 
     public Config withAddress(String address) {
-      return new Config(address, port, baseUrl, streamIdleTimeout, streamCreationTimeout,
-          supportedRemoteCommandProtocols, supportedPortForwardProtocols, tokenTtl, maxInFlight);
+      return new Config(
+          address,
+          port,
+          baseUrl,
+          streamIdleTimeout,
+          streamCreationTimeout,
+          supportedRemoteCommandProtocols,
+          supportedPortForwardProtocols,
+          tokenTtl,
+          maxInFlight);
     }
 
     public Config withBaseUrl(String baseUrl) {
-      return new Config(address, port, baseUrl, streamIdleTimeout, streamCreationTimeout,
-          supportedRemoteCommandProtocols, supportedPortForwardProtocols, tokenTtl, maxInFlight);
+      return new Config(
+          address,
+          port,
+          baseUrl,
+          streamIdleTimeout,
+          streamCreationTimeout,
+          supportedRemoteCommandProtocols,
+          supportedPortForwardProtocols,
+          tokenTtl,
+          maxInFlight);
     }
 
-    public Config withSupportedRemoteCommandProtocols(List<String> supportedRemoteCommandProtocols) {
-      return new Config(address, port, baseUrl, streamIdleTimeout, streamCreationTimeout,
-          supportedRemoteCommandProtocols, supportedPortForwardProtocols, tokenTtl, maxInFlight);
+    public Config withSupportedRemoteCommandProtocols(
+        List<String> supportedRemoteCommandProtocols) {
+      return new Config(
+          address,
+          port,
+          baseUrl,
+          streamIdleTimeout,
+          streamCreationTimeout,
+          supportedRemoteCommandProtocols,
+          supportedPortForwardProtocols,
+          tokenTtl,
+          maxInFlight);
     }
 
     public Config withTokenTtl(Duration tokenTtl) {
-      return new Config(address, port, baseUrl, streamIdleTimeout, streamCreationTimeout,
-          supportedRemoteCommandProtocols, supportedPortForwardProtocols, tokenTtl, maxInFlight);
+      return new Config(
+          address,
+          port,
+          baseUrl,
+          streamIdleTimeout,
+          streamCreationTimeout,
+          supportedRemoteCommandProtocols,
+          supportedPortForwardProtocols,
+          tokenTtl,
+          maxInFlight);
     }
   }
 
@@ -160,17 +219,23 @@ public final class StreamingServer {
     this.config = config;
     this.runtime = runtime;
     this.cache = new RequestCache<>(clock, config.tokenTtl(), config.maxInFlight());
-    this.execServer = RemoteCommandServer.exec(vertx).protocols(config.supportedRemoteCommandProtocols())
-        .timeouts(config.streamCreationTimeout(), config.streamIdleTimeout());
-    this.attachServer = RemoteCommandServer.attach(vertx).protocols(config.supportedRemoteCommandProtocols())
-        .timeouts(config.streamCreationTimeout(), config.streamIdleTimeout());
-    this.portForwardServer = new PortForwardServer(vertx).protocols(config.supportedPortForwardProtocols())
-        .timeouts(config.streamCreationTimeout(), config.streamIdleTimeout());
+    this.execServer =
+        RemoteCommandServer.exec(vertx)
+            .protocols(config.supportedRemoteCommandProtocols())
+            .timeouts(config.streamCreationTimeout(), config.streamIdleTimeout());
+    this.attachServer =
+        RemoteCommandServer.attach(vertx)
+            .protocols(config.supportedRemoteCommandProtocols())
+            .timeouts(config.streamCreationTimeout(), config.streamIdleTimeout());
+    this.portForwardServer =
+        new PortForwardServer(vertx)
+            .protocols(config.supportedPortForwardProtocols())
+            .timeouts(config.streamCreationTimeout(), config.streamIdleTimeout());
   }
 
   /**
-   * What an {@code HttpServer} that mounts {@link #handle} needs: no h2c (see {@link PostUpgrades}; its connections
-   * need {@link PostUpgrades#install} too) and WebSocket limits fit for exec.
+   * What an {@code HttpServer} that mounts {@link #handle} needs: no h2c (see {@link PostUpgrades};
+   * its connections need {@link PostUpgrades#install} too) and WebSocket limits fit for exec.
    */
   public static HttpServerOptions httpServerOptions() {
     return ChannelHandshake.configure(PostUpgrades.configure(new HttpServerOptions()));
@@ -180,11 +245,13 @@ public final class StreamingServer {
   public Future<Void> start() {
     HttpServer http = vertx.createHttpServer(httpServerOptions());
     PostUpgrades.install(http).requestHandler(this::handle);
-    return http.listen(config.port(), config.address()).map(s -> {
-      server = s;
-      listeningUrl = url(config.address(), s.actualPort());
-      return null;
-    });
+    return http.listen(config.port(), config.address())
+        .map(
+            s -> {
+              server = s;
+              listeningUrl = url(config.address(), s.actualPort());
+              return null;
+            });
   }
 
   /** Stops listening; running sessions end with their connections. */
@@ -194,8 +261,8 @@ public final class StreamingServer {
   }
 
   /**
-   * The start of the URLs handed out: the config's, else {@code http://<address>:<port>}, with the actual port once
-   * listening.
+   * The start of the URLs handed out: the config's, else {@code http://<address>:<port>}, with the
+   * actual port once listening.
    */
   public String baseUrl() {
     if (config.baseUrl() != null) {
@@ -206,8 +273,8 @@ public final class StreamingServer {
   }
 
   /**
-   * Validates and parks an exec; throws a gRPC {@link StatusException}: INVALID_ARGUMENT, or RESOURCE_EXHAUSTED when
-   * too many requests are parked.
+   * Validates and parks an exec; throws a gRPC {@link StatusException}: INVALID_ARGUMENT, or
+   * RESOURCE_EXHAUSTED when too many requests are parked.
    */
   public ExecResponse getExec(ExecRequest request) {
     StreamRequests.validate(request);
@@ -235,8 +302,8 @@ public final class StreamingServer {
   }
 
   /**
-   * Serves a request for one of the handed-out URLs. The token is consumed in the request's own tick, so the request
-   * is still untouched when it is upgraded (a WebSocket handshake wants that).
+   * Serves a request for one of the handed-out URLs. The token is consumed in the request's own
+   * tick, so the request is still untouched when it is upgraded (a WebSocket handshake wants that).
    */
   public void handle(HttpServerRequest req) {
     String[] segments = req.path().split("/", -1);
@@ -247,7 +314,9 @@ public final class StreamingServer {
     }
     String method = PostUpgrades.method(req);
     if (!method.equals("GET") && !method.equals("POST")) {
-      req.response().setStatusCode(405).putHeader("Content-Type", "text/plain; charset=utf-8")
+      req.response()
+          .setStatusCode(405)
+          .putHeader("Content-Type", "text/plain; charset=utf-8")
           .end("405: Method Not Allowed");
       return;
     }
@@ -285,27 +354,51 @@ public final class StreamingServer {
       endpoint = attachServer;
       executor = streams -> runtime.attach(containerId, streams);
     }
-    // One line per session: when the executor ran, at its end; otherwise (refused before streams existed) when
+    // One line per session: when the executor ran, at its end; otherwise (refused before streams
+    // existed) when
     // the server is done with the request.
     AtomicBoolean executed = new AtomicBoolean();
-    Executor logged = streams -> {
-      executed.set(true);
-      return call(() -> executor.execute(streams)).onComplete(ar -> log(sessionId, what, containerId, options,
-          started, ar.succeeded() ? "exit " + ar.result() : "ended: " + ar.cause().getMessage()));
-    };
-    endpoint.serve(req, options, logged).onComplete(ar -> {
-      if (!executed.get()) {
-        log(sessionId, what, containerId, options, started,
-            ar.succeeded() ? "refused (HTTP " + req.response().getStatusCode() + ")" : "failed: " + ar.cause().getMessage());
-      }
-    });
+    Executor logged =
+        streams -> {
+          executed.set(true);
+          return call(() -> executor.execute(streams))
+              .onComplete(
+                  ar ->
+                      log(
+                          sessionId,
+                          what,
+                          containerId,
+                          options,
+                          started,
+                          ar.succeeded()
+                              ? "exit " + ar.result()
+                              : "ended: " + ar.cause().getMessage()));
+        };
+    endpoint
+        .serve(req, options, logged)
+        .onComplete(
+            ar -> {
+              if (!executed.get()) {
+                log(
+                    sessionId,
+                    what,
+                    containerId,
+                    options,
+                    started,
+                    ar.succeeded()
+                        ? "refused (HTTP " + req.response().getStatusCode() + ")"
+                        : "failed: " + ar.cause().getMessage());
+              }
+            });
   }
 
   /**
-   * A port-forward into the sandbox's network, one runtime dial per forwarded connection. The ports of a WebSocket
-   * port-forward are the parked request's, as the kubelet's CRI server takes them, unless the URL names them.
+   * A port-forward into the sandbox's network, one runtime dial per forwarded connection. The ports
+   * of a WebSocket port-forward are the parked request's, as the kubelet's CRI server takes them,
+   * unless the URL names them.
    */
-  private void servePortForward(HttpServerRequest req, PortForwardRequest forward, String sessionId) {
+  private void servePortForward(
+      HttpServerRequest req, PortForwardRequest forward, String sessionId) {
     long started = System.nanoTime();
     String sandboxId = forward.getPodSandboxId();
     Optional<PortForwardTarget> target = runtime.portForward(sandboxId);
@@ -316,16 +409,45 @@ public final class StreamingServer {
     if (req.params().getAll("port").isEmpty()) {
       forward.getPortList().forEach(p -> req.params().add("port", String.valueOf(p)));
     }
-    portForwardServer.serve(req, sandboxId, "", target.get().dialer()).onComplete(ar -> LOG.info("session "
-        + sessionId + " portforward to sandbox " + shortId(sandboxId) + " (" + target.get().address() + "): "
-        + (ar.succeeded() ? "ended" : "failed: " + ar.cause().getMessage()) + " after "
-        + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms"));
+    portForwardServer
+        .serve(req, sandboxId, "", target.get().dialer())
+        .onComplete(
+            ar ->
+                LOG.info(
+                    "session "
+                        + sessionId
+                        + " portforward to sandbox "
+                        + shortId(sandboxId)
+                        + " ("
+                        + target.get().address()
+                        + "): "
+                        + (ar.succeeded() ? "ended" : "failed: " + ar.cause().getMessage())
+                        + " after "
+                        + Duration.ofNanos(System.nanoTime() - started).toMillis()
+                        + "ms"));
   }
 
-  private static void log(String sessionId, String what, String containerId, StreamOptions options, long started,
+  private static void log(
+      String sessionId,
+      String what,
+      String containerId,
+      StreamOptions options,
+      long started,
       String outcome) {
-    LOG.info("session " + sessionId + " " + what + " in container " + shortId(containerId) + " "
-        + flags(options) + ": " + outcome + " after " + Duration.ofNanos(System.nanoTime() - started).toMillis() + "ms");
+    LOG.info(
+        "session "
+            + sessionId
+            + " "
+            + what
+            + " in container "
+            + shortId(containerId)
+            + " "
+            + flags(options)
+            + ": "
+            + outcome
+            + " after "
+            + Duration.ofNanos(System.nanoTime() - started).toMillis()
+            + "ms");
   }
 
   /** The runtime's future, or its exception as a failed one. */
@@ -365,7 +487,8 @@ public final class StreamingServer {
   }
 
   private static void notFound(HttpServerRequest req) {
-    req.response().setStatusCode(404)
+    req.response()
+        .setStatusCode(404)
         .putHeader("Content-Type", "text/plain; charset=utf-8")
         .putHeader("X-Content-Type-Options", "nosniff")
         .end(NOT_FOUND);
@@ -373,7 +496,9 @@ public final class StreamingServer {
 
   /** The kinds of parked request, by URL path segment. */
   private enum Kind {
-    EXEC("exec"), ATTACH("attach"), PORT_FORWARD("portforward");
+    EXEC("exec"),
+    ATTACH("attach"),
+    PORT_FORWARD("portforward");
 
     final String path;
 
@@ -391,7 +516,8 @@ public final class StreamingServer {
       if (request instanceof PortForwardRequest) {
         return PORT_FORWARD;
       }
-      throw new IllegalArgumentException("not a streaming request: " + request.getClass().getSimpleName());
+      throw new IllegalArgumentException(
+          "not a streaming request: " + request.getClass().getSimpleName());
     }
 
     static Kind ofPath(String segment) {

@@ -1,8 +1,9 @@
 package io.kubehop.streaming.httpstream;
 
 /**
- * The connection under the stream is gone, or going (a SPDY session after GOAWAY takes no new streams), or went
- * away before it was established: {@code connection closed}, or a message that says when.
+ * The connection under the stream is gone, or going (a SPDY session after GOAWAY takes no new
+ * streams), or went away before it was established: {@code connection closed}, or a message that
+ * says when.
  */
 public final class ConnectionClosedException extends StreamException {
 

@@ -5,14 +5,15 @@ import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
 /**
- * The drain handler of a {@link Stream} whose write queue is its connection's (SPDY session, WebSocket): the
- * connection's transport drains, and every stream hears it through {@link #fire()}.
+ * The drain handler of a {@link Stream} whose write queue is its connection's (SPDY session,
+ * WebSocket): the connection's transport drains, and every stream hears it through {@link #fire()}.
  *
- * <p>The handler is set at once, from any thread, not moved to the context first: a pipe on another context sets it
- * right after it saw {@code writeQueueFull()}, and the transport may drain before a deferred assignment would land;
- * that drain was then lost and the pipe stalled for good. Because the queue may also have drained before the handler
- * was set, the handler is run on the context if the queue is no longer full by then. A handler may so run once more
- * than there were drains; a pipe's resume does not mind.
+ * <p>The handler is set at once, from any thread, not moved to the context first: a pipe on another
+ * context sets it right after it saw {@code writeQueueFull()}, and the transport may drain before a
+ * deferred assignment would land; that drain was then lost and the pipe stalled for good. Because
+ * the queue may also have drained before the handler was set, the handler is run on the context if
+ * the queue is no longer full by then. A handler may so run once more than there were drains; a
+ * pipe's resume does not mind.
  */
 public final class DrainSignal {
 
@@ -33,11 +34,12 @@ public final class DrainSignal {
   public void handler(Handler<Void> handler) {
     this.handler = handler;
     if (handler != null) {
-      onContext.execute(() -> {
-        if (this.handler == handler && !writeQueueFull.getAsBoolean()) {
-          handler.handle(null);
-        }
-      });
+      onContext.execute(
+          () -> {
+            if (this.handler == handler && !writeQueueFull.getAsBoolean()) {
+              handler.handle(null);
+            }
+          });
     }
   }
 

@@ -12,9 +12,10 @@ import java.util.Objects;
  * The name/value pairs of a SPDY header block, immutable and in insertion order.
  *
  * <p>Names are stored lower-case and unique, because spdystream rejects anything else as a fatal
- * {@code header was not lowercased} / {@code multiple headers with same name}; several values of one name travel as
- * one value joined with NUL, and are split again on decode. Lookups are case-insensitive, like Go's
- * {@code http.Header.Get} after its canonicalisation ({@code streamType} matches {@code streamtype}).
+ * {@code header was not lowercased} / {@code multiple headers with same name}; several values of
+ * one name travel as one value joined with NUL, and are split again on decode. Lookups are
+ * case-insensitive, like Go's {@code http.Header.Get} after its canonicalisation ({@code
+ * streamType} matches {@code streamtype}).
  */
 public final class HeaderBlock {
 
@@ -87,7 +88,10 @@ public final class HeaderBlock {
     return values.toString();
   }
 
-  /** Collects pairs; repeated names (in any case) are merged into one lower-case name with several values. */
+  /**
+   * Collects pairs; repeated names (in any case) are merged into one lower-case name with several
+   * values.
+   */
   public static final class Builder {
     private final Map<String, List<String>> values = new LinkedHashMap<>();
 

@@ -6,11 +6,12 @@ import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
 /**
- * What a SPDY stream and a WebSocket channel have in common, as one {@link Stream} of a connection confined to one
- * Vert.x context: the id and headers it was opened with, its read side (an {@link InboundQueue}, whose high-water
- * mark the subclass reports to its connection), its write side's drain handler (a {@link DrainSignal} over the
- * connection's write queue, which is the only one) and the reader's exception handler. The subclass writes, ends,
- * resets and knows when it is closed.
+ * What a SPDY stream and a WebSocket channel have in common, as one {@link Stream} of a connection
+ * confined to one Vert.x context: the id and headers it was opened with, its read side (an {@link
+ * InboundQueue}, whose high-water mark the subclass reports to its connection), its write side's
+ * drain handler (a {@link DrainSignal} over the connection's write queue, which is the only one)
+ * and the reader's exception handler. The subclass writes, ends, resets and knows when it is
+ * closed.
  */
 public abstract class MultiplexedStream implements Stream {
 
@@ -19,6 +20,7 @@ public abstract class MultiplexedStream implements Stream {
   private final BooleanSupplier writeQueueFull;
   private final DrainSignal drain;
   private volatile Handler<Throwable> exceptionHandler;
+
   /** What the peer sent, until the reader takes it; fed by the subclass on the context. */
   protected final InboundQueue inbound;
 
@@ -27,7 +29,11 @@ public abstract class MultiplexedStream implements Stream {
    * @param highWater queued inbound bytes above which {@link #overHighWater} hears {@code true}
    * @param writeQueueFull the connection's write queue is full (asked on any thread)
    */
-  protected MultiplexedStream(int id, HeaderBlock headers, Executor onContext, long highWater,
+  protected MultiplexedStream(
+      int id,
+      HeaderBlock headers,
+      Executor onContext,
+      long highWater,
       BooleanSupplier writeQueueFull) {
     this.id = id;
     this.headers = headers;
@@ -36,7 +42,10 @@ public abstract class MultiplexedStream implements Stream {
     this.inbound = new InboundQueue(onContext, highWater, this::overHighWater);
   }
 
-  /** The inbound queue rose above its mark ({@code true}) or is back ({@code false}); on the context. */
+  /**
+   * The inbound queue rose above its mark ({@code true}) or is back ({@code false}); on the
+   * context.
+   */
   protected abstract void overHighWater(boolean over);
 
   @Override
@@ -88,8 +97,8 @@ public abstract class MultiplexedStream implements Stream {
   }
 
   /**
-   * Tells the reader the stream failed, unless it already saw a clean end (then there is nothing left to lose).
-   * On the context.
+   * Tells the reader the stream failed, unless it already saw a clean end (then there is nothing
+   * left to lose). On the context.
    */
   protected final void failReader(Throwable cause) {
     Handler<Throwable> h = exceptionHandler;
@@ -115,7 +124,10 @@ public abstract class MultiplexedStream implements Stream {
     return writeQueueFull.getAsBoolean();
   }
 
-  /** Set at once, not moved to the context (see {@link DrainSignal}: a drain in between must not be lost). */
+  /**
+   * Set at once, not moved to the context (see {@link DrainSignal}: a drain in between must not be
+   * lost).
+   */
   @Override
   public MultiplexedStream drainHandler(Handler<Void> handler) {
     drain.handler(handler);

@@ -7,11 +7,12 @@ import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 
 /**
- * One multiplexed stream of a {@link StreamConnection} (apimachinery's {@code httpstream.Stream}): a Vert.x read
- * and write stream of bytes, with the headers it was opened with.
+ * One multiplexed stream of a {@link StreamConnection} (apimachinery's {@code httpstream.Stream}):
+ * a Vert.x read and write stream of bytes, with the headers it was opened with.
  *
- * <p>{@link #end()} half-closes (the peer reads EOF; this side can still read); {@link #reset()} aborts both
- * directions. The read side ends when the peer half-closes, resets, or the connection goes away.
+ * <p>{@link #end()} half-closes (the peer reads EOF; this side can still read); {@link #reset()}
+ * aborts both directions. The read side ends when the peer half-closes, resets, or the connection
+ * goes away.
  */
 public interface Stream extends ReadStream<Buffer>, WriteStream<Buffer> {
 

@@ -4,8 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 
 /**
- * A multiplexed connection of {@link Stream}s (apimachinery's {@code httpstream.Connection}). Implemented by the
- * SPDY session; the remotecommand and port-forward layers see only this seam.
+ * A multiplexed connection of {@link Stream}s (apimachinery's {@code httpstream.Connection}).
+ * Implemented by the SPDY session; the remotecommand and port-forward layers see only this seam.
  */
 public interface StreamConnection {
 

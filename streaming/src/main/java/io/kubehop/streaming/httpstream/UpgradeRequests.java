@@ -14,7 +14,10 @@ public final class UpgradeRequests {
     throw new AssertionError("No instances.");
   }
 
-  /** {@code Connection} lists {@code upgrade} ({@code httpstream.IsUpgradeRequest}; see {@link UpgradeHeaders}). */
+  /**
+   * {@code Connection} lists {@code upgrade} ({@code httpstream.IsUpgradeRequest}; see {@link
+   * UpgradeHeaders}).
+   */
   public static boolean isUpgrade(MultiMap headers) {
     return UpgradeHeaders.isUpgrade(headers::getAll);
   }
@@ -24,15 +27,18 @@ public final class UpgradeRequests {
     return UpgradeHeaders.isUpgradeTo(headers::getAll, UpgradeHeaders.SPDY_31);
   }
 
-  /** {@link #isUpgrade} and {@code Upgrade} lists {@code websocket} ({@code wsstream.IsWebSocketRequest}). */
+  /**
+   * {@link #isUpgrade} and {@code Upgrade} lists {@code websocket} ({@code
+   * wsstream.IsWebSocketRequest}).
+   */
   public static boolean isWebSocket(MultiMap headers) {
     return UpgradeHeaders.isUpgradeTo(headers::getAll, UpgradeHeaders.WEBSOCKET);
   }
 
   /**
-   * The 400 body for a request lacking the SPDY upgrade headers:
-   * {@code unable to upgrade: missing upgrade headers in request: http.Header{"Accept":[]string{"*\/*"}, …}}
-   * (Go's {@code %#v} of the request headers, canonical names, sorted; Go keeps {@code Host} out of the map).
+   * The 400 body for a request lacking the SPDY upgrade headers: {@code unable to upgrade: missing
+   * upgrade headers in request: http.Header{"Accept":[]string{"*\/*"}, …}} (Go's {@code %#v} of the
+   * request headers, canonical names, sorted; Go keeps {@code Host} out of the map).
    */
   public static String missingUpgradeHeadersMessage(MultiMap headers) {
     Map<String, List<String>> sorted = new TreeMap<>();
@@ -42,7 +48,8 @@ public final class UpgradeRequests {
         sorted.computeIfAbsent(name, k -> new ArrayList<>()).add(e.getValue());
       }
     }
-    StringBuilder b = new StringBuilder("unable to upgrade: missing upgrade headers in request: http.Header{");
+    StringBuilder b =
+        new StringBuilder("unable to upgrade: missing upgrade headers in request: http.Header{");
     boolean first = true;
     for (Map.Entry<String, List<String>> e : sorted.entrySet()) {
       if (!first) {
@@ -58,7 +65,10 @@ public final class UpgradeRequests {
     return b.append('}').toString();
   }
 
-  /** Go's {@code textproto.CanonicalMIMEHeaderKey}: {@code x-stream-protocol-version} → {@code X-Stream-Protocol-Version}. */
+  /**
+   * Go's {@code textproto.CanonicalMIMEHeaderKey}: {@code x-stream-protocol-version} → {@code
+   * X-Stream-Protocol-Version}.
+   */
   static String canonical(String name) {
     StringBuilder b = new StringBuilder(name.length());
     boolean upper = true;

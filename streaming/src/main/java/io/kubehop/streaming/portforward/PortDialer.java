@@ -8,11 +8,12 @@ import io.vertx.core.net.NetSocket;
 public interface PortDialer {
 
   /**
-   * A connection to {@code port} of the pod. Fail with {@link PodGoneException} when the pod no longer exists: that is
-   * reported to a SPDY client (which then stops); other failures end that one connection quietly (see
-   * {@link ForwardingError}); a WebSocket client gets every failure on the port's error channel. Called
-   * on the session's event loop; a Vert.x {@code NetClient.connect} from there completes on it, before the socket
-   * delivers any data, which is what the server relies on to set its handlers in time.
+   * A connection to {@code port} of the pod. Fail with {@link PodGoneException} when the pod no
+   * longer exists: that is reported to a SPDY client (which then stops); other failures end that
+   * one connection quietly (see {@link ForwardingError}); a WebSocket client gets every failure on
+   * the port's error channel. Called on the session's event loop; a Vert.x {@code
+   * NetClient.connect} from there completes on it, before the socket delivers any data, which is
+   * what the server relies on to set its handlers in time.
    */
   Future<NetSocket> dial(int port);
 }

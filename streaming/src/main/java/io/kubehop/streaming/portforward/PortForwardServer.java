@@ -11,10 +11,12 @@ import java.util.List;
 /**
  * The port-forward endpoint of a streaming server (kubelet's {@code portforward.ServePortForward}).
  *
- * <p>SPDY ({@code portforward.k8s.io}, kubectl): handshake → {@code 101} → SPDY session (server role, idle timeout)
- * → {@link SpdyPortForwarder}: one error + data stream pair per client connection, each spliced with its own pod
- * connection. WebSocket ({@code v4.channel.k8s.io}, {@code v4.base64.channel.k8s.io} or no subprotocol; python's
- * client): {@link WebSocketPortForwarder}, ports from the {@code port} query parameter, one pod connection per port.
+ * <p>SPDY ({@code portforward.k8s.io}, kubectl): handshake → {@code 101} → SPDY session (server
+ * role, idle timeout) → {@link SpdyPortForwarder}: one error + data stream pair per client
+ * connection, each spliced with its own pod connection. WebSocket ({@code v4.channel.k8s.io},
+ * {@code v4.base64.channel.k8s.io} or no subprotocol; python's client): {@link
+ * WebSocketPortForwarder}, ports from the {@code port} query parameter, one pod connection per
+ * port.
  *
  * <pre>
  * C: POST /portforward/AbCd1234  Connection: Upgrade  Upgrade: SPDY/3.1  X-Stream-Protocol-Version: portforward.k8s.io
@@ -24,15 +26,23 @@ import java.util.List;
  * S: DATA 3 "HTTP/1.1 200 OK …"  DATA 3 FIN  DATA 1 FIN
  * </pre>
  *
- * Mount it on an {@code HttpServer} with {@link io.kubehop.streaming.transport.PostUpgrades} installed (kubectl
- * upgrades with POST). Refusals before the upgrade are plain text, as upstream's.
+ * Mount it on an {@code HttpServer} with {@link io.kubehop.streaming.transport.PostUpgrades}
+ * installed (kubectl upgrades with POST). Refusals before the upgrade are plain text, as
+ * upstream's.
  */
 public final class PortForwardServer {
 
-  /** {@code portforward.k8s.io}, the only SPDY sub-protocol ({@code SupportedPortForwardProtocols}). */
+  /**
+   * {@code portforward.k8s.io}, the only SPDY sub-protocol ({@code SupportedPortForwardProtocols}).
+   */
   public static final String PROTOCOL_V1 = "portforward.k8s.io";
-  /** {@code DefaultStreamCreationTimeout}: how long the first stream of a pair waits for its partner. */
+
+  /**
+   * {@code DefaultStreamCreationTimeout}: how long the first stream of a pair waits for its
+   * partner.
+   */
   public static final Duration DEFAULT_CREATION_TIMEOUT = Duration.ofSeconds(30);
+
   /** {@code StreamIdleTimeout} of the default streaming config. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(4);
 
@@ -48,33 +58,47 @@ public final class PortForwardServer {
     this(vertx, List.of(PROTOCOL_V1), DEFAULT_CREATION_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
   }
 
-  private PortForwardServer(Vertx vertx, List<String> protocols, Duration creationTimeout, Duration idleTimeout) {
+  private PortForwardServer(
+      Vertx vertx, List<String> protocols, Duration creationTimeout, Duration idleTimeout) {
     this.vertx = vertx;
     this.protocols = List.copyOf(protocols);
     this.creationTimeout = creationTimeout;
     this.idleTimeout = idleTimeout;
   }
 
-  /** The same server with other stream-creation and idle timeouts ({@link Duration#ZERO} idle: none). */
+  /**
+   * The same server with other stream-creation and idle timeouts ({@link Duration#ZERO} idle:
+   * none).
+   */
   public PortForwardServer timeouts(Duration creationTimeout, Duration idleTimeout) {
     return new PortForwardServer(vertx, protocols, creationTimeout, idleTimeout);
   }
 
-  /** The same server offering {@code protocols} over SPDY (upstream's {@code SupportedPortForwardProtocols}). */
+  /**
+   * The same server offering {@code protocols} over SPDY (upstream's {@code
+   * SupportedPortForwardProtocols}).
+   */
   public PortForwardServer protocols(List<String> protocols) {
     return new PortForwardServer(vertx, protocols, creationTimeout, idleTimeout);
   }
 
   /**
-   * Serves one port-forward upgrade: SPDY {@code portforward.k8s.io}, or a WebSocket ({@code v4.channel.k8s.io} /
-   * {@code v4.base64.channel.k8s.io} / {@code ""}) with ports from the {@code port} query parameter.
-   * {@code podName}/{@code podUid} only appear in error messages. Completes when the session is over.
+   * Serves one port-forward upgrade: SPDY {@code portforward.k8s.io}, or a WebSocket ({@code
+   * v4.channel.k8s.io} / {@code v4.base64.channel.k8s.io} / {@code ""}) with ports from the {@code
+   * port} query parameter. {@code podName}/{@code podUid} only appear in error messages. Completes
+   * when the session is over.
    */
-  public Future<Void> serve(HttpServerRequest req, String podName, String podUid, PortDialer dialer) {
+  public Future<Void> serve(
+      HttpServerRequest req, String podName, String podUid, PortDialer dialer) {
     if (UpgradeRequests.isWebSocket(req.headers())) {
       return new WebSocketPortForwarder(vertx, idleTimeout, podName, podUid, dialer).serve(req);
     }
-    return SpdyUpgrade.serve(vertx, req, protocols, idleTimeout,
-        (negotiated, session) -> new SpdyPortForwarder(vertx, session, creationTimeout, podName, podUid, dialer).run());
+    return SpdyUpgrade.serve(
+        vertx,
+        req,
+        protocols,
+        idleTimeout,
+        (negotiated, session) ->
+            new SpdyPortForwarder(vertx, session, creationTimeout, podName, podUid, dialer).run());
   }
 }

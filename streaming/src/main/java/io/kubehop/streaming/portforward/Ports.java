@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Port parsing with upstream's texts ({@code strconv.ParseUint(s, 10, 16)} and the kubelet's checks), shared by the
- * runtime's servers and the kubelet's {@code /portForward} route.
+ * Port parsing with upstream's texts ({@code strconv.ParseUint(s, 10, 16)} and the kubelet's
+ * checks), shared by the runtime's servers and the kubelet's {@code /portForward} route.
  */
 public final class Ports {
 
@@ -21,8 +21,8 @@ public final class Ports {
   }
 
   /**
-   * Parses one port as the kubelet does; {@code quoted} is what the messages quote (the WebSocket handler quotes the
-   * whole query value, even when it holds several comma-separated ports).
+   * Parses one port as the kubelet does; {@code quoted} is what the messages quote (the WebSocket
+   * handler quotes the whole query value, even when it holds several comma-separated ports).
    */
   static int parse(String value, String quoted) throws InvalidPortException {
     String error = parseUint16(value);
@@ -36,7 +36,10 @@ public final class Ports {
     return port;
   }
 
-  /** The ports of the WebSocket {@code port} query values: repeatable, each possibly comma-separated. */
+  /**
+   * The ports of the WebSocket {@code port} query values: repeatable, each possibly
+   * comma-separated.
+   */
   public static List<Integer> fromQuery(List<String> values) throws InvalidPortException {
     if (values.isEmpty()) {
       throw new InvalidPortException("query parameter \"port\" is required");

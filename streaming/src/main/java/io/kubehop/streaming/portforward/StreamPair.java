@@ -2,7 +2,10 @@ package io.kubehop.streaming.portforward;
 
 import io.kubehop.streaming.httpstream.Stream;
 
-/** The error and data streams of one forwarded connection, paired by {@code requestid} ({@code httpStreamPair}). */
+/**
+ * The error and data streams of one forwarded connection, paired by {@code requestid} ({@code
+ * httpStreamPair}).
+ */
 final class StreamPair {
 
   final String requestId;
@@ -14,7 +17,9 @@ final class StreamPair {
     this.requestId = requestId;
   }
 
-  /** Adds a stream of {@code type}; the message is upstream's when that type is already assigned. */
+  /**
+   * Adds a stream of {@code type}; the message is upstream's when that type is already assigned.
+   */
   String add(String type, Stream stream) {
     if (type.equals(PortForwardServer.STREAM_TYPE_ERROR)) {
       if (errorStream != null) {

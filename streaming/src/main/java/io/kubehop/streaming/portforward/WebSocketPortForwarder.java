@@ -1,8 +1,8 @@
 package io.kubehop.streaming.portforward;
 
 import io.kubehop.streaming.httpstream.StreamHeaders;
-import io.kubehop.streaming.transport.IdleTimer;
 import io.kubehop.streaming.spdy.SpdyUpgrade;
+import io.kubehop.streaming.transport.IdleTimer;
 import io.kubehop.streaming.websocket.ChannelCodec;
 import io.kubehop.streaming.websocket.ChannelConnection;
 import io.kubehop.streaming.websocket.ChannelHandshake;
@@ -18,31 +18,37 @@ import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.Base64;
 
 /**
- * The legacy WebSocket port-forward (kubelet's {@code portforward/websocket.go}), used by python's client.
+ * The legacy WebSocket port-forward (kubelet's {@code portforward/websocket.go}), used by python's
+ * client.
  *
- * <p>Ports come from the {@code port} query parameter (repeatable, comma-separated). Port {@code i} gets channel
- * {@code 2i} for data and {@code 2i+1} for errors; the first message on both is the port as 2 bytes little-endian
- * (port 80: binary {@code 00 50 00} and {@code 01 50 00}, base64 {@code "0UAA="} and {@code "1UAA="}). Every port is
- * dialed once, at the start, and lives as long as the WebSocket; there is no half-close (a pod's EOF ends its port,
- * and the WebSocket closes with 1000 when every port has ended). Back-pressure: the WebSocket is paused while a pod
- * connection's write queue is full (one reader for all channels, as upstream's), a pod connection while the
- * WebSocket's is.
+ * <p>Ports come from the {@code port} query parameter (repeatable, comma-separated). Port {@code i}
+ * gets channel {@code 2i} for data and {@code 2i+1} for errors; the first message on both is the
+ * port as 2 bytes little-endian (port 80: binary {@code 00 50 00} and {@code 01 50 00}, base64
+ * {@code "0UAA="} and {@code "1UAA="}). Every port is dialed once, at the start, and lives as long
+ * as the WebSocket; there is no half-close (a pod's EOF ends its port, and the WebSocket closes
+ * with 1000 when every port has ended). Back-pressure: the WebSocket is paused while a pod
+ * connection's write queue is full (one reader for all channels, as upstream's), a pod connection
+ * while the WebSocket's is.
  */
 final class WebSocketPortForwarder {
 
   private static final Logger LOG = Logger.getLogger(WebSocketPortForwarder.class.getName());
 
-  /** {@code ""} (binary, no subprotocol), {@code v4.channel.k8s.io}, {@code v4.base64.channel.k8s.io}. */
-  static final List<ChannelProtocol> PROTOCOLS = List.of(ChannelProtocol.V4, ChannelProtocol.V4_BASE64);
+  /**
+   * {@code ""} (binary, no subprotocol), {@code v4.channel.k8s.io}, {@code
+   * v4.base64.channel.k8s.io}.
+   */
+  static final List<ChannelProtocol> PROTOCOLS =
+      List.of(ChannelProtocol.V4, ChannelProtocol.V4_BASE64);
 
   private final Vertx vertx;
   private final Duration idleTimeout;
@@ -50,7 +56,8 @@ final class WebSocketPortForwarder {
   private final String uid;
   private final PortDialer dialer;
 
-  WebSocketPortForwarder(Vertx vertx, Duration idleTimeout, String pod, String uid, PortDialer dialer) {
+  WebSocketPortForwarder(
+      Vertx vertx, Duration idleTimeout, String pod, String uid, PortDialer dialer) {
     this.vertx = vertx;
     this.idleTimeout = idleTimeout;
     this.pod = pod;
@@ -58,7 +65,10 @@ final class WebSocketPortForwarder {
     this.dialer = dialer;
   }
 
-  /** Serves one WebSocket request; completes when the WebSocket is closed or the request was refused. */
+  /**
+   * Serves one WebSocket request; completes when the WebSocket is closed or the request was
+   * refused.
+   */
   Future<Void> serve(HttpServerRequest req) {
     List<Integer> ports;
     try {
@@ -67,7 +77,9 @@ final class WebSocketPortForwarder {
       return SpdyUpgrade.plainText(req, 400).end(e.getMessage());
     }
     if (req.method() != HttpMethod.GET) {
-      return req.response().setStatusCode(405).putHeader("Sec-WebSocket-Version", "13")
+      return req.response()
+          .setStatusCode(405)
+          .putHeader("Sec-WebSocket-Version", "13")
           .end("websocket: method not allowed\n");
     }
     List<String> offers = ChannelHandshake.offers(req.headers());
@@ -79,7 +91,8 @@ final class WebSocketPortForwarder {
         return req.response().setStatusCode(403).end();
       }
       protocol = chosen.get();
-      // Netty looks only at the first offer and the server-wide list: narrow the offer and answer explicitly
+      // Netty looks only at the first offer and the server-wide list: narrow the offer and answer
+      // explicitly
       req.headers().set(StreamHeaders.WEBSOCKET_PROTOCOL, protocol.wireName());
       req.response().headers().set(StreamHeaders.WEBSOCKET_PROTOCOL, protocol.wireName());
     }
@@ -90,13 +103,14 @@ final class WebSocketPortForwarder {
     } catch (RuntimeException e) { // the client left before the handshake
       return Future.succeededFuture();
     }
-    return upgraded.transform(ar -> {
-      if (ar.failed()) {
-        LOG.log(Level.FINE, "port-forward websocket handshake failed", ar.cause());
-        return Future.<Void>succeededFuture();
-      }
-      return new Session(ar.result(), negotiated, ports).start();
-    });
+    return upgraded.transform(
+        ar -> {
+          if (ar.failed()) {
+            LOG.log(Level.FINE, "port-forward websocket handshake failed", ar.cause());
+            return Future.<Void>succeededFuture();
+          }
+          return new Session(ar.result(), negotiated, ports).start();
+        });
   }
 
   /** The 2-byte little-endian port, the first message on both channels of a port. */
@@ -129,19 +143,22 @@ final class WebSocketPortForwarder {
     }
 
     Future<Void> start() {
-      ws.pause(); // nothing is read until every port is dialed: data must not arrive before its connection
+      ws.pause(); // nothing is read until every port is dialed: data must not arrive before its
+      // connection
       ws.binaryMessageHandler(this::onMessage);
       ws.textMessageHandler(text -> onMessage(Buffer.buffer(text, "UTF-8")));
       ws.closeHandler(v -> onClosed());
-      ws.exceptionHandler(e -> {
-        LOG.log(Level.FINE, "port-forward websocket error", e);
-        close((short) 1011);
-      });
-      ws.drainHandler(v -> {
-        List<NetSocket> resumed = new ArrayList<>(pausedByWebSocket);
-        pausedByWebSocket.clear();
-        resumed.forEach(NetSocket::resume);
-      });
+      ws.exceptionHandler(
+          e -> {
+            LOG.log(Level.FINE, "port-forward websocket error", e);
+            close((short) 1011);
+          });
+      ws.drainHandler(
+          v -> {
+            List<NetSocket> resumed = new ArrayList<>(pausedByWebSocket);
+            pausedByWebSocket.clear();
+            resumed.forEach(NetSocket::resume);
+          });
       idleTimer.set(idleTimeout);
       for (int i = 0; i < ports.size(); i++) {
         send(2 * i, portPrefix(ports.get(i)));
@@ -156,16 +173,17 @@ final class WebSocketPortForwarder {
         } catch (RuntimeException e) {
           dialed = Future.failedFuture(e);
         }
-        dialed.onComplete(ar -> {
-          if (ar.succeeded()) {
-            attach(index, ar.result());
-          } else {
-            endPort(index, ar.cause());
-          }
-          if (--pendingDials == 0 && !ws.isClosed()) {
-            ws.resume();
-          }
-        });
+        dialed.onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                attach(index, ar.result());
+              } else {
+                endPort(index, ar.cause());
+              }
+              if (--pendingDials == 0 && !ws.isClosed()) {
+                ws.resume();
+              }
+            });
       }
       return closed.future();
     }
@@ -177,29 +195,36 @@ final class WebSocketPortForwarder {
       }
       sockets[index] = socket;
       Throwable[] error = new Throwable[1];
-      socket.handler(bytes -> {
-        send(2 * index, bytes);
-        if (writeQueueFull()) {
-          socket.pause();
-          pausedByWebSocket.add(socket);
-        }
-      });
-      socket.exceptionHandler(e -> {
-        if (error[0] == null) {
-          error[0] = e;
-        }
-        socket.close();
-      });
-      // the end, not the close, ends a port cleanly: bytes read before the close may still wait in the paused queue
+      socket.handler(
+          bytes -> {
+            send(2 * index, bytes);
+            if (writeQueueFull()) {
+              socket.pause();
+              pausedByWebSocket.add(socket);
+            }
+          });
+      socket.exceptionHandler(
+          e -> {
+            if (error[0] == null) {
+              error[0] = e;
+            }
+            socket.close();
+          });
+      // the end, not the close, ends a port cleanly: bytes read before the close may still wait in
+      // the paused queue
       socket.endHandler(v -> endPort(index, null));
-      socket.closeHandler(v -> {
-        if (error[0] != null) {
-          endPort(index, error[0]);
-        }
-      });
+      socket.closeHandler(
+          v -> {
+            if (error[0] != null) {
+              endPort(index, error[0]);
+            }
+          });
     }
 
-    /** A port is over: its failure (if any) goes on its error channel; the last one closes the WebSocket. */
+    /**
+     * A port is over: its failure (if any) goes on its error channel; the last one closes the
+     * WebSocket.
+     */
     private void endPort(int index, Throwable cause) {
       if (ended[index]) {
         return;
@@ -227,9 +252,13 @@ final class WebSocketPortForwarder {
       if (protocol.base64()) {
         channel = message.getUnsignedByte(0) - '0';
         try {
-          payload = Buffer.buffer(Base64.getDecoder().decode(message.getBytes(1, message.length())));
+          payload =
+              Buffer.buffer(Base64.getDecoder().decode(message.getBytes(1, message.length())));
         } catch (IllegalArgumentException e) {
-          LOG.fine(() -> "port-forward websocket: invalid base64 on channel " + (message.getUnsignedByte(0) - '0'));
+          LOG.fine(
+              () ->
+                  "port-forward websocket: invalid base64 on channel "
+                      + (message.getUnsignedByte(0) - '0'));
           return;
         }
       } else {
@@ -237,24 +266,31 @@ final class WebSocketPortForwarder {
         payload = message.getBuffer(1, message.length());
       }
       if (channel < 0 || channel >= 2 * ports.size()) {
-        // upstream drops it; a peer speaking another dialect would then wait forever (as in ChannelConnection)
-        LOG.fine(() -> "port-forward websocket: frame is targeted for a reader " + channel + " that is not valid");
+        // upstream drops it; a peer speaking another dialect would then wait forever (as in
+        // ChannelConnection)
+        LOG.fine(
+            () ->
+                "port-forward websocket: frame is targeted for a reader "
+                    + channel
+                    + " that is not valid");
         close((short) 1002);
         return;
       }
       int index = channel / 2;
       NetSocket socket = sockets[index];
       if (channel % 2 == 1 || payload.length() == 0 || socket == null || ended[index]) {
-        return; // error channels are write-only; a port whose connection failed or ended drops its data
+        return; // error channels are write-only; a port whose connection failed or ended drops its
+        // data
       }
       socket.write(payload).onFailure(e -> socket.close());
       if (socket.writeQueueFull()) {
         blocked.add(index);
         updateReading();
-        socket.drainHandler(v -> {
-          blocked.remove(index);
-          updateReading();
-        });
+        socket.drainHandler(
+            v -> {
+              blocked.remove(index);
+              updateReading();
+            });
       }
     }
 
@@ -274,11 +310,16 @@ final class WebSocketPortForwarder {
         return;
       }
       idleTimer.touch();
-      for (int from = 0; from < data.length() || from == 0; from += ChannelConnection.MAX_OUTBOUND_PAYLOAD) {
+      for (int from = 0;
+          from < data.length() || from == 0;
+          from += ChannelConnection.MAX_OUTBOUND_PAYLOAD) {
         int to = Math.min(data.length(), from + ChannelConnection.MAX_OUTBOUND_PAYLOAD);
-        ChannelCodec.Outbound out = ChannelCodec.encode(protocol, channel, data.getBuffer(from, to));
-        Future<Void> written = out.text() ? ws.writeTextMessage(out.bytes().toString(StandardCharsets.US_ASCII))
-            : ws.writeBinaryMessage(out.bytes());
+        ChannelCodec.Outbound out =
+            ChannelCodec.encode(protocol, channel, data.getBuffer(from, to));
+        Future<Void> written =
+            out.text()
+                ? ws.writeTextMessage(out.bytes().toString(StandardCharsets.US_ASCII))
+                : ws.writeBinaryMessage(out.bytes());
         written.onFailure(e -> LOG.log(Level.FINE, "port-forward websocket write failed", e));
         if (data.length() == 0) {
           break;
@@ -292,7 +333,7 @@ final class WebSocketPortForwarder {
 
     private void close(short code) {
       if (!ws.isClosed()) {
-        ws.close(code).onFailure(e -> { });
+        ws.close(code).onFailure(e -> {});
       }
     }
 

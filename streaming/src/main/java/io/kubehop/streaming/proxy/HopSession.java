@@ -8,12 +8,13 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One hop of a streaming session: the upgraded connection from the previous tier ({@code downstream}) and the one
- * this tier dialled to the next ({@code upstream}). Their addresses stay reachable from here, so that an inspector
- * can prove the hop chain against {@code lsof}. A hop is either {@link Kind#SPLICE spliced} bytes
- * ({@link UpgradeAwareProxy}), {@link Kind#TRANSLATED translated} from a WebSocket {@code v5.channel.k8s.io}
- * session to a SPDY one ({@link StreamTranslator}), or {@link Kind#TUNNELED tunneled}: SPDY inside WebSocket
- * messages toward the client, plain SPDY toward the backend ({@link TunnelingHandler}).
+ * One hop of a streaming session: the upgraded connection from the previous tier ({@code
+ * downstream}) and the one this tier dialled to the next ({@code upstream}). Their addresses stay
+ * reachable from here, so that an inspector can prove the hop chain against {@code lsof}. A hop is
+ * either {@link Kind#SPLICE spliced} bytes ({@link UpgradeAwareProxy}), {@link Kind#TRANSLATED
+ * translated} from a WebSocket {@code v5.channel.k8s.io} session to a SPDY one ({@link
+ * StreamTranslator}), or {@link Kind#TUNNELED tunneled}: SPDY inside WebSocket messages toward the
+ * client, plain SPDY toward the backend ({@link TunnelingHandler}).
  */
 public final class HopSession {
 
@@ -36,38 +37,91 @@ public final class HopSession {
   public enum Kind {
     /** Bytes copied both ways after relaying the backend's 101 (SPDY or WebSocket end to end). */
     SPLICE,
-    /** A WebSocket {@code v5.channel.k8s.io} session toward the client, a SPDY session toward the backend. */
+    /**
+     * A WebSocket {@code v5.channel.k8s.io} session toward the client, a SPDY session toward the
+     * backend.
+     */
     TRANSLATED,
     /**
-     * SPDY bytes carried in WebSocket binary messages toward the client ({@code SPDY/3.1+portforward.k8s.io}), the
-     * same bytes on a SPDY upgrade toward the backend ({@link TunnelingHandler}).
+     * SPDY bytes carried in WebSocket binary messages toward the client ({@code
+     * SPDY/3.1+portforward.k8s.io}), the same bytes on a SPDY upgrade toward the backend ({@link
+     * TunnelingHandler}).
      */
     TUNNELED
   }
 
-  /** The spliced upgrade ({@code SPDY/3.1}, {@code websocket}); empty for the other kinds, whose describe() says it. */
+  /**
+   * The spliced upgrade ({@code SPDY/3.1}, {@code websocket}); empty for the other kinds, whose
+   * describe() says it.
+   */
   private final String transport;
 
-  /** A splice of {@code downstream} and {@code upstream} carrying {@code protocol} (may be null) over the upgrade. */
-  HopSession(String id, String target, String upgrade, String protocol, NetSocket downstream, NetSocket upstream) {
-    this(id, target, Kind.SPLICE, upgrade == null ? "" : upgrade, protocol, protocol, downstream.localAddress(),
-        downstream.remoteAddress(), upstream.localAddress(), upstream.remoteAddress(), () -> {
+  /**
+   * A splice of {@code downstream} and {@code upstream} carrying {@code protocol} (may be null)
+   * over the upgrade.
+   */
+  HopSession(
+      String id,
+      String target,
+      String upgrade,
+      String protocol,
+      NetSocket downstream,
+      NetSocket upstream) {
+    this(
+        id,
+        target,
+        Kind.SPLICE,
+        upgrade == null ? "" : upgrade,
+        protocol,
+        protocol,
+        downstream.localAddress(),
+        downstream.remoteAddress(),
+        upstream.localAddress(),
+        upstream.remoteAddress(),
+        () -> {
           downstream.close();
           upstream.close();
         });
   }
 
   /** A translated or tunneled hop between two protocols. */
-  HopSession(String id, String target, Kind kind, String downstreamProtocol, String upstreamProtocol,
-      SocketAddress downstreamLocal, SocketAddress downstreamRemote, SocketAddress upstreamLocal,
-      SocketAddress upstreamRemote, Runnable closer) {
-    this(id, target, kind, "", downstreamProtocol, upstreamProtocol, downstreamLocal, downstreamRemote, upstreamLocal,
-        upstreamRemote, closer);
+  HopSession(
+      String id,
+      String target,
+      Kind kind,
+      String downstreamProtocol,
+      String upstreamProtocol,
+      SocketAddress downstreamLocal,
+      SocketAddress downstreamRemote,
+      SocketAddress upstreamLocal,
+      SocketAddress upstreamRemote,
+      Runnable closer) {
+    this(
+        id,
+        target,
+        kind,
+        "",
+        downstreamProtocol,
+        upstreamProtocol,
+        downstreamLocal,
+        downstreamRemote,
+        upstreamLocal,
+        upstreamRemote,
+        closer);
   }
 
-  private HopSession(String id, String target, Kind kind, String transport, String downstreamProtocol,
-      String upstreamProtocol, SocketAddress downstreamLocal, SocketAddress downstreamRemote,
-      SocketAddress upstreamLocal, SocketAddress upstreamRemote, Runnable closer) {
+  private HopSession(
+      String id,
+      String target,
+      Kind kind,
+      String transport,
+      String downstreamProtocol,
+      String upstreamProtocol,
+      SocketAddress downstreamLocal,
+      SocketAddress downstreamRemote,
+      SocketAddress upstreamLocal,
+      SocketAddress upstreamRemote,
+      Runnable closer) {
     this.id = id;
     this.transport = transport;
     this.target = target;
@@ -82,15 +136,19 @@ public final class HopSession {
   }
 
   /**
-   * One line for logs and inspectors: {@code splice SPDY/3.1 v5.channel.k8s.io},
-   * {@code translated websocket v5.channel.k8s.io -> SPDY/3.1 v4.channel.k8s.io}, or
-   * {@code tunneled websocket SPDY/3.1+portforward.k8s.io -> SPDY/3.1 portforward.k8s.io}.
+   * One line for logs and inspectors: {@code splice SPDY/3.1 v5.channel.k8s.io}, {@code translated
+   * websocket v5.channel.k8s.io -> SPDY/3.1 v4.channel.k8s.io}, or {@code tunneled websocket
+   * SPDY/3.1+portforward.k8s.io -> SPDY/3.1 portforward.k8s.io}.
    */
   public String describe() {
     return switch (kind) {
-      case SPLICE -> ("splice " + transport + " " + (downstreamProtocol == null ? "" : downstreamProtocol)).strip();
-      case TRANSLATED -> "translated websocket " + downstreamProtocol + " -> SPDY/3.1 " + upstreamProtocol;
-      case TUNNELED -> "tunneled websocket " + downstreamProtocol + " -> SPDY/3.1 " + upstreamProtocol;
+      case SPLICE ->
+          ("splice " + transport + " " + (downstreamProtocol == null ? "" : downstreamProtocol))
+              .strip();
+      case TRANSLATED ->
+          "translated websocket " + downstreamProtocol + " -> SPDY/3.1 " + upstreamProtocol;
+      case TUNNELED ->
+          "tunneled websocket " + downstreamProtocol + " -> SPDY/3.1 " + upstreamProtocol;
     };
   }
 
@@ -99,16 +157,17 @@ public final class HopSession {
   }
 
   /**
-   * For a translated or tunneled hop, the client's WebSocket subprotocol ({@code v5.channel.k8s.io},
-   * {@code SPDY/3.1+portforward.k8s.io}); for a splice, the protocol negotiated end to end (may be null).
+   * For a translated or tunneled hop, the client's WebSocket subprotocol ({@code
+   * v5.channel.k8s.io}, {@code SPDY/3.1+portforward.k8s.io}); for a splice, the protocol negotiated
+   * end to end (may be null).
    */
   public String downstreamProtocol() {
     return downstreamProtocol;
   }
 
   /**
-   * For a translated or tunneled hop, the SPDY protocol negotiated with the backend (e.g. {@code v4.channel.k8s.io},
-   * {@code portforward.k8s.io}).
+   * For a translated or tunneled hop, the SPDY protocol negotiated with the backend (e.g. {@code
+   * v4.channel.k8s.io}, {@code portforward.k8s.io}).
    */
   public String upstreamProtocol() {
     return upstreamProtocol;
@@ -178,7 +237,20 @@ public final class HopSession {
 
   @Override
   public String toString() {
-    return "hop " + id + " " + kind + " " + downstreamRemote() + "->" + downstreamLocal() + " => "
-        + upstreamLocal() + "->" + upstreamRemote() + " (" + target + ")";
+    return "hop "
+        + id
+        + " "
+        + kind
+        + " "
+        + downstreamRemote()
+        + "->"
+        + downstreamLocal()
+        + " => "
+        + upstreamLocal()
+        + "->"
+        + upstreamRemote()
+        + " ("
+        + target
+        + ")";
   }
 }

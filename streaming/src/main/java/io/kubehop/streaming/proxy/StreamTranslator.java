@@ -4,6 +4,7 @@ import io.kubehop.api.json.ApiJson;
 import io.kubehop.api.meta.Status;
 import io.kubehop.api.meta.StatusException;
 import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.httpstream.UpgradeRequests;
 import io.kubehop.streaming.remotecommand.ExitCodeException;
 import io.kubehop.streaming.remotecommand.StatusWriter;
 import io.kubehop.streaming.remotecommand.StreamOptions;
@@ -28,31 +29,32 @@ import io.vertx.core.streams.WriteStream;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import io.kubehop.streaming.httpstream.UpgradeRequests;
-import java.util.LinkedHashMap;
-import java.util.function.BiConsumer;
 
 /**
- * KEP-4006's {@code StreamTranslatorProxy}: serves a WebSocket {@code v5.channel.k8s.io} exec/attach session to the
- * client and runs it as a SPDY client session against the next hop ({@link SpdyExecutor}: POST upgrade offering
- * v5…v1, streams error, stdin, stdout, stderr (no tty), resize (tty), as client-go creates them).
+ * KEP-4006's {@code StreamTranslatorProxy}: serves a WebSocket {@code v5.channel.k8s.io}
+ * exec/attach session to the client and runs it as a SPDY client session against the next hop
+ * ({@link SpdyExecutor}: POST upgrade offering v5…v1, streams error, stdin, stdout, stderr (no
+ * tty), resize (tty), as client-go creates them).
  *
- * <p>Order, as upstream: the client's WebSocket handshake first (so after the 101 every failure is in-band), then the
- * initial empty message, then the upstream dial. Channel 0 is piped into the SPDY stdin stream and v5's
- * {@code ff 00} becomes its FIN; SPDY stdout/stderr are piped onto channels 1/2; channel 4's JSON goes onto the
- * resize stream. Channel 3 carries the result, always a v4 JSON Status: Success; NonZeroExitCode with the ExitCode
- * cause; an upstream Status (a refused upgrade whose body is a Status) as it is; anything else InternalError 500, e.g.
- * {@code Internal error occurred: unable to upgrade connection: pod does not exist}. Then a close frame 1000.
+ * <p>Order, as upstream: the client's WebSocket handshake first (so after the 101 every failure is
+ * in-band), then the initial empty message, then the upstream dial. Channel 0 is piped into the
+ * SPDY stdin stream and v5's {@code ff 00} becomes its FIN; SPDY stdout/stderr are piped onto
+ * channels 1/2; channel 4's JSON goes onto the resize stream. Channel 3 carries the result, always
+ * a v4 JSON Status: Success; NonZeroExitCode with the ExitCode cause; an upstream Status (a refused
+ * upgrade whose body is a Status) as it is; anything else InternalError 500, e.g. {@code Internal
+ * error occurred: unable to upgrade connection: pod does not exist}. Then a close frame 1000.
  *
- * <p>Back-pressure is per direction: a slow WebSocket reader pauses only the SPDY stdout/stderr streams (and through
- * them the SPDY socket), never the WebSocket read side, so stdin and resize keep flowing; a backend that does not
- * read stdin pauses channel 0 and, past its bound, the WebSocket read side (one reader for all channels, as
- * upstream).
+ * <p>Back-pressure is per direction: a slow WebSocket reader pauses only the SPDY stdout/stderr
+ * streams (and through them the SPDY socket), never the WebSocket read side, so stdin and resize
+ * keep flowing; a backend that does not read stdin pauses channel 0 and, past its bound, the
+ * WebSocket read side (one reader for all channels, as upstream).
  */
 public final class StreamTranslator {
 
@@ -73,16 +75,21 @@ public final class StreamTranslator {
     this(vertx, vertx.createNetClient(), registry, UpgradeAwareProxy.RedirectPolicy.NEVER);
   }
 
-  public StreamTranslator(Vertx vertx, HopRegistry registry, UpgradeAwareProxy.RedirectPolicy redirects) {
+  public StreamTranslator(
+      Vertx vertx, HopRegistry registry, UpgradeAwareProxy.RedirectPolicy redirects) {
     this(vertx, vertx.createNetClient(), registry, redirects);
   }
 
   /**
-   * @param redirects which redirects of the next hop to follow. Upstream's translator rejects them all
-   *     ({@code NewSPDYExecutorRejectRedirects}), so kubectl 1.30+ failed against kubelets in redirect mode; kubehop
-   *     follows what the {@link UpgradeAwareProxy} would (same host only, KEP-1558's ValidateProxyRedirects).
+   * @param redirects which redirects of the next hop to follow. Upstream's translator rejects them
+   *     all ({@code NewSPDYExecutorRejectRedirects}), so kubectl 1.30+ failed against kubelets in
+   *     redirect mode; kubehop follows what the {@link UpgradeAwareProxy} would (same host only,
+   *     KEP-1558's ValidateProxyRedirects).
    */
-  public StreamTranslator(Vertx vertx, NetClient client, HopRegistry registry,
+  public StreamTranslator(
+      Vertx vertx,
+      NetClient client,
+      HopRegistry registry,
       UpgradeAwareProxy.RedirectPolicy redirects) {
     this.vertx = vertx;
     this.spdy = new SpdyExecutor(vertx, client);
@@ -91,8 +98,8 @@ public final class StreamTranslator {
   }
 
   /**
-   * {@code IsWebSocketRequestWithStreamCloseProtocol}: a WebSocket upgrade offering exactly
-   * {@code v5.channel.k8s.io} among its subprotocols (repeated or comma-joined lines).
+   * {@code IsWebSocketRequestWithStreamCloseProtocol}: a WebSocket upgrade offering exactly {@code
+   * v5.channel.k8s.io} among its subprotocols (repeated or comma-joined lines).
    */
   public static boolean isWebSocketRequestWithStreamCloseProtocol(MultiMap headers) {
     return UpgradeRequests.isWebSocket(headers)
@@ -100,21 +107,21 @@ public final class StreamTranslator {
   }
 
   /**
-   * Translates {@code req} toward {@code location} (the next hop's exec/attach URL with its query). Completes with the
-   * hop once the SPDY upgrade succeeded; fails when the client's handshake was refused (already answered) or the
-   * upstream failed (already reported on channel 3).
+   * Translates {@code req} toward {@code location} (the next hop's exec/attach URL with its query).
+   * Completes with the hop once the SPDY upgrade succeeded; fails when the client's handshake was
+   * refused (already answered) or the upstream failed (already reported on channel 3).
    */
   public Future<HopSession> translate(HttpServerRequest req, URI location, StreamOptions options) {
     return translate(req, location, options, Map.of());
   }
 
   /**
-   * As {@link #translate(HttpServerRequest, URI, StreamOptions)}, adding {@code headers} to the upstream upgrade
-   * request (e.g. credentials for the next hop). The client's own headers are not forwarded; the session id and
-   * {@code X-Forwarded-For} are.
+   * As {@link #translate(HttpServerRequest, URI, StreamOptions)}, adding {@code headers} to the
+   * upstream upgrade request (e.g. credentials for the next hop). The client's own headers are not
+   * forwarded; the session id and {@code X-Forwarded-For} are.
    */
-  public Future<HopSession> translate(HttpServerRequest req, URI location, StreamOptions options,
-      Map<String, String> headers) {
+  public Future<HopSession> translate(
+      HttpServerRequest req, URI location, StreamOptions options, Map<String, String> headers) {
     String session = UpgradeAwareProxy.sessionId(req);
     Map<String, String> upstreamHeaders = new LinkedHashMap<>(headers);
     upstreamHeaders.put(StreamHeaders.SESSION, session);
@@ -124,80 +131,149 @@ public final class StreamTranslator {
       upstreamHeaders.put("X-Forwarded-For", before == null ? client : before + ", " + client);
     }
     return ChannelHandshake.accept(vertx, req, List.of(ChannelProtocol.V5))
-        .compose(accepted -> run(accepted.webSocket(), accepted.connection().idleTimeout(IDLE_TIMEOUT), location,
-            options, session, upstreamHeaders));
+        .compose(
+            accepted ->
+                run(
+                    accepted.webSocket(),
+                    accepted.connection().idleTimeout(IDLE_TIMEOUT),
+                    location,
+                    options,
+                    session,
+                    upstreamHeaders));
   }
 
-  private Future<HopSession> run(ServerWebSocket ws, ChannelConnection conn, URI location, StreamOptions options,
-      String session, Map<String, String> upstreamHeaders) {
+  private Future<HopSession> run(
+      ServerWebSocket ws,
+      ChannelConnection conn,
+      URI location,
+      StreamOptions options,
+      String session,
+      Map<String, String> upstreamHeaders) {
     boolean stderr = options.stderr() && !options.tty();
     ChannelStream stdin = options.stdin() ? open(conn, Channels.STDIN) : null;
-    ReadStream<Buffer> resize = options.tty() ? ValidatedResize.of(open(conn, Channels.RESIZE),
-        malformed -> conn.close((short) 1007, malformed)) : null;
-    conn.sendInitial(options.stdout() ? Channels.STDOUT : stderr ? Channels.STDERR : Channels.ERROR);
+    ReadStream<Buffer> resize =
+        options.tty()
+            ? ValidatedResize.of(
+                open(conn, Channels.RESIZE), malformed -> conn.close((short) 1007, malformed))
+            : null;
+    conn.sendInitial(
+        options.stdout() ? Channels.STDOUT : stderr ? Channels.STDERR : Channels.ERROR);
 
     Promise<HopSession> hopPromise = Promise.promise();
     AtomicReference<HopSession> hop = new AtomicReference<>();
     AtomicReference<SpdySession> upstream = new AtomicReference<>();
-    conn.closeFuture().onComplete(v -> { // the client went away: end the upstream session, which stops the command
-      SpdySession up = upstream.get();
-      if (up != null) {
-        up.close();
-      }
-    });
+    conn.closeFuture()
+        .onComplete(
+            v -> { // the client went away: end the upstream session, which stops the command
+              SpdySession up = upstream.get();
+              if (up != null) {
+                up.close();
+              }
+            });
     ReadStream<Buffer> in = Counted.read(stdin, n -> count(hop, n, true));
-    WriteStream<Buffer> out = options.stdout()
-        ? Counted.write(conn.stream(Channels.STDOUT), n -> count(hop, n, false)) : null;
-    WriteStream<Buffer> err = stderr ? Counted.write(conn.stream(Channels.STDERR), n -> count(hop, n, false)) : null;
-    streamFollowingRedirects(location, MAX_REDIRECTS, upstreamHeaders, options, in, out, err, resize,
+    WriteStream<Buffer> out =
+        options.stdout()
+            ? Counted.write(conn.stream(Channels.STDOUT), n -> count(hop, n, false))
+            : null;
+    WriteStream<Buffer> err =
+        stderr ? Counted.write(conn.stream(Channels.STDERR), n -> count(hop, n, false)) : null;
+    streamFollowingRedirects(
+            location,
+            MAX_REDIRECTS,
+            upstreamHeaders,
+            options,
+            in,
+            out,
+            err,
+            resize,
             (target, up) -> {
               upstream.set(up.session());
-              HopSession h = new HopSession(session, target.toString(), HopSession.Kind.TRANSLATED,
-                  ChannelProtocol.V5.wireName(), up.protocol(), ws.localAddress(), ws.remoteAddress(),
-                  up.session().localAddress(), up.session().remoteAddress(), () -> {
-                    conn.close();
-                    up.session().close();
-                  });
+              HopSession h =
+                  new HopSession(
+                      session,
+                      target.toString(),
+                      HopSession.Kind.TRANSLATED,
+                      ChannelProtocol.V5.wireName(),
+                      up.protocol(),
+                      ws.localAddress(),
+                      ws.remoteAddress(),
+                      up.session().localAddress(),
+                      up.session().remoteAddress(),
+                      () -> {
+                        conn.close();
+                        up.session().close();
+                      });
               hop.set(h);
               registry.add(h);
-              Future.join(conn.closeFuture(), up.session().closeFuture()).onComplete(v -> h.markClosed());
+              Future.join(conn.closeFuture(), up.session().closeFuture())
+                  .onComplete(v -> h.markClosed());
               if (conn.closeFuture().isComplete()) {
                 up.session().close();
               }
               hopPromise.tryComplete(h);
             })
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            LOG.log(Level.FINE, "translated session ended with an error", ar.cause());
-          }
-          Status status = status(ar.failed() ? ar.cause() : null);
-          conn.stream(Channels.ERROR).write(Buffer.buffer(ApiJson.writeBytes(status)))
-              .eventually(conn::close);
-          hopPromise.tryFail(ar.failed() ? ar.cause() : new IllegalStateException("session ended before upgrade"));
-        });
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                LOG.log(Level.FINE, "translated session ended with an error", ar.cause());
+              }
+              Status status = status(ar.failed() ? ar.cause() : null);
+              conn.stream(Channels.ERROR)
+                  .write(Buffer.buffer(ApiJson.writeBytes(status)))
+                  .eventually(conn::close);
+              hopPromise.tryFail(
+                  ar.failed()
+                      ? ar.cause()
+                      : new IllegalStateException("session ended before upgrade"));
+            });
     return hopPromise.future();
   }
 
-  /** Runs the session against {@code location}, or the place it redirects to when the policy allows. */
-  private Future<Void> streamFollowingRedirects(URI location, int redirectsLeft, Map<String, String> headers,
-      StreamOptions options, ReadStream<Buffer> stdin, WriteStream<Buffer> stdout, WriteStream<Buffer> stderr,
-      ReadStream<Buffer> resize, BiConsumer<URI, SpdyDialer.Upgraded> onUpgraded) {
+  /**
+   * Runs the session against {@code location}, or the place it redirects to when the policy allows.
+   */
+  private Future<Void> streamFollowingRedirects(
+      URI location,
+      int redirectsLeft,
+      Map<String, String> headers,
+      StreamOptions options,
+      ReadStream<Buffer> stdin,
+      WriteStream<Buffer> stdout,
+      WriteStream<Buffer> stderr,
+      ReadStream<Buffer> resize,
+      BiConsumer<URI, SpdyDialer.Upgraded> onUpgraded) {
     int port = location.getPort() > 0 ? location.getPort() : 80;
-    String uri = (location.getRawPath() == null || location.getRawPath().isEmpty() ? "/" : location.getRawPath())
-        + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
-    SpdyExecutor.Target target = new SpdyExecutor.Target(location.getHost(), port, "POST", uri, headers);
-    return spdy.stream(target, options, stdin, stdout, stderr, resize, up -> onUpgraded.accept(location, up))
-        .recover(e -> {
-          if (e instanceof SpdyDialer.UpgradeFailedException refused && refused.status() / 100 == 3
-              && refused.location() != null && redirectsLeft > 0) {
-            URI next = location.resolve(refused.location());
-            if (redirects.follow(location, next)) {
-              return streamFollowingRedirects(next, redirectsLeft - 1, headers, options, stdin, stdout, stderr,
-                  resize, onUpgraded);
-            }
-          }
-          return Future.failedFuture(e);
-        });
+    String uri =
+        (location.getRawPath() == null || location.getRawPath().isEmpty()
+                ? "/"
+                : location.getRawPath())
+            + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
+    SpdyExecutor.Target target =
+        new SpdyExecutor.Target(location.getHost(), port, "POST", uri, headers);
+    return spdy.stream(
+            target, options, stdin, stdout, stderr, resize, up -> onUpgraded.accept(location, up))
+        .recover(
+            e -> {
+              if (e instanceof SpdyDialer.UpgradeFailedException refused
+                  && refused.status() / 100 == 3
+                  && refused.location() != null
+                  && redirectsLeft > 0) {
+                URI next = location.resolve(refused.location());
+                if (redirects.follow(location, next)) {
+                  return streamFollowingRedirects(
+                      next,
+                      redirectsLeft - 1,
+                      headers,
+                      options,
+                      stdin,
+                      stdout,
+                      stderr,
+                      resize,
+                      onUpgraded);
+                }
+              }
+              return Future.failedFuture(e);
+            });
   }
 
   private static ChannelStream open(ChannelConnection conn, int channel) {
@@ -216,7 +292,10 @@ public final class StreamTranslator {
     }
   }
 
-  /** The channel 3 Status for how the upstream session ended, as upstream's translator writes it (docs/design.md). */
+  /**
+   * The channel 3 Status for how the upstream session ended, as upstream's translator writes it
+   * (docs/design.md).
+   */
   static Status status(Throwable outcome) {
     if (outcome == null) {
       return Status.streamSuccess();
@@ -233,11 +312,15 @@ public final class StreamTranslator {
         return upstream.bare();
       }
     }
-    String message = outcome.getMessage() == null ? outcome.getClass().getSimpleName() : outcome.getMessage();
+    String message =
+        outcome.getMessage() == null ? outcome.getClass().getSimpleName() : outcome.getMessage();
     return StatusException.internal(message).status().bare();
   }
 
-  /** A refusal body that is a {@code kind: Status} object, as client-go's SPDY round-tripper decodes it. */
+  /**
+   * A refusal body that is a {@code kind: Status} object, as client-go's SPDY round-tripper decodes
+   * it.
+   */
   private static Status decodeStatus(String body) {
     try {
       Status s = ApiJson.read(body, Status.class);

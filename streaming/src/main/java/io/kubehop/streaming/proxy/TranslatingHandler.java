@@ -6,9 +6,9 @@ import io.vertx.core.http.HttpServerRequest;
 import java.net.URI;
 
 /**
- * apiserver's {@code translatingHandler}: a WebSocket upgrade offering {@code v5.channel.k8s.io} goes to the
- * {@link StreamTranslator}; everything else (SPDY, WebSocket v4 or base64, …) to the {@link UpgradeAwareProxy}
- * unchanged.
+ * apiserver's {@code translatingHandler}: a WebSocket upgrade offering {@code v5.channel.k8s.io}
+ * goes to the {@link StreamTranslator}; everything else (SPDY, WebSocket v4 or base64, …) to the
+ * {@link UpgradeAwareProxy} unchanged.
  */
 public final class TranslatingHandler {
 

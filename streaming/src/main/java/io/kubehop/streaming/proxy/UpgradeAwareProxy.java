@@ -23,42 +23,52 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.function.IntConsumer;
 
 /**
- * Forwards an HTTP/1.1 upgrade request (SPDY or WebSocket) to the next tier and splices the two connections, like
- * apimachinery's {@code UpgradeAwareHandler}: the apiserver uses it toward the kubelet, the kubelet toward the
- * runtime's streaming server.
+ * Forwards an HTTP/1.1 upgrade request (SPDY or WebSocket) to the next tier and splices the two
+ * connections, like apimachinery's {@code UpgradeAwareHandler}: the apiserver uses it toward the
+ * kubelet, the kubelet toward the runtime's streaming server.
  *
- * <p>The order matters, and follows {@code tryUpgrade}: dial the backend, send the request, read the backend's
- * response head, and only then take over the client connection. Once the client connection is taken over, an error
- * can no longer be reported as an HTTP response.
+ * <p>The order matters, and follows {@code tryUpgrade}: dial the backend, send the request, read
+ * the backend's response head, and only then take over the client connection. Once the client
+ * connection is taken over, an error can no longer be reported as an HTTP response.
+ *
  * <ul>
- *   <li>101: the backend's status and headers go to the client, then bytes flow both ways with backpressure
- *       ({@code pipeTo}: the reading side pauses while the writing side's queue is full); when either side closes,
- *       both close. There is no TCP half-close in Vert.x; stdin EOF travels inside SPDY or WebSocket instead.
- *   <li>400 and above: the backend's response is relayed (status, headers, body), then both connections close.
- *   <li>a redirect, when a {@link RedirectPolicy} allows it (the legacy {@code --redirect-container-streaming}
- *       mode): the request is sent again to the {@code Location}, from this tier.
+ *   <li>101: the backend's status and headers go to the client, then bytes flow both ways with
+ *       backpressure ({@code pipeTo}: the reading side pauses while the writing side's queue is
+ *       full); when either side closes, both close. There is no TCP half-close in Vert.x; stdin EOF
+ *       travels inside SPDY or WebSocket instead.
+ *   <li>400 and above: the backend's response is relayed (status, headers, body), then both
+ *       connections close.
+ *   <li>a redirect, when a {@link RedirectPolicy} allows it (the legacy {@code
+ *       --redirect-container-streaming} mode): the request is sent again to the {@code Location},
+ *       from this tier.
  *   <li>anything else: 500 {@code invalid upgrade response: status code N}; a dial failure: 500
  *       {@code error dialing backend: …}.
  * </ul>
- * Every request gets a connection of its own (a {@link NetClient} dial, never a pooled connection), so every hop is
- * its own TCP connection and its own upgrade, as in Kubernetes.
+ *
+ * Every request gets a connection of its own (a {@link NetClient} dial, never a pooled connection),
+ * so every hop is its own TCP connection and its own upgrade, as in Kubernetes.
  */
 public final class UpgradeAwareProxy {
 
   /** KEP-1558's peek: the redirect (or any response head) must fit in the first 16 KiB. */
   public static final int MAX_RESPONSE_HEAD = 16 * 1024;
+
   private static final int MAX_ERROR_BODY = 1 << 20;
 
   /** Headers that never travel to the next hop: credentials stop at the tier that checked them. */
-  private static final Set<String> NOT_FORWARDED = Set.of("authorization", "proxy-authorization",
-      PostUpgrades.ORIGINAL_METHOD_HEADER.toLowerCase(Locale.ROOT), "x-forwarded-for");
+  private static final Set<String> NOT_FORWARDED =
+      Set.of(
+          "authorization",
+          "proxy-authorization",
+          PostUpgrades.ORIGINAL_METHOD_HEADER.toLowerCase(Locale.ROOT),
+          "x-forwarded-for");
+
   /** Headers of a relayed error response that describe the backend connection, not the response. */
-  private static final Set<String> NOT_RELAYED = Set.of("content-length", "transfer-encoding", "connection",
-      "keep-alive");
+  private static final Set<String> NOT_RELAYED =
+      Set.of("content-length", "transfer-encoding", "connection", "keep-alive");
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -67,19 +77,23 @@ public final class UpgradeAwareProxy {
   private final RedirectPolicy redirects;
   private final HopRegistry registry;
 
-  public UpgradeAwareProxy(Vertx vertx, ErrorResponder responder, RedirectPolicy redirects, HopRegistry registry) {
+  public UpgradeAwareProxy(
+      Vertx vertx, ErrorResponder responder, RedirectPolicy redirects, HopRegistry registry) {
     this(vertx.createNetClient(), responder, redirects, registry);
   }
 
-  public UpgradeAwareProxy(NetClient client, ErrorResponder responder, RedirectPolicy redirects,
-      HopRegistry registry) {
+  public UpgradeAwareProxy(
+      NetClient client, ErrorResponder responder, RedirectPolicy redirects, HopRegistry registry) {
     this.client = client;
     this.responder = responder;
     this.redirects = redirects;
     this.registry = registry;
   }
 
-  /** Whether redirects are followed, and where to (KEP-1558 {@code ValidateProxyRedirects}: same host only). */
+  /**
+   * Whether redirects are followed, and where to (KEP-1558 {@code ValidateProxyRedirects}: same
+   * host only).
+   */
   public interface RedirectPolicy {
     RedirectPolicy NEVER = (from, to) -> false;
 
@@ -87,8 +101,10 @@ public final class UpgradeAwareProxy {
 
     /** Follows a redirect only to the host it came from, on any port. */
     static RedirectPolicy sameHost() {
-      return (from, to) -> to.getHost() != null && to.getHost().equalsIgnoreCase(from.getHost())
-          && ("http".equals(to.getScheme()) || "https".equals(to.getScheme()));
+      return (from, to) ->
+          to.getHost() != null
+              && to.getHost().equalsIgnoreCase(from.getHost())
+              && ("http".equals(to.getScheme()) || "https".equals(to.getScheme()));
     }
   }
 
@@ -104,8 +120,9 @@ public final class UpgradeAwareProxy {
   }
 
   /**
-   * Proxies {@code request} to {@code location} (scheme, host, port, path and query of the next hop). The returned
-   * future completes with the spliced hop, or fails once the error has been answered.
+   * Proxies {@code request} to {@code location} (scheme, host, port, path and query of the next
+   * hop). The returned future completes with the spliced hop, or fails once the error has been
+   * answered.
    */
   public Future<HopSession> proxy(HttpServerRequest request, URI location) {
     if (!UpgradeRequests.isUpgrade(request.headers())) {
@@ -119,8 +136,9 @@ public final class UpgradeAwareProxy {
   }
 
   /**
-   * What this tier sends to the next hop for {@code request}: the method and the headers before this tier's own
-   * ({@code X-Forwarded-For}, the session). The {@link TunnelingHandler} sends a rewritten SPDY request instead.
+   * What this tier sends to the next hop for {@code request}: the method and the headers before
+   * this tier's own ({@code X-Forwarded-For}, the session). The {@link TunnelingHandler} sends a
+   * rewritten SPDY request instead.
    */
   record Outgoing(String method, MultiMap headers) {
     static Outgoing of(HttpServerRequest request) {
@@ -128,12 +146,16 @@ public final class UpgradeAwareProxy {
     }
   }
 
-  /** The next hop's connection after its response head: the location answered, the head, bytes read past it. */
+  /**
+   * The next hop's connection after its response head: the location answered, the head, bytes read
+   * past it.
+   */
   record Backend(URI location, NetSocket socket, ResponseHead head, Buffer rest) {}
 
   /**
-   * Dials {@code location}, sends {@code outgoing} and reads the response head, following redirects as the policy
-   * allows. A dial or read failure is answered to the client through the responder, and the future fails.
+   * Dials {@code location}, sends {@code outgoing} and reads the response head, following redirects
+   * as the policy allows. A dial or read failure is answered to the client through the responder,
+   * and the future fails.
    */
   Future<Backend> send(HttpServerRequest request, Outgoing outgoing, URI location, String session) {
     return send(request, outgoing, location, session, 0);
@@ -143,27 +165,50 @@ public final class UpgradeAwareProxy {
     return responder;
   }
 
-  private Future<Backend> send(HttpServerRequest request, Outgoing outgoing, URI location, String session,
+  private Future<Backend> send(
+      HttpServerRequest request,
+      Outgoing outgoing,
+      URI location,
+      String session,
       int redirectsSoFar) {
-    int port = location.getPort() > 0 ? location.getPort() : ("https".equals(location.getScheme()) ? 443 : 80);
-    return client.connect(port, location.getHost())
-        .recover(e -> {
-          responder.error(request, 500, "error dialing backend: dial tcp " + location.getHost() + ":" + port + ": "
-              + describe(e));
-          return Future.failedFuture(e);
-        })
-        .compose(socket -> {
-          socket.write(requestHead(request, outgoing, location, session));
-          return readHead(socket).onFailure(e -> {
-            socket.close();
-            responder.error(request, 500, "error reading backend response: " + describe(e));
-          }).map(headAndRest -> new Backend(location, socket, headAndRest.head, headAndRest.rest));
-        })
+    int port =
+        location.getPort() > 0
+            ? location.getPort()
+            : ("https".equals(location.getScheme()) ? 443 : 80);
+    return client
+        .connect(port, location.getHost())
+        .recover(
+            e -> {
+              responder.error(
+                  request,
+                  500,
+                  "error dialing backend: dial tcp "
+                      + location.getHost()
+                      + ":"
+                      + port
+                      + ": "
+                      + describe(e));
+              return Future.failedFuture(e);
+            })
+        .compose(
+            socket -> {
+              socket.write(requestHead(request, outgoing, location, session));
+              return readHead(socket)
+                  .onFailure(
+                      e -> {
+                        socket.close();
+                        responder.error(
+                            request, 500, "error reading backend response: " + describe(e));
+                      })
+                  .map(
+                      headAndRest ->
+                          new Backend(location, socket, headAndRest.head, headAndRest.rest));
+            })
         .compose(backend -> followIfRedirect(request, outgoing, backend, session, redirectsSoFar));
   }
 
-  private Future<Backend> followIfRedirect(HttpServerRequest request, Outgoing outgoing, Backend backend,
-      String session, int count) {
+  private Future<Backend> followIfRedirect(
+      HttpServerRequest request, Outgoing outgoing, Backend backend, String session, int count) {
     int code = backend.head.statusCode();
     if (code < 300 || code >= 400 || count > 0) {
       return Future.succeededFuture(backend);
@@ -205,45 +250,63 @@ public final class UpgradeAwareProxy {
     try {
       taken = request.toNetSocket();
     } catch (RuntimeException e) {
-      // Vert.x throws (NoSuchElementException: httpDecoder) instead of failing when the client left meanwhile.
+      // Vert.x throws (NoSuchElementException: httpDecoder) instead of failing when the client left
+      // meanwhile.
       taken = Future.failedFuture(e);
     }
-    return taken.onFailure(e -> up.close()).map(down -> {
-      ResponseHead head = backend.head;
-      String protocol = head.header(StreamHeaders.PROTOCOL_VERSION)
-          .orElseGet(() -> head.header(StreamHeaders.WEBSOCKET_PROTOCOL).orElse(null));
-      HopSession hop = new HopSession(session, backend.location.toString(),
-          head.header(UpgradeHeaders.UPGRADE).orElse(null),
-          protocol, down, up);
-      registry.add(hop);
-      if (backend.rest.length() > 0) {
-        hop.countDown(backend.rest.length());
-        down.write(backend.rest);
-      }
-      Future<Void> upClosed = closed(up);
-      Future<Void> downClosed = closed(down);
-      // When either side ends, both end (upgradeaware.go closes both once one copy loop returns), but only after
-      // the bytes already read from the ending side were written: its endHandler fires behind its buffered data
-      // (pipe() ends the other side there). Closing the other side on closeHandler instead cut the tail of a
-      // stream that a slow reader had not drained yet. And "end" is a lingering close, not a close: input
-      // arriving meanwhile would otherwise turn the close into an RST, which destroys that tail in the peer.
-      Future.join(upClosed, downClosed).onComplete(v -> hop.markClosed());
-      pipe(down, up, hop::countUp);
-      pipe(up, down, hop::countDown);
-      return hop;
-    });
+    return taken
+        .onFailure(e -> up.close())
+        .map(
+            down -> {
+              ResponseHead head = backend.head;
+              String protocol =
+                  head.header(StreamHeaders.PROTOCOL_VERSION)
+                      .orElseGet(() -> head.header(StreamHeaders.WEBSOCKET_PROTOCOL).orElse(null));
+              HopSession hop =
+                  new HopSession(
+                      session,
+                      backend.location.toString(),
+                      head.header(UpgradeHeaders.UPGRADE).orElse(null),
+                      protocol,
+                      down,
+                      up);
+              registry.add(hop);
+              if (backend.rest.length() > 0) {
+                hop.countDown(backend.rest.length());
+                down.write(backend.rest);
+              }
+              Future<Void> upClosed = closed(up);
+              Future<Void> downClosed = closed(down);
+              // When either side ends, both end (upgradeaware.go closes both once one copy loop
+              // returns), but only after
+              // the bytes already read from the ending side were written: its endHandler fires
+              // behind its buffered data
+              // (pipe() ends the other side there). Closing the other side on closeHandler instead
+              // cut the tail of a
+              // stream that a slow reader had not drained yet. And "end" is a lingering close, not
+              // a close: input
+              // arriving meanwhile would otherwise turn the close into an RST, which destroys that
+              // tail in the peer.
+              Future.join(upClosed, downClosed).onComplete(v -> hop.markClosed());
+              pipe(down, up, hop::countUp);
+              pipe(up, down, hop::countDown);
+              return hop;
+            });
   }
 
-  /** Copies {@code from} to {@code to}, pausing {@code from} while {@code to}'s write queue is full. */
+  /**
+   * Copies {@code from} to {@code to}, pausing {@code from} while {@code to}'s write queue is full.
+   */
   private static void pipe(NetSocket from, NetSocket to, IntConsumer counter) {
-    from.handler(buffer -> {
-      counter.accept(buffer.length());
-      to.write(buffer);
-      if (to.writeQueueFull()) {
-        from.pause();
-        to.drainHandler(v -> from.resume());
-      }
-    });
+    from.handler(
+        buffer -> {
+          counter.accept(buffer.length());
+          to.write(buffer);
+          if (to.writeQueueFull()) {
+            from.pause();
+            to.drainHandler(v -> from.resume());
+          }
+        });
     from.endHandler(v -> LingeringClose.halfClose(to, LingeringClose.DEFAULT_LINGER));
     from.exceptionHandler(e -> from.close());
     from.resume();
@@ -255,43 +318,58 @@ public final class UpgradeAwareProxy {
     return promise.future();
   }
 
-  /** Relays a backend's error response (status, headers, body up to 1 MiB), then closes both connections. */
+  /**
+   * Relays a backend's error response (status, headers, body up to 1 MiB), then closes both
+   * connections.
+   */
   static void relayError(HttpServerRequest request, Backend backend) {
     ResponseHead head = backend.head;
     int contentLength = head.header("Content-Length").map(Integer::parseInt).orElse(-1);
     Buffer body = Buffer.buffer().appendBuffer(backend.rest);
     Promise<Buffer> complete = Promise.promise();
     NetSocket socket = backend.socket;
-    Runnable finish = () -> complete.tryComplete(contentLength >= 0 && body.length() > contentLength
-        ? body.getBuffer(0, contentLength) : body);
+    Runnable finish =
+        () ->
+            complete.tryComplete(
+                contentLength >= 0 && body.length() > contentLength
+                    ? body.getBuffer(0, contentLength)
+                    : body);
     if (contentLength >= 0 && body.length() >= contentLength) {
       finish.run();
     } else {
-      socket.handler(b -> {
-        body.appendBuffer(b);
-        if ((contentLength >= 0 && body.length() >= contentLength) || body.length() > MAX_ERROR_BODY) {
-          finish.run();
-        }
-      });
+      socket.handler(
+          b -> {
+            body.appendBuffer(b);
+            if ((contentLength >= 0 && body.length() >= contentLength)
+                || body.length() > MAX_ERROR_BODY) {
+              finish.run();
+            }
+          });
       socket.endHandler(v -> finish.run());
       socket.exceptionHandler(e -> finish.run());
       socket.resume();
     }
-    complete.future().onComplete(ar -> {
-      socket.close();
-      HttpServerResponse response = request.response();
-      if (response.ended()) {
-        return;
-      }
-      response.setStatusCode(head.statusCode()).setStatusMessage(head.reason());
-      for (Map.Entry<String, String> header : head.headers()) {
-        if (!NOT_RELAYED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-          response.headers().add(header.getKey(), header.getValue());
-        }
-      }
-      // Upstream echoes the error and closes the connection: the client may not reuse it.
-      response.putHeader("Connection", "close").end(ar.result()).onComplete(v -> request.connection().close());
-    });
+    complete
+        .future()
+        .onComplete(
+            ar -> {
+              socket.close();
+              HttpServerResponse response = request.response();
+              if (response.ended()) {
+                return;
+              }
+              response.setStatusCode(head.statusCode()).setStatusMessage(head.reason());
+              for (Map.Entry<String, String> header : head.headers()) {
+                if (!NOT_RELAYED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                  response.headers().add(header.getKey(), header.getValue());
+                }
+              }
+              // Upstream echoes the error and closes the connection: the client may not reuse it.
+              response
+                  .putHeader("Connection", "close")
+                  .end(ar.result())
+                  .onComplete(v -> request.connection().close());
+            });
   }
 
   private record HeadAndRest(ResponseHead head, Buffer rest) {}
@@ -299,42 +377,56 @@ public final class UpgradeAwareProxy {
   private static Future<HeadAndRest> readHead(NetSocket socket) {
     Promise<HeadAndRest> promise = Promise.promise();
     Buffer received = Buffer.buffer();
-    socket.handler(chunk -> {
-      received.appendBuffer(chunk);
-      try {
-        ResponseHead.parse(received, MAX_RESPONSE_HEAD).ifPresent(head -> {
-          socket.pause();
-          socket.handler(null);
-          socket.endHandler(null);
-          socket.exceptionHandler(null);
-          promise.tryComplete(new HeadAndRest(head, received.getBuffer(head.length(), received.length())));
+    socket.handler(
+        chunk -> {
+          received.appendBuffer(chunk);
+          try {
+            ResponseHead.parse(received, MAX_RESPONSE_HEAD)
+                .ifPresent(
+                    head -> {
+                      socket.pause();
+                      socket.handler(null);
+                      socket.endHandler(null);
+                      socket.exceptionHandler(null);
+                      promise.tryComplete(
+                          new HeadAndRest(
+                              head, received.getBuffer(head.length(), received.length())));
+                    });
+          } catch (IllegalArgumentException e) {
+            promise.tryFail(e);
+          }
         });
-      } catch (IllegalArgumentException e) {
-        promise.tryFail(e);
-      }
-    });
-    socket.endHandler(v -> promise.tryFail(
-        new ConnectionClosedException("backend closed the connection before responding")));
+    socket.endHandler(
+        v ->
+            promise.tryFail(
+                new ConnectionClosedException("backend closed the connection before responding")));
     socket.exceptionHandler(promise::tryFail);
     return promise.future();
   }
 
-  private static Buffer requestHead(HttpServerRequest request, Outgoing outgoing, URI location, String session) {
+  private static Buffer requestHead(
+      HttpServerRequest request, Outgoing outgoing, URI location, String session) {
     String method = outgoing.method();
-    String target = (location.getRawPath() == null || location.getRawPath().isEmpty() ? "/" : location.getRawPath())
-        + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
-    StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+    String target =
+        (location.getRawPath() == null || location.getRawPath().isEmpty()
+                ? "/"
+                : location.getRawPath())
+            + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
+    StringBuilder head =
+        new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
     MultiMap headers = outgoing.headers();
     for (Map.Entry<String, String> header : headers) {
       String name = header.getKey().toLowerCase(Locale.ROOT);
-      if (!NOT_FORWARDED.contains(name) && !name.equals(StreamHeaders.SESSION.toLowerCase(Locale.ROOT))) {
+      if (!NOT_FORWARDED.contains(name)
+          && !name.equals(StreamHeaders.SESSION.toLowerCase(Locale.ROOT))) {
         head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
       }
     }
     String forwardedFor = request.getHeader("X-Forwarded-For");
     String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
     if (client != null) {
-      head.append("X-Forwarded-For: ").append(forwardedFor == null ? client : forwardedFor + ", " + client)
+      head.append("X-Forwarded-For: ")
+          .append(forwardedFor == null ? client : forwardedFor + ", " + client)
           .append("\r\n");
     }
     head.append(StreamHeaders.SESSION).append(": ").append(session).append("\r\n\r\n");

@@ -3,22 +3,31 @@ package io.kubehop.streaming.proxy;
 import java.util.Locale;
 
 /**
- * Where a {@code v5.channel.k8s.io} WebSocket exec/attach becomes SPDY (KEP-4006). The kubelet → runtime leg is SPDY
- * in every mode; WebSocket upgrades with older subprotocols (v1–v4, base64: the Python client, fabric8) are proxied
- * as they come in every mode, as upstream does.
+ * Where a {@code v5.channel.k8s.io} WebSocket exec/attach becomes SPDY (KEP-4006). The kubelet →
+ * runtime leg is SPDY in every mode; WebSocket upgrades with older subprotocols (v1–v4, base64: the
+ * Python client, fabric8) are proxied as they come in every mode, as upstream does.
  */
 public enum WebSocketTranslation {
-  /** 1.30+ ({@code TranslateStreamCloseWebsocketRequests}): the apiserver translates toward the kubelet. */
+  /**
+   * 1.30+ ({@code TranslateStreamCloseWebsocketRequests}): the apiserver translates toward the
+   * kubelet.
+   */
   APISERVER,
   /**
-   * 1.36 ({@code ExtendWebSocketsToKubelet}): the apiserver passes the WebSocket through to a kubelet that advertises
-   * it in {@link #NODE_ANNOTATION}, and the kubelet translates; toward a kubelet that does not, the apiserver does.
+   * 1.36 ({@code ExtendWebSocketsToKubelet}): the apiserver passes the WebSocket through to a
+   * kubelet that advertises it in {@link #NODE_ANNOTATION}, and the kubelet translates; toward a
+   * kubelet that does not, the apiserver does.
    */
   KUBELET,
-  /** Before 1.30: the apiserver refuses the v5 WebSocket upgrade, and kubectl falls back to SPDY. */
+  /**
+   * Before 1.30: the apiserver refuses the v5 WebSocket upgrade, and kubectl falls back to SPDY.
+   */
   OFF;
 
-  /** The node annotation in which a kubelet lists the streaming protocols it serves, e.g. {@code spdy,websocket}. */
+  /**
+   * The node annotation in which a kubelet lists the streaming protocols it serves, e.g. {@code
+   * spdy,websocket}.
+   */
   public static final String NODE_ANNOTATION = "kubelet.kubernetes.io/streaming-protocols";
 
   /** What a translating kubelet writes into {@link #NODE_ANNOTATION}. */
@@ -29,11 +38,15 @@ public enum WebSocketTranslation {
     try {
       return valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--websocket-translation must be apiserver, kubelet or off, not " + value);
+      throw new IllegalArgumentException(
+          "--websocket-translation must be apiserver, kubelet or off, not " + value);
     }
   }
 
-  /** Whether an annotation value (comma-separated, spaces, quotes and brackets tolerated) lists {@code websocket}. */
+  /**
+   * Whether an annotation value (comma-separated, spaces, quotes and brackets tolerated) lists
+   * {@code websocket}.
+   */
   public static boolean listsWebSocket(String annotation) {
     if (annotation == null) {
       return false;

@@ -9,8 +9,8 @@ import java.io.IOException;
 
 /**
  * Client side: turns the whole content of the error stream into the command's outcome (client-go
- * {@code errorstream.go}, {@code errorDecoderV4}). {@code null} means success; an {@link ExitCodeException} a
- * non-zero exit; any other exception an error with client-go's message.
+ * {@code errorstream.go}, {@code errorDecoderV4}). {@code null} means success; an {@link
+ * ExitCodeException} a non-zero exit; any other exception an error with client-go's message.
  */
 public final class ErrorStreamDecoder {
 
@@ -35,7 +35,8 @@ public final class ErrorStreamDecoder {
     try {
       status = ApiJson.read(message.getBytes(), Status.class);
     } catch (IOException e) {
-      return new RemoteCommandException("error stream protocol error: " + e.getMessage() + " in \"" + message + "\"");
+      return new RemoteCommandException(
+          "error stream protocol error: " + e.getMessage() + " in \"" + message + "\"");
     }
     if (Status.SUCCESS.equals(status.status())) {
       return null;

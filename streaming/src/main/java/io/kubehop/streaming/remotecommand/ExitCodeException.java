@@ -3,9 +3,9 @@ package io.kubehop.streaming.remotecommand;
 import java.util.List;
 
 /**
- * A remote command ended with a non-zero exit code (Go's {@code exec.CodeExitError}). On the server side an
- * executor fails with it to report the code; on the client side the error-stream decoder produces it, and the CLI
- * exits with {@link #code()}.
+ * A remote command ended with a non-zero exit code (Go's {@code exec.CodeExitError}). On the server
+ * side an executor fails with it to report the code; on the client side the error-stream decoder
+ * produces it, and the CLI exits with {@link #code()}.
  */
 public final class ExitCodeException extends Exception {
 
@@ -25,8 +25,8 @@ public final class ExitCodeException extends Exception {
 
   /** containerd's text: {@code error executing command [sh -c exit 3], exit code 3}. */
   public static ExitCodeException forCommand(List<String> command, int code) {
-    return new ExitCodeException(code,
-        "error executing command [" + String.join(" ", command) + "], exit code " + code);
+    return new ExitCodeException(
+        code, "error executing command [" + String.join(" ", command) + "], exit code " + code);
   }
 
   public int code() {

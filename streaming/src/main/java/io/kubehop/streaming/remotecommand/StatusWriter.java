@@ -11,16 +11,18 @@ import io.vertx.core.buffer.Buffer;
 import java.util.List;
 
 /**
- * What a server writes on the error stream when a remote command ends (kubelet {@code remotecommand/exec.go},
- * {@code httpstream.go}). V4/V5 write a bare {@code metav1.Status} (no kind/apiVersion); V1–V3 write plain text
- * and nothing on success.
+ * What a server writes on the error stream when a remote command ends (kubelet {@code
+ * remotecommand/exec.go}, {@code httpstream.go}). V4/V5 write a bare {@code metav1.Status} (no
+ * kind/apiVersion); V1–V3 write plain text and nothing on success.
  */
 public final class StatusWriter {
 
   /** Message prefix of a non-zero exit. */
   public static final String NON_ZERO_PREFIX = "command terminated with non-zero exit code: ";
+
   /** Internal-error prefix for exec. */
   public static final String EXEC_ERROR_PREFIX = "error executing command in container: ";
+
   /** Internal-error prefix for attach. */
   public static final String ATTACH_ERROR_PREFIX = "error attaching to container: ";
 
@@ -29,8 +31,8 @@ public final class StatusWriter {
   }
 
   /**
-   * The error-stream bytes for an outcome: {@code null} = success, an {@link ExitCodeException} = non-zero exit,
-   * anything else = internal error (message prefixed with {@code errorPrefix}).
+   * The error-stream bytes for an outcome: {@code null} = success, an {@link ExitCodeException} =
+   * non-zero exit, anything else = internal error (message prefixed with {@code errorPrefix}).
    */
   public static Buffer encode(StreamProtocol protocol, Throwable outcome, String errorPrefix) {
     if (protocol.jsonStatus()) {
@@ -48,10 +50,17 @@ public final class StatusWriter {
       return Status.streamSuccess();
     }
     if (outcome instanceof ExitCodeException exit) {
-      return new Status(null, null, ListMeta.EMPTY, Status.FAILURE, NON_ZERO_PREFIX + exit.getMessage(),
+      return new Status(
+          null,
+          null,
+          ListMeta.EMPTY,
+          Status.FAILURE,
+          NON_ZERO_PREFIX + exit.getMessage(),
           StatusReason.NON_ZERO_EXIT_CODE,
-          StatusDetails.causes(List.of(new StatusCause(StatusReason.EXIT_CODE_CAUSE, Integer.toString(exit.code()),
-              null))),
+          StatusDetails.causes(
+              List.of(
+                  new StatusCause(
+                      StatusReason.EXIT_CODE_CAUSE, Integer.toString(exit.code()), null))),
           null);
     }
     if (outcome instanceof StatusException se) {

@@ -3,9 +3,9 @@ package io.kubehop.streaming.remotecommand;
 import io.vertx.core.MultiMap;
 
 /**
- * Which streams an exec/attach asks for. Query names differ by tier: the apiserver takes {@code stdin}, {@code stdout},
- * {@code stderr}, {@code tty} ({@code PodExecOptions}); the kubelet and runtime take {@code input}, {@code output},
- * {@code error}, {@code tty} ({@code ExecStdinParam}…).
+ * Which streams an exec/attach asks for. Query names differ by tier: the apiserver takes {@code
+ * stdin}, {@code stdout}, {@code stderr}, {@code tty} ({@code PodExecOptions}); the kubelet and
+ * runtime take {@code input}, {@code output}, {@code error}, {@code tty} ({@code ExecStdinParam}…).
  */
 public record StreamOptions(boolean stdin, boolean stdout, boolean stderr, boolean tty) {
 
@@ -13,8 +13,9 @@ public record StreamOptions(boolean stdin, boolean stdout, boolean stderr, boole
   public static final String AT_LEAST_ONE = "you must specify at least 1 of stdin, stdout, stderr";
 
   /**
-   * Kubelet-style query ({@code NewOptions} in kubelet's remotecommand/httpstream.go): a flag is on only when exactly
-   * {@code "1"}; tty with error silently drops stderr (the tty merges it into stdout).
+   * Kubelet-style query ({@code NewOptions} in kubelet's remotecommand/httpstream.go): a flag is on
+   * only when exactly {@code "1"}; tty with error silently drops stderr (the tty merges it into
+   * stdout).
    *
    * @throws IllegalArgumentException with {@link #AT_LEAST_ONE} when no stream is requested
    */
@@ -27,17 +28,21 @@ public record StreamOptions(boolean stdin, boolean stdout, boolean stderr, boole
   }
 
   /**
-   * Apiserver-style query ({@code PodExecOptions} decoded by the apiserver's parameter codec). Upstream does not use
-   * {@code strconv.ParseBool} here but apimachinery's {@code Convert_Slice_string_To_bool}: absent, {@code "0"} or
-   * {@code "false"} (any case) is false, any other value, even empty, is true; so no value is ever rejected. Nothing
-   * is validated either: the apiserver forwards and the kubelet answers 400 (see {@link #validated()}).
+   * Apiserver-style query ({@code PodExecOptions} decoded by the apiserver's parameter codec).
+   * Upstream does not use {@code strconv.ParseBool} here but apimachinery's {@code
+   * Convert_Slice_string_To_bool}: absent, {@code "0"} or {@code "false"} (any case) is false, any
+   * other value, even empty, is true; so no value is ever rejected. Nothing is validated either:
+   * the apiserver forwards and the kubelet answers 400 (see {@link #validated()}).
    */
   public static StreamOptions fromApiServerQuery(MultiMap params) {
-    return new StreamOptions(flag(params, "stdin"), flag(params, "stdout"), flag(params, "stderr"),
-        flag(params, "tty"));
+    return new StreamOptions(
+        flag(params, "stdin"), flag(params, "stdout"), flag(params, "stderr"), flag(params, "tty"));
   }
 
-  /** The kubelet query for these options: {@code error=1&input=1&output=1&tty=1}, only the true ones, sorted. */
+  /**
+   * The kubelet query for these options: {@code error=1&input=1&output=1&tty=1}, only the true
+   * ones, sorted.
+   */
   public String toKubeletQuery() {
     StringBuilder b = new StringBuilder();
     append(b, stderr, "error");
@@ -48,8 +53,8 @@ public record StreamOptions(boolean stdin, boolean stdout, boolean stderr, boole
   }
 
   /**
-   * These options, or {@link IllegalArgumentException} with {@link #AT_LEAST_ONE} if none of stdin, stdout, stderr
-   * is set.
+   * These options, or {@link IllegalArgumentException} with {@link #AT_LEAST_ONE} if none of stdin,
+   * stdout, stderr is set.
    */
   public StreamOptions validated() {
     if (!stdin && !stdout && !stderr) {
@@ -58,7 +63,9 @@ public record StreamOptions(boolean stdin, boolean stdout, boolean stderr, boole
     return this;
   }
 
-  /** The streams the client will create for {@code protocol}: error + requested + resize (tty, V3+). */
+  /**
+   * The streams the client will create for {@code protocol}: error + requested + resize (tty, V3+).
+   */
   public int expectedStreams(StreamProtocol protocol) {
     int n = 1;
     n += stdin ? 1 : 0;

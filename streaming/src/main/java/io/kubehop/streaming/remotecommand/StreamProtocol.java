@@ -5,11 +5,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The remotecommand sub-protocols of exec and attach ({@code X-Stream-Protocol-Version} / WebSocket subprotocol),
- * each adding one thing to the previous (apimachinery {@code util/remotecommand/constants.go}).
+ * The remotecommand sub-protocols of exec and attach ({@code X-Stream-Protocol-Version} / WebSocket
+ * subprotocol), each adding one thing to the previous (apimachinery {@code
+ * util/remotecommand/constants.go}).
  */
 public enum StreamProtocol {
-  /** {@code channel.k8s.io}: unversioned, with known bugs (stdin is never half-closed); also the {@code ""} fallback. */
+  /**
+   * {@code channel.k8s.io}: unversioned, with known bugs (stdin is never half-closed); also the
+   * {@code ""} fallback.
+   */
   V1("channel.k8s.io"),
   /** {@code v2.channel.k8s.io}: stdin half-close works. */
   V2("v2.channel.k8s.io"),
@@ -53,7 +57,9 @@ public enum StreamProtocol {
     return this == V5;
   }
 
-  /** The remotecommand version a WebSocket channel protocol carries (its version number, 1 to 5). */
+  /**
+   * The remotecommand version a WebSocket channel protocol carries (its version number, 1 to 5).
+   */
   public static StreamProtocol of(ChannelProtocol channelProtocol) {
     return values()[channelProtocol.version() - 1];
   }

@@ -6,9 +6,10 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 
 /**
- * Decodes the resize stream: concatenated JSON objects (client-go's {@code json.Encoder} ends each with {@code \n}),
- * split across DATA frames in any way. Each complete object is handed to the handler. Malformed input throws
- * {@link IOException}, after which the decoder should be dropped. Not thread safe.
+ * Decodes the resize stream: concatenated JSON objects (client-go's {@code json.Encoder} ends each
+ * with {@code \n}), split across DATA frames in any way. Each complete object is handed to the
+ * handler. Malformed input throws {@link IOException}, after which the decoder should be dropped.
+ * Not thread safe.
  */
 public final class TerminalSizeDecoder {
 

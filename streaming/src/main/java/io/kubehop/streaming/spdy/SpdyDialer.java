@@ -17,11 +17,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Client side of a SPDY upgrade, as client-go's round-tripper does it: writes the HTTP/1.1 request head straight
- * onto a fresh TCP connection (so the method may be POST, which Vert.x's HttpClient cannot tunnel), reads the
- * response head, and on {@code 101} starts a {@link SpdySession} in the client role over the same socket, keeping
- * any bytes that arrived with the head. Any other status fails with {@link UpgradeFailedException} carrying status
- * and body (read until close, capped), so callers can report {@code unable to upgrade connection: …}.
+ * Client side of a SPDY upgrade, as client-go's round-tripper does it: writes the HTTP/1.1 request
+ * head straight onto a fresh TCP connection (so the method may be POST, which Vert.x's HttpClient
+ * cannot tunnel), reads the response head, and on {@code 101} starts a {@link SpdySession} in the
+ * client role over the same socket, keeping any bytes that arrived with the head. Any other status
+ * fails with {@link UpgradeFailedException} carrying status and body (read until close, capped), so
+ * callers can report {@code unable to upgrade connection: …}.
  */
 public final class SpdyDialer {
 
@@ -67,41 +68,67 @@ public final class SpdyDialer {
    * Dials {@code host:port} and upgrades {@code method uri}, offering {@code protocols} as one
    * {@code X-Stream-Protocol-Version} line each; {@code extraHeaders} are added as they are.
    */
-  public static Future<Upgraded> dial(Vertx vertx, NetClient client, String host, int port, String method,
-      String uri, List<String> protocols, Map<String, String> extraHeaders) {
-    StringBuilder head = new StringBuilder(method).append(' ').append(uri).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(host).append(':').append(port).append("\r\n")
-        .append("Content-Length: 0\r\nConnection: Upgrade\r\nUpgrade: ").append(UpgradeHeaders.SPDY_31).append("\r\n");
-    protocols.forEach(p -> head.append(StreamHeaders.PROTOCOL_VERSION).append(": ").append(p).append("\r\n"));
+  public static Future<Upgraded> dial(
+      Vertx vertx,
+      NetClient client,
+      String host,
+      int port,
+      String method,
+      String uri,
+      List<String> protocols,
+      Map<String, String> extraHeaders) {
+    StringBuilder head =
+        new StringBuilder(method)
+            .append(' ')
+            .append(uri)
+            .append(" HTTP/1.1\r\n")
+            .append("Host: ")
+            .append(host)
+            .append(':')
+            .append(port)
+            .append("\r\n")
+            .append("Content-Length: 0\r\nConnection: Upgrade\r\nUpgrade: ")
+            .append(UpgradeHeaders.SPDY_31)
+            .append("\r\n");
+    protocols.forEach(
+        p -> head.append(StreamHeaders.PROTOCOL_VERSION).append(": ").append(p).append("\r\n"));
     extraHeaders.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
     head.append("\r\n");
-    return client.connect(port, host).compose(socket -> {
-      Promise<Upgraded> result = Promise.promise();
-      Buffer acc = Buffer.buffer();
-      socket.handler(bytes -> {
-        if (result.future().isComplete()) {
-          acc.appendBuffer(bytes); // refusal body
-          return;
-        }
-        acc.appendBuffer(bytes);
-        int end = indexOfHeadEnd(acc);
-        if (end < 0) {
-          if (acc.length() > MAX_HEAD) {
-            result.fail(new ProtocolException("response head too large"));
-            socket.close();
-          }
-          return;
-        }
-        onHead(vertx, socket, acc, end, result);
-      });
-      socket.closeHandler(v -> result.tryFail(
-          new ConnectionClosedException("connection closed before the upgrade response")));
-      socket.write(Buffer.buffer(head.toString(), "ISO-8859-1"));
-      return result.future();
-    });
+    return client
+        .connect(port, host)
+        .compose(
+            socket -> {
+              Promise<Upgraded> result = Promise.promise();
+              Buffer acc = Buffer.buffer();
+              socket.handler(
+                  bytes -> {
+                    if (result.future().isComplete()) {
+                      acc.appendBuffer(bytes); // refusal body
+                      return;
+                    }
+                    acc.appendBuffer(bytes);
+                    int end = indexOfHeadEnd(acc);
+                    if (end < 0) {
+                      if (acc.length() > MAX_HEAD) {
+                        result.fail(new ProtocolException("response head too large"));
+                        socket.close();
+                      }
+                      return;
+                    }
+                    onHead(vertx, socket, acc, end, result);
+                  });
+              socket.closeHandler(
+                  v ->
+                      result.tryFail(
+                          new ConnectionClosedException(
+                              "connection closed before the upgrade response")));
+              socket.write(Buffer.buffer(head.toString(), "ISO-8859-1"));
+              return result.future();
+            });
   }
 
-  private static void onHead(Vertx vertx, NetSocket socket, Buffer acc, int end, Promise<Upgraded> result) {
+  private static void onHead(
+      Vertx vertx, NetSocket socket, Buffer acc, int end, Promise<Upgraded> result) {
     String[] lines = acc.getString(0, end, "ISO-8859-1").split("\r\n");
     String[] statusLine = lines[0].split(" ", 3);
     int status = statusLine.length > 1 ? parseStatus(statusLine[1]) : -1;
@@ -116,20 +143,23 @@ public final class SpdyDialer {
     if (status != 101 || !UpgradeHeaders.isUpgradeTo(headers::getAll, UpgradeHeaders.SPDY_31)) {
       Buffer body = Buffer.buffer().appendBuffer(rest);
       int length = contentLength(headers);
-      Runnable fail = () -> {
-        if (result.tryFail(new UpgradeFailedException(status, body.toString(StandardCharsets.UTF_8),
-            headers.get("Location")))) {
-          socket.close();
-        }
-      };
-      socket.handler(b -> {
-        if (body.length() < MAX_HEAD) {
-          body.appendBuffer(b);
-        }
-        if (length >= 0 && body.length() >= length) {
-          fail.run();
-        }
-      });
+      Runnable fail =
+          () -> {
+            if (result.tryFail(
+                new UpgradeFailedException(
+                    status, body.toString(StandardCharsets.UTF_8), headers.get("Location")))) {
+              socket.close();
+            }
+          };
+      socket.handler(
+          b -> {
+            if (body.length() < MAX_HEAD) {
+              body.appendBuffer(b);
+            }
+            if (length >= 0 && body.length() >= length) {
+              fail.run();
+            }
+          });
       socket.closeHandler(v -> fail.run());
       if (length >= 0 && body.length() >= length) {
         fail.run();
@@ -138,7 +168,8 @@ public final class SpdyDialer {
     }
     socket.pause();
     socket.closeHandler(null);
-    SpdySession session = SpdySession.start(vertx, DuplexTransport.of(socket), SpdySession.Role.CLIENT);
+    SpdySession session =
+        SpdySession.start(vertx, DuplexTransport.of(socket), SpdySession.Role.CLIENT);
     String protocol = headers.get(StreamHeaders.PROTOCOL_VERSION);
     result.complete(new Upgraded(protocol == null ? "" : protocol, headers, session));
     if (rest.length() > 0) {
@@ -162,7 +193,10 @@ public final class SpdyDialer {
 
   private static int indexOfHeadEnd(Buffer b) {
     for (int i = 0; i + 3 < b.length(); i++) {
-      if (b.getByte(i) == '\r' && b.getByte(i + 1) == '\n' && b.getByte(i + 2) == '\r' && b.getByte(i + 3) == '\n') {
+      if (b.getByte(i) == '\r'
+          && b.getByte(i + 1) == '\n'
+          && b.getByte(i + 2) == '\r'
+          && b.getByte(i + 3) == '\n') {
         return i;
       }
     }

@@ -1,27 +1,27 @@
 package io.kubehop.streaming.spdy;
 
 import io.kubehop.streaming.httpstream.ConnectionClosedException;
-import io.kubehop.streaming.httpstream.StreamResetException;
-import io.kubehop.streaming.transport.IdleTimer;
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamConnection;
+import io.kubehop.streaming.httpstream.StreamResetException;
 import io.kubehop.streaming.spdy.frame.GoAwayStatus;
-import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.spdy.frame.RstStatus;
-import io.kubehop.streaming.spdy.frame.SpdyConstants;
 import io.kubehop.streaming.spdy.frame.SpdyFrame;
 import io.kubehop.streaming.spdy.frame.SpdyFrameDecoder;
 import io.kubehop.streaming.spdy.frame.SpdyFrameEncoder;
 import io.kubehop.streaming.spdy.frame.SpdyProtocolException;
-import io.kubehop.streaming.transport.DuplexTransport;
-import io.kubehop.streaming.transport.LingeringClose;
 import io.kubehop.streaming.transport.ContextConfinement;
+import io.kubehop.streaming.transport.DuplexTransport;
+import io.kubehop.streaming.transport.IdleTimer;
+import io.kubehop.streaming.transport.LingeringClose;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,29 +32,34 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import io.vertx.core.net.SocketAddress;
 
 /**
- * A SPDY/3.1 session as spdystream runs it, over a {@link DuplexTransport}, confined to one Vert.x context (no
- * locks: every state change happens on that context; calls from other threads are moved onto it).
+ * A SPDY/3.1 session as spdystream runs it, over a {@link DuplexTransport}, confined to one Vert.x
+ * context (no locks: every state change happens on that context; calls from other threads are moved
+ * onto it).
  *
  * <ul>
- *   <li><b>Roles.</b> The side that sent the HTTP upgrade is the {@linkplain Role#CLIENT client} (odd stream and ping
- *       ids); the {@linkplain Role#SERVER server} uses even ids and, as in Kubernetes, never opens streams. A server
- *       answers each SYN_STREAM with a SYN_REPLY carrying an empty header block, before any DATA on that stream.
- *   <li><b>No flow control.</b> WINDOW_UPDATE and SETTINGS are ignored and never sent; back-pressure is TCP's: the
- *       transport is paused while any stream's inbound queue is over its bound.
+ *   <li><b>Roles.</b> The side that sent the HTTP upgrade is the {@linkplain Role#CLIENT client}
+ *       (odd stream and ping ids); the {@linkplain Role#SERVER server} uses even ids and, as in
+ *       Kubernetes, never opens streams. A server answers each SYN_STREAM with a SYN_REPLY carrying
+ *       an empty header block, before any DATA on that stream.
+ *   <li><b>No flow control.</b> WINDOW_UPDATE and SETTINGS are ignored and never sent;
+ *       back-pressure is TCP's: the transport is paused while any stream's inbound queue is over
+ *       its bound.
  *   <li><b>Pings</b> of the peer's parity are echoed; {@link #ping()} sends one of ours.
- *   <li><b>Close</b> resets every open stream (RST_STREAM CANCEL), then sends GOAWAY(OK) last (a Go peer stops
- *       reading when it sees GOAWAY). A client then closes the transport: it has read what it wanted. A server
- *       lingers: it keeps reading, ignores every frame but the client's own GOAWAY, and closes on that GOAWAY, on
- *       EOF, or after {@link #LINGER}. Upstream closes at once, and spdystream ends every stream when its read loop
- *       sees EOF, dropping the DATA frames still queued in its workers: a slow client lost the tail of stdout, as
- *       users of real clusters do ({@code kubectl cp} "unexpected EOF", kubernetes#60140, kubectl#1361). Reading on
- *       also keeps unread input from turning the close into an RST, which would destroy that tail in the client's
- *       kernel.
- *   <li><b>Errors.</b> A frame error from the decoder is fatal: GOAWAY with its status, then close at once.
- *   <li><b>Idle timeout.</b> Any frame read or written restarts it; on expiry the session closes as above.
+ *   <li><b>Close</b> resets every open stream (RST_STREAM CANCEL), then sends GOAWAY(OK) last (a Go
+ *       peer stops reading when it sees GOAWAY). A client then closes the transport: it has read
+ *       what it wanted. A server lingers: it keeps reading, ignores every frame but the client's
+ *       own GOAWAY, and closes on that GOAWAY, on EOF, or after {@link #LINGER}. Upstream closes at
+ *       once, and spdystream ends every stream when its read loop sees EOF, dropping the DATA
+ *       frames still queued in its workers: a slow client lost the tail of stdout, as users of real
+ *       clusters do ({@code kubectl cp} "unexpected EOF", kubernetes#60140, kubectl#1361). Reading
+ *       on also keeps unread input from turning the close into an RST, which would destroy that
+ *       tail in the client's kernel.
+ *   <li><b>Errors.</b> A frame error from the decoder is fatal: GOAWAY with its status, then close
+ *       at once.
+ *   <li><b>Idle timeout.</b> Any frame read or written restarts it; on expiry the session closes as
+ *       above.
  * </ul>
  */
 public final class SpdySession implements StreamConnection {
@@ -62,13 +67,17 @@ public final class SpdySession implements StreamConnection {
   private static final Logger LOG = Logger.getLogger(SpdySession.class.getName());
 
   /**
-   * How long a server waits after its GOAWAY for the client to close: the same bound as a spliced hop's half-close.
-   * Upstream does not wait; a client reading the last few MiB from kernel buffers is done well within this.
+   * How long a server waits after its GOAWAY for the client to close: the same bound as a spliced
+   * hop's half-close. Upstream does not wait; a client reading the last few MiB from kernel buffers
+   * is done well within this.
    */
   public static final Duration LINGER = LingeringClose.DEFAULT_LINGER;
 
   /** Which end of the upgrade this session is. */
-  public enum Role { CLIENT, SERVER }
+  public enum Role {
+    CLIENT,
+    SERVER
+  }
 
   private final Vertx vertx;
   private final Context context;
@@ -103,36 +112,42 @@ public final class SpdySession implements StreamConnection {
     this.nextStreamId = role == Role.CLIENT ? 1 : 2;
     this.nextPingId = role == Role.CLIENT ? 1 : 2;
     this.nextPeerStreamId = role == Role.CLIENT ? 2 : 1;
-    this.idleTimer = new IdleTimer(vertx, () -> {
-      LOG.fine("spdy session idle, closing");
-      close();
-    });
-    this.decoder = new SpdyFrameDecoder(new SpdyFrameDecoder.Listener() {
-      @Override
-      public void onFrame(SpdyFrame frame) {
-        handleFrame(frame);
-      }
+    this.idleTimer =
+        new IdleTimer(
+            vertx,
+            () -> {
+              LOG.fine("spdy session idle, closing");
+              close();
+            });
+    this.decoder =
+        new SpdyFrameDecoder(
+            new SpdyFrameDecoder.Listener() {
+              @Override
+              public void onFrame(SpdyFrame frame) {
+                handleFrame(frame);
+              }
 
-      @Override
-      public void onFrameError(SpdyProtocolException error) {
-        handleFrameError(error);
-      }
-    });
+              @Override
+              public void onFrameError(SpdyProtocolException error) {
+                handleFrameError(error);
+              }
+            });
   }
 
   /**
-   * Starts a session over {@code transport}. Call on the transport's context (e.g. in the completion of
-   * {@code toNetSocket()}); the session stays on that context.
+   * Starts a session over {@code transport}. Call on the transport's context (e.g. in the
+   * completion of {@code toNetSocket()}); the session stays on that context.
    */
   public static SpdySession start(Vertx vertx, DuplexTransport transport, Role role) {
     SpdySession s = new SpdySession(vertx, transport, role);
     transport.handler(s::onBytes);
     transport.endHandler(v -> s.onTransportGone());
     transport.closeHandler(v -> s.onTransportGone());
-    transport.exceptionHandler(e -> {
-      LOG.log(Level.FINE, "spdy transport error", e);
-      transport.close();
-    });
+    transport.exceptionHandler(
+        e -> {
+          LOG.log(Level.FINE, "spdy transport error", e);
+          transport.close();
+        });
     transport.drainHandler(v -> s.onDrain());
     return s;
   }
@@ -151,13 +166,17 @@ public final class SpdySession implements StreamConnection {
     return role;
   }
 
-  /** Sets the idle timeout ({@link Duration#ZERO} disables it); every frame read or written restarts it. */
+  /**
+   * Sets the idle timeout ({@link Duration#ZERO} disables it); every frame read or written restarts
+   * it.
+   */
   public SpdySession idleTimeout(Duration timeout) {
-    onContext(() -> {
-      if (!transportClosed) {
-        idleTimer.set(timeout);
-      }
-    });
+    onContext(
+        () -> {
+          if (!transportClosed) {
+            idleTimer.set(timeout);
+          }
+        });
     return this;
   }
 
@@ -173,7 +192,8 @@ public final class SpdySession implements StreamConnection {
       return callOnContext(() -> createStream(headers));
     }
     if (role == Role.SERVER) {
-      return Future.failedFuture(new IllegalStateException("a Kubernetes streaming server never opens streams"));
+      return Future.failedFuture(
+          new IllegalStateException("a Kubernetes streaming server never opens streams"));
     }
     if (goAwaySent || goAwayReceived || transportClosed) {
       return Future.failedFuture(new ConnectionClosedException("session is closing"));
@@ -222,14 +242,18 @@ public final class SpdySession implements StreamConnection {
       }
       goAwaySent = true;
       boolean linger = role == Role.SERVER && status.equals(GoAwayStatus.OK) && !goAwayReceived;
-      writeFrame(new SpdyFrame.GoAway(lastPeerStreamId, status)).onComplete(ar -> {
-        if (linger && ar.succeeded() && !transportClosed) {
-          lingerTimer = vertx.setTimer(LINGER.toMillis(), id -> transport.close());
-          transport.resume(); // the reset streams no longer hold it back: read until the client is done
-        } else {
-          transport.close();
-        }
-      });
+      writeFrame(new SpdyFrame.GoAway(lastPeerStreamId, status))
+          .onComplete(
+              ar -> {
+                if (linger && ar.succeeded() && !transportClosed) {
+                  lingerTimer = vertx.setTimer(LINGER.toMillis(), id -> transport.close());
+                  transport
+                      .resume(); // the reset streams no longer hold it back: read until the client
+                  // is done
+                } else {
+                  transport.close();
+                }
+              });
     }
     return closed.future();
   }
@@ -246,7 +270,10 @@ public final class SpdySession implements StreamConnection {
 
   // ---- inbound ----
 
-  /** Bytes of this connection that were read before the session took the transport over (e.g. with a 101). */
+  /**
+   * Bytes of this connection that were read before the session took the transport over (e.g. with a
+   * 101).
+   */
   void feed(Buffer bytes) {
     onContext(() -> onBytes(bytes));
   }
@@ -298,7 +325,9 @@ public final class SpdySession implements StreamConnection {
       onPing(ping);
     } else if (frame instanceof SpdyFrame.GoAway) {
       goAwayReceived = true;
-      pendingCreates.values().forEach(p -> p.tryFail(new ConnectionClosedException("session is closing")));
+      pendingCreates
+          .values()
+          .forEach(p -> p.tryFail(new ConnectionClosedException("session is closing")));
       pendingCreates.clear();
       if (streams.isEmpty()) {
         transport.close();
@@ -353,9 +382,10 @@ public final class SpdySession implements StreamConnection {
   }
 
   /**
-   * The socket is closed, but Vert.x may still hold bytes read before the close in its inbound queue (the transport
-   * was paused for a slow stream): take them, and the end, before ending the streams; otherwise a slow reader loses
-   * the tail of the output. Vert.x's queue is bounded, so this adds a bounded amount to the stream queues.
+   * The socket is closed, but Vert.x may still hold bytes read before the close in its inbound
+   * queue (the transport was paused for a slow stream): take them, and the end, before ending the
+   * streams; otherwise a slow reader loses the tail of the output. Vert.x's queue is bounded, so
+   * this adds a bounded amount to the stream queues.
    */
   private void onTransportGone() {
     if (transportClosed || transportGone) {
@@ -369,7 +399,6 @@ public final class SpdySession implements StreamConnection {
       LOG.log(Level.FINE, "resume after close", e);
     }
     context.runOnContext(v -> onTransportClosed()); // after what the resume delivers
-
   }
 
   private void onTransportClosed() {
@@ -448,7 +477,6 @@ public final class SpdySession implements StreamConnection {
   <T> Future<T> callOnContext(Supplier<Future<T>> action) {
     return confinement.call(action);
   }
-
 
   @Override
   public String toString() {

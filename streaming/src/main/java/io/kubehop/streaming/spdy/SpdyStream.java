@@ -13,14 +13,14 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * One SPDY stream of a {@link SpdySession}. State lives on the session's context; calls from other threads are
- * moved there, in order.
+ * One SPDY stream of a {@link SpdySession}. State lives on the session's context; calls from other
+ * threads are moved there, in order.
  *
- * <p>Inbound DATA is queued in an {@link InboundQueue} until the handler has demand. There is no SPDY flow control
- * (spdystream has none): when the queue grows beyond {@link #HIGH_WATER} the session pauses the whole transport, so
- * back-pressure reaches the peer through TCP, and resumes it once the queue drained. Writes go straight to the
- * transport; a server stream sends its SYN_REPLY before its first DATA, because spdystream silently drops DATA on an
- * unreplied stream.
+ * <p>Inbound DATA is queued in an {@link InboundQueue} until the handler has demand. There is no
+ * SPDY flow control (spdystream has none): when the queue grows beyond {@link #HIGH_WATER} the
+ * session pauses the whole transport, so back-pressure reaches the peer through TCP, and resumes it
+ * once the queue drained. Writes go straight to the transport; a server stream sends its SYN_REPLY
+ * before its first DATA, because spdystream silently drops DATA on an unreplied stream.
  */
 public final class SpdyStream extends MultiplexedStream {
 
@@ -52,7 +52,9 @@ public final class SpdyStream extends MultiplexedStream {
 
   // ---- read side: the queue's, fed here ----
 
-  /** DATA from the peer (on the context); after FIN or RST the queue ignores it, as spdystream does. */
+  /**
+   * DATA from the peer (on the context); after FIN or RST the queue ignores it, as spdystream does.
+   */
   void onData(Buffer data, boolean fin) {
     inbound.write(data);
     if (fin) {
@@ -118,30 +120,34 @@ public final class SpdyStream extends MultiplexedStream {
     fireDrain();
   }
 
-  /** Aborts the stream with RST_STREAM CANCEL (unless it is already gone) and ends its read side. */
+  /**
+   * Aborts the stream with RST_STREAM CANCEL (unless it is already gone) and ends its read side.
+   */
   @Override
   public void reset() {
     reset(RstStatus.CANCEL);
   }
 
   void reset(RstStatus status) {
-    session.onContext(() -> {
-      if (reset || (localFin && inbound.isEnded())) {
-        return;
-      }
-      session.writeFrame(new SpdyFrame.RstStream(id(), status));
-      reset = true;
-      localFin = true;
-      inbound.clear();
-      inbound.end();
-      session.streamRemoved(this);
-      closed.tryComplete();
-    });
+    session.onContext(
+        () -> {
+          if (reset || (localFin && inbound.isEnded())) {
+            return;
+          }
+          session.writeFrame(new SpdyFrame.RstStream(id(), status));
+          reset = true;
+          localFin = true;
+          inbound.clear();
+          inbound.end();
+          session.streamRemoved(this);
+          closed.tryComplete();
+        });
   }
 
   /** The transport is gone: reads end after queued data, later writes fail. */
   void onConnectionClosed() {
-    boolean finished = inbound.isEnded(); // the peer's FIN (or a reset) came first: what is queued is a clean end
+    boolean finished =
+        inbound.isEnded(); // the peer's FIN (or a reset) came first: what is queued is a clean end
     inbound.end();
     localFin = true;
     closed.tryComplete();
@@ -177,7 +183,11 @@ public final class SpdyStream extends MultiplexedStream {
   }
 
   private void maybeRemove() {
-    if (localFin && inbound.isEnded() && !reset && inbound.isEmpty() && !closed.future().isComplete()) {
+    if (localFin
+        && inbound.isEnded()
+        && !reset
+        && inbound.isEmpty()
+        && !closed.future().isComplete()) {
       session.streamRemoved(this);
       closed.tryComplete();
     }

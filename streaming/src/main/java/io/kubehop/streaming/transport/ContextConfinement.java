@@ -6,9 +6,10 @@ import io.vertx.core.Promise;
 import java.util.function.Supplier;
 
 /**
- * Confines an object's state to one Vert.x context instead of guarding it with locks (what spdystream needs seven
- * mutexes for): code already on the context's event loop runs at once, anything else is moved onto it, in order.
- * Sessions and connections hold one and route every state change through it.
+ * Confines an object's state to one Vert.x context instead of guarding it with locks (what
+ * spdystream needs seven mutexes for): code already on the context's event loop runs at once,
+ * anything else is moved onto it, in order. Sessions and connections hold one and route every state
+ * change through it.
  */
 public final class ContextConfinement {
 
@@ -37,7 +38,9 @@ public final class ContextConfinement {
     }
   }
 
-  /** Queues {@code action} on the context (even from it: after what runs now) and relays its result. */
+  /**
+   * Queues {@code action} on the context (even from it: after what runs now) and relays its result.
+   */
   public <T> Future<T> call(Supplier<Future<T>> action) {
     Promise<T> p = Promise.promise();
     context.runOnContext(v -> action.get().onComplete(p));

@@ -9,9 +9,10 @@ import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 
 /**
- * A bidirectional byte stream that a SPDY session runs over: a TCP {@link NetSocket} after an HTTP upgrade, or
- * (later) the binary messages of a WebSocket tunnel. Pausing the read side must stop reading from the network, which
- * is how TCP back-pressure reaches the peer; the write side reports {@link #writeQueueFull()} from the network.
+ * A bidirectional byte stream that a SPDY session runs over: a TCP {@link NetSocket} after an HTTP
+ * upgrade, or (later) the binary messages of a WebSocket tunnel. Pausing the read side must stop
+ * reading from the network, which is how TCP back-pressure reaches the peer; the write side reports
+ * {@link #writeQueueFull()} from the network.
  */
 public interface DuplexTransport extends ReadStream<Buffer>, WriteStream<Buffer> {
 

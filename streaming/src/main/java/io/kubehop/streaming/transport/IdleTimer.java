@@ -4,9 +4,9 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 
 /**
- * spdystream's idle timeout: every frame read or written counts as activity ({@link #touch()}); after
- * {@code timeout} without any, {@code onIdle} runs once. One timer is kept and re-armed for the remaining time,
- * instead of a timer per frame. Used on one context only.
+ * spdystream's idle timeout: every frame read or written counts as activity ({@link #touch()});
+ * after {@code timeout} without any, {@code onIdle} runs once. One timer is kept and re-armed for
+ * the remaining time, instead of a timer per frame. Used on one context only.
  */
 public final class IdleTimer {
 
@@ -42,14 +42,17 @@ public final class IdleTimer {
   }
 
   private void arm(long delayMillis) {
-    timerId = vertx.setTimer(Math.max(1, delayMillis), t -> {
-      timerId = -1;
-      long idle = (System.nanoTime() - lastActivity) / 1_000_000;
-      if (idle >= timeoutMillis) {
-        onIdle.run();
-      } else {
-        arm(timeoutMillis - idle);
-      }
-    });
+    timerId =
+        vertx.setTimer(
+            Math.max(1, delayMillis),
+            t -> {
+              timerId = -1;
+              long idle = (System.nanoTime() - lastActivity) / 1_000_000;
+              if (idle >= timeoutMillis) {
+                onIdle.run();
+              } else {
+                arm(timeoutMillis - idle);
+              }
+            });
   }
 }

@@ -12,27 +12,27 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ends one side of a byte splice whose other side ended: flush what is queued, send FIN (half-close), then read and
- * discard until the peer closes, and only then close the socket.
+ * Ends one side of a byte splice whose other side ended: flush what is queued, send FIN
+ * (half-close), then read and discard until the peer closes, and only then close the socket.
  *
- * <p>Why not just close: closing a TCP socket whose receive queue holds unread bytes makes the kernel send RST
- * instead of FIN, and an RST makes the peer's kernel throw away what it received and its application had not read
- * yet, i.e. the tail of the stream this splice just delivered. After the linger time the socket is closed with an
- * empty receive queue, so the kernel still delivers what is queued, with FIN: a peer that never closes costs a
- * socket for that long, not forever. Over TLS the half-close is a close_notify alert instead of FIN.
+ * <p>Why not just close: closing a TCP socket whose receive queue holds unread bytes makes the
+ * kernel send RST instead of FIN, and an RST makes the peer's kernel throw away what it received
+ * and its application had not read yet, i.e. the tail of the stream this splice just delivered.
+ * After the linger time the socket is closed with an empty receive queue, so the kernel still
+ * delivers what is queued, with FIN: a peer that never closes costs a socket for that long, not
+ * forever. Over TLS the half-close is a close_notify alert instead of FIN.
  */
 public final class LingeringClose {
 
   /** How long to wait for the peer's close after the half-close. */
   public static final Duration DEFAULT_LINGER = Duration.ofMinutes(5);
 
-  private LingeringClose() {
-  }
+  private LingeringClose() {}
 
   /**
-   * Half-closes {@code socket} once the writes queued so far are written, then waits for the peer to close it, at
-   * most {@code linger}. Its handlers are replaced (input is discarded), except the close handler, which still fires
-   * once. Completes when the socket is closed.
+   * Half-closes {@code socket} once the writes queued so far are written, then waits for the peer
+   * to close it, at most {@code linger}. Its handlers are replaced (input is discarded), except the
+   * close handler, which still fires once. Completes when the socket is closed.
    */
   public static Future<Void> halfClose(NetSocket socket, Duration linger) {
     Channel channel = VertxInternals.channel(socket).orElse(null);
@@ -40,27 +40,37 @@ public final class LingeringClose {
       return socket.close();
     }
     Promise<Void> closed = Promise.promise();
-    ScheduledFuture<?> timer = channel.eventLoop().schedule(socket::close, linger.toMillis(), TimeUnit.MILLISECONDS);
-    channel.closeFuture().addListener(f -> {
-      timer.cancel(false);
-      closed.tryComplete();
-    });
-    socket.handler(discarded -> { });
+    ScheduledFuture<?> timer =
+        channel.eventLoop().schedule(socket::close, linger.toMillis(), TimeUnit.MILLISECONDS);
+    channel
+        .closeFuture()
+        .addListener(
+            f -> {
+              timer.cancel(false);
+              closed.tryComplete();
+            });
+    socket.handler(discarded -> {});
     socket.endHandler(v -> socket.close());
     socket.exceptionHandler(e -> socket.close());
     socket.drainHandler(null);
-    // Writes complete in order: when this empty one is written, every byte queued before it is in the kernel.
-    socket.write(Buffer.buffer()).onComplete(ar -> {
-      if (ar.failed() || !channel.isActive()) {
-        socket.close();
-      } else {
-        shutdownOutput(channel).addListener(f -> {
-          if (!f.isSuccess()) {
-            socket.close();
-          }
-        });
-      }
-    });
+    // Writes complete in order: when this empty one is written, every byte queued before it is in
+    // the kernel.
+    socket
+        .write(Buffer.buffer())
+        .onComplete(
+            ar -> {
+              if (ar.failed() || !channel.isActive()) {
+                socket.close();
+              } else {
+                shutdownOutput(channel)
+                    .addListener(
+                        f -> {
+                          if (!f.isSuccess()) {
+                            socket.close();
+                          }
+                        });
+              }
+            });
     socket.resume();
     return closed.future();
   }

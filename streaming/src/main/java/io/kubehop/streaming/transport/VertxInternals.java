@@ -11,14 +11,15 @@ import io.vertx.core.net.NetSocket;
 import java.util.Optional;
 
 /**
- * The one place that reaches into Vert.x internals ({@code io.vertx.core.internal}, {@code io.vertx.core.http.impl}):
- * the Netty channel under a socket, the pipeline under an HTTP/1.1 server connection, and the event loop of a context.
+ * The one place that reaches into Vert.x internals ({@code io.vertx.core.internal}, {@code
+ * io.vertx.core.http.impl}): the Netty channel under a socket, the pipeline under an HTTP/1.1
+ * server connection, and the event loop of a context.
  *
- * <p>Why internals at all: a half-close (TCP FIN), a pipeline handler that rewrites POST upgrades, removing the idle
- * handler of a hijacked connection, and asking "am I on this context's event loop" have no public Vert.x 5 API. Each
- * use degrades gracefully when the object is not the expected implementation (an empty result), so a Vert.x upgrade
- * that moves these types breaks one class, and its tests say so. An ArchUnit rule keeps every other class out of
- * these packages.
+ * <p>Why internals at all: a half-close (TCP FIN), a pipeline handler that rewrites POST upgrades,
+ * removing the idle handler of a hijacked connection, and asking "am I on this context's event
+ * loop" have no public Vert.x 5 API. Each use degrades gracefully when the object is not the
+ * expected implementation (an empty result), so a Vert.x upgrade that moves these types breaks one
+ * class, and its tests say so. An ArchUnit rule keeps every other class out of these packages.
  */
 public final class VertxInternals {
 
@@ -33,7 +34,10 @@ public final class VertxInternals {
         : Optional.empty();
   }
 
-  /** The Netty pipeline of an HTTP/1.1 server connection; empty for HTTP/2 or another implementation. */
+  /**
+   * The Netty pipeline of an HTTP/1.1 server connection; empty for HTTP/2 or another
+   * implementation.
+   */
   public static Optional<ChannelPipeline> pipeline(HttpConnection connection) {
     return connection instanceof HttpServerConnection internal
         ? Optional.of(internal.channelHandlerContext().pipeline())
@@ -41,9 +45,10 @@ public final class VertxInternals {
   }
 
   /**
-   * The caller runs on {@code context}'s event-loop thread. Not {@code currentContext() == context}: Vert.x 5 runs
-   * request handlers and their callbacks on duplicated contexts of the same loop, and an identity check would defer
-   * work made from them (writes would then lag behind {@code writeQueueFull()}, and back-pressure would not hold).
+   * The caller runs on {@code context}'s event-loop thread. Not {@code currentContext() ==
+   * context}: Vert.x 5 runs request handlers and their callbacks on duplicated contexts of the same
+   * loop, and an identity check would defer work made from them (writes would then lag behind
+   * {@code writeQueueFull()}, and back-pressure would not hold).
    */
   public static boolean inEventLoop(Context context) {
     return ((ContextInternal) context).nettyEventLoop().inEventLoop();

@@ -5,10 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Pure encoder and decoder of channel messages (apimachinery {@code wsstream/conn.go}). Binary protocols: one byte
- * channel + payload, sent as a binary message. Base64 protocols: {@code '0'+channel} + padded standard base64 of
- * the payload, sent as a text message. Received messages may be text or binary in either family (python's client
- * sends stdin as text frames).
+ * Pure encoder and decoder of channel messages (apimachinery {@code wsstream/conn.go}). Binary
+ * protocols: one byte channel + payload, sent as a binary message. Base64 protocols: {@code
+ * '0'+channel} + padded standard base64 of the payload, sent as a text message. Received messages
+ * may be text or binary in either family (python's client sends stdin as text frames).
  *
  * <pre>
  * binary  stdout "hi\n"   → 01 68 69 0a               (binary message)
@@ -34,7 +34,10 @@ public final class ChannelCodec {
     /** v5 CLOSE: the peer will send nothing more on {@code channel}. */
     record Close(int channel) implements Inbound {}
 
-    /** Dropped, as upstream does (empty message, unknown channel, bad base64); {@code reason} is for logs. */
+    /**
+     * Dropped, as upstream does (empty message, unknown channel, bad base64); {@code reason} is for
+     * logs.
+     */
     record Ignored(String reason) implements Inbound {}
 
     /** A protocol violation that ends the connection (a malformed v5 CLOSE signal). */
@@ -47,7 +50,9 @@ public final class ChannelCodec {
       String text = (char) ('0' + channel) + Base64.getEncoder().encodeToString(payload.getBytes());
       return new Outbound(true, Buffer.buffer(text.getBytes(StandardCharsets.US_ASCII)));
     }
-    return new Outbound(false, Buffer.buffer(payload.length() + 1).appendByte((byte) channel).appendBuffer(payload));
+    return new Outbound(
+        false,
+        Buffer.buffer(payload.length() + 1).appendByte((byte) channel).appendBuffer(payload));
   }
 
   /** The empty message on {@code channel} a server sends right after the handshake. */
@@ -66,7 +71,8 @@ public final class ChannelCodec {
       return new Inbound.Ignored("empty message");
     }
     int first = message.getUnsignedByte(0);
-    // The CLOSE check runs before channel decoding, and only when v5 was negotiated (wsstream conn.go handle).
+    // The CLOSE check runs before channel decoding, and only when v5 was negotiated (wsstream
+    // conn.go handle).
     if (protocol.closeSignal() && first == Channels.CLOSE) {
       if (message.length() != 2) {
         return new Inbound.ProtocolError("invalid close signal: " + message.length() + " bytes");
@@ -80,7 +86,8 @@ public final class ChannelCodec {
     if (protocol.base64()) {
       int channel = first - '0';
       if (channel < 0 || channel >= Channels.COUNT) {
-        return new Inbound.ProtocolError("frame is targeted for a reader " + channel + " that is not valid");
+        return new Inbound.ProtocolError(
+            "frame is targeted for a reader " + channel + " that is not valid");
       }
       try {
         byte[] payload = Base64.getDecoder().decode(message.getBytes(1, message.length()));
@@ -90,7 +97,8 @@ public final class ChannelCodec {
       }
     }
     if (first >= Channels.COUNT) {
-      return new Inbound.ProtocolError("frame is targeted for a reader " + first + " that is not valid");
+      return new Inbound.ProtocolError(
+          "frame is targeted for a reader " + first + " that is not valid");
     }
     return new Inbound.Data(first, message.getBuffer(1, message.length()));
   }

@@ -1,14 +1,14 @@
 package io.kubehop.streaming.websocket;
 
 import io.kubehop.streaming.httpstream.ConnectionClosedException;
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamConnection;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.StreamType;
-import io.kubehop.streaming.transport.IdleTimer;
-import io.kubehop.streaming.httpstream.HeaderBlock;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.kubehop.streaming.transport.ContextConfinement;
+import io.kubehop.streaming.transport.IdleTimer;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -26,15 +26,16 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The five exec/attach channels multiplexed over one WebSocket (apimachinery {@code wsstream.Conn}, client-go's
- * {@code wsStreamCreator}), as a {@link StreamConnection} of {@link ChannelStream}s, so the remotecommand layer sees
- * the same seam as over SPDY. Confined to the WebSocket's context.
+ * The five exec/attach channels multiplexed over one WebSocket (apimachinery {@code wsstream.Conn},
+ * client-go's {@code wsStreamCreator}), as a {@link StreamConnection} of {@link ChannelStream}s, so
+ * the remotecommand layer sees the same seam as over SPDY. Confined to the WebSocket's context.
  *
- * <p>Inbound messages are joined from frames (text or binary, up to {@link #MAX_MESSAGE}; larger ones close the
- * connection with 1009) and decoded by {@link ChannelCodec}. A channel this side does not read ({@link #open(int)})
- * drops its messages; empty messages and bad base64 are logged and dropped as upstream does; a channel byte no
- * protocol defines, and a malformed v5 CLOSE signal, close the connection with 1002 (upstream drops the former
- * silently, which leaves a peer speaking the wrong dialect waiting forever). PINGs are answered by Vert.x; an optional ping
+ * <p>Inbound messages are joined from frames (text or binary, up to {@link #MAX_MESSAGE}; larger
+ * ones close the connection with 1009) and decoded by {@link ChannelCodec}. A channel this side
+ * does not read ({@link #open(int)}) drops its messages; empty messages and bad base64 are logged
+ * and dropped as upstream does; a channel byte no protocol defines, and a malformed v5 CLOSE
+ * signal, close the connection with 1002 (upstream drops the former silently, which leaves a peer
+ * speaking the wrong dialect waiting forever). PINGs are answered by Vert.x; an optional ping
  * interval and idle timeout (every message in or out counts) can be set.
  *
  * <pre>
@@ -50,13 +51,22 @@ public final class ChannelConnection implements StreamConnection {
 
   private static final Logger LOG = Logger.getLogger(ChannelConnection.class.getName());
 
-  /** Largest message accepted (16 MiB, as SPDY's largest DATA frame); larger ones close with 1009. */
+  /**
+   * Largest message accepted (16 MiB, as SPDY's largest DATA frame); larger ones close with 1009.
+   */
   public static final int MAX_MESSAGE = 16 * 1024 * 1024;
-  /** Outbound payloads are split into messages of at most this many bytes (one frame each at Vert.x defaults). */
+
+  /**
+   * Outbound payloads are split into messages of at most this many bytes (one frame each at Vert.x
+   * defaults).
+   */
   public static final int MAX_OUTBOUND_PAYLOAD = 32 * 1024;
 
   /** Which end of the connection this is: clients send v5 CLOSE signals when a channel ends. */
-  public enum Role { CLIENT, SERVER }
+  public enum Role {
+    CLIENT,
+    SERVER
+  }
 
   private final Vertx vertx;
   private final Context context;
@@ -84,25 +94,38 @@ public final class ChannelConnection implements StreamConnection {
     for (int i = 0; i < Channels.COUNT; i++) {
       streams[i] = new ChannelStream(this, i);
     }
-    this.idleTimer = new IdleTimer(vertx, () -> {
-      LOG.fine("websocket idle, closing");
-      close();
-    });
+    this.idleTimer =
+        new IdleTimer(
+            vertx,
+            () -> {
+              LOG.fine("websocket idle, closing");
+              close();
+            });
     this.assembler = new MessageAssembler(MAX_MESSAGE, this::onMessage);
   }
 
-  /** Starts the connection over an open WebSocket; call on its context (e.g. in the completion of the handshake). */
-  public static ChannelConnection start(Vertx vertx, WebSocketBase ws, ChannelProtocol protocol, Role role) {
+  /**
+   * Starts the connection over an open WebSocket; call on its context (e.g. in the completion of
+   * the handshake).
+   */
+  public static ChannelConnection start(
+      Vertx vertx, WebSocketBase ws, ChannelProtocol protocol, Role role) {
     return start(vertx, ws, protocol, role, List.of());
   }
 
   /**
-   * Starts the connection with {@code readable} channels open, and first replays {@code early}: frames a client
-   * caught with its own frame handler set before connecting (Vert.x resumes a client WebSocket before the caller's
-   * callback runs, and frames delivered without a handler are lost).
+   * Starts the connection with {@code readable} channels open, and first replays {@code early}:
+   * frames a client caught with its own frame handler set before connecting (Vert.x resumes a
+   * client WebSocket before the caller's callback runs, and frames delivered without a handler are
+   * lost).
    */
-  public static ChannelConnection start(Vertx vertx, WebSocketBase ws, ChannelProtocol protocol, Role role,
-      List<WebSocketFrame> early, int... readable) {
+  public static ChannelConnection start(
+      Vertx vertx,
+      WebSocketBase ws,
+      ChannelProtocol protocol,
+      Role role,
+      List<WebSocketFrame> early,
+      int... readable) {
     ChannelConnection c = new ChannelConnection(vertx, ws, protocol, role);
     for (int channel : readable) {
       c.open[channel] = true;
@@ -110,23 +133,26 @@ public final class ChannelConnection implements StreamConnection {
     ws.frameHandler(c::onFrame);
     early.forEach(c::onFrame);
     ws.closeHandler(v -> c.onClosed());
-    ws.exceptionHandler(e -> {
-      LOG.log(Level.FINE, "websocket error", e);
-      for (ChannelStream s : c.streams) {
-        s.fail(e);
-      }
-      if (e instanceof CorruptedWebSocketFrameException corrupt) {
-        // Netty's verdict: 1009 for a frame over the limit, 1002 for other violations; not a "normal" 1000
-        c.close((short) corrupt.closeStatus().code(), corrupt.closeStatus().reasonText());
-      } else {
-        c.close();
-      }
-    });
-    ws.drainHandler(v -> {
-      for (ChannelStream s : c.streams) {
-        s.onDrain();
-      }
-    });
+    ws.exceptionHandler(
+        e -> {
+          LOG.log(Level.FINE, "websocket error", e);
+          for (ChannelStream s : c.streams) {
+            s.fail(e);
+          }
+          if (e instanceof CorruptedWebSocketFrameException corrupt) {
+            // Netty's verdict: 1009 for a frame over the limit, 1002 for other violations; not a
+            // "normal" 1000
+            c.close((short) corrupt.closeStatus().code(), corrupt.closeStatus().reasonText());
+          } else {
+            c.close();
+          }
+        });
+    ws.drainHandler(
+        v -> {
+          for (ChannelStream s : c.streams) {
+            s.onDrain();
+          }
+        });
     if (ws.isClosed()) {
       c.onClosed();
     }
@@ -137,12 +163,18 @@ public final class ChannelConnection implements StreamConnection {
     return protocol;
   }
 
-  /** The stream of {@code channel} (0–4); its read side receives data only once {@link #open(int) opened}. */
+  /**
+   * The stream of {@code channel} (0–4); its read side receives data only once {@link #open(int)
+   * opened}.
+   */
   public ChannelStream stream(int channel) {
     return streams[channel];
   }
 
-  /** Accepts inbound messages on {@code channel}; messages on channels that are not open are dropped. */
+  /**
+   * Accepts inbound messages on {@code channel}; messages on channels that are not open are
+   * dropped.
+   */
   public ChannelConnection open(int channel) {
     onContext(() -> open[channel] = true);
     return this;
@@ -153,7 +185,10 @@ public final class ChannelConnection implements StreamConnection {
     return write(ChannelCodec.initial(protocol, channel));
   }
 
-  /** Closes after {@code timeout} without a message in either direction; {@link Duration#ZERO} disables it. */
+  /**
+   * Closes after {@code timeout} without a message in either direction; {@link Duration#ZERO}
+   * disables it.
+   */
   public ChannelConnection idleTimeout(Duration timeout) {
     onContext(() -> idleTimer.set(timeout));
     return this;
@@ -161,26 +196,34 @@ public final class ChannelConnection implements StreamConnection {
 
   /** Sends a WebSocket PING every {@code interval} (client-go's heartbeat does so every 5 s). */
   public ChannelConnection pingInterval(Duration interval) {
-    onContext(() -> {
-      if (pingTimer >= 0) {
-        vertx.cancelTimer(pingTimer);
-      }
-      pingTimer = vertx.setPeriodic(interval.toMillis(), t -> {
-        if (!ws.isClosed()) {
-          ws.writePing(Buffer.buffer()).onFailure(e -> { });
-        }
-      });
-    });
+    onContext(
+        () -> {
+          if (pingTimer >= 0) {
+            vertx.cancelTimer(pingTimer);
+          }
+          pingTimer =
+              vertx.setPeriodic(
+                  interval.toMillis(),
+                  t -> {
+                    if (!ws.isClosed()) {
+                      ws.writePing(Buffer.buffer()).onFailure(e -> {});
+                    }
+                  });
+        });
     return this;
   }
 
-  /** Opens the channel of the {@code streamtype} header locally: WebSocket channels need no wire traffic. */
+  /**
+   * Opens the channel of the {@code streamtype} header locally: WebSocket channels need no wire
+   * traffic.
+   */
   @Override
   public Future<Stream> createStream(HeaderBlock headers) {
     StreamType type = StreamType.fromHeader(headers.get(StreamHeaders.STREAM_TYPE)).orElse(null);
     if (type == null || type == StreamType.DATA) {
       return Future.failedFuture(
-          new IllegalArgumentException("unknown stream type " + headers.get(StreamHeaders.STREAM_TYPE)));
+          new IllegalArgumentException(
+              "unknown stream type " + headers.get(StreamHeaders.STREAM_TYPE)));
     }
     int channel = Channels.of(type);
     open(channel);
@@ -201,12 +244,13 @@ public final class ChannelConnection implements StreamConnection {
 
   /** Closes with {@code code} and {@code reason}; completes when the connection is closed. */
   public Future<Void> close(short code, String reason) {
-    onContext(() -> {
-      if (!closing) {
-        closing = true;
-        ws.close(code, reason).onFailure(e -> { });
-      }
-    });
+    onContext(
+        () -> {
+          if (!closing) {
+            closing = true;
+            ws.close(code, reason).onFailure(e -> {});
+          }
+        });
     return closed.future();
   }
 
@@ -242,7 +286,9 @@ public final class ChannelConnection implements StreamConnection {
       return Future.failedFuture(new ConnectionClosedException("websocket closed"));
     }
     idleTimer.touch();
-    return message.text() ? ws.writeTextMessage(message.bytes().toString()) : ws.writeBinaryMessage(message.bytes());
+    return message.text()
+        ? ws.writeTextMessage(message.bytes().toString())
+        : ws.writeBinaryMessage(message.bytes());
   }
 
   boolean writeQueueFull() {
@@ -278,7 +324,6 @@ public final class ChannelConnection implements StreamConnection {
   Future<Void> callOnContext(Supplier<Future<Void>> action) {
     return confinement.call(action);
   }
-
 
   // ---- inbound ----
 
@@ -317,8 +362,10 @@ public final class ChannelConnection implements StreamConnection {
       vertx.cancelTimer(pingTimer);
       pingTimer = -1;
     }
-    // Vert.x reports the close while frames read before it may still wait in its inbound queue (we paused it for a
-    // slow channel): take them all (bounded by that queue) and end the channels only after them, or a slow reader
+    // Vert.x reports the close while frames read before it may still wait in its inbound queue (we
+    // paused it for a
+    // slow channel): take them all (bounded by that queue) and end the channels only after them, or
+    // a slow reader
     // would lose the tail of the output.
     blocked.clear();
     try {
@@ -326,12 +373,12 @@ public final class ChannelConnection implements StreamConnection {
     } catch (RuntimeException e) {
       LOG.log(Level.FINE, "resume after close", e);
     }
-    context.runOnContext(v -> {
-      for (ChannelStream s : streams) {
-        s.onConnectionClosed();
-      }
-      closed.tryComplete();
-    });
+    context.runOnContext(
+        v -> {
+          for (ChannelStream s : streams) {
+            s.onConnectionClosed();
+          }
+          closed.tryComplete();
+        });
   }
-
 }

@@ -3,8 +3,9 @@ package io.kubehop.streaming.websocket;
 import io.kubehop.streaming.httpstream.StreamType;
 
 /**
- * Channel numbers of exec/attach over WebSocket (apimachinery {@code remotecommand} constants). Every message starts
- * with the channel: one byte in binary protocols, the ASCII digit {@code '0'+channel} in base64 ones.
+ * Channel numbers of exec/attach over WebSocket (apimachinery {@code remotecommand} constants).
+ * Every message starts with the channel: one byte in binary protocols, the ASCII digit {@code
+ * '0'+channel} in base64 ones.
  *
  * <pre>
  *   0 stdin   1 stdout   2 stderr   3 error (Status)   4 resize   255 CLOSE (v5: [0xFF, channel])
@@ -17,8 +18,10 @@ public final class Channels {
   public static final int STDERR = 2;
   public static final int ERROR = 3;
   public static final int RESIZE = 4;
+
   /** The v5 CLOSE signal's first byte. */
   public static final int CLOSE = 255;
+
   /** Exec and attach always set up five channels; messages for higher ones are ignored. */
   public static final int COUNT = 5;
 

@@ -5,8 +5,9 @@ import io.vertx.core.http.WebSocketFrame;
 import java.util.function.Consumer;
 
 /**
- * Joins the data frames of one WebSocket message (a text or binary frame, then continuation frames until FIN) into
- * one buffer, up to a maximum size. Control frames are not its business. Not thread safe.
+ * Joins the data frames of one WebSocket message (a text or binary frame, then continuation frames
+ * until FIN) into one buffer, up to a maximum size. Control frames are not its business. Not thread
+ * safe.
  */
 final class MessageAssembler {
 
@@ -19,7 +20,10 @@ final class MessageAssembler {
     this.onMessage = onMessage;
   }
 
-  /** Takes one frame; returns false when the message grew beyond the maximum (the caller closes with 1009). */
+  /**
+   * Takes one frame; returns false when the message grew beyond the maximum (the caller closes with
+   * 1009).
+   */
   boolean onFrame(WebSocketFrame frame) {
     if (!frame.isText() && !frame.isBinary() && !frame.isContinuation()) {
       return true; // ping, pong, close: handled by Vert.x and the connection

@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stream's drain handler set by a pipe on another thread. The connection's context is a task queue run by hand,
- * so the interleavings of the race are explicit: what the setter queued runs only when the test says so.
+ * A stream's drain handler set by a pipe on another thread. The connection's context is a task
+ * queue run by hand, so the interleavings of the race are explicit: what the setter queued runs
+ * only when the test says so.
  */
 class DrainSignalTest {
 

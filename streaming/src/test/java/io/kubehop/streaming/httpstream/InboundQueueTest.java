@@ -17,11 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cases of Vert.x's {@code InboundBufferTest} (4.x) that apply to a queue delivering synchronously on its context,
- * each named after its original, with the numbers of a byte-counted mark: one-byte buffers stand for Vert.x's
- * elements, {@code mark} for its writability ({@code false} is its drain). Where kubehop's contract differs, the test
- * says so. Then the end-after-data and reset cases of the streams. Most tests run the queue on the calling thread
- * ({@code Runnable::run} as the context), so every assertion is about order, not timing.
+ * The cases of Vert.x's {@code InboundBufferTest} (4.x) that apply to a queue delivering
+ * synchronously on its context, each named after its original, with the numbers of a byte-counted
+ * mark: one-byte buffers stand for Vert.x's elements, {@code mark} for its writability ({@code
+ * false} is its drain). Where kubehop's contract differs, the test says so. Then the end-after-data
+ * and reset cases of the streams. Most tests run the queue on the calling thread ({@code
+ * Runnable::run} as the context), so every assertion is about order, not timing.
  */
 class InboundQueueTest {
 
@@ -31,7 +32,8 @@ class InboundQueueTest {
   private InboundQueue queue = queue(4);
 
   private InboundQueue queue(long highWater) {
-    return new InboundQueue(Runnable::run, highWater, over -> log.add("mark " + over + " after " + events.size()));
+    return new InboundQueue(
+        Runnable::run, highWater, over -> log.add("mark " + over + " after " + events.size()));
   }
 
   private static Buffer element(int n) {
@@ -109,7 +111,10 @@ class InboundQueueTest {
     }
     queue.resume();
     assertEquals(range(0, 8), events);
-    assertEquals(List.of("mark true after 0", "mark false after 8"), log, "back below the mark once all went out");
+    assertEquals(
+        List.of("mark true after 0", "mark false after 8"),
+        log,
+        "back below the mark once all went out");
   }
 
   @Test
@@ -128,8 +133,9 @@ class InboundQueueTest {
   }
 
   /**
-   * Vert.x signals its drain only once the buffer is empty; kubehop's owner resumes its transport as soon as the
-   * queue is back at the mark, which keeps the pipe full without letting the queue grow past it.
+   * Vert.x signals its drain only once the buffer is empty; kubehop's owner resumes its transport
+   * as soon as the queue is back at the mark, which keeps the pipe full without letting the queue
+   * grow past it.
    */
   @Test
   void testPauseWhenFull() {
@@ -154,52 +160,67 @@ class InboundQueueTest {
     assertEquals(List.of("mark true after 0", "mark false after 5"), log);
   }
 
-  /** Also {@code testDrainAfter} and {@code testAddAllWhenDelivering}: writes from a handler wait their turn. */
+  /**
+   * Also {@code testDrainAfter} and {@code testAddAllWhenDelivering}: writes from a handler wait
+   * their turn.
+   */
   @Test
   void testEmitInElementHandler() {
     AtomicBoolean receiving = new AtomicBoolean();
-    queue.handler(b -> {
-      assertFalse(receiving.getAndSet(true), "a handler never runs inside another");
-      events.add((int) b.getByte(0));
-      if (b.getByte(0) == 0) {
-        fill();
-        assertEquals(List.of(0), events, "nothing delivered from inside the handler");
-      }
-      receiving.set(false);
-    });
+    queue.handler(
+        b -> {
+          assertFalse(receiving.getAndSet(true), "a handler never runs inside another");
+          events.add((int) b.getByte(0));
+          if (b.getByte(0) == 0) {
+            fill();
+            assertEquals(List.of(0), events, "nothing delivered from inside the handler");
+          }
+          receiving.set(false);
+        });
     assertTrue(emit());
     assertEquals(6, sequence);
     assertEquals(range(0, 6), events);
-    assertEquals(List.of(), log, "above the mark only while the loop could still deliver: no pause, no resume");
+    assertEquals(
+        List.of(),
+        log,
+        "above the mark only while the loop could still deliver: no pause, no resume");
   }
 
   @Test
   void testPauseInElementHandler() {
-    queue.handler(b -> {
-      events.add((int) b.getByte(0));
-      if (b.getByte(0) == 0) {
-        fill();
-        queue.pause();
-      }
-    });
+    queue.handler(
+        b -> {
+          events.add((int) b.getByte(0));
+          if (b.getByte(0) == 0) {
+            fill();
+            queue.pause();
+          }
+        });
     assertFalse(emit());
     assertEquals(List.of(0), events);
     assertEquals(5, queue.queuedBytes());
   }
 
-  /** Also {@code testBilto1} and {@code testBilto2}: writing from the drain callback neither nests nor repeats it. */
+  /**
+   * Also {@code testBilto1} and {@code testBilto2}: writing from the drain callback neither nests
+   * nor repeats it.
+   */
   @Test
   void testEmitInDrainHandler() {
     AtomicBoolean inMark = new AtomicBoolean();
     AtomicInteger drains = new AtomicInteger();
-    queue = new InboundQueue(Runnable::run, 4, over -> {
-      assertFalse(inMark.getAndSet(true), "the mark callback never runs inside itself");
-      if (!over && drains.getAndIncrement() == 0) {
-        assertTrue(emit()); // delivered after this callback returns, by the same loop
-        assertEquals(5, events.size());
-      }
-      inMark.set(false);
-    });
+    queue =
+        new InboundQueue(
+            Runnable::run,
+            4,
+            over -> {
+              assertFalse(inMark.getAndSet(true), "the mark callback never runs inside itself");
+              if (!over && drains.getAndIncrement() == 0) {
+                assertTrue(emit()); // delivered after this callback returns, by the same loop
+                assertEquals(5, events.size());
+              }
+              inMark.set(false);
+            });
     record();
     queue.pause();
     fill();
@@ -210,17 +231,19 @@ class InboundQueueTest {
 
   @Test
   void testRefillQueueInHandlerTriggerDrainHandlerOnce() {
-    queue.handler(b -> {
-      if (b.getByte(0) == 3) {
-        fill(); // refills while the last queued element still waits
-      }
-      events.add((int) b.getByte(0));
-    });
+    queue.handler(
+        b -> {
+          if (b.getByte(0) == 3) {
+            fill(); // refills while the last queued element still waits
+          }
+          events.add((int) b.getByte(0));
+        });
     queue.pause();
     fill();
     queue.resume();
     assertEquals(range(0, 9), events);
-    assertEquals(List.of("mark true after 0", "mark false after 9"), log, "one drain, after every element");
+    assertEquals(
+        List.of("mark true after 0", "mark false after 9"), log, "one drain, after every element");
   }
 
   @Test
@@ -262,12 +285,13 @@ class InboundQueueTest {
     queue.pause();
     fill();
     int next = sequence;
-    queue.handler(b -> {
-      events.add((int) b.getByte(0));
-      if (events.size() == next) {
-        queue.write(element(next));
-      }
-    });
+    queue.handler(
+        b -> {
+          events.add((int) b.getByte(0));
+          if (events.size() == next) {
+            queue.write(element(next));
+          }
+        });
     queue.fetch(next);
     assertEquals(range(0, next), events);
     assertEquals(1, queue.queuedBytes());
@@ -283,12 +307,13 @@ class InboundQueueTest {
     AtomicInteger deepest = new AtomicInteger();
     queue = queue(Long.MAX_VALUE);
     queue.pause();
-    queue.handler(b -> {
-      deepest.accumulateAndGet(depth.incrementAndGet(), Math::max);
-      events.add(events.size());
-      queue.fetch(1);
-      depth.decrementAndGet();
-    });
+    queue.handler(
+        b -> {
+          deepest.accumulateAndGet(depth.incrementAndGet(), Math::max);
+          events.add(events.size());
+          queue.fetch(1);
+          depth.decrementAndGet();
+        });
     for (int i = 0; i < 10_000; i++) {
       queue.write(element(i));
     }
@@ -360,10 +385,11 @@ class InboundQueueTest {
 
   @Test
   void clearFromTheHandlerStopsDelivery() {
-    queue.handler(b -> {
-      events.add((int) b.getByte(0));
-      queue.clear();
-    });
+    queue.handler(
+        b -> {
+          events.add((int) b.getByte(0));
+          queue.clear();
+        });
     queue.pause();
     emit();
     emit();
@@ -384,19 +410,21 @@ class InboundQueueTest {
       ContextConfinement confinement = new ContextConfinement(vertx.getOrCreateContext());
       CompletableFuture<List<String>> seen = new CompletableFuture<>();
       List<String> got = new ArrayList<>();
-      InboundQueue q = new InboundQueue(confinement::run, 4, over -> { });
+      InboundQueue q = new InboundQueue(confinement::run, 4, over -> {});
       q.pause();
-      q.handler(b -> {
-        got.add(b.toString() + (confinement.isOnContext() ? " on the context" : " elsewhere"));
-        if (got.size() == 2) {
-          seen.complete(got);
-        }
-      });
-      confinement.run(() -> {
-        q.write(Buffer.buffer("a"));
-        q.write(Buffer.buffer("b"));
-        q.write(Buffer.buffer("c"));
-      });
+      q.handler(
+          b -> {
+            got.add(b.toString() + (confinement.isOnContext() ? " on the context" : " elsewhere"));
+            if (got.size() == 2) {
+              seen.complete(got);
+            }
+          });
+      confinement.run(
+          () -> {
+            q.write(Buffer.buffer("a"));
+            q.write(Buffer.buffer("b"));
+            q.write(Buffer.buffer("c"));
+          });
       q.fetch(2);
       assertEquals(List.of("a on the context", "b on the context"), seen.get(10, TimeUnit.SECONDS));
     } finally {

@@ -4,6 +4,7 @@ import static io.kubehop.testkit.Await.await;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import java.io.IOException;
@@ -16,16 +17,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The "pod" of the tests, on 127.0.0.1: port {@value #ECHO} echoes (and closes at EOF), port {@value #HALF_CLOSE}
- * reads to EOF and only then answers {@code read <n> bytes: <bytes>} (it needs the half-close), port
- * {@value #HTTP} answers every request with {@link #HTTP_BODY}, port {@value #RESET} reads a little and resets the
- * connection (RST), port {@value #SOURCE} writes {@link #SOURCE_SIZE} bytes with a blocking writer and counts them
- * ({@link #sourceWritten()}), port {@value #REFUSED} has nothing listening.
- * {@link #dialer()} maps those pod ports to the real local ones.
+ * The "pod" of the tests, on 127.0.0.1: port {@value #ECHO} echoes (and closes at EOF), port
+ * {@value #HALF_CLOSE} reads to EOF and only then answers {@code read <n> bytes: <bytes>} (it needs
+ * the half-close), port {@value #HTTP} answers every request with {@link #HTTP_BODY}, port {@value
+ * #RESET} reads a little and resets the connection (RST), port {@value #SOURCE} writes {@link
+ * #SOURCE_SIZE} bytes with a blocking writer and counts them ({@link #sourceWritten()}), port
+ * {@value #REFUSED} has nothing listening. {@link #dialer()} maps those pod ports to the real local
+ * ones.
  */
 final class FakePod implements AutoCloseable {
 
@@ -34,11 +35,15 @@ final class FakePod implements AutoCloseable {
   static final int REFUSED = 82;
   static final int RESET = 83;
   static final int SOURCE = 84;
+
   /** A port whose dial fails as if the pod were gone ({@link PodGoneException}). */
   static final int GONE = 85;
+
   static final int HTTP = 8080;
+
   /** What port {@value #SOURCE} writes, then closes: 64 MiB of {@link #sourceByte(long)}. */
   static final long SOURCE_SIZE = 64L * 1024 * 1024;
+
   static final String HTTP_BODY = "hello from the pod\n";
 
   private final Vertx vertx;
@@ -57,12 +62,22 @@ final class FakePod implements AutoCloseable {
     this.client = vertx.createNetClient();
     NetServer echo = vertx.createNetServer().connectHandler(s -> s.pipeTo(s));
     ports.put(ECHO, await(echo.listen(0, "127.0.0.1")).actualPort());
-    NetServer http = vertx.createNetServer().connectHandler(s -> s.handler(b -> {
-      if (b.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
-        s.end(Buffer.buffer("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
-            + HTTP_BODY.length() + "\r\nConnection: close\r\n\r\n" + HTTP_BODY));
-      }
-    }));
+    NetServer http =
+        vertx
+            .createNetServer()
+            .connectHandler(
+                s ->
+                    s.handler(
+                        b -> {
+                          if (b.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
+                            s.end(
+                                Buffer.buffer(
+                                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+                                        + HTTP_BODY.length()
+                                        + "\r\nConnection: close\r\n\r\n"
+                                        + HTTP_BODY));
+                          }
+                        }));
     ports.put(HTTP, await(http.listen(0, "127.0.0.1")).actualPort());
     halfCloseServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     ports.put(HALF_CLOSE, halfCloseServer.getLocalPort());
@@ -95,7 +110,9 @@ final class FakePod implements AutoCloseable {
         return Future.failedFuture(new PodGoneException("pod sandbox x is gone"));
       }
       Integer local = ports.get(port);
-      return local == null ? Future.failedFuture("no such port " + port) : client.connect(local, "127.0.0.1");
+      return local == null
+          ? Future.failedFuture("no such port " + port)
+          : client.connect(local, "127.0.0.1");
     };
   }
 
@@ -105,8 +122,9 @@ final class FakePod implements AutoCloseable {
         InputStream in = s.getInputStream();
         byte[] all = in.readAllBytes(); // to EOF: only the client's half-close gets us past this
         OutputStream out = s.getOutputStream();
-        out.write(("read " + all.length + " bytes: " + new String(all, StandardCharsets.UTF_8))
-            .getBytes(StandardCharsets.UTF_8));
+        out.write(
+            ("read " + all.length + " bytes: " + new String(all, StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8));
         out.flush();
       } catch (IOException e) {
         // closed by close(), or a test's connection went away
@@ -144,7 +162,8 @@ final class FakePod implements AutoCloseable {
           for (int i = 0; i < chunk.length; i++) {
             chunk[i] = sourceByte(at + i);
           }
-          out.write(chunk); // blocks while nobody reads: that is the back-pressure the test looks for
+          out.write(
+              chunk); // blocks while nobody reads: that is the back-pressure the test looks for
           sourceWritten.addAndGet(chunk.length);
         }
       } catch (IOException e) {

@@ -37,21 +37,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Real kubectl over SPDY ({@code KUBECTL_PORT_FORWARD_WEBSOCKETS=false}, which 1.27/1.29 ignore) against a small
- * apiserver whose {@code pods/x/portforward} is served by {@link PortForwardServer} directly, toward a
- * {@link FakePod}. A missing binary fails the test under CI=true and skips it otherwise ({@link Kubectl}).
+ * Real kubectl over SPDY ({@code KUBECTL_PORT_FORWARD_WEBSOCKETS=false}, which 1.27/1.29 ignore)
+ * against a small apiserver whose {@code pods/x/portforward} is served by {@link PortForwardServer}
+ * directly, toward a {@link FakePod}. A missing binary fails the test under CI=true and skips it
+ * otherwise ({@link Kubectl}).
  */
 class KubectlPortForwardAcceptanceTest {
 
   private static final String POD_PATH = "/api/v1/namespaces/default/pods/x";
-  private static final String RESOURCES = "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
-      + "{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":\"Pod\",\"verbs\":[\"get\",\"list\"],"
-      + "\"shortNames\":[\"po\"],\"categories\":[\"all\"]},"
-      + "{\"name\":\"pods/portforward\",\"singularName\":\"\",\"namespaced\":true,\"kind\":\"PodPortForwardOptions\","
-      + "\"verbs\":[\"create\",\"get\"]}]}";
-  private static final String POD = "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"x\","
-      + "\"namespace\":\"default\",\"uid\":\"uid-x\"},\"spec\":{\"containers\":[{\"name\":\"main\","
-      + "\"image\":\"busybox\"}]},\"status\":{\"phase\":\"Running\"}}";
+  private static final String RESOURCES =
+      "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
+          + "{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":\"Pod\",\"verbs\":[\"get\",\"list\"],"
+          + "\"shortNames\":[\"po\"],\"categories\":[\"all\"]},"
+          + "{\"name\":\"pods/portforward\",\"singularName\":\"\",\"namespaced\":true,\"kind\":\"PodPortForwardOptions\","
+          + "\"verbs\":[\"create\",\"get\"]}]}";
+  private static final String POD =
+      "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"x\","
+          + "\"namespace\":\"default\",\"uid\":\"uid-x\"},\"spec\":{\"containers\":[{\"name\":\"main\","
+          + "\"image\":\"busybox\"}]},\"status\":{\"phase\":\"Running\"}}";
 
   private static Vertx vertx;
   private static FakePod pod;
@@ -63,7 +66,9 @@ class KubectlPortForwardAcceptanceTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     pod = new FakePod(vertx);
-    HttpServer server = vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions().setHost("127.0.0.1")));
+    HttpServer server =
+        vertx.createHttpServer(
+            PostUpgrades.configure(new HttpServerOptions().setHost("127.0.0.1")));
     PostUpgrades.install(server);
     server.requestHandler(KubectlPortForwardAcceptanceTest::handle);
     int port = await(server.listen(0)).actualPort();
@@ -80,9 +85,13 @@ class KubectlPortForwardAcceptanceTest {
         upgrades.add(req.getHeader("Upgrade")); // PostUpgrades presents the POST as a GET
         new PortForwardServer(vertx).serve(req, "x", "uid-x", pod.dialer());
       }
-      default -> req.response().setStatusCode(404).putHeader("Content-Type", "application/json")
-          .end("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-              + "\"message\":\"not found\",\"reason\":\"NotFound\",\"code\":404}");
+      default ->
+          req.response()
+              .setStatusCode(404)
+              .putHeader("Content-Type", "application/json")
+              .end(
+                  "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+                      + "\"message\":\"not found\",\"reason\":\"NotFound\",\"code\":404}");
     }
   }
 
@@ -111,14 +120,17 @@ class KubectlPortForwardAcceptanceTest {
     int local = freePort();
     forward(version, local + ":" + FakePod.HTTP);
     assertEquals(FakePod.HTTP_BODY, get(local));
-    assertEquals(FakePod.HTTP_BODY, get(local)); // a second connection: requestid 1 on the same SPDY connection
+    assertEquals(
+        FakePod.HTTP_BODY,
+        get(local)); // a second connection: requestid 1 on the same SPDY connection
     assertEquals(List.of("SPDY/3.1"), upgrades);
   }
 
   /**
-   * kubectl 1.33 at its default first asks for the SPDY-over-WebSocket tunnel ({@code SPDY/3.1+portforward.k8s.io},
-   * no {@code port} parameter); served here directly, that is a legacy WebSocket request without ports, refused with
-   * 400, and kubectl falls back to the SPDY POST.
+   * kubectl 1.33 at its default first asks for the SPDY-over-WebSocket tunnel ({@code
+   * SPDY/3.1+portforward.k8s.io}, no {@code port} parameter); served here directly, that is a
+   * legacy WebSocket request without ports, refused with 400, and kubectl falls back to the SPDY
+   * POST.
    */
   @Test
   void kubectl133DefaultFallsBackToSpdy() throws Exception {
@@ -128,7 +140,10 @@ class KubectlPortForwardAcceptanceTest {
     assertEquals(List.of("websocket", "SPDY/3.1"), upgrades);
   }
 
-  /** A connection the pod resets leaves the error stream empty, so kubectl keeps forwarding (kubectl#1169). */
+  /**
+   * A connection the pod resets leaves the error stream empty, so kubectl keeps forwarding
+   * (kubectl#1169).
+   */
   @ParameterizedTest(name = "kubectl {0}")
   @ValueSource(strings = {"1.27", "1.29", "1.33"})
   void resetThenWorking(String version) throws Exception {
@@ -147,8 +162,9 @@ class KubectlPortForwardAcceptanceTest {
   }
 
   /**
-   * A refused port closes that local connection at once and nothing else: kubectl keeps forwarding, and the next
-   * connection works (kubectl#1169; any error content would make client-go drop the whole forward).
+   * A refused port closes that local connection at once and nothing else: kubectl keeps forwarding,
+   * and the next connection works (kubectl#1169; any error content would make client-go drop the
+   * whole forward).
    */
   @ParameterizedTest(name = "kubectl {0}")
   @ValueSource(strings = {"1.27", "1.29", "1.33"})
@@ -168,10 +184,10 @@ class KubectlPortForwardAcceptanceTest {
   }
 
   /**
-   * A pod that is gone is reported on the error stream in upstream's plain text; kubectl logs it and, as every
-   * client-go since kubernetes#103526 does on any error content, closes the connection and exits. (Tried while
-   * choosing the format: a JSON line {@code {"closeConnection":false,…}} made 1.27, 1.29, 1.31 and 1.33 exit the
-   * same way.)
+   * A pod that is gone is reported on the error stream in upstream's plain text; kubectl logs it
+   * and, as every client-go since kubernetes#103526 does on any error content, closes the
+   * connection and exits. (Tried while choosing the format: a JSON line {@code
+   * {"closeConnection":false,…}} made 1.27, 1.29, 1.31 and 1.33 exit the same way.)
    */
   @ParameterizedTest(name = "kubectl {0}")
   @ValueSource(strings = {"1.27", "1.29", "1.33"})
@@ -184,10 +200,17 @@ class KubectlPortForwardAcceptanceTest {
     } catch (IOException expected) {
       // kubectl closes the local connection
     }
-    assertTrue(kubectl.process().waitFor(30, TimeUnit.SECONDS), "kubectl did not exit; stderr: " + kubectl.stderr());
+    assertTrue(
+        kubectl.process().waitFor(30, TimeUnit.SECONDS),
+        "kubectl did not exit; stderr: " + kubectl.stderr());
     String err = kubectl.stderr();
-    assertTrue(err.contains("an error occurred forwarding " + gone + " -> 85: error forwarding port 85 to pod x, "
-        + "uid uid-x: pod sandbox x is gone"), err);
+    assertTrue(
+        err.contains(
+            "an error occurred forwarding "
+                + gone
+                + " -> 85: error forwarding port 85 to pod x, "
+                + "uid uid-x: pod sandbox x is gone"),
+        err);
     assertTrue(err.contains("lost connection to pod"), err);
   }
 
@@ -198,22 +221,30 @@ class KubectlPortForwardAcceptanceTest {
   private void forward(String version, boolean defaultEnvironment, String... mappings) {
     List<String> args = new ArrayList<>(List.of("port-forward", "--address", "127.0.0.1", "pod/x"));
     args.addAll(List.of(mappings));
-    Kubectl forwarder = new Kubectl(version, home.resolve("kubeconfig"), home.resolve("cache-" + version));
+    Kubectl forwarder =
+        new Kubectl(version, home.resolve("kubeconfig"), home.resolve("cache-" + version));
     if (!defaultEnvironment) {
       forwarder.env("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false");
     }
     kubectl = forwarder.start(args.toArray(String[]::new));
     for (String m : mappings) {
       String line = "Forwarding from 127.0.0.1:" + m.replace(":", " -> ");
-      Await.until("'" + line + "'", () -> kubectl.stdout().contains(line) || !kubectl.process().isAlive());
-      assertTrue(kubectl.stdout().contains(line), "stdout: " + kubectl.stdout() + " stderr: " + kubectl.stderr());
+      Await.until(
+          "'" + line + "'", () -> kubectl.stdout().contains(line) || !kubectl.process().isAlive());
+      assertTrue(
+          kubectl.stdout().contains(line),
+          "stdout: " + kubectl.stdout() + " stderr: " + kubectl.stderr());
     }
   }
 
   private static String get(int localPort) throws Exception {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    HttpResponse<String> resp = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + localPort + "/"))
-        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    HttpResponse<String> resp =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + localPort + "/"))
+                .timeout(Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     assertEquals(200, resp.statusCode());
     return resp.body();
   }

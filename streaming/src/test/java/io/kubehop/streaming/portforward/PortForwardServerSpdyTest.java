@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.spdy.SpdyDialer;
-import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.kubehop.testkit.Await;
 import io.vertx.core.Future;
@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.NetClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -26,9 +27,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import java.util.Arrays;
 
-/** {@link PortForwardServer} over SPDY with kubehop's own SPDY client, against a {@link FakePod} on 127.0.0.1. */
+/**
+ * {@link PortForwardServer} over SPDY with kubehop's own SPDY client, against a {@link FakePod} on
+ * 127.0.0.1.
+ */
 class PortForwardServerSpdyTest {
 
   private Vertx vertx;
@@ -42,10 +45,15 @@ class PortForwardServerSpdyTest {
     vertx = Vertx.vertx();
     netClient = vertx.createNetClient();
     pod = new FakePod(vertx);
-    HttpServer server = vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions().setHost("127.0.0.1")));
+    HttpServer server =
+        vertx.createHttpServer(
+            PostUpgrades.configure(new HttpServerOptions().setHost("127.0.0.1")));
     PostUpgrades.install(server);
-    server.requestHandler(req -> new PortForwardServer(vertx).timeouts(creationTimeout, Duration.ofMinutes(1))
-        .serve(req, "pod-x", "uid-1", pod.dialer()));
+    server.requestHandler(
+        req ->
+            new PortForwardServer(vertx)
+                .timeouts(creationTimeout, Duration.ofMinutes(1))
+                .serve(req, "pod-x", "uid-1", pod.dialer()));
     port = await(server.listen(0)).actualPort();
   }
 
@@ -56,14 +64,27 @@ class PortForwardServerSpdyTest {
   }
 
   private SpdyDialer.Upgraded upgrade() throws Exception {
-    SpdyDialer.Upgraded up = await(SpdyDialer.dial(vertx, netClient, "127.0.0.1", port, "POST", "/portforward/x",
-        List.of(PortForwardServer.PROTOCOL_V1), Map.of()));
+    SpdyDialer.Upgraded up =
+        await(
+            SpdyDialer.dial(
+                vertx,
+                netClient,
+                "127.0.0.1",
+                port,
+                "POST",
+                "/portforward/x",
+                List.of(PortForwardServer.PROTOCOL_V1),
+                Map.of()));
     assertEquals(PortForwardServer.PROTOCOL_V1, up.protocol());
     return up;
   }
 
-  /** What client-go does per local connection: error stream (half-closed at once), then the data stream. */
-  private record Pair(Stream error, Future<Buffer> errorContent, Stream data, Future<Buffer> received) {}
+  /**
+   * What client-go does per local connection: error stream (half-closed at once), then the data
+   * stream.
+   */
+  private record Pair(
+      Stream error, Future<Buffer> errorContent, Stream data, Future<Buffer> received) {}
 
   private Pair open(SpdyDialer.Upgraded up, int podPort, String requestId) throws Exception {
     Stream error = await(up.session().createStream(headers("error", podPort, requestId)));
@@ -74,8 +95,10 @@ class PortForwardServerSpdyTest {
   }
 
   private static HeaderBlock headers(String type, int podPort, String requestId) {
-    return requestId == null ? HeaderBlock.of("streamtype", type, "port", Integer.toString(podPort))
-        : HeaderBlock.of("streamtype", type, "port", Integer.toString(podPort), "requestid", requestId);
+    return requestId == null
+        ? HeaderBlock.of("streamtype", type, "port", Integer.toString(podPort))
+        : HeaderBlock.of(
+            "streamtype", type, "port", Integer.toString(podPort), "requestid", requestId);
   }
 
   @Test
@@ -97,8 +120,9 @@ class PortForwardServerSpdyTest {
   }
 
   /**
-   * Back-pressure pod → client: while the client does not read, the pod's blocking writer stalls far below the
-   * 64 MiB it wants to send (kernel buffers plus bounded queues only); once the client reads, every byte arrives.
+   * Back-pressure pod → client: while the client does not read, the pod's blocking writer stalls
+   * far below the 64 MiB it wants to send (kernel buffers plus bounded queues only); once the
+   * client reads, every byte arrives.
    */
   @Test
   void aSlowClientHoldsThePodBack() throws Exception {
@@ -108,23 +132,30 @@ class PortForwardServerSpdyTest {
     Stream data = await(up.session().createStream(headers("data", FakePod.SOURCE, "0")));
     data.pause();
     long[] seen = {-1};
-    Await.until("the pod's writer to stall", Duration.ofSeconds(20), Duration.ofMillis(200), () -> {
-      long now = pod.sourceWritten();
-      boolean stalled = now > 0 && now == seen[0];
-      seen[0] = now;
-      return stalled || now == FakePod.SOURCE_SIZE;
-    });
-    assertTrue(seen[0] < FakePod.SOURCE_SIZE / 2, "the pod wrote " + seen[0] + " bytes to a client not reading");
+    Await.until(
+        "the pod's writer to stall",
+        Duration.ofSeconds(20),
+        Duration.ofMillis(200),
+        () -> {
+          long now = pod.sourceWritten();
+          boolean stalled = now > 0 && now == seen[0];
+          seen[0] = now;
+          return stalled || now == FakePod.SOURCE_SIZE;
+        });
+    assertTrue(
+        seen[0] < FakePod.SOURCE_SIZE / 2,
+        "the pod wrote " + seen[0] + " bytes to a client not reading");
 
     long[] received = {0};
     boolean[] intact = {true};
     Promise<Void> ended = Promise.promise();
-    data.handler(b -> {
-      for (int i = 0; i < b.length(); i++) {
-        intact[0] &= b.getByte(i) == FakePod.sourceByte(received[0] + i);
-      }
-      received[0] += b.length();
-    });
+    data.handler(
+        b -> {
+          for (int i = 0; i < b.length(); i++) {
+            intact[0] &= b.getByte(i) == FakePod.sourceByte(received[0] + i);
+          }
+          received[0] += b.length();
+        });
     data.endHandler(v -> ended.complete());
     data.resume();
     await(ended.future());
@@ -132,7 +163,10 @@ class PortForwardServerSpdyTest {
     assertTrue(intact[0]);
   }
 
-  /** The client's FIN reaches the pod as EOF while the pod can still answer: it only answers after EOF. */
+  /**
+   * The client's FIN reaches the pod as EOF while the pod can still answer: it only answers after
+   * EOF.
+   */
   @Test
   void clientFinHalfClosesThePodConnection() throws Exception {
     SpdyDialer.Upgraded up = upgrade();
@@ -165,8 +199,8 @@ class PortForwardServerSpdyTest {
   }
 
   /**
-   * A refused port ends its pair like a close (empty error stream: any content would make kubectl drop the whole
-   * forward, kubectl#1169); the connection serves the next pair.
+   * A refused port ends its pair like a close (empty error stream: any content would make kubectl
+   * drop the whole forward, kubectl#1169); the connection serves the next pair.
    */
   @Test
   void refusedPortEndsItsPairQuietlyAndTheNextPairWorks() throws Exception {
@@ -183,12 +217,16 @@ class PortForwardServerSpdyTest {
     assertTrue(!up.session().closeFuture().isComplete());
   }
 
-  /** A pod that is gone is reported on that pair's error stream, in upstream's text; the server keeps the rest. */
+  /**
+   * A pod that is gone is reported on that pair's error stream, in upstream's text; the server
+   * keeps the rest.
+   */
   @Test
   void aGonePodIsReportedOnItsErrorStream() throws Exception {
     SpdyDialer.Upgraded up = upgrade();
     Pair gone = open(up, FakePod.GONE, "0");
-    assertEquals("error forwarding port 85 to pod pod-x, uid uid-1: pod sandbox x is gone",
+    assertEquals(
+        "error forwarding port 85 to pod pod-x, uid uid-1: pod sandbox x is gone",
         await(gone.errorContent()).toString(StandardCharsets.UTF_8));
     assertEquals("", await(gone.received()).toString());
 
@@ -201,8 +239,9 @@ class PortForwardServerSpdyTest {
   }
 
   /**
-   * A pod connection reset mid-stream is an ordinary end for the client: FIN on both streams and an empty error
-   * stream, so kubectl (which closes everything on any error content) keeps forwarding (kubectl#1169).
+   * A pod connection reset mid-stream is an ordinary end for the client: FIN on both streams and an
+   * empty error stream, so kubectl (which closes everything on any error content) keeps forwarding
+   * (kubectl#1169).
    */
   @Test
   void resetByThePodEndsThePairSilently() throws Exception {
@@ -216,20 +255,25 @@ class PortForwardServerSpdyTest {
     assertEquals("read 0 bytes: ", await(next.received()).toString());
   }
 
-  /** Checks before the SYN_REPLY: each bad stream is refused with RST_STREAM; the connection goes on. */
+  /**
+   * Checks before the SYN_REPLY: each bad stream is refused with RST_STREAM; the connection goes
+   * on.
+   */
   @Test
   void badHeadersAreReset() throws Exception {
     SpdyDialer.Upgraded up = upgrade();
-    List<HeaderBlock> bad = List.of(
-        HeaderBlock.of("streamtype", "data", "requestid", "0"),
-        HeaderBlock.of("streamtype", "data", "port", "0", "requestid", "0"),
-        HeaderBlock.of("streamtype", "data", "port", "http", "requestid", "0"),
-        HeaderBlock.of("streamtype", "data", "port", "65536", "requestid", "0"),
-        HeaderBlock.of("port", "80", "requestid", "0"),
-        HeaderBlock.of("streamtype", "stdin", "port", "80", "requestid", "0"));
+    List<HeaderBlock> bad =
+        List.of(
+            HeaderBlock.of("streamtype", "data", "requestid", "0"),
+            HeaderBlock.of("streamtype", "data", "port", "0", "requestid", "0"),
+            HeaderBlock.of("streamtype", "data", "port", "http", "requestid", "0"),
+            HeaderBlock.of("streamtype", "data", "port", "65536", "requestid", "0"),
+            HeaderBlock.of("port", "80", "requestid", "0"),
+            HeaderBlock.of("streamtype", "stdin", "port", "80", "requestid", "0"));
     for (HeaderBlock h : bad) {
-      ExecutionException e = assertThrows(ExecutionException.class, () -> await(up.session().createStream(h)),
-          h.toString());
+      ExecutionException e =
+          assertThrows(
+              ExecutionException.class, () -> await(up.session().createStream(h)), h.toString());
       assertEquals("stream reset", e.getCause().getMessage(), h.toString());
     }
     Pair p = open(up, FakePod.HALF_CLOSE, "0");
@@ -245,7 +289,8 @@ class PortForwardServerSpdyTest {
     Future<Buffer> content = readAll(error);
     await(error.end());
     String message = await(content).toString(StandardCharsets.UTF_8);
-    assertTrue(message.matches("\\(conn=[0-9a-f]+, request=7\\) timed out waiting for streams"), message);
+    assertTrue(
+        message.matches("\\(conn=[0-9a-f]+, request=7\\) timed out waiting for streams"), message);
   }
 
   @Test
@@ -254,15 +299,19 @@ class PortForwardServerSpdyTest {
     Stream error = await(up.session().createStream(headers("error", FakePod.ECHO, "0")));
     Future<Buffer> content = readAll(error);
     await(error.end());
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> await(up.session().createStream(headers("error", FakePod.ECHO, "0"))));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> await(up.session().createStream(headers("error", FakePod.ECHO, "0"))));
     assertEquals("stream reset", e.getCause().getMessage());
     Stream data = await(up.session().createStream(headers("data", FakePod.ECHO, "0")));
     Future<Buffer> received = readAll(data);
     await(data.write(Buffer.buffer("still works")));
     await(data.end());
     assertEquals("still works", await(received).toString());
-    assertEquals("error processing stream for request 0: error stream already assigned", await(content).toString());
+    assertEquals(
+        "error processing stream for request 0: error stream already assigned",
+        await(content).toString());
   }
 
   /** Clients without {@code requestid}: error stream id n and data stream id n + 2 pair up. */
@@ -278,12 +327,26 @@ class PortForwardServerSpdyTest {
 
   @Test
   void otherProtocolsAreRefusedWith403() throws Exception {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> await(SpdyDialer.dial(vertx, netClient,
-        "127.0.0.1", port, "POST", "/portforward/x", List.of("v4.channel.k8s.io"), Map.of())));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () ->
+                await(
+                    SpdyDialer.dial(
+                        vertx,
+                        netClient,
+                        "127.0.0.1",
+                        port,
+                        "POST",
+                        "/portforward/x",
+                        List.of("v4.channel.k8s.io"),
+                        Map.of())));
     SpdyDialer.UpgradeFailedException failed = (SpdyDialer.UpgradeFailedException) e.getCause();
     assertEquals(403, failed.status());
-    assertEquals("unable to upgrade: unable to negotiate protocol: client supports [v4.channel.k8s.io], "
-        + "server accepts [portforward.k8s.io]\n", failed.body());
+    assertEquals(
+        "unable to upgrade: unable to negotiate protocol: client supports [v4.channel.k8s.io], "
+            + "server accepts [portforward.k8s.io]\n",
+        failed.body());
   }
 
   private static Future<Buffer> readAll(Stream s) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.testkit.Await;
 import io.kubehop.testkit.WebSocketRecorder;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
@@ -17,16 +18,17 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import io.vertx.core.Promise;
-import java.util.HexFormat;
 
-/** The legacy WebSocket port-forward: port prefixes, channels 2i/2i+1, one pod connection per port. */
+/**
+ * The legacy WebSocket port-forward: port prefixes, channels 2i/2i+1, one pod connection per port.
+ */
 class PortForwardServerWebSocketTest {
 
   private Vertx vertx;
@@ -42,7 +44,8 @@ class PortForwardServerWebSocketTest {
     pod = new FakePod(vertx);
     client = vertx.createWebSocketClient();
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1"));
-    server.requestHandler(req -> new PortForwardServer(vertx).serve(req, "pod-x", "uid-1", pod.dialer()));
+    server.requestHandler(
+        req -> new PortForwardServer(vertx).serve(req, "pod-x", "uid-1", pod.dialer()));
     port = await(server.listen(0)).actualPort();
   }
 
@@ -55,8 +58,13 @@ class PortForwardServerWebSocketTest {
   private void connect(String query, String... protocols) throws Exception {
     ws = client.webSocket();
     rec = new WebSocketRecorder(ws);
-    await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/portforward/x?" + query).setSubProtocols(List.of(protocols))));
+    await(
+        ws.connect(
+            new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI("/portforward/x?" + query)
+                .setSubProtocols(List.of(protocols))));
   }
 
   @Test
@@ -83,16 +91,23 @@ class PortForwardServerWebSocketTest {
     assertEquals("T 0aGk=", rec.events.get(2));
   }
 
-  /** No subprotocol at all is binary; a pod that closes ends its port, and the last port closes with 1000. */
+  /**
+   * No subprotocol at all is binary; a pod that closes ends its port, and the last port closes with
+   * 1000.
+   */
   @Test
   void noSubprotocolIsBinaryAndThePodsEofClosesTheWebSocket() throws Exception {
     connect("port=8080");
     Await.until("the port prefixes; got " + rec.events, () -> rec.events.size() >= 2);
     assertEquals(List.of("B 00901f", "B 01901f"), rec.events.subList(0, 2));
-    ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 0).appendString("GET / HTTP/1.0\r\n\r\n"));
+    ws.writeBinaryMessage(
+        Buffer.buffer().appendByte((byte) 0).appendString("GET / HTTP/1.0\r\n\r\n"));
     rec.awaitClosed();
-    String response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
-        + FakePod.HTTP_BODY.length() + "\r\nConnection: close\r\n\r\n" + FakePod.HTTP_BODY;
+    String response =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+            + FakePod.HTTP_BODY.length()
+            + "\r\nConnection: close\r\n\r\n"
+            + FakePod.HTTP_BODY;
     StringBuilder data = new StringBuilder();
     for (String e : rec.events.subList(2, rec.events.size() - 1)) {
       assertTrue(e.startsWith("B 00"), e);
@@ -110,22 +125,28 @@ class PortForwardServerWebSocketTest {
     boolean[] intact = {true};
     int[] prefixes = {0};
     Promise<Integer> closed = Promise.promise();
-    big.binaryMessageHandler(m -> {
-      int channel = m.getUnsignedByte(0);
-      if (prefixes[0] < 2) {
-        prefixes[0]++;
-        intact[0] &= m.length() == 3 && m.getUnsignedShortLE(1) == FakePod.SOURCE;
-        return;
-      }
-      intact[0] &= channel == 0 && m.length() <= 1 + 32 * 1024;
-      for (int i = 1; i < m.length(); i++) {
-        intact[0] &= m.getByte(i) == FakePod.sourceByte(received[0] + i - 1);
-      }
-      received[0] += m.length() - 1;
-    });
+    big.binaryMessageHandler(
+        m -> {
+          int channel = m.getUnsignedByte(0);
+          if (prefixes[0] < 2) {
+            prefixes[0]++;
+            intact[0] &= m.length() == 3 && m.getUnsignedShortLE(1) == FakePod.SOURCE;
+            return;
+          }
+          intact[0] &= channel == 0 && m.length() <= 1 + 32 * 1024;
+          for (int i = 1; i < m.length(); i++) {
+            intact[0] &= m.getByte(i) == FakePod.sourceByte(received[0] + i - 1);
+          }
+          received[0] += m.length() - 1;
+        });
     big.closeHandler(v -> closed.complete((int) big.closeStatusCode()));
-    await(big.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/portforward/x?port=" + FakePod.SOURCE).setSubProtocols(List.of("v4.channel.k8s.io"))));
+    await(
+        big.connect(
+            new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI("/portforward/x?port=" + FakePod.SOURCE)
+                .setSubProtocols(List.of("v4.channel.k8s.io"))));
     assertEquals(1000, await(closed.future()));
     assertEquals(FakePod.SOURCE_SIZE, received[0]);
     assertTrue(intact[0]);
@@ -148,13 +169,25 @@ class PortForwardServerWebSocketTest {
   void badPortsAre400() throws Exception {
     List<String> got = new ArrayList<>();
     for (String query : List.of("", "?port=", "?port=x", "?port=0")) {
-      ExecutionException e = assertThrows(ExecutionException.class, () -> await(client.connect(
-          new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/portforward/x" + query))));
+      ExecutionException e =
+          assertThrows(
+              ExecutionException.class,
+              () ->
+                  await(
+                      client.connect(
+                          new WebSocketConnectOptions()
+                              .setHost("127.0.0.1")
+                              .setPort(port)
+                              .setURI("/portforward/x" + query))));
       UpgradeRejectedException rejected = (UpgradeRejectedException) e.getCause();
       got.add(rejected.getStatus() + " " + rejected.getBody());
     }
-    assertEquals(List.of("400 query parameter \"port\" is required", "400 query parameter \"port\" cannot be empty",
-        "400 unable to parse \"x\" as a port: strconv.ParseUint: parsing \"x\": invalid syntax",
-        "400 port \"0\" must be > 0"), got);
+    assertEquals(
+        List.of(
+            "400 query parameter \"port\" is required",
+            "400 query parameter \"port\" cannot be empty",
+            "400 unable to parse \"x\" as a port: strconv.ParseUint: parsing \"x\": invalid syntax",
+            "400 port \"0\" must be > 0"),
+        got);
   }
 }

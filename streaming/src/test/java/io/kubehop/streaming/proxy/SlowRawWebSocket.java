@@ -9,9 +9,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A WebSocket client on a plain socket that reads like a slow terminal: in order, a few KiB at a time at a capped
- * rate, so back-pressure reaches the server through TCP (as with kubectl), with no client-side queue that could hide
- * or drop data. It counts stdout payload bytes and answers the server's close frame.
+ * A WebSocket client on a plain socket that reads like a slow terminal: in order, a few KiB at a
+ * time at a capped rate, so back-pressure reaches the server through TCP (as with kubectl), with no
+ * client-side queue that could hide or drop data. It counts stdout payload bytes and answers the
+ * server's close frame.
  */
 final class SlowRawWebSocket {
 
@@ -24,9 +25,13 @@ final class SlowRawWebSocket {
     socket = new Socket("127.0.0.1", port);
     socket.setReceiveBufferSize(64 * 1024);
     out = socket.getOutputStream();
-    out.write(("GET " + uri + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-        + "Sec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    out.write(
+        ("GET "
+                + uri
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
     DataInputStream in = new DataInputStream(socket.getInputStream());
     StringBuilder head = new StringBuilder();
     while (!head.toString().endsWith("\r\n\r\n")) {
@@ -79,7 +84,9 @@ final class SlowRawWebSocket {
           long due = start + read * 1_000_000_000L / bytesPerSecond;
           long wait = due - System.nanoTime();
           if (wait > 0) {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // the reader's pace, not synchronisation
+            Thread.sleep(
+                wait / 1_000_000,
+                (int) (wait % 1_000_000)); // the reader's pace, not synchronisation
           }
         }
         int opcode = b0 & 0x0f;

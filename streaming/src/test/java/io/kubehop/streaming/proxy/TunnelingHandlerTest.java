@@ -41,17 +41,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import java.util.function.LongSupplier;
 
 class TunnelingHandlerTest {
 
   private static final String TUNNELED = "SPDY/3.1+portforward.k8s.io";
-  private static final String SPDY_101 = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
-      + "Upgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n";
-  /** Small socket buffers (no autotuning), so a megabyte cannot hide in the kernels of a stalled path. */
+  private static final String SPDY_101 =
+      "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
+          + "Upgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n";
+
+  /**
+   * Small socket buffers (no autotuning), so a megabyte cannot hide in the kernels of a stalled
+   * path.
+   */
   private static final int SOCKET_BUFFER = 32 * 1024;
 
   private Vertx vertx;
@@ -70,11 +75,12 @@ class TunnelingHandlerTest {
   }
 
   /**
-   * Fails if {@code value} passes {@code bound} within {@code period}: the negative half of a back-pressure check (a
-   * proxy that buffered without bound would read the whole megabyte within milliseconds).
+   * Fails if {@code value} passes {@code bound} within {@code period}: the negative half of a
+   * back-pressure check (a proxy that buffered without bound would read the whole megabyte within
+   * milliseconds).
    */
-  private static void assertStaysBelow(LongSupplier value, long bound, Duration period,
-      String what) {
+  private static void assertStaysBelow(
+      LongSupplier value, long bound, Duration period, String what) {
     long deadline = System.nanoTime() + period.toNanos();
     while (System.nanoTime() < deadline) {
       long v = value.getAsLong();
@@ -87,50 +93,84 @@ class TunnelingHandlerTest {
 
   /** A raw backend: records the request head, then runs {@code behaviour} on the socket. */
   private int backend(Consumer<NetSocket> behaviour) throws Exception {
-    return await(vertx.createNetServer(new NetServerOptions().setSendBufferSize(SOCKET_BUFFER)
-            .setReceiveBufferSize(SOCKET_BUFFER))
-        .connectHandler(socket -> {
-          Buffer head = Buffer.buffer();
-          socket.handler(b -> {
-            head.appendBuffer(b);
-            String s = head.toString(StandardCharsets.ISO_8859_1);
-            int end = s.indexOf("\r\n\r\n");
-            if (end >= 0) {
-              socket.handler(null);
-              backendHeads.add(s.substring(0, end + 4));
-              if (head.length() > end + 4) {
-                throw new AssertionError("bytes after the SPDY request head: " + s);
-              }
-              behaviour.accept(socket);
-            }
-          });
-        }).listen(0, "127.0.0.1")).actualPort();
+    return await(
+            vertx
+                .createNetServer(
+                    new NetServerOptions()
+                        .setSendBufferSize(SOCKET_BUFFER)
+                        .setReceiveBufferSize(SOCKET_BUFFER))
+                .connectHandler(
+                    socket -> {
+                      Buffer head = Buffer.buffer();
+                      socket.handler(
+                          b -> {
+                            head.appendBuffer(b);
+                            String s = head.toString(StandardCharsets.ISO_8859_1);
+                            int end = s.indexOf("\r\n\r\n");
+                            if (end >= 0) {
+                              socket.handler(null);
+                              backendHeads.add(s.substring(0, end + 4));
+                              if (head.length() > end + 4) {
+                                throw new AssertionError("bytes after the SPDY request head: " + s);
+                              }
+                              behaviour.accept(socket);
+                            }
+                          });
+                    })
+                .listen(0, "127.0.0.1"))
+        .actualPort();
   }
 
-  /** An echo backend: answers the 101 plus {@code early}, then returns every byte re-chunked (3, then 4099 bytes). */
+  /**
+   * An echo backend: answers the 101 plus {@code early}, then returns every byte re-chunked (3,
+   * then 4099 bytes).
+   */
   private int echoBackend(String early, CompletableFuture<Void> backendSawEnd) throws Exception {
-    return backend(socket -> {
-      socket.write(SPDY_101 + early);
-      socket.handler(b -> {
-        for (int i = 0; i < b.length(); i += i == 0 ? 3 : 4099) {
-          socket.write(b.getBuffer(i, Math.min(b.length(), i + (i == 0 ? 3 : 4099))));
-        }
-      });
-      socket.endHandler(v -> backendSawEnd.complete(null));
-    });
+    return backend(
+        socket -> {
+          socket.write(SPDY_101 + early);
+          socket.handler(
+              b -> {
+                for (int i = 0; i < b.length(); i += i == 0 ? 3 : 4099) {
+                  socket.write(b.getBuffer(i, Math.min(b.length(), i + (i == 0 ? 3 : 4099))));
+                }
+              });
+          socket.endHandler(v -> backendSawEnd.complete(null));
+        });
   }
 
   private int tunnel(int backendPort) throws Exception {
-    TunnelingHandler handler = new TunnelingHandler(vertx.createNetClient(new NetClientOptions()
-        .setReceiveBufferSize(SOCKET_BUFFER).setSendBufferSize(SOCKET_BUFFER)), registry);
-    return await(vertx.createHttpServer(TunnelingHandler.configure(new HttpServerOptions()
-            .setSendBufferSize(SOCKET_BUFFER).setReceiveBufferSize(SOCKET_BUFFER)))
-        .requestHandler(req -> tunnels.add(handler.tunnel(req,
-            URI.create("http://127.0.0.1:" + backendPort + "/portforward/ns/pod?x=1"))))
-        .listen(0, "127.0.0.1")).actualPort();
+    TunnelingHandler handler =
+        new TunnelingHandler(
+            vertx.createNetClient(
+                new NetClientOptions()
+                    .setReceiveBufferSize(SOCKET_BUFFER)
+                    .setSendBufferSize(SOCKET_BUFFER)),
+            registry);
+    return await(
+            vertx
+                .createHttpServer(
+                    TunnelingHandler.configure(
+                        new HttpServerOptions()
+                            .setSendBufferSize(SOCKET_BUFFER)
+                            .setReceiveBufferSize(SOCKET_BUFFER)))
+                .requestHandler(
+                    req ->
+                        tunnels.add(
+                            handler.tunnel(
+                                req,
+                                URI.create(
+                                    "http://127.0.0.1:"
+                                        + backendPort
+                                        + "/portforward/ns/pod?x=1"))))
+                .listen(0, "127.0.0.1"))
+        .actualPort();
   }
 
-  /** Held in a field: Vert.x closes a client that is no longer referenced (a Cleaner), even mid-handshake. */
+  /**
+   * Held in a field: Vert.x closes a client that is no longer referenced (a Cleaner), even
+   * mid-handshake.
+   */
   private WebSocketClient client;
 
   private WebSocketClient client() {
@@ -141,14 +181,21 @@ class TunnelingHandlerTest {
   }
 
   private WebSocketClient newClient() {
-    return vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(TunnelingHandler.MAX_MESSAGE)
-        .setMaxMessageSize(TunnelingHandler.MAX_MESSAGE).setReceiveBufferSize(SOCKET_BUFFER)
-        .setSendBufferSize(SOCKET_BUFFER));
+    return vertx.createWebSocketClient(
+        new WebSocketClientOptions()
+            .setMaxFrameSize(TunnelingHandler.MAX_MESSAGE)
+            .setMaxMessageSize(TunnelingHandler.MAX_MESSAGE)
+            .setReceiveBufferSize(SOCKET_BUFFER)
+            .setSendBufferSize(SOCKET_BUFFER));
   }
 
   private static WebSocketConnectOptions connect(int port, String... protocols) {
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/api/v1/namespaces/ns/pods/pod/portforward").addHeader("X-Kubehop-Session", "sess-42");
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI("/api/v1/namespaces/ns/pods/pod/portforward")
+            .addHeader("X-Kubehop-Session", "sess-42");
     for (String p : protocols) {
       options.addSubProtocol(p);
     }
@@ -163,16 +210,31 @@ class TunnelingHandlerTest {
 
   @Test
   void selectionPredicate() {
-    MultiMap ws = MultiMap.caseInsensitiveMultiMap().add("Connection", "Upgrade").add("Upgrade", "websocket");
+    MultiMap ws =
+        MultiMap.caseInsensitiveMultiMap().add("Connection", "Upgrade").add("Upgrade", "websocket");
     assertFalse(TunnelingHandler.isWebSocketRequestWithTunnelingProtocol(ws));
-    assertTrue(TunnelingHandler.isWebSocketRequestWithTunnelingProtocol(
-        MultiMap.caseInsensitiveMultiMap().addAll(ws).add("Sec-WebSocket-Protocol", "v5.channel.k8s.io, " + TUNNELED)));
-    assertTrue(TunnelingHandler.isWebSocketRequestWithTunnelingProtocol(MultiMap.caseInsensitiveMultiMap().addAll(ws)
-        .add("Sec-WebSocket-Protocol", "v5.channel.k8s.io").add("Sec-WebSocket-Protocol", TUNNELED)));
-    assertFalse(TunnelingHandler.isWebSocketRequestWithTunnelingProtocol(
-        MultiMap.caseInsensitiveMultiMap().addAll(ws).add("Sec-WebSocket-Protocol", "SPDY/3.1+portforward.example")));
-    assertFalse(TunnelingHandler.isWebSocketRequestWithTunnelingProtocol(MultiMap.caseInsensitiveMultiMap()
-        .add("Connection", "Upgrade").add("Upgrade", "SPDY/3.1").add("Sec-WebSocket-Protocol", TUNNELED)));
+    assertTrue(
+        TunnelingHandler.isWebSocketRequestWithTunnelingProtocol(
+            MultiMap.caseInsensitiveMultiMap()
+                .addAll(ws)
+                .add("Sec-WebSocket-Protocol", "v5.channel.k8s.io, " + TUNNELED)));
+    assertTrue(
+        TunnelingHandler.isWebSocketRequestWithTunnelingProtocol(
+            MultiMap.caseInsensitiveMultiMap()
+                .addAll(ws)
+                .add("Sec-WebSocket-Protocol", "v5.channel.k8s.io")
+                .add("Sec-WebSocket-Protocol", TUNNELED)));
+    assertFalse(
+        TunnelingHandler.isWebSocketRequestWithTunnelingProtocol(
+            MultiMap.caseInsensitiveMultiMap()
+                .addAll(ws)
+                .add("Sec-WebSocket-Protocol", "SPDY/3.1+portforward.example")));
+    assertFalse(
+        TunnelingHandler.isWebSocketRequestWithTunnelingProtocol(
+            MultiMap.caseInsensitiveMultiMap()
+                .add("Connection", "Upgrade")
+                .add("Upgrade", "SPDY/3.1")
+                .add("Sec-WebSocket-Protocol", TUNNELED)));
   }
 
   @Test
@@ -183,17 +245,19 @@ class TunnelingHandlerTest {
     ClientWebSocket ws = client().webSocket();
     Buffer received = Buffer.buffer();
     CompletableFuture<Short> closed = new CompletableFuture<>();
-    ws.frameHandler(f -> {
-      if (f.isBinary() || f.isContinuation()) {
-        synchronized (received) {
-          received.appendBuffer(f.binaryData());
-        }
-      }
-    });
+    ws.frameHandler(
+        f -> {
+          if (f.isBinary() || f.isContinuation()) {
+            synchronized (received) {
+              received.appendBuffer(f.binaryData());
+            }
+          }
+        });
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
     await(ws.connect(connect(port, "v5.channel.k8s.io", TUNNELED)));
     assertEquals(TUNNELED, ws.subProtocol());
-    // Messages of 2 bytes (kubectl's first was 80 03), 1 byte, 3000 bytes, and one whole 16 MiB SPDY frame.
+    // Messages of 2 bytes (kubectl's first was 80 03), 1 byte, 3000 bytes, and one whole 16 MiB
+    // SPDY frame.
     byte[] big = random(TunnelingHandler.MAX_MESSAGE, 7);
     byte[][] messages = {{(byte) 0x80, 0x03}, {0x00}, random(3000, 1), big};
     Buffer sent = Buffer.buffer();
@@ -202,8 +266,16 @@ class TunnelingHandlerTest {
       ws.writeBinaryMessage(Buffer.buffer(m));
     }
     int expected = 5 + sent.length();
-    Await.until(() -> "the echo, " + received.length() + " of " + expected + " bytes, hops " + registry.active(),
-        Await.DEFAULT_DEADLINE, () -> {
+    Await.until(
+        () ->
+            "the echo, "
+                + received.length()
+                + " of "
+                + expected
+                + " bytes, hops "
+                + registry.active(),
+        Await.DEFAULT_DEADLINE,
+        () -> {
           synchronized (received) {
             return received.length() >= expected;
           }
@@ -226,7 +298,9 @@ class TunnelingHandlerTest {
 
     HopSession hop = await(tunnels.poll(5, TimeUnit.SECONDS));
     assertEquals(HopSession.Kind.TUNNELED, hop.kind());
-    assertEquals("tunneled websocket SPDY/3.1+portforward.k8s.io -> SPDY/3.1 portforward.k8s.io", hop.describe());
+    assertEquals(
+        "tunneled websocket SPDY/3.1+portforward.k8s.io -> SPDY/3.1 portforward.k8s.io",
+        hop.describe());
     assertEquals("sess-42", hop.id());
     assertEquals(1, registry.size());
     assertEquals(sent.length(), hop.bytesUp());
@@ -241,8 +315,9 @@ class TunnelingHandlerTest {
   }
 
   /**
-   * A WebSocket client on a plain socket with a small receive buffer that reads nothing until told: back-pressure
-   * reaches the proxy through TCP only, with no client-side queue that could absorb the megabyte.
+   * A WebSocket client on a plain socket with a small receive buffer that reads nothing until told:
+   * back-pressure reaches the proxy through TCP only, with no client-side queue that could absorb
+   * the megabyte.
    */
   private static final class RawWebSocket implements AutoCloseable {
     private final Socket socket = new Socket();
@@ -255,10 +330,13 @@ class TunnelingHandlerTest {
       socket.connect(new InetSocketAddress("127.0.0.1", port));
       socket.setSoTimeout(10_000);
       out = socket.getOutputStream();
-      out.write(("GET /api/v1/namespaces/ns/pods/pod/portforward HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-          + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-          + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: " + TUNNELED + "\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
+      out.write(
+          ("GET /api/v1/namespaces/ns/pods/pod/portforward HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: "
+                  + TUNNELED
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       in = new DataInputStream(socket.getInputStream());
       StringBuilder b = new StringBuilder();
@@ -268,7 +346,10 @@ class TunnelingHandlerTest {
       head = b.toString();
     }
 
-    /** Reads binary payloads until the close frame, answers it, and returns the payloads and the close code. */
+    /**
+     * Reads binary payloads until the close frame, answers it, and returns the payloads and the
+     * close code.
+     */
     Map.Entry<byte[], Integer> readToClose() throws IOException {
       ByteArrayOutputStream payloads = new ByteArrayOutputStream();
       while (true) {
@@ -287,7 +368,8 @@ class TunnelingHandlerTest {
         } else if (opcode == 8) {
           out.write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, payload[0], payload[1]});
           out.flush();
-          return Map.entry(payloads.toByteArray(), ((payload[0] & 0xff) << 8) | (payload[1] & 0xff));
+          return Map.entry(
+              payloads.toByteArray(), ((payload[0] & 0xff) << 8) | (payload[1] & 0xff));
         } else {
           throw new IOException("unexpected opcode " + opcode);
         }
@@ -304,43 +386,57 @@ class TunnelingHandlerTest {
   void slowClientStallsTheBackendAndGetsEveryByteThenClose1000() throws Exception {
     byte[] payload = random(4 << 20, 3);
     CompletableFuture<Void> stalled = new CompletableFuture<>();
-    int port = tunnel(backend(socket -> {
-      socket.write(SPDY_101);
-      int[] sent = {0};
-      Runnable pump = new Runnable() {
-        @Override
-        public void run() {
-          Future<Void> last = Future.succeededFuture();
-          while (sent[0] < payload.length) {
-            if (socket.writeQueueFull()) {
-              stalled.complete(null);
-              socket.drainHandler(v -> run());
-              return;
-            }
-            int n = Math.min(16 * 1024, payload.length - sent[0]);
-            last = socket.write(Buffer.buffer().appendBytes(payload, sent[0], n));
-            sent[0] += n;
-          }
-          // EOF after the last byte: the client must get all of it, then close 1000. Only once it is written:
-          // closing with writes still queued in Netty drops them (this backend once lost exactly its 64 KiB
-          // high-water mark that way, which looked like a loss in the proxy).
-          last.onComplete(v -> socket.end());
-        }
-      };
-      pump.run();
-    }));
+    int port =
+        tunnel(
+            backend(
+                socket -> {
+                  socket.write(SPDY_101);
+                  int[] sent = {0};
+                  Runnable pump =
+                      new Runnable() {
+                        @Override
+                        public void run() {
+                          Future<Void> last = Future.succeededFuture();
+                          while (sent[0] < payload.length) {
+                            if (socket.writeQueueFull()) {
+                              stalled.complete(null);
+                              socket.drainHandler(v -> run());
+                              return;
+                            }
+                            int n = Math.min(16 * 1024, payload.length - sent[0]);
+                            last = socket.write(Buffer.buffer().appendBytes(payload, sent[0], n));
+                            sent[0] += n;
+                          }
+                          // EOF after the last byte: the client must get all of it, then close
+                          // 1000. Only once it is written:
+                          // closing with writes still queued in Netty drops them (this backend once
+                          // lost exactly its 64 KiB
+                          // high-water mark that way, which looked like a loss in the proxy).
+                          last.onComplete(v -> socket.end());
+                        }
+                      };
+                  pump.run();
+                }));
     try (RawWebSocket ws = new RawWebSocket(port)) {
       assertTrue(ws.head.startsWith("HTTP/1.1 101 "), ws.head);
-      assertTrue(ws.head.toLowerCase().contains("\r\nsec-websocket-protocol: " + TUNNELED.toLowerCase() + "\r\n"),
+      assertTrue(
+          ws.head
+              .toLowerCase()
+              .contains("\r\nsec-websocket-protocol: " + TUNNELED.toLowerCase() + "\r\n"),
           ws.head);
       HopSession hop = await(tunnels.poll(5, TimeUnit.SECONDS));
       stalled.get(10, TimeUnit.SECONDS);
-      assertStaysBelow(hop::bytesDown, 1 << 20, Duration.ofSeconds(1),
+      assertStaysBelow(
+          hop::bytesDown,
+          1 << 20,
+          Duration.ofSeconds(1),
           "the proxy's reads from the backend while the client does not read");
       Map.Entry<byte[], Integer> got = ws.readToClose();
       assertEquals(1000, got.getValue());
-      assertArrayEquals(payload, got.getKey(), () -> "byte-exact after the stall, then close 1000; proxy read "
-          + hop.bytesDown());
+      assertArrayEquals(
+          payload,
+          got.getKey(),
+          () -> "byte-exact after the stall, then close 1000; proxy read " + hop.bytesDown());
       await(hop.closeFuture());
       assertEquals(payload.length, hop.bytesDown());
     }
@@ -356,21 +452,25 @@ class TunnelingHandlerTest {
     ServerSocket server = new ServerSocket();
     server.setReceiveBufferSize(SOCKET_BUFFER);
     server.bind(new InetSocketAddress("127.0.0.1", 0));
-    Thread backend = new Thread(() -> {
-      try (server; Socket socket = server.accept()) {
-        InputStream in = socket.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-          head.append((char) in.read());
-        }
-        backendHeads.add(head.toString());
-        socket.getOutputStream().write(SPDY_101.getBytes(StandardCharsets.ISO_8859_1));
-        release.get(20, TimeUnit.SECONDS);
-        atBackend.complete(in.readAllBytes());
-      } catch (Exception e) {
-        atBackend.completeExceptionally(e);
-      }
-    }, "raw-backend");
+    Thread backend =
+        new Thread(
+            () -> {
+              try (server;
+                  Socket socket = server.accept()) {
+                InputStream in = socket.getInputStream();
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                  head.append((char) in.read());
+                }
+                backendHeads.add(head.toString());
+                socket.getOutputStream().write(SPDY_101.getBytes(StandardCharsets.ISO_8859_1));
+                release.get(20, TimeUnit.SECONDS);
+                atBackend.complete(in.readAllBytes());
+              } catch (Exception e) {
+                atBackend.completeExceptionally(e);
+              }
+            },
+            "raw-backend");
     backend.setDaemon(true);
     backend.start();
     int port = tunnel(server.getLocalPort());
@@ -378,27 +478,36 @@ class TunnelingHandlerTest {
     HopSession hop = await(tunnels.poll(5, TimeUnit.SECONDS));
     CompletableFuture<Void> clientStalled = new CompletableFuture<>();
     int[] sent = {0};
-    vertx.runOnContext(v -> new Runnable() {
-      @Override
-      public void run() {
-        while (sent[0] < payload.length) {
-          if (ws.writeQueueFull()) {
-            clientStalled.complete(null);
-            ws.drainHandler(d -> run());
-            return;
-          }
-          int n = Math.min(10_000, payload.length - sent[0]); // not a divisor of anything the backend reads
-          ws.writeBinaryMessage(Buffer.buffer().appendBytes(payload, sent[0], n));
-          sent[0] += n;
-        }
-        ws.close((short) 1000);
-      }
-    }.run());
+    vertx.runOnContext(
+        v ->
+            new Runnable() {
+              @Override
+              public void run() {
+                while (sent[0] < payload.length) {
+                  if (ws.writeQueueFull()) {
+                    clientStalled.complete(null);
+                    ws.drainHandler(d -> run());
+                    return;
+                  }
+                  int n =
+                      Math.min(
+                          10_000,
+                          payload.length - sent[0]); // not a divisor of anything the backend reads
+                  ws.writeBinaryMessage(Buffer.buffer().appendBytes(payload, sent[0], n));
+                  sent[0] += n;
+                }
+                ws.close((short) 1000);
+              }
+            }.run());
     clientStalled.get(10, TimeUnit.SECONDS);
-    assertStaysBelow(hop::bytesUp, 1 << 20, Duration.ofSeconds(1),
+    assertStaysBelow(
+        hop::bytesUp,
+        1 << 20,
+        Duration.ofSeconds(1),
         "the proxy's reads from the client while the backend does not read");
     release.complete(null);
-    assertArrayEquals(payload, atBackend.get(10, TimeUnit.SECONDS), "byte-exact after the stall, then EOF");
+    assertArrayEquals(
+        payload, atBackend.get(10, TimeUnit.SECONDS), "byte-exact after the stall, then EOF");
     Await.until("an empty hop registry", () -> registry.size() == 0);
   }
 
@@ -431,15 +540,24 @@ class TunnelingHandlerTest {
     int port = tunnel(1);
     UpgradeRejectedException e = refused(port, "v5.channel.k8s.io");
     assertEquals(400, e.getStatus());
-    assertEquals("unable to upgrade: no tunneling spdy protocols provided\n", e.getBody().toString());
+    assertEquals(
+        "unable to upgrade: no tunneling spdy protocols provided\n", e.getBody().toString());
     assertTrue(tunnels.poll(5, TimeUnit.SECONDS).failed());
   }
 
   @Test
   void backendRefusalIsRelayed() throws Exception {
     String body = "pod does not exist\n";
-    int port = tunnel(backend(socket -> socket.write("HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\n"
-        + "Content-Length: " + body.length() + "\r\n\r\n" + body)));
+    int port =
+        tunnel(
+            backend(
+                socket ->
+                    socket.write(
+                        "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\n"
+                            + "Content-Length: "
+                            + body.length()
+                            + "\r\n\r\n"
+                            + body)));
     UpgradeRejectedException e = refused(port, TUNNELED);
     assertEquals(403, e.getStatus());
     assertEquals(body, e.getBody().toString());
@@ -453,13 +571,18 @@ class TunnelingHandlerTest {
   @Test
   void backend101WithoutUpgradeHeadersIs500() throws Exception {
     CompletableFuture<Void> backendClosed = new CompletableFuture<>();
-    int port = tunnel(backend(socket -> {
-      socket.closeHandler(v -> backendClosed.complete(null));
-      socket.write("HTTP/1.1 101 Switching Protocols\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n");
-    }));
+    int port =
+        tunnel(
+            backend(
+                socket -> {
+                  socket.closeHandler(v -> backendClosed.complete(null));
+                  socket.write(
+                      "HTTP/1.1 101 Switching Protocols\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n");
+                }));
     UpgradeRejectedException e = refused(port, TUNNELED);
     assertEquals(500, e.getStatus());
-    assertEquals("unable to upgrade: missing upgrade headers in response\n", e.getBody().toString());
+    assertEquals(
+        "unable to upgrade: missing upgrade headers in response\n", e.getBody().toString());
     backendClosed.get(10, TimeUnit.SECONDS);
     assertEquals(0, registry.size());
   }

@@ -45,28 +45,45 @@ class UpgradeAwareProxyTest {
 
   /** A raw backend: records the request head, then runs {@code behaviour} on the socket. */
   private int backend(Consumer<NetSocket> behaviour) throws Exception {
-    NetServer server = vertx.createNetServer().connectHandler(socket -> {
-      Buffer head = Buffer.buffer();
-      socket.handler(b -> {
-        head.appendBuffer(b);
-        String s = head.toString(StandardCharsets.ISO_8859_1);
-        int end = s.indexOf("\r\n\r\n");
-        if (end >= 0 && !backendHeads.contains(s)) {
-          socket.handler(null);
-          backendHeads.add(s.substring(0, end));
-          behaviour.accept(socket);
-        }
-      });
-    });
-    return server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)
+    NetServer server =
+        vertx
+            .createNetServer()
+            .connectHandler(
+                socket -> {
+                  Buffer head = Buffer.buffer();
+                  socket.handler(
+                      b -> {
+                        head.appendBuffer(b);
+                        String s = head.toString(StandardCharsets.ISO_8859_1);
+                        int end = s.indexOf("\r\n\r\n");
+                        if (end >= 0 && !backendHeads.contains(s)) {
+                          socket.handler(null);
+                          backendHeads.add(s.substring(0, end));
+                          behaviour.accept(socket);
+                        }
+                      });
+                });
+    return server
+        .listen(0, "127.0.0.1")
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS)
         .actualPort();
   }
 
   private int proxy(String location, UpgradeAwareProxy.RedirectPolicy policy) throws Exception {
-    UpgradeAwareProxy proxy = new UpgradeAwareProxy(vertx, ErrorResponder.status(), policy, registry);
-    HttpServer server = PostUpgrades.install(vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions()))
-        .requestHandler(req -> proxy.proxy(req, URI.create(location + req.uri()))));
-    return server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)
+    UpgradeAwareProxy proxy =
+        new UpgradeAwareProxy(vertx, ErrorResponder.status(), policy, registry);
+    HttpServer server =
+        PostUpgrades.install(
+            vertx
+                .createHttpServer(PostUpgrades.configure(new HttpServerOptions()))
+                .requestHandler(req -> proxy.proxy(req, URI.create(location + req.uri()))));
+    return server
+        .listen(0, "127.0.0.1")
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS)
         .actualPort();
   }
 
@@ -87,34 +104,47 @@ class UpgradeAwareProxyTest {
     out.flush();
   }
 
-  private static final String UPGRADE = "GET /exec/ns/pod/c?command=echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-      + "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nAuthorization: Bearer secret\r\n"
-      + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\nX-Stream-Protocol-Version: v3.channel.k8s.io\r\n\r\n";
+  private static final String UPGRADE =
+      "GET /exec/ns/pod/c?command=echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nAuthorization: Bearer secret\r\n"
+          + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\nX-Stream-Protocol-Version: v3.channel.k8s.io\r\n\r\n";
 
   @Test
   void relays101AndEarlyBytesThenSplicesBothWays() throws Exception {
-    int backend = backend(socket -> {
-      socket.write("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
-          + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\nearly");
-      socket.handler(socket::write);
-    });
+    int backend =
+        backend(
+            socket -> {
+              socket.write(
+                  "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
+                      + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\nearly");
+              socket.handler(socket::write);
+            });
     int proxy = proxy("http://127.0.0.1:" + backend, UpgradeAwareProxy.RedirectPolicy.NEVER);
     try (Socket client = new Socket("127.0.0.1", proxy)) {
       client.setSoTimeout(5000);
       send(client.getOutputStream(), UPGRADE);
       String head = readHead(client.getInputStream());
       assertTrue(head.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), head);
-      assertEquals("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
-          + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n", head, "the backend's head, verbatim");
-      assertEquals("early", new String(client.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
+      assertEquals(
+          "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
+              + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n",
+          head,
+          "the backend's head, verbatim");
+      assertEquals(
+          "early", new String(client.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
       send(client.getOutputStream(), "ping");
-      assertEquals("ping", new String(client.getInputStream().readNBytes(4), StandardCharsets.US_ASCII));
+      assertEquals(
+          "ping", new String(client.getInputStream().readNBytes(4), StandardCharsets.US_ASCII));
 
       String forwarded = backendHeads.poll(5, TimeUnit.SECONDS);
       assertTrue(forwarded.startsWith("GET /exec/ns/pod/c?command=echo HTTP/1.1\r\n"), forwarded);
-      assertTrue(forwarded.contains("X-Stream-Protocol-Version: v4.channel.k8s.io\r\n"
-          + "X-Stream-Protocol-Version: v3.channel.k8s.io\r\n"), forwarded);
-      assertTrue(!forwarded.contains("Authorization"), "credentials stop at the proxy: " + forwarded);
+      assertTrue(
+          forwarded.contains(
+              "X-Stream-Protocol-Version: v4.channel.k8s.io\r\n"
+                  + "X-Stream-Protocol-Version: v3.channel.k8s.io\r\n"),
+          forwarded);
+      assertTrue(
+          !forwarded.contains("Authorization"), "credentials stop at the proxy: " + forwarded);
       assertTrue(forwarded.contains("X-Forwarded-For: 127.0.0.1\r\n"), forwarded);
       assertTrue(forwarded.matches("(?s).*X-Kubehop-Session: [0-9a-f]{16}$"), forwarded);
       assertEquals(1, registry.size());
@@ -125,17 +155,26 @@ class UpgradeAwareProxyTest {
 
   @Test
   void relaysBackendErrorsVerbatimAndCloses() throws Exception {
-    String body = "unable to upgrade: unable to negotiate protocol: client supports [v9], server accepts [v4]\n";
-    int backend = backend(socket -> socket.write("HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n"
-        + "X-Accepted-Stream-Protocol-Versions: v4.channel.k8s.io\r\nContent-Length: " + body.length() + "\r\n\r\n"
-        + body));
+    String body =
+        "unable to upgrade: unable to negotiate protocol: client supports [v9], server accepts [v4]\n";
+    int backend =
+        backend(
+            socket ->
+                socket.write(
+                    "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                        + "X-Accepted-Stream-Protocol-Versions: v4.channel.k8s.io\r\nContent-Length: "
+                        + body.length()
+                        + "\r\n\r\n"
+                        + body));
     int proxy = proxy("http://127.0.0.1:" + backend, UpgradeAwareProxy.RedirectPolicy.NEVER);
     try (Socket client = new Socket("127.0.0.1", proxy)) {
       client.setSoTimeout(5000);
       send(client.getOutputStream(), UPGRADE);
       String response = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(response.startsWith("HTTP/1.1 403 Forbidden\r\n"), response);
-      assertTrue(response.contains("X-Accepted-Stream-Protocol-Versions: v4.channel.k8s.io\r\n"), response);
+      assertTrue(
+          response.contains("X-Accepted-Stream-Protocol-Versions: v4.channel.k8s.io\r\n"),
+          response);
       assertTrue(response.endsWith("\r\n\r\n" + body), response);
     }
   }
@@ -151,26 +190,38 @@ class UpgradeAwareProxyTest {
       byte[] body = new byte[4096];
       int n = client.getInputStream().read(body);
       String json = new String(body, 0, n, StandardCharsets.UTF_8);
-      assertTrue(json.contains("\"message\":\"error dialing backend: dial tcp 127.0.0.1:1: connect: connection refused\""),
+      assertTrue(
+          json.contains(
+              "\"message\":\"error dialing backend: dial tcp 127.0.0.1:1: connect: connection refused\""),
           json);
     }
   }
 
   @Test
   void followsSameHostRedirectsOnlyWhenAllowed() throws Exception {
-    int target = backend(socket -> {
-      socket.write("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n");
-      socket.handler(socket::write);
-    });
-    int redirector = backend(socket -> socket.write("HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:" + target
-        + "/exec/AbCdEf12\r\nContent-Length: 0\r\n\r\n"));
-    int following = proxy("http://127.0.0.1:" + redirector, UpgradeAwareProxy.RedirectPolicy.sameHost());
+    int target =
+        backend(
+            socket -> {
+              socket.write(
+                  "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n");
+              socket.handler(socket::write);
+            });
+    int redirector =
+        backend(
+            socket ->
+                socket.write(
+                    "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:"
+                        + target
+                        + "/exec/AbCdEf12\r\nContent-Length: 0\r\n\r\n"));
+    int following =
+        proxy("http://127.0.0.1:" + redirector, UpgradeAwareProxy.RedirectPolicy.sameHost());
     try (Socket client = new Socket("127.0.0.1", following)) {
       client.setSoTimeout(5000);
       send(client.getOutputStream(), UPGRADE);
       assertTrue(readHead(client.getInputStream()).startsWith("HTTP/1.1 101 "));
     }
-    int notFollowing = proxy("http://127.0.0.1:" + redirector, UpgradeAwareProxy.RedirectPolicy.NEVER);
+    int notFollowing =
+        proxy("http://127.0.0.1:" + redirector, UpgradeAwareProxy.RedirectPolicy.NEVER);
     try (Socket client = new Socket("127.0.0.1", notFollowing)) {
       client.setSoTimeout(5000);
       send(client.getOutputStream(), UPGRADE);
@@ -192,18 +243,24 @@ class UpgradeAwareProxyTest {
 
   @Test
   void postUpgradesTravelAsPostWithEarlyBytesIntact() throws Exception {
-    int backend = backend(socket -> {
-      socket.write("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n");
-      socket.handler(socket::write);
-    });
+    int backend =
+        backend(
+            socket -> {
+              socket.write(
+                  "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n");
+              socket.handler(socket::write);
+            });
     int proxy = proxy("http://127.0.0.1:" + backend, UpgradeAwareProxy.RedirectPolicy.NEVER);
     try (Socket client = new Socket("127.0.0.1", proxy)) {
       client.setSoTimeout(5000);
       // kubectl's SPDY exec: a POST, and the first frame may follow the head in the same segment.
-      send(client.getOutputStream(), UPGRADE.replace("GET ", "POST ").replace("\r\n\r\n",
-          "\r\nContent-Length: 0\r\n\r\n") + "first");
+      send(
+          client.getOutputStream(),
+          UPGRADE.replace("GET ", "POST ").replace("\r\n\r\n", "\r\nContent-Length: 0\r\n\r\n")
+              + "first");
       assertTrue(readHead(client.getInputStream()).startsWith("HTTP/1.1 101 "));
-      assertEquals("first", new String(client.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
+      assertEquals(
+          "first", new String(client.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
       String forwarded = backendHeads.poll(5, TimeUnit.SECONDS);
       assertTrue(forwarded.startsWith("POST /exec/ns/pod/c?command=echo HTTP/1.1\r\n"), forwarded);
       assertTrue(!forwarded.contains("X-Kubehop-Original-Method"), forwarded);

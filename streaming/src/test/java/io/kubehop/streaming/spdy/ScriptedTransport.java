@@ -6,9 +6,10 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * A {@link DuplexTransport} a test drives by hand: it decides when bytes arrive, when the write queue is full and
- * when it drains. Writes succeed at once and are kept. {@link #receive} and {@link #drain} run the session's handlers,
- * so call them on its context; {@link #fill} only flips a flag.
+ * A {@link DuplexTransport} a test drives by hand: it decides when bytes arrive, when the write
+ * queue is full and when it drains. Writes succeed at once and are kept. {@link #receive} and
+ * {@link #drain} run the session's handlers, so call them on its context; {@link #fill} only flips
+ * a flag.
  */
 final class ScriptedTransport implements DuplexTransport {
 

@@ -24,20 +24,34 @@ final class SessionPair {
     this.netServer = netServer;
   }
 
-  /** Connects; {@code serverSetup} runs on the server session's context before any frame is read. */
+  /**
+   * Connects; {@code serverSetup} runs on the server session's context before any frame is read.
+   */
   static SessionPair connect(Vertx vertx, Handler<SpdySession> serverSetup) throws Exception {
     Promise<SpdySession> serverSession = Promise.promise();
-    NetServer netServer = vertx.createNetServer().connectHandler(socket -> {
-      SpdySession s = SpdySession.start(vertx, DuplexTransport.of(socket), SpdySession.Role.SERVER);
-      serverSetup.handle(s);
-      serverSession.complete(s);
-    });
+    NetServer netServer =
+        vertx
+            .createNetServer()
+            .connectHandler(
+                socket -> {
+                  SpdySession s =
+                      SpdySession.start(vertx, DuplexTransport.of(socket), SpdySession.Role.SERVER);
+                  serverSetup.handle(s);
+                  serverSession.complete(s);
+                });
     int port = await(netServer.listen(0, "127.0.0.1")).actualPort();
     CompletableFuture<SpdySession> client = new CompletableFuture<>();
-    vertx.getOrCreateContext().runOnContext(v -> vertx.createNetClient().connect(port, "127.0.0.1")
-        .onSuccess(socket -> client.complete(start(vertx, socket)))
-        .onFailure(client::completeExceptionally));
-    return new SessionPair(client.get(10, TimeUnit.SECONDS), await(serverSession.future()), netServer);
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            v ->
+                vertx
+                    .createNetClient()
+                    .connect(port, "127.0.0.1")
+                    .onSuccess(socket -> client.complete(start(vertx, socket)))
+                    .onFailure(client::completeExceptionally));
+    return new SessionPair(
+        client.get(10, TimeUnit.SECONDS), await(serverSession.future()), netServer);
   }
 
   private static SpdySession start(Vertx vertx, NetSocket socket) {

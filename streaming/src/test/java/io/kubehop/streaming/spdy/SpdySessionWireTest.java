@@ -4,10 +4,10 @@ import static io.kubehop.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamResetException;
 import io.kubehop.streaming.spdy.frame.GoAwayStatus;
-import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.spdy.frame.RstStatus;
 import io.kubehop.streaming.spdy.frame.SpdyFrame;
 import io.kubehop.streaming.spdy.frame.SpdyFrameDecoder;
@@ -43,16 +43,23 @@ class SpdySessionWireTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    NetServer server = vertx.createNetServer().connectHandler(s -> {
-      SpdySession spdy = SpdySession.start(vertx, DuplexTransport.of(s), SpdySession.Role.SERVER);
-      spdy.newStreamHandler(stream -> {
-        if (!"stdin".equals(stream.headers().get("streamtype"))) {
-          stream.handler(b -> { }); // stdin stays unread (queued) until the test reads it
-        }
-        accepted.add(stream);
-      });
-      session.complete(spdy);
-    });
+    NetServer server =
+        vertx
+            .createNetServer()
+            .connectHandler(
+                s -> {
+                  SpdySession spdy =
+                      SpdySession.start(vertx, DuplexTransport.of(s), SpdySession.Role.SERVER);
+                  spdy.newStreamHandler(
+                      stream -> {
+                        if (!"stdin".equals(stream.headers().get("streamtype"))) {
+                          stream.handler(
+                              b -> {}); // stdin stays unread (queued) until the test reads it
+                        }
+                        accepted.add(stream);
+                      });
+                  session.complete(spdy);
+                });
     int port = await(server.listen(0, "127.0.0.1")).actualPort();
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(10_000);
@@ -69,17 +76,19 @@ class SpdySessionWireTest {
   }
 
   private void readLoop() {
-    SpdyFrameDecoder decoder = new SpdyFrameDecoder(new SpdyFrameDecoder.Listener() {
-      @Override
-      public void onFrame(SpdyFrame frame) {
-        received.add(frame);
-      }
+    SpdyFrameDecoder decoder =
+        new SpdyFrameDecoder(
+            new SpdyFrameDecoder.Listener() {
+              @Override
+              public void onFrame(SpdyFrame frame) {
+                received.add(frame);
+              }
 
-      @Override
-      public void onFrameError(SpdyProtocolException error) {
-        received.add(error);
-      }
-    });
+              @Override
+              public void onFrameError(SpdyProtocolException error) {
+                received.add(error);
+              }
+            });
     try {
       InputStream in = socket.getInputStream();
       byte[] chunk = new byte[8192];
@@ -103,7 +112,10 @@ class SpdySessionWireTest {
     return o == null ? "nothing within 10 s" : o;
   }
 
-  /** Opens streams 1 ({@code error}) and 3 ({@code stdout}) as kubectl does; each is answered with an empty reply. */
+  /**
+   * Opens streams 1 ({@code error}) and 3 ({@code stdout}) as kubectl does; each is answered with
+   * an empty reply.
+   */
   private List<Stream> openErrorAndStdout() throws Exception {
     send(SpdyFrame.SynStream.of(1, HeaderBlock.of("streamtype", "error")));
     send(SpdyFrame.SynStream.of(3, HeaderBlock.of("streamtype", "stdout")));
@@ -123,12 +135,16 @@ class SpdySessionWireTest {
     assertEquals(SpdyFrame.Data.finOf(3), next());
     assertEquals(1, error.id());
     await(session.future()).close();
-    assertEquals(new SpdyFrame.RstStream(1, RstStatus.CANCEL), next()); // stream 3 is finished locally: no RST
+    assertEquals(
+        new SpdyFrame.RstStream(1, RstStatus.CANCEL),
+        next()); // stream 3 is finished locally: no RST
     assertEquals(new SpdyFrame.GoAway(3, GoAwayStatus.OK), next());
-    // then it waits for the client to close, still reading: a FIN now would make spdystream drop the frames it
+    // then it waits for the client to close, still reading: a FIN now would make spdystream drop
+    // the frames it
     // still has queued, and unread input at close would turn the FIN into an RST
     send(new SpdyFrame.Ping(1));
-    assertEquals(null, received.poll(500, TimeUnit.MILLISECONDS), "nothing after GOAWAY, not even EOF");
+    assertEquals(
+        null, received.poll(500, TimeUnit.MILLISECONDS), "nothing after GOAWAY, not even EOF");
     assertTrue(!await(session.future()).closeFuture().isComplete(), "open until the client closes");
     socket.shutdownOutput();
     assertEquals("EOF", next());
@@ -142,26 +158,41 @@ class SpdySessionWireTest {
     await(session.future()).close();
     assertEquals(new SpdyFrame.RstStream(1, RstStatus.CANCEL), next());
     assertEquals(new SpdyFrame.GoAway(1, GoAwayStatus.OK), next());
-    send(new SpdyFrame.RstStream(1, RstStatus.CANCEL)); // what kubectl sends when it is done, then GOAWAY
+    send(
+        new SpdyFrame.RstStream(
+            1, RstStatus.CANCEL)); // what kubectl sends when it is done, then GOAWAY
     send(new SpdyFrame.GoAway(0, GoAwayStatus.OK));
-    assertEquals("EOF", next()); // the client need not close first: its GOAWAY says it read what it wanted
+    assertEquals(
+        "EOF", next()); // the client need not close first: its GOAWAY says it read what it wanted
     await(await(session.future()).closeFuture());
   }
 
-  /** A status SPDY/3.1 does not define resets that stream only; the session and its other streams go on. */
+  /**
+   * A status SPDY/3.1 does not define resets that stream only; the session and its other streams go
+   * on.
+   */
   @Test
   void unknownRstStreamStatusResetsOnlyThatStream() throws Exception {
     List<Stream> streams = openErrorAndStdout();
     Stream error = streams.get(0);
     Stream stdout = streams.get(1);
-    out.write(Buffer.buffer().appendInt(0x80030003).appendInt(8).appendInt(1).appendInt(99).getBytes());
+    out.write(
+        Buffer.buffer().appendInt(0x80030003).appendInt(8).appendInt(1).appendInt(99).getBytes());
     out.flush();
     await(error.closeFuture());
-    Throwable refused = error.write(Buffer.buffer("late")).toCompletionStage().toCompletableFuture()
-        .handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+    Throwable refused =
+        error
+            .write(Buffer.buffer("late"))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .handle((v, e) -> e)
+            .get(10, TimeUnit.SECONDS);
     assertTrue(refused instanceof StreamResetException, String.valueOf(refused));
     await(stdout.write(Buffer.buffer("hi")));
-    assertEquals(new SpdyFrame.Data(3, false, Buffer.buffer("hi")), next(), "no GOAWAY: the session goes on");
+    assertEquals(
+        new SpdyFrame.Data(3, false, Buffer.buffer("hi")),
+        next(),
+        "no GOAWAY: the session goes on");
     assertEquals(List.of(3), await(await(session.future()).openStreamIds()));
   }
 
@@ -192,7 +223,12 @@ class SpdySessionWireTest {
 
   @Test
   void frameErrorAnswersGoAwayProtocolErrorAndCloses() throws Exception {
-    out.write(Buffer.buffer().appendInt(0).appendInt(1).appendByte((byte) 'x').getBytes()); // DATA on stream 0
+    out.write(
+        Buffer.buffer()
+            .appendInt(0)
+            .appendInt(1)
+            .appendByte((byte) 'x')
+            .getBytes()); // DATA on stream 0
     out.flush();
     assertEquals(new SpdyFrame.GoAway(0, GoAwayStatus.PROTOCOL_ERROR), next());
     assertEquals("EOF", next());

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The write side's drain handler, set by a pipe on another context. The transport is the session's; when it drains,
- * the session tells every stream. A handler assigned later, on the session's context, missed a drain that came in
- * between, and the pipe stalled for good (the race {@code ChannelStream} had fixed and {@code SpdyStream} had not).
+ * The write side's drain handler, set by a pipe on another context. The transport is the session's;
+ * when it drains, the session tells every stream. A handler assigned later, on the session's
+ * context, missed a drain that came in between, and the pipe stalled for good (the race {@code
+ * ChannelStream} had fixed and {@code SpdyStream} had not).
  */
 class SpdyStreamDrainTest {
 
@@ -40,12 +41,13 @@ class SpdyStreamDrainTest {
   /** A server stream, opened by a SYN_STREAM the scripted peer sends. */
   private Stream acceptStream() throws Exception {
     CompletableFuture<Stream> accepted = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      SpdySession session = SpdySession.start(vertx, transport, SpdySession.Role.SERVER);
-      session.newStreamHandler(accepted::complete);
-      SpdyFrame open = SpdyFrame.SynStream.of(1, HeaderBlock.of("streamtype", "stdout"));
-      transport.receive(new SpdyFrameEncoder().encode(open));
-    });
+    context.runOnContext(
+        v -> {
+          SpdySession session = SpdySession.start(vertx, transport, SpdySession.Role.SERVER);
+          session.newStreamHandler(accepted::complete);
+          SpdyFrame open = SpdyFrame.SynStream.of(1, HeaderBlock.of("streamtype", "stdout"));
+          transport.receive(new SpdyFrameEncoder().encode(open));
+        });
     return accepted.get(10, TimeUnit.SECONDS);
   }
 
@@ -54,16 +56,18 @@ class SpdyStreamDrainTest {
     Stream stream = acceptStream();
     CountDownLatch pipeSawFullQueue = new CountDownLatch(1);
     transport.fill();
-    // The session's event loop is busy with this task while the pipe reacts; then the transport drains, before
+    // The session's event loop is busy with this task while the pipe reacts; then the transport
+    // drains, before
     // anything the pipe's calls queued behind it.
-    context.runOnContext(v -> {
-      try {
-        assertTrue(pipeSawFullQueue.await(10, TimeUnit.SECONDS));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      transport.drain();
-    });
+    context.runOnContext(
+        v -> {
+          try {
+            assertTrue(pipeSawFullQueue.await(10, TimeUnit.SECONDS));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          transport.drain();
+        });
     CompletableFuture<Void> drained = new CompletableFuture<>();
     assertTrue(stream.writeQueueFull());
     stream.drainHandler(v -> drained.complete(null));

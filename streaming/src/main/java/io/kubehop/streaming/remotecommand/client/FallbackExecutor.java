@@ -9,9 +9,10 @@ import io.vertx.core.streams.WriteStream;
 import java.util.function.Predicate;
 
 /**
- * Tries {@code primary} and, if it fails in a way {@code shouldFallback} accepts, {@code secondary} (client-go's
- * {@code fallback.go}, as kubectl 1.30+ runs WebSocket first and SPDY second). Only upgrade failures qualify by
- * default: once a stream is established, its errors and exit codes are final.
+ * Tries {@code primary} and, if it fails in a way {@code shouldFallback} accepts, {@code secondary}
+ * (client-go's {@code fallback.go}, as kubectl 1.30+ runs WebSocket first and SPDY second). Only
+ * upgrade failures qualify by default: once a stream is established, its errors and exit codes are
+ * final.
  */
 public final class FallbackExecutor implements StreamExecutor {
 
@@ -19,7 +20,8 @@ public final class FallbackExecutor implements StreamExecutor {
   private final StreamExecutor secondary;
   private final Predicate<Throwable> shouldFallback;
 
-  public FallbackExecutor(StreamExecutor primary, StreamExecutor secondary, Predicate<Throwable> shouldFallback) {
+  public FallbackExecutor(
+      StreamExecutor primary, StreamExecutor secondary, Predicate<Throwable> shouldFallback) {
     this.primary = primary;
     this.secondary = secondary;
     this.shouldFallback = shouldFallback;
@@ -31,10 +33,16 @@ public final class FallbackExecutor implements StreamExecutor {
   }
 
   @Override
-  public Future<Void> stream(StreamOptions options, ReadStream<Buffer> stdin, WriteStream<Buffer> stdout,
+  public Future<Void> stream(
+      StreamOptions options,
+      ReadStream<Buffer> stdin,
+      WriteStream<Buffer> stdout,
       WriteStream<Buffer> stderr) {
-    return primary.stream(options, stdin, stdout, stderr).recover(e -> shouldFallback.test(e)
-        ? secondary.stream(options, stdin, stdout, stderr)
-        : Future.failedFuture(e));
+    return primary.stream(options, stdin, stdout, stderr)
+        .recover(
+            e ->
+                shouldFallback.test(e)
+                    ? secondary.stream(options, stdin, stdout, stderr)
+                    : Future.failedFuture(e));
   }
 }

@@ -1,14 +1,14 @@
 package io.kubehop.streaming.remotecommand.client;
 
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.httpstream.StreamType;
 import io.kubehop.streaming.remotecommand.ErrorStreamDecoder;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.StreamProtocol;
-import io.kubehop.streaming.httpstream.StreamType;
 import io.kubehop.streaming.spdy.SpdyDialer;
 import io.kubehop.streaming.spdy.SpdySession;
-import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -23,13 +23,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Client side of exec/attach over SPDY, as client-go's {@code NewSPDYExecutor} does it: upgrade (POST, offering
- * V5…V1), create the streams one at a time in client-go's order (error, stdin, stdout, stderr unless tty, resize for
- * tty on V3+), only then copy data, read the error stream to its end, and close the connection.
+ * Client side of exec/attach over SPDY, as client-go's {@code NewSPDYExecutor} does it: upgrade
+ * (POST, offering V5…V1), create the streams one at a time in client-go's order (error, stdin,
+ * stdout, stderr unless tty, resize for tty on V3+), only then copy data, read the error stream to
+ * its end, and close the connection.
  *
- * <p>The result completes when the command is over: success, or failed with
- * {@link io.kubehop.streaming.remotecommand.ExitCodeException} (non-zero exit),
- * {@link ErrorStreamDecoder.RemoteCommandException}, or {@link SpdyDialer.UpgradeFailedException}.
+ * <p>The result completes when the command is over: success, or failed with {@link
+ * io.kubehop.streaming.remotecommand.ExitCodeException} (non-zero exit), {@link
+ * ErrorStreamDecoder.RemoteCommandException}, or {@link SpdyDialer.UpgradeFailedException}.
  */
 public final class SpdyExecutor {
 
@@ -42,47 +43,76 @@ public final class SpdyExecutor {
   }
 
   /** Where to connect and what to ask for. */
-  public record Target(String host, int port, String method, String uri, Map<String, String> headers) {}
+  public record Target(
+      String host, int port, String method, String uri, Map<String, String> headers) {}
 
   /**
-   * Runs the remote command; {@code stdin}, {@code stdout}, {@code stderr} may be null when not requested.
-   * stdin is half-closed when it ends (V2+); stdout/stderr are ended (piped) when the server finishes them.
+   * Runs the remote command; {@code stdin}, {@code stdout}, {@code stderr} may be null when not
+   * requested. stdin is half-closed when it ends (V2+); stdout/stderr are ended (piped) when the
+   * server finishes them.
    */
-  public Future<Void> stream(Target target, StreamOptions options, ReadStream<Buffer> stdin,
-      WriteStream<Buffer> stdout, WriteStream<Buffer> stderr) {
-    return stream(target, options, stdin, stdout, stderr, null, up -> { });
+  public Future<Void> stream(
+      Target target,
+      StreamOptions options,
+      ReadStream<Buffer> stdin,
+      WriteStream<Buffer> stdout,
+      WriteStream<Buffer> stderr) {
+    return stream(target, options, stdin, stdout, stderr, null, up -> {});
   }
 
-  /** This executor bound to one target, as a {@link StreamExecutor} (e.g. the secondary of a fallback). */
+  /**
+   * This executor bound to one target, as a {@link StreamExecutor} (e.g. the secondary of a
+   * fallback).
+   */
   public StreamExecutor to(Target target) {
     return (options, stdin, stdout, stderr) -> stream(target, options, stdin, stdout, stderr);
   }
 
   /**
-   * Runs the remote command with a {@code resize} source too (raw JSON terminal sizes, copied to the resize stream
-   * with tty on V3+; may be null); {@code onUpgraded} sees the session once the upgrade succeeded (e.g. to record
-   * its socket addresses).
+   * Runs the remote command with a {@code resize} source too (raw JSON terminal sizes, copied to
+   * the resize stream with tty on V3+; may be null); {@code onUpgraded} sees the session once the
+   * upgrade succeeded (e.g. to record its socket addresses).
    */
-  public Future<Void> stream(Target target, StreamOptions options, ReadStream<Buffer> stdin,
-      WriteStream<Buffer> stdout, WriteStream<Buffer> stderr, ReadStream<Buffer> resize,
+  public Future<Void> stream(
+      Target target,
+      StreamOptions options,
+      ReadStream<Buffer> stdin,
+      WriteStream<Buffer> stdout,
+      WriteStream<Buffer> stderr,
+      ReadStream<Buffer> resize,
       Handler<SpdyDialer.Upgraded> onUpgraded) {
-    return SpdyDialer.dial(vertx, client, target.host(), target.port(), target.method(), target.uri(),
-            StreamProtocol.SPDY_CLIENT_DEFAULT, target.headers())
-        .compose(up -> {
-          StreamProtocol protocol = StreamProtocol.fromWireName(up.protocol()).orElse(null);
-          if (protocol == null) {
-            up.session().close();
-            return Future.failedFuture(
-                new ProtocolException("unable to negotiate protocol: server returned \"" + up.protocol() + "\""));
-          }
-          onUpgraded.handle(up);
-          return run(up.session(), protocol, options, stdin, stdout, stderr, resize)
-              .eventually(() -> up.session().close());
-        });
+    return SpdyDialer.dial(
+            vertx,
+            client,
+            target.host(),
+            target.port(),
+            target.method(),
+            target.uri(),
+            StreamProtocol.SPDY_CLIENT_DEFAULT,
+            target.headers())
+        .compose(
+            up -> {
+              StreamProtocol protocol = StreamProtocol.fromWireName(up.protocol()).orElse(null);
+              if (protocol == null) {
+                up.session().close();
+                return Future.failedFuture(
+                    new ProtocolException(
+                        "unable to negotiate protocol: server returned \"" + up.protocol() + "\""));
+              }
+              onUpgraded.handle(up);
+              return run(up.session(), protocol, options, stdin, stdout, stderr, resize)
+                  .eventually(() -> up.session().close());
+            });
   }
 
-  private Future<Void> run(SpdySession session, StreamProtocol protocol, StreamOptions options,
-      ReadStream<Buffer> stdin, WriteStream<Buffer> stdout, WriteStream<Buffer> stderr, ReadStream<Buffer> resize) {
+  private Future<Void> run(
+      SpdySession session,
+      StreamProtocol protocol,
+      StreamOptions options,
+      ReadStream<Buffer> stdin,
+      WriteStream<Buffer> stdout,
+      WriteStream<Buffer> stderr,
+      ReadStream<Buffer> resize) {
     List<StreamType> order = new ArrayList<>(List.of(StreamType.ERROR));
     if (options.stdin()) {
       order.add(StreamType.STDIN);
@@ -96,48 +126,56 @@ public final class SpdyExecutor {
     if (options.tty() && protocol.supportsResize()) {
       order.add(StreamType.RESIZE);
     }
-    return createAll(session, order, 0, new ArrayList<>()).compose(streams -> {
-      List<Future<?>> copies = new ArrayList<>();
-      Future<Buffer> errorContent = readAll(streams.get(0));
-      for (int i = 1; i < order.size(); i++) {
-        Stream s = streams.get(i);
-        switch (order.get(i)) {
-          case STDIN -> {
-            if (stdin != null && protocol != StreamProtocol.V1) {
-              stdin.pipeTo(s); // ends with FIN: the remote process sees EOF
-            } else if (stdin != null) {
-              stdin.handler(s::write); // v1 never half-closes stdin (issue 13394)
-            }
-          }
-          case STDOUT -> copies.add(copy(s, stdout));
-          case STDERR -> copies.add(copy(s, stderr));
-          case RESIZE -> {
-            s.handler(b -> { });
-            if (resize != null) {
-              copyWithoutEnd(resize, s);
-            }
-          }
-          default -> s.handler(b -> { });
-        }
-      }
-      return Future.join(copies).transform(ar -> errorContent)
-          .compose(content -> {
-            Exception outcome = ErrorStreamDecoder.decode(protocol, content);
-            return outcome == null ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(outcome);
-          });
-    });
+    return createAll(session, order, 0, new ArrayList<>())
+        .compose(
+            streams -> {
+              List<Future<?>> copies = new ArrayList<>();
+              Future<Buffer> errorContent = readAll(streams.get(0));
+              for (int i = 1; i < order.size(); i++) {
+                Stream s = streams.get(i);
+                switch (order.get(i)) {
+                  case STDIN -> {
+                    if (stdin != null && protocol != StreamProtocol.V1) {
+                      stdin.pipeTo(s); // ends with FIN: the remote process sees EOF
+                    } else if (stdin != null) {
+                      stdin.handler(s::write); // v1 never half-closes stdin (issue 13394)
+                    }
+                  }
+                  case STDOUT -> copies.add(copy(s, stdout));
+                  case STDERR -> copies.add(copy(s, stderr));
+                  case RESIZE -> {
+                    s.handler(b -> {});
+                    if (resize != null) {
+                      copyWithoutEnd(resize, s);
+                    }
+                  }
+                  default -> s.handler(b -> {});
+                }
+              }
+              return Future.join(copies)
+                  .transform(ar -> errorContent)
+                  .compose(
+                      content -> {
+                        Exception outcome = ErrorStreamDecoder.decode(protocol, content);
+                        return outcome == null
+                            ? Future.<Void>succeededFuture()
+                            : Future.<Void>failedFuture(outcome);
+                      });
+            });
   }
 
-  private static Future<List<Stream>> createAll(SpdySession session, List<StreamType> order, int index,
-      List<Stream> created) {
+  private static Future<List<Stream>> createAll(
+      SpdySession session, List<StreamType> order, int index, List<Stream> created) {
     if (index == order.size()) {
       return Future.succeededFuture(created);
     }
-    return session.createStream(HeaderBlock.of(StreamHeaders.STREAM_TYPE, order.get(index).headerValue()))
-        .compose(s -> {
-          created.add(s);
-          return createAll(session, order, index + 1, created);
-        });
+    return session
+        .createStream(HeaderBlock.of(StreamHeaders.STREAM_TYPE, order.get(index).headerValue()))
+        .compose(
+            s -> {
+              created.add(s);
+              return createAll(session, order, index + 1, created);
+            });
   }
 
   /** Copies a server stream into a local sink until the server's FIN (or the connection's end). */
@@ -150,15 +188,19 @@ public final class SpdyExecutor {
     return done.future();
   }
 
-  /** Copies with back-pressure but never ends {@code to} (the resize stream stays open until the connection ends). */
+  /**
+   * Copies with back-pressure but never ends {@code to} (the resize stream stays open until the
+   * connection ends).
+   */
   private static void copyWithoutEnd(ReadStream<Buffer> from, Stream to) {
-    from.handler(b -> {
-      to.write(b);
-      if (to.writeQueueFull()) {
-        from.pause();
-        to.drainHandler(v -> from.resume());
-      }
-    });
+    from.handler(
+        b -> {
+          to.write(b);
+          if (to.writeQueueFull()) {
+            from.pause();
+            to.drainHandler(v -> from.resume());
+          }
+        });
     from.resume();
   }
 

@@ -1,9 +1,9 @@
 package io.kubehop.streaming.remotecommand.client;
 
 /**
- * The streaming upgrade itself failed: a non-101 answer, or a 101 with a subprotocol that was not offered
- * (client-go's {@code httpstream.UpgradeFailureError}, {@code unable to upgrade streaming request: <cause>}).
- * Errors after a successful upgrade are never this.
+ * The streaming upgrade itself failed: a non-101 answer, or a 101 with a subprotocol that was not
+ * offered (client-go's {@code httpstream.UpgradeFailureError}, {@code unable to upgrade streaming
+ * request: <cause>}). Errors after a successful upgrade are never this.
  */
 public final class UpgradeFailureException extends Exception {
 

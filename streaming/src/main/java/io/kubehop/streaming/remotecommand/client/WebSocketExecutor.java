@@ -1,8 +1,8 @@
 package io.kubehop.streaming.remotecommand.client;
 
-import io.kubehop.streaming.remotecommand.StreamProtocol;
 import io.kubehop.streaming.remotecommand.ErrorStreamDecoder;
 import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.kubehop.streaming.remotecommand.StreamProtocol;
 import io.kubehop.streaming.websocket.ChannelConnection;
 import io.kubehop.streaming.websocket.ChannelProtocol;
 import io.kubehop.streaming.websocket.ChannelStream;
@@ -27,19 +27,22 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * Client side of exec/attach over WebSocket, as client-go's {@code NewWebSocketExecutor}: GET upgrade offering
- * {@code v5.channel.k8s.io} (and by default {@code v4.channel.k8s.io} after it), channels set up locally without wire
- * traffic, stdin copied to channel 0 and, on v5, half-closed with {@code ff 00} at its end; stdout and stderr copied
- * out until the connection closes; channel 3 read to the end and decoded as the v4 Status. Pings every 5 s.
+ * Client side of exec/attach over WebSocket, as client-go's {@code NewWebSocketExecutor}: GET
+ * upgrade offering {@code v5.channel.k8s.io} (and by default {@code v4.channel.k8s.io} after it),
+ * channels set up locally without wire traffic, stdin copied to channel 0 and, on v5, half-closed
+ * with {@code ff 00} at its end; stdout and stderr copied out until the connection closes; channel
+ * 3 read to the end and decoded as the v4 Status. Pings every 5 s.
  *
- * <p>The result fails with {@link UpgradeFailureException} when the handshake is refused or answers a subprotocol
- * that was not offered, with {@link io.kubehop.streaming.remotecommand.ExitCodeException} on a non-zero exit.
+ * <p>The result fails with {@link UpgradeFailureException} when the handshake is refused or answers
+ * a subprotocol that was not offered, with {@link
+ * io.kubehop.streaming.remotecommand.ExitCodeException} on a non-zero exit.
  */
 public final class WebSocketExecutor {
 
   /** v5 first (stdin close), v4 accepted. */
   public static final List<String> DEFAULT_PROTOCOLS =
       List.of(ChannelProtocol.V5.wireName(), ChannelProtocol.V4.wireName());
+
   private static final Duration PING_PERIOD = Duration.ofSeconds(5);
 
   private final Vertx vertx;
@@ -58,45 +61,86 @@ public final class WebSocketExecutor {
 
   /** This executor bound to one target. */
   public StreamExecutor to(String host, int port, String uri, Map<String, String> headers) {
-    return (options, stdin, stdout, stderr) -> stream(host, port, uri, headers, options, stdin, stdout, stderr, null);
+    return (options, stdin, stdout, stderr) ->
+        stream(host, port, uri, headers, options, stdin, stdout, stderr, null);
   }
 
   /**
-   * Runs the remote command; {@code stdin}, {@code stdout}, {@code stderr}, {@code resize} (raw JSON terminal sizes,
-   * tty only) may be null.
+   * Runs the remote command; {@code stdin}, {@code stdout}, {@code stderr}, {@code resize} (raw
+   * JSON terminal sizes, tty only) may be null.
    */
-  public Future<Void> stream(String host, int port, String uri, Map<String, String> headers, StreamOptions options,
-      ReadStream<Buffer> stdin, WriteStream<Buffer> stdout, WriteStream<Buffer> stderr, ReadStream<Buffer> resize) {
-    WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri)
-        .setSubProtocols(protocols);
+  public Future<Void> stream(
+      String host,
+      int port,
+      String uri,
+      Map<String, String> headers,
+      StreamOptions options,
+      ReadStream<Buffer> stdin,
+      WriteStream<Buffer> stdout,
+      WriteStream<Buffer> stderr,
+      ReadStream<Buffer> resize) {
+    WebSocketConnectOptions connect =
+        new WebSocketConnectOptions()
+            .setHost(host)
+            .setPort(port)
+            .setURI(uri)
+            .setSubProtocols(protocols);
     headers.forEach(connect::addHeader);
     ClientWebSocket ws = client.webSocket();
-    List<WebSocketFrame> early = new ArrayList<>(); // frames that arrive before the connection takes over
+    List<WebSocketFrame> early =
+        new ArrayList<>(); // frames that arrive before the connection takes over
     ws.frameHandler(early::add);
-    return ws.connect(connect).recover(WebSocketExecutor::upgradeFailure).compose(connected -> {
-      ChannelProtocol protocol = ChannelProtocol.fromWireName(String.valueOf(ws.subProtocol()))
-          .filter(p -> protocols.contains(p.wireName())).orElse(null);
-      if (protocol == null) {
-        ws.close();
-        return Future.failedFuture(new UpgradeFailureException(-1, "invalid protocol, expected one of "
-            + protocols + ", got \"" + ws.subProtocol() + "\""));
-      }
-      ChannelConnection connection = ChannelConnection.start(vertx, ws, protocol, ChannelConnection.Role.CLIENT,
-          early, readable(options)).pingInterval(PING_PERIOD);
-      return run(connection, options, stdin, stdout, stderr, resize).eventually(connection::close);
-    });
+    return ws.connect(connect)
+        .recover(WebSocketExecutor::upgradeFailure)
+        .compose(
+            connected -> {
+              ChannelProtocol protocol =
+                  ChannelProtocol.fromWireName(String.valueOf(ws.subProtocol()))
+                      .filter(p -> protocols.contains(p.wireName()))
+                      .orElse(null);
+              if (protocol == null) {
+                ws.close();
+                return Future.failedFuture(
+                    new UpgradeFailureException(
+                        -1,
+                        "invalid protocol, expected one of "
+                            + protocols
+                            + ", got \""
+                            + ws.subProtocol()
+                            + "\""));
+              }
+              ChannelConnection connection =
+                  ChannelConnection.start(
+                          vertx,
+                          ws,
+                          protocol,
+                          ChannelConnection.Role.CLIENT,
+                          early,
+                          readable(options))
+                      .pingInterval(PING_PERIOD);
+              return run(connection, options, stdin, stdout, stderr, resize)
+                  .eventually(connection::close);
+            });
   }
 
-  /** The channels a client reads: error always, stdout and stderr (no stderr with tty) when requested. */
+  /**
+   * The channels a client reads: error always, stdout and stderr (no stderr with tty) when
+   * requested.
+   */
   private static int[] readable(StreamOptions options) {
-    return IntStream.of(Channels.ERROR, options.stdout() ? Channels.STDOUT : -1,
-        options.stderr() && !options.tty() ? Channels.STDERR : -1).filter(c -> c >= 0).toArray();
+    return IntStream.of(
+            Channels.ERROR,
+            options.stdout() ? Channels.STDOUT : -1,
+            options.stderr() && !options.tty() ? Channels.STDERR : -1)
+        .filter(c -> c >= 0)
+        .toArray();
   }
 
   private static Future<WebSocket> upgradeFailure(Throwable e) {
     if (e instanceof UpgradeRejectedException r) {
       String body = r.getBody() == null ? "" : r.getBody().toString().trim();
-      return Future.failedFuture(new UpgradeFailureException(r.getStatus(), r.getStatus() + " " + body));
+      return Future.failedFuture(
+          new UpgradeFailureException(r.getStatus(), r.getStatus() + " " + body));
     }
     if (e instanceof WebSocketHandshakeException) {
       return Future.failedFuture(new UpgradeFailureException(-1, e.getMessage()));
@@ -104,8 +148,13 @@ public final class WebSocketExecutor {
     return Future.failedFuture(e);
   }
 
-  private static Future<Void> run(ChannelConnection connection, StreamOptions options, ReadStream<Buffer> stdin,
-      WriteStream<Buffer> stdout, WriteStream<Buffer> stderr, ReadStream<Buffer> resize) {
+  private static Future<Void> run(
+      ChannelConnection connection,
+      StreamOptions options,
+      ReadStream<Buffer> stdin,
+      WriteStream<Buffer> stdout,
+      WriteStream<Buffer> stderr,
+      ReadStream<Buffer> resize) {
     List<Future<?>> copies = new ArrayList<>();
     Future<Buffer> errorContent = readAll(open(connection, Channels.ERROR));
     if (options.stdout()) {
@@ -119,19 +168,25 @@ public final class WebSocketExecutor {
     }
     if (options.tty() && resize != null) {
       ChannelStream channel = connection.stream(Channels.RESIZE);
-      resize.handler(b -> {
-        channel.write(b);
-        if (channel.writeQueueFull()) {
-          resize.pause();
-          channel.drainHandler(v -> resize.resume());
-        }
-      });
+      resize.handler(
+          b -> {
+            channel.write(b);
+            if (channel.writeQueueFull()) {
+              resize.pause();
+              channel.drainHandler(v -> resize.resume());
+            }
+          });
     }
     ChannelProtocol protocol = connection.protocol();
-    return Future.join(copies).transform(ar -> errorContent).compose(content -> {
-      Exception outcome = ErrorStreamDecoder.decode(StreamProtocol.of(protocol), content);
-      return outcome == null ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(outcome);
-    });
+    return Future.join(copies)
+        .transform(ar -> errorContent)
+        .compose(
+            content -> {
+              Exception outcome = ErrorStreamDecoder.decode(StreamProtocol.of(protocol), content);
+              return outcome == null
+                  ? Future.<Void>succeededFuture()
+                  : Future.<Void>failedFuture(outcome);
+            });
   }
 
   private static ChannelStream open(ChannelConnection connection, int channel) {
@@ -151,11 +206,13 @@ public final class WebSocketExecutor {
   private static Future<Buffer> readAll(ChannelStream s) {
     Promise<Buffer> p = Promise.promise();
     Buffer all = Buffer.buffer();
-    s.handler(b -> {
-      if (all.length() < 1 << 20) { // a Status is small; do not let a peer grow this without bound
-        all.appendBuffer(b);
-      }
-    });
+    s.handler(
+        b -> {
+          if (all.length()
+              < 1 << 20) { // a Status is small; do not let a peer grow this without bound
+            all.appendBuffer(b);
+          }
+        });
     s.endHandler(v -> p.tryComplete(all));
     s.exceptionHandler(e -> p.tryComplete(all));
     return p.future();

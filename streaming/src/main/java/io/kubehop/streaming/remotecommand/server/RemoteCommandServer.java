@@ -14,16 +14,18 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * The exec/attach endpoint of a streaming server (kubelet's {@code remotecommand.ServeExec}/{@code ServeAttach}):
- * handshake → {@code 101 Switching Protocols} → SPDY session (server role) → {@link StreamWaiter} → {@link Executor}
- * → status on the error stream → close.
+ * The exec/attach endpoint of a streaming server (kubelet's {@code remotecommand.ServeExec}/{@code
+ * ServeAttach}): handshake → {@code 101 Switching Protocols} → SPDY session (server role) → {@link
+ * StreamWaiter} → {@link Executor} → status on the error stream → close.
  *
- * <p>WebSocket requests ({@code Upgrade: websocket}) are served by {@link WebSocketRemoteCommandServer} with the
- * same executor; the rest of this description is the SPDY path.
+ * <p>WebSocket requests ({@code Upgrade: websocket}) are served by {@link
+ * WebSocketRemoteCommandServer} with the same executor; the rest of this description is the SPDY
+ * path.
  *
- * <p>Mount it on a Vert.x {@code HttpServer} with {@link io.kubehop.streaming.transport.PostUpgrades} installed
- * (kubectl upgrades with POST). Refusals before the upgrade are plain text, as upstream's: 403 when no protocol is
- * shared (with {@code X-Accepted-Stream-Protocol-Versions}), 400 when the upgrade headers are missing. After the 101
+ * <p>Mount it on a Vert.x {@code HttpServer} with {@link
+ * io.kubehop.streaming.transport.PostUpgrades} installed (kubectl upgrades with POST). Refusals
+ * before the upgrade are plain text, as upstream's: 403 when no protocol is shared (with {@code
+ * X-Accepted-Stream-Protocol-Versions}), 400 when the upgrade headers are missing. After the 101
  * every error is in-band, on the error stream.
  *
  * <pre>
@@ -48,13 +50,22 @@ public final class RemoteCommandServer {
   private final String errorPrefix;
   private final Duration webSocketPingInterval;
 
-  private RemoteCommandServer(Vertx vertx, List<String> protocols, Duration creationTimeout, Duration idleTimeout,
+  private RemoteCommandServer(
+      Vertx vertx,
+      List<String> protocols,
+      Duration creationTimeout,
+      Duration idleTimeout,
       String errorPrefix) {
     this(vertx, protocols, creationTimeout, idleTimeout, errorPrefix, Duration.ZERO);
   }
 
-  private RemoteCommandServer(Vertx vertx, List<String> protocols, Duration creationTimeout, Duration idleTimeout,
-      String errorPrefix, Duration webSocketPingInterval) {
+  private RemoteCommandServer(
+      Vertx vertx,
+      List<String> protocols,
+      Duration creationTimeout,
+      Duration idleTimeout,
+      String errorPrefix,
+      Duration webSocketPingInterval) {
     this.vertx = vertx;
     this.protocols = List.copyOf(protocols);
     this.creationTimeout = creationTimeout;
@@ -65,54 +76,80 @@ public final class RemoteCommandServer {
 
   /** An exec server with upstream defaults: V4…V1, 30 s stream creation, 4 h idle timeout. */
   public static RemoteCommandServer exec(Vertx vertx) {
-    return new RemoteCommandServer(vertx, StreamProtocol.SPDY_SERVER_DEFAULT, StreamWaiter.DEFAULT_TIMEOUT,
-        DEFAULT_IDLE_TIMEOUT, StatusWriter.EXEC_ERROR_PREFIX);
+    return new RemoteCommandServer(
+        vertx,
+        StreamProtocol.SPDY_SERVER_DEFAULT,
+        StreamWaiter.DEFAULT_TIMEOUT,
+        DEFAULT_IDLE_TIMEOUT,
+        StatusWriter.EXEC_ERROR_PREFIX);
   }
 
   /** An attach server (errors say {@code error attaching to container: …}). */
   public static RemoteCommandServer attach(Vertx vertx) {
-    return new RemoteCommandServer(vertx, StreamProtocol.SPDY_SERVER_DEFAULT, StreamWaiter.DEFAULT_TIMEOUT,
-        DEFAULT_IDLE_TIMEOUT, StatusWriter.ATTACH_ERROR_PREFIX);
-  }
-
-  /** The same server advertising {@code protocols} (wire names, preference order), e.g. with V5 first. */
-  public RemoteCommandServer protocols(List<String> protocols) {
-    return new RemoteCommandServer(vertx, protocols, creationTimeout, idleTimeout, errorPrefix, webSocketPingInterval);
-  }
-
-  public RemoteCommandServer timeouts(Duration creationTimeout, Duration idleTimeout) {
-    return new RemoteCommandServer(vertx, protocols, creationTimeout, idleTimeout, errorPrefix, webSocketPingInterval);
-  }
-
-  /** WebSocket sessions send a PING every {@code interval} ({@link Duration#ZERO}, the default: never, as wsstream). */
-  public RemoteCommandServer webSocketPings(Duration interval) {
-    return new RemoteCommandServer(vertx, protocols, creationTimeout, idleTimeout, errorPrefix, interval);
-  }
-
-  /** The WebSocket transport of this server: same error prefix and idle timeout, every channel protocol. */
-  public WebSocketRemoteCommandServer webSocket() {
-    return new WebSocketRemoteCommandServer(vertx, ChannelProtocol.SERVER_DEFAULT, idleTimeout, errorPrefix,
-        webSocketPingInterval);
+    return new RemoteCommandServer(
+        vertx,
+        StreamProtocol.SPDY_SERVER_DEFAULT,
+        StreamWaiter.DEFAULT_TIMEOUT,
+        DEFAULT_IDLE_TIMEOUT,
+        StatusWriter.ATTACH_ERROR_PREFIX);
   }
 
   /**
-   * Serves one upgrade request: {@code Upgrade: websocket} goes to {@link #webSocket()} (channel.k8s.io protocols),
-   * anything else is a SPDY upgrade. Completes when the session is over (or the request was refused); fails only with the
-   * reason the session ended abnormally (already reported to the client where possible).
+   * The same server advertising {@code protocols} (wire names, preference order), e.g. with V5
+   * first.
+   */
+  public RemoteCommandServer protocols(List<String> protocols) {
+    return new RemoteCommandServer(
+        vertx, protocols, creationTimeout, idleTimeout, errorPrefix, webSocketPingInterval);
+  }
+
+  public RemoteCommandServer timeouts(Duration creationTimeout, Duration idleTimeout) {
+    return new RemoteCommandServer(
+        vertx, protocols, creationTimeout, idleTimeout, errorPrefix, webSocketPingInterval);
+  }
+
+  /**
+   * WebSocket sessions send a PING every {@code interval} ({@link Duration#ZERO}, the default:
+   * never, as wsstream).
+   */
+  public RemoteCommandServer webSocketPings(Duration interval) {
+    return new RemoteCommandServer(
+        vertx, protocols, creationTimeout, idleTimeout, errorPrefix, interval);
+  }
+
+  /**
+   * The WebSocket transport of this server: same error prefix and idle timeout, every channel
+   * protocol.
+   */
+  public WebSocketRemoteCommandServer webSocket() {
+    return new WebSocketRemoteCommandServer(
+        vertx, ChannelProtocol.SERVER_DEFAULT, idleTimeout, errorPrefix, webSocketPingInterval);
+  }
+
+  /**
+   * Serves one upgrade request: {@code Upgrade: websocket} goes to {@link #webSocket()}
+   * (channel.k8s.io protocols), anything else is a SPDY upgrade. Completes when the session is over
+   * (or the request was refused); fails only with the reason the session ended abnormally (already
+   * reported to the client where possible).
    */
   public Future<Void> serve(HttpServerRequest req, StreamOptions options, Executor executor) {
     if (UpgradeRequests.isWebSocket(req.headers())) {
       return webSocket().serve(req, options, executor);
     }
-    return SpdyUpgrade.serve(vertx, req, protocols, idleTimeout, (negotiated, session) -> {
-      StreamProtocol protocol = StreamProtocol.fromWireName(negotiated).orElseThrow(); // only known names are listed
-      if (negotiated.isEmpty()) {
-        LOG.fine("no X-Stream-Protocol-Version requested, falling back to channel.k8s.io");
-      }
-      return StreamWaiter.await(vertx, session, protocol, options, creationTimeout, errorPrefix)
-          .compose(streams -> streams.run(executor))
-          .eventually(session::closeFuture);
-    });
+    return SpdyUpgrade.serve(
+        vertx,
+        req,
+        protocols,
+        idleTimeout,
+        (negotiated, session) -> {
+          StreamProtocol protocol =
+              StreamProtocol.fromWireName(negotiated).orElseThrow(); // only known names are listed
+          if (negotiated.isEmpty()) {
+            LOG.fine("no X-Stream-Protocol-Version requested, falling back to channel.k8s.io");
+          }
+          return StreamWaiter.await(vertx, session, protocol, options, creationTimeout, errorPrefix)
+              .compose(streams -> streams.run(executor))
+              .eventually(session::closeFuture);
+        });
   }
-
 }

@@ -19,15 +19,18 @@ import java.util.logging.Logger;
 /**
  * The streams of one exec/attach session, server side, once the client created all of them.
  *
- * <p>{@link #stdin()} is paused until the executor reads it (call {@code handler} + {@code resume}); it ends when the
- * client half-closes stdin. {@link #finish(Throwable)} ends the session the way the kubelet does: FIN on stdout and
- * stderr, the status on the error stream (then FIN), RST_STREAM on what is left, GOAWAY, and TCP close.
+ * <p>{@link #stdin()} is paused until the executor reads it (call {@code handler} + {@code
+ * resume}); it ends when the client half-closes stdin. {@link #finish(Throwable)} ends the session
+ * the way the kubelet does: FIN on stdout and stderr, the status on the error stream (then FIN),
+ * RST_STREAM on what is left, GOAWAY, and TCP close.
  */
 public final class RemoteCommandStreams {
 
   private static final Logger LOG = Logger.getLogger(RemoteCommandStreams.class.getName());
 
-  /** Resize events kept while nobody listens; older ones are dropped (only the latest size matters). */
+  /**
+   * Resize events kept while nobody listens; older ones are dropped (only the latest size matters).
+   */
   private static final int MAX_PENDING_RESIZES = 16;
 
   private final StreamConnection connection;
@@ -42,8 +45,15 @@ public final class RemoteCommandStreams {
   private Handler<TerminalSize> resizeHandler;
   private boolean finished;
 
-  RemoteCommandStreams(StreamConnection connection, StreamProtocol protocol, StreamOptions options, Stream error,
-      Stream stdin, Stream stdout, Stream stderr, String errorPrefix) {
+  RemoteCommandStreams(
+      StreamConnection connection,
+      StreamProtocol protocol,
+      StreamOptions options,
+      Stream error,
+      Stream stdin,
+      Stream stdout,
+      Stream stderr,
+      String errorPrefix) {
     this.connection = connection;
     this.protocol = protocol;
     this.options = options;
@@ -77,7 +87,10 @@ public final class RemoteCommandStreams {
     return stderr;
   }
 
-  /** Receives terminal sizes from the resize stream (tty, V3+); sizes sent before this call are replayed. */
+  /**
+   * Receives terminal sizes from the resize stream (tty, V3+); sizes sent before this call are
+   * replayed.
+   */
   public RemoteCommandStreams resizeHandler(Handler<TerminalSize> handler) {
     this.resizeHandler = handler;
     while (handler != null && !pendingResizes.isEmpty()) {
@@ -98,16 +111,17 @@ public final class RemoteCommandStreams {
   }
 
   /**
-   * Completes when the connection is gone, by either side: an executor should stop (kill) the process if the
-   * client disappears before it exits.
+   * Completes when the connection is gone, by either side: an executor should stop (kill) the
+   * process if the client disappears before it exits.
    */
   public Future<Void> closeFuture() {
     return connection.closeFuture();
   }
 
   /**
-   * Runs {@code executor} on these streams and then finishes them with its outcome: the exit code, or the failure
-   * (an executor that throws has failed too). The same for every transport, so SPDY and WebSocket sessions end alike.
+   * Runs {@code executor} on these streams and then finishes them with its outcome: the exit code,
+   * or the failure (an executor that throws has failed too). The same for every transport, so SPDY
+   * and WebSocket sessions end alike.
    */
   public Future<Void> run(Executor executor) {
     Future<Integer> exit;
@@ -116,12 +130,13 @@ public final class RemoteCommandStreams {
     } catch (RuntimeException e) {
       exit = Future.failedFuture(e);
     }
-    return exit.transform(ar -> {
-      if (ar.failed()) {
-        LOG.log(Level.FINE, "remote command failed", ar.cause());
-      }
-      return ar.succeeded() ? finish(ar.result()) : finish(ar.cause());
-    });
+    return exit.transform(
+        ar -> {
+          if (ar.failed()) {
+            LOG.log(Level.FINE, "remote command failed", ar.cause());
+          }
+          return ar.succeeded() ? finish(ar.result()) : finish(ar.cause());
+        });
   }
 
   /** Ends with exit code {@code code} (0 = success). */
@@ -130,8 +145,9 @@ public final class RemoteCommandStreams {
   }
 
   /**
-   * Ends the session: {@code null} = success, an {@link ExitCodeException} = non-zero exit, anything else = internal
-   * error. Completes when the connection is closed. Only the first call counts.
+   * Ends the session: {@code null} = success, an {@link ExitCodeException} = non-zero exit,
+   * anything else = internal error. Completes when the connection is closed. Only the first call
+   * counts.
    */
   public Future<Void> finish(Throwable outcome) {
     if (finished) {

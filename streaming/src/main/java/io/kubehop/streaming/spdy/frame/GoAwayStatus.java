@@ -1,9 +1,10 @@
 package io.kubehop.streaming.spdy.frame;
 
 /**
- * GOAWAY status codes (SPDY/3.1 §2.6.6), as Netty's {@code SpdySessionStatus}: the defined codes are constants, and
- * a code the spec does not define decodes to an {@linkplain #isKnown() unknown} status that keeps its number. A
- * GOAWAY is a GOAWAY whatever its status: the peer is leaving (spdystream does not look at the status either).
+ * GOAWAY status codes (SPDY/3.1 §2.6.6), as Netty's {@code SpdySessionStatus}: the defined codes
+ * are constants, and a code the spec does not define decodes to an {@linkplain #isKnown() unknown}
+ * status that keeps its number. A GOAWAY is a GOAWAY whatever its status: the peer is leaving
+ * (spdystream does not look at the status either).
  */
 public final class GoAwayStatus extends StatusCode {
 
@@ -17,7 +18,9 @@ public final class GoAwayStatus extends StatusCode {
     super(code, name);
   }
 
-  /** The status of a wire code: a constant when the spec defines it, else {@code UNKNOWN (<code>)}. */
+  /**
+   * The status of a wire code: a constant when the spec defines it, else {@code UNKNOWN (<code>)}.
+   */
   public static GoAwayStatus valueOf(int code) {
     GoAwayStatus known = find(KNOWN, code);
     return known != null ? known : new GoAwayStatus(code, unknownName(code));

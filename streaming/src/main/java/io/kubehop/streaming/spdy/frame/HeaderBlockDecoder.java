@@ -12,10 +12,11 @@ import java.util.zip.Inflater;
 /**
  * Decompresses and parses header blocks for one direction of one connection.
  *
- * <p>One {@link Inflater} serves every block of the connection (the peer's compressor is stateful across frames);
- * it is given the SPDY/3 dictionary when it reports {@code needsDictionary()}, which Go's blocks always trigger.
- * Enforces spdystream's rules on read: lower-case, unique, non-empty names, and a compressed payload consumed
- * exactly. Decompressed output is capped to keep a hostile block from exhausting memory. Not thread safe.
+ * <p>One {@link Inflater} serves every block of the connection (the peer's compressor is stateful
+ * across frames); it is given the SPDY/3 dictionary when it reports {@code needsDictionary()},
+ * which Go's blocks always trigger. Enforces spdystream's rules on read: lower-case, unique,
+ * non-empty names, and a compressed payload consumed exactly. Decompressed output is capped to keep
+ * a hostile block from exhausting memory. Not thread safe.
  */
 final class HeaderBlockDecoder {
 
@@ -47,7 +48,8 @@ final class HeaderBlockDecoder {
         }
       }
     } catch (DataFormatException | IllegalArgumentException e) {
-      throw new SpdyProtocolException("invalid header block compression: " + e.getMessage(), streamId);
+      throw new SpdyProtocolException(
+          "invalid header block compression: " + e.getMessage(), streamId);
     }
     if (inflater.getRemaining() != 0) {
       throw new SpdyProtocolException("compressed payload size was incorrect", streamId);

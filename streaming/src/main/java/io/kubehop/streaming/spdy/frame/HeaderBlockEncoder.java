@@ -10,10 +10,11 @@ import java.util.zip.Deflater;
 /**
  * Serialises and compresses header blocks for one direction of one connection.
  *
- * <p>One {@link Deflater} (level 9, primed with the SPDY/3 dictionary) lives as long as the connection and is never
- * reset: the peer keeps one decompressor per connection, so every block continues the same zlib stream. Each block
- * ends with a SYNC_FLUSH ({@code 00 00 ff ff}), as Go's {@code Flush()} does, so it can be decoded on its own frame
- * boundary. Not thread safe; owned by one {@link SpdyFrameEncoder}.
+ * <p>One {@link Deflater} (level 9, primed with the SPDY/3 dictionary) lives as long as the
+ * connection and is never reset: the peer keeps one decompressor per connection, so every block
+ * continues the same zlib stream. Each block ends with a SYNC_FLUSH ({@code 00 00 ff ff}), as Go's
+ * {@code Flush()} does, so it can be decoded on its own frame boundary. Not thread safe; owned by
+ * one {@link SpdyFrameEncoder}.
  */
 final class HeaderBlockEncoder {
 
@@ -24,7 +25,10 @@ final class HeaderBlockEncoder {
     deflater.setDictionary(SpdyDictionary.bytes());
   }
 
-  /** The compressed form of {@code headers}; names are already lower-case and unique in a {@link HeaderBlock}. */
+  /**
+   * The compressed form of {@code headers}; names are already lower-case and unique in a {@link
+   * HeaderBlock}.
+   */
   Buffer encode(HeaderBlock headers) {
     deflater.setInput(raw(headers));
     Buffer out = Buffer.buffer(64);
@@ -41,7 +45,10 @@ final class HeaderBlockEncoder {
     deflater.end();
   }
 
-  /** The uncompressed SPDY/3 layout: u32 count, then per pair u32 length + name, u32 length + NUL-joined values. */
+  /**
+   * The uncompressed SPDY/3 layout: u32 count, then per pair u32 length + name, u32 length +
+   * NUL-joined values.
+   */
   static byte[] raw(HeaderBlock headers) {
     Buffer raw = Buffer.buffer(64).appendInt(headers.size());
     for (Map.Entry<String, List<String>> e : headers.asMap().entrySet()) {

@@ -6,14 +6,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A SPDY/3.1 frame: a closed set of immutable values, encoded by {@link SpdyFrameEncoder} and produced by
- * {@link SpdyFrameDecoder}. Header blocks appear here uncompressed; compression is a property of the connection, not
- * of the frame.
+ * A SPDY/3.1 frame: a closed set of immutable values, encoded by {@link SpdyFrameEncoder} and
+ * produced by {@link SpdyFrameDecoder}. Header blocks appear here uncompressed; compression is a
+ * property of the connection, not of the frame.
  */
 public sealed interface SpdyFrame {
 
-  /** Opens stream {@code streamId}; Kubernetes clients send priority 0, associated id 0, flags 0. */
-  record SynStream(int streamId, int associatedStreamId, int priority, int flags, HeaderBlock headers)
+  /**
+   * Opens stream {@code streamId}; Kubernetes clients send priority 0, associated id 0, flags 0.
+   */
+  record SynStream(
+      int streamId, int associatedStreamId, int priority, int flags, HeaderBlock headers)
       implements SpdyFrame {
     public SynStream {
       Objects.requireNonNull(headers, "headers");
@@ -60,7 +63,10 @@ public sealed interface SpdyFrame {
   /** A ping; the receiver of a ping with the other side's parity echoes it. */
   record Ping(int id) implements SpdyFrame {}
 
-  /** The end of a session; {@code lastGoodStreamId} is the highest peer-initiated id that was processed. */
+  /**
+   * The end of a session; {@code lastGoodStreamId} is the highest peer-initiated id that was
+   * processed.
+   */
   record GoAway(int lastGoodStreamId, GoAwayStatus status) implements SpdyFrame {
     public GoAway {
       Objects.requireNonNull(status, "status");
@@ -82,8 +88,8 @@ public sealed interface SpdyFrame {
   record WindowUpdate(int streamId, int deltaWindowSize) implements SpdyFrame {}
 
   /**
-   * Stream payload. The decoder may deliver one DATA frame as several {@code Data} values (it never buffers a
-   * whole 16 MiB payload); only the last carries {@code fin}.
+   * Stream payload. The decoder may deliver one DATA frame as several {@code Data} values (it never
+   * buffers a whole 16 MiB payload); only the last carries {@code fin}.
    */
   record Data(int streamId, boolean fin, Buffer data) implements SpdyFrame {
     public Data {

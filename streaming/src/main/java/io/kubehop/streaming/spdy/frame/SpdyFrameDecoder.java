@@ -1,27 +1,30 @@
 package io.kubehop.streaming.spdy.frame;
 
-import io.kubehop.streaming.httpstream.HeaderBlock;
 import static io.kubehop.streaming.spdy.frame.SpdyConstants.FLAG_FIN;
 import static io.kubehop.streaming.spdy.frame.SpdyConstants.HEADER_SIZE;
 
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An incremental SPDY/3.1 decoder: {@link #decode(Buffer)} accepts any split of the byte stream (one byte at a
- * time, or many frames at once) and pushes each complete frame to a {@link Listener}.
+ * An incremental SPDY/3.1 decoder: {@link #decode(Buffer)} accepts any split of the byte stream
+ * (one byte at a time, or many frames at once) and pushes each complete frame to a {@link
+ * Listener}.
  *
- * <p>Control frames are buffered whole (up to {@link #MAX_CONTROL_FRAME}); DATA payloads are never buffered: each
- * arriving piece is delivered at once as a {@link SpdyFrame.Data}, so a 16 MiB frame costs no 16 MiB buffer. Header
- * blocks share one decompression context ({@link HeaderBlockDecoder}) for the whole connection.
+ * <p>Control frames are buffered whole (up to {@link #MAX_CONTROL_FRAME}); DATA payloads are never
+ * buffered: each arriving piece is delivered at once as a {@link SpdyFrame.Data}, so a 16 MiB frame
+ * costs no 16 MiB buffer. Header blocks share one decompression context ({@link
+ * HeaderBlockDecoder}) for the whole connection.
  *
- * <p>Errors are events, not exceptions: the first violation is reported through
- * {@link Listener#onFrameError(SpdyProtocolException)} and the decoder then ignores all further input (the stream
- * is out of sync; spdystream also ends its read loop). <b>Unknown control frame types</b> (NOOP, CREDENTIAL, …) are
- * skipped silently, as SPDY/3.1 requires; spdystream would die on them, but kubehop never sends them, and skipping
- * keeps a kubehop peer robust against any other SPDY implementation. The control-frame version is not checked,
- * matching spdystream. Not thread safe: one decoder per connection, used on the connection's context.
+ * <p>Errors are events, not exceptions: the first violation is reported through {@link
+ * Listener#onFrameError(SpdyProtocolException)} and the decoder then ignores all further input (the
+ * stream is out of sync; spdystream also ends its read loop). <b>Unknown control frame types</b>
+ * (NOOP, CREDENTIAL, …) are skipped silently, as SPDY/3.1 requires; spdystream would die on them,
+ * but kubehop never sends them, and skipping keeps a kubehop peer robust against any other SPDY
+ * implementation. The control-frame version is not checked, matching spdystream. Not thread safe:
+ * one decoder per connection, used on the connection's context.
  */
 public final class SpdyFrameDecoder {
 
@@ -36,7 +39,13 @@ public final class SpdyFrameDecoder {
   /** Largest control frame accepted; Kubernetes' are tens of bytes. */
   public static final int MAX_CONTROL_FRAME = 1024 * 1024;
 
-  private enum State { HEADER, CONTROL_BODY, DATA_PAYLOAD, SKIP, FAILED }
+  private enum State {
+    HEADER,
+    CONTROL_BODY,
+    DATA_PAYLOAD,
+    SKIP,
+    FAILED
+  }
 
   private final Listener listener;
   private final HeaderBlockDecoder headerDecoder = new HeaderBlockDecoder();
@@ -119,7 +128,9 @@ public final class SpdyFrameDecoder {
           int n = Math.min(available, remaining);
           remaining -= n;
           boolean last = remaining == 0;
-          out.add(new SpdyFrame.Data(streamId, last && (flags & FLAG_FIN) != 0, in.getBuffer(pos, pos + n)));
+          out.add(
+              new SpdyFrame.Data(
+                  streamId, last && (flags & FLAG_FIN) != 0, in.getBuffer(pos, pos + n)));
           pos += n;
           if (last) {
             state = State.HEADER;
@@ -173,24 +184,35 @@ public final class SpdyFrameDecoder {
 
   private static boolean isKnownType(int type) {
     return switch (type) {
-      case SpdyConstants.TYPE_SYN_STREAM, SpdyConstants.TYPE_SYN_REPLY, SpdyConstants.TYPE_RST_STREAM,
-          SpdyConstants.TYPE_SETTINGS, SpdyConstants.TYPE_PING, SpdyConstants.TYPE_GOAWAY,
-          SpdyConstants.TYPE_HEADERS, SpdyConstants.TYPE_WINDOW_UPDATE -> true;
+      case SpdyConstants.TYPE_SYN_STREAM,
+          SpdyConstants.TYPE_SYN_REPLY,
+          SpdyConstants.TYPE_RST_STREAM,
+          SpdyConstants.TYPE_SETTINGS,
+          SpdyConstants.TYPE_PING,
+          SpdyConstants.TYPE_GOAWAY,
+          SpdyConstants.TYPE_HEADERS,
+          SpdyConstants.TYPE_WINDOW_UPDATE ->
+          true;
       default -> false;
     };
   }
 
   private static void checkControlLength(int type, int length) throws SpdyProtocolException {
-    boolean ok = switch (type) {
-      case SpdyConstants.TYPE_SYN_STREAM -> length >= 10;
-      case SpdyConstants.TYPE_SYN_REPLY, SpdyConstants.TYPE_HEADERS -> length >= 4;
-      case SpdyConstants.TYPE_RST_STREAM, SpdyConstants.TYPE_GOAWAY, SpdyConstants.TYPE_WINDOW_UPDATE -> length == 8;
-      case SpdyConstants.TYPE_PING -> length == 4;
-      case SpdyConstants.TYPE_SETTINGS -> length >= 4 && (length - 4) % 8 == 0;
-      default -> true;
-    };
+    boolean ok =
+        switch (type) {
+          case SpdyConstants.TYPE_SYN_STREAM -> length >= 10;
+          case SpdyConstants.TYPE_SYN_REPLY, SpdyConstants.TYPE_HEADERS -> length >= 4;
+          case SpdyConstants.TYPE_RST_STREAM,
+              SpdyConstants.TYPE_GOAWAY,
+              SpdyConstants.TYPE_WINDOW_UPDATE ->
+              length == 8;
+          case SpdyConstants.TYPE_PING -> length == 4;
+          case SpdyConstants.TYPE_SETTINGS -> length >= 4 && (length - 4) % 8 == 0;
+          default -> true;
+        };
     if (!ok) {
-      throw new SpdyProtocolException("invalid length " + length + " for control frame type " + type, 0);
+      throw new SpdyProtocolException(
+          "invalid length " + length + " for control frame type " + type, 0);
     }
   }
 
@@ -213,7 +235,8 @@ public final class SpdyFrameDecoder {
       case SpdyConstants.TYPE_RST_STREAM -> {
         int id = nonZeroStreamId(body.getInt(0));
         int code = body.getInt(4);
-        if (code == 0) { // not a status at all; an unknown one only resets its stream (Netty's valueOf)
+        if (code
+            == 0) { // not a status at all; an unknown one only resets its stream (Netty's valueOf)
           throw new SpdyProtocolException("invalid RST_STREAM status 0", id);
         }
         yield new SpdyFrame.RstStream(id, RstStatus.valueOf(code));
@@ -232,7 +255,8 @@ public final class SpdyFrameDecoder {
         yield new SpdyFrame.GoAway(lastGood, GoAwayStatus.valueOf(body.getInt(4)));
       }
       case SpdyConstants.TYPE_WINDOW_UPDATE ->
-          new SpdyFrame.WindowUpdate(body.getInt(0) & SpdyConstants.MAX_STREAM_ID,
+          new SpdyFrame.WindowUpdate(
+              body.getInt(0) & SpdyConstants.MAX_STREAM_ID,
               body.getInt(4) & SpdyConstants.MAX_STREAM_ID);
       default -> throw new IllegalStateException("unreachable: type " + type);
     };
@@ -241,13 +265,15 @@ public final class SpdyFrameDecoder {
   private SpdyFrame readSettings(Buffer body) throws SpdyProtocolException {
     int count = body.getInt(0);
     if (count < 0 || 4 + 8L * count != body.length()) {
-      throw new SpdyProtocolException("invalid SETTINGS entry count " + Integer.toUnsignedString(count), 0);
+      throw new SpdyProtocolException(
+          "invalid SETTINGS entry count " + Integer.toUnsignedString(count), 0);
     }
     List<SpdyFrame.Setting> entries = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int at = 4 + 8 * i;
-      entries.add(new SpdyFrame.Setting(body.getUnsignedByte(at), body.getUnsignedMedium(at + 1),
-          body.getInt(at + 4)));
+      entries.add(
+          new SpdyFrame.Setting(
+              body.getUnsignedByte(at), body.getUnsignedMedium(at + 1), body.getInt(at + 4)));
     }
     return new SpdyFrame.Settings(flags, entries);
   }

@@ -1,18 +1,19 @@
 package io.kubehop.streaming.spdy.frame;
 
-import io.kubehop.streaming.httpstream.HeaderBlock;
 import static io.kubehop.streaming.spdy.frame.SpdyConstants.MAX_LENGTH;
 
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.vertx.core.buffer.Buffer;
 import java.util.Set;
 
 /**
  * Encodes {@link SpdyFrame}s to SPDY/3.1 bytes for one direction of one connection.
  *
- * <p>Header blocks go through one shared compression context ({@link HeaderBlockEncoder}), so frames must be
- * written to the wire in the order they were encoded. The encoder refuses what a Go peer would treat as fatal:
- * stream id 0, ping id 0, header names spdystream forbids ({@code connection}, {@code host} on SYN_STREAM, …).
- * A DATA payload above 2^24−1 bytes is split into several frames, with FIN only on the last. Not thread safe.
+ * <p>Header blocks go through one shared compression context ({@link HeaderBlockEncoder}), so
+ * frames must be written to the wire in the order they were encoded. The encoder refuses what a Go
+ * peer would treat as fatal: stream id 0, ping id 0, header names spdystream forbids ({@code
+ * connection}, {@code host} on SYN_STREAM, …). A DATA payload above 2^24−1 bytes is split into
+ * several frames, with FIN only on the last. Not thread safe.
  */
 public final class SpdyFrameEncoder {
 
@@ -37,18 +38,25 @@ public final class SpdyFrameEncoder {
     } else if (frame instanceof SpdyFrame.SynStream s) {
       Buffer block = block(s.headers(), FORBIDDEN_ON_SYN);
       control(out, SpdyConstants.TYPE_SYN_STREAM, s.flags(), 10 + block.length())
-          .appendInt(streamId(s.streamId())).appendInt(s.associatedStreamId() & SpdyConstants.MAX_STREAM_ID)
-          .appendByte((byte) ((s.priority() & 0x7) << 5)).appendByte((byte) 0).appendBuffer(block);
+          .appendInt(streamId(s.streamId()))
+          .appendInt(s.associatedStreamId() & SpdyConstants.MAX_STREAM_ID)
+          .appendByte((byte) ((s.priority() & 0x7) << 5))
+          .appendByte((byte) 0)
+          .appendBuffer(block);
     } else if (frame instanceof SpdyFrame.SynReply r) {
       Buffer block = block(r.headers(), FORBIDDEN_ON_REPLY);
       control(out, SpdyConstants.TYPE_SYN_REPLY, r.flags(), 4 + block.length())
-          .appendInt(streamId(r.streamId())).appendBuffer(block);
+          .appendInt(streamId(r.streamId()))
+          .appendBuffer(block);
     } else if (frame instanceof SpdyFrame.Headers h) {
-      Buffer block = block(h.headers(), h.streamId() % 2 == 0 ? FORBIDDEN_ON_SYN : FORBIDDEN_ON_REPLY);
+      Buffer block =
+          block(h.headers(), h.streamId() % 2 == 0 ? FORBIDDEN_ON_SYN : FORBIDDEN_ON_REPLY);
       control(out, SpdyConstants.TYPE_HEADERS, h.flags(), 4 + block.length())
-          .appendInt(streamId(h.streamId())).appendBuffer(block);
+          .appendInt(streamId(h.streamId()))
+          .appendBuffer(block);
     } else if (frame instanceof SpdyFrame.RstStream r) {
-      control(out, SpdyConstants.TYPE_RST_STREAM, 0, 8).appendInt(streamId(r.streamId()))
+      control(out, SpdyConstants.TYPE_RST_STREAM, 0, 8)
+          .appendInt(streamId(r.streamId()))
           .appendInt(r.status().code());
     } else if (frame instanceof SpdyFrame.Settings s) {
       control(out, SpdyConstants.TYPE_SETTINGS, s.flags(), 4 + 8 * s.entries().size())
@@ -59,10 +67,12 @@ public final class SpdyFrameEncoder {
     } else if (frame instanceof SpdyFrame.Ping p) {
       control(out, SpdyConstants.TYPE_PING, 0, 4).appendInt(nonZero(p.id(), "ping id"));
     } else if (frame instanceof SpdyFrame.GoAway g) {
-      control(out, SpdyConstants.TYPE_GOAWAY, 0, 8).appendInt(g.lastGoodStreamId() & SpdyConstants.MAX_STREAM_ID)
+      control(out, SpdyConstants.TYPE_GOAWAY, 0, 8)
+          .appendInt(g.lastGoodStreamId() & SpdyConstants.MAX_STREAM_ID)
           .appendInt(g.status().code());
     } else if (frame instanceof SpdyFrame.WindowUpdate w) {
-      control(out, SpdyConstants.TYPE_WINDOW_UPDATE, 0, 8).appendInt(w.streamId() & SpdyConstants.MAX_STREAM_ID)
+      control(out, SpdyConstants.TYPE_WINDOW_UPDATE, 0, 8)
+          .appendInt(w.streamId() & SpdyConstants.MAX_STREAM_ID)
           .appendInt(w.deltaWindowSize() & SpdyConstants.MAX_STREAM_ID);
     }
   }
@@ -80,7 +90,9 @@ public final class SpdyFrameEncoder {
     do {
       int n = Math.min(MAX_LENGTH, length - pos);
       boolean last = pos + n == length;
-      out.appendInt(id).appendByte((byte) (last && d.fin() ? SpdyConstants.FLAG_FIN : 0)).appendMedium(n);
+      out.appendInt(id)
+          .appendByte((byte) (last && d.fin() ? SpdyConstants.FLAG_FIN : 0))
+          .appendMedium(n);
       out.appendBuffer(data, pos, n);
       pos += n;
     } while (pos < length);
@@ -90,8 +102,10 @@ public final class SpdyFrameEncoder {
     if (length > MAX_LENGTH) {
       throw new IllegalArgumentException("control frame too large: " + length);
     }
-    return out.appendShort((short) (0x8000 | SpdyConstants.VERSION)).appendShort((short) type)
-        .appendByte((byte) flags).appendMedium(length);
+    return out.appendShort((short) (0x8000 | SpdyConstants.VERSION))
+        .appendShort((short) type)
+        .appendByte((byte) flags)
+        .appendMedium(length);
   }
 
   private Buffer block(HeaderBlock headers, Set<String> forbidden) {

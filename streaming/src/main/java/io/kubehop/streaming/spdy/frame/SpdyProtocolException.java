@@ -1,10 +1,10 @@
 package io.kubehop.streaming.spdy.frame;
 
 /**
- * A violation of the SPDY/3.1 wire format or of spdystream's rules, found while decoding. Every decoder error is
- * fatal for the connection (as it is in spdystream, whose {@code ReadFrame} error ends the read loop): the session
- * answers with GOAWAY({@link #goAwayStatus()}) and closes. {@link #streamId()} names the offending stream, or 0.
- * Messages have stable texts that tests assert.
+ * A violation of the SPDY/3.1 wire format or of spdystream's rules, found while decoding. Every
+ * decoder error is fatal for the connection (as it is in spdystream, whose {@code ReadFrame} error
+ * ends the read loop): the session answers with GOAWAY({@link #goAwayStatus()}) and closes. {@link
+ * #streamId()} names the offending stream, or 0. Messages have stable texts that tests assert.
  */
 public final class SpdyProtocolException extends Exception {
 

@@ -1,10 +1,10 @@
 package io.kubehop.streaming.spdy.frame;
 
 /**
- * A status code of a SPDY control frame ({@link RstStatus}, {@link GoAwayStatus}): the number on the wire and the
- * spec's name. As in Netty's {@code SpdyStreamStatus}, a code the spec does not define is a status of its own, named
- * {@code UNKNOWN (<code>)}, so it can be decoded, logged and sent back unchanged. Two statuses of a kind are equal
- * when their codes are.
+ * A status code of a SPDY control frame ({@link RstStatus}, {@link GoAwayStatus}): the number on
+ * the wire and the spec's name. As in Netty's {@code SpdyStreamStatus}, a code the spec does not
+ * define is a status of its own, named {@code UNKNOWN (<code>)}, so it can be decoded, logged and
+ * sent back unchanged. Two statuses of a kind are equal when their codes are.
  */
 public abstract sealed class StatusCode permits RstStatus, GoAwayStatus {
 

@@ -8,8 +8,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 
 /**
- * A WriteStream that takes {@code bytesPerTick} bytes every millisecond: a slow terminal. It reports a full queue
- * above 256 KiB and drains from a periodic timer; {@link #ended()} completes with the byte count on end.
+ * A WriteStream that takes {@code bytesPerTick} bytes every millisecond: a slow terminal. It
+ * reports a full queue above 256 KiB and drains from a periodic timer; {@link #ended()} completes
+ * with the byte count on end.
  */
 final class SlowSink implements WriteStream<Buffer> {
   private static final int MAX_QUEUE = 256 * 1024;

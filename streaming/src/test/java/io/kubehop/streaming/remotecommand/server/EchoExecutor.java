@@ -6,8 +6,8 @@ import io.vertx.core.Promise;
 import java.util.List;
 
 /**
- * A test executor for both transports: echoes stdin to stdout until stdin ends, records resizes into {@code sizes},
- * then exits with {@code code}.
+ * A test executor for both transports: echoes stdin to stdout until stdin ends, records resizes
+ * into {@code sizes}, then exits with {@code code}.
  */
 record EchoExecutor(int code, List<TerminalSize> sizes) implements Executor {
 

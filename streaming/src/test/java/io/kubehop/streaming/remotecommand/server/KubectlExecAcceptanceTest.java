@@ -17,9 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Real kubectl 1.27, 1.29 and 1.33 (SPDY forced) exec against {@link FakeApiServer}: the SPDY session runs end to end
- * between kubectl and kubehop's RemoteCommandServer. A missing binary fails the test under CI=true and skips it
- * otherwise ({@link Kubectl}).
+ * Real kubectl 1.27, 1.29 and 1.33 (SPDY forced) exec against {@link FakeApiServer}: the SPDY
+ * session runs end to end between kubectl and kubehop's RemoteCommandServer. A missing binary fails
+ * the test under CI=true and skips it otherwise ({@link Kubectl}).
  */
 class KubectlExecAcceptanceTest {
 
@@ -49,7 +49,8 @@ class KubectlExecAcceptanceTest {
   @ParameterizedTest(name = "kubectl {0}")
   @ValueSource(strings = {"1.27", "1.29", "1.33"})
   void stdoutStderrAndExitCode(String version) throws Exception {
-    ProcessResult r = kubectl(version, null, "exec", "demo", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+    ProcessResult r =
+        kubectl(version, null, "exec", "demo", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
     assertEquals("out\n", r.stdout(), r.toString());
     assertTrue(r.stderr().contains("err\n"), r.toString());
     assertTrue(r.stderr().contains("command terminated with exit code 3"), r.toString());
@@ -63,11 +64,14 @@ class KubectlExecAcceptanceTest {
     assertEquals(new ProcessResult(0, "a\nb\n", ""), r);
   }
 
-  /** Much more output than any buffer, written right before exit: nothing may be lost at the tail. */
+  /**
+   * Much more output than any buffer, written right before exit: nothing may be lost at the tail.
+   */
   @ParameterizedTest(name = "kubectl {0}")
   @ValueSource(strings = {"1.27", "1.33"})
   void largeOutputArrivesWhole(String version) throws Exception {
-    ProcessResult r = kubectl(version, null, "exec", "demo", "--", "head", "-c", "6000000", "/dev/zero");
+    ProcessResult r =
+        kubectl(version, null, "exec", "demo", "--", "head", "-c", "6000000", "/dev/zero");
     assertEquals(0, r.exitCode(), r.stderr());
     assertEquals(6_000_000, r.stdout().length());
   }
@@ -87,7 +91,8 @@ class KubectlExecAcceptanceTest {
   @ParameterizedTest(name = "kubectl {0}")
   @ValueSource(strings = {"1.33"})
   void webSocketRefusalFallsBackToSpdy(String version) throws Exception {
-    ProcessResult r = kubectlWithEnv(version, null, "true", "exec", "demo", "--", "echo", "fallback");
+    ProcessResult r =
+        kubectlWithEnv(version, null, "true", "exec", "demo", "--", "echo", "fallback");
     assertEquals(new ProcessResult(0, "fallback\n", ""), r);
   }
 
@@ -95,8 +100,10 @@ class KubectlExecAcceptanceTest {
     return kubectlWithEnv(version, stdin, "false", args);
   }
 
-  private static ProcessResult kubectlWithEnv(String version, String stdin, String websockets, String... args) {
+  private static ProcessResult kubectlWithEnv(
+      String version, String stdin, String websockets, String... args) {
     return new Kubectl(version, home.resolve("kubeconfig"), home.resolve("cache-" + version))
-        .env("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", websockets).run(stdin, Duration.ofSeconds(60), args);
+        .env("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", websockets)
+        .run(stdin, Duration.ofSeconds(60), args);
   }
 }

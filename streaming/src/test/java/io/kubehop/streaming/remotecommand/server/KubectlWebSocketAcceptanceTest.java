@@ -18,10 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Real kubectl 1.30 and 1.33 at their defaults (WebSocket v5 first) against a {@link FakeApiServer} that translates
- * WebSocket v5 exec to SPDY toward an in-test SPDY-only kubelet. The server's records prove the client hop was
- * WebSocket v5 and not a SPDY fallback. A missing binary fails the test under CI=true and skips it otherwise
- * ({@link Kubectl}).
+ * Real kubectl 1.30 and 1.33 at their defaults (WebSocket v5 first) against a {@link FakeApiServer}
+ * that translates WebSocket v5 exec to SPDY toward an in-test SPDY-only kubelet. The server's
+ * records prove the client hop was WebSocket v5 and not a SPDY fallback. A missing binary fails the
+ * test under CI=true and skips it otherwise ({@link Kubectl}).
  */
 class KubectlWebSocketAcceptanceTest {
 
@@ -52,25 +52,33 @@ class KubectlWebSocketAcceptanceTest {
   @ParameterizedTest(name = "kubectl {0}")
   @ValueSource(strings = {"1.30", "1.33"})
   void echoHello(String version) throws Exception {
-    assertEquals(new ProcessResult(0, "hello\n", ""), kubectl(version, null, "exec", "demo", "--", "echo", "hello"));
+    assertEquals(
+        new ProcessResult(0, "hello\n", ""),
+        kubectl(version, null, "exec", "demo", "--", "echo", "hello"));
     assertWebSocketV5();
   }
 
   @ParameterizedTest(name = "kubectl {0}")
   @ValueSource(strings = {"1.30", "1.33"})
   void exitCodeThree(String version) throws Exception {
-    ProcessResult r = kubectl(version, null, "exec", "demo", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+    ProcessResult r =
+        kubectl(version, null, "exec", "demo", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
     assertEquals(3, r.exitCode(), r.toString());
     assertEquals("out\n", r.stdout(), r.toString());
     assertEquals("err\ncommand terminated with exit code 3\n", r.stderr(), r.toString());
     assertWebSocketV5();
   }
 
-  /** {@code printf 'x\n' | kubectl exec -i demo -- cat}: v5's CLOSE signal becomes the SPDY FIN, so cat ends. */
+  /**
+   * {@code printf 'x\n' | kubectl exec -i demo -- cat}: v5's CLOSE signal becomes the SPDY FIN, so
+   * cat ends.
+   */
   @ParameterizedTest(name = "kubectl {0}")
   @ValueSource(strings = {"1.30", "1.33"})
   void stdinEofEndsCat(String version) throws Exception {
-    assertEquals(new ProcessResult(0, "x\n", ""), kubectl(version, "x\n", "exec", "-i", "demo", "--", "cat"));
+    assertEquals(
+        new ProcessResult(0, "x\n", ""),
+        kubectl(version, "x\n", "exec", "-i", "demo", "--", "cat"));
     assertWebSocketV5();
   }
 

@@ -4,11 +4,12 @@ import static io.kubehop.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.kubehop.streaming.remotecommand.StreamProtocol;
 import io.kubehop.streaming.remotecommand.TerminalSize;
 import io.kubehop.streaming.spdy.SpdyDialer;
-import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -25,14 +26,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import io.kubehop.streaming.remotecommand.StreamProtocol;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** The exec endpoint end to end with kubehop's own SPDY client, including refusals and every protocol family. */
+/**
+ * The exec endpoint end to end with kubehop's own SPDY client, including refusals and every
+ * protocol family.
+ */
 class RemoteCommandServerTest {
 
   private Vertx vertx;
@@ -48,10 +51,16 @@ class RemoteCommandServerTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     netClient = vertx.createNetClient();
-    HttpServer server = vertx.createHttpServer(PostUpgrades.configure(new HttpServerOptions().setHost("127.0.0.1")));
+    HttpServer server =
+        vertx.createHttpServer(
+            PostUpgrades.configure(new HttpServerOptions().setHost("127.0.0.1")));
     PostUpgrades.install(server);
-    server.requestHandler(req -> RemoteCommandServer.exec(vertx)
-        .timeouts(creationTimeout, Duration.ofMinutes(1)).protocols(protocols).serve(req, options, executor));
+    server.requestHandler(
+        req ->
+            RemoteCommandServer.exec(vertx)
+                .timeouts(creationTimeout, Duration.ofMinutes(1))
+                .protocols(protocols)
+                .serve(req, options, executor));
     port = await(server.listen(0)).actualPort();
   }
 
@@ -68,8 +77,17 @@ class RemoteCommandServerTest {
   void ttyExecWithResizeOverV4() throws Exception {
     options = new StreamOptions(true, true, false, true);
     executor = echo(0);
-    SpdyDialer.Upgraded up = await(SpdyDialer.dial(vertx, netClient, "127.0.0.1", port, "POST", "/exec/x",
-        List.of("v5.channel.k8s.io", "v4.channel.k8s.io"), Map.of()));
+    SpdyDialer.Upgraded up =
+        await(
+            SpdyDialer.dial(
+                vertx,
+                netClient,
+                "127.0.0.1",
+                port,
+                "POST",
+                "/exec/x",
+                List.of("v5.channel.k8s.io", "v4.channel.k8s.io"),
+                Map.of()));
     assertEquals("v4.channel.k8s.io", up.protocol());
     Stream error = create(up, "error");
     Stream stdin = create(up, "stdin");
@@ -82,7 +100,9 @@ class RemoteCommandServerTest {
     stdin.end();
     assertEquals("typed", await(out).toString());
     assertEquals("{\"metadata\":{},\"status\":\"Success\"}", await(status).toString());
-    await(up.session().close()); // the client closes, as kubectl does: the server waits for that after GOAWAY
+    await(
+        up.session()
+            .close()); // the client closes, as kubectl does: the server waits for that after GOAWAY
     assertEquals(List.of(new TerminalSize(80, 24)), sizes);
   }
 
@@ -91,24 +111,44 @@ class RemoteCommandServerTest {
     protocols = StreamProtocol.SPDY_CLIENT_DEFAULT;
     options = new StreamOptions(true, false, true, false);
     executor = echo(4);
-    SpdyDialer.Upgraded up = await(SpdyDialer.dial(vertx, netClient, "127.0.0.1", port, "POST", "/exec/x",
-        List.of("v5.channel.k8s.io", "v4.channel.k8s.io"), Map.of()));
+    SpdyDialer.Upgraded up =
+        await(
+            SpdyDialer.dial(
+                vertx,
+                netClient,
+                "127.0.0.1",
+                port,
+                "POST",
+                "/exec/x",
+                List.of("v5.channel.k8s.io", "v4.channel.k8s.io"),
+                Map.of()));
     assertEquals("v5.channel.k8s.io", up.protocol());
     Future<Buffer> status = readAll(create(up, "error"));
     Stream stdin = create(up, "stdin");
     readAll(create(up, "stderr"));
     stdin.end();
-    assertEquals("{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit "
-        + "code: exit status 4\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":\"ExitCode\","
-        + "\"message\":\"4\"}]}}", await(status).toString());
+    assertEquals(
+        "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit "
+            + "code: exit status 4\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":\"ExitCode\","
+            + "\"message\":\"4\"}]}}",
+        await(status).toString());
   }
 
   @Test
   void nonZeroExitOverV2IsPlainText() throws Exception {
     options = new StreamOptions(true, true, true, false);
     executor = echo(7);
-    SpdyDialer.Upgraded up = await(SpdyDialer.dial(vertx, netClient, "127.0.0.1", port, "POST", "/exec/x",
-        List.of("v2.channel.k8s.io"), Map.of()));
+    SpdyDialer.Upgraded up =
+        await(
+            SpdyDialer.dial(
+                vertx,
+                netClient,
+                "127.0.0.1",
+                port,
+                "POST",
+                "/exec/x",
+                List.of("v2.channel.k8s.io"),
+                Map.of()));
     Stream error = create(up, "error");
     create(up, "bogus"); // unknown types are replied to and ignored
     Stream stdin = create(up, "stdin");
@@ -116,18 +156,22 @@ class RemoteCommandServerTest {
     readAll(create(up, "stderr"));
     Future<Buffer> status = readAll(error);
     stdin.end();
-    assertEquals("command terminated with non-zero exit code: exit status 7", await(status).toString());
+    assertEquals(
+        "command terminated with non-zero exit code: exit status 7", await(status).toString());
   }
 
   @Test
   void noProtocolHeaderFallsBackToV1() throws Exception {
     options = new StreamOptions(false, true, false, false);
-    executor = streams -> {
-      streams.stdout().write(Buffer.buffer("v1"));
-      return Future.succeededFuture(0);
-    };
-    SpdyDialer.Upgraded up = await(SpdyDialer.dial(vertx, netClient, "127.0.0.1", port, "POST", "/exec/x",
-        List.of(), Map.of()));
+    executor =
+        streams -> {
+          streams.stdout().write(Buffer.buffer("v1"));
+          return Future.succeededFuture(0);
+        };
+    SpdyDialer.Upgraded up =
+        await(
+            SpdyDialer.dial(
+                vertx, netClient, "127.0.0.1", port, "POST", "/exec/x", List.of(), Map.of()));
     assertEquals("", up.protocol());
     Future<Buffer> status = readAll(create(up, "error"));
     assertEquals("v1", await(readAll(create(up, "stdout"))).toString());
@@ -139,8 +183,17 @@ class RemoteCommandServerTest {
     creationTimeout = Duration.ofMillis(300);
     options = new StreamOptions(false, true, true, false);
     executor = echo(0);
-    SpdyDialer.Upgraded up = await(SpdyDialer.dial(vertx, netClient, "127.0.0.1", port, "POST", "/exec/x",
-        List.of("v4.channel.k8s.io"), Map.of()));
+    SpdyDialer.Upgraded up =
+        await(
+            SpdyDialer.dial(
+                vertx,
+                netClient,
+                "127.0.0.1",
+                port,
+                "POST",
+                "/exec/x",
+                List.of("v4.channel.k8s.io"),
+                Map.of()));
     Stream error = create(up, "error");
     assertEquals("", await(readAll(error)).toString());
     await(up.session().closeFuture());
@@ -150,12 +203,22 @@ class RemoteCommandServerTest {
   void clientDisappearingStopsTheCommand() throws Exception {
     options = new StreamOptions(false, true, true, false);
     Promise<Integer> exit = Promise.promise();
-    executor = streams -> {
-      ProcessExecutor real = new ProcessExecutor(vertx, List.of("sleep", "30"));
-      return real.execute(streams).onComplete(exit);
-    };
-    SpdyDialer.Upgraded up = await(SpdyDialer.dial(vertx, netClient, "127.0.0.1", port, "POST", "/exec/x",
-        List.of("v4.channel.k8s.io"), Map.of()));
+    executor =
+        streams -> {
+          ProcessExecutor real = new ProcessExecutor(vertx, List.of("sleep", "30"));
+          return real.execute(streams).onComplete(exit);
+        };
+    SpdyDialer.Upgraded up =
+        await(
+            SpdyDialer.dial(
+                vertx,
+                netClient,
+                "127.0.0.1",
+                port,
+                "POST",
+                "/exec/x",
+                List.of("v4.channel.k8s.io"),
+                Map.of()));
     create(up, "error");
     create(up, "stdout");
     create(up, "stderr");
@@ -166,37 +229,54 @@ class RemoteCommandServerTest {
 
   @Test
   void noCommonProtocolIs403WithAcceptedVersions() throws Exception {
-    String response = raw("POST /exec/x HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nConnection: Upgrade\r\n"
-        + "Upgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v9.channel.k8s.io\r\n\r\n");
+    String response =
+        raw(
+            "POST /exec/x HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nConnection: Upgrade\r\n"
+                + "Upgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v9.channel.k8s.io\r\n\r\n");
     assertTrue(response.startsWith("HTTP/1.1 403 Forbidden\r\n"), response);
-    for (String p : List.of("v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io", "channel.k8s.io")) {
-      assertTrue(response.contains("\r\nX-Accepted-Stream-Protocol-Versions: " + p + "\r\n"), response);
+    for (String p :
+        List.of("v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io", "channel.k8s.io")) {
+      assertTrue(
+          response.contains("\r\nX-Accepted-Stream-Protocol-Versions: " + p + "\r\n"), response);
     }
     assertTrue(response.contains("\r\nContent-Type: text/plain; charset=utf-8\r\n"), response);
     assertTrue(response.contains("\r\nX-Content-Type-Options: nosniff\r\n"), response);
-    assertTrue(response.endsWith("\r\n\r\nunable to upgrade: unable to negotiate protocol: client supports "
-        + "[v9.channel.k8s.io], server accepts [v4.channel.k8s.io v3.channel.k8s.io v2.channel.k8s.io "
-        + "channel.k8s.io]\n"), response);
+    assertTrue(
+        response.endsWith(
+            "\r\n\r\nunable to upgrade: unable to negotiate protocol: client supports "
+                + "[v9.channel.k8s.io], server accepts [v4.channel.k8s.io v3.channel.k8s.io v2.channel.k8s.io "
+                + "channel.k8s.io]\n"),
+        response);
   }
 
   @Test
   void missingUpgradeHeadersIs400() throws Exception {
-    String response = raw("POST /exec/x HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nConnection: close\r\n"
-        + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n");
+    String response =
+        raw(
+            "POST /exec/x HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nConnection: close\r\n"
+                + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n");
     assertTrue(response.startsWith("HTTP/1.1 400 Bad Request\r\n"), response);
-    assertTrue(response.endsWith("\r\n\r\nunable to upgrade: missing upgrade headers in request: http.Header{"
-        + "\"Connection\":[]string{\"close\"}, \"Content-Length\":[]string{\"0\"}, "
-        + "\"X-Stream-Protocol-Version\":[]string{\"v4.channel.k8s.io\"}}\n"), response);
+    assertTrue(
+        response.endsWith(
+            "\r\n\r\nunable to upgrade: missing upgrade headers in request: http.Header{"
+                + "\"Connection\":[]string{\"close\"}, \"Content-Length\":[]string{\"0\"}, "
+                + "\"X-Stream-Protocol-Version\":[]string{\"v4.channel.k8s.io\"}}\n"),
+        response);
   }
 
   @Test
   void refusalReachesTheDialerAsUpgradeFailure() throws Exception {
     options = new StreamOptions(false, true, false, false);
-    Throwable e = SpdyDialer.dial(vertx, netClient, "127.0.0.1", port, "POST", "/exec/x", List.of("nope"), Map.of())
-        .toCompletionStage().toCompletableFuture().handle((ok, err) -> err.getCause() != null ? err.getCause() : err)
-        .get(10, TimeUnit.SECONDS);
-    assertEquals("unable to upgrade connection: unable to upgrade: unable to negotiate protocol: client supports "
-        + "[nope], server accepts [v4.channel.k8s.io v3.channel.k8s.io v2.channel.k8s.io channel.k8s.io]",
+    Throwable e =
+        SpdyDialer.dial(
+                vertx, netClient, "127.0.0.1", port, "POST", "/exec/x", List.of("nope"), Map.of())
+            .toCompletionStage()
+            .toCompletableFuture()
+            .handle((ok, err) -> err.getCause() != null ? err.getCause() : err)
+            .get(10, TimeUnit.SECONDS);
+    assertEquals(
+        "unable to upgrade connection: unable to upgrade: unable to negotiate protocol: client supports "
+            + "[nope], server accepts [v4.channel.k8s.io v3.channel.k8s.io v2.channel.k8s.io channel.k8s.io]",
         e.getMessage());
     assertEquals(403, ((SpdyDialer.UpgradeFailedException) e).status());
   }
@@ -208,7 +288,8 @@ class RemoteCommandServerTest {
       ByteArrayOutputStream all = new ByteArrayOutputStream();
       byte[] chunk = new byte[4096];
       int n;
-      while (!complete(all.toString(StandardCharsets.ISO_8859_1)) && (n = s.getInputStream().read(chunk)) > 0) {
+      while (!complete(all.toString(StandardCharsets.ISO_8859_1))
+          && (n = s.getInputStream().read(chunk)) > 0) {
         all.write(chunk, 0, n);
       }
       return all.toString(StandardCharsets.ISO_8859_1);

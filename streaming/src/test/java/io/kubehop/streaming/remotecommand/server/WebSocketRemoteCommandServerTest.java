@@ -23,6 +23,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -30,20 +31,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import java.io.IOException;
-import java.util.Base64;
-import java.util.Locale;
-import org.junit.jupiter.api.Assertions;
 
-/** The WebSocket transport of {@link RemoteCommandServer} over real sockets, with Vert.x's WebSocket client. */
+/**
+ * The WebSocket transport of {@link RemoteCommandServer} over real sockets, with Vert.x's WebSocket
+ * client.
+ */
 class WebSocketRemoteCommandServerTest {
 
   private static final String SUCCESS = hex("{\"metadata\":{},\"status\":\"Success\"}");
@@ -61,10 +64,15 @@ class WebSocketRemoteCommandServerTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20));
-    HttpServer server = vertx.createHttpServer(ChannelHandshake.configure(new HttpServerOptions().setHost("127.0.0.1")));
-    server.requestHandler(req -> RemoteCommandServer.exec(vertx).webSocketPings(Duration.ofMillis(pingMillis))
-        .serve(req, options, executor)
-        .onComplete(ar -> sessionsEnded.incrementAndGet()));
+    HttpServer server =
+        vertx.createHttpServer(
+            ChannelHandshake.configure(new HttpServerOptions().setHost("127.0.0.1")));
+    server.requestHandler(
+        req ->
+            RemoteCommandServer.exec(vertx)
+                .webSocketPings(Duration.ofMillis(pingMillis))
+                .serve(req, options, executor)
+                .onComplete(ar -> sessionsEnded.incrementAndGet()));
     port = await(server.listen(0)).actualPort();
   }
 
@@ -90,12 +98,20 @@ class WebSocketRemoteCommandServerTest {
   private ClientWebSocket ws;
   private WebSocketRecorder rec;
 
-  /** Connects with the recorder in place before the handshake, so the initial message is never missed. */
+  /**
+   * Connects with the recorder in place before the handshake, so the initial message is never
+   * missed.
+   */
   private WebSocket connect(String... protocols) throws Exception {
     ws = client.webSocket();
     rec = new WebSocketRecorder(ws);
-    return await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/exec/x").setSubProtocols(List.of(protocols))));
+    return await(
+        ws.connect(
+            new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI("/exec/x")
+                .setSubProtocols(List.of(protocols))));
   }
 
   @Test
@@ -106,10 +122,14 @@ class WebSocketRemoteCommandServerTest {
     ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 0).appendString("hello\n"));
     ws.writeBinaryMessage(Buffer.buffer(new byte[] {(byte) 0xff, 0}));
     rec.awaitClosed();
-    assertEquals(List.of("B 01", "B 01" + hex("hello\n"), "B 03" + SUCCESS, "close 1000"), rec.events);
+    assertEquals(
+        List.of("B 01", "B 01" + hex("hello\n"), "B 03" + SUCCESS, "close 1000"), rec.events);
   }
 
-  /** client-java sends {@code ff 00} twice (on close and again at teardown); the second one is harmless. */
+  /**
+   * client-java sends {@code ff 00} twice (on close and again at teardown); the second one is
+   * harmless.
+   */
   @Test
   void repeatedCloseSignalIsTolerated() throws Exception {
     executor = echo(0);
@@ -119,19 +139,30 @@ class WebSocketRemoteCommandServerTest {
     ws.writeBinaryMessage(Buffer.buffer(new byte[] {(byte) 0xff, 0}));
     ws.writeBinaryMessage(Buffer.buffer(new byte[] {(byte) 0xff, 0}));
     rec.awaitClosed();
-    assertEquals(List.of("B 01", "B 01" + hex("java\n"), "B 03" + SUCCESS, "close 1000"), rec.events);
+    assertEquals(
+        List.of("B 01", "B 01" + hex("java\n"), "B 03" + SUCCESS, "close 1000"), rec.events);
   }
 
   @Test
   void stderrAndExitCodeFromAProcess() throws Exception {
     options = new StreamOptions(false, true, true, false);
-    executor = new ProcessExecutor(vertx, List.of("sh", "-c", "echo out; sleep 0.1; echo err >&2; exit 3"));
+    executor =
+        new ProcessExecutor(
+            vertx, List.of("sh", "-c", "echo out; sleep 0.1; echo err >&2; exit 3"));
     connect("v5.channel.k8s.io");
     rec.awaitClosed();
-    assertEquals(List.of("B 01", "B 01" + hex("out\n"), "B 02" + hex("err\n"),
-        "B 03" + hex("{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit"
-            + " code: exit status 3\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":\"ExitCode\","
-            + "\"message\":\"3\"}]}}"), "close 1000"), rec.events);
+    assertEquals(
+        List.of(
+            "B 01",
+            "B 01" + hex("out\n"),
+            "B 02" + hex("err\n"),
+            "B 03"
+                + hex(
+                    "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit"
+                        + " code: exit status 3\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":\"ExitCode\","
+                        + "\"message\":\"3\"}]}}"),
+            "close 1000"),
+        rec.events);
   }
 
   @Test
@@ -140,7 +171,8 @@ class WebSocketRemoteCommandServerTest {
     connect("v4.channel.k8s.io");
     ws.writeTextMessage("\u0000py-stdin\n"); // python's client sends stdin in TEXT frames
     rec.awaitClosed();
-    assertEquals(List.of("B 01", "B 01" + hex("py-stdin\n"), "B 03" + SUCCESS, "close 1000"), rec.events);
+    assertEquals(
+        List.of("B 01", "B 01" + hex("py-stdin\n"), "B 03" + SUCCESS, "close 1000"), rec.events);
   }
 
   @Test
@@ -149,7 +181,9 @@ class WebSocketRemoteCommandServerTest {
     connect("v4.base64.channel.k8s.io");
     ws.writeTextMessage("0aGkK"); // "hi\n" on stdin
     rec.awaitClosed();
-    assertEquals(List.of("T 1", "T 1aGkK", "T 3eyJtZXRhZGF0YSI6e30sInN0YXR1cyI6IlN1Y2Nlc3MifQ==", "close 1000"),
+    assertEquals(
+        List.of(
+            "T 1", "T 1aGkK", "T 3eyJtZXRhZGF0YSI6e30sInN0YXR1cyI6IlN1Y2Nlc3MifQ==", "close 1000"),
         rec.events);
 
     options = new StreamOptions(false, false, true, false);
@@ -157,8 +191,16 @@ class WebSocketRemoteCommandServerTest {
     WebSocket legacy = connect("base64.channel.k8s.io");
     WebSocketRecorder rec2 = rec;
     rec2.awaitClosed(); // plain-text errors before v4
-    assertEquals(List.of("T 2", "T 2ZQ==", "T 3" + Base64.getEncoder().encodeToString(
-        "command terminated with non-zero exit code: exit status 1".getBytes(StandardCharsets.UTF_8)), "close 1000"),
+    assertEquals(
+        List.of(
+            "T 2",
+            "T 2ZQ==",
+            "T 3"
+                + Base64.getEncoder()
+                    .encodeToString(
+                        "command terminated with non-zero exit code: exit status 1"
+                            .getBytes(StandardCharsets.UTF_8)),
+            "close 1000"),
         rec2.events);
   }
 
@@ -167,9 +209,11 @@ class WebSocketRemoteCommandServerTest {
     options = new StreamOptions(true, true, false, true);
     executor = echo(0);
     connect("v5.channel.k8s.io");
-    ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 4).appendString("{\"Width\":80,\"Height\":24}\n"));
+    ws.writeBinaryMessage(
+        Buffer.buffer().appendByte((byte) 4).appendString("{\"Width\":80,\"Height\":24}\n"));
     ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 4).appendString("not json"));
-    ws.writeBinaryMessage(Buffer.buffer().appendByte((byte) 4).appendString("{\"Width\":1,\"Height\":1}"));
+    ws.writeBinaryMessage(
+        Buffer.buffer().appendByte((byte) 4).appendString("{\"Width\":1,\"Height\":1}"));
     rec.awaitClosed();
     assertEquals(List.of(new TerminalSize(80, 24)), sizes);
     assertEquals(List.of("B 01", "close 1007"), rec.events);
@@ -231,13 +275,19 @@ class WebSocketRemoteCommandServerTest {
     executor = echo(0);
     ws = client.webSocket();
     Promise<Void> pinged = Promise.promise();
-    ws.frameHandler(f -> {
-      if (f.isPing()) {
-        pinged.tryComplete();
-      }
-    });
-    await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/exec/x")
-        .setSubProtocols(List.of("v5.channel.k8s.io"))));
+    ws.frameHandler(
+        f -> {
+          if (f.isPing()) {
+            pinged.tryComplete();
+          }
+        });
+    await(
+        ws.connect(
+            new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI("/exec/x")
+                .setSubProtocols(List.of("v5.channel.k8s.io"))));
     await(pinged.future()); // Vert.x answers with a pong on its own
     ws.writeBinaryMessage(Buffer.buffer(new byte[] {(byte) 0xff, 0}));
   }
@@ -245,18 +295,22 @@ class WebSocketRemoteCommandServerTest {
   @Test
   void noSharedProtocolIs403() throws Exception {
     executor = echo(0);
-    ExecutionException e = Assertions.assertThrows(ExecutionException.class,
-        () -> connect("v9.channel.k8s.io"));
+    ExecutionException e =
+        Assertions.assertThrows(ExecutionException.class, () -> connect("v9.channel.k8s.io"));
     assertEquals(403, ((UpgradeRejectedException) e.getCause()).getStatus());
   }
 
   @Test
   void offersAsRepeatedAndCommaJoinedHeaders() throws Exception {
     executor = streams -> Future.succeededFuture(0);
-    assertTrue(rawHandshake("Sec-WebSocket-Protocol: bogus\r\nSec-WebSocket-Protocol: v4.channel.k8s.io\r\n")
-        .contains("\r\nsec-websocket-protocol: v4.channel.k8s.io\r\n"));
-    assertTrue(rawHandshake("Sec-WebSocket-Protocol: v5.channel.k8s.io,v4.channel.k8s.io,channel.k8s.io\r\n")
-        .contains("\r\nsec-websocket-protocol: v5.channel.k8s.io\r\n"));
+    assertTrue(
+        rawHandshake(
+                "Sec-WebSocket-Protocol: bogus\r\nSec-WebSocket-Protocol: v4.channel.k8s.io\r\n")
+            .contains("\r\nsec-websocket-protocol: v4.channel.k8s.io\r\n"));
+    assertTrue(
+        rawHandshake(
+                "Sec-WebSocket-Protocol: v5.channel.k8s.io,v4.channel.k8s.io,channel.k8s.io\r\n")
+            .contains("\r\nsec-websocket-protocol: v5.channel.k8s.io\r\n"));
     String none = rawHandshake("");
     assertTrue(none.startsWith("HTTP/1.1 101"), none);
     assertTrue(!none.contains("sec-websocket-protocol"), none);
@@ -269,20 +323,26 @@ class WebSocketRemoteCommandServerTest {
     long fds = openFds();
     for (int i = 0; i < 20; i++) {
       try (Socket s = new Socket("127.0.0.1", port)) {
-        s.getOutputStream().write(("GET /exec/x HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n")
-            .getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream()
+            .write(
+                ("GET /exec/x HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
       }
     }
-    Await.until("descriptors to be released (" + openFds() + " > " + fds + ")", () -> openFds() <= fds + 2);
+    Await.until(
+        "descriptors to be released (" + openFds() + " > " + fds + ")", () -> openFds() <= fds + 2);
     v5EchoWithStdinCloseSignal(); // the server still works
   }
 
   private String rawHandshake(String protocolLines) throws Exception {
     try (Socket s = new Socket("127.0.0.1", port)) {
       OutputStream out = s.getOutputStream();
-      out.write(("GET /exec/x HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + protocolLines + "\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
+      out.write(
+          ("GET /exec/x HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                  + protocolLines
+                  + "\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
       InputStream in = s.getInputStream();
       StringBuilder head = new StringBuilder();
       while (!head.toString().endsWith("\r\n\r\n")) {

@@ -8,7 +8,10 @@ import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** Records decoder events in order; tests take them one by one and finish with {@link #assertExhausted()}. */
+/**
+ * Records decoder events in order; tests take them one by one and finish with {@link
+ * #assertExhausted()}.
+ */
 final class FrameRecorder implements SpdyFrameDecoder.Listener {
 
   private final Deque<Object> events = new ArrayDeque<>();
@@ -36,7 +39,10 @@ final class FrameRecorder implements SpdyFrameDecoder.Listener {
     return (SpdyProtocolException) e;
   }
 
-  /** Joins consecutive Data events of one stream (a frame may arrive in pieces) up to and including a FIN. */
+  /**
+   * Joins consecutive Data events of one stream (a frame may arrive in pieces) up to and including
+   * a FIN.
+   */
   Buffer nextData(int streamId, boolean expectFin) {
     Buffer all = Buffer.buffer();
     while (true) {

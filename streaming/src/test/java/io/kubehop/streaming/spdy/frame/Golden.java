@@ -9,7 +9,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Golden frames from {@code src/test/resources/golden/spdy/*.hex}: {@code direction name hex} per line. */
+/**
+ * Golden frames from {@code src/test/resources/golden/spdy/*.hex}: {@code direction name hex} per
+ * line.
+ */
 public final class Golden {
 
   private Golden() {}

@@ -1,19 +1,22 @@
 package io.kubehop.streaming.spdy.frame;
 
-import io.kubehop.streaming.httpstream.HeaderBlock;
 import static io.kubehop.streaming.spdy.frame.Golden.unhex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubehop.streaming.httpstream.HeaderBlock;
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import java.nio.charset.StandardCharsets;
 
-/** The decoder against hand-assembled frames (SPDY/3.1 layout), in every split, and its error events. */
+/**
+ * The decoder against hand-assembled frames (SPDY/3.1 layout), in every split, and its error
+ * events.
+ */
 class SpdyFrameDecoderTest {
 
   private final FrameRecorder recorder = new FrameRecorder();
@@ -27,7 +30,8 @@ class SpdyFrameDecoderTest {
   @Test
   void dataFrameWithFin() {
     decoder.decode(unhex("00000003 01 000005 68656c6c6f")); // stream 3, FIN, "hello"
-    assertEquals(new SpdyFrame.Data(3, true, Buffer.buffer("hello")), recorder.next(SpdyFrame.Data.class));
+    assertEquals(
+        new SpdyFrame.Data(3, true, Buffer.buffer("hello")), recorder.next(SpdyFrame.Data.class));
   }
 
   @Test
@@ -38,18 +42,24 @@ class SpdyFrameDecoderTest {
 
   @Test
   void pipelinedFramesInOneBuffer() {
-    decoder.decode(unhex("00000001 00 000002 6869" // DATA 1 "hi"
-        + "80030006 00 000004 00000001" // PING 1
-        + "80030003 00 000008 00000001 00000005" // RST_STREAM 1 CANCEL
-        + "80030007 00 000008 00000003 00000000" // GOAWAY last-good 3 OK
-        + "80030009 00 000008 00000001 00010000" // WINDOW_UPDATE 1 +65536
-        + "80030004 00 00000c 00000001 00000007 00010000")); // SETTINGS initial window 65536
-    assertEquals(new SpdyFrame.Data(1, false, Buffer.buffer("hi")), recorder.next(SpdyFrame.Data.class));
+    decoder.decode(
+        unhex(
+            "00000001 00 000002 6869" // DATA 1 "hi"
+                + "80030006 00 000004 00000001" // PING 1
+                + "80030003 00 000008 00000001 00000005" // RST_STREAM 1 CANCEL
+                + "80030007 00 000008 00000003 00000000" // GOAWAY last-good 3 OK
+                + "80030009 00 000008 00000001 00010000" // WINDOW_UPDATE 1 +65536
+                + "80030004 00 00000c 00000001 00000007 00010000")); // SETTINGS initial window
+    // 65536
+    assertEquals(
+        new SpdyFrame.Data(1, false, Buffer.buffer("hi")), recorder.next(SpdyFrame.Data.class));
     assertEquals(new SpdyFrame.Ping(1), recorder.next(SpdyFrame.Ping.class));
-    assertEquals(new SpdyFrame.RstStream(1, RstStatus.CANCEL), recorder.next(SpdyFrame.RstStream.class));
+    assertEquals(
+        new SpdyFrame.RstStream(1, RstStatus.CANCEL), recorder.next(SpdyFrame.RstStream.class));
     assertEquals(new SpdyFrame.GoAway(3, GoAwayStatus.OK), recorder.next(SpdyFrame.GoAway.class));
     assertEquals(new SpdyFrame.WindowUpdate(1, 65536), recorder.next(SpdyFrame.WindowUpdate.class));
-    assertEquals(new SpdyFrame.Settings(0, List.of(new SpdyFrame.Setting(0, 7, 65536))),
+    assertEquals(
+        new SpdyFrame.Settings(0, List.of(new SpdyFrame.Setting(0, 7, 65536))),
         recorder.next(SpdyFrame.Settings.class));
   }
 
@@ -66,9 +76,11 @@ class SpdyFrameDecoderTest {
       SpdyFrameDecoder d = new SpdyFrameDecoder(r);
       d.decode(wire.getBuffer(0, split));
       d.decode(wire.getBuffer(split, wire.length()));
-      assertEquals(HeaderBlock.of("streamtype", "stdin"), r.next(SpdyFrame.SynStream.class).headers());
+      assertEquals(
+          HeaderBlock.of("streamtype", "stdin"), r.next(SpdyFrame.SynStream.class).headers());
       assertEquals(Buffer.buffer("abc"), r.nextData(1, false), "split at " + split);
-      assertEquals(new SpdyFrame.SynReply(1, 0, HeaderBlock.EMPTY), r.next(SpdyFrame.SynReply.class));
+      assertEquals(
+          new SpdyFrame.SynReply(1, 0, HeaderBlock.EMPTY), r.next(SpdyFrame.SynReply.class));
       assertEquals(SpdyFrame.Data.finOf(1), r.next(SpdyFrame.Data.class));
       r.assertExhausted();
     }
@@ -94,16 +106,20 @@ class SpdyFrameDecoderTest {
     Buffer wire = new SpdyFrameEncoder().encode(new SpdyFrame.Data(1, true, payload));
     assertEquals(payload.length() + 16, wire.length());
     assertEquals("0000000100ffffff", Golden.hex(wire.getBuffer(0, 8)));
-    assertEquals("000000010100000a", Golden.hex(wire.getBuffer(8 + SpdyConstants.MAX_LENGTH, 16 + SpdyConstants.MAX_LENGTH)));
+    assertEquals(
+        "000000010100000a",
+        Golden.hex(wire.getBuffer(8 + SpdyConstants.MAX_LENGTH, 16 + SpdyConstants.MAX_LENGTH)));
     decoder.decode(wire);
     assertEquals(payload.length(), recorder.nextData(1, true).length());
   }
 
   @Test
   void unknownControlFramesAreSkipped() {
-    decoder.decode(unhex("80030005 00 000000" // NOOP (SPDY/2), empty
-        + "8003000a 00 000003 010203" // CREDENTIAL, 3 bytes
-        + "80030006 00 000004 00000002")); // PING 2
+    decoder.decode(
+        unhex(
+            "80030005 00 000000" // NOOP (SPDY/2), empty
+                + "8003000a 00 000003 010203" // CREDENTIAL, 3 bytes
+                + "80030006 00 000004 00000002")); // PING 2
     assertEquals(new SpdyFrame.Ping(2), recorder.next(SpdyFrame.Ping.class));
   }
 
@@ -149,7 +165,10 @@ class SpdyFrameDecoderTest {
     assertEquals(1, e.streamId());
   }
 
-  /** Netty's {@code SpdyStreamStatus.valueOf}: an undefined code is a status of its own, and goes out unchanged. */
+  /**
+   * Netty's {@code SpdyStreamStatus.valueOf}: an undefined code is a status of its own, and goes
+   * out unchanged.
+   */
   @Test
   void unknownRstStreamStatusKeepsItsCodeBothWays() {
     String wire = "80030003 00 000008 00000001 00000063"; // RST_STREAM 1, status 99
@@ -214,10 +233,18 @@ class SpdyFrameDecoderTest {
 
   @Test
   void upperCaseOrDuplicateHeaderNamesAreFatal() {
-    assertEquals("header was not lowercased", assertThrows(SpdyProtocolException.class,
-        () -> HeaderBlockDecoder.parse(raw("Streamtype", "error"), 1)).getMessage());
-    assertEquals("multiple headers with same name", assertThrows(SpdyProtocolException.class,
-        () -> HeaderBlockDecoder.parse(raw("a", "1", "a", "2"), 1)).getMessage());
+    assertEquals(
+        "header was not lowercased",
+        assertThrows(
+                SpdyProtocolException.class,
+                () -> HeaderBlockDecoder.parse(raw("Streamtype", "error"), 1))
+            .getMessage());
+    assertEquals(
+        "multiple headers with same name",
+        assertThrows(
+                SpdyProtocolException.class,
+                () -> HeaderBlockDecoder.parse(raw("a", "1", "a", "2"), 1))
+            .getMessage());
   }
 
   @Test
@@ -230,25 +257,35 @@ class SpdyFrameDecoderTest {
   @Test
   void encoderLowerCasesAndJoinsRepeatedNames() {
     HeaderBlock h = HeaderBlock.builder().add("StreamType", "a").add("streamtype", "b").build();
-    assertEquals(Golden.hex(raw("streamtype", "a\u0000b")), Golden.hex(Buffer.buffer(HeaderBlockEncoder.raw(h))));
+    assertEquals(
+        Golden.hex(raw("streamtype", "a\u0000b")),
+        Golden.hex(Buffer.buffer(HeaderBlockEncoder.raw(h))));
   }
 
   @Test
   void encoderRefusesWhatGoTreatsAsFatal() {
     SpdyFrameEncoder encoder = new SpdyFrameEncoder();
-    assertThrows(IllegalArgumentException.class, () -> encoder.encode(new SpdyFrame.Data(0, false, Buffer.buffer())));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> encoder.encode(new SpdyFrame.Data(0, false, Buffer.buffer())));
     assertThrows(IllegalArgumentException.class, () -> encoder.encode(new SpdyFrame.Ping(0)));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> encoder.encode(SpdyFrame.SynStream.of(1, HeaderBlock.of("host", "x"))));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> encoder.encode(new SpdyFrame.SynReply(1, 0, HeaderBlock.of("Connection", "close"))));
   }
 
   @Test
   void fixedFramesEncodeAsSpecified() {
     SpdyFrameEncoder e = new SpdyFrameEncoder();
-    assertEquals("8003000300000008000000030000000" + "5", Golden.hex(e.encode(new SpdyFrame.RstStream(3, RstStatus.CANCEL))));
-    assertEquals("800300070000000800000007" + "00000000", Golden.hex(e.encode(new SpdyFrame.GoAway(7, GoAwayStatus.OK))));
+    assertEquals(
+        "8003000300000008000000030000000" + "5",
+        Golden.hex(e.encode(new SpdyFrame.RstStream(3, RstStatus.CANCEL))));
+    assertEquals(
+        "800300070000000800000007" + "00000000",
+        Golden.hex(e.encode(new SpdyFrame.GoAway(7, GoAwayStatus.OK))));
     assertEquals("800300060000000400000002", Golden.hex(e.encode(new SpdyFrame.Ping(2))));
     assertEquals("0000000301000000", Golden.hex(e.encode(SpdyFrame.Data.finOf(3))));
   }
