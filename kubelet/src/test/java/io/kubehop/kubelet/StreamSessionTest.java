@@ -11,6 +11,7 @@ import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.client.WebSocketExecutor;
 import io.kubehop.testkit.Await;
 import io.kubehop.testkit.BufferSink;
+import io.kubehop.testkit.LogCapture;
 import io.vertx.core.Future;
 import io.vertx.core.net.NetClient;
 import java.io.IOException;
@@ -21,9 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,20 +47,8 @@ class StreamSessionTest {
   @TempDir Path home;
 
   private StreamingHarness s;
-  private final List<String> log = new CopyOnWriteArrayList<>();
-  private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          log.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
+  private final LogCapture capture = new LogCapture();
+  private final List<String> log = capture.messages();
 
   @BeforeEach
   void start() throws Exception {

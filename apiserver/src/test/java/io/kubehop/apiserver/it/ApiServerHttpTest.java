@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kubehop.api.json.ApiJson;
 import io.kubehop.api.version.VersionInfo;
 import io.kubehop.testkit.Await;
+import io.kubehop.testkit.LogCapture;
 import io.vertx.core.http.HttpServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,9 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -221,20 +220,8 @@ class ApiServerHttpTest {
    */
   @Test
   void heartbeatsAreNotLoggedAtInfo() throws Exception {
-    List<LogRecord> records = new CopyOnWriteArrayList<>();
-    Handler capture =
-        new Handler() {
-          @Override
-          public void publish(LogRecord record) {
-            records.add(record);
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
+    LogCapture capture = new LogCapture();
+    List<LogRecord> records = capture.records();
     Level before = APISERVER_LOG.getLevel();
     APISERVER_LOG.setLevel(
         Level.FINE); // so that the FINE line is made, and this test sees where it went

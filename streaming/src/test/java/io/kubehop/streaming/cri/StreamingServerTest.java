@@ -15,6 +15,7 @@ import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
 import io.kubehop.streaming.remotecommand.server.RemoteCommandStreams;
 import io.kubehop.testkit.BufferSink;
+import io.kubehop.testkit.LogCapture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -34,8 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,20 +90,8 @@ class StreamingServerTest {
 
   @TempDir Path dir;
 
-  private final List<String> log = new CopyOnWriteArrayList<>();
-  private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          log.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
+  private final LogCapture capture = new LogCapture();
+  private final List<String> log = capture.messages();
   private final UpperCaseRuntime runtime = new UpperCaseRuntime();
   private Vertx vertx;
   private StreamingServer server;
