@@ -63,13 +63,12 @@ final class Splice {
         .onComplete(
             ar -> { // reset by the client, or both sides finished
               socket.close();
-              socket
-                  .resume(); // writes to the data stream fail now: let the queue run into them, up
-              // to the end
+              // writes to the data stream fail now: let the queue run into them, up to the end
+              readSocket(socket, true);
             });
 
     // pod → client
-    pump(socket, data, socket::close);
+    pumpFromSocket(socket, data);
     socket.endHandler(
         v -> {
           data.end().onFailure(e -> LOG.log(Level.FINE, "FIN on data stream", e));
@@ -94,6 +93,48 @@ final class Splice {
             dst.drainHandler(v -> src.resume());
           }
         });
+  }
+
+  /**
+   * Copies the pod's bytes to the data stream; while the stream's queue is full, Netty stops
+   * reading the socket.
+   *
+   * <p>Not {@link NetSocket#pause()}: a paused Vert.x 5 connection keeps what Netty reads after the
+   * pause in a queue of its own, and when the pod closes meanwhile, the socket's end is queued
+   * ahead of those bytes. The data stream then got its FIN first and the last reads failed as
+   * writes after FIN: a slow client lost up to a MiB of the tail, without any error. With auto-read
+   * off nothing more is read, not even the end, so the end comes after the last byte; what Netty's
+   * current read loop still delivers is written on (a bounded overshoot of the queue's soft limit,
+   * as with any write after {@code writeQueueFull()}).
+   */
+  static void pumpFromSocket(NetSocket socket, Stream data) {
+    socket.handler(
+        bytes -> {
+          data.write(bytes)
+              .onFailure(
+                  e -> {
+                    LOG.log(Level.FINE, "forwarding write failed", e);
+                    socket.close();
+                  });
+          if (data.writeQueueFull()) {
+            readSocket(socket, false);
+            data.drainHandler(v -> readSocket(socket, true));
+          }
+        });
+  }
+
+  /**
+   * Starts or stops reading the pod connection (auto-read; pause/resume for a socket that is not
+   * Vert.x's own).
+   */
+  private static void readSocket(NetSocket socket, boolean on) {
+    if (!VertxInternals.autoRead(socket, on)) {
+      if (on) {
+        socket.resume();
+      } else {
+        socket.pause();
+      }
+    }
   }
 
   /**

@@ -15,11 +15,12 @@ import java.util.Optional;
  * io.vertx.core.http.impl}): the Netty channel under a socket, the pipeline under an HTTP/1.1
  * server connection, and the event loop of a context.
  *
- * <p>Why internals at all: a half-close (TCP FIN), a pipeline handler that rewrites POST upgrades,
- * removing the idle handler of a hijacked connection, and asking "am I on this context's event
- * loop" have no public Vert.x 5 API. Each use degrades gracefully when the object is not the
- * expected implementation (an empty result), so a Vert.x upgrade that moves these types breaks one
- * class, and its tests say so. An ArchUnit rule keeps every other class out of these packages.
+ * <p>Why internals at all: a half-close (TCP FIN), back-pressure that keeps a socket's end behind
+ * its data, a pipeline handler that rewrites POST upgrades, removing the idle handler of a hijacked
+ * connection, and asking "am I on this context's event loop" have no public Vert.x 5 API. Each use
+ * degrades gracefully when the object is not the expected implementation (an empty result), so a
+ * Vert.x upgrade that moves these types breaks one class, and its tests say so. An ArchUnit rule
+ * keeps every other class out of these packages.
  */
 public final class VertxInternals {
 
@@ -32,6 +33,23 @@ public final class VertxInternals {
     return socket instanceof NetSocketInternal internal
         ? Optional.of(internal.channelHandlerContext().channel())
         : Optional.empty();
+  }
+
+  /**
+   * Stops or restarts Netty reading {@code socket} (its channel's auto-read); false, doing nothing,
+   * when the socket is not Vert.x's own. A back-pressure that, unlike {@link NetSocket#pause()},
+   * keeps the end behind the data: a paused Vert.x 5 connection parks what Netty still reads in a
+   * queue of its own, and the end of a peer that closes then overtakes those bytes. With auto-read
+   * off nothing more is read, not even the end.
+   */
+  public static boolean autoRead(NetSocket socket, boolean on) {
+    return channel(socket)
+        .map(
+            c -> {
+              c.config().setAutoRead(on);
+              return true;
+            })
+        .orElse(false);
   }
 
   /**
