@@ -124,10 +124,11 @@ final class Splice {
   }
 
   /**
-   * Starts or stops reading the pod connection (auto-read; pause/resume for a socket that is not
-   * Vert.x's own).
+   * Starts or stops reading a pod connection (auto-read; pause/resume for a socket that is not
+   * Vert.x's own): the back-pressure that keeps the pod's end behind its data (see {@link
+   * #pumpFromSocket}). The WebSocket port-forward uses it too.
    */
-  private static void readSocket(NetSocket socket, boolean on) {
+  static void readSocket(NetSocket socket, boolean on) {
     if (!VertxInternals.autoRead(socket, on)) {
       if (on) {
         socket.resume();

@@ -157,7 +157,7 @@ final class WebSocketPortForwarder {
           v -> {
             List<NetSocket> resumed = new ArrayList<>(pausedByWebSocket);
             pausedByWebSocket.clear();
-            resumed.forEach(NetSocket::resume);
+            resumed.forEach(socket -> Splice.readSocket(socket, true));
           });
       idleTimer.set(idleTimeout);
       for (int i = 0; i < ports.size(); i++) {
@@ -199,7 +199,8 @@ final class WebSocketPortForwarder {
           bytes -> {
             send(2 * index, bytes);
             if (writeQueueFull()) {
-              socket.pause();
+              // not socket.pause(): a paused socket can queue the pod's end ahead of its last bytes
+              Splice.readSocket(socket, false);
               pausedByWebSocket.add(socket);
             }
           });
@@ -211,7 +212,7 @@ final class WebSocketPortForwarder {
             socket.close();
           });
       // the end, not the close, ends a port cleanly: bytes read before the close may still wait in
-      // the paused queue
+      // Vert.x's inbound queue
       socket.endHandler(v -> endPort(index, null));
       socket.closeHandler(
           v -> {
