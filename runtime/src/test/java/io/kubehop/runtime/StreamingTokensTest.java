@@ -10,6 +10,7 @@ import io.kubehop.cri.v1.ExecRequest;
 import io.kubehop.cri.v1.RuntimeServiceGrpcClient;
 import io.kubehop.runtime.streaming.StreamClient;
 import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.kubehop.testkit.ManualClock;
 import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -19,11 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -35,30 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * The CRI side of exec/attach: validation, errors, and the one-time tokens of the streaming server.
  */
 class StreamingTokensTest {
-
-  /** A clock the test moves by hand (the tokens' TTL is one minute of it). */
-  static final class ManualClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-  }
 
   @TempDir static Path home;
   static final ManualClock clock = new ManualClock();

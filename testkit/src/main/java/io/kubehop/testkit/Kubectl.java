@@ -1,7 +1,6 @@
 package io.kubehop.testkit;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,13 +55,6 @@ public final class Kubectl {
    */
   public static Path binary(String minor) {
     return Tools.require(DIR.resolve("kubectl." + minor), "kubectl " + minor);
-  }
-
-  /** Those of {@link #MINORS} installed on this machine. */
-  public static List<String> installed() {
-    return MINORS.stream()
-        .filter(minor -> Files.isExecutable(DIR.resolve("kubectl." + minor)))
-        .toList();
   }
 
   public String minor() {
