@@ -20,7 +20,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /** Builds an {@link SSLContext} from a kubeconfig's {@link TlsConfig}. */
-final class TlsContexts {
+public final class TlsContexts {
 
   private TlsContexts() {
     throw new AssertionError("No instances.");
@@ -41,7 +41,11 @@ final class TlsContexts {
     }
   }
 
-  private static TrustManager[] trustManagers(TlsConfig tls)
+  /**
+   * The trust managers for {@code tls}: trust-all for {@code insecure-skip-tls-verify}, the CA
+   * bundle when given, else null (the JVM's defaults). Shared with the Vert.x streaming transports.
+   */
+  public static TrustManager[] trustManagers(TlsConfig tls)
       throws GeneralSecurityException, IOException {
     if (tls.insecureSkipVerify()) {
       return new TrustManager[] {new TrustAll()};
@@ -61,7 +65,8 @@ final class TlsContexts {
     return factory.getTrustManagers();
   }
 
-  private static KeyManagerFactory keyManagers(TlsConfig tls)
+  /** The client certificate's key managers; call only when {@code tls} has a client certificate. */
+  public static KeyManagerFactory keyManagers(TlsConfig tls)
       throws GeneralSecurityException, IOException {
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
     store.load(null, null);

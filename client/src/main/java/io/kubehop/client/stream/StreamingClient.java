@@ -1,0 +1,174 @@
+package io.kubehop.client.stream;
+
+import io.kubehop.client.rest.ClusterConnection;
+import io.kubehop.client.rest.TlsContexts;
+import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.remotecommand.client.FallbackExecutor;
+import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
+import io.kubehop.streaming.remotecommand.client.StreamExecutor;
+import io.kubehop.streaming.remotecommand.client.WebSocketExecutor;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.net.ClientOptionsBase;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.TrustOptions;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.TrustManager;
+
+/**
+ * The streaming side of the CLI: one small Vert.x instance with a TCP client (SPDY/3.1 upgrades,
+ * which Vert.x's HTTP client cannot hand over as raw bytes) and a WebSocket client, both set up
+ * from the same {@link ClusterConnection} as the REST transport (TLS material, host name
+ * verification, bearer token). Commands build their executors here and close it when they end.
+ */
+public final class StreamingClient implements AutoCloseable {
+
+  /** kubectl's {@code User-Agent} shape, so server logs tell the clients apart. */
+  public static final String USER_AGENT =
+      "kubehop/0.1.0 (" + System.getProperty("os.name").toLowerCase() + ")";
+
+  private final ClusterConnection connection;
+  private final Vertx vertx;
+  private final NetClient netClient;
+  private final WebSocketClient webSocketClient;
+
+  public StreamingClient(ClusterConnection connection) throws IOException {
+    this.connection = connection;
+    // One event loop is plenty for one CLI session; the blocked-thread checker would only add
+    // noise.
+    this.vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(1)
+                .setWorkerPoolSize(2)
+                .setBlockedThreadCheckInterval(1)
+                .setBlockedThreadCheckIntervalUnit(TimeUnit.HOURS));
+    try {
+      this.netClient = vertx.createNetClient(tls(new NetClientOptions().setTcpNoDelay(true)));
+      this.webSocketClient =
+          vertx.createWebSocketClient(
+              tls(
+                  new WebSocketClientOptions()
+                      .setMaxFrameSize(1 << 20)
+                      .setMaxMessageSize(64 << 20)
+                      .setTcpNoDelay(true)));
+    } catch (IOException | RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  private <T extends ClientOptionsBase> T tls(T options) throws IOException {
+    if (!connection.isTls()) {
+      return options;
+    }
+    options.setSsl(true);
+    try {
+      if (connection.tls().insecureSkipVerify()) {
+        options.setTrustAll(true);
+      } else {
+        TrustManager[] trust = TlsContexts.trustManagers(connection.tls());
+        if (trust != null) {
+          options.setTrustOptions(TrustOptions.wrap(trust[0]));
+        }
+      }
+      if (connection.tls().clientCertPem() != null && connection.tls().clientKeyPem() != null) {
+        options.setKeyCertOptions(KeyCertOptions.wrap(TlsContexts.keyManagers(connection.tls())));
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IOException("unable to load TLS configuration: " + e.getMessage(), e);
+    }
+    // Host names are checked as kubectl checks them, unless verification is off altogether.
+    String verification = connection.tls().insecureSkipVerify() ? "" : "HTTPS";
+    if (options instanceof NetClientOptions net) {
+      net.setHostnameVerificationAlgorithm(verification);
+    } else if (options instanceof WebSocketClientOptions ws) {
+      ws.setVerifyHost(!connection.tls().insecureSkipVerify());
+    }
+    return options;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public ClusterConnection connection() {
+    return connection;
+  }
+
+  public NetClient netClient() {
+    return netClient;
+  }
+
+  public WebSocketClient webSocketClient() {
+    return webSocketClient;
+  }
+
+  public String host() {
+    return connection.server().getHost();
+  }
+
+  public int port() {
+    int port = connection.server().getPort();
+    return port != -1 ? port : connection.isTls() ? 443 : 80;
+  }
+
+  /** The request URI of an API path: the server URL's path prefix, if any, then the path. */
+  public String uri(String pathAndQuery) {
+    String prefix = connection.server().getRawPath();
+    if (prefix == null || prefix.equals("/")) {
+      prefix = "";
+    } else if (prefix.endsWith("/")) {
+      prefix = prefix.substring(0, prefix.length() - 1);
+    }
+    return prefix + pathAndQuery;
+  }
+
+  /**
+   * The headers every upgrade request carries: User-Agent, the bearer token (over TLS only, as
+   * client-go), and the session id that each tier logs and passes on to the next hop.
+   */
+  public Map<String, String> headers(String sessionId) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("User-Agent", USER_AGENT);
+    connection.authorization().ifPresent(a -> headers.put("Authorization", a));
+    if (sessionId != null) {
+      headers.put(StreamHeaders.SESSION, sessionId);
+    }
+    return headers;
+  }
+
+  public SpdyExecutor.Target spdyTarget(String method, String pathAndQuery, String sessionId) {
+    return new SpdyExecutor.Target(host(), port(), method, uri(pathAndQuery), headers(sessionId));
+  }
+
+  /**
+   * An executor for an exec or attach subresource ({@code pathAndQuery} with its query) on {@code
+   * transport}: WebSocket is a GET upgrade, SPDY a POST upgrade, as kubectl sends them.
+   */
+  public StreamExecutor executor(Transport transport, String pathAndQuery, String sessionId) {
+    StreamExecutor spdy =
+        new SpdyExecutor(vertx, netClient).to(spdyTarget("POST", pathAndQuery, sessionId));
+    StreamExecutor webSocket =
+        new WebSocketExecutor(vertx, webSocketClient)
+            .to(host(), port(), uri(pathAndQuery), headers(sessionId));
+    return switch (transport) {
+      case SPDY -> spdy;
+      case WEBSOCKET -> webSocket;
+      case AUTO -> new FallbackExecutor(webSocket, spdy, FallbackExecutor::isUpgradeFailure);
+    };
+  }
+
+  @Override
+  public void close() {
+    vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
+  }
+}
