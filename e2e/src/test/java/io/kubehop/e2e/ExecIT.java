@@ -31,12 +31,12 @@ class ExecIT extends ExecMatrix {
   }
 
   @Override
-  String apiserverHop() {
+  String apiserverHop(String client) {
     return "(splice SPDY/3.1 v";
   }
 
   @Override
-  String kubeletHop() {
+  String kubeletHop(String client) {
     return "(splice SPDY/3.1 v";
   }
 }

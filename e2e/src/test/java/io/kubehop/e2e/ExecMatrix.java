@@ -6,6 +6,7 @@ import io.kubehop.e2e.support.KubehopCluster;
 import io.kubehop.e2e.support.Pods;
 import io.kubehop.e2e.support.PtySession;
 import io.kubehop.testkit.Await;
+import io.kubehop.testkit.CliClient;
 import io.kubehop.testkit.Kubectl;
 import io.kubehop.testkit.ProcessResult;
 import java.io.IOException;
@@ -44,20 +45,23 @@ abstract class ExecMatrix {
   /** The flags of {@code kubehop up}. */
   abstract String[] clusterFlags();
 
-  /** The kubectls under test, as {@code Named} minor versions. */
+  /**
+   * The clients under test, as {@code Named} ids: a kubectl minor version ({@code 1.33}), or {@code
+   * kubehop:TRANSPORT} for kubehop's own CLI with {@code --transport=TRANSPORT}.
+   */
   abstract Stream<Arguments> kubectls();
 
   /** Environment for every kubectl (e.g. {@code KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false}). */
   abstract Map<String, String> extraEnv();
 
   /**
-   * How the apiserver logs the hop of an exec, e.g. {@code (translated websocket v5.channel.k8s.io
-   * -> …)}.
+   * How the apiserver logs the hop of an exec by {@code client}, e.g. {@code (translated websocket
+   * v5.channel.k8s.io -> …)}.
    */
-  abstract String apiserverHop();
+  abstract String apiserverHop(String client);
 
   /** How the kubelet logs the hop of the same exec. */
-  abstract String kubeletHop();
+  abstract String kubeletHop(String client);
 
   @BeforeAll
   void up() throws IOException {
@@ -128,8 +132,24 @@ abstract class ExecMatrix {
     return Arguments.of(Named.of(label, minor));
   }
 
-  protected Kubectl kubectl(String minor) {
-    Kubectl kubectl = cluster.kubectl(minor);
+  static Arguments kubehop(String transport) {
+    return Arguments.of(Named.of("kubehop --transport=" + transport, KUBEHOP + transport));
+  }
+
+  /** The id prefix of kubehop's own CLI among the clients. */
+  static final String KUBEHOP = "kubehop:";
+
+  /** The transport a {@code kubehop:TRANSPORT} client id pins, or null for a kubectl. */
+  static String kubehopTransport(String client) {
+    return client.startsWith(KUBEHOP) ? client.substring(KUBEHOP.length()) : null;
+  }
+
+  protected CliClient kubectl(String client) {
+    String transport = kubehopTransport(client);
+    if (transport != null) {
+      return cluster.kubehopCli(transport);
+    }
+    Kubectl kubectl = cluster.kubectl(client);
     extraEnv().forEach(kubectl::env);
     return kubectl;
   }
@@ -139,7 +159,7 @@ abstract class ExecMatrix {
    * columns}.
    */
   private PtySession kubectlPty(String minor, int rows, int columns, String... args) {
-    Kubectl kubectl = kubectl(minor);
+    CliClient kubectl = kubectl(minor);
     return PtySession.start(kubectl.command(args), kubectl.environment(), rows, columns);
   }
 
@@ -160,7 +180,7 @@ abstract class ExecMatrix {
   @ParameterizedTest(name = "{0}")
   @MethodSource("kubectls")
   void eachHopSpeaksTheModesProtocol(String minor) throws IOException {
-    String marker = "hop-check-" + minor.replace(".", "") + "-" + System.nanoTime();
+    String marker = "hop-check-" + minor.replaceAll("[.:]", "") + "-" + System.nanoTime();
     ProcessResult result = kubectl(minor).run("exec", "demo", "--", "echo", marker);
     assertThat(result.stdout()).as(result.toString()).isEqualTo(marker + "\n");
     String line =
@@ -171,10 +191,10 @@ abstract class ExecMatrix {
                 () ->
                     new AssertionError(
                         "no apiserver log line for " + marker + "\n" + cluster.logs()));
-    assertThat(line).contains(apiserverHop());
+    assertThat(line).contains(apiserverHop(minor));
     String session =
         line.substring(line.indexOf("exec session ") + "exec session ".length()).split(" ")[0];
-    String expected = "session " + session + " exec default/demo/main opened " + kubeletHop();
+    String expected = "session " + session + " exec default/demo/main opened " + kubeletHop(minor);
     Await.until(
         "the kubelet's line: " + expected,
         Duration.ofSeconds(10),
@@ -279,7 +299,7 @@ abstract class ExecMatrix {
   @ParameterizedTest(name = "{0}")
   @MethodSource("kubectls")
   void attachReachesTheMainProcessWhichOutlivesTheSession(String minor) {
-    String marker = "attached-" + minor.replace(".", "");
+    String marker = "attached-" + minor.replaceAll("[.:]", "");
     try (PtySession pty = kubectlPty(minor, 24, 80, "attach", "-it", "attachme")) {
       pty.type("echo " + marker + "-$((40+2))\r");
       pty.await(marker + "-42", 0, Duration.ofSeconds(30));

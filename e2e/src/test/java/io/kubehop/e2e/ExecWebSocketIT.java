@@ -7,8 +7,9 @@ import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The exec matrix with kubectl 1.30, 1.31, 1.32 and 1.33 at their defaults (WebSocket {@code
- * v5.channel.k8s.io} first), in each {@code --websocket-translation} mode. The kubelet → runtime
- * leg is SPDY in all of them.
+ * v5.channel.k8s.io} first), and with kubehop's own CLI on {@code --transport=spdy} and on
+ * WebSocket, in each {@code --websocket-translation} mode. The kubelet → runtime leg is SPDY in all
+ * of them.
  */
 class ExecWebSocketIT {
 
@@ -22,8 +23,15 @@ class ExecWebSocketIT {
     private final String apiserverHop;
     private final String kubeletHop;
 
-    Mode(String mode, String apiserverHop, String kubeletHop) {
+    private final String kubehopTransport;
+
+    /**
+     * {@code kubehopTransport}: besides {@code --transport=spdy}, the transport kubehop's own CLI
+     * runs with in this mode ({@code websocket}, or {@code auto} where the apiserver refuses it).
+     */
+    Mode(String mode, String apiserverHop, String kubeletHop, String kubehopTransport) {
       this.mode = mode;
+      this.kubehopTransport = kubehopTransport;
       this.apiserverHop = apiserverHop;
       this.kubeletHop = kubeletHop;
     }
@@ -39,7 +47,9 @@ class ExecWebSocketIT {
           kubectl("kubectl 1.30", "1.30"),
           kubectl("kubectl 1.31", "1.31"),
           kubectl("kubectl 1.32", "1.32"),
-          kubectl("kubectl 1.33", "1.33"));
+          kubectl("kubectl 1.33", "1.33"),
+          kubehop("spdy"),
+          kubehop(kubehopTransport));
     }
 
     @Override
@@ -48,13 +58,13 @@ class ExecWebSocketIT {
     }
 
     @Override
-    String apiserverHop() {
-      return apiserverHop;
+    String apiserverHop(String client) {
+      return "spdy".equals(kubehopTransport(client)) ? SPDY_SPLICE : apiserverHop;
     }
 
     @Override
-    String kubeletHop() {
-      return kubeletHop;
+    String kubeletHop(String client) {
+      return "spdy".equals(kubehopTransport(client)) ? SPDY_SPLICE : kubeletHop;
     }
   }
 
@@ -62,7 +72,7 @@ class ExecWebSocketIT {
   @Nested
   class TranslatedByTheApiserver extends Mode {
     TranslatedByTheApiserver() {
-      super("apiserver", TRANSLATED, SPDY_SPLICE);
+      super("apiserver", TRANSLATED, SPDY_SPLICE, "websocket");
     }
   }
 
@@ -70,7 +80,7 @@ class ExecWebSocketIT {
   @Nested
   class TranslatedByTheKubelet extends Mode {
     TranslatedByTheKubelet() {
-      super("kubelet", "(splice websocket v5.channel.k8s.io)", TRANSLATED);
+      super("kubelet", "(splice websocket v5.channel.k8s.io)", TRANSLATED, "websocket");
     }
   }
 
@@ -78,7 +88,7 @@ class ExecWebSocketIT {
   @Nested
   class Off extends Mode {
     Off() {
-      super("off", SPDY_SPLICE, SPDY_SPLICE);
+      super("off", SPDY_SPLICE, SPDY_SPLICE, "auto");
     }
   }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
  * ({@link #CLIENT_VARIABLES}) are removed from the inherited environment, so a developer's shell
  * does not change what a test proves; {@link #env} sets them per test.
  */
-public final class Kubectl {
+public final class Kubectl implements CliClient {
 
   /**
    * Where the machine's stock kubectls live, one per minor version: {@code kubectl.1.27} … {@code
@@ -71,6 +71,7 @@ public final class Kubectl {
   }
 
   /** The whole command line for {@code args}, for runners of its own (a pseudo-terminal). */
+  @Override
   public List<String> command(String... args) {
     List<String> command =
         new ArrayList<>(
@@ -85,11 +86,13 @@ public final class Kubectl {
   }
 
   /** The changes to the inherited environment: a {@code null} value removes the variable. */
+  @Override
   public Map<String, String> environment() {
     return new HashMap<>(env);
   }
 
   /** Runs kubectl with no stdin, for at most 60 s. */
+  @Override
   public ProcessResult run(String... args) {
     return run(null, DEADLINE, args);
   }
@@ -98,6 +101,7 @@ public final class Kubectl {
    * Runs kubectl with {@code stdin} (then EOF; none if null); fails the test if it runs past {@code
    * deadline}.
    */
+  @Override
   public ProcessResult run(String stdin, Duration deadline, String... args) {
     return Commands.run(
         command(args),
@@ -107,6 +111,7 @@ public final class Kubectl {
   }
 
   /** Starts a kubectl that runs until stopped, e.g. {@code port-forward} or {@code get pods -w}. */
+  @Override
   public RunningCommand start(String... args) {
     return RunningCommand.start(command(args), env);
   }

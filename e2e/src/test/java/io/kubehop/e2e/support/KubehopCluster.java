@@ -118,6 +118,19 @@ public final class KubehopCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * kubehop's own CLI for this cluster, its streaming commands pinned to {@code transport} ({@code
+   * auto}, {@code websocket}, {@code spdy}; null for the default).
+   */
+  public KubehopCli kubehopCli(String transport) {
+    return new KubehopCli(this, transport);
+  }
+
+  /** The environment the tiers were started with, beyond the inherited one. */
+  Map<String, String> environment() {
+    return new HashMap<>(env);
+  }
+
   public int apiserverPort() {
     return apiserverPort;
   }
