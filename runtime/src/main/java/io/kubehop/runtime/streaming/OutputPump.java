@@ -49,7 +49,22 @@ final class OutputPump {
         int n = in.read(buffer);
         reading = false;
         lastReadNanos = System.nanoTime();
-        if (n < 0 || (n > 0 && !sink.write(Arrays.copyOf(buffer, n)))) {
+        boolean end = n < 0;
+        // Take along what the process has written meanwhile, up to a chunk: busybox and many
+        // others write 4 KiB at a time, and a frame per 4 KiB costs a write, a wake-up and a read
+        // on every hop up to the client, which made bulk output CPU-bound at a third of the speed.
+        while (n > 0 && n < buffer.length && available(in) > 0) {
+          int more = in.read(buffer, n, buffer.length - n);
+          if (more < 0) {
+            end = true;
+            break;
+          }
+          n += more;
+        }
+        if (n > 0 && !sink.write(Arrays.copyOf(buffer, n))) {
+          break;
+        }
+        if (end) {
           break;
         }
       }
@@ -62,6 +77,15 @@ final class OutputPump {
       reading = false;
       // completes after the sink's last hand-over, which was queued on the same context before this
       sink.flushed().onComplete(ar -> done.tryComplete());
+    }
+  }
+
+  /** Bytes readable without blocking; 0 where the stream cannot tell. */
+  private static int available(InputStream in) {
+    try {
+      return in.available();
+    } catch (IOException e) {
+      return 0; // the next read reports the real state
     }
   }
 
