@@ -256,6 +256,7 @@ class TunnelingHandlerTest {
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
     await(ws.connect(connect(port, "v5.channel.k8s.io", TUNNELED)));
     assertEquals(TUNNELED, ws.subProtocol());
+    assertEquals("sess-42", ws.headers().get("X-Kubehop-Session"), "the id echoed in the 101");
     // Messages of 2 bytes (kubectl's first was 80 03), 1 byte, 3000 bytes, and one whole 16 MiB
     // SPDY frame.
     byte[] big = random(TunnelingHandler.MAX_MESSAGE, 7);
