@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,9 +38,8 @@ class BrokenHopIT {
 
   private KubehopCluster cluster;
 
-  @BeforeEach
-  void up() {
-    cluster = KubehopCluster.up();
+  private void up(String... flags) {
+    cluster = KubehopCluster.up(flags);
     ProcessResult run =
         cluster
             .kubectl("1.33")
@@ -116,6 +114,7 @@ class BrokenHopIT {
 
   @Test
   void kubectlOnWebSocketExitsNonZeroNamingTheKubeletThatWasKilled() throws Exception {
+    up();
     Kubectl kubectl = cluster.kubectl("1.33");
 
     // A normal session first: recorded as closed, the kubelet ending it with a Status delivered.
@@ -156,6 +155,7 @@ class BrokenHopIT {
 
   @Test
   void onSpdyTheSessionEndpointTellsThatTheKubeletEndedFirst() throws Exception {
+    up();
     try (RunningCommand cat = cat(cluster.kubectl("1.29"))) {
       Await.until("the session logged", () -> sessionIds("splice SPDY/3.1").size() == 1);
       String id = sessionIds("splice SPDY/3.1").get(0);
@@ -165,6 +165,10 @@ class BrokenHopIT {
       assertThat(cat.process().waitFor(5, TimeUnit.SECONDS))
           .as("kubectl sees the end within 5 s of the kill")
           .isTrue();
+      // Nothing can be injected into spliced SPDY: kubectl reads the cut-off error stream as
+      // success (kubectl#1208), so only the session endpoint can tell.
+      assertThat(cat.process().exitValue()).as(cat.stderr()).isZero();
+      assertThat(cat.stderr()).isEmpty();
       JsonNode broken = session(id);
       assertThat(broken.path("state").asText()).isEqualTo("closed");
       assertThat(broken.path("kind").asText()).isEqualTo("exec");
@@ -175,6 +179,31 @@ class BrokenHopIT {
       assertThat(broken.path("ended").path("status").asBoolean(true))
           .as("a splice decodes nothing")
           .isFalse();
+    }
+  }
+
+  /**
+   * With {@code --websocket-translation=kubelet} the apiserver splices the WebSocket to the
+   * kubelet, which translates: when the kubelet dies, kubectl sees the WebSocket cut off (1006) and
+   * exits non-zero, without the kubelet's name; the session endpoint has it.
+   */
+  @Test
+  void aWebSocketPassedThroughToAKilledKubeletEndsNonZeroAndTheEndpointNamesIt() throws Exception {
+    up("--websocket-translation", "kubelet");
+    try (RunningCommand cat = cat(cluster.kubectl("1.33"))) {
+      Await.until("the session logged", () -> sessionIds("splice websocket").size() == 1);
+      String id = sessionIds("splice websocket").get(0);
+
+      killKubelet();
+      assertThat(cat.process().waitFor(5, TimeUnit.SECONDS))
+          .as("kubectl exits within 5 s of the kill")
+          .isTrue();
+      assertThat(cat.process().exitValue()).as(cat.stderr()).isNotZero();
+      assertThat(cat.stderr()).contains("websocket: close 1006 (abnormal closure)");
+      JsonNode broken = session(id);
+      assertThat(broken.path("kubelet").path("node").asText()).isEqualTo("node-1");
+      assertThat(broken.path("ended").path("first").asText()).isEqualTo("kubelet");
+      assertThat(broken.path("ended").path("status").asBoolean(true)).isFalse();
     }
   }
 }
