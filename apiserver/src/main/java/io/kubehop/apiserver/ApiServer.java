@@ -3,6 +3,7 @@ package io.kubehop.apiserver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubehop.api.json.ApiJson;
 import io.kubehop.apiserver.controller.NodeLifecycleController;
+import io.kubehop.apiserver.debug.SessionsEndpoint;
 import io.kubehop.apiserver.http.ApiRouter;
 import io.kubehop.apiserver.http.ResourceReads;
 import io.kubehop.apiserver.http.ResourceWrites;
@@ -152,7 +153,7 @@ public final class ApiServer {
         .compose(store -> seedNamespaces(store).map(v -> store))
         .compose(
             store -> {
-              HopRegistry hops = new HopRegistry();
+              HopRegistry hops = new HopRegistry("kubelet");
               Map<ResourceType, ResourceStrategy> strategies =
                   Map.of(
                       ResourceType.PODS,
@@ -194,7 +195,8 @@ public final class ApiServer {
                               nodes,
                               streamProxy,
                               translator,
-                              translation))
+                              translation,
+                              hops))
                       .register(
                           "pods",
                           "attach",
@@ -204,7 +206,8 @@ public final class ApiServer {
                               nodes,
                               streamProxy,
                               translator,
-                              translation))
+                              translation,
+                              hops))
                       .register(
                           "pods",
                           "portforward",
@@ -219,7 +222,8 @@ public final class ApiServer {
                                       ? RedirectPolicy.sameHost()
                                       : RedirectPolicy.NEVER,
                                   hops),
-                              translation))
+                              translation,
+                              hops))
                       .register("pods", "binding", new BindingSubresource(store));
               ApiRouter router =
                   new ApiRouter(
@@ -227,7 +231,8 @@ public final class ApiServer {
                       subresources,
                       new ResourceReads(store, clock),
                       new ResourceWrites(store, clock),
-                      new WatchHandler(vertx, store, clock));
+                      new WatchHandler(vertx, store, clock),
+                      new SessionsEndpoint(hops));
               // kubectl's SPDY exec is a POST upgrade, which Vert.x tunnels only with PostUpgrades
               // (h2c off).
               // and WebSocket frames up to 16 MiB, as for every tier that serves channel.k8s.io
@@ -290,7 +295,10 @@ public final class ApiServer {
     return chain;
   }
 
-  /** The streaming hops (exec, attach) this apiserver holds right now. */
+  /**
+   * The streaming sessions (exec, attach, portforward) this apiserver holds, and the last closed
+   * ones.
+   */
   public HopRegistry hops() {
     return hops;
   }

@@ -50,7 +50,7 @@ public final class Kubelet extends VerticleBase {
   private NodeStatusManager nodeStatus;
   private KubeletServer server;
   private RuntimeServiceClient cri;
-  private final HopRegistry hops = new HopRegistry();
+  private final HopRegistry hops = new HopRegistry("runtime");
 
   public Kubelet(KubeletConfig config, NodeInfo nodeInfo) {
     this.config = config;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.kubelet.streaming.ProxyForwarder;
 import io.kubehop.streaming.proxy.HopSession;
+import io.kubehop.streaming.proxy.SessionEnd;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.client.WebSocketExecutor;
 import io.kubehop.testkit.Await;
@@ -193,6 +194,48 @@ class StreamSessionTest {
             "session sess-ws exec default/demo/main closed after \\d+ ms: \\d+ bytes up, "
                 + "\\d+ bytes down"),
         closed);
+  }
+
+  /**
+   * The runtime's streaming server goes away under a session the kubelet translates: the client
+   * gets a Failure Status naming the runtime, not the Success that upstream's translator writes.
+   */
+  @Test
+  void aTranslatedSessionWhoseRuntimeGoesAwayNamesTheRuntime() throws Exception {
+    s.close();
+    s = new StreamingHarness(home.resolve("translating-lost"), false, true);
+    BufferSource stdin = s.stdin();
+    BufferSink stdout = new BufferSink();
+    Future<Void> done =
+        new WebSocketExecutor(s.client, s.client.createWebSocketClient())
+            .stream(
+                "127.0.0.1",
+                s.h.port,
+                "/exec/default/demo/main?command=cat&input=1&output=1",
+                Map.of("X-Kubehop-Session", "sess-lost"),
+                CAT,
+                stdin,
+                stdout,
+                null,
+                null);
+    stdin.push("ping\n");
+    Await.until("the echo", WAIT, () -> stdout.text().equals("ping\n"));
+    int runtimePort = s.streaming.port();
+    s.streaming.close(); // its connections go with it
+
+    Await.until("the session to end", WAIT, done::isComplete);
+    assertTrue(done.failed());
+    assertTrue(
+        done.cause()
+            .getMessage()
+            .matches(
+                "connection to runtime \\(127\\.0\\.0\\.1:"
+                    + runtimePort
+                    + "\\) lost after \\d+\\.\\d s"),
+        done.cause().getMessage());
+    HopSession hop = s.h.kubelet.hops().find("sess-lost").orElseThrow();
+    assertEquals(SessionEnd.Side.BACKEND, hop.ended().orElseThrow().first());
+    assertTrue(hop.statusDelivered());
   }
 
   @Test

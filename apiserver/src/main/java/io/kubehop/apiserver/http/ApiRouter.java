@@ -1,6 +1,7 @@
 package io.kubehop.apiserver.http;
 
 import io.kubehop.api.meta.StatusException;
+import io.kubehop.apiserver.debug.SessionsEndpoint;
 import io.kubehop.apiserver.discovery.Discovery;
 import io.kubehop.apiserver.openapi.OpenApiV2;
 import io.kubehop.apiserver.openapi.OpenApiV3;
@@ -19,7 +20,8 @@ import java.util.function.Consumer;
 /**
  * The apiserver's request dispatch: health, discovery and OpenAPI paths, then core/v1 resources by
  * method, with {@code status} handled generically and every other subresource delegated to the
- * {@link SubresourceRegistry}. Every failure is answered with a Status.
+ * {@link SubresourceRegistry}; and the streaming sessions' debug endpoint ({@link
+ * SessionsEndpoint}). Every failure is answered with a Status.
  */
 public final class ApiRouter implements Handler<HttpServerRequest> {
 
@@ -28,6 +30,7 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
   private final ResourceReads reads;
   private final ResourceWrites writes;
   private final WatchHandler watches;
+  private final SessionsEndpoint sessions;
   private final OpenApiV3 openApi = new OpenApiV3();
   private final OpenApiV2 openApiV2 = new OpenApiV2();
 
@@ -36,7 +39,9 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
       SubresourceRegistry subresources,
       ResourceReads reads,
       ResourceWrites writes,
-      WatchHandler watches) {
+      WatchHandler watches,
+      SessionsEndpoint sessions) {
+    this.sessions = sessions;
     this.strategies = strategies;
     this.subresources = subresources;
     this.reads = reads;
@@ -69,6 +74,10 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
       case "/openapi/v3/api/v1" -> get(req, () -> openApi.coreV1(req));
       case "/openapi/v2" -> get(req, () -> openApiV2.serve(req));
       default -> {
+        if (path.startsWith(SessionsEndpoint.PREFIX)) {
+          sessions.handle(req);
+          return;
+        }
         ApiRequest api = ApiRequest.parse(req, path);
         if (api == null) {
           throw StatusException.notFoundPath();

@@ -5,7 +5,10 @@ import io.kubehop.api.meta.StatusException;
 import io.kubehop.apiserver.http.ApiRequest;
 import io.kubehop.apiserver.storage.Store;
 import io.kubehop.apiserver.subresource.UpgradeSubresources.Target;
+import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.proxy.HopSession;
+import io.kubehop.streaming.proxy.Peer;
+import io.kubehop.streaming.proxy.SessionSubject;
 import io.kubehop.streaming.proxy.TunnelingHandler;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
@@ -38,13 +41,16 @@ public final class PortForwardSubresource implements SubresourceHandler {
   private final UpgradeAwareProxy proxy;
   private final TunnelingHandler tunnels;
   private final WebSocketTranslation translation;
+  private final HopRegistry hops;
 
   public PortForwardSubresource(
       Store store,
       NodeLocator nodes,
       UpgradeAwareProxy proxy,
       TunnelingHandler tunnels,
-      WebSocketTranslation translation) {
+      WebSocketTranslation translation,
+      HopRegistry hops) {
+    this.hops = hops;
     this.store = store;
     this.nodes = nodes;
     this.proxy = proxy;
@@ -66,6 +72,7 @@ public final class PortForwardSubresource implements SubresourceHandler {
     UpgradeSubresources.serve(
         req,
         store,
+        hops,
         "portforward",
         pod -> locate(req, pod, query),
         target -> route(req, target, tunnel));
@@ -88,6 +95,7 @@ public final class PortForwardSubresource implements SubresourceHandler {
               + (phase.isEmpty() ? "unknown" : phase)
               + "), so it cannot forward ports");
     }
+    String node = pod.path("spec").path("nodeName").asText("");
     return UpgradeSubresources.readyKubelet(nodes, pod, req.name(), "forward ports of")
         .map(
             kubelet ->
@@ -102,7 +110,12 @@ public final class PortForwardSubresource implements SubresourceHandler {
                             + "/"
                             + req.name()
                             + query),
-                    kubelet.webSockets()));
+                    kubelet.webSockets(),
+                    new SessionSubject(
+                        "portforward",
+                        req.namespace() + "/" + req.name(),
+                        null,
+                        new Peer("kubelet", node, kubelet.toString()))));
   }
 
   /** {@code ports=80,443} (repeatable) becomes the kubelet's {@code port=80&port=443}. */

@@ -5,7 +5,10 @@ import io.kubehop.api.meta.StatusException;
 import io.kubehop.apiserver.http.ApiRequest;
 import io.kubehop.apiserver.storage.Store;
 import io.kubehop.apiserver.subresource.UpgradeSubresources.Target;
+import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.proxy.HopSession;
+import io.kubehop.streaming.proxy.Peer;
+import io.kubehop.streaming.proxy.SessionSubject;
 import io.kubehop.streaming.proxy.StreamTranslator;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
@@ -53,6 +56,7 @@ public final class StreamSubresource implements SubresourceHandler {
   private final UpgradeAwareProxy proxy;
   private final StreamTranslator translator;
   private final WebSocketTranslation translation;
+  private final HopRegistry hops;
 
   public StreamSubresource(
       Verb verb,
@@ -60,7 +64,9 @@ public final class StreamSubresource implements SubresourceHandler {
       NodeLocator nodes,
       UpgradeAwareProxy proxy,
       StreamTranslator translator,
-      WebSocketTranslation translation) {
+      WebSocketTranslation translation,
+      HopRegistry hops) {
+    this.hops = hops;
     this.verb = verb;
     this.store = store;
     this.nodes = nodes;
@@ -82,7 +88,7 @@ public final class StreamSubresource implements SubresourceHandler {
               + ") is turned off on this apiserver (--websocket-translation=off); use SPDY");
     }
     UpgradeSubresources.serve(
-        req, store, verb.path, pod -> locate(req, pod), target -> route(req, target, v5));
+        req, store, hops, verb.path, pod -> locate(req, pod), target -> route(req, target, v5));
   }
 
   private Future<HopSession> route(ApiRequest req, Target target, boolean v5) {
@@ -105,6 +111,7 @@ public final class StreamSubresource implements SubresourceHandler {
               + phase);
     }
     String query = kubeletQuery(req.query(), verb);
+    String node = pod.path("spec").path("nodeName").asText("");
     return UpgradeSubresources.readyKubelet(nodes, pod, req.name(), verb.path + " into")
         .map(
             kubelet ->
@@ -123,7 +130,12 @@ public final class StreamSubresource implements SubresourceHandler {
                             + "/"
                             + container
                             + query),
-                    kubelet.webSockets()));
+                    kubelet.webSockets(),
+                    new SessionSubject(
+                        verb.path,
+                        req.namespace() + "/" + req.name(),
+                        container,
+                        new Peer("kubelet", node, kubelet.toString()))));
   }
 
   /**

@@ -7,12 +7,16 @@ import io.kubehop.apiserver.http.ApiRequest;
 import io.kubehop.apiserver.http.Responses;
 import io.kubehop.apiserver.storage.Store;
 import io.kubehop.apiserver.storage.StoreKey;
+import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.proxy.HopSession;
+import io.kubehop.streaming.proxy.SessionSubject;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.vertx.core.Future;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -29,8 +33,11 @@ final class UpgradeSubresources {
     throw new AssertionError("No instances.");
   }
 
-  /** The kubelet URL, and whether that kubelet translates WebSocket streams itself. */
-  record Target(URI location, boolean kubeletTranslates) {}
+  /**
+   * Where a stream goes: the kubelet URL, whether that kubelet translates WebSocket streams itself,
+   * and what the session is about (pod, container, the kubelet by node name and address).
+   */
+  record Target(URI location, boolean kubeletTranslates, SessionSubject subject) {}
 
   /**
    * 405 unless GET or POST (kubectl's SPDY POST arrives rewritten to GET: {@link
@@ -44,13 +51,15 @@ final class UpgradeSubresources {
   }
 
   /**
-   * Looks up the pod, finds where its stream goes ({@code locate}), and hands the request to {@code
-   * route}; {@code kind} names the session in the log ({@code exec session <id> ns/pod (splice …)
-   * -> url via a->b}).
+   * Looks up the pod, finds where its stream goes ({@code locate}), claims the session id (the
+   * client's {@code X-Kubehop-Session} if well-formed and unused, else a new one, pinned on the
+   * request for the hop to forward and echo), and hands the request to {@code route}; {@code kind}
+   * names the session in the log ({@code exec session <id> ns/pod (splice …) -> url via a->b}).
    */
   static void serve(
       ApiRequest req,
       Store store,
+      HopRegistry hops,
       String kind,
       Function<ObjectNode, Future<Target>> locate,
       Function<Target, Future<HopSession>> route) {
@@ -60,43 +69,60 @@ final class UpgradeSubresources {
         .recover(t -> Future.failedFuture(Responses.translate(t, "pods", req.name())))
         .compose(locate)
         .onSuccess(
-            target ->
-                route
-                    .apply(target)
-                    .onSuccess(
-                        hop -> {
-                          LOG.info(
-                              kind
-                                  + " session "
-                                  + hop.id()
-                                  + " "
-                                  + req.namespace()
-                                  + "/"
-                                  + req.name()
-                                  + " ("
-                                  + hop.describe()
-                                  + ") -> "
-                                  + target.location()
-                                  + " via "
-                                  + hop.upstreamLocal()
-                                  + "->"
-                                  + hop.upstreamRemote());
-                          hop.closeFuture()
-                              .onComplete(
-                                  v ->
-                                      LOG.info(
-                                          kind
-                                              + " session "
-                                              + hop.id()
-                                              + " closed after "
-                                              + Duration.between(hop.opened(), Instant.now())
-                                                  .toMillis()
-                                              + " ms: "
-                                              + hop.bytesUp()
-                                              + " bytes up, "
-                                              + hop.bytesDown()
-                                              + " bytes down"));
-                        }))
+            target -> {
+              String id = hops.claim(req.http().getHeader(StreamHeaders.SESSION), target.subject());
+              req.http().headers().set(StreamHeaders.SESSION, id);
+              route
+                  .apply(target)
+                  .onFailure(e -> hops.release(id))
+                  .onSuccess(
+                      hop -> {
+                        LOG.info(
+                            kind
+                                + " session "
+                                + hop.id()
+                                + " "
+                                + req.namespace()
+                                + "/"
+                                + req.name()
+                                + " ("
+                                + hop.describe()
+                                + ") -> "
+                                + target.location()
+                                + " via "
+                                + hop.upstreamLocal()
+                                + "->"
+                                + hop.upstreamRemote());
+                        hop.closeFuture()
+                            .onComplete(
+                                v ->
+                                    LOG.info(
+                                        kind
+                                            + " session "
+                                            + hop.id()
+                                            + " closed after "
+                                            + Duration.between(hop.opened(), Instant.now())
+                                                .toMillis()
+                                            + " ms: "
+                                            + hop.bytesUp()
+                                            + " bytes up, "
+                                            + hop.bytesDown()
+                                            + " bytes down"
+                                            + hop.ended()
+                                                .map(
+                                                    e ->
+                                                        ", "
+                                                            + e.first()
+                                                                .name()
+                                                                .toLowerCase(Locale.ROOT)
+                                                            + " ended first ("
+                                                            + e.how()
+                                                                .name()
+                                                                .toLowerCase(Locale.ROOT)
+                                                            + ")")
+                                                .orElse("")));
+                      });
+            })
         .onFailure(t -> Responses.failure(req.http().response(), t));
   }
 

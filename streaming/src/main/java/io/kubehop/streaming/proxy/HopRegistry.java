@@ -1,25 +1,148 @@
 package io.kubehop.streaming.proxy;
 
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
-/** The streaming hops a tier holds right now, by session id. */
+/**
+ * The streaming sessions of one tier, by session id: the hops it holds right now, and the last
+ * {@value #REMEMBERED} that closed (a bounded ring, oldest dropped first), so that a client can ask
+ * afterwards how its session ended.
+ *
+ * <p>The tier a session enters first {@linkplain #claim claims} its id: the client's own, if it is
+ * well-formed and no live or remembered session has it, else a new one; so two sessions never share
+ * an id there. Tiers behind it take the id they are given and only {@linkplain #add add} hops.
+ * Every method is thread-safe; a lock is enough at the rate sessions open.
+ */
 public final class HopRegistry {
 
-  private final ConcurrentMap<String, HopSession> hops = new ConcurrentHashMap<>();
+  /** How many closed sessions are remembered. */
+  public static final int REMEMBERED = 200;
 
-  void add(HopSession hop) {
-    hops.put(hop.id(), hop);
-    hop.closeFuture().onComplete(v -> hops.remove(hop.id(), hop));
+  /**
+   * A session id a client may choose ({@code X-Kubehop-Session}): lowercase letters, digits and
+   * dashes, 8 to 63 characters, not starting with a dash.
+   */
+  public static final Pattern CLIENT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{7,62}");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final String backendRole;
+  private final int remembered;
+  private final Set<HopSession> active = new LinkedHashSet<>();
+  private final Map<String, SessionSubject> claimed = new HashMap<>();
+  private final Deque<HopSession> closed = new ArrayDeque<>();
+
+  /** A registry whose backends are reported as {@code backend}. */
+  public HopRegistry() {
+    this("backend");
   }
 
-  public Collection<HopSession> active() {
-    return List.copyOf(hops.values());
+  /**
+   * @param backendRole how this tier's next hop is named in reports, e.g. {@code kubelet} at the
+   *     apiserver, {@code runtime} at the kubelet
+   */
+  public HopRegistry(String backendRole) {
+    this(backendRole, REMEMBERED);
   }
 
-  public int size() {
-    return hops.size();
+  HopRegistry(String backendRole, int remembered) {
+    this.backendRole = backendRole;
+    this.remembered = remembered;
+  }
+
+  /** Whether {@code id} may be taken as a client's session id ({@link #CLIENT_ID}). */
+  public static boolean isClientId(String id) {
+    return id != null && CLIENT_ID.matcher(id).matches();
+  }
+
+  /** A new id: 16 lowercase hex digits. */
+  public static String newId() {
+    return String.format("%016x", RANDOM.nextLong());
+  }
+
+  /**
+   * Takes {@code requested} as the id of a new session about {@code subject} when it is well-formed
+   * and in use by no live, claimed or remembered session; otherwise a new id. The id stays claimed
+   * until a hop with it is {@linkplain #add added} or it is {@linkplain #release released}.
+   */
+  public synchronized String claim(String requested, SessionSubject subject) {
+    String id = isClientId(requested) && !inUse(requested) ? requested : null;
+    while (id == null) {
+      String fresh = newId();
+      id = inUse(fresh) ? null : fresh;
+    }
+    claimed.put(id, subject);
+    return id;
+  }
+
+  /** Gives up a claimed id whose session never opened (the upgrade was refused or failed). */
+  public synchronized void release(String id) {
+    claimed.remove(id);
+  }
+
+  private boolean inUse(String id) {
+    return claimed.containsKey(id)
+        || active.stream().anyMatch(h -> h.id().equals(id))
+        || closed.stream().anyMatch(h -> h.id().equals(id));
+  }
+
+  /**
+   * Holds {@code hop} until both its connections closed, then remembers it. A hop whose id was
+   * claimed gets the claim's subject.
+   */
+  synchronized void add(HopSession hop) {
+    hop.attach(claimed.remove(hop.id()), backendRole);
+    active.add(hop);
+    hop.closeFuture().onComplete(v -> remember(hop));
+  }
+
+  private synchronized void remember(HopSession hop) {
+    if (active.remove(hop)) {
+      closed.addLast(hop);
+      while (closed.size() > remembered) {
+        closed.removeFirst();
+      }
+    }
+  }
+
+  /** The hops held right now, oldest first. */
+  public synchronized Collection<HopSession> active() {
+    return List.copyOf(active);
+  }
+
+  /** The remembered closed sessions, oldest first. */
+  public synchronized List<HopSession> closed() {
+    return new ArrayList<>(closed);
+  }
+
+  /** The session with {@code id}: held, or remembered (the latest, should a later tier see two). */
+  public synchronized Optional<HopSession> find(String id) {
+    HopSession found = null;
+    for (HopSession h : closed) {
+      if (h.id().equals(id)) {
+        found = h;
+      }
+    }
+    for (HopSession h : active) {
+      if (h.id().equals(id)) {
+        found = h;
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  /** How many hops are held right now. */
+  public synchronized int size() {
+    return active.size();
   }
 }

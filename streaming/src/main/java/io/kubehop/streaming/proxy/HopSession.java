@@ -4,8 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One hop of a streaming session: the upgraded connection from the previous tier ({@code
@@ -15,6 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * translated} from a WebSocket {@code v5.channel.k8s.io} session to a SPDY one ({@link
  * StreamTranslator}), or {@link Kind#TUNNELED tunneled}: SPDY inside WebSocket messages toward the
  * client, plain SPDY toward the backend ({@link TunnelingHandler}).
+ *
+ * <p>It also records how the session ended ({@link #ended()}: which side first, and how), and,
+ * where this tier decodes the session, whether a Status reached the client; the {@link HopRegistry}
+ * remembers it for a while after both connections closed.
  */
 public final class HopSession {
 
@@ -32,6 +39,10 @@ public final class HopSession {
   private final AtomicLong bytesUp = new AtomicLong();
   private final AtomicLong bytesDown = new AtomicLong();
   private final Promise<Void> closed = Promise.promise();
+  private final AtomicReference<SessionEnd> ended = new AtomicReference<>();
+  private volatile boolean statusDelivered;
+  private volatile SessionSubject subject;
+  private volatile String backendRole = "backend";
 
   /** How the two connections are joined. */
   public enum Kind {
@@ -232,7 +243,68 @@ public final class HopSession {
 
   /** Closes both sides, e.g. when an operator kills the session. */
   public void close() {
+    end(SessionEnd.Side.SELF, SessionEnd.How.CLOSED);
     closer.run();
+  }
+
+  /**
+   * Records that {@code side}'s connection ended ({@code how}); only the first call counts, so the
+   * ends that tearing down the other side causes do not overwrite it.
+   */
+  void end(SessionEnd.Side side, SessionEnd.How how) {
+    ended.compareAndSet(null, new SessionEnd(side, how, Instant.now()));
+  }
+
+  /** How the session ended; empty while both connections are up. */
+  public Optional<SessionEnd> ended() {
+    return Optional.ofNullable(ended.get());
+  }
+
+  /** Milliseconds from the upgrade to the end, or to now while it runs. */
+  public long durationMillis() {
+    SessionEnd end = ended.get();
+    return Duration.between(opened, end == null ? Instant.now() : end.at()).toMillis();
+  }
+
+  /**
+   * Whether this tier saw a v4/v5 Status reach the client; only a tier that decodes the session
+   * (the {@link StreamTranslator}) can know, so a splice or a tunnel always says false.
+   */
+  public boolean statusDelivered() {
+    return statusDelivered;
+  }
+
+  void markStatusDelivered() {
+    statusDelivered = true;
+  }
+
+  /** What the session is about, when the tier that accepted it said so ({@link HopRegistry}). */
+  public Optional<SessionSubject> subject() {
+    return Optional.ofNullable(subject);
+  }
+
+  void attach(SessionSubject subject, String backendRole) {
+    this.subject = subject;
+    this.backendRole = backendRole;
+  }
+
+  /**
+   * The next tier as reports name it: the subject's backend (e.g. {@code kubelet node-1
+   * (127.0.1.1:10250)}), else the role of this tier's backends and the address dialled.
+   */
+  public Peer backend() {
+    SessionSubject s = subject;
+    if (s != null && s.backend() != null) {
+      return s.backend();
+    }
+    SocketAddress remote = upstreamRemote;
+    String address =
+        remote == null
+            ? "unknown"
+            : (remote.hostAddress() != null ? remote.hostAddress() : remote.host())
+                + ":"
+                + remote.port();
+    return new Peer(backendRole, null, address);
   }
 
   @Override

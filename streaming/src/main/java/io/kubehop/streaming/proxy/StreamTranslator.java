@@ -3,9 +3,11 @@ package io.kubehop.streaming.proxy;
 import io.kubehop.api.json.ApiJson;
 import io.kubehop.api.meta.Status;
 import io.kubehop.api.meta.StatusException;
+import io.kubehop.streaming.httpstream.ConnectionClosedException;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.UpgradeRequests;
 import io.kubehop.streaming.remotecommand.ExitCodeException;
+import io.kubehop.streaming.remotecommand.NoStatusException;
 import io.kubehop.streaming.remotecommand.StatusWriter;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
@@ -31,6 +33,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -49,7 +52,11 @@ import java.util.logging.Logger;
  * channels 1/2; channel 4's JSON goes onto the resize stream. Channel 3 carries the result, always
  * a v4 JSON Status: Success; NonZeroExitCode with the ExitCode cause; an upstream Status (a refused
  * upgrade whose body is a Status) as it is; anything else InternalError 500, e.g. {@code Internal
- * error occurred: unable to upgrade connection: pod does not exist}. Then a close frame 1000.
+ * error occurred: unable to upgrade connection: pod does not exist}; and when the next hop's
+ * connection ended before its status arrived, a Failure that names it ({@code connection to kubelet
+ * node-1 (127.0.1.1:10250) lost after 4.2 s}), where upstream reports Success. Then a close frame
+ * 1000. The 101 carries the session id ({@code X-Kubehop-Session}); the hop records which side
+ * ended first and whether the Status reached the client.
  *
  * <p>Back-pressure is per direction: a slow WebSocket reader pauses only the SPDY stdout/stderr
  * streams (and through them the SPDY socket), never the WebSocket read side, so stdin and resize
@@ -130,6 +137,9 @@ public final class StreamTranslator {
       String client = req.remoteAddress().hostAddress();
       upstreamHeaders.put("X-Forwarded-For", before == null ? client : before + ", " + client);
     }
+    // The id this tier used travels back in the 101 (HopRegistry.claim may have replaced the
+    // client's).
+    req.response().headers().set(StreamHeaders.SESSION, session);
     return ChannelHandshake.accept(vertx, req, List.of(ChannelProtocol.V5))
         .compose(
             accepted ->
@@ -150,21 +160,32 @@ public final class StreamTranslator {
       String session,
       Map<String, String> upstreamHeaders) {
     boolean stderr = options.stderr() && !options.tty();
+    AtomicReference<HopSession> hop = new AtomicReference<>();
     ChannelStream stdin = options.stdin() ? open(conn, Channels.STDIN) : null;
     ReadStream<Buffer> resize =
         options.tty()
             ? ValidatedResize.of(
-                open(conn, Channels.RESIZE), malformed -> conn.close((short) 1007, malformed))
+                open(conn, Channels.RESIZE),
+                malformed -> {
+                  HopSession h = hop.get();
+                  if (h != null) {
+                    h.end(SessionEnd.Side.SELF, SessionEnd.How.CLOSED);
+                  }
+                  conn.close((short) 1007, malformed);
+                })
             : null;
     conn.sendInitial(
         options.stdout() ? Channels.STDOUT : stderr ? Channels.STDERR : Channels.ERROR);
 
     Promise<HopSession> hopPromise = Promise.promise();
-    AtomicReference<HopSession> hop = new AtomicReference<>();
     AtomicReference<SpdySession> upstream = new AtomicReference<>();
     conn.closeFuture()
         .onComplete(
             v -> { // the client went away: end the upstream session, which stops the command
+              HopSession h = hop.get();
+              if (h != null) {
+                h.end(SessionEnd.Side.CLIENT, SessionEnd.How.CLOSED);
+              }
               SpdySession up = upstream.get();
               if (up != null) {
                 up.close();
@@ -217,9 +238,35 @@ public final class StreamTranslator {
               if (ar.failed()) {
                 LOG.log(Level.FINE, "translated session ended with an error", ar.cause());
               }
-              Status status = status(ar.failed() ? ar.cause() : null);
+              HopSession h = hop.get();
+              Throwable outcome = ar.failed() ? ar.cause() : null;
+              Status status;
+              if (h != null && lost(outcome)) {
+                SpdySession up = upstream.get();
+                h.end(SessionEnd.Side.BACKEND, how(up));
+                status = lostStatus(h);
+                LOG.info(
+                    "session "
+                        + h.id()
+                        + ": "
+                        + status.message()
+                        + " ("
+                        + outcome.getMessage()
+                        + ")");
+              } else {
+                if (h != null) {
+                  h.end(SessionEnd.Side.BACKEND, SessionEnd.How.CLOSED);
+                }
+                status = status(outcome);
+              }
               conn.stream(Channels.ERROR)
                   .write(Buffer.buffer(ApiJson.writeBytes(status)))
+                  .onSuccess(
+                      v -> {
+                        if (h != null && !conn.closeFuture().isComplete()) {
+                          h.markStatusDelivered();
+                        }
+                      })
                   .eventually(conn::close);
               hopPromise.tryFail(
                   ar.failed()
@@ -290,6 +337,44 @@ public final class StreamTranslator {
         h.countDown(n);
       }
     }
+  }
+
+  /**
+   * Whether the next hop's session ended without a status: its connection went away before the
+   * error stream delivered one ({@link NoStatusException}), or before the streams were even
+   * created.
+   */
+  private static boolean lost(Throwable outcome) {
+    return outcome instanceof NoStatusException || outcome instanceof ConnectionClosedException;
+  }
+
+  private static SessionEnd.How how(SpdySession up) {
+    if (up == null) {
+      return SessionEnd.How.CLOSED;
+    }
+    if (up.idleExpired()) {
+      return SessionEnd.How.TIMEOUT;
+    }
+    return up.transportFailed() ? SessionEnd.How.RESET : SessionEnd.How.CLOSED;
+  }
+
+  /**
+   * The Failure that names the hop that broke, e.g. {@code connection to kubelet node-1
+   * (127.0.1.1:10250) lost after 4.2 s}: kubectl 1.30+ prints it as {@code error: …} and exits 1,
+   * where upstream's translator reports Success (client-go reads the cut-off error stream as empty)
+   * and kubectl exits 0.
+   */
+  static Status lostStatus(HopSession hop) {
+    return Status.failure(
+            500,
+            "InternalError",
+            "connection to "
+                + hop.backend().describe()
+                + " lost after "
+                + String.format(Locale.ROOT, "%.1f", hop.durationMillis() / 1000.0)
+                + " s",
+            null)
+        .bare();
   }
 
   /**

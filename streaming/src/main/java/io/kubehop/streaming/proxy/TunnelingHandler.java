@@ -247,6 +247,7 @@ public final class TunnelingHandler {
     } else {
       req.headers().remove(StreamHeaders.WEBSOCKET_PROTOCOL);
     }
+    req.response().headers().set(StreamHeaders.SESSION, session);
     Future<ServerWebSocket> upgraded;
     try {
       upgraded = req.toWebSocket();
@@ -284,8 +285,16 @@ public final class TunnelingHandler {
     registry.add(hop);
     Promise<Void> wsClosed = Promise.promise();
     Promise<Void> upClosed = Promise.promise();
-    ws.closeHandler(v -> wsClosed.tryComplete());
-    up.closeHandler(v -> upClosed.tryComplete());
+    ws.closeHandler(
+        v -> {
+          hop.end(SessionEnd.Side.CLIENT, SessionEnd.How.CLOSED);
+          wsClosed.tryComplete();
+        });
+    up.closeHandler(
+        v -> {
+          hop.end(SessionEnd.Side.BACKEND, SessionEnd.How.CLOSED);
+          upClosed.tryComplete();
+        });
     Future.join(wsClosed.future(), upClosed.future()).onComplete(v -> hop.markClosed());
 
     Future<Void> early = Future.succeededFuture();
@@ -322,6 +331,7 @@ public final class TunnelingHandler {
           // continues a binary one.
           if (frame.isText()) {
             LOG.fine(() -> "tunnel " + hop.id() + ": " + INVALID_MESSAGE);
+            hop.end(SessionEnd.Side.SELF, SessionEnd.How.CLOSED);
             endBackend.run();
             ws.close(UNSUPPORTED_DATA, INVALID_MESSAGE);
             return;
@@ -336,7 +346,11 @@ public final class TunnelingHandler {
             }
           }
         });
-    ws.endHandler(v -> endBackend.run()); // close frame: EOF, whatever the code
+    ws.endHandler( // close frame: EOF, whatever the code
+        v -> {
+          hop.end(SessionEnd.Side.CLIENT, SessionEnd.How.CLOSED);
+          endBackend.run();
+        });
     ws.exceptionHandler(e -> LOG.log(Level.FINE, "tunnel " + hop.id() + ": websocket error", e));
     // Vert.x answers a close frame and closes the TCP connection at once, while frames before it
     // may still wait in
@@ -375,16 +389,19 @@ public final class TunnelingHandler {
     // frame would start while a slow client still had queued messages to read, and its timeout cut
     // them off.
     up.endHandler(
-        v ->
-            lastWrite[0].onComplete(
-                w -> {
-                  if (!ws.isClosed()) {
-                    ws.close(NORMAL_CLOSURE);
-                  }
-                }));
+        v -> {
+          hop.end(SessionEnd.Side.BACKEND, SessionEnd.How.CLOSED);
+          lastWrite[0].onComplete(
+              w -> {
+                if (!ws.isClosed()) {
+                  ws.close(NORMAL_CLOSURE);
+                }
+              });
+        });
     up.exceptionHandler(
         e -> {
           LOG.log(Level.FINE, "tunnel " + hop.id() + ": backend error", e);
+          hop.end(SessionEnd.Side.BACKEND, SessionEnd.How.RESET);
           up.close();
         });
     up.resume();

@@ -245,6 +245,8 @@ public final class UpgradeAwareProxy {
     for (Map.Entry<String, String> header : backend.head.headers()) {
       response.headers().add(header.getKey(), header.getValue());
     }
+    // The id this tier used, which need not be the one the client sent (HopRegistry.claim).
+    response.headers().set(StreamHeaders.SESSION, session);
     NetSocket up = backend.socket;
     Future<NetSocket> taken;
     try {
@@ -275,8 +277,8 @@ public final class UpgradeAwareProxy {
                 hop.countDown(backend.rest.length());
                 down.write(backend.rest);
               }
-              Future<Void> upClosed = closed(up);
-              Future<Void> downClosed = closed(down);
+              Future<Void> upClosed = closed(up, hop, SessionEnd.Side.BACKEND);
+              Future<Void> downClosed = closed(down, hop, SessionEnd.Side.CLIENT);
               // When either side ends, both end (upgradeaware.go closes both once one copy loop
               // returns), but only after
               // the bytes already read from the ending side were written: its endHandler fires
@@ -288,16 +290,18 @@ public final class UpgradeAwareProxy {
               // arriving meanwhile would otherwise turn the close into an RST, which destroys that
               // tail in the peer.
               Future.join(upClosed, downClosed).onComplete(v -> hop.markClosed());
-              pipe(down, up, hop::countUp);
-              pipe(up, down, hop::countDown);
+              pipe(down, up, hop::countUp, hop, SessionEnd.Side.CLIENT);
+              pipe(up, down, hop::countDown, hop, SessionEnd.Side.BACKEND);
               return hop;
             });
   }
 
   /**
-   * Copies {@code from} to {@code to}, pausing {@code from} while {@code to}'s write queue is full.
+   * Copies {@code from} to {@code to}, pausing {@code from} while {@code to}'s write queue is full;
+   * the end of {@code from} is recorded on {@code hop} as the end of {@code side}.
    */
-  private static void pipe(NetSocket from, NetSocket to, IntConsumer counter) {
+  private static void pipe(
+      NetSocket from, NetSocket to, IntConsumer counter, HopSession hop, SessionEnd.Side side) {
     from.handler(
         buffer -> {
           counter.accept(buffer.length());
@@ -307,14 +311,26 @@ public final class UpgradeAwareProxy {
             to.drainHandler(v -> from.resume());
           }
         });
-    from.endHandler(v -> LingeringClose.halfClose(to, LingeringClose.DEFAULT_LINGER));
-    from.exceptionHandler(e -> from.close());
+    from.endHandler(
+        v -> {
+          hop.end(side, SessionEnd.How.CLOSED);
+          LingeringClose.halfClose(to, LingeringClose.DEFAULT_LINGER);
+        });
+    from.exceptionHandler(
+        e -> {
+          hop.end(side, SessionEnd.How.RESET);
+          from.close();
+        });
     from.resume();
   }
 
-  private static Future<Void> closed(NetSocket socket) {
+  private static Future<Void> closed(NetSocket socket, HopSession hop, SessionEnd.Side side) {
     Promise<Void> promise = Promise.promise();
-    socket.closeHandler(v -> promise.tryComplete());
+    socket.closeHandler(
+        v -> {
+          hop.end(side, SessionEnd.How.CLOSED);
+          promise.tryComplete();
+        });
     return promise.future();
   }
 

@@ -102,6 +102,8 @@ public final class SpdySession implements StreamConnection {
   private boolean transportGone;
   private final IdleTimer idleTimer;
   private long lingerTimer = -1;
+  private volatile boolean transportFailed;
+  private volatile boolean idleExpired;
 
   private SpdySession(Vertx vertx, DuplexTransport transport, Role role) {
     this.vertx = vertx;
@@ -117,6 +119,7 @@ public final class SpdySession implements StreamConnection {
             vertx,
             () -> {
               LOG.fine("spdy session idle, closing");
+              idleExpired = true;
               close();
             });
     this.decoder =
@@ -146,6 +149,7 @@ public final class SpdySession implements StreamConnection {
     transport.exceptionHandler(
         e -> {
           LOG.log(Level.FINE, "spdy transport error", e);
+          s.transportFailed = true;
           transport.close();
         });
     transport.drainHandler(v -> s.onDrain());
@@ -164,6 +168,24 @@ public final class SpdySession implements StreamConnection {
 
   public Role role() {
     return role;
+  }
+
+  /** Whether the transport failed (e.g. connection reset by peer) rather than ended in order. */
+  public boolean transportFailed() {
+    return transportFailed;
+  }
+
+  /**
+   * Whether the transport is closed and the streams were ended for it. A stream that ends with this
+   * already true was cut off, not finished by its peer. On the context.
+   */
+  public boolean transportClosed() {
+    return transportClosed;
+  }
+
+  /** Whether the idle timeout closed this session. */
+  public boolean idleExpired() {
+    return idleExpired;
   }
 
   /**

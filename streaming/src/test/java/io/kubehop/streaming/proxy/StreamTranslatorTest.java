@@ -66,6 +66,7 @@ class StreamTranslatorTest {
   private volatile Executor backendExecutor;
   private volatile String backendSession;
   private volatile String backendForwardedFor;
+  private volatile io.vertx.core.http.HttpConnection backendConnection;
   @TempDir Path dir;
 
   @BeforeEach
@@ -122,6 +123,7 @@ class StreamTranslatorTest {
       return;
     }
     backendSession = req.getHeader(StreamHeaders.SESSION);
+    backendConnection = req.connection();
     backendForwardedFor = req.getHeader("X-Forwarded-For");
     StreamOptions options = StreamOptions.fromKubeletQuery(req.params());
     Executor executor =
@@ -170,6 +172,58 @@ class StreamTranslatorTest {
             "close 1000"),
         rec.events);
     Await.until("the hop to leave the registry", () -> hops.size() == 0);
+  }
+
+  @Test
+  void aBackendThatGoesAwayWithoutAStatusIsNamedOnTheErrorChannel() throws Exception {
+    // The kubelet dies mid-command: upstream's translator reports Success (kubectl exits 0).
+    backendExecutor =
+        streams -> {
+          backendConnection.close();
+          return Promise.<Integer>promise().future();
+        };
+    ClientWebSocket ws = client.webSocket();
+    WebSocketRecorder rec = new WebSocketRecorder(ws);
+    await(
+        ws.connect(
+            new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(frontPort)
+                .setURI(query("stdin=true&stdout=true", "cat"))
+                .addHeader(StreamHeaders.SESSION, "cli-0123456789abcdef")
+                .setSubProtocols(List.of("v5.channel.k8s.io"))));
+    assertEquals("cli-0123456789abcdef", ws.headers().get(StreamHeaders.SESSION), "echoed in 101");
+    rec.awaitClosed();
+    assertEquals(3, rec.events.size(), rec.events.toString());
+    assertEquals("B 01", rec.events.get(0));
+    assertTrue(rec.events.get(1).startsWith("B 03"), rec.events.toString());
+    String status =
+        new String(
+            java.util.HexFormat.of().parseHex(rec.events.get(1).substring(4)),
+            StandardCharsets.UTF_8);
+    assertTrue(
+        status.matches(
+            "\\{\"metadata\":\\{},\"status\":\"Failure\",\"message\":\"connection to backend"
+                + " \\(127\\.0\\.0\\.1:"
+                + backendPort
+                + "\\) lost after \\d+\\.\\d s\",\"reason\":\"InternalError\",\"code\":500}"),
+        status);
+    assertEquals("close 1000", rec.events.get(2));
+    Await.until("the hop remembered", () -> hops.closed().size() == 1);
+    HopSession hop = hops.closed().get(0);
+    assertEquals("cli-0123456789abcdef", hop.id());
+    assertEquals(SessionEnd.Side.BACKEND, hop.ended().orElseThrow().first());
+    assertEquals(SessionEnd.How.CLOSED, hop.ended().orElseThrow().how());
+    assertTrue(hop.statusDelivered());
+  }
+
+  @Test
+  void aNormalEndIsRecordedWithItsStatusDelivered() throws Exception {
+    raw(query("stdout=true", "true")).awaitClosed();
+    Await.until("the hop remembered", () -> hops.closed().size() == 1);
+    HopSession hop = hops.closed().get(0);
+    assertEquals(SessionEnd.Side.BACKEND, hop.ended().orElseThrow().first());
+    assertTrue(hop.statusDelivered());
   }
 
   @Test

@@ -256,6 +256,7 @@ class TunnelingHandlerTest {
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
     await(ws.connect(connect(port, "v5.channel.k8s.io", TUNNELED)));
     assertEquals(TUNNELED, ws.subProtocol());
+    assertEquals("sess-42", ws.headers().get("X-Kubehop-Session"), "the id echoed in the 101");
     // Messages of 2 bytes (kubectl's first was 80 03), 1 byte, 3000 bytes, and one whole 16 MiB
     // SPDY frame.
     byte[] big = random(TunnelingHandler.MAX_MESSAGE, 7);
@@ -439,6 +440,9 @@ class TunnelingHandlerTest {
           () -> "byte-exact after the stall, then close 1000; proxy read " + hop.bytesDown());
       await(hop.closeFuture());
       assertEquals(payload.length, hop.bytesDown());
+      assertEquals(
+          SessionEnd.Side.BACKEND, hop.ended().orElseThrow().first(), "its EOF came first");
+      assertEquals(SessionEnd.How.CLOSED, hop.ended().orElseThrow().how());
     }
     Await.until("an empty hop registry", () -> registry.size() == 0);
   }
@@ -523,6 +527,8 @@ class TunnelingHandlerTest {
     assertEquals((short) 1003, closed.get(10, TimeUnit.SECONDS));
     assertEquals(TunnelingHandler.INVALID_MESSAGE, ws.closeReason());
     backendSawEnd.get(10, TimeUnit.SECONDS);
+    HopSession hop = await(tunnels.poll(5, TimeUnit.SECONDS));
+    assertEquals(SessionEnd.Side.SELF, hop.ended().orElseThrow().first(), "the tunnel ended it");
     Await.until("an empty hop registry", () -> registry.size() == 0);
   }
 

@@ -125,11 +125,14 @@ class UpgradeAwareProxyTest {
       send(client.getOutputStream(), UPGRADE);
       String head = readHead(client.getInputStream());
       assertTrue(head.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), head);
+      String id = head.replaceAll("(?s).*X-Kubehop-Session: ([0-9a-f]{16})\r\n.*", "$1");
       assertEquals(
           "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
-              + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n",
+              + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\nX-Kubehop-Session: "
+              + id
+              + "\r\n\r\n",
           head,
-          "the backend's head, verbatim");
+          "the backend's head, verbatim, and the session id this tier used");
       assertEquals(
           "early", new String(client.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
       send(client.getOutputStream(), "ping");
@@ -146,11 +149,64 @@ class UpgradeAwareProxyTest {
       assertTrue(
           !forwarded.contains("Authorization"), "credentials stop at the proxy: " + forwarded);
       assertTrue(forwarded.contains("X-Forwarded-For: 127.0.0.1\r\n"), forwarded);
-      assertTrue(forwarded.matches("(?s).*X-Kubehop-Session: [0-9a-f]{16}$"), forwarded);
+      assertTrue(forwarded.endsWith("X-Kubehop-Session: " + id), forwarded);
       assertEquals(1, registry.size());
     }
     Await.within(Duration.ofSeconds(5), () -> registry.size() == 0);
     assertEquals(0, registry.size(), "the hop is gone once the client closed");
+  }
+
+  private static final String UPGRADE_WITH_SESSION =
+      UPGRADE.replace("\r\n\r\n", "\r\nX-Kubehop-Session: cli-0123456789abcdef\r\n\r\n");
+
+  private static final String SPDY_101 =
+      "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
+          + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n";
+
+  @Test
+  void aBackendThatGoesAwayIsRecordedAsEndingFirst() throws Exception {
+    BlockingQueue<NetSocket> backendSockets = new LinkedBlockingQueue<>();
+    int backend =
+        backend(
+            socket -> {
+              socket.write(SPDY_101);
+              backendSockets.add(socket);
+            });
+    int proxy = proxy("http://127.0.0.1:" + backend, UpgradeAwareProxy.RedirectPolicy.NEVER);
+    try (Socket client = new Socket("127.0.0.1", proxy)) {
+      client.setSoTimeout(5000);
+      send(client.getOutputStream(), UPGRADE_WITH_SESSION);
+      String head = readHead(client.getInputStream());
+      assertTrue(head.contains("\r\nX-Kubehop-Session: cli-0123456789abcdef\r\n"), head);
+      Await.until("the hop held", Duration.ofSeconds(5), () -> registry.size() == 1);
+      HopSession hop = registry.active().iterator().next();
+      assertTrue(hop.ended().isEmpty());
+      backendSockets.poll(5, TimeUnit.SECONDS).close();
+      assertEquals(-1, client.getInputStream().read(), "the client sees the end");
+      Await.until("the end recorded", Duration.ofSeconds(5), () -> hop.ended().isPresent());
+      assertEquals(SessionEnd.Side.BACKEND, hop.ended().orElseThrow().first());
+      assertEquals(SessionEnd.How.CLOSED, hop.ended().orElseThrow().how());
+      assertEquals(false, hop.statusDelivered(), "a splice does not decode: no Status seen");
+      assertEquals("backend (127.0.0.1:" + backend + ")", hop.backend().describe());
+    }
+    Await.until("the hop remembered", Duration.ofSeconds(5), () -> registry.closed().size() == 1);
+    assertEquals("cli-0123456789abcdef", registry.closed().get(0).id());
+  }
+
+  @Test
+  void aClientThatGoesAwayIsRecordedAsEndingFirst() throws Exception {
+    int backend = backend(socket -> socket.write(SPDY_101));
+    int proxy = proxy("http://127.0.0.1:" + backend, UpgradeAwareProxy.RedirectPolicy.NEVER);
+    try (Socket client = new Socket("127.0.0.1", proxy)) {
+      client.setSoTimeout(5000);
+      send(client.getOutputStream(), UPGRADE_WITH_SESSION);
+      readHead(client.getInputStream());
+      Await.until("the hop held", Duration.ofSeconds(5), () -> registry.size() == 1);
+    }
+    Await.until("the hop remembered", Duration.ofSeconds(5), () -> registry.closed().size() == 1);
+    SessionEnd end = registry.closed().get(0).ended().orElseThrow();
+    assertEquals(SessionEnd.Side.CLIENT, end.first());
+    assertEquals(SessionEnd.How.CLOSED, end.how());
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.kubehop.streaming.httpstream.Stream;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.StreamType;
 import io.kubehop.streaming.remotecommand.ErrorStreamDecoder;
+import io.kubehop.streaming.remotecommand.NoStatusException;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.StreamProtocol;
 import io.kubehop.streaming.spdy.SpdyDialer;
@@ -30,7 +31,9 @@ import java.util.Map;
  *
  * <p>The result completes when the command is over: success, or failed with {@link
  * io.kubehop.streaming.remotecommand.ExitCodeException} (non-zero exit), {@link
- * ErrorStreamDecoder.RemoteCommandException}, or {@link SpdyDialer.UpgradeFailedException}.
+ * ErrorStreamDecoder.RemoteCommandException}, {@link SpdyDialer.UpgradeFailedException}, or {@link
+ * NoStatusException} when the connection ended before the error stream did (client-go would report
+ * success there).
  */
 public final class SpdyExecutor {
 
@@ -130,7 +133,7 @@ public final class SpdyExecutor {
         .compose(
             streams -> {
               List<Future<?>> copies = new ArrayList<>();
-              Future<Buffer> errorContent = readAll(streams.get(0));
+              Future<Buffer> errorContent = readStatus(session, streams.get(0));
               for (int i = 1; i < order.size(); i++) {
                 Stream s = streams.get(i);
                 switch (order.get(i)) {
@@ -202,6 +205,33 @@ public final class SpdyExecutor {
           }
         });
     from.resume();
+  }
+
+  /**
+   * The whole error stream up to its end; fails with {@link NoStatusException} when nothing arrived
+   * on it and it ended because the connection did (no FIN of the peer's: the session was cut off).
+   */
+  private static Future<Buffer> readStatus(SpdySession session, Stream s) {
+    Promise<Buffer> p = Promise.promise();
+    Buffer all = Buffer.buffer();
+    s.handler(all::appendBuffer);
+    s.endHandler(
+        v -> {
+          if (all.length() == 0 && session.transportClosed()) {
+            p.tryFail(new NoStatusException(null));
+          } else {
+            p.tryComplete(all);
+          }
+        });
+    s.exceptionHandler(
+        e -> {
+          if (all.length() == 0) {
+            p.tryFail(new NoStatusException(e));
+          } else {
+            p.tryComplete(all);
+          }
+        });
+    return p.future();
   }
 
   private static Future<Buffer> readAll(Stream s) {
