@@ -66,7 +66,11 @@ final class ForwardedConnection {
     readLocal(false);
     // Whatever Netty read before auto-read went off waits here for the data stream.
     local.handler(early::add);
-    local.endHandler(v -> localEnded = true);
+    // The local client may half-close and still read the answer (echo ruok | nc), as Go's net.Conn
+    // allows; its FIN is then forwarded as the data stream's FIN.
+    if (!VertxInternals.allowHalfClosure(local, this::onLocalEnd)) {
+      local.endHandler(v -> onLocalEnd());
+    }
     local.closeHandler(
         v -> {
           localClosed = true;
@@ -178,9 +182,18 @@ final class ForwardedConnection {
               stream.drainHandler(v -> readLocal(true));
             }
           });
-      // EOF: tell the pod no more is coming (client-go's dataStream.Close()), keep reading its side
-      local.endHandler(v -> stream.end().onFailure(e -> {}));
       readLocal(true);
+    }
+  }
+
+  /** Local EOF: tell the pod no more is coming (client-go's {@code dataStream.Close()}). */
+  private void onLocalEnd() {
+    if (localEnded) {
+      return;
+    }
+    localEnded = true;
+    if (data != null && !finishing) {
+      data.end().onFailure(e -> {});
     }
   }
 

@@ -55,6 +55,11 @@ public record ForwardedPort(int local, int remote) {
     return Integer.parseInt(digits);
   }
 
+  /** Go's {@code %v} of a {@code []ForwardedPort}: {@code [{8080 80} {0 81}]}. */
+  public static String format(List<ForwardedPort> ports) {
+    return "[" + String.join(" ", ports.stream().map(ForwardedPort::toString).toList()) + "]";
+  }
+
   /** Go's {@code %v} of a {@code ForwardedPort}: {@code {8080 80}}. */
   @Override
   public String toString() {

@@ -151,7 +151,8 @@ public final class PortForwarder {
     return anyListening.compose(
         any -> {
           if (!any) {
-            return failure("unable to listen on any of the requested ports: " + ports);
+            return failure(
+                "unable to listen on any of the requested ports: " + ForwardedPort.format(ports));
           }
           out.flush();
           ready.tryComplete(List.copyOf(ports));
