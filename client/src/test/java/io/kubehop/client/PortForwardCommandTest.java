@@ -66,6 +66,14 @@ class PortForwardCommandTest {
             "error: TYPE/NAME and list of ports are required for port-forward\n"
                 + "See 'kubehop port-forward -h' for help and examples\n"),
         Arguments.of(
+            List.of("--pod-running-timeout=x", "web", "80"),
+            "error: invalid argument \"x\" for \"--pod-running-timeout\" flag: time: invalid"
+                + " duration \"x\"\nSee 'kubehop port-forward --help' for usage.\n"),
+        Arguments.of(
+            List.of("--pod-running-timeout=0", "web", "80"),
+            "error: --pod-running-timeout must be higher than zero\n"
+                + "See 'kubehop port-forward -h' for help and examples\n"),
+        Arguments.of(
             List.of("nope", "80"), "Error from server (NotFound): pods \"nope\" not found\n"),
         Arguments.of(List.of("web", "abc"), "error: Pod 'web' does not have a named port 'abc'\n"),
         Arguments.of(List.of("web", "8080:"), "error: Pod 'web' does not have a named port ''\n"),

@@ -333,4 +333,29 @@ class KubehopPortForwardIT {
               "(tunneled websocket SPDY/3.1+portforward.k8s.io -> SPDY/3.1 portforward.k8s.io)");
     }
   }
+
+  /**
+   * {@code --transport=auto} does what kubectl 1.31+ does: the tunnel first and, where the
+   * apiserver refuses it ({@code --websocket-translation off}), SPDY.
+   */
+  @Test
+  void autoFallsBackToSpdyWhenTheTunnelIsRefused() throws Exception {
+    try (KubehopCluster cluster = KubehopCluster.up("--websocket-translation", "off")) {
+      startWeb(cluster);
+      try (RunningCommand forward = kubehopPortForward(cluster, "-v=6", "web", ":80")) {
+        int local = localPorts(forward, 1).get(0);
+        for (int i = 0; i < 100; i++) {
+          assertWelcome(get(local));
+        }
+        assertThat(forward.stderr())
+            .contains("offering Sec-WebSocket-Protocol: SPDY/3.1+portforward.k8s.io")
+            .contains("falling back to SPDY/3.1: the tunnel's upgrade was refused")
+            .contains(
+                "101 Switching Protocols: chose X-Stream-Protocol-Version: portforward.k8s.io");
+      }
+      assertThat(Files.readString(cluster.home().resolve("logs/apiserver.log")))
+          .contains("(splice SPDY/3.1 portforward.k8s.io)")
+          .doesNotContain("tunneled websocket");
+    }
+  }
 }

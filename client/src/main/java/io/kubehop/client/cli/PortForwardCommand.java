@@ -1,6 +1,7 @@
 package io.kubehop.client.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kubehop.api.util.GoDuration;
 import io.kubehop.client.rest.MediaTypes;
 import io.kubehop.client.rest.Query;
 import io.kubehop.client.rest.ResourceType;
@@ -9,6 +10,7 @@ import io.kubehop.client.stream.StreamingClient;
 import io.kubehop.client.stream.Transport;
 import io.kubehop.streaming.portforward.client.PortForwarder;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -113,8 +115,25 @@ final class PortForwardCommand extends ApiCommand {
 
   @Override
   int run(Session s) throws Exception {
+    Duration running;
+    try {
+      running = GoDuration.parse(podRunningTimeout);
+    } catch (IllegalArgumentException e) { // a flag error: pflag's message, before anything else
+      throw new CommandException(
+          "invalid argument \""
+              + podRunningTimeout
+              + "\" for \"--pod-running-timeout\" flag: "
+              + e.getMessage()
+              + "\nSee 'kubehop port-forward --help' for usage.");
+    }
     if (args.size() < 2) {
       throw new CommandException(USAGE_ERROR);
+    }
+    // Checked as kubectl checks it; a pod (the only type here) is forwarded without waiting.
+    if (running.isNegative() || running.isZero()) {
+      throw new CommandException(
+          "--pod-running-timeout must be higher than zero\n"
+              + "See 'kubehop port-forward -h' for help and examples");
     }
     String name = podName(args.get(0));
     List<String> specs = args.subList(1, args.size());
