@@ -1,7 +1,9 @@
 package io.kubehop.streaming.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.impl.HttpServerConnection;
@@ -50,6 +52,31 @@ public final class VertxInternals {
               return true;
             })
         .orElse(false);
+  }
+
+  /**
+   * Keeps {@code socket} open for writing after the peer's FIN (Netty's {@code ALLOW_HALF_CLOSURE},
+   * which Vert.x leaves off, so an EOF closes the whole connection and whatever was still to be
+   * written back is lost: {@code echo ruok | nc} through a port-forward). {@code onInputShutdown}
+   * runs after the last byte read; the socket's end handler no longer does. False, doing nothing,
+   * when the socket is not Vert.x's own.
+   */
+  public static boolean allowHalfClosure(NetSocket socket, Runnable onInputShutdown) {
+    if (!(socket instanceof NetSocketInternal internal)) {
+      return false;
+    }
+    internal.eventHandler(
+        event -> {
+          if (event instanceof ChannelInputShutdownEvent) {
+            onInputShutdown.run();
+          }
+        });
+    internal
+        .channelHandlerContext()
+        .channel()
+        .config()
+        .setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    return true;
   }
 
   /**
