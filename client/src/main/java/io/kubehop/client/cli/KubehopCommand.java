@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
       RunCommand.class,
       DeleteCommand.class,
       ApplyCommand.class,
-      LogsCommand.class
+      LogsCommand.class,
+      ExecCommand.class,
+      AttachCommand.class
     })
 public final class KubehopCommand implements Callable<Integer> {
 
