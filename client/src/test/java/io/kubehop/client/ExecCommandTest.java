@@ -279,6 +279,22 @@ class ExecCommandTest {
     assertTrue(lines.get(4).startsWith("POST " + url + " failed in "), lines.get(4));
   }
 
+  /** The remote exit code becomes the CLI's, after kubectl's line (exec's only output there). */
+  @Test
+  void remoteExitCodeIsTheClisWithKubectlsLine() {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    io.kubehop.client.cli.ExitCodes codes =
+        new io.kubehop.client.cli.ExitCodes(
+            new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+
+    int rc =
+        codes.handleExecutionException(
+            new ExitCodeException(137, "command terminated with exit code 137"), null, null);
+
+    assertEquals(137, rc);
+    assertEquals("command terminated with exit code 137\n", err.toString());
+  }
+
   @Test
   void unknownTransportIsAUsageError() {
     ProcessResult result = Cli.run(kubeconfig, "exec", "single", "--transport=udp", "--", "ls");
