@@ -229,6 +229,7 @@ class KubehopExecIT {
       assertThat(shell.output().substring(at)).doesNotContain("slept");
       shell.type("exit 5\r");
       at = shell.await("command terminated with exit code 5", at, DEADLINE);
+      shell.resize(30, 100); // the size is the test's own change; every setting must be as before
       at = run(shell, "stty -a > " + dir.resolve("after"), at);
     }
     assertThat(Files.readString(dir.resolve("after")))

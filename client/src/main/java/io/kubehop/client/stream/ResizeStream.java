@@ -14,8 +14,12 @@ import java.util.List;
  * {"Width":80,"Height":24}\n}, client-go's {@code TerminalSizeQueue}). The initial sizes are
  * emitted as soon as an executor takes the stream (in the same event-loop turn that sets up the
  * streams, so before any input byte); later ones come from {@link #resized(TerminalSize)}
- * (SIGWINCH), skipped when unchanged. While paused only the newest size is kept: a terminal that is
- * dragged around needs its last size, not every step.
+ * (SIGWINCH), skipped when unchanged.
+ *
+ * <p>{@link #pause()} is not a reason to hold a size back: a size is some 30 bytes and only the
+ * newest counts, while the queue that reports full is the connection's, shared with stdin (a paste
+ * can fill it). Held sizes waited for a drain that, over WebSocket, did not come (the remote tty
+ * kept its first size); so sizes are always sent, and coalescing happens per SIGWINCH.
  */
 public final class ResizeStream implements ReadStream<Buffer> {
 
@@ -23,7 +27,6 @@ public final class ResizeStream implements ReadStream<Buffer> {
   private final ArrayDeque<TerminalSize> pending = new ArrayDeque<>();
   private Handler<Buffer> handler;
   private Handler<Void> endHandler;
-  private boolean paused;
   private TerminalSize last;
 
   /**
@@ -59,13 +62,11 @@ public final class ResizeStream implements ReadStream<Buffer> {
 
   @Override
   public ResizeStream pause() {
-    paused = true;
-    return this;
+    return this; // see the class comment
   }
 
   @Override
   public ResizeStream resume() {
-    paused = false;
     drain();
     return this;
   }
@@ -82,7 +83,7 @@ public final class ResizeStream implements ReadStream<Buffer> {
   }
 
   private void drain() {
-    while (handler != null && !paused && !pending.isEmpty()) {
+    while (handler != null && !pending.isEmpty()) {
       TerminalSize size = pending.poll();
       if (size.equals(last)) {
         continue;
