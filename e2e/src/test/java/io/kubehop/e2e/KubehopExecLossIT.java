@@ -58,14 +58,22 @@ class KubehopExecLossIT {
           String.join(
                   " ", cluster.kubehopCommand("exec", "-it", "--transport=" + transport, "demo"))
               + " -- sh\r");
-      at = shell.await("# ", at, DEADLINE);
+      try {
+        at = shell.await("# ", at, DEADLINE);
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; the terminal:\n" + shell.output(), e);
+      }
       shell.type("echo in-$((6*7))\r");
       at = shell.await("in-42", at, DEADLINE);
 
       ProcessHandle kubelet = ProcessHandle.of(cluster.pid("kubelet-node-1")).orElseThrow();
       kubelet.destroyForcibly();
       long killed = System.nanoTime();
-      at = shell.await("error: connection to kubelet node-1 (", at, Duration.ofSeconds(5));
+      try {
+        at = shell.await("error: connection to kubelet node-1 (", at, Duration.ofSeconds(5));
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; the terminal:\n" + shell.output(), e);
+      }
       assertThat(System.nanoTime() - killed).isLessThan(Duration.ofSeconds(5).toNanos());
       assertThat(shell.output().substring(at))
           .containsPattern("^[0-9.:]+\\) lost after \\d+\\.\\d s");
@@ -93,5 +101,11 @@ class KubehopExecLossIT {
     ProcessResult start = cluster.kubehop("start", "kubelet-node-1");
     assertThat(start.exitCode()).as(start.toString()).isZero();
     Await.until("node-1 Ready again", DEADLINE, () -> "True".equals(pods.nodeReady("node-1")));
+    // Ready comes before the new kubelet has adopted the pod's container (until then an exec is
+    // refused with "pod does not exist").
+    Await.until(
+        "exec into demo again",
+        DEADLINE,
+        () -> cluster.kubehop("exec", "demo", "--", "true").exitCode() == 0);
   }
 }
