@@ -219,8 +219,7 @@ class KubehopExecIT {
       shell.type("stty size\r");
       at = shell.await("30 100", at, DEADLINE);
       shell.resize(43, 132);
-      shell.type("stty size\r");
-      at = shell.await("43 132", at, DEADLINE);
+      at = sttySizeUntil(shell, "43 132", at);
       shell.type("echo sleeping-$((1+1)); sleep 600; echo slept\r");
       at = shell.await("sleeping-2", at, DEADLINE);
       shell.type("\u0003");
@@ -234,6 +233,25 @@ class KubehopExecIT {
     }
     assertThat(Files.readString(dir.resolve("after")))
         .isEqualTo(Files.readString(dir.resolve("before")));
+  }
+
+  /**
+   * Asks the remote tty for its size until it is {@code expected}: the resize message and the typed
+   * command travel on different streams (channels), so the first answer may still be the old size,
+   * with kubectl too.
+   */
+  static int sttySizeUntil(PtySession shell, String expected, int from) {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (true) {
+      shell.type("stty size\r");
+      try {
+        return shell.await(expected, from, Duration.ofSeconds(2));
+      } catch (AssertionError notYet) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(notYet.getMessage() + "; the terminal:\n" + shell.output());
+        }
+      }
+    }
   }
 
   /**
