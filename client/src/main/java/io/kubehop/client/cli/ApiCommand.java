@@ -23,7 +23,8 @@ abstract class ApiCommand implements Callable<Integer> {
   @Mixin ClusterOptions options;
 
   /** What a command run sees: its client, namespace and streams. */
-  record Session(RestClient client, String namespace, boolean namespaceFlag, CliContext io) {
+  record Session(
+      RestClient client, String namespace, boolean namespaceFlag, CliContext io, int verbosity) {
     PrintStream out() {
       return io.out();
     }
@@ -59,7 +60,8 @@ abstract class ApiCommand implements Callable<Integer> {
     }
     try (RestClient client = new RestClient(config.connection(), transport, timeout)) {
       String namespace = o.namespace != null ? o.namespace : config.namespace();
-      return run(new Session(client, namespace, o.namespace != null, io));
+      int verbosity = o.verbosity == null ? 0 : o.verbosity;
+      return run(new Session(client, namespace, o.namespace != null, io, verbosity));
     } finally {
       io.out().flush();
     }

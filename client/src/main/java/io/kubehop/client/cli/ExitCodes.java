@@ -57,8 +57,8 @@ public final class ExitCodes
 
   /** kubectl's {@code StandardErrorMessage}; null when nothing is to be printed. */
   static String message(Throwable ex) {
-    if (ex instanceof ExitCodeException) {
-      return null;
+    if (ex instanceof ExitCodeException e) {
+      return e.message();
     }
     if (ex instanceof StatusException s) {
       String reason = s.status().reason();

@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
       DeleteCommand.class,
       ApplyCommand.class,
       LogsCommand.class,
-      PortForwardCommand.class
+      PortForwardCommand.class,
+      ExecCommand.class,
+      AttachCommand.class
     })
 public final class KubehopCommand implements Callable<Integer> {
 

@@ -3,12 +3,18 @@ package io.kubehop.client.stream;
 import io.kubehop.client.rest.ClusterConnection;
 import io.kubehop.client.rest.TlsContexts;
 import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.remotecommand.StreamOptions;
+import io.kubehop.streaming.remotecommand.StreamProtocol;
 import io.kubehop.streaming.remotecommand.client.FallbackExecutor;
 import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
 import io.kubehop.streaming.remotecommand.client.StreamExecutor;
+import io.kubehop.streaming.remotecommand.client.Upgrade;
 import io.kubehop.streaming.remotecommand.client.WebSocketExecutor;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.net.ClientOptionsBase;
@@ -16,11 +22,17 @@ import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.TrustOptions;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.net.ssl.TrustManager;
 
 /**
@@ -34,6 +46,18 @@ public final class StreamingClient implements AutoCloseable {
   /** kubectl's {@code User-Agent} shape, so server logs tell the clients apart. */
   public static final String USER_AGENT =
       "kubehop/0.1.0 (" + System.getProperty("os.name").toLowerCase() + ")";
+
+  /**
+   * Vert.x's and Netty's own log lines (e.g. {@code Connection evicted} after a refused WebSocket
+   * upgrade) would land in the middle of the user's stderr; failures reach the CLI as results. Held
+   * here so that the level sticks (JUL keeps loggers weakly).
+   */
+  private static final List<Logger> QUIET =
+      List.of(Logger.getLogger("io.vertx"), Logger.getLogger("io.netty"));
+
+  static {
+    QUIET.forEach(l -> l.setLevel(Level.OFF));
+  }
 
   private final ClusterConnection connection;
   private final Vertx vertx;
@@ -155,15 +179,88 @@ public final class StreamingClient implements AutoCloseable {
    * transport}: WebSocket is a GET upgrade, SPDY a POST upgrade, as kubectl sends them.
    */
   public StreamExecutor executor(Transport transport, String pathAndQuery, String sessionId) {
+    return executor(transport, pathAndQuery, sessionId, new HandshakeListener() {});
+  }
+
+  /**
+   * As {@link #executor(Transport, String, String)}, telling {@code listener} about each upgrade
+   * attempt, and failing with {@link io.kubehop.streaming.remotecommand.MissingStatusException}
+   * when the session ends without a Status (a lost connection, never a success for the CLI).
+   */
+  public StreamExecutor executor(
+      Transport transport, String pathAndQuery, String sessionId, HandshakeListener listener) {
+    String url = connection.resolve(pathAndQuery).toString();
     StreamExecutor spdy =
-        new SpdyExecutor(vertx, netClient).to(spdyTarget("POST", pathAndQuery, sessionId));
+        observed(
+            new SpdyExecutor(vertx, netClient)
+                .requireStatus()
+                .to(spdyTarget("POST", pathAndQuery, sessionId)),
+            Upgrade.SPDY,
+            "POST",
+            url,
+            StreamProtocol.SPDY_CLIENT_DEFAULT,
+            listener);
+    WebSocketExecutor ws = new WebSocketExecutor(vertx, webSocketClient).requireStatus();
     StreamExecutor webSocket =
-        new WebSocketExecutor(vertx, webSocketClient)
-            .to(host(), port(), uri(pathAndQuery), headers(sessionId));
+        observed(
+            ws.to(host(), port(), uri(pathAndQuery), headers(sessionId)),
+            Upgrade.WEBSOCKET,
+            "GET",
+            url,
+            ws.protocols(),
+            listener);
     return switch (transport) {
       case SPDY -> spdy;
       case WEBSOCKET -> webSocket;
       case AUTO -> new FallbackExecutor(webSocket, spdy, FallbackExecutor::isUpgradeFailure);
+    };
+  }
+
+  private static StreamExecutor observed(
+      StreamExecutor executor,
+      String transport,
+      String method,
+      String url,
+      List<String> offered,
+      HandshakeListener listener) {
+    return new StreamExecutor() {
+      @Override
+      public Future<Void> stream(
+          StreamOptions options,
+          ReadStream<Buffer> stdin,
+          WriteStream<Buffer> stdout,
+          WriteStream<Buffer> stderr) {
+        return stream(options, stdin, stdout, stderr, null, up -> {});
+      }
+
+      @Override
+      public Future<Void> stream(
+          StreamOptions options,
+          ReadStream<Buffer> stdin,
+          WriteStream<Buffer> stdout,
+          WriteStream<Buffer> stderr,
+          ReadStream<Buffer> resize,
+          Handler<Upgrade> onUpgraded) {
+        listener.attempt(transport, method, url, offered);
+        AtomicBoolean upgraded = new AtomicBoolean();
+        return executor.stream(
+                options,
+                stdin,
+                stdout,
+                stderr,
+                resize,
+                up -> {
+                  upgraded.set(true);
+                  listener.upgraded(up);
+                  onUpgraded.handle(up);
+                })
+            .onFailure(
+                e -> {
+                  if (!upgraded.get()) {
+                    listener.failed(transport, e);
+                  }
+                });
+      }
     };
   }
 

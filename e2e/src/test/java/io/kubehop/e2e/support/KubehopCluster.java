@@ -152,10 +152,28 @@ public final class KubehopCluster implements AutoCloseable {
   }
 
   private ProcessResult kubehop(List<String> command, Duration deadline) {
+    return Commands.run(command, kubehopEnvironment(), null, deadline, ROOT);
+  }
+
+  /** Runs {@code bin/kubehop ARGS…} against this cluster with {@code stdin} (null: none). */
+  public ProcessResult kubehop(byte[] stdin, Duration deadline, String... args) {
+    return Commands.run(kubehopCommand(args), kubehopEnvironment(), stdin, deadline, ROOT);
+  }
+
+  /** The command line of {@code bin/kubehop ARGS…}, e.g. for a {@link PtySession}. */
+  public List<String> kubehopCommand(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(ROOT.resolve("bin/kubehop").toString());
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /** The environment changes that point {@code bin/kubehop} at this cluster. */
+  public Map<String, String> kubehopEnvironment() {
     Map<String, String> environment = new HashMap<>(env);
     environment.put("KUBEHOP_HOME", home.toString());
     environment.put("KUBECONFIG", home.resolve("kubeconfig").toString());
-    return Commands.run(command, environment, null, deadline, ROOT);
+    return environment;
   }
 
   /**

@@ -19,7 +19,19 @@ public final class ErrorStreamDecoder {
   }
 
   public static Exception decode(StreamProtocol protocol, Buffer message) {
+    return decode(protocol, message, false);
+  }
+
+  /**
+   * As {@link #decode(StreamProtocol, Buffer)}; with {@code statusRequired} an empty V4/V5 error
+   * stream is a {@link MissingStatusException} instead of a success (V1–V3 say success with an
+   * empty stream, so there it stays one).
+   */
+  public static Exception decode(StreamProtocol protocol, Buffer message, boolean statusRequired) {
     if (message.length() == 0) {
+      if (statusRequired && protocol.jsonStatus()) {
+        return new MissingStatusException();
+      }
       return null;
     }
     String text = message.toString();

@@ -5,11 +5,14 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
@@ -97,5 +100,16 @@ public final class VertxInternals {
    */
   public static boolean inEventLoop(Context context) {
     return ((ContextInternal) context).nettyEventLoop().inEventLoop();
+  }
+
+  /**
+   * The readable bytes of {@code buffer} as NIO buffers over its own memory, for a channel write
+   * without a copy into a {@code byte[]} first ({@link Buffer#getBytes()} copies); a copy only when
+   * the buffer is not Vert.x's own implementation.
+   */
+  public static ByteBuffer[] nioBuffers(Buffer buffer) {
+    return buffer instanceof BufferInternal internal
+        ? internal.getByteBuf().nioBuffers()
+        : new ByteBuffer[] {ByteBuffer.wrap(buffer.getBytes())};
   }
 }

@@ -3,6 +3,7 @@ package io.kubehop.streaming.remotecommand.client;
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.spdy.SpdyDialer;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
@@ -43,6 +44,22 @@ public final class FallbackExecutor implements StreamExecutor {
             e ->
                 shouldFallback.test(e)
                     ? secondary.stream(options, stdin, stdout, stderr)
+                    : Future.failedFuture(e));
+  }
+
+  @Override
+  public Future<Void> stream(
+      StreamOptions options,
+      ReadStream<Buffer> stdin,
+      WriteStream<Buffer> stdout,
+      WriteStream<Buffer> stderr,
+      ReadStream<Buffer> resize,
+      Handler<Upgrade> onUpgraded) {
+    return primary.stream(options, stdin, stdout, stderr, resize, onUpgraded)
+        .recover(
+            e ->
+                shouldFallback.test(e)
+                    ? secondary.stream(options, stdin, stdout, stderr, resize, onUpgraded)
                     : Future.failedFuture(e));
   }
 }

@@ -39,10 +39,24 @@ public final class SpdyExecutor {
 
   private final Vertx vertx;
   private final NetClient client;
+  private final boolean statusRequired;
 
   public SpdyExecutor(Vertx vertx, NetClient client) {
+    this(vertx, client, false);
+  }
+
+  private SpdyExecutor(Vertx vertx, NetClient client, boolean statusRequired) {
     this.vertx = vertx;
     this.client = client;
+    this.statusRequired = statusRequired;
+  }
+
+  /**
+   * This executor, failing with {@link io.kubehop.streaming.remotecommand.MissingStatusException}
+   * when a V4/V5 error stream ends empty (a lost connection) instead of reporting success.
+   */
+  public SpdyExecutor requireStatus() {
+    return new SpdyExecutor(vertx, client, true);
   }
 
   /** Where to connect and what to ask for. */
@@ -68,7 +82,35 @@ public final class SpdyExecutor {
    * fallback).
    */
   public StreamExecutor to(Target target) {
-    return (options, stdin, stdout, stderr) -> stream(target, options, stdin, stdout, stderr);
+    return new StreamExecutor() {
+      @Override
+      public Future<Void> stream(
+          StreamOptions options,
+          ReadStream<Buffer> stdin,
+          WriteStream<Buffer> stdout,
+          WriteStream<Buffer> stderr) {
+        return SpdyExecutor.this.stream(target, options, stdin, stdout, stderr);
+      }
+
+      @Override
+      public Future<Void> stream(
+          StreamOptions options,
+          ReadStream<Buffer> stdin,
+          WriteStream<Buffer> stdout,
+          WriteStream<Buffer> stderr,
+          ReadStream<Buffer> resize,
+          Handler<Upgrade> onUpgraded) {
+        return SpdyExecutor.this.stream(
+            target,
+            options,
+            stdin,
+            stdout,
+            stderr,
+            resize,
+            up ->
+                onUpgraded.handle(new Upgrade(Upgrade.SPDY, up.protocol(), up.responseHeaders())));
+      }
+    };
   }
 
   /**
@@ -159,7 +201,8 @@ public final class SpdyExecutor {
                   .transform(ar -> errorContent)
                   .compose(
                       content -> {
-                        Exception outcome = ErrorStreamDecoder.decode(protocol, content);
+                        Exception outcome =
+                            ErrorStreamDecoder.decode(protocol, content, statusRequired);
                         return outcome == null
                             ? Future.<Void>succeededFuture()
                             : Future.<Void>failedFuture(outcome);

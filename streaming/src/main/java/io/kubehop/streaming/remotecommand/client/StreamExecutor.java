@@ -2,6 +2,7 @@ package io.kubehop.streaming.remotecommand.client;
 
 import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
@@ -22,4 +23,20 @@ public interface StreamExecutor {
       ReadStream<Buffer> stdin,
       WriteStream<Buffer> stdout,
       WriteStream<Buffer> stderr);
+
+  /**
+   * Runs the remote command with a {@code resize} source too (raw JSON terminal sizes, {@code
+   * {"Width":80,"Height":24}\n}, copied to the resize stream with tty; may be null) and tells
+   * {@code onUpgraded} about the upgrade before data flows. The executors of this package honour
+   * both; the default, for executors written as lambdas (tests), ignores them.
+   */
+  default Future<Void> stream(
+      StreamOptions options,
+      ReadStream<Buffer> stdin,
+      WriteStream<Buffer> stdout,
+      WriteStream<Buffer> stderr,
+      ReadStream<Buffer> resize,
+      Handler<Upgrade> onUpgraded) {
+    return stream(options, stdin, stdout, stderr);
+  }
 }

@@ -9,6 +9,7 @@ import io.kubehop.streaming.websocket.ChannelStream;
 import io.kubehop.streaming.websocket.Channels;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -48,21 +49,62 @@ public final class WebSocketExecutor {
   private final Vertx vertx;
   private final WebSocketClient client;
   private final List<String> protocols;
+  private final boolean statusRequired;
 
   public WebSocketExecutor(Vertx vertx, WebSocketClient client) {
     this(vertx, client, DEFAULT_PROTOCOLS);
   }
 
   public WebSocketExecutor(Vertx vertx, WebSocketClient client, List<String> protocols) {
+    this(vertx, client, protocols, false);
+  }
+
+  private WebSocketExecutor(
+      Vertx vertx, WebSocketClient client, List<String> protocols, boolean statusRequired) {
     this.vertx = vertx;
     this.client = client;
     this.protocols = List.copyOf(protocols);
+    this.statusRequired = statusRequired;
+  }
+
+  /**
+   * This executor, failing with {@link io.kubehop.streaming.remotecommand.MissingStatusException}
+   * when channel 3 ends empty (a lost connection) instead of reporting success.
+   */
+  public WebSocketExecutor requireStatus() {
+    return new WebSocketExecutor(vertx, client, protocols, true);
+  }
+
+  /** The subprotocols offered, in order. */
+  public List<String> protocols() {
+    return protocols;
   }
 
   /** This executor bound to one target. */
   public StreamExecutor to(String host, int port, String uri, Map<String, String> headers) {
-    return (options, stdin, stdout, stderr) ->
-        stream(host, port, uri, headers, options, stdin, stdout, stderr, null);
+    return new StreamExecutor() {
+      @Override
+      public Future<Void> stream(
+          StreamOptions options,
+          ReadStream<Buffer> stdin,
+          WriteStream<Buffer> stdout,
+          WriteStream<Buffer> stderr) {
+        return WebSocketExecutor.this.stream(
+            host, port, uri, headers, options, stdin, stdout, stderr, null);
+      }
+
+      @Override
+      public Future<Void> stream(
+          StreamOptions options,
+          ReadStream<Buffer> stdin,
+          WriteStream<Buffer> stdout,
+          WriteStream<Buffer> stderr,
+          ReadStream<Buffer> resize,
+          Handler<Upgrade> onUpgraded) {
+        return WebSocketExecutor.this.stream(
+            host, port, uri, headers, options, stdin, stdout, stderr, resize, onUpgraded);
+      }
+    };
   }
 
   /**
@@ -79,6 +121,25 @@ public final class WebSocketExecutor {
       WriteStream<Buffer> stdout,
       WriteStream<Buffer> stderr,
       ReadStream<Buffer> resize) {
+    return stream(host, port, uri, headers, options, stdin, stdout, stderr, resize, up -> {});
+  }
+
+  /**
+   * As {@link #stream(String, int, String, Map, StreamOptions, ReadStream, WriteStream,
+   * WriteStream, ReadStream)}; {@code onUpgraded} sees the accepted handshake (protocol, response
+   * headers) before any channel data.
+   */
+  public Future<Void> stream(
+      String host,
+      int port,
+      String uri,
+      Map<String, String> headers,
+      StreamOptions options,
+      ReadStream<Buffer> stdin,
+      WriteStream<Buffer> stdout,
+      WriteStream<Buffer> stderr,
+      ReadStream<Buffer> resize,
+      Handler<Upgrade> onUpgraded) {
     WebSocketConnectOptions connect =
         new WebSocketConnectOptions()
             .setHost(host)
@@ -109,6 +170,7 @@ public final class WebSocketExecutor {
                             + ws.subProtocol()
                             + "\""));
               }
+              onUpgraded.handle(new Upgrade(Upgrade.WEBSOCKET, protocol.wireName(), ws.headers()));
               ChannelConnection connection =
                   ChannelConnection.start(
                           vertx,
@@ -118,7 +180,7 @@ public final class WebSocketExecutor {
                           early,
                           readable(options))
                       .pingInterval(PING_PERIOD);
-              return run(connection, options, stdin, stdout, stderr, resize)
+              return run(connection, options, stdin, stdout, stderr, resize, statusRequired)
                   .eventually(connection::close);
             });
   }
@@ -154,7 +216,8 @@ public final class WebSocketExecutor {
       ReadStream<Buffer> stdin,
       WriteStream<Buffer> stdout,
       WriteStream<Buffer> stderr,
-      ReadStream<Buffer> resize) {
+      ReadStream<Buffer> resize,
+      boolean statusRequired) {
     List<Future<?>> copies = new ArrayList<>();
     Future<Buffer> errorContent = readAll(open(connection, Channels.ERROR));
     if (options.stdout()) {
@@ -182,7 +245,8 @@ public final class WebSocketExecutor {
         .transform(ar -> errorContent)
         .compose(
             content -> {
-              Exception outcome = ErrorStreamDecoder.decode(StreamProtocol.of(protocol), content);
+              Exception outcome =
+                  ErrorStreamDecoder.decode(StreamProtocol.of(protocol), content, statusRequired);
               return outcome == null
                   ? Future.<Void>succeededFuture()
                   : Future.<Void>failedFuture(outcome);
