@@ -88,7 +88,7 @@ public final class TarExtractor {
         }
       } else if (entry.isSymbolicLink()) {
         warnSymlink(shown, entry.getLinkName());
-      } else if (entry.isFile() && !entry.isLink()) {
+      } else if (isRegular(entry)) {
         writeFile(tar, entry, shown, target);
       } else {
         warnings.println(
@@ -209,6 +209,15 @@ public final class TarExtractor {
     }
     warnings.println(
         "warning: skipping symlink: " + CpPaths.quote(shown) + " -> " + CpPaths.quote(linkName));
+  }
+
+  /** commons-compress's {@code isFile()} also holds for hard links, FIFOs and devices. */
+  private static boolean isRegular(TarArchiveEntry entry) {
+    return entry.isFile()
+        && !entry.isLink()
+        && !entry.isFIFO()
+        && !entry.isCharacterDevice()
+        && !entry.isBlockDevice();
   }
 
   /** Go's {@code filepath.Join(dest, rel)} for the name kubectl shows. */

@@ -30,6 +30,12 @@ public final class TarMaker {
 
   private static final int COPY_BUFFER = 64 << 10;
 
+  /**
+   * GNU tar's default blocking (20 records): the tar library writes a block at a time, and 512-byte
+   * writes would cost a call each through the bridge to the connection.
+   */
+  private static final int BLOCK_SIZE = 20 * 512;
+
   private final Progress progress;
   private final PrintStream warnings;
 
@@ -62,7 +68,7 @@ public final class TarMaker {
    * the end-of-archive records; {@code out} is left open.
    */
   public void write(Path source, String base, OutputStream out) throws IOException {
-    TarArchiveOutputStream tar = new TarArchiveOutputStream(out, "UTF-8");
+    TarArchiveOutputStream tar = new TarArchiveOutputStream(out, BLOCK_SIZE, "UTF-8");
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     add(tar, source, base);
