@@ -58,17 +58,16 @@ import picocli.CommandLine.Parameters;
     },
     footer = {
       "%nExamples:",
-      "  # Copy /tmp/foo_dir local directory to /tmp/bar_dir in a remote pod in the default"
-          + " namespace",
+      "  # Copy the local directory /tmp/foo_dir to /tmp/bar_dir in a pod",
       "  kubehop cp /tmp/foo_dir <some-pod>:/tmp/bar_dir",
       "",
-      "  # Copy /tmp/foo local file to /tmp/bar in a remote pod in a specific container",
+      "  # Copy the local file /tmp/foo to /tmp/bar in a pod's given container",
       "  kubehop cp /tmp/foo <some-pod>:/tmp/bar -c <specific-container>",
       "",
-      "  # Copy /tmp/foo local file to /tmp/bar in a remote pod in namespace <some-namespace>",
+      "  # Copy the local file /tmp/foo to /tmp/bar in a pod of <some-namespace>",
       "  kubehop cp /tmp/foo <some-namespace>/<some-pod>:/tmp/bar",
       "",
-      "  # Copy /tmp/foo from a remote pod to /tmp/bar locally",
+      "  # Copy /tmp/foo from a pod to the local /tmp/bar",
       "  kubehop cp <some-namespace>/<some-pod>:/tmp/foo /tmp/bar"
     })
 final class CpCommand extends ApiCommand {
