@@ -213,6 +213,20 @@ class KubehopCpIT {
   }
 
   @Test
+  void withRetriesTheResumableTarCopiesByteExactAndKeepsTarsExitCode() throws Exception {
+    Path dir = Files.createDirectories(work.resolve("retries"));
+    Path source = random(dir.resolve("r.bin"), 8L << 20);
+    Path back = dir.resolve("back.bin");
+    ProcessResult out = cp("--retries=2", "demo:" + work.relativize(source), back.toString());
+    assertThat(out).isEqualTo(new ProcessResult(0, "", ""));
+    assertThat(sha256(back)).isEqualTo(sha256(source));
+
+    ProcessResult missing = cp("--retries=2", "demo:missing", dir.resolve("x").toString());
+    assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(2);
+    assertThat(missing.stderr()).endsWith("command terminated with exit code 2\n");
+  }
+
+  @Test
   void aHostileArchiveWritesNothingOutsideDest() throws Exception {
     Path outside = Files.createDirectories(work.resolve("hostile/outside"));
     writeHostileTar(outside);

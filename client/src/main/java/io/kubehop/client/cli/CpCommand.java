@@ -6,6 +6,7 @@ import io.kubehop.client.cp.CpPaths;
 import io.kubehop.client.cp.FileSpec;
 import io.kubehop.client.cp.LocalOutput;
 import io.kubehop.client.cp.Progress;
+import io.kubehop.client.cp.ResumingInput;
 import io.kubehop.client.cp.TarExtractor;
 import io.kubehop.client.cp.TarMaker;
 import io.kubehop.client.cp.Terminals;
@@ -95,6 +96,16 @@ final class CpCommand extends ApiCommand {
   boolean noPreserve;
 
   @Option(
+      names = "--retries",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Set number of retries to complete a copy operation from a container. Specify 0 to"
+              + " disable or any negative value for infinite retrying. The default is 0 (no"
+              + " retry).")
+  int retries;
+
+  @Option(
       names = {"-q", "--quiet"},
       description = "Print no progress and no notices, only errors and the remote tar's messages.")
   boolean quiet;
@@ -145,15 +156,10 @@ final class CpCommand extends ApiCommand {
   }
 
   private int copyFromPod(Session s, PodExec exec, FileSpec src, FileSpec dest) throws Exception {
-    InputStreamSink stdout = new InputStreamSink(exec.context());
     try (Progress progress = progress(s, CpPaths.base(src.path()))) {
-      Future<Void> done =
-          exec.run(
-              List.of("tar", "cf", "-", src.path()),
-              null,
-              stdout,
-              new LocalOutput(s.err(), progress));
-      done.onComplete(ar -> stdout.end()); // a failed upgrade never ends stdout
+      LocalOutput stderr = new LocalOutput(s.err(), progress);
+      ResumingInput stdout =
+          new ResumingInput(from -> tarFrom(exec, src.path(), from, stderr), retries, s.out());
       String hint =
           "kubehop exec -n "
               + CpPaths.quote(exec.namespace())
@@ -164,17 +170,42 @@ final class CpCommand extends ApiCommand {
               + " | tar xf -";
       TarExtractor extractor = new TarExtractor(src.path(), dest.path(), s.err(), progress, hint);
       try {
-        extractor.extract(stdout.inputStream());
+        extractor.extract(stdout);
       } catch (TarExtractor.TarContentsException e) {
         throw new CommandException(e.getMessage());
       } catch (IOException e) {
-        if (!done.isComplete() || done.succeeded()) {
+        if (!stdout.done().isComplete() || stdout.done().succeeded()) {
           throw new CommandException(e.getMessage());
         }
         // the stream broke because the remote side did: its error says more
       }
-      return await(s, done);
+      return await(s, stdout.done());
     }
+  }
+
+  /**
+   * A shell script that streams {@code tar cf - "$1"} from byte {@code $2} on (kubectl's {@code tar
+   * cf - SRC | tail -c+N}) and exits with tar's status, not tail's: a pipeline's status is its last
+   * command's, and neither busybox's nor dash's sh is sure to have {@code pipefail}. SRC is an
+   * argument, not part of the script, so no shell ever parses it.
+   */
+  static final String RESUMABLE_TAR =
+      "exec 4>&1; r=$( { { tar cf - \"$1\"; echo $? >&3; } | tail -c+\"$2\" >&4; } 3>&1 );"
+          + " exit \"$r\"";
+
+  /**
+   * One {@code tar cf - SRC}; with {@code --retries}, {@link #RESUMABLE_TAR} so that a later
+   * attempt resumes where the last one broke.
+   */
+  private ResumingInput.Attempt tarFrom(PodExec exec, String src, long from, LocalOutput stderr) {
+    InputStreamSink stdout = new InputStreamSink(exec.context());
+    List<String> command =
+        retries == 0
+            ? List.of("tar", "cf", "-", src)
+            : List.of("sh", "-c", RESUMABLE_TAR, "sh", src, Long.toString(from));
+    Future<Void> done = exec.run(command, null, stdout, stderr);
+    done.onComplete(ar -> stdout.end()); // a failed upgrade never ends stdout
+    return new ResumingInput.Attempt(stdout.inputStream(), done);
   }
 
   private int copyToPod(Session s, PodExec exec, FileSpec src, FileSpec dest) throws Exception {
