@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
       LogsCommand.class,
       PortForwardCommand.class,
       ExecCommand.class,
-      AttachCommand.class
+      AttachCommand.class,
+      CpCommand.class
     })
 public final class KubehopCommand implements Callable<Integer> {
 

@@ -8,8 +8,6 @@ import io.kubehop.client.rest.Query;
 import io.kubehop.client.rest.ResourceType;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -81,7 +79,7 @@ final class LogsCommand extends ApiCommand {
     String chosen =
         container != null
             ? container
-            : containerArg != null ? containerArg : defaultContainer(s, object);
+            : PodContainers.choose(object, containerArg, false, s.err()).path("name").asText();
     try (ApiResponse response =
             s.client().stream(path + "/log", query(chosen), MediaTypes.JSON_ANY);
         InputStream body = response.body()) {
@@ -117,34 +115,5 @@ final class LogsCommand extends ApiCommand {
       q.add("timestamps", "true");
     }
     return q;
-  }
-
-  /**
-   * The default-container annotation, else the first container, with kubectl's notice when there
-   * was a choice.
-   */
-  private static String defaultContainer(Session s, JsonNode pod) {
-    String annotated =
-        pod.path("metadata")
-            .path("annotations")
-            .path("kubectl.kubernetes.io/default-container")
-            .asText("");
-    JsonNode spec = pod.path("spec");
-    List<String> all = new ArrayList<>();
-    spec.path("containers").forEach(c -> all.add(c.path("name").asText()));
-    if (!annotated.isEmpty() && all.contains(annotated)) {
-      return annotated;
-    }
-    if (all.isEmpty()) {
-      throw new CommandException(
-          "pod " + pod.path("metadata").path("name").asText() + " has no containers");
-    }
-    spec.path("ephemeralContainers").forEach(c -> all.add(c.path("name").asText() + " (ephem)"));
-    spec.path("initContainers").forEach(c -> all.add(c.path("name").asText() + " (init)"));
-    if (all.size() > 1) {
-      s.err()
-          .println("Defaulted container \"" + all.get(0) + "\" out of: " + String.join(", ", all));
-    }
-    return all.get(0);
   }
 }
