@@ -21,7 +21,7 @@ import java.security.GeneralSecurityException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The streaming side of the CLI: one small Vert.x instance with a TCP client (SPDY/3.1 upgrades,
@@ -75,9 +75,9 @@ public final class StreamingClient implements AutoCloseable {
       if (connection.tls().insecureSkipVerify()) {
         options.setTrustAll(true);
       } else {
-        TrustManager[] trust = TlsContexts.trustManagers(connection.tls());
+        TrustManagerFactory trust = TlsContexts.trustManagerFactory(connection.tls());
         if (trust != null) {
-          options.setTrustOptions(TrustOptions.wrap(trust[0]));
+          options.setTrustOptions(TrustOptions.wrap(trust));
         }
       }
       if (connection.tls().clientCertPem() != null && connection.tls().clientKeyPem() != null) {
