@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
       RunCommand.class,
       DeleteCommand.class,
       ApplyCommand.class,
-      LogsCommand.class
+      LogsCommand.class,
+      DescribeCommand.class
     })
 public final class KubehopCommand implements Callable<Integer> {
 
