@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
       DeleteCommand.class,
       ApplyCommand.class,
       LogsCommand.class,
-      DescribeCommand.class
+      DescribeCommand.class,
+      CompletionCommand.class,
+      CompleteCommand.class
     })
 public final class KubehopCommand implements Callable<Integer> {
 
@@ -61,6 +63,9 @@ public final class KubehopCommand implements Callable<Integer> {
     cl.setExitCodeExceptionMapper(exitCodes);
     cl.setExecutionExceptionHandler(exitCodes);
     cl.setParameterExceptionHandler(exitCodes);
+    cl.getSubcommands()
+        .get("__complete")
+        .setEndOfOptionsDelimiter(CompleteCommand.NO_END_OF_OPTIONS);
     return cl;
   }
 }
