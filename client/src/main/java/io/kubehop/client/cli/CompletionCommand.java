@@ -16,12 +16,16 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "completion",
     mixinStandardHelpOptions = true,
-    description = "Output shell completion code for the specified shell (bash or zsh).",
+    description =
+        "Output shell completion code for the specified shell (bash or zsh). Pod and container"
+            + " names are completed from the cluster.",
+    customSynopsis = "  kubehop completion SHELL [options]",
     footer = {
-      "",
-      "Examples:",
       "  # Load the kubehop completion code for bash into the current shell",
       "  source <(kubehop completion bash)",
+      "",
+      "  # Write bash completion code to a file and source it from .bash_profile",
+      "  kubehop completion bash > ~/.kube/completion.bash.inc",
       "",
       "  # Load the kubehop completion code for zsh into the current shell",
       "  source <(kubehop completion zsh)"

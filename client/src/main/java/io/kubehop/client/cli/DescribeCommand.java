@@ -23,7 +23,19 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "describe",
     mixinStandardHelpOptions = true,
-    description = "Show details of a specific resource.")
+    description =
+        "Show details of a specific pod or node. A NAME that is not found describes every object whose name starts with it.",
+    customSynopsis = "  kubehop describe (pod | node) NAME_PREFIX [options]",
+    footer = {
+      "  # Describe a node",
+      "  kubehop describe nodes node-1",
+      "",
+      "  # Describe a pod",
+      "  kubehop describe pods/nginx",
+      "",
+      "  # Describe pods whose names start with web",
+      "  kubehop describe pod web"
+    })
 final class DescribeCommand extends ApiCommand {
 
   @Parameters(index = "0", paramLabel = "TYPE", description = "pod or node (or TYPE/NAME).")

@@ -26,7 +26,25 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "get",
     mixinStandardHelpOptions = true,
-    description = "Display one or many resources.")
+    description = "Display one or many resources.",
+    customSynopsis =
+        "  kubehop get [(-o|--output=)json|yaml|name|wide] (TYPE [NAME | -l label] | TYPE/NAME ...) [flags] [options]",
+    footer = {
+      "  # List all pods in ps output format",
+      "  kubehop get pods",
+      "",
+      "  # List all pods in ps output format with more information (such as node name)",
+      "  kubehop get pods -o wide",
+      "",
+      "  # List a single pod in JSON output format",
+      "  kubehop get -o json pod web-pod-13je7",
+      "",
+      "  # List pods, then every change to them as it happens",
+      "  kubehop get pods -w",
+      "",
+      "  # List all nodes",
+      "  kubehop get nodes"
+    })
 final class GetCommand extends ApiCommand {
 
   @Parameters(

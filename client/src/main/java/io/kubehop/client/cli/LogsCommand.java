@@ -29,7 +29,31 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "logs",
     mixinStandardHelpOptions = true,
-    description = "Print the logs for a container in a pod.")
+    description =
+        "Print the logs for a container in a pod. If the pod has only one container, the container name is optional.",
+    customSynopsis = "  kubehop logs [-f] [-p] (POD | pod/NAME) [-c CONTAINER] [options]",
+    footer = {
+      "  # Return snapshot logs from pod nginx with only one container",
+      "  kubehop logs nginx",
+      "",
+      "  # Return snapshot logs from pod nginx, prefixing each line with the source pod and container name",
+      "  kubehop logs nginx --prefix",
+      "",
+      "  # Return snapshot logs from pod nginx with multi containers",
+      "  kubehop logs nginx --all-containers=true",
+      "",
+      "  # Return snapshot logs of the previous terminated ruby container logs from pod web-1",
+      "  kubehop logs -p -c ruby web-1",
+      "",
+      "  # Begin streaming the logs of the ruby container in pod web-1",
+      "  kubehop logs -f -c ruby web-1",
+      "",
+      "  # Display only the most recent 20 lines of output in pod nginx",
+      "  kubehop logs --tail=20 nginx",
+      "",
+      "  # Show all logs from pod nginx written in the last hour",
+      "  kubehop logs --since=1h nginx"
+    })
 final class LogsCommand extends ApiCommand {
 
   @Parameters(index = "0", paramLabel = "POD", description = "The pod (NAME or pod/NAME).")
