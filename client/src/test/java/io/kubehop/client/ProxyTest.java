@@ -2,6 +2,8 @@ package io.kubehop.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.kubehop.client.rest.Kubeconfig;
+import io.kubehop.client.stream.StreamingClient;
 import io.kubehop.client.testing.Cli;
 import io.kubehop.client.testing.ConnectProxy;
 import io.kubehop.client.testing.FakeApiServer;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +49,34 @@ class ProxyTest {
       int port = URI.create(server.url()).getPort();
       assertEquals(List.of("CONNECT 127.0.0.1:" + port + " HTTP/1.1"), proxy.requestLines());
       assertEquals("Bearer secret-token", server.requests().get(0).header("Authorization"));
+    }
+  }
+
+  @Test
+  void streamingClientTunnelsThroughTheSameProxy() throws Exception {
+    TestPki pki = new TestPki();
+    try (FakeApiServer server = FakeApiServer.https(pki.serverContext(pki.server("ip:127.0.0.1")));
+        ConnectProxy proxy = new ConnectProxy()) {
+      String ca =
+          Base64.getEncoder()
+              .encodeToString(
+                  TestPki.pem(pki.ca().certificate()).getBytes(StandardCharsets.US_ASCII));
+      Kubeconfig config =
+          Kubeconfig.load(
+              kubeconfig(server.url(), "certificate-authority-data: " + ca, proxy.url()), null);
+      URI target = URI.create(server.url());
+      try (StreamingClient client = new StreamingClient(config.connection())) {
+        client
+            .netClient()
+            .connect(target.getPort(), target.getHost())
+            .toCompletionStage()
+            .toCompletableFuture()
+            .orTimeout(10, TimeUnit.SECONDS)
+            .join()
+            .close();
+      }
+      assertEquals(
+          List.of("CONNECT 127.0.0.1:" + target.getPort() + " HTTP/1.1"), proxy.requestLines());
     }
   }
 

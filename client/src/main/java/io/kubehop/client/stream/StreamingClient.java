@@ -15,6 +15,8 @@ import io.vertx.core.net.ClientOptionsBase;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.ProxyOptions;
+import io.vertx.core.net.ProxyType;
 import io.vertx.core.net.TrustOptions;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -67,6 +69,16 @@ public final class StreamingClient implements AutoCloseable {
   }
 
   private <T extends ClientOptionsBase> T tls(T options) throws IOException {
+    connection
+        .proxy()
+        .ifPresent(
+            // The kubeconfig's proxy-url, as for the REST client: an http proxy, through CONNECT.
+            proxy ->
+                options.setProxyOptions(
+                    new ProxyOptions()
+                        .setType(ProxyType.HTTP)
+                        .setHost(proxy.getHost())
+                        .setPort(proxy.getPort() == -1 ? 80 : proxy.getPort())));
     if (!connection.isTls()) {
       return options;
     }
