@@ -119,7 +119,9 @@ class ErrorsTest {
     ProcessResult result = Cli.run(null);
 
     assertEquals(0, result.exitCode());
-    assertTrue(result.stdout().startsWith("Usage: kubehop "), result.stdout());
+    assertTrue(result.stdout().startsWith("kubehop controls a kubehop cluster"), result.stdout());
+    assertTrue(
+        result.stdout().contains("\nUsage:\n  kubehop [flags] [options]\n"), result.stdout());
     assertTrue(
         result.stdout().contains("get") && result.stdout().contains("logs"), result.stdout());
   }
@@ -129,7 +131,8 @@ class ErrorsTest {
     for (String command : new String[] {"get", "run", "delete", "apply", "logs"}) {
       ProcessResult result = Cli.run(null, command, "--help");
       assertEquals(0, result.exitCode(), command);
-      assertTrue(result.stdout().startsWith("Usage: kubehop " + command), result.stdout());
+      // kubectl's layout: the usage line comes last, before the pointer to `kubehop options`
+      assertTrue(result.stdout().contains("\nUsage:\n  kubehop " + command + " "), result.stdout());
     }
   }
 

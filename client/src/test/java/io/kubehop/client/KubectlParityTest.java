@@ -70,6 +70,13 @@ class KubectlParityTest {
                 "application/json", Canned.read("watch-pods.jsonl").split("(?<=\n)")));
     server.on(
         "GET",
+        "/api/v1/namespaces/default/pods?fieldSelector=metadata.name%3Dweb&resourceVersion=0&watch=true",
+        FakeApiServer.chunks(
+            "application/json",
+            Canned.read("watch-pods.jsonl").split("(?<=\n)")[0],
+            Canned.read("watch-pods.jsonl").split("(?<=\n)")[1]));
+    server.on(
+        "GET",
         "/api/v1/namespaces/empty/pods?resourceVersion=7&watch=true",
         FakeApiServer.chunks(
             "application/json", Canned.read("watch-pods.jsonl").split("(?<=\n)")[0]));
@@ -102,7 +109,10 @@ class KubectlParityTest {
         Arguments.of((Object) new String[] {"get", "no", "-A", "-o", "wide"}),
         Arguments.of(
             (Object) new String[] {"-n", "other", "get", "pods", "-l", "app=web,tier!=db"}),
-        Arguments.of((Object) new String[] {"get", "pods", "--watch", "-o", "wide"}));
+        Arguments.of((Object) new String[] {"get", "pods", "--watch", "-o", "wide"}),
+        Arguments.of((Object) new String[] {"get", "pods", "--watch-only"}),
+        Arguments.of((Object) new String[] {"get", "pod", "web", "-w"}),
+        Arguments.of((Object) new String[] {"get", "pod", "web", "--watch-only", "-o", "wide"}));
   }
 
   @ParameterizedTest

@@ -91,4 +91,87 @@ class LogsCommandTest {
     assertEquals(expectedUri, all.get(all.size() - 1).uri(), "kubectl's query");
     assertEquals(kubectl, ours);
   }
+
+  static Stream<Arguments> allContainers() {
+    return Stream.of(
+        Arguments.of(List.of("logs", "web", "--all-containers")),
+        Arguments.of(List.of("logs", "web", "--all-containers", "--prefix")),
+        Arguments.of(List.of("logs", "pod/web", "--prefix", "-c", "side")),
+        Arguments.of(List.of("logs", "web", "--prefix")),
+        Arguments.of(List.of("logs", "web", "--all-containers", "-c", "side")),
+        Arguments.of(List.of("logs", "web", "--all-containers", "-f", "--max-log-requests=2")));
+  }
+
+  /**
+   * {@code --all-containers} reads init containers first, then the others, one request each; {@code
+   * --prefix} starts each line with {@code [pod/NAME/CONTAINER] }: the same requests, bytes,
+   * messages and exit codes as kubectl 1.33.
+   */
+  @ParameterizedTest
+  @MethodSource("allContainers")
+  void allContainersAndPrefixesLikeKubectl(List<String> args) throws Exception {
+    for (String c : List.of("setup", "web", "side")) {
+      server.on(
+          "GET",
+          LOG + "?container=" + c,
+          FakeApiServer.chunks("text/plain", c + " 1\n", c + " 2\n"));
+    }
+    int first = server.requests().size();
+    ProcessResult kubectl =
+        new Kubectl("1.33", kubeconfig, Files.createTempDirectory(dir, "cache"))
+            .run(args.toArray(String[]::new));
+    int second = server.requests().size();
+    ProcessResult ours = Cli.run(kubeconfig, args.toArray(String[]::new));
+
+    assertEquals(kubectl.exitCode(), ours.exitCode());
+    assertEquals(kubectl.stderr(), ours.stderr());
+    assertEquals(sortedLines(kubectl.stdout()), sortedLines(ours.stdout()));
+    if (args.contains("--all-containers") && ours.exitCode() == 0) {
+      String p = args.contains("--prefix") ? "[pod/web/%s] " : "";
+      StringBuilder expected = new StringBuilder();
+      for (String c : List.of("setup", "web", "side")) {
+        expected.append(p.formatted(c)).append(c).append(" 1\n");
+        expected.append(p.formatted(c)).append(c).append(" 2\n");
+      }
+      assertEquals(expected.toString(), ours.stdout());
+    }
+    assertEquals(
+        uris(server.requests().subList(first, second)).stream().sorted().toList(),
+        uris(server.requests().subList(second, server.requests().size())).stream()
+            .sorted()
+            .toList());
+  }
+
+  @Test
+  void followsEveryContainerAtOnceWithPrefixes() {
+    for (String c : List.of("setup", "web", "side")) {
+      server.on(
+          "GET",
+          LOG + "?container=" + c + "&follow=true",
+          FakeApiServer.chunks("text/plain", c + " 1\n", c + " 2\n"));
+    }
+
+    ProcessResult result = Cli.run(kubeconfig, "logs", "web", "--all-containers", "-f", "--prefix");
+
+    assertEquals(0, result.exitCode(), result.toString());
+    List<String> lines = List.of(result.stdout().split("\n"));
+    assertEquals(6, lines.size(), result.stdout());
+    for (String c : List.of("setup", "web", "side")) {
+      assertEquals(
+          List.of("[pod/web/" + c + "] " + c + " 1", "[pod/web/" + c + "] " + c + " 2"),
+          lines.stream().filter(l -> l.startsWith("[pod/web/" + c + "]")).toList(),
+          "whole lines, in order, per container");
+    }
+  }
+
+  private static List<String> sortedLines(String text) {
+    return text.lines().sorted().toList();
+  }
+
+  private static List<String> uris(List<FakeApiServer.Request> requests) {
+    return requests.stream()
+        .map(FakeApiServer.Request::uri)
+        .filter(u -> !u.startsWith("/api?") && !u.startsWith("/apis?"))
+        .toList();
+  }
 }

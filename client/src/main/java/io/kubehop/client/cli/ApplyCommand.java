@@ -29,7 +29,15 @@ import picocli.CommandLine.Option;
 @Command(
     name = "apply",
     mixinStandardHelpOptions = true,
-    description = "Apply a configuration to a resource by file name or stdin.")
+    description = "Apply a configuration to a resource by file name or stdin.",
+    customSynopsis = "  kubehop apply (-f FILENAME) [options]",
+    footer = {
+      "  # Apply the configuration in pod.yaml to a pod",
+      "  kubehop apply -f ./pod.yaml",
+      "",
+      "  # Apply the YAML passed into stdin to a pod",
+      "  cat pod.yaml | kubehop apply -f -"
+    })
 final class ApplyCommand extends ApiCommand {
 
   @Option(

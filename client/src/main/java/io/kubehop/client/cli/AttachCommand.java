@@ -18,7 +18,6 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     customSynopsis = "kubehop attach (POD | TYPE/NAME) -c CONTAINER [options]",
     description = "Attach to a process that is already running inside an existing container.",
-    footerHeading = "%nExamples:%n",
     footer = {
       "  # Get output from running pod mypod; use the 'kubectl.kubernetes.io/default-container'"
           + " annotation",

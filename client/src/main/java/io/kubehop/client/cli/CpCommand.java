@@ -58,7 +58,6 @@ import picocli.CommandLine.Parameters;
       "A file-spec is [[namespace/]pod:]file/path. Requires 'tar' in the container."
     },
     footer = {
-      "%nExamples:",
       "  # Copy the local directory /tmp/foo_dir to /tmp/bar_dir in a pod",
       "  kubehop cp /tmp/foo_dir <some-pod>:/tmp/bar_dir",
       "",

@@ -25,7 +25,15 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "delete",
     mixinStandardHelpOptions = true,
-    description = "Delete resources by name.")
+    description = "Delete resources by file names, stdin, resources and names.",
+    customSynopsis = "  kubehop delete (TYPE [NAME | -l label] | TYPE/NAME) [options]",
+    footer = {
+      "  # Delete a pod with minimal delay",
+      "  kubehop delete pod foo --now",
+      "",
+      "  # Delete pods foo and bar",
+      "  kubehop delete pods foo bar"
+    })
 final class DeleteCommand extends ApiCommand {
 
   @Parameters(index = "0", paramLabel = "TYPE")

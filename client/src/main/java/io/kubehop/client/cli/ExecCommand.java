@@ -21,7 +21,6 @@ import picocli.CommandLine.Spec;
     customSynopsis =
         "kubehop exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]",
     description = "Execute a command in a container.",
-    footerHeading = "%nExamples:%n",
     footer = {
       "  # Get output from running the 'date' command from pod mypod, using the first container"
           + " by default",

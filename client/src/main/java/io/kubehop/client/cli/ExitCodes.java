@@ -72,7 +72,10 @@ public final class ExitCodes
     if (ex instanceof ServerUnreachableException) {
       return ex.getMessage();
     }
-    if (ex instanceof CommandException || ex instanceof KubeconfigException) {
+    if (ex instanceof KubeconfigException k) {
+      return k.kubectlMessage();
+    }
+    if (ex instanceof CommandException) {
       return "error: " + ex.getMessage();
     }
     return "error: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());

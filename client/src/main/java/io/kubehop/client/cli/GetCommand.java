@@ -26,7 +26,25 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "get",
     mixinStandardHelpOptions = true,
-    description = "Display one or many resources.")
+    description = "Display one or many resources.",
+    customSynopsis =
+        "  kubehop get [(-o|--output=)json|yaml|name|wide] (TYPE [NAME | -l label] | TYPE/NAME ...) [flags] [options]",
+    footer = {
+      "  # List all pods in ps output format",
+      "  kubehop get pods",
+      "",
+      "  # List all pods in ps output format with more information (such as node name)",
+      "  kubehop get pods -o wide",
+      "",
+      "  # List a single pod in JSON output format",
+      "  kubehop get -o json pod web-pod-13je7",
+      "",
+      "  # List pods, then every change to them as it happens",
+      "  kubehop get pods -w",
+      "",
+      "  # List all nodes",
+      "  kubehop get nodes"
+    })
 final class GetCommand extends ApiCommand {
 
   @Parameters(
@@ -48,6 +66,11 @@ final class GetCommand extends ApiCommand {
       names = {"-w", "--watch"},
       description = "After listing, watch for changes.")
   boolean watch;
+
+  @Option(
+      names = "--watch-only",
+      description = "Watch for changes to the requested object(s), without listing/getting first.")
+  boolean watchOnly;
 
   @Option(
       names = {"-A", "--all-namespaces"},
@@ -78,6 +101,7 @@ final class GetCommand extends ApiCommand {
               + output
               + "\", allowed formats are: json,name,wide,yaml");
     }
+    watch |= watchOnly;
     String namespace = allNamespaces || !resource.namespaced() ? null : s.namespace();
     return output == null || output.equals("wide")
         ? table(s, resource, namespace)
@@ -96,7 +120,9 @@ final class GetCommand extends ApiCommand {
       while (true) {
         JsonNode table =
             asTable(s.client().get(resource.collectionPath(namespace), query, MediaTypes.TABLE));
-        printer.print(table);
+        if (!watchOnly) {
+          printer.print(table);
+        }
         rows += table.path("rows").size();
         resourceVersion = table.path("metadata").path("resourceVersion").asText(null);
         String next = table.path("metadata").path("continue").asText("");
@@ -112,9 +138,13 @@ final class GetCommand extends ApiCommand {
               asTable(
                   s.client()
                       .get(resource.objectPath(namespace, name), Query.of(), MediaTypes.TABLE));
-          printer.print(table);
+          if (!watchOnly) {
+            printer.print(table);
+          }
           rows += table.path("rows").size();
-          resourceVersion = table.path("metadata").path("resourceVersion").asText(null);
+          // kubectl watches one object from "0" (~now, with an initial event), not from its
+          // resourceVersion, which may be older than the watch window.
+          resourceVersion = "0";
         } catch (StatusException e) {
           errors.add(e);
         }
@@ -150,10 +180,24 @@ final class GetCommand extends ApiCommand {
                 resource.collectionPath(namespace),
                 watchQuery(resourceVersion),
                 MediaTypes.TABLE)) {
+      boolean synthetic = names.size() == 1;
+      if (synthetic) {
+        // kubectl prints the watch of one object with a printer of its own (a new header) on the
+        // same tab writer (remembered widths).
+        printer =
+            new TablePrinter(writer, "wide".equals(output), allNamespaces && resource.namespaced());
+      }
       for (Optional<WatchEvent> e = events.next(); e.isPresent(); e = events.next()) {
         WatchEvent event = e.get();
         if (WatchEvent.ERROR.equals(event.type())) {
           throw ApiErrors.fromEventObject(event.object());
+        }
+        if (synthetic) {
+          // A watch of one object from "0" starts with a synthetic ADDED of it: kubectl has
+          // printed the object already (or, with --watch-only, means only later changes).
+          synthetic = false;
+          printer.remember(asTable(event.object()));
+          continue;
         }
         if (!WatchEvent.BOOKMARK.equals(event.type())) {
           printer.print(asTable(event.object()));
@@ -179,13 +223,15 @@ final class GetCommand extends ApiCommand {
           JsonNode object =
               s.client().get(resource.objectPath(namespace, name), Query.of(), MediaTypes.JSON);
           found.add(object);
-          resourceVersion = object.path("metadata").path("resourceVersion").asText(null);
+          resourceVersion = "0";
         } catch (StatusException e) {
           errors.add(e);
         }
       }
     }
-    if (names.size() == 1 && found.size() == 1) {
+    if (watchOnly) {
+      // listed only for the resourceVersion to watch from
+    } else if (names.size() == 1 && found.size() == 1) {
       printer.print(found.get(0));
     } else if (!found.isEmpty() || errors.isEmpty()) {
       printer.print(ObjectPrinter.list(found, resource.kind()));
@@ -203,9 +249,14 @@ final class GetCommand extends ApiCommand {
                   resource.collectionPath(namespace),
                   watchQuery(resourceVersion),
                   MediaTypes.JSON)) {
+        boolean synthetic = names.size() == 1;
         for (Optional<WatchEvent> e = events.next(); e.isPresent(); e = events.next()) {
           if (WatchEvent.ERROR.equals(e.get().type())) {
             throw ApiErrors.fromEventObject(e.get().object());
+          }
+          if (synthetic) { // see watchTable
+            synthetic = false;
+            continue;
           }
           printer.print(e.get().object());
         }

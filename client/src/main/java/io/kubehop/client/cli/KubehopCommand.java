@@ -16,8 +16,11 @@ import picocli.CommandLine.Spec;
     name = "kubehop",
     mixinStandardHelpOptions = true,
     version = "kubehop client 0.1.0",
-    description = "kubehop controls a kubehop cluster, like kubectl.",
-    footer = "%nCluster lifecycle: kubehop up | down | status (bin/kubehop).",
+    description = {
+      "kubehop controls a kubehop cluster, as kubectl controls Kubernetes.",
+      "",
+      " Cluster lifecycle: kubehop up | down | status (bin/kubehop up --help)."
+    },
     subcommands = {
       GetCommand.class,
       RunCommand.class,
@@ -27,7 +30,11 @@ import picocli.CommandLine.Spec;
       PortForwardCommand.class,
       ExecCommand.class,
       AttachCommand.class,
-      CpCommand.class
+      CpCommand.class,
+      DescribeCommand.class,
+      CompletionCommand.class,
+      OptionsCommand.class,
+      CompleteCommand.class
     })
 public final class KubehopCommand implements Callable<Integer> {
 
@@ -64,6 +71,10 @@ public final class KubehopCommand implements Callable<Integer> {
     cl.setExitCodeExceptionMapper(exitCodes);
     cl.setExecutionExceptionHandler(exitCodes);
     cl.setParameterExceptionHandler(exitCodes);
+    HelpLayout.apply(cl);
+    cl.getSubcommands()
+        .get("__complete")
+        .setEndOfOptionsDelimiter(CompleteCommand.NO_END_OF_OPTIONS);
     return cl;
   }
 }

@@ -45,8 +45,6 @@ import sun.misc.Signal;
           + " is needed to resume forwarding."
     },
     footer = {
-      "",
-      "Examples:",
       "  # Listen on ports 5000 and 6000 locally, forwarding data to/from ports 5000 and 6000 in"
           + " the pod",
       "  kubehop port-forward pod/mypod 5000 6000",

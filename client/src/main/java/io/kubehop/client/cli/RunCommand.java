@@ -24,7 +24,16 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Run a particular image in a pod.")
+    description = "Create and run a particular image in a pod.",
+    customSynopsis =
+        "  kubehop run NAME --image=image [--env=\"key=value\"] [--restart=Never] [--command] -- [COMMAND] [args...] [options]",
+    footer = {
+      "  # Start a busybox pod and keep it in the foreground, don't restart it if it exits",
+      "  kubehop run demo --image=busybox --restart=Never -- sleep 3600",
+      "",
+      "  # Start a busybox pod with a command of its own",
+      "  kubehop run demo --image=busybox --command -- sh -c 'echo hi'"
+    })
 final class RunCommand extends ApiCommand {
 
   @Parameters(index = "0", paramLabel = "NAME")

@@ -15,18 +15,35 @@ import java.util.List;
  */
 public final class TabWriter {
 
-  private static final int MIN_WIDTH = 6;
-  private static final int PADDING = 3;
-
   private final PrintStream out;
+  private final int minWidth;
+  private final int padding;
+  private final boolean rememberWidths;
   private final StringBuilder pending = new StringBuilder();
   private final List<Integer> widths = new ArrayList<>();
   private final List<Integer> maxWidths = new ArrayList<>();
   private List<List<String>> lines;
   private StringBuilder output;
 
+  /** kubectl's table printer: min width 6, padding 3, remembered widths. */
   public TabWriter(PrintStream out) {
+    this(out, 6, 3, true);
+  }
+
+  /**
+   * A writer as Go's {@code tabwriter.NewWriter(out, minWidth, 8, padding, ' ', 0)}; {@code
+   * rememberWidths} keeps every column as wide as it ever was across flushes.
+   */
+  public TabWriter(PrintStream out, int minWidth, int padding, boolean rememberWidths) {
     this.out = out;
+    this.minWidth = minWidth;
+    this.padding = padding;
+    this.rememberWidths = rememberWidths;
+  }
+
+  /** kubectl describe's writer ({@code tabbedString}: min width 0, padding 2). */
+  public static TabWriter forDescribe(PrintStream out) {
+    return new TabWriter(out, 0, 2, false);
   }
 
   public TabWriter write(String text) {
@@ -61,15 +78,17 @@ public final class TabWriter {
       }
       writeLines(line0, at);
       line0 = at;
-      int width = MIN_WIDTH;
+      int width = minWidth;
       for (; at < line1; at++) {
         List<String> line = lines.get(at);
         if (column >= line.size() - 1) {
           break;
         }
-        width = Math.max(width, cellWidth(line.get(column)) + PADDING);
+        width = Math.max(width, cellWidth(line.get(column)) + padding);
       }
-      width = remembered(width);
+      if (rememberWidths) {
+        width = remembered(width);
+      }
       widths.add(width);
       format(line0, at);
       widths.remove(widths.size() - 1);

@@ -74,6 +74,18 @@ public final class TablePrinter {
   }
 
   /**
+   * Takes a Table's column definitions without printing anything, so that later tables without
+   * definitions print with them (and with a header at their first row).
+   */
+  public void remember(JsonNode table) {
+    JsonNode given = table.path("columnDefinitions");
+    if (!given.isEmpty()) {
+      lastColumns = given;
+      printedHeaders = false;
+    }
+  }
+
+  /**
    * One cell as Go's {@code fmt.Sprint} prints it; strings end at their first line break, marked
    * {@code ...}.
    */

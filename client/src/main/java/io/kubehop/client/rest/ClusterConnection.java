@@ -5,21 +5,28 @@ import java.util.Optional;
 
 /**
  * Everything needed to reach one apiserver: the server URL (scheme, host, port, optional path
- * prefix), TLS material and credentials. Both the plain REST transport and the later upgrading
- * (SPDY/WebSocket) transports are built from this one value, so adding TLS or auth never touches
- * the commands.
+ * prefix), TLS material, credentials and the kubeconfig's {@code proxy-url}. Both the plain REST
+ * transport and the upgrading (SPDY/WebSocket) transports are built from this one value, so adding
+ * TLS or auth never touches the commands.
  *
  * @param server the apiserver base URL, e.g. {@code http://127.0.0.1:6443}
  * @param tls TLS material for {@code https} servers
  * @param bearerToken the user's bearer token, if any
+ * @param proxy the cluster's {@code proxy-url}, if any
  */
-public record ClusterConnection(URI server, TlsConfig tls, Optional<String> bearerToken) {
+public record ClusterConnection(
+    URI server, TlsConfig tls, Optional<String> bearerToken, Optional<URI> proxy) {
 
   public ClusterConnection {
     String scheme = server.getScheme();
     if (!"http".equals(scheme) && !"https".equals(scheme)) {
       throw new IllegalArgumentException("server URL must be http or https: " + server);
     }
+  }
+
+  /** A connection without a proxy. */
+  public ClusterConnection(URI server, TlsConfig tls, Optional<String> bearerToken) {
+    this(server, tls, bearerToken, Optional.empty());
   }
 
   public boolean isTls() {

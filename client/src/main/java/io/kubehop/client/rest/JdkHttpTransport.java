@@ -3,6 +3,9 @@ package io.kubehop.client.rest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,13 +33,36 @@ public final class JdkHttpTransport implements HttpTransport {
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER);
     if (connection.isTls()) {
-      if (connection.tls().insecureSkipVerify()) {
-        // The JDK client checks host names outside the TrustManager; this switch is its only knob.
-        System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-      }
+      // Host names are verified (the client's default); insecure-skip-tls-verify turns that off
+      // through its trust manager, see TlsContexts.
       builder.sslContext(TlsContexts.create(connection.tls()));
     }
+    if (connection.proxy().isPresent()) {
+      builder.proxy(ProxySelector.of(proxyAddress(connection.proxy().get())));
+    }
     this.client = builder.build();
+  }
+
+  /**
+   * The kubeconfig's {@code proxy-url} as the JDK client takes it: an http proxy, to which https
+   * requests go through {@code CONNECT} and http requests in absolute form, as with Go's {@code
+   * http.Transport}. The JDK client speaks neither TLS to a proxy nor SOCKS, nor (by default) Basic
+   * proxy credentials on a tunnel, so those are refused rather than silently bypassed.
+   */
+  static InetSocketAddress proxyAddress(URI proxy) throws IOException {
+    if (!"http".equals(proxy.getScheme())) {
+      throw new IOException(
+          "proxy-url "
+              + proxy
+              + ": kubehop supports only http proxies (scheme \""
+              + proxy.getScheme()
+              + "\")");
+    }
+    if (proxy.getUserInfo() != null) {
+      throw new IOException("proxy-url " + proxy + ": proxy credentials are not supported");
+    }
+    return InetSocketAddress.createUnresolved(
+        proxy.getHost(), proxy.getPort() == -1 ? 80 : proxy.getPort());
   }
 
   @Override
@@ -69,6 +95,10 @@ public final class JdkHttpTransport implements HttpTransport {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
+    } catch (IOException e) {
+      // kubectl reports every transport failure of a request (a url.Error) this way, e.g. a
+      // TLS 1.3 server that refuses the client certificate after the handshake.
+      throw new ServerUnreachableException("Unable to connect to the server: " + e.getMessage(), e);
     }
     return new Response(response);
   }

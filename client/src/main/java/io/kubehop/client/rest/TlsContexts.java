@@ -2,22 +2,22 @@ package io.kubehop.client.rest;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
-import java.security.PrivateKey;
+import java.security.KeyStoreException;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.Collection;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /** Builds an {@link SSLContext} from a kubeconfig's {@link TlsConfig}. */
 public final class TlsContexts {
@@ -37,7 +37,7 @@ public final class TlsContexts {
           null);
       return context;
     } catch (GeneralSecurityException e) {
-      throw new IOException("unable to load TLS configuration: " + e.getMessage(), e);
+      throw new IOException(e.getMessage(), e);
     }
   }
 
@@ -50,19 +50,44 @@ public final class TlsContexts {
     if (tls.insecureSkipVerify()) {
       return new TrustManager[] {new TrustAll()};
     }
-    if (tls.caPem() == null) {
+    TrustManagerFactory factory = trustManagerFactory(tls);
+    return factory == null ? null : factory.getTrustManagers();
+  }
+
+  /**
+   * The factory of the trust managers for the kubeconfig's CA bundle, or null when it names none
+   * (or skips verification). Vert.x takes a factory as is, where a bare trust manager goes through
+   * a wrapper of its own that needs SLF4J on the class path.
+   */
+  public static TrustManagerFactory trustManagerFactory(TlsConfig tls)
+      throws GeneralSecurityException {
+    if (tls.insecureSkipVerify() || tls.caPem() == null) {
       return null;
     }
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
+    try {
+      store.load(null, null);
+    } catch (IOException e) {
+      throw new KeyStoreException(e);
+    }
+    Collection<? extends Certificate> roots;
+    try {
+      roots = certificates(tls.caPem());
+    } catch (CertificateException e) {
+      roots = List.of();
+    }
+    if (roots.isEmpty()) {
+      throw new CertificateException(
+          "unable to load root certificates: unable to parse bytes as PEM block");
+    }
     int i = 0;
-    for (Certificate cert : certificates(tls.caPem())) {
+    for (Certificate cert : roots) {
       store.setCertificateEntry("ca-" + i++, cert);
     }
     TrustManagerFactory factory =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(store);
-    return factory.getTrustManagers();
+    return factory;
   }
 
   /** The client certificate's key managers; call only when {@code tls} has a client certificate. */
@@ -72,44 +97,58 @@ public final class TlsContexts {
     store.load(null, null);
     store.setKeyEntry(
         "client",
-        privateKey(tls.clientKeyPem()),
+        PemPrivateKeys.read(tls.clientKeyPem()),
         new char[0],
-        certificates(tls.clientCertPem()).toArray(new Certificate[0]));
+        clientChain(tls.clientCertPem()));
     KeyManagerFactory factory =
         KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     factory.init(store, new char[0]);
     return factory;
   }
 
+  private static Certificate[] clientChain(byte[] pem) throws CertificateException {
+    Collection<? extends Certificate> chain;
+    try {
+      chain = certificates(pem);
+    } catch (CertificateException e) {
+      chain = List.of();
+    }
+    if (chain.isEmpty()) {
+      throw new CertificateException("tls: failed to find any PEM data in certificate input");
+    }
+    return chain.toArray(new Certificate[0]);
+  }
+
   private static Collection<? extends Certificate> certificates(byte[] pem)
-      throws GeneralSecurityException {
+      throws CertificateException {
     return CertificateFactory.getInstance("X.509")
         .generateCertificates(new ByteArrayInputStream(pem));
   }
 
-  /** PKCS#8 ({@code BEGIN PRIVATE KEY}) RSA or EC keys; PKCS#1 keys are not supported yet. */
-  private static PrivateKey privateKey(byte[] pem) throws GeneralSecurityException {
-    String text = new String(pem, StandardCharsets.US_ASCII);
-    if (!text.contains("BEGIN PRIVATE KEY")) {
-      throw new GeneralSecurityException(
-          "only PKCS#8 client keys (BEGIN PRIVATE KEY) are supported");
-    }
-    String base64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-    PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64));
-    try {
-      return KeyFactory.getInstance("RSA").generatePrivate(spec);
-    } catch (GeneralSecurityException notRsa) {
-      return KeyFactory.getInstance("EC").generatePrivate(spec);
-    }
-  }
-
-  /** {@code insecure-skip-tls-verify: true}: any server certificate is accepted, as in kubectl. */
-  private static final class TrustAll implements X509TrustManager {
+  /**
+   * {@code insecure-skip-tls-verify: true}: any server certificate is accepted, as in kubectl. It
+   * is an {@link X509ExtendedTrustManager} because JSSE checks the host name itself around a plain
+   * {@code X509TrustManager}; only an extended one that checks nothing turns that off too, for this
+   * context alone (the JDK client's own switch is a JVM-wide system property).
+   */
+  private static final class TrustAll extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {

@@ -21,6 +21,8 @@ import io.vertx.core.net.ClientOptionsBase;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.ProxyOptions;
+import io.vertx.core.net.ProxyType;
 import io.vertx.core.net.TrustOptions;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
@@ -33,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The streaming side of the CLI: one small Vert.x instance with a TCP client (SPDY/3.1 upgrades,
@@ -91,6 +93,16 @@ public final class StreamingClient implements AutoCloseable {
   }
 
   private <T extends ClientOptionsBase> T tls(T options) throws IOException {
+    connection
+        .proxy()
+        .ifPresent(
+            // The kubeconfig's proxy-url, as for the REST client: an http proxy, through CONNECT.
+            proxy ->
+                options.setProxyOptions(
+                    new ProxyOptions()
+                        .setType(ProxyType.HTTP)
+                        .setHost(proxy.getHost())
+                        .setPort(proxy.getPort() == -1 ? 80 : proxy.getPort())));
     if (!connection.isTls()) {
       return options;
     }
@@ -99,9 +111,9 @@ public final class StreamingClient implements AutoCloseable {
       if (connection.tls().insecureSkipVerify()) {
         options.setTrustAll(true);
       } else {
-        TrustManager[] trust = TlsContexts.trustManagers(connection.tls());
+        TrustManagerFactory trust = TlsContexts.trustManagerFactory(connection.tls());
         if (trust != null) {
-          options.setTrustOptions(TrustOptions.wrap(trust[0]));
+          options.setTrustOptions(TrustOptions.wrap(trust));
         }
       }
       if (connection.tls().clientCertPem() != null && connection.tls().clientKeyPem() != null) {

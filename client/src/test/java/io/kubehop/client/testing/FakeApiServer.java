@@ -3,6 +3,7 @@ package io.kubehop.client.testing;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.kubehop.testkit.Kubeconfigs;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * A tiny apiserver for client tests (JDK HttpServer on 127.0.0.1, random port): serves legacy
@@ -67,8 +69,24 @@ public final class FakeApiServer implements AutoCloseable {
 
   /** An https server presenting the key and certificate of {@code ssl}. */
   public static FakeApiServer https(SSLContext ssl) throws IOException {
+    return https(ssl, false);
+  }
+
+  /**
+   * An https server presenting the key and certificate of {@code ssl}; with {@code needClientAuth}
+   * it refuses clients without a certificate that {@code ssl} trusts.
+   */
+  public static FakeApiServer https(SSLContext ssl, boolean needClientAuth) throws IOException {
     HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-    https.setHttpsConfigurator(new HttpsConfigurator(ssl));
+    https.setHttpsConfigurator(
+        new HttpsConfigurator(ssl) {
+          @Override
+          public void configure(HttpsParameters params) {
+            SSLParameters parameters = ssl.getDefaultSSLParameters();
+            parameters.setNeedClientAuth(needClientAuth);
+            params.setSSLParameters(parameters);
+          }
+        });
     return new FakeApiServer(https, "https");
   }
 
