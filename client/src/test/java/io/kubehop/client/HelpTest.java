@@ -31,7 +31,7 @@ class HelpTest {
     assertEquals(0, help.exitCode());
     assertTrue(help.stdout().startsWith("kubehop controls a kubehop cluster"), help.stdout());
     assertTrue(
-        help.stdout().contains("\nCommands:\n  get         Display one or many resources.\n"),
+        help.stdout().contains("\nCommands:\n  get           Display one or many resources.\n"),
         help.stdout());
     assertTrue(
         help.stdout()

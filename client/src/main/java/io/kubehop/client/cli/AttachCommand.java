@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "attach",
     mixinStandardHelpOptions = true,
-    customSynopsis = "kubehop attach (POD | TYPE/NAME) -c CONTAINER [options]",
+    customSynopsis = "  kubehop attach (POD | TYPE/NAME) -c CONTAINER [options]",
     description = "Attach to a process that is already running inside an existing container.",
     footer = {
       "  # Get output from running pod mypod; use the 'kubectl.kubernetes.io/default-container'"

@@ -51,7 +51,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "cp",
     mixinStandardHelpOptions = true,
-    customSynopsis = "kubehop cp <file-spec-src> <file-spec-dest> [options]",
+    customSynopsis = "  kubehop cp <file-spec-src> <file-spec-dest> [options]",
     description = {
       "Copy files and directories to and from containers.",
       "",

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     name = "exec",
     mixinStandardHelpOptions = true,
     customSynopsis =
-        "kubehop exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]",
+        "  kubehop exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]",
     description = "Execute a command in a container.",
     footer = {
       "  # Get output from running the 'date' command from pod mypod, using the first container"

@@ -33,7 +33,7 @@ import sun.misc.Signal;
     name = "port-forward",
     mixinStandardHelpOptions = true,
     customSynopsis =
-        "kubehop port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT"
+        "  kubehop port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT"
             + " [...[LOCAL_PORT_N:]REMOTE_PORT_N]",
     description = {
       "Forward one or more local ports to a pod.",
