@@ -84,6 +84,9 @@ class CliCompletionIT {
   void completesTheNameOfARunningPod() {
     assertThat(complete("bin/kubehop", "logs", "compl-")).containsExactly("compl-demo");
     assertThat(complete("bin/kubehop", "describe", "pod", "compl")).containsExactly("compl-demo");
+    assertThat(complete("bin/kubehop", "exec", "-it", "compl")).containsExactly("compl-demo");
+    assertThat(complete("bin/kubehop", "exec", "compl-demo", "-c", ""))
+        .containsExactly("compl-demo");
     assertThat(complete("bin/kubehop", "logs", "compl-demo", "-c", ""))
         .containsExactly("compl-demo");
     assertThat(complete("bin/kubehop", "get", "nodes", "")).containsExactly("node-1");
