@@ -18,7 +18,13 @@ import java.util.logging.Logger;
 final class OutputPump {
 
   private static final Logger LOG = Logger.getLogger(OutputPump.class.getName());
-  private static final int CHUNK_SIZE = 32 * 1024;
+
+  /**
+   * One chunk is one SPDY frame, and one write and wake-up on every hop: 128 KiB (socat's -b in the
+   * throughput benchmark) took 1 GiB through three hops to kubectl 1.29 in 2.9 s where 32 KiB took
+   * 3.1 to 3.5 s, on 2 cores.
+   */
+  private static final int CHUNK_SIZE = 128 * 1024;
 
   private final Promise<Void> done = Promise.promise();
 

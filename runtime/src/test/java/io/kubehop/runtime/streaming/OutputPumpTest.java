@@ -44,8 +44,8 @@ class OutputPumpTest {
   }
 
   @Test
-  void bytesAlreadyWrittenGoOutAsOneChunkOf32KiB() throws Exception {
-    assertEquals(List.of(32768, 32768), chunks(smallReads(64 * 1024)));
+  void bytesAlreadyWrittenGoOutAsOneChunkOf128KiB() throws Exception {
+    assertEquals(List.of(131072, 131072), chunks(smallReads(256 * 1024)));
   }
 
   @Test

@@ -65,7 +65,10 @@ public final class ChannelCodec {
     return new Outbound(false, Buffer.buffer(new byte[] {(byte) Channels.CLOSE, (byte) channel}));
   }
 
-  /** Decodes one whole received message (text or binary frames alike). */
+  /**
+   * Decodes one whole received message (text or binary frames alike); binary data is a slice of
+   * {@code message} (no copy), which the caller hands over.
+   */
   public static Inbound decode(ChannelProtocol protocol, Buffer message) {
     if (message.length() == 0) {
       return new Inbound.Ignored("empty message");
@@ -100,6 +103,6 @@ public final class ChannelCodec {
       return new Inbound.ProtocolError(
           "frame is targeted for a reader " + first + " that is not valid");
     }
-    return new Inbound.Data(first, message.getBuffer(1, message.length()));
+    return new Inbound.Data(first, message.slice(1, message.length()));
   }
 }

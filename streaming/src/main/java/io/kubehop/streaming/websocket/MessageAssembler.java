@@ -6,8 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * Joins the data frames of one WebSocket message (a text or binary frame, then continuation frames
- * until FIN) into one buffer, up to a maximum size. Control frames are not its business. Not thread
- * safe.
+ * until FIN) into one buffer, up to a maximum size; a message of one frame passes through uncopied.
+ * Control frames are not its business. Not thread safe.
  */
 final class MessageAssembler {
 
@@ -29,6 +29,16 @@ final class MessageAssembler {
       return true; // ping, pong, close: handled by Vert.x and the connection
     }
     Buffer data = frame.binaryData();
+    if (!frame.isContinuation() && frame.isFinal()) {
+      // A whole message in one frame, the common case: Vert.x gives each frame a buffer of its own,
+      // so it is handed on as is, not copied.
+      partial = null;
+      if (data.length() > maxMessage) {
+        return false;
+      }
+      onMessage.accept(data);
+      return true;
+    }
     if (frame.isContinuation()) {
       if (partial == null) {
         return true; // a continuation without a start: Netty rejects it first; nothing to join

@@ -60,7 +60,11 @@ public final class SpdyFrameDecoder {
     this.listener = listener;
   }
 
-  /** Consumes {@code bytes}; the caller may reuse nothing (payload is copied out). */
+  /**
+   * Consumes {@code bytes}, which the caller hands over: DATA payloads are slices of it (no copy of
+   * the bulk bytes), so the caller must not write to it afterwards. Vert.x delivers every read as a
+   * buffer of its own, which is what makes the hand-over free.
+   */
   public void decode(Buffer bytes) {
     if (state == State.FAILED) {
       return;
@@ -130,7 +134,7 @@ public final class SpdyFrameDecoder {
           boolean last = remaining == 0;
           out.add(
               new SpdyFrame.Data(
-                  streamId, last && (flags & FLAG_FIN) != 0, in.getBuffer(pos, pos + n)));
+                  streamId, last && (flags & FLAG_FIN) != 0, in.slice(pos, pos + n)));
           pos += n;
           if (last) {
             state = State.HEADER;
