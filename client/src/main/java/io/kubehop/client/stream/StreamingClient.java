@@ -15,6 +15,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.net.ClientOptionsBase;
@@ -76,7 +77,13 @@ public final class StreamingClient implements AutoCloseable {
                 .setEventLoopPoolSize(1)
                 .setWorkerPoolSize(2)
                 .setBlockedThreadCheckInterval(1)
-                .setBlockedThreadCheckIntervalUnit(TimeUnit.HOURS));
+                .setBlockedThreadCheckIntervalUnit(TimeUnit.HOURS)
+                // Vert.x's file cache is a temp directory created at start and walked at close;
+                // the CLI reads no files through Vert.x.
+                .setFileSystemOptions(
+                    new FileSystemOptions()
+                        .setFileCachingEnabled(false)
+                        .setClassPathResolvingEnabled(false)));
     try {
       this.netClient = vertx.createNetClient(tls(new NetClientOptions().setTcpNoDelay(true)));
       this.webSocketClient =
