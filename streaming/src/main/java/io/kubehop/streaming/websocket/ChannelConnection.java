@@ -276,7 +276,7 @@ public final class ChannelConnection implements StreamConnection {
     Future<Void> last = Future.succeededFuture();
     for (int from = 0; from < data.length(); from += MAX_OUTBOUND_PAYLOAD) {
       int to = Math.min(data.length(), from + MAX_OUTBOUND_PAYLOAD);
-      last = write(ChannelCodec.encode(protocol, channel, data.getBuffer(from, to)));
+      last = write(ChannelCodec.encode(protocol, channel, data.slice(from, to)));
     }
     return last;
   }
