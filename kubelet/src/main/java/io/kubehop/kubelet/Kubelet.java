@@ -18,7 +18,9 @@ import io.kubehop.kubelet.streaming.RemoteCommandRoute;
 import io.kubehop.kubelet.streaming.StreamForwarder;
 import io.kubehop.kubelet.streaming.StreamingRuntime;
 import io.kubehop.kubelet.streaming.TranslatingForwarder;
+import io.kubehop.streaming.metrics.TierMetrics;
 import io.kubehop.streaming.proxy.ErrorResponder;
+import io.kubehop.streaming.proxy.HopMetrics;
 import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.proxy.HopSession;
 import io.kubehop.streaming.proxy.StreamTranslator;
@@ -100,7 +102,12 @@ public final class Kubelet extends VerticleBase {
   public Future<?> start() {
     api = new ApiClient(vertx, config.apiserver());
     grpc = GrpcClient.client(vertx);
-    cri = new CriClient(grpc, SocketAddress.domainSocketAddress(config.runtimeSocket().toString()));
+    TierMetrics metrics = new TierMetrics("kubelet");
+    cri =
+        new CriClient(
+            grpc,
+            SocketAddress.domainSocketAddress(config.runtimeSocket().toString()),
+            metrics.registry());
     pods = new PodManager(vertx, config, api, cri);
     podSource = new PodSource(vertx, api, config.nodeName(), pods);
     nodeStatus = new NodeStatusManager(vertx, config, api, cri, nodeInfo);
@@ -109,6 +116,8 @@ public final class Kubelet extends VerticleBase {
             .route("healthz", new HealthzRoute())
             .route("pods", new PodsRoute(pods))
             .route("containerLogs", new ContainerLogsRoute(vertx, pods, cri));
+    HopMetrics.bind(hops, metrics);
+    server.route(TierMetrics.PATH.substring(1), (req, segments) -> metrics.handle(req));
     StreamingRuntime streaming = new StreamingRuntime(cri);
     StreamForwarder forwarder =
         config.redirectContainerStreaming()

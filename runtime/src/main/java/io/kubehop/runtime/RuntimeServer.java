@@ -8,6 +8,7 @@ import io.kubehop.runtime.pod.PodSandboxManager;
 import io.kubehop.runtime.state.StateStore;
 import io.kubehop.runtime.streaming.ProcessStreamingRuntime;
 import io.kubehop.streaming.cri.StreamingServer;
+import io.kubehop.streaming.metrics.TierMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -64,12 +65,13 @@ public final class RuntimeServer {
     this.containers = new ContainerManager(sandboxes, store, clock, timers);
     this.streaming =
         new StreamingServer(
-            vertx,
-            StreamingServer.Config.defaults()
-                .withAddress(config.streamingAddress())
-                .withTokenTtl(tokenTtl),
-            new ProcessStreamingRuntime(vertx, containers, sandboxes),
-            streamingClock);
+                vertx,
+                StreamingServer.Config.defaults()
+                    .withAddress(config.streamingAddress())
+                    .withTokenTtl(tokenTtl),
+                new ProcessStreamingRuntime(vertx, containers, sandboxes),
+                streamingClock)
+            .withMetrics(new TierMetrics("runtime"));
   }
 
   /**

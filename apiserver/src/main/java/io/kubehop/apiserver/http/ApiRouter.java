@@ -10,6 +10,7 @@ import io.kubehop.apiserver.registry.ResourceType;
 import io.kubehop.apiserver.subresource.SubresourceHandler;
 import io.kubehop.apiserver.subresource.SubresourceRegistry;
 import io.kubehop.apiserver.watch.WatchHandler;
+import io.kubehop.streaming.metrics.TierMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -33,6 +34,7 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
   private final SessionsEndpoint sessions;
   private final OpenApiV3 openApi = new OpenApiV3();
   private final OpenApiV2 openApiV2 = new OpenApiV2();
+  private TierMetrics metrics;
 
   public ApiRouter(
       Map<ResourceType, ResourceStrategy> strategies,
@@ -47,6 +49,12 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
     this.reads = reads;
     this.writes = writes;
     this.watches = watches;
+  }
+
+  /** Serves {@code metrics} on {@code GET /metrics}; without, that path is not found. */
+  public ApiRouter withMetrics(TierMetrics metrics) {
+    this.metrics = metrics;
+    return this;
   }
 
   @Override
@@ -73,6 +81,12 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
       case "/openapi/v3", "/openapi/v3/" -> get(req, () -> openApi.root(req));
       case "/openapi/v3/api/v1" -> get(req, () -> openApi.coreV1(req));
       case "/openapi/v2" -> get(req, () -> openApiV2.serve(req));
+      case TierMetrics.PATH -> {
+        if (metrics == null) {
+          throw StatusException.notFoundPath();
+        }
+        metrics.handle(req);
+      }
       default -> {
         if (path.startsWith(SessionsEndpoint.PREFIX)) {
           sessions.handle(req);

@@ -1,6 +1,8 @@
 package io.kubehop.kubelet.cri;
 
 import io.kubehop.cri.v1.*;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -17,13 +19,46 @@ public final class CriClient implements RuntimeServiceClient {
 
   private final GrpcClient client;
   private final SocketAddress address;
+  private final MeterRegistry meters;
 
   public CriClient(GrpcClient client, SocketAddress address) {
+    this(client, address, null);
+  }
+
+  /**
+   * A client that times every call in {@code meters} ({@code kubehop_cri_request_seconds}, by
+   * {@code method} and gRPC {@code code}); none when null.
+   */
+  public CriClient(GrpcClient client, SocketAddress address, MeterRegistry meters) {
     this.client = client;
     this.address = address;
+    this.meters = meters;
   }
 
   private <Q, R> Future<R> call(ServiceMethod<R, Q> method, Q request) {
+    if (meters == null) {
+      return send(method, request);
+    }
+    Timer.Sample sample = Timer.start(meters);
+    return send(method, request)
+        .onComplete(
+            ar ->
+                sample.stop(
+                    Timer.builder("kubehop.cri.request")
+                        .description("CRI calls of the kubelet to its runtime")
+                        .tag("method", method.methodName())
+                        .tag(
+                            "code",
+                            ar.succeeded()
+                                ? GrpcStatus.OK.name()
+                                : ar.cause() instanceof CriException e
+                                    ? e.status().name()
+                                    : GrpcStatus.UNKNOWN.name())
+                        .publishPercentileHistogram()
+                        .register(meters)));
+  }
+
+  private <Q, R> Future<R> send(ServiceMethod<R, Q> method, Q request) {
     return client
         .request(address, method)
         .recover(

@@ -7,6 +7,7 @@ import io.kubehop.cri.v1.ExecResponse;
 import io.kubehop.cri.v1.PortForwardRequest;
 import io.kubehop.cri.v1.PortForwardResponse;
 import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.metrics.TierMetrics;
 import io.kubehop.streaming.portforward.PortDialer;
 import io.kubehop.streaming.portforward.PortForwardServer;
 import io.kubehop.streaming.remotecommand.StreamOptions;
@@ -17,6 +18,9 @@ import io.kubehop.streaming.remotecommand.server.RemoteCommandStreams;
 import io.kubehop.streaming.remotecommand.server.StreamWaiter;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.kubehop.streaming.websocket.ChannelHandshake;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -28,9 +32,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -206,6 +213,9 @@ public final class StreamingServer {
   private final RemoteCommandServer execServer;
   private final RemoteCommandServer attachServer;
   private final PortForwardServer portForwardServer;
+  private final Map<String, AtomicInteger> activeSessions = new ConcurrentHashMap<>();
+  private TierMetrics metrics;
+  private Counter rejectedTokens;
   private volatile HttpServer server;
   private volatile String listeningUrl;
 
@@ -250,6 +260,10 @@ public final class StreamingServer {
             s -> {
               server = s;
               listeningUrl = url(config.address(), s.actualPort());
+              LOG.info(
+                  "streaming server listening on "
+                      + listeningUrl
+                      + (metrics == null ? "" : " (metrics on " + TierMetrics.PATH + ")"));
               return null;
             });
   }
@@ -293,10 +307,55 @@ public final class StreamingServer {
     return PortForwardResponse.newBuilder().setUrl(park(Kind.PORT_FORWARD, request)).build();
   }
 
+  /**
+   * Serves {@code metrics} on {@code GET /metrics} and records in it: the tokens in flight and the
+   * ones refused for too many ({@code kubehop_runtime_stream_tokens_in_flight}, {@code
+   * kubehop_runtime_stream_tokens_rejected_total}), and the sessions running now and since start by
+   * kind ({@code kubehop_streaming_sessions_active}, {@code kubehop_streaming_sessions_total}; the
+   * names the proxying tiers use).
+   */
+  public StreamingServer withMetrics(TierMetrics metrics) {
+    MeterRegistry meters = metrics.registry();
+    Gauge.builder("kubehop.runtime.stream.tokens.in.flight", cache, RequestCache::inFlight)
+        .description("Streaming requests handed out whose URL was not used yet")
+        .register(meters);
+    rejectedTokens =
+        Counter.builder("kubehop.runtime.stream.tokens.rejected")
+            .description("Streaming requests refused: too many in flight")
+            .register(meters);
+    for (String kind : List.of("exec", "attach", "portforward")) {
+      AtomicInteger active = activeSessions.computeIfAbsent(kind, k -> new AtomicInteger());
+      Gauge.builder("kubehop.streaming.sessions.active", active, AtomicInteger::get)
+          .description("Streaming sessions held now")
+          .tag("kind", kind)
+          .register(meters);
+    }
+    this.metrics = metrics;
+    return this;
+  }
+
+  /** Counts a session of {@code kind} as running until {@code end} completes. */
+  private void running(String kind, Future<?> end) {
+    if (metrics == null) {
+      return;
+    }
+    AtomicInteger active = activeSessions.get(kind);
+    active.incrementAndGet();
+    Counter.builder("kubehop.streaming.sessions")
+        .description("Streaming sessions opened")
+        .tag("kind", kind)
+        .register(metrics.registry())
+        .increment();
+    end.onComplete(ar -> active.decrementAndGet());
+  }
+
   private String park(Kind kind, Object request) {
     try {
       return baseUrl() + "/" + kind.path + "/" + cache.insert(request);
     } catch (RequestCache.TooManyInFlightException e) {
+      if (rejectedTokens != null) {
+        rejectedTokens.increment();
+      }
       throw new StatusException(GrpcStatus.RESOURCE_EXHAUSTED, e.getMessage());
     }
   }
@@ -306,6 +365,10 @@ public final class StreamingServer {
    * tick, so the request is still untouched when it is upgraded (a WebSocket handshake wants that).
    */
   public void handle(HttpServerRequest req) {
+    if (metrics != null && req.path().equals(TierMetrics.PATH)) {
+      metrics.handle(req);
+      return;
+    }
     String[] segments = req.path().split("/", -1);
     Kind kind = segments.length == 3 && segments[0].isEmpty() ? Kind.ofPath(segments[1]) : null;
     if (kind == null || segments[2].isEmpty()) {
@@ -361,18 +424,19 @@ public final class StreamingServer {
     Executor logged =
         streams -> {
           executed.set(true);
-          return call(() -> executor.execute(streams))
-              .onComplete(
-                  ar ->
-                      log(
-                          sessionId,
-                          what,
-                          containerId,
-                          options,
-                          started,
-                          ar.succeeded()
-                              ? "exit " + ar.result()
-                              : "ended: " + ar.cause().getMessage()));
+          Future<Integer> run = call(() -> executor.execute(streams));
+          running(parked instanceof ExecRequest ? "exec" : "attach", run);
+          return run.onComplete(
+              ar ->
+                  log(
+                      sessionId,
+                      what,
+                      containerId,
+                      options,
+                      started,
+                      ar.succeeded()
+                          ? "exit " + ar.result()
+                          : "ended: " + ar.cause().getMessage()));
         };
     endpoint
         .serve(req, options, logged)
@@ -409,22 +473,22 @@ public final class StreamingServer {
     if (req.params().getAll("port").isEmpty()) {
       forward.getPortList().forEach(p -> req.params().add("port", String.valueOf(p)));
     }
-    portForwardServer
-        .serve(req, sandboxId, "", target.get().dialer())
-        .onComplete(
-            ar ->
-                LOG.info(
-                    "session "
-                        + sessionId
-                        + " portforward to sandbox "
-                        + shortId(sandboxId)
-                        + " ("
-                        + target.get().address()
-                        + "): "
-                        + (ar.succeeded() ? "ended" : "failed: " + ar.cause().getMessage())
-                        + " after "
-                        + Duration.ofNanos(System.nanoTime() - started).toMillis()
-                        + "ms"));
+    Future<?> forwarding = portForwardServer.serve(req, sandboxId, "", target.get().dialer());
+    running("portforward", forwarding);
+    forwarding.onComplete(
+        ar ->
+            LOG.info(
+                "session "
+                    + sessionId
+                    + " portforward to sandbox "
+                    + shortId(sandboxId)
+                    + " ("
+                    + target.get().address()
+                    + "): "
+                    + (ar.succeeded() ? "ended" : "failed: " + ar.cause().getMessage())
+                    + " after "
+                    + Duration.ofNanos(System.nanoTime() - started).toMillis()
+                    + "ms"));
   }
 
   private static void log(

@@ -1,6 +1,7 @@
 package io.kubehop.streaming.proxy;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -41,6 +45,11 @@ public final class HopRegistry {
   private final Set<HopSession> active = new LinkedHashSet<>();
   private final Map<String, SessionSubject> claimed = new HashMap<>();
   private final Deque<HopSession> closed = new ArrayDeque<>();
+  private final List<Consumer<HopSession>> openListeners = new CopyOnWriteArrayList<>();
+  private final List<BiConsumer<HopSession, Duration>> upgradeListeners =
+      new CopyOnWriteArrayList<>();
+  private long closedBytesUp;
+  private long closedBytesDown;
 
   /** A registry whose backends are reported as {@code backend}. */
   public HopRegistry() {
@@ -100,14 +109,38 @@ public final class HopRegistry {
    * Holds {@code hop} until both its connections closed, then remembers it. A hop whose id was
    * claimed gets the claim's subject.
    */
-  synchronized void add(HopSession hop) {
-    hop.attach(claimed.remove(hop.id()), backendRole);
-    active.add(hop);
+  void add(HopSession hop) {
+    synchronized (this) {
+      hop.attach(claimed.remove(hop.id()), backendRole);
+      active.add(hop);
+    }
+    openListeners.forEach(l -> l.accept(hop));
     hop.closeFuture().onComplete(v -> remember(hop));
+  }
+
+  /** Runs {@code listener} with every hop this registry holds from now on, as it opens. */
+  public void onOpen(Consumer<HopSession> listener) {
+    openListeners.add(listener);
+  }
+
+  /**
+   * Runs {@code listener} with every hop from now on once both its sides are upgraded, with the
+   * time from the request's arrival at this tier to then.
+   */
+  public void onUpgraded(BiConsumer<HopSession, Duration> listener) {
+    upgradeListeners.add(listener);
+  }
+
+  /** {@code hop}'s request arrived at {@code requestNanos} ({@link System#nanoTime()}). */
+  void upgraded(HopSession hop, long requestNanos) {
+    Duration took = Duration.ofNanos(System.nanoTime() - requestNanos);
+    upgradeListeners.forEach(l -> l.accept(hop, took));
   }
 
   private synchronized void remember(HopSession hop) {
     if (active.remove(hop)) {
+      closedBytesUp += hop.bytesUp();
+      closedBytesDown += hop.bytesDown();
       closed.addLast(hop);
       while (closed.size() > remembered) {
         closed.removeFirst();
@@ -139,6 +172,16 @@ public final class HopRegistry {
       }
     }
     return Optional.ofNullable(found);
+  }
+
+  /** Bytes relayed toward the backends since this registry was made, by open and closed hops. */
+  public synchronized long bytesUp() {
+    return closedBytesUp + active.stream().mapToLong(HopSession::bytesUp).sum();
+  }
+
+  /** Bytes relayed toward the clients since this registry was made, by open and closed hops. */
+  public synchronized long bytesDown() {
+    return closedBytesDown + active.stream().mapToLong(HopSession::bytesDown).sum();
   }
 
   /** How many hops are held right now. */

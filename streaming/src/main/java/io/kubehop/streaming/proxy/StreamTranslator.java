@@ -129,6 +129,7 @@ public final class StreamTranslator {
    */
   public Future<HopSession> translate(
       HttpServerRequest req, URI location, StreamOptions options, Map<String, String> headers) {
+    long arrived = System.nanoTime();
     String session = UpgradeAwareProxy.sessionId(req);
     Map<String, String> upstreamHeaders = new LinkedHashMap<>(headers);
     upstreamHeaders.put(StreamHeaders.SESSION, session);
@@ -149,7 +150,8 @@ public final class StreamTranslator {
                     location,
                     options,
                     session,
-                    upstreamHeaders));
+                    upstreamHeaders))
+        .onSuccess(h -> registry.upgraded(h, arrived));
   }
 
   private Future<HopSession> run(

@@ -176,11 +176,13 @@ public final class TunnelingHandler {
       upgrades.responder().error(req, 400, "Upgrade request required");
       return Future.failedFuture(new UpgradeRefusedException(400, "Upgrade request required"));
     }
+    long arrived = System.nanoTime();
     req.pause();
     String session = UpgradeAwareProxy.sessionId(req);
     return upgrades
         .send(req, spdyRequest(req.headers(), spdyProtocols), location, session)
-        .compose(backend -> answer(req, backend, session));
+        .compose(backend -> answer(req, backend, session))
+        .onSuccess(hop -> registry.upgraded(hop, arrived));
   }
 
   /**

@@ -129,10 +129,12 @@ public final class UpgradeAwareProxy {
       responder.error(request, 400, "Upgrade request required");
       return Future.failedFuture(new UpgradeRefusedException(400, "Upgrade request required"));
     }
+    long arrived = System.nanoTime();
     request.pause();
     String session = sessionId(request);
     return send(request, Outgoing.of(request), location, session)
-        .compose(backend -> answer(request, backend, session));
+        .compose(backend -> answer(request, backend, session))
+        .onSuccess(hop -> registry.upgraded(hop, arrived));
   }
 
   /**
