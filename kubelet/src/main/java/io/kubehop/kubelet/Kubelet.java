@@ -17,12 +17,15 @@ import io.kubehop.kubelet.streaming.RedirectForwarder;
 import io.kubehop.kubelet.streaming.RemoteCommandRoute;
 import io.kubehop.kubelet.streaming.StreamForwarder;
 import io.kubehop.kubelet.streaming.StreamingRuntime;
+import io.kubehop.kubelet.streaming.SubjectForwarder;
 import io.kubehop.kubelet.streaming.TranslatingForwarder;
+import io.kubehop.streaming.inspect.DebugSessions;
 import io.kubehop.streaming.metrics.TierMetrics;
 import io.kubehop.streaming.proxy.ErrorResponder;
 import io.kubehop.streaming.proxy.HopMetrics;
 import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.proxy.HopSession;
+import io.kubehop.streaming.proxy.HopViews;
 import io.kubehop.streaming.proxy.StreamTranslator;
 import io.kubehop.streaming.proxy.TunnelingHandler;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
@@ -31,6 +34,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -132,6 +136,20 @@ public final class Kubelet extends VerticleBase {
               hops);
       forwarder = new TranslatingForwarder(new StreamTranslator(vertx, hops), tunnels, forwarder);
     }
+    forwarder = new SubjectForwarder(hops, forwarder);
+    DebugSessions sessions = new DebugSessions(() -> HopViews.view(hops, "kubelet", "apiserver"));
+    server.route(
+        "debug",
+        (req, segments) -> {
+          if (segments.equals(List.of("sessions"))) {
+            sessions.handle(req);
+          } else {
+            req.response()
+                .setStatusCode(404)
+                .putHeader("Content-Type", "text/plain; charset=utf-8")
+                .end("404 page not found\n");
+          }
+        });
     for (RemoteCommandRoute.Verb verb : RemoteCommandRoute.Verb.values()) {
       server.route(verb.segment(), new RemoteCommandRoute(verb, pods, streaming, forwarder));
     }

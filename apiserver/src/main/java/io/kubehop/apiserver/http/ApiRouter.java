@@ -10,6 +10,7 @@ import io.kubehop.apiserver.registry.ResourceType;
 import io.kubehop.apiserver.subresource.SubresourceHandler;
 import io.kubehop.apiserver.subresource.SubresourceRegistry;
 import io.kubehop.apiserver.watch.WatchHandler;
+import io.kubehop.streaming.inspect.DebugSessions;
 import io.kubehop.streaming.metrics.TierMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -35,6 +36,7 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
   private final OpenApiV3 openApi = new OpenApiV3();
   private final OpenApiV2 openApiV2 = new OpenApiV2();
   private TierMetrics metrics;
+  private DebugSessions debugSessions;
 
   public ApiRouter(
       Map<ResourceType, ResourceStrategy> strategies,
@@ -49,6 +51,12 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
     this.reads = reads;
     this.writes = writes;
     this.watches = watches;
+  }
+
+  /** Serves {@code sessions} on {@code GET /debug/sessions}; without, that path is not found. */
+  public ApiRouter withDebugSessions(DebugSessions sessions) {
+    this.debugSessions = sessions;
+    return this;
   }
 
   /** Serves {@code metrics} on {@code GET /metrics}; without, that path is not found. */
@@ -81,6 +89,12 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
       case "/openapi/v3", "/openapi/v3/" -> get(req, () -> openApi.root(req));
       case "/openapi/v3/api/v1" -> get(req, () -> openApi.coreV1(req));
       case "/openapi/v2" -> get(req, () -> openApiV2.serve(req));
+      case DebugSessions.PATH -> {
+        if (debugSessions == null) {
+          throw StatusException.notFoundPath();
+        }
+        debugSessions.handle(req);
+      }
       case TierMetrics.PATH -> {
         if (metrics == null) {
           throw StatusException.notFoundPath();
