@@ -33,13 +33,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Each tier's {@code GET /debug/sessions} against the kernel: during a {@code kubectl exec -it}
- * session, for every tier process, the {@code local->remote} pairs the tier reports for the session
- * are exactly the ESTABLISHED TCP connections {@code lsof -Pn -p <pid>} shows new since before it,
- * in proxy mode, in redirect mode and with the WebSocket translated at the kubelet. The only new
- * connections no tier reports are kubectl's pooled connection of its pod GET, idle at the
- * apiserver, and this test's own to the debug endpoints: lsof on kubectl and on the test shows
- * their other ends.
+ * {@code kubehop trace -o json} and each tier's {@code GET /debug/sessions} against the kernel:
+ * during a {@code kubectl exec -it} session, for every tier process, the {@code local->remote}
+ * pairs reported for the session are exactly the ESTABLISHED TCP connections {@code lsof -Pn -p
+ * <pid>} shows new since before it, in proxy mode, in redirect mode and with the WebSocket
+ * translated at the kubelet. The only new connections no tier reports are kubectl's pooled
+ * connection of its pod GET, idle at the apiserver, and this test's own to the debug endpoints:
+ * lsof on kubectl and on the test shows their other ends.
  */
 class SessionsLsofIT {
 
@@ -75,8 +75,14 @@ class SessionsLsofIT {
         pty.await("session-42", 0, Duration.ofSeconds(30));
 
         String id = openSessionId(bases.get("apiserver"));
+        JsonNode traced = trace(cluster, id);
         for (Map.Entry<String, Long> tier : pids.entrySet()) {
-          Set<String> reported = pairs(bases.get(tier.getKey()), id);
+          Set<String> reported = pairs(traced, tier.getValue());
+          assertThat(reported)
+              .as(
+                  "%s (%s): kubehop trace reports what the tier itself reports",
+                  tier.getKey(), mode)
+              .isEqualTo(pairs(bases.get(tier.getKey()), id));
           List<String> added = new ArrayList<>(Lsof.established(tier.getValue()));
           // Connections that are not the session's: kubectl's pooled connection of its pod GET,
           // and this test's own pooled connections to the debug endpoints.
@@ -218,6 +224,26 @@ class SessionsLsofIT {
     JsonNode s = sessionOrNull(base, id);
     assertThat(s).as("session %s at %s", id, base).isNotNull();
     return s;
+  }
+
+  /** {@code kubehop trace -o json SESSION}: the one merged session. */
+  private static JsonNode trace(KubehopCluster cluster, String id) throws IOException {
+    ProcessResult r = cluster.kubehop("trace", "-o", "json", id);
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode sessions = JSON.readTree(r.stdout()).path("sessions");
+    assertThat(sessions).as(r.stdout()).hasSize(1);
+    return sessions.get(0);
+  }
+
+  /** The {@code local->remote} pairs of the tier process {@code pid} in a traced session. */
+  private static Set<String> pairs(JsonNode traced, long pid) {
+    Set<String> out = new HashSet<>();
+    for (JsonNode hop : traced.path("hops")) {
+      if (hop.path("pid").asLong() == pid) {
+        out.add(hop.path("local").asText() + "->" + hop.path("remote").asText());
+      }
+    }
+    return out;
   }
 
   /** The {@code local->remote} pairs a tier reports for session {@code id}; none when unknown. */

@@ -15,26 +15,25 @@ import io.kubehop.kubelet.streaming.PortForwardRoute;
 import io.kubehop.kubelet.streaming.ProxyForwarder;
 import io.kubehop.kubelet.streaming.RedirectForwarder;
 import io.kubehop.kubelet.streaming.RemoteCommandRoute;
+import io.kubehop.kubelet.streaming.SessionsRoute;
 import io.kubehop.kubelet.streaming.StreamForwarder;
 import io.kubehop.kubelet.streaming.StreamingRuntime;
 import io.kubehop.kubelet.streaming.SubjectForwarder;
 import io.kubehop.kubelet.streaming.TranslatingForwarder;
-import io.kubehop.streaming.inspect.DebugSessions;
 import io.kubehop.streaming.metrics.TierMetrics;
 import io.kubehop.streaming.proxy.ErrorResponder;
 import io.kubehop.streaming.proxy.HopMetrics;
 import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.proxy.HopSession;
-import io.kubehop.streaming.proxy.HopViews;
 import io.kubehop.streaming.proxy.StreamTranslator;
 import io.kubehop.streaming.proxy.TunnelingHandler;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
-import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -137,19 +136,12 @@ public final class Kubelet extends VerticleBase {
       forwarder = new TranslatingForwarder(new StreamTranslator(vertx, hops), tunnels, forwarder);
     }
     forwarder = new SubjectForwarder(hops, forwarder);
-    DebugSessions sessions = new DebugSessions(() -> HopViews.view(hops, "kubelet", "apiserver"));
+    // No keep-alive toward the runtime: an idle pooled connection would be one more socket on
+    // both, which no session owns (and which lsof would show).
     server.route(
         "debug",
-        (req, segments) -> {
-          if (segments.equals(List.of("sessions"))) {
-            sessions.handle(req);
-          } else {
-            req.response()
-                .setStatusCode(404)
-                .putHeader("Content-Type", "text/plain; charset=utf-8")
-                .end("404 page not found\n");
-          }
-        });
+        new SessionsRoute(
+            hops, streaming, vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false))));
     for (RemoteCommandRoute.Verb verb : RemoteCommandRoute.Verb.values()) {
       server.route(verb.segment(), new RemoteCommandRoute(verb, pods, streaming, forwarder));
     }
