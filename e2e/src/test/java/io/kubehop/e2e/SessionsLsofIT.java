@@ -11,13 +11,16 @@ import io.kubehop.e2e.support.PtySession;
 import io.kubehop.testkit.Await;
 import io.kubehop.testkit.Kubectl;
 import io.kubehop.testkit.ProcessResult;
+import io.kubehop.testkit.RunningCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,6 +31,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -75,31 +79,7 @@ class SessionsLsofIT {
         pty.await("session-42", 0, Duration.ofSeconds(30));
 
         String id = openSessionId(bases.get("apiserver"));
-        JsonNode traced = trace(cluster, id);
-        for (Map.Entry<String, Long> tier : pids.entrySet()) {
-          Set<String> reported = pairs(traced, tier.getValue());
-          assertThat(reported)
-              .as(
-                  "%s (%s): kubehop trace reports what the tier itself reports",
-                  tier.getKey(), mode)
-              .isEqualTo(pairs(bases.get(tier.getKey()), id));
-          List<String> added = new ArrayList<>(Lsof.established(tier.getValue()));
-          // Connections that are not the session's: kubectl's pooled connection of its pod GET,
-          // and this test's own pooled connections to the debug endpoints.
-          Set<String> bystanders = new HashSet<>(Lsof.established(pty.pid()));
-          bystanders.addAll(Lsof.established(ProcessHandle.current().pid()));
-          before.get(tier.getKey()).forEach(added::remove);
-          Set<String> unreported = new HashSet<>(added);
-          unreported.removeAll(reported);
-          assertThat(new HashSet<>(added))
-              .as("%s (%s): what it reports is what the kernel shows", tier.getKey(), mode)
-              .containsAll(reported);
-          assertThat(unreported)
-              .as(
-                  "%s (%s): new connections it does not report, beyond kubectl's and the test's",
-                  tier.getKey(), mode)
-              .allMatch(c -> bystanders.contains(mirror(c)));
-        }
+        assertTraceIsTheKernels(cluster, mode, id, pids, bases, before, pty.pid());
         assertTierPicture(mode, bases, id, cluster);
 
         pty.type("exit\r");
@@ -119,6 +99,135 @@ class SessionsLsofIT {
         assertThat(ended.path("exitCode").asInt(-1)).isZero();
       }
     }
+  }
+
+  /**
+   * For every tier process: the pairs {@code kubehop trace -o json} reports for session {@code id}
+   * are the tier's own report, are new in lsof since {@code before}, and the only other new
+   * connections are the client's ({@code clientPid}) and this test's (their other ends are theirs).
+   */
+  private static void assertTraceIsTheKernels(
+      KubehopCluster cluster,
+      String mode,
+      String id,
+      Map<String, Long> pids,
+      Map<String, String> bases,
+      Map<String, List<String>> before,
+      long clientPid)
+      throws IOException {
+    JsonNode traced = trace(cluster, id);
+    for (Map.Entry<String, Long> tier : pids.entrySet()) {
+      Set<String> reported = pairs(traced, tier.getValue());
+      assertThat(reported)
+          .as("%s (%s): kubehop trace reports what the tier itself reports", tier.getKey(), mode)
+          .isEqualTo(pairs(bases.get(tier.getKey()), id));
+      List<String> added = new ArrayList<>(Lsof.established(tier.getValue()));
+      before.get(tier.getKey()).forEach(added::remove);
+      // Connections that are not the session's: the client's pooled connection of its pod GET,
+      // and this test's own pooled connections to the debug endpoints.
+      Set<String> bystanders = new HashSet<>(Lsof.established(clientPid));
+      bystanders.addAll(Lsof.established(ProcessHandle.current().pid()));
+      Set<String> unreported = new HashSet<>(added);
+      unreported.removeAll(reported);
+      assertThat(new HashSet<>(added))
+          .as("%s (%s): what it reports is what the kernel shows", tier.getKey(), mode)
+          .containsAll(reported);
+      assertThat(unreported)
+          .as(
+              "%s (%s): new connections it does not report, beyond the client's and the test's",
+              tier.getKey(), mode)
+          .allMatch(c -> bystanders.contains(mirror(c)));
+    }
+  }
+
+  /**
+   * A port-forward with two connections open at once: each tier's sockets are the kernel's, and the
+   * runtime reports one connection into the pod per forwarded connection.
+   */
+  @Test
+  void aPortForwardShowsEachConnectionIntoThePod() throws Exception {
+    try (KubehopCluster cluster = KubehopCluster.up()) {
+      startWeb(cluster);
+      Map<String, String> bases = bases(cluster);
+      Map<String, Long> pids = new LinkedHashMap<>();
+      pids.put("apiserver", cluster.pid("apiserver"));
+      pids.put("kubelet", cluster.pid("kubelet-node-1"));
+      pids.put("runtime", cluster.pid("runtime-node-1"));
+      Map<String, List<String>> before = new LinkedHashMap<>();
+      pids.forEach((tier, pid) -> before.put(tier, Lsof.established(pid)));
+      String podIp =
+          new Pods(cluster).pod("web").orElseThrow().path("status").path("podIP").asText();
+
+      try (RunningCommand forward =
+          cluster.kubectl("1.33").start("port-forward", "pod/web", ":80")) {
+        String line = forward.awaitStdout("Forwarding from 127.0.0.1:", Duration.ofSeconds(30));
+        Matcher port = Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+)").matcher(line);
+        assertThat(port.find()).as(line).isTrue();
+        int local = Integer.parseInt(port.group(1));
+        try (Socket first = new Socket("127.0.0.1", local);
+            Socket second = new Socket("127.0.0.1", local)) {
+          Await.until(
+              "the runtime to report two connections into the pod",
+              Duration.ofSeconds(20),
+              () -> podHops(bases.get("runtime")).size() == 2);
+          String id = openSessionId(bases.get("apiserver"));
+          assertTraceIsTheKernels(
+              cluster, "port-forward", id, pids, bases, before, forward.process().pid());
+          JsonNode traced = trace(cluster, id);
+          assertThat(traced.path("kind").asText()).isEqualTo("portforward");
+          List<String> intoPod = new ArrayList<>();
+          for (JsonNode hop : traced.path("hops")) {
+            if (hop.path("peer").asText().equals("pod")) {
+              intoPod.add(hop.path("remote").asText());
+            }
+          }
+          assertThat(intoPod).containsExactly(podIp + ":80", podIp + ":80");
+          assertThat(traced.path("hops").get(0).path("protocol").asText())
+              .isEqualTo("spdy/3.1 portforward.k8s.io tunnelled in websocket");
+        }
+      }
+    }
+  }
+
+  /** The runtime's open connections into pods, over all its sessions. */
+  private static List<String> podHops(String runtime) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode s : get(runtime + "/debug/sessions").path("sessions")) {
+      for (JsonNode hop : s.path("hops")) {
+        if (hop.path("peer").asText().equals("pod")) {
+          out.add(hop.path("remote").asText());
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void startWeb(KubehopCluster cluster) throws IOException {
+    Path manifest = cluster.home().resolve("web.yaml");
+    Files.writeString(
+        manifest,
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+          - name: nginx
+            image: nginx
+            ports:
+            - containerPort: 80
+        """);
+    ProcessResult apply = cluster.kubectl("1.33").run("apply", "-f", manifest.toString());
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    Pods pods = new Pods(cluster);
+    Await.until(
+        "web Running",
+        Duration.ofSeconds(60),
+        () ->
+            pods.pod("web")
+                .map(p -> "Running".equals(p.path("status").path("phase").asText()))
+                .orElse(false));
   }
 
   /** Who holds what, as KEP-1558 says: the kubelet holds both halves only in proxy mode. */
