@@ -1,5 +1,6 @@
 package io.kubehop.apiserver.http;
 
+import io.kubehop.api.json.ApiJson;
 import io.kubehop.api.meta.StatusException;
 import io.kubehop.apiserver.debug.SessionsEndpoint;
 import io.kubehop.apiserver.discovery.Discovery;
@@ -93,7 +94,16 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
         if (debugSessions == null) {
           throw StatusException.notFoundPath();
         }
-        debugSessions.handle(req);
+        onlyGet(req);
+        String id;
+        try {
+          id = req.getParam("id");
+        } catch (IllegalArgumentException e) {
+          throw StatusException.badRequest("malformed query: " + e.getMessage());
+        }
+        Object found =
+            debugSessions.lookup(id).orElseThrow(() -> StatusException.notFound("sessions", id));
+        Responses.json(req.response(), 200, ApiJson.toTree(found));
       }
       case TierMetrics.PATH -> {
         if (metrics == null) {

@@ -31,7 +31,11 @@ public final class SubjectForwarder implements StreamForwarder {
 
   static SessionSubject subject(HttpServerRequest request, StreamTarget target) {
     String kind = target.verb().toLowerCase(Locale.ROOT); // exec, attach, portforward
-    List<String> command = kind.equals("exec") ? request.params().getAll("command") : List.of();
+    // Go's lenient query decoding (Vert.x's params() throws on a malformed pair, Go skips it).
+    List<String> command =
+        kind.equals("exec")
+            ? StreamQuery.decode(request.query()).getOrDefault("command", List.of())
+            : List.of();
     URI url = target.url();
     int port = url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
     return new SessionSubject(

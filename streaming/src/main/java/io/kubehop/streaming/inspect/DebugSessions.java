@@ -3,6 +3,7 @@ package io.kubehop.streaming.inspect;
 import io.kubehop.api.json.ApiJson;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -29,27 +30,43 @@ public final class DebugSessions {
           .end("method not allowed\n");
       return;
     }
-    SessionsView all = view.get();
-    String id = req.getParam("id");
-    if (id == null) {
-      json(req, all);
+    String id;
+    try {
+      id = req.getParam("id");
+    } catch (IllegalArgumentException malformedQuery) {
+      req.response()
+          .setStatusCode(400)
+          .putHeader("Content-Type", "text/plain; charset=utf-8")
+          .end("malformed query: " + malformedQuery.getMessage() + "\n");
       return;
     }
-    // The latest with the id: a live session comes after the closed ones in the view.
+    Optional<Object> found = lookup(id);
+    if (found.isEmpty()) {
+      req.response()
+          .setStatusCode(404)
+          .putHeader("Content-Type", "text/plain; charset=utf-8")
+          .end("no session " + id + "\n");
+      return;
+    }
+    json(req, found.get());
+  }
+
+  /**
+   * The whole {@link SessionsView} for a null {@code id}, else the latest {@link SessionView} with
+   * that id (a live one comes after the closed ones), else empty.
+   */
+  public Optional<Object> lookup(String id) {
+    SessionsView all = view.get();
+    if (id == null) {
+      return Optional.of(all);
+    }
     SessionView found = null;
     for (SessionView s : all.sessions()) {
       if (s.id().equals(id)) {
         found = s;
       }
     }
-    if (found == null) {
-      req.response()
-          .setStatusCode(404)
-          .putHeader("Content-Type", "text/plain; charset=utf-8")
-          .end("no session " + id + " at " + all.tier() + "\n");
-      return;
-    }
-    json(req, found);
+    return Optional.ofNullable(found);
   }
 
   private static void json(HttpServerRequest req, Object value) {
