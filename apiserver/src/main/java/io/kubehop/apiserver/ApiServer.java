@@ -24,10 +24,12 @@ import io.kubehop.apiserver.subresource.PortForwardSubresource;
 import io.kubehop.apiserver.subresource.StreamSubresource;
 import io.kubehop.apiserver.subresource.SubresourceRegistry;
 import io.kubehop.apiserver.watch.WatchHandler;
+import io.kubehop.streaming.inspect.DebugSessions;
 import io.kubehop.streaming.metrics.TierMetrics;
 import io.kubehop.streaming.proxy.ErrorResponder;
 import io.kubehop.streaming.proxy.HopMetrics;
 import io.kubehop.streaming.proxy.HopRegistry;
+import io.kubehop.streaming.proxy.HopViews;
 import io.kubehop.streaming.proxy.StreamTranslator;
 import io.kubehop.streaming.proxy.TunnelingHandler;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
@@ -237,7 +239,10 @@ public final class ApiServer {
                       new SessionsEndpoint(hops));
               TierMetrics metrics = new TierMetrics("apiserver");
               HopMetrics.bind(hops, metrics);
-              router.withMetrics(metrics);
+              router
+                  .withMetrics(metrics)
+                  .withDebugSessions(
+                      new DebugSessions(() -> HopViews.view(hops, "apiserver", "client")));
               // kubectl's SPDY exec is a POST upgrade, which Vert.x tunnels only with PostUpgrades
               // (h2c off).
               // and WebSocket frames up to 16 MiB, as for every tier that serves channel.k8s.io

@@ -179,6 +179,19 @@ class BrokenHopIT {
       assertThat(broken.path("ended").path("status").asBoolean(true))
           .as("a splice decodes nothing")
           .isFalse();
+      // The same end in the inspector's record, among the closed sessions.
+      HttpResponse<String> all = cluster.get("/debug/sessions");
+      assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
+      JsonNode inspected = null;
+      for (JsonNode s : JSON.readTree(all.body()).path("sessions")) {
+        if (s.path("id").asText().equals(id)) {
+          inspected = s;
+        }
+      }
+      assertThat(inspected).as(all.body()).isNotNull();
+      assertThat(inspected.path("state").asText()).isEqualTo("closed");
+      assertThat(inspected.path("ended").path("first").asText()).isEqualTo("kubelet");
+      assertThat(inspected.path("ended").path("how").asText()).isEqualTo("closed");
     }
   }
 

@@ -149,7 +149,7 @@ class MetricsIT {
       cat.awaitStdout("metrics-end", Duration.ofSeconds(30));
 
       assertThat(active(apiserver(), "exec")).isEqualTo(1.0);
-      assertThat(active(kubelet(), "remotecommand")).isEqualTo(1.0);
+      assertThat(active(kubelet(), "exec")).isEqualTo(1.0);
       assertThat(active(runtimeUrl, "exec")).isEqualTo(1.0);
       assertThat(bytes(apiserver(), "up") - apiUp).isGreaterThanOrEqualTo(PAYLOAD);
       assertThat(bytes(apiserver(), "down") - apiDown).isGreaterThanOrEqualTo(PAYLOAD);
@@ -161,7 +161,7 @@ class MetricsIT {
       assertThat(cat.process().exitValue()).as(cat.stderr()).isZero();
     }
     Await.until("the apiserver's gauge back to 0", () -> active(apiserver(), "exec") == 0);
-    Await.until("the kubelet's gauge back to 0", () -> active(kubelet(), "remotecommand") == 0);
+    Await.until("the kubelet's gauge back to 0", () -> active(kubelet(), "exec") == 0);
     Await.until("the runtime's gauge back to 0", () -> active(runtimeUrl, "exec") == 0);
     assertThat(sum(scrape(runtimeUrl), "kubehop_streaming_sessions_total", Map.of("kind", "exec")))
         .isEqualTo(1.0);
@@ -176,7 +176,7 @@ class MetricsIT {
             sum(
                 scrape(kubelet()),
                 "kubehop_streaming_upgrade_seconds_count",
-                Map.of("kind", "remotecommand", "join", "splice")))
+                Map.of("kind", "exec", "join", "splice")))
         .isEqualTo(1.0);
     assertThat(
             sum(

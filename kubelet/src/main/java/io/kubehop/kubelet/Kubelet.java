@@ -15,8 +15,10 @@ import io.kubehop.kubelet.streaming.PortForwardRoute;
 import io.kubehop.kubelet.streaming.ProxyForwarder;
 import io.kubehop.kubelet.streaming.RedirectForwarder;
 import io.kubehop.kubelet.streaming.RemoteCommandRoute;
+import io.kubehop.kubelet.streaming.SessionsRoute;
 import io.kubehop.kubelet.streaming.StreamForwarder;
 import io.kubehop.kubelet.streaming.StreamingRuntime;
+import io.kubehop.kubelet.streaming.SubjectForwarder;
 import io.kubehop.kubelet.streaming.TranslatingForwarder;
 import io.kubehop.streaming.metrics.TierMetrics;
 import io.kubehop.streaming.proxy.ErrorResponder;
@@ -29,6 +31,7 @@ import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import java.util.logging.Logger;
@@ -132,6 +135,13 @@ public final class Kubelet extends VerticleBase {
               hops);
       forwarder = new TranslatingForwarder(new StreamTranslator(vertx, hops), tunnels, forwarder);
     }
+    forwarder = new SubjectForwarder(hops, forwarder);
+    // No keep-alive toward the runtime: an idle pooled connection would be one more socket on
+    // both, which no session owns (and which lsof would show).
+    server.route(
+        "debug",
+        new SessionsRoute(
+            hops, streaming, vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false))));
     for (RemoteCommandRoute.Verb verb : RemoteCommandRoute.Verb.values()) {
       server.route(verb.segment(), new RemoteCommandRoute(verb, pods, streaming, forwarder));
     }

@@ -1,5 +1,6 @@
 package io.kubehop.apiserver.http;
 
+import io.kubehop.api.json.ApiJson;
 import io.kubehop.api.meta.StatusException;
 import io.kubehop.apiserver.debug.SessionsEndpoint;
 import io.kubehop.apiserver.discovery.Discovery;
@@ -10,6 +11,7 @@ import io.kubehop.apiserver.registry.ResourceType;
 import io.kubehop.apiserver.subresource.SubresourceHandler;
 import io.kubehop.apiserver.subresource.SubresourceRegistry;
 import io.kubehop.apiserver.watch.WatchHandler;
+import io.kubehop.streaming.inspect.DebugSessions;
 import io.kubehop.streaming.metrics.TierMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -35,6 +37,7 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
   private final OpenApiV3 openApi = new OpenApiV3();
   private final OpenApiV2 openApiV2 = new OpenApiV2();
   private TierMetrics metrics;
+  private DebugSessions debugSessions;
 
   public ApiRouter(
       Map<ResourceType, ResourceStrategy> strategies,
@@ -49,6 +52,12 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
     this.reads = reads;
     this.writes = writes;
     this.watches = watches;
+  }
+
+  /** Serves {@code sessions} on {@code GET /debug/sessions}; without, that path is not found. */
+  public ApiRouter withDebugSessions(DebugSessions sessions) {
+    this.debugSessions = sessions;
+    return this;
   }
 
   /** Serves {@code metrics} on {@code GET /metrics}; without, that path is not found. */
@@ -81,6 +90,21 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
       case "/openapi/v3", "/openapi/v3/" -> get(req, () -> openApi.root(req));
       case "/openapi/v3/api/v1" -> get(req, () -> openApi.coreV1(req));
       case "/openapi/v2" -> get(req, () -> openApiV2.serve(req));
+      case DebugSessions.PATH -> {
+        if (debugSessions == null) {
+          throw StatusException.notFoundPath();
+        }
+        onlyGet(req);
+        String id;
+        try {
+          id = req.getParam("id");
+        } catch (IllegalArgumentException e) {
+          throw StatusException.badRequest("malformed query: " + e.getMessage());
+        }
+        Object found =
+            debugSessions.lookup(id).orElseThrow(() -> StatusException.notFound("sessions", id));
+        Responses.json(req.response(), 200, ApiJson.toTree(found));
+      }
       case TierMetrics.PATH -> {
         if (metrics == null) {
           throw StatusException.notFoundPath();

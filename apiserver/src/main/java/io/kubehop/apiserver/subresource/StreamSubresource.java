@@ -19,6 +19,7 @@ import io.vertx.core.MultiMap;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -135,7 +136,8 @@ public final class StreamSubresource implements SubresourceHandler {
                         verb.path,
                         req.namespace() + "/" + req.name(),
                         container,
-                        new Peer("kubelet", node, kubelet.toString()))));
+                        new Peer("kubelet", node, kubelet.toString()),
+                        verb == Verb.EXEC ? req.query().getAll("command") : List.of())));
   }
 
   /**

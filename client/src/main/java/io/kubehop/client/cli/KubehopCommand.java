@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
       AttachCommand.class,
       CpCommand.class,
       DescribeCommand.class,
+      TraceCommand.class,
       CompletionCommand.class,
       OptionsCommand.class,
       CompleteCommand.class

@@ -69,6 +69,11 @@ public final class PtySession implements AutoCloseable {
     }
   }
 
+  /** The command's process id. */
+  public long pid() {
+    return process.pid();
+  }
+
   public String output() {
     synchronized (output) {
       return output.toString(StandardCharsets.UTF_8);

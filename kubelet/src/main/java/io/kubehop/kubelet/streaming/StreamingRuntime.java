@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Asks the runtime where a stream is served (kuberuntime's {@code GetExec}/{@code GetAttach}): CRI
@@ -18,6 +19,7 @@ import java.util.List;
 public final class StreamingRuntime {
 
   private final RuntimeServiceClient cri;
+  private volatile URI streamingServer;
 
   public StreamingRuntime(RuntimeServiceClient cri) {
     this.cri = cri;
@@ -66,13 +68,24 @@ public final class StreamingRuntime {
         .compose(response -> url(response.getUrl()));
   }
 
-  private static Future<URI> url(String url) {
+  /**
+   * The runtime's streaming server ({@code http://127.0.0.1:38471}), as its last URL named it;
+   * empty until the runtime handed one out.
+   */
+  public Optional<URI> streamingServer() {
+    return Optional.ofNullable(streamingServer);
+  }
+
+  private Future<URI> url(String url) {
     if (url.isEmpty()) {
       return Future.failedFuture(
           new IllegalStateException("URL is not set")); // remote_runtime.go's text
     }
     try {
-      return Future.succeededFuture(new URI(url));
+      URI uri = new URI(url);
+      streamingServer =
+          new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), null, null, null);
+      return Future.succeededFuture(uri);
     } catch (URISyntaxException e) {
       return Future.failedFuture(
           new IllegalStateException("invalid streaming URL " + url + ": " + e.getMessage()));

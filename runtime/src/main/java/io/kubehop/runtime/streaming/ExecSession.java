@@ -139,6 +139,7 @@ final class ExecSession implements Executor {
       LaunchedProcess process,
       TerminalResizer resizer) {
     long pid = process.pid();
+    streams.processStarted(pid);
     LOG.fine(() -> name + ": pid " + pid + " in container " + Ids.shortId(container.id()));
     Future<Integer> exit = Future.fromCompletionStage(process.onExit(), session);
     if (!container.execStarted(pid)) {

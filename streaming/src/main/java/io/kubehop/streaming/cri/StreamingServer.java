@@ -7,6 +7,9 @@ import io.kubehop.cri.v1.ExecResponse;
 import io.kubehop.cri.v1.PortForwardRequest;
 import io.kubehop.cri.v1.PortForwardResponse;
 import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.httpstream.UpgradeRequests;
+import io.kubehop.streaming.inspect.DebugSessions;
+import io.kubehop.streaming.inspect.EndView;
 import io.kubehop.streaming.metrics.TierMetrics;
 import io.kubehop.streaming.portforward.PortDialer;
 import io.kubehop.streaming.portforward.PortForwardServer;
@@ -36,6 +39,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -214,6 +218,8 @@ public final class StreamingServer {
   private final RemoteCommandServer attachServer;
   private final PortForwardServer portForwardServer;
   private final Map<String, AtomicInteger> activeSessions = new ConcurrentHashMap<>();
+  private final RuntimeSessions sessions = new RuntimeSessions();
+  private final DebugSessions debugSessions = new DebugSessions(sessions::view);
   private TierMetrics metrics;
   private Counter rejectedTokens;
   private volatile HttpServer server;
@@ -334,6 +340,12 @@ public final class StreamingServer {
     return this;
   }
 
+  /** {@code websocket v4.channel.k8s.io} or {@code spdy/3.1 v4.channel.k8s.io}. */
+  private static String wire(HttpServerRequest req, String protocol) {
+    return (UpgradeRequests.isWebSocket(req.headers()) ? "websocket " : "spdy/3.1 ")
+        + (protocol == null ? "" : protocol);
+  }
+
   /** Counts a session of {@code kind} as running until {@code end} completes. */
   private void running(String kind, Future<?> end) {
     if (metrics == null) {
@@ -369,6 +381,10 @@ public final class StreamingServer {
       metrics.handle(req);
       return;
     }
+    if (req.path().equals(DebugSessions.PATH)) {
+      debugSessions.handle(req);
+      return;
+    }
     String[] segments = req.path().split("/", -1);
     Kind kind = segments.length == 3 && segments[0].isEmpty() ? Kind.ofPath(segments[1]) : null;
     if (kind == null || segments[2].isEmpty()) {
@@ -392,7 +408,10 @@ public final class StreamingServer {
   }
 
   private void serve(HttpServerRequest req, Object parked) {
-    String sessionId = Optional.ofNullable(req.getHeader(StreamHeaders.SESSION)).orElse("-");
+    // A client that is not a kubehop tier (crictl, a test) sends no id: the session gets one here.
+    String sessionId =
+        Optional.ofNullable(req.getHeader(StreamHeaders.SESSION))
+            .orElseGet(() -> String.format("rt-%016x", ThreadLocalRandom.current().nextLong()));
     if (parked instanceof PortForwardRequest forward) {
       servePortForward(req, forward, sessionId);
       return;
@@ -424,8 +443,26 @@ public final class StreamingServer {
     Executor logged =
         streams -> {
           executed.set(true);
+          RuntimeSessions.Session inspected =
+              sessions.open(
+                  sessionId,
+                  parked instanceof ExecRequest ? "exec" : "attach",
+                  containerId,
+                  parked instanceof ExecRequest e ? e.getCmdList() : List.of(),
+                  options.tty(),
+                  wire(req, streams.protocol().wireName()),
+                  req.connection().localAddress(),
+                  req.connection().remoteAddress());
+          inspected.streams(streams);
           Future<Integer> run = call(() -> executor.execute(streams));
           running(parked instanceof ExecRequest ? "exec" : "attach", run);
+          run.onComplete(
+              ar ->
+                  sessions.ended(
+                      inspected,
+                      ar.succeeded()
+                          ? new EndView("process", "exited", ar.result(), null)
+                          : new EndView(null, "closed", null, null)));
           return run.onComplete(
               ar ->
                   log(
@@ -473,7 +510,23 @@ public final class StreamingServer {
     if (req.params().getAll("port").isEmpty()) {
       forward.getPortList().forEach(p -> req.params().add("port", String.valueOf(p)));
     }
-    Future<?> forwarding = portForwardServer.serve(req, sandboxId, "", target.get().dialer());
+    RuntimeSessions.Session inspected =
+        sessions.open(
+            sessionId,
+            "portforward",
+            null,
+            List.of(),
+            false,
+            UpgradeRequests.isWebSocket(req.headers())
+                ? wire(req, req.getHeader("Sec-WebSocket-Protocol"))
+                : "spdy/3.1 portforward.k8s.io",
+            req.connection().localAddress(),
+            req.connection().remoteAddress());
+    PortDialer dialer = target.get().dialer();
+    Future<?> forwarding =
+        portForwardServer.serve(
+            req, sandboxId, "", port -> dialer.dial(port).onSuccess(inspected::dialled));
+    forwarding.onComplete(ar -> sessions.ended(inspected, new EndView(null, "closed", null, null)));
     running("portforward", forwarding);
     forwarding.onComplete(
         ar ->

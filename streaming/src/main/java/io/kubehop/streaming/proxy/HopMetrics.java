@@ -21,9 +21,9 @@ import java.util.Locale;
  *       an upgrade request's arrival at this tier to both of its sides upgraded.
  * </ul>
  *
- * {@code kind} is {@code exec}, {@code attach} or {@code portforward} where the tier resolved the
- * request itself (the apiserver); a tier that only relays (the kubelet) knows the protocol alone,
- * and says {@code portforward} or {@code remotecommand}, upstream's name for exec and attach.
+ * {@code kind} is {@code exec}, {@code attach} or {@code portforward}, as the tier resolved the
+ * request (the apiserver claims the session, the kubelet {@linkplain HopRegistry#expect expects}
+ * it); a hop nobody described says {@code portforward} or {@code remotecommand} from its protocol.
  * {@code protocol} is the client side's subprotocol, {@code join} how the two sides are joined
  * ({@code splice}, {@code translated}, {@code tunneled}).
  */

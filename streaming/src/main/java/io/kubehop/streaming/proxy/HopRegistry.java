@@ -40,10 +40,16 @@ public final class HopRegistry {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** How long a tier behind the first waits for an expected session's hop. */
+  private static final Duration EXPECTATION_TTL = Duration.ofMinutes(2);
+
+  private record Expected(SessionSubject subject, long sinceNanos) {}
+
   private final String backendRole;
   private final int remembered;
   private final Set<HopSession> active = new LinkedHashSet<>();
   private final Map<String, SessionSubject> claimed = new HashMap<>();
+  private final Map<String, Expected> expected = new HashMap<>();
   private final Deque<HopSession> closed = new ArrayDeque<>();
   private final List<Consumer<HopSession>> openListeners = new CopyOnWriteArrayList<>();
   private final List<BiConsumer<HopSession, Duration>> upgradeListeners =
@@ -94,6 +100,19 @@ public final class HopRegistry {
     return id;
   }
 
+  /**
+   * What a tier behind the first says of a session it is about to relay: the id stays as given (the
+   * first tier made it unique), and the hop added with it gets {@code subject}. Released like a
+   * claim when the session never opens.
+   */
+  public synchronized void expect(String id, SessionSubject subject) {
+    long now = System.nanoTime();
+    // A relayed request that never became a hop (refused, redirected) leaves its expectation
+    // behind: they expire, so that the map stays as small as the sessions being set up.
+    expected.values().removeIf(e -> now - e.sinceNanos() > EXPECTATION_TTL.toNanos());
+    expected.put(id, new Expected(subject, now));
+  }
+
   /** Gives up a claimed id whose session never opened (the upgrade was refused or failed). */
   public synchronized void release(String id) {
     claimed.remove(id);
@@ -111,7 +130,12 @@ public final class HopRegistry {
    */
   void add(HopSession hop) {
     synchronized (this) {
-      hop.attach(claimed.remove(hop.id()), backendRole);
+      SessionSubject subject = claimed.remove(hop.id());
+      Expected expectation = expected.remove(hop.id());
+      if (subject == null && expectation != null) {
+        subject = expectation.subject();
+      }
+      hop.attach(subject, backendRole);
       active.add(hop);
     }
     openListeners.forEach(l -> l.accept(hop));

@@ -38,6 +38,7 @@ public final class HopSession {
   private final Instant opened = Instant.now();
   private final AtomicLong bytesUp = new AtomicLong();
   private final AtomicLong bytesDown = new AtomicLong();
+  private volatile long lastActivityNanos = System.nanoTime();
   private final Promise<Void> closed = Promise.promise();
   private final AtomicReference<SessionEnd> ended = new AtomicReference<>();
   private volatile boolean statusDelivered;
@@ -226,10 +227,43 @@ public final class HopSession {
 
   void countUp(int n) {
     bytesUp.addAndGet(n);
+    lastActivityNanos = System.nanoTime();
   }
 
   void countDown(int n) {
     bytesDown.addAndGet(n);
+    lastActivityNanos = System.nanoTime();
+  }
+
+  /** Time since the last byte either way (or since the upgrade). */
+  public Duration idle() {
+    return Duration.ofNanos(System.nanoTime() - lastActivityNanos);
+  }
+
+  /**
+   * What the client-side socket carries, in the inspector's words: {@code websocket
+   * v5.channel.k8s.io}, {@code spdy/3.1 v5.channel.k8s.io}, {@code spdy/3.1 portforward.k8s.io
+   * tunnelled in websocket}.
+   */
+  public String downstreamWire() {
+    return switch (kind) {
+      case SPLICE -> wire(transport, downstreamProtocol);
+      case TRANSLATED -> wire("websocket", downstreamProtocol);
+      case TUNNELED -> wire("spdy/3.1", upstreamProtocol) + " tunnelled in websocket";
+    };
+  }
+
+  /** What the backend-side socket carries, as {@link #downstreamWire()} says it. */
+  public String upstreamWire() {
+    return switch (kind) {
+      case SPLICE -> wire(transport, downstreamProtocol);
+      case TRANSLATED, TUNNELED -> wire("spdy/3.1", upstreamProtocol);
+    };
+  }
+
+  private static String wire(String transport, String protocol) {
+    String t = transport == null ? "" : transport.toLowerCase(java.util.Locale.ROOT);
+    return (t + " " + (protocol == null ? "" : protocol)).strip();
   }
 
   /** Completes when both sockets are closed. */

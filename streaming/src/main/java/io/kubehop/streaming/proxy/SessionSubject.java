@@ -1,5 +1,7 @@
 package io.kubehop.streaming.proxy;
 
+import java.util.List;
+
 /**
  * What a streaming session is about, as the tier that accepted it resolved it before dialling on.
  *
@@ -7,5 +9,17 @@ package io.kubehop.streaming.proxy;
  * @param pod {@code namespace/name}
  * @param container the container; null for port-forward
  * @param backend the next tier, e.g. {@code kubelet node-1 (127.0.1.1:10250)}
+ * @param command an exec's command; empty otherwise
  */
-public record SessionSubject(String subresource, String pod, String container, Peer backend) {}
+public record SessionSubject(
+    String subresource, String pod, String container, Peer backend, List<String> command) {
+
+  public SessionSubject {
+    command = command == null ? List.of() : List.copyOf(command);
+  }
+
+  /** A subject without a command (attach, port-forward). */
+  public SessionSubject(String subresource, String pod, String container, Peer backend) {
+    this(subresource, pod, container, backend, List.of());
+  }
+}

@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import java.util.ArrayDeque;
+import java.util.OptionalLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,6 +45,7 @@ public final class RemoteCommandStreams {
   private final ArrayDeque<TerminalSize> pendingResizes = new ArrayDeque<>();
   private Handler<TerminalSize> resizeHandler;
   private boolean finished;
+  private volatile long processId = -1;
 
   RemoteCommandStreams(
       StreamConnection connection,
@@ -66,6 +68,17 @@ public final class RemoteCommandStreams {
 
   public StreamProtocol protocol() {
     return protocol;
+  }
+
+  /** The runtime tells which process the session drives, for those who inspect it. */
+  public void processStarted(long pid) {
+    processId = pid;
+  }
+
+  /** The process {@link #processStarted} named; empty before, or when none was. */
+  public OptionalLong processId() {
+    long pid = processId;
+    return pid < 0 ? OptionalLong.empty() : OptionalLong.of(pid);
   }
 
   public StreamOptions options() {

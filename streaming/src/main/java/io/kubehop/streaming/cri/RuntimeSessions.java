@@ -1,0 +1,184 @@
+package io.kubehop.streaming.cri;
+
+import io.kubehop.streaming.inspect.Addresses;
+import io.kubehop.streaming.inspect.EndView;
+import io.kubehop.streaming.inspect.HopView;
+import io.kubehop.streaming.inspect.ProcessView;
+import io.kubehop.streaming.inspect.SessionView;
+import io.kubehop.streaming.inspect.SessionsView;
+import io.kubehop.streaming.remotecommand.server.RemoteCommandStreams;
+import io.kubehop.streaming.transport.VertxInternals;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The streaming server's sessions for {@code /debug/sessions}: for each, the connection it was
+ * served on, the process it drives (exec) or the connections it dialled into the pod
+ * (port-forward), and, once it ended, how; the last {@value #REMEMBERED} closed ones are kept.
+ * Thread-safe.
+ */
+final class RuntimeSessions {
+
+  static final int REMEMBERED = 200;
+
+  private final Set<Session> active = new LinkedHashSet<>();
+  private final Deque<Session> closed = new ArrayDeque<>();
+
+  /** One session, filled in as it goes. */
+  static final class Session {
+    private final String id;
+    private final String kind;
+    private final String container;
+    private final List<String> command;
+    private final boolean tty;
+    private final String protocol;
+    private final SocketAddress local;
+    private final SocketAddress remote;
+    private final Instant opened = Instant.now();
+    private final List<NetSocket> dialled = new CopyOnWriteArrayList<>();
+    private volatile RemoteCommandStreams streams;
+    private volatile EndView end;
+    private volatile Instant endedAt;
+
+    private Session(
+        String id,
+        String kind,
+        String container,
+        List<String> command,
+        boolean tty,
+        String protocol,
+        SocketAddress local,
+        SocketAddress remote) {
+      this.id = id;
+      this.kind = kind;
+      this.container = container;
+      this.command = command;
+      this.tty = tty;
+      this.protocol = protocol;
+      this.local = local;
+      this.remote = remote;
+    }
+
+    /** The streams of a remote command, whose process the runtime names once it started. */
+    void streams(RemoteCommandStreams streams) {
+      this.streams = streams;
+    }
+
+    /** A connection a port-forward opened into the pod. */
+    void dialled(NetSocket socket) {
+      dialled.add(socket);
+    }
+  }
+
+  /**
+   * A session served on a connection from {@code remote} to {@code local}.
+   *
+   * @param container the container's id (the runtime knows no pod names)
+   */
+  synchronized Session open(
+      String id,
+      String kind,
+      String container,
+      List<String> command,
+      boolean tty,
+      String protocol,
+      SocketAddress local,
+      SocketAddress remote) {
+    Session s =
+        new Session(id, kind, container, List.copyOf(command), tty, protocol, local, remote);
+    active.add(s);
+    return s;
+  }
+
+  /** Records how {@code session} ended and moves it to the closed ones. */
+  synchronized void ended(Session session, EndView end) {
+    session.end = end;
+    session.endedAt = Instant.now();
+    if (active.remove(session)) {
+      closed.addLast(session);
+      while (closed.size() > REMEMBERED) {
+        closed.removeFirst();
+      }
+    }
+  }
+
+  /** Closed sessions first, then the live ones, oldest first. */
+  synchronized SessionsView view() {
+    long pid = ProcessHandle.current().pid();
+    List<SessionView> out = new ArrayList<>();
+    for (Session s : closed) {
+      out.add(view(s, pid));
+    }
+    for (Session s : active) {
+      out.add(view(s, pid));
+    }
+    return new SessionsView("runtime", pid, out);
+  }
+
+  private static SessionView view(Session s, long pid) {
+    String opened = Addresses.time(s.opened);
+    boolean open = s.end == null;
+    List<HopView> hops = new ArrayList<>();
+    // Who dialled (the kubelet, or the apiserver that followed a redirect) the runtime cannot
+    // tell; kubehop trace knows it from the other end of the same connection.
+    hops.add(
+        new HopView(
+            "runtime",
+            pid,
+            Addresses.of(s.local),
+            Addresses.of(s.remote),
+            null,
+            s.protocol,
+            null,
+            null,
+            opened,
+            null));
+    if (open) {
+      for (NetSocket d : s.dialled) {
+        if (VertxInternals.channel(d).map(c -> c.isOpen()).orElse(false)) {
+          hops.add(
+              new HopView(
+                  "runtime",
+                  pid,
+                  Addresses.of(d.localAddress()),
+                  Addresses.of(d.remoteAddress()),
+                  "pod",
+                  "tcp",
+                  null,
+                  null,
+                  opened,
+                  null));
+        }
+      }
+    }
+    RemoteCommandStreams streams = s.streams;
+    ProcessView process =
+        streams == null || streams.processId().isEmpty()
+            ? null
+            : new ProcessView(
+                streams.processId().getAsLong(), s.command.isEmpty() ? null : s.command, s.tty);
+    Instant end = s.endedAt == null ? Instant.now() : s.endedAt;
+    return new SessionView(
+        s.id,
+        s.kind,
+        null,
+        null,
+        s.container,
+        s.command.isEmpty() ? null : s.command,
+        open ? "open" : "closed",
+        opened,
+        Duration.between(s.opened, end).toMillis(),
+        open ? hops : hops.subList(0, 1),
+        process,
+        s.end);
+  }
+}

@@ -1,0 +1,115 @@
+package io.kubehop.streaming.proxy;
+
+import io.kubehop.streaming.inspect.Addresses;
+import io.kubehop.streaming.inspect.EndView;
+import io.kubehop.streaming.inspect.HopView;
+import io.kubehop.streaming.inspect.SessionView;
+import io.kubehop.streaming.inspect.SessionsView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A proxying tier's {@link HopRegistry} as the inspector's {@link SessionsView}: each hop is one
+ * session with two sockets, the one toward the client side and the one toward the next tier.
+ */
+public final class HopViews {
+
+  private HopViews() {
+    throw new AssertionError("No instances.");
+  }
+
+  /**
+   * @param tier this tier ({@code apiserver}, {@code kubelet})
+   * @param clientRole what connects to this tier ({@code client} at the apiserver, {@code
+   *     apiserver} at the kubelet)
+   */
+  public static SessionsView view(HopRegistry registry, String tier, String clientRole) {
+    long pid = ProcessHandle.current().pid();
+    List<SessionView> sessions = new ArrayList<>();
+    for (HopSession hop : registry.closed()) {
+      sessions.add(session(hop, tier, pid, clientRole));
+    }
+    for (HopSession hop : registry.active()) {
+      sessions.add(session(hop, tier, pid, clientRole));
+    }
+    return new SessionsView(tier, pid, sessions);
+  }
+
+  static SessionView session(HopSession hop, String tier, long pid, String clientRole) {
+    SessionSubject subject = hop.subject().orElse(null);
+    String namespace = null;
+    String pod = null;
+    if (subject != null && subject.pod() != null) {
+      int slash = subject.pod().indexOf('/');
+      namespace = slash < 0 ? null : subject.pod().substring(0, slash);
+      pod = subject.pod().substring(slash + 1);
+    }
+    String opened = Addresses.time(hop.opened());
+    Long idle = hop.ended().isPresent() ? null : hop.idle().toSeconds();
+    List<HopView> hops =
+        List.of(
+            new HopView(
+                tier,
+                pid,
+                Addresses.of(hop.downstreamLocal()),
+                Addresses.of(hop.downstreamRemote()),
+                clientRole,
+                hop.downstreamWire(),
+                hop.bytesUp(),
+                hop.bytesDown(),
+                opened,
+                idle),
+            new HopView(
+                tier,
+                pid,
+                Addresses.of(hop.upstreamLocal()),
+                Addresses.of(hop.upstreamRemote()),
+                backendRole(hop),
+                hop.upstreamWire(),
+                hop.bytesDown(),
+                hop.bytesUp(),
+                opened,
+                idle));
+    EndView end =
+        hop.ended()
+            .map(
+                e ->
+                    new EndView(
+                        switch (e.first()) {
+                          case CLIENT -> clientRole;
+                          case BACKEND -> backendRole(hop);
+                          case SELF -> tier;
+                        },
+                        e.how().name().toLowerCase(Locale.ROOT),
+                        null,
+                        hop.kind() == HopSession.Kind.TRANSLATED ? hop.statusDelivered() : null))
+            .orElse(null);
+    return new SessionView(
+        hop.id(),
+        subject == null ? null : subject.subresource(),
+        namespace,
+        pod,
+        subject == null ? null : subject.container(),
+        subject == null || subject.command().isEmpty() ? null : subject.command(),
+        end == null ? "open" : "closed",
+        opened,
+        hop.durationMillis(),
+        hops,
+        null,
+        end);
+  }
+
+  /**
+   * The role of what this tier dialled: the subject's backend, unless the socket went elsewhere (a
+   * redirect the apiserver followed leads straight to the runtime).
+   */
+  static String backendRole(HopSession hop) {
+    Peer backend = hop.backend();
+    String remote = Addresses.of(hop.upstreamRemote());
+    if (hop.subject().isPresent() && remote != null && !remote.equals(backend.address())) {
+      return "runtime";
+    }
+    return backend.role();
+  }
+}
