@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
  *
  * <p>The tier a session enters first {@linkplain #claim claims} its id: the client's own, if it is
  * well-formed and no live or remembered session has it, else a new one; so two sessions never share
- * an id there. Tiers behind it take the id they are given and only {@linkplain #add add} hops.
- * Every method is thread-safe; a lock is enough at the rate sessions open.
+ * an id there. Tiers behind it take the id they are given, may {@linkplain #expect say} what the
+ * session is about, and {@linkplain #add add} hops. Every method is thread-safe; a lock is enough
+ * at the rate sessions open.
  */
 public final class HopRegistry {
 
@@ -102,8 +103,8 @@ public final class HopRegistry {
 
   /**
    * What a tier behind the first says of a session it is about to relay: the id stays as given (the
-   * first tier made it unique), and the hop added with it gets {@code subject}. Released like a
-   * claim when the session never opens.
+   * first tier made it unique), and the hop added with it gets {@code subject}. An expectation
+   * whose session never opens expires after two minutes.
    */
   public synchronized void expect(String id, SessionSubject subject) {
     long now = System.nanoTime();
