@@ -32,7 +32,9 @@ import java.util.logging.Logger;
  * {@code GET …/pods/{name}/log}: resolves pod → container → node → kubelet, and streams the
  * kubelet's {@code /containerLogs/{ns}/{pod}/{container}} back with backpressure (pipeTo). Each
  * stream has its own unpooled connection, so followers never exhaust the client pool
- * (docs/design.md, Vert.x constraints).
+ * (docs/design.md, Vert.x constraints). A followed log is a streaming session: it claims an id
+ * ({@code X-Kubehop-Session}, sent on to the kubelet and back in the response) and is held in the
+ * {@link HopRegistry} as a relayed hop until either side ends it.
  */
 public final class LogSubresource implements SubresourceHandler {
 
