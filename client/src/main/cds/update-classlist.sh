@@ -25,19 +25,21 @@ for ((w = 0; w < 300; w++)); do
 done
 
 n=0
-trace() { # CLI arguments… -> one class list under $home
+record() { # CLI arguments… -> one class list under $home
   n=$((n + 1))
   java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -XX:DumpLoadedClassList="$home/$n.classlist" \
     -jar "$root/client/target/kubehop-client.jar" "$@" </dev/null >/dev/null 2>&1 || true
 }
-trace --help
-trace get pods
-trace get pod cds -o yaml
-trace describe pod cds
-trace logs cds
-trace exec --transport=spdy cds -- true
-trace exec --transport=websocket cds -- true
-trace exec -i cds -- cat
+record --help
+record get pods
+record get pod cds -o yaml
+record describe pod cds
+record logs cds
+record exec --transport=spdy cds -- true
+record exec --transport=websocket cds -- true
+record exec -i cds -- cat
+record trace
+record trace -o json
 
 {
   echo "# The classes of the kubehop CLI's common commands, for its class-data sharing archive (-Xshare:dump)."

@@ -189,7 +189,7 @@ public final class ApiServer {
               WebSocketTranslation translation = options.webSocketTranslation();
               SubresourceRegistry subresources =
                   new SubresourceRegistry()
-                      .register("pods", "log", new LogSubresource(store, nodes, client))
+                      .register("pods", "log", new LogSubresource(store, nodes, client, hops))
                       .register(
                           "pods",
                           "exec",

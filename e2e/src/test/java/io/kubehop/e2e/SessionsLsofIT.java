@@ -189,6 +189,62 @@ class SessionsLsofIT {
     }
   }
 
+  /**
+   * {@code kubectl logs -f}: a session too, held by the apiserver (the client's connection and its
+   * own to the kubelet) and the kubelet (the apiserver's connection; its other end is a file).
+   */
+  @Test
+  void aFollowedLogIsASessionOfTheApiserverAndTheKubelet() throws Exception {
+    try (KubehopCluster cluster = KubehopCluster.up()) {
+      ProcessResult run =
+          cluster
+              .kubectl("1.33")
+              .run(
+                  "run",
+                  "chatty",
+                  "--image=busybox",
+                  "--restart=Never",
+                  "--",
+                  "sh",
+                  "-c",
+                  "i=0; while true; do echo line-$i; i=$((i+1)); sleep 0.2; done");
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      Pods pods = new Pods(cluster);
+      Await.until(
+          "chatty Running",
+          Duration.ofSeconds(60),
+          () ->
+              pods.pod("chatty")
+                  .map(p -> "Running".equals(p.path("status").path("phase").asText()))
+                  .orElse(false));
+      Map<String, String> bases = bases(cluster);
+      Map<String, Long> pids = new LinkedHashMap<>();
+      pids.put("apiserver", cluster.pid("apiserver"));
+      pids.put("kubelet", cluster.pid("kubelet-node-1"));
+      pids.put("runtime", cluster.pid("runtime-node-1"));
+      Map<String, List<String>> before = new LinkedHashMap<>();
+      pids.forEach((tier, pid) -> before.put(tier, Lsof.established(pid)));
+      String id;
+      try (RunningCommand logs = cluster.kubectl("1.33").start("logs", "-f", "chatty")) {
+        logs.awaitStdout("line-3", Duration.ofSeconds(30));
+        id = openSessionId(bases.get("apiserver"));
+        assertTraceIsTheKernels(cluster, "logs -f", id, pids, bases, before, logs.process().pid());
+        JsonNode traced = trace(cluster, id);
+        assertThat(traced.path("kind").asText()).isEqualTo("log");
+        assertThat(traced.path("container").asText()).isEqualTo("chatty");
+        assertThat(traced.path("hops")).hasSize(3);
+        assertThat(traced.path("hops").get(0).path("bytesOut").asLong()).isPositive();
+      }
+      Await.until(
+          "the apiserver to record the followed log closed by the client",
+          () -> {
+            JsonNode s = session(bases.get("apiserver"), id);
+            return "closed".equals(s.path("state").asText())
+                && "client".equals(s.path("ended").path("first").asText());
+          });
+    }
+  }
+
   /** The runtime's open connections into pods, over all its sessions. */
   private static List<String> podHops(String runtime) {
     List<String> out = new ArrayList<>();

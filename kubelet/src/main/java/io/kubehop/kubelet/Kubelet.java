@@ -118,7 +118,7 @@ public final class Kubelet extends VerticleBase {
         new KubeletServer(vertx)
             .route("healthz", new HealthzRoute())
             .route("pods", new PodsRoute(pods))
-            .route("containerLogs", new ContainerLogsRoute(vertx, pods, cri));
+            .route("containerLogs", new ContainerLogsRoute(vertx, pods, cri, hops));
     HopMetrics.bind(hops, metrics);
     server.route(TierMetrics.PATH.substring(1), (req, segments) -> metrics.handle(req));
     StreamingRuntime streaming = new StreamingRuntime(cri);

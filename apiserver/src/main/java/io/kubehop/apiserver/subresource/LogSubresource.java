@@ -7,6 +7,12 @@ import io.kubehop.apiserver.http.Responses;
 import io.kubehop.apiserver.storage.Store;
 import io.kubehop.apiserver.storage.StoreKey;
 import io.kubehop.apiserver.util.ParseBool;
+import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.proxy.HopRegistry;
+import io.kubehop.streaming.proxy.HopSession;
+import io.kubehop.streaming.proxy.Peer;
+import io.kubehop.streaming.proxy.SessionEnd;
+import io.kubehop.streaming.proxy.SessionSubject;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientAgent;
@@ -14,6 +20,7 @@ import io.vertx.core.http.HttpClientConnection;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import java.net.URLEncoder;
@@ -25,7 +32,9 @@ import java.util.logging.Logger;
  * {@code GET …/pods/{name}/log}: resolves pod → container → node → kubelet, and streams the
  * kubelet's {@code /containerLogs/{ns}/{pod}/{container}} back with backpressure (pipeTo). Each
  * stream has its own unpooled connection, so followers never exhaust the client pool
- * (docs/design.md, Vert.x constraints).
+ * (docs/design.md, Vert.x constraints). A followed log is a streaming session: it claims an id
+ * ({@code X-Kubehop-Session}, sent on to the kubelet and back in the response) and is held in the
+ * {@link HopRegistry} as a relayed hop until either side ends it.
  */
 public final class LogSubresource implements SubresourceHandler {
 
@@ -37,11 +46,13 @@ public final class LogSubresource implements SubresourceHandler {
   private final Store store;
   private final NodeLocator nodes;
   private final HttpClientAgent client;
+  private final HopRegistry hops;
 
-  public LogSubresource(Store store, NodeLocator nodes, HttpClientAgent client) {
+  public LogSubresource(Store store, NodeLocator nodes, HttpClientAgent client, HopRegistry hops) {
     this.store = store;
     this.nodes = nodes;
     this.client = client;
+    this.hops = hops;
   }
 
   @Override
@@ -85,12 +96,21 @@ public final class LogSubresource implements SubresourceHandler {
                           if (loc.failed()) {
                             Responses.failure(resp, loc.cause());
                           } else {
-                            proxy(
-                                loc.result(),
-                                path,
-                                resp,
-                                req.param("follow") != null
-                                    && ParseBool.parse(req.param("follow")));
+                            boolean follow =
+                                req.param("follow") != null && ParseBool.parse(req.param("follow"));
+                            // A followed log is a long-lived session like an exec: it gets an
+                            // id, is held in the registry and shows in /debug/sessions.
+                            String session =
+                                follow
+                                    ? hops.claim(
+                                        req.http().getHeader(StreamHeaders.SESSION),
+                                        new SessionSubject(
+                                            "log",
+                                            req.namespace() + "/" + req.name(),
+                                            container,
+                                            new Peer("kubelet", node, loc.result().toString())))
+                                    : null;
+                            proxy(loc.result(), path, req.http(), session);
                           }
                         });
               } catch (RuntimeException e) {
@@ -134,38 +154,58 @@ public final class LogSubresource implements SubresourceHandler {
     return q.toString();
   }
 
+  /** {@code session}: the followed log's session id, null when not following. */
   private void proxy(
-      NodeLocator.KubeletAddress kubelet, String path, HttpServerResponse resp, boolean follow) {
+      NodeLocator.KubeletAddress kubelet, String path, HttpServerRequest req, String session) {
+    HttpServerResponse resp = req.response();
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setURI(path)
+            .setHost(kubelet.host())
+            .setPort(kubelet.port());
+    if (session != null) {
+      options.putHeader(StreamHeaders.SESSION, session);
+    }
     client
         .connect(new HttpConnectOptions().setHost(kubelet.host()).setPort(kubelet.port()))
-        .onFailure(t -> Responses.status(resp, dialError(kubelet, t)))
+        .onFailure(
+            t -> {
+              release(session);
+              Responses.status(resp, dialError(kubelet, t));
+            })
         .onSuccess(
             conn -> {
               resp.closeHandler(v -> conn.close());
-              conn.request(
-                      new RequestOptions()
-                          .setMethod(HttpMethod.GET)
-                          .setURI(path)
-                          .setHost(kubelet.host())
-                          .setPort(kubelet.port()))
+              conn.request(options)
                   .compose(creq -> creq.send())
                   .onComplete(
                       ar -> {
                         if (ar.failed()) {
+                          release(session);
                           Responses.status(resp, dialError(kubelet, ar.cause()));
                           conn.close();
                         } else {
-                          relay(ar.result(), resp, conn, follow);
+                          relay(ar.result(), req, conn, path, session);
                         }
                       });
             });
   }
 
-  private static void relay(
+  private void release(String session) {
+    if (session != null) {
+      hops.release(session);
+    }
+  }
+
+  private void relay(
       HttpClientResponse kresp,
-      HttpServerResponse resp,
+      HttpServerRequest req,
       HttpClientConnection conn,
-      boolean follow) {
+      String path,
+      String session) {
+    HttpServerResponse resp = req.response();
+    boolean follow = session != null;
     if (kresp.statusCode() < 200 || kresp.statusCode() >= 300) {
       kresp
           .body()
@@ -180,6 +220,7 @@ public final class LogSubresource implements SubresourceHandler {
                     Status.failure(kresp.statusCode(), reasonFor(kresp.statusCode()), text, null));
                 conn.close();
               });
+      release(session);
       return;
     }
     resp.setStatusCode(kresp.statusCode()).putHeader("Content-Type", "text/plain");
@@ -188,7 +229,24 @@ public final class LogSubresource implements SubresourceHandler {
     } else {
       resp.putHeader("Content-Length", kresp.getHeader("Content-Length"));
     }
-    kresp.pipeTo(resp).onComplete(v -> conn.close());
+    if (!follow) {
+      kresp.pipeTo(resp).onComplete(v -> conn.close());
+      return;
+    }
+    resp.putHeader(StreamHeaders.SESSION, session);
+    HopSession hop =
+        hops.relay(session, path, "http/1.1 log", req.connection(), conn, resp::bytesWritten);
+    kresp
+        .pipeTo(resp)
+        .onComplete(
+            ar -> {
+              conn.close();
+              // The client left (its connection closed) or the kubelet ended the log (the
+              // container exited, or the kubelet went away).
+              hop.relayEnded(
+                  resp.closed() ? SessionEnd.Side.CLIENT : SessionEnd.Side.BACKEND,
+                  ar.succeeded() || resp.closed() ? SessionEnd.How.CLOSED : SessionEnd.How.RESET);
+            });
   }
 
   private static String reasonFor(int code) {

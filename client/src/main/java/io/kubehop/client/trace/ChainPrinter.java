@@ -153,6 +153,9 @@ public final class ChainPrinter {
       return "";
     }
     String p = protocol.toLowerCase(Locale.ROOT);
+    if (p.startsWith("http")) {
+      return p.contains(" log") ? "http log" : "http";
+    }
     String transport =
         p.contains("tunnelled in websocket")
             ? "ws(spdy)"

@@ -199,5 +199,6 @@ class SessionChainsTest {
         "ws(spdy) pf",
         ChainPrinter.shortWire("spdy/3.1 portforward.k8s.io tunnelled in websocket"));
     assertEquals("tcp", ChainPrinter.shortWire("tcp"));
+    assertEquals("http log", ChainPrinter.shortWire("http/1.1 log"));
   }
 }

@@ -7,6 +7,11 @@ import io.kubehop.kubelet.logs.LogOptions;
 import io.kubehop.kubelet.logs.LogStreamer;
 import io.kubehop.kubelet.pod.PodManager;
 import io.kubehop.kubelet.pod.PodRecord;
+import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.proxy.HopRegistry;
+import io.kubehop.streaming.proxy.HopSession;
+import io.kubehop.streaming.proxy.SessionEnd;
+import io.kubehop.streaming.proxy.SessionSubject;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -25,11 +30,14 @@ public final class ContainerLogsRoute implements KubeletRoute {
   private final Vertx vertx;
   private final PodManager pods;
   private final RuntimeServiceClient cri;
+  private final HopRegistry hops;
 
-  public ContainerLogsRoute(Vertx vertx, PodManager pods, RuntimeServiceClient cri) {
+  public ContainerLogsRoute(
+      Vertx vertx, PodManager pods, RuntimeServiceClient cri, HopRegistry hops) {
     this.vertx = vertx;
     this.pods = pods;
     this.cri = cri;
+    this.hops = hops;
   }
 
   @Override
@@ -104,9 +112,33 @@ public final class ContainerLogsRoute implements KubeletRoute {
                 return;
               }
               req.response().setChunked(true).putHeader("Content-Type", "text/plain");
-              new LogStreamer(vertx, Path.of(logPath), options, req.response(), () -> exited(id))
-                  .start();
+              Future<Void> streamed =
+                  new LogStreamer(
+                          vertx, Path.of(logPath), options, req.response(), () -> exited(id))
+                      .start();
+              if (options.follow()) {
+                follow(req, ns + "/" + podName, container, logPath, streamed);
+              }
             });
+  }
+
+  /**
+   * A followed log is a session like an exec: held in the registry (one socket, from the apiserver;
+   * the other end is a file) until the client leaves or the container's log ends.
+   */
+  private void follow(
+      HttpServerRequest req, String pod, String container, String logPath, Future<Void> streamed) {
+    String session =
+        Optional.ofNullable(req.getHeader(StreamHeaders.SESSION)).orElseGet(HopRegistry::newId);
+    hops.expect(session, new SessionSubject("log", pod, container, null));
+    HopSession hop =
+        hops.relay(
+            session, logPath, "http/1.1 log", req.connection(), null, req.response()::bytesWritten);
+    streamed.onComplete(
+        v ->
+            hop.relayEnded(
+                req.response().closed() ? SessionEnd.Side.CLIENT : SessionEnd.Side.SELF,
+                SessionEnd.How.CLOSED));
   }
 
   /**

@@ -50,6 +50,7 @@ final class AttachSession implements Executor {
     if (process == null) {
       return Future.failedFuture("container not running (" + container.id() + ")");
     }
+    streams.processStarted(process.pid()); // the container's main process, for the inspector
     Context session = vertx.getOrCreateContext();
     MonitoredProcess.Attachment attachment = process.attach(QUEUE_CAPACITY);
     StreamSink stdout = new StreamSink(session, streams.stdout());

@@ -1,5 +1,6 @@
 package io.kubehop.streaming.proxy;
 
+import io.vertx.core.http.HttpConnection;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -141,6 +143,44 @@ public final class HopRegistry {
     }
     openListeners.forEach(l -> l.accept(hop));
     hop.closeFuture().onComplete(v -> remember(hop));
+  }
+
+  /**
+   * Holds an HTTP response this tier relays as it comes ({@code logs -f}) as a hop of kind {@link
+   * HopSession.Kind#RELAYED}: {@code downstream} is the client's connection, {@code upstream} the
+   * one to the next tier, or null where this tier reads the source itself. Its bytes toward the
+   * client are what the response wrote ({@code bytesWritten}); end it with {@link
+   * HopSession#relayEnded}.
+   *
+   * @param protocol e.g. {@code http/1.1 log}
+   */
+  public HopSession relay(
+      String id,
+      String target,
+      String protocol,
+      HttpConnection downstream,
+      HttpConnection upstream,
+      LongSupplier bytesTowardClient) {
+    HopSession hop =
+        new HopSession(
+            id,
+            target,
+            HopSession.Kind.RELAYED,
+            protocol,
+            upstream == null ? null : protocol,
+            downstream.localAddress(),
+            downstream.remoteAddress(),
+            upstream == null ? null : upstream.localAddress(),
+            upstream == null ? null : upstream.remoteAddress(),
+            () -> {
+              downstream.close();
+              if (upstream != null) {
+                upstream.close();
+              }
+            });
+    hop.countDownFrom(bytesTowardClient);
+    add(hop);
+    return hop;
   }
 
   /** Runs {@code listener} with every hop this registry holds from now on, as it opens. */

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * One hop of a streaming session: the upgraded connection from the previous tier ({@code
@@ -39,6 +40,7 @@ public final class HopSession {
   private final AtomicLong bytesUp = new AtomicLong();
   private final AtomicLong bytesDown = new AtomicLong();
   private volatile long lastActivityNanos = System.nanoTime();
+  private volatile LongSupplier relayedDown;
   private final Promise<Void> closed = Promise.promise();
   private final AtomicReference<SessionEnd> ended = new AtomicReference<>();
   private volatile boolean statusDelivered;
@@ -59,7 +61,13 @@ public final class HopSession {
      * SPDY/3.1+portforward.k8s.io}), the same bytes on a SPDY upgrade toward the backend ({@link
      * TunnelingHandler}).
      */
-    TUNNELED
+    TUNNELED,
+    /**
+     * An HTTP response relayed as it comes ({@code logs -f}): the client's request and, where the
+     * tier asks the next one, a connection to it; a tier that reads the source itself (the kubelet,
+     * a log file) has the client's side only.
+     */
+    RELAYED
   }
 
   /**
@@ -161,6 +169,7 @@ public final class HopSession {
           "translated websocket " + downstreamProtocol + " -> SPDY/3.1 " + upstreamProtocol;
       case TUNNELED ->
           "tunneled websocket " + downstreamProtocol + " -> SPDY/3.1 " + upstreamProtocol;
+      case RELAYED -> "relayed " + downstreamProtocol;
     };
   }
 
@@ -222,7 +231,22 @@ public final class HopSession {
 
   /** Bytes relayed from the backend toward the client side. */
   public long bytesDown() {
-    return bytesDown.get();
+    LongSupplier relayed = relayedDown;
+    return relayed != null ? relayed.getAsLong() : bytesDown.get();
+  }
+
+  /** A relay's bytes toward the client, as its response counts them. */
+  void countDownFrom(LongSupplier relayed) {
+    this.relayedDown = relayed;
+  }
+
+  /**
+   * A relayed response ended ({@link HopRegistry#relay}); {@code first} is the side that ended
+   * first. Only the first call counts.
+   */
+  public void relayEnded(SessionEnd.Side first, SessionEnd.How how) {
+    end(first, how);
+    markClosed();
   }
 
   void countUp(int n) {
@@ -250,6 +274,7 @@ public final class HopSession {
       case SPLICE -> wire(transport, downstreamProtocol);
       case TRANSLATED -> wire("websocket", downstreamProtocol);
       case TUNNELED -> wire("spdy/3.1", upstreamProtocol) + " tunnelled in websocket";
+      case RELAYED -> downstreamProtocol;
     };
   }
 
@@ -258,6 +283,7 @@ public final class HopSession {
     return switch (kind) {
       case SPLICE -> wire(transport, downstreamProtocol);
       case TRANSLATED, TUNNELED -> wire("spdy/3.1", upstreamProtocol);
+      case RELAYED -> upstreamProtocol;
     };
   }
 

@@ -8,6 +8,7 @@ import io.kubehop.streaming.inspect.SessionsView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * A proxying tier's {@link HopRegistry} as the inspector's {@link SessionsView}: each hop is one
@@ -46,31 +47,37 @@ public final class HopViews {
       pod = subject.pod().substring(slash + 1);
     }
     String opened = Addresses.time(hop.opened());
-    Long idle = hop.ended().isPresent() ? null : hop.idle().toSeconds();
+    // A relay's bytes are its response's count, which does not say when the last one went.
+    Long idle =
+        hop.ended().isPresent() || hop.kind() == HopSession.Kind.RELAYED
+            ? null
+            : hop.idle().toSeconds();
     List<HopView> hops =
-        List.of(
-            new HopView(
-                tier,
-                pid,
-                Addresses.of(hop.downstreamLocal()),
-                Addresses.of(hop.downstreamRemote()),
-                clientRole,
-                hop.downstreamWire(),
-                hop.bytesUp(),
-                hop.bytesDown(),
-                opened,
-                idle),
-            new HopView(
-                tier,
-                pid,
-                Addresses.of(hop.upstreamLocal()),
-                Addresses.of(hop.upstreamRemote()),
-                backendRole(hop),
-                hop.upstreamWire(),
-                hop.bytesDown(),
-                hop.bytesUp(),
-                opened,
-                idle));
+        Stream.of(
+                new HopView(
+                    tier,
+                    pid,
+                    Addresses.of(hop.downstreamLocal()),
+                    Addresses.of(hop.downstreamRemote()),
+                    clientRole,
+                    hop.downstreamWire(),
+                    hop.bytesUp(),
+                    hop.bytesDown(),
+                    opened,
+                    idle),
+                new HopView(
+                    tier,
+                    pid,
+                    Addresses.of(hop.upstreamLocal()),
+                    Addresses.of(hop.upstreamRemote()),
+                    backendRole(hop),
+                    hop.upstreamWire(),
+                    hop.bytesDown(),
+                    hop.bytesUp(),
+                    opened,
+                    idle))
+            .filter(h -> h.local() != null) // a relay that reads its source has no next socket
+            .toList();
     EndView end =
         hop.ended()
             .map(

@@ -70,7 +70,10 @@ public final class RemoteCommandStreams {
     return protocol;
   }
 
-  /** The runtime tells which process the session drives, for those who inspect it. */
+  /**
+   * The runtime tells which process the session drives (an exec's new one, an attach's container
+   * process), for those who inspect it.
+   */
   public void processStarted(long pid) {
     processId = pid;
   }
