@@ -18,7 +18,7 @@ import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The streaming server's sessions for {@code /debug/sessions}: for each, the connection it was
@@ -44,7 +44,7 @@ final class RuntimeSessions {
     private final SocketAddress local;
     private final SocketAddress remote;
     private final Instant opened = Instant.now();
-    private final List<NetSocket> dialled = new CopyOnWriteArrayList<>();
+    private final Set<NetSocket> dialled = ConcurrentHashMap.newKeySet();
     private volatile RemoteCommandStreams streams;
     private volatile EndView end;
     private volatile Instant endedAt;
@@ -73,9 +73,14 @@ final class RuntimeSessions {
       this.streams = streams;
     }
 
-    /** A connection a port-forward opened into the pod. */
+    /**
+     * A connection a port-forward opened into the pod, held while it is open: a forward that
+     * carries thousands of connections keeps only the live ones.
+     */
     void dialled(NetSocket socket) {
       dialled.add(socket);
+      VertxInternals.channel(socket)
+          .ifPresent(c -> c.closeFuture().addListener(f -> dialled.remove(socket)));
     }
   }
 
@@ -144,7 +149,7 @@ final class RuntimeSessions {
             null));
     if (open) {
       for (NetSocket d : s.dialled) {
-        if (VertxInternals.channel(d).map(c -> c.isOpen()).orElse(false)) {
+        if (VertxInternals.channel(d).map(c -> c.isOpen()).orElse(true)) {
           hops.add(
               new HopView(
                   "runtime",
