@@ -40,19 +40,7 @@ class BrokenHopIT {
 
   private void up(String... flags) {
     cluster = KubehopCluster.up(flags);
-    ProcessResult run =
-        cluster
-            .kubectl("1.33")
-            .run("run", "demo", "--image=busybox", "--restart=Never", "--", "sleep", "3600");
-    assertThat(run.exitCode()).as(run.toString()).isZero();
-    Pods pods = new Pods(cluster);
-    Await.until(
-        "demo Running",
-        Duration.ofSeconds(60),
-        () ->
-            pods.pod("demo")
-                .map(p -> "Running".equals(p.path("status").path("phase").asText()))
-                .orElse(false));
+    new Pods(cluster).runBusybox("demo", "sleep", "3600");
   }
 
   @AfterEach

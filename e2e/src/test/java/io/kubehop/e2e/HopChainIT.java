@@ -30,22 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class HopChainIT {
 
-  private static void startDemo(KubehopCluster cluster) {
-    ProcessResult run =
-        cluster
-            .kubectl("1.33")
-            .run("run", "demo", "--image=busybox", "--restart=Never", "--", "sleep", "3600");
-    assertThat(run.exitCode()).as(run.toString()).isZero();
-    Pods pods = new Pods(cluster);
-    Await.until(
-        "demo Running",
-        Duration.ofSeconds(60),
-        () ->
-            pods.pod("demo")
-                .map(p -> "Running".equals(p.path("status").path("phase").asText()))
-                .orElse(false));
-  }
-
   private static PtySession interactiveShell(KubehopCluster cluster) {
     Kubectl kubectl = cluster.kubectl("1.29");
     PtySession pty =
@@ -65,7 +49,7 @@ class HopChainIT {
   @Test
   void proxyModeKubeletHoldsOneSocketFromTheApiserverAndOneToTheRuntime() {
     try (KubehopCluster cluster = KubehopCluster.up()) {
-      startDemo(cluster);
+      new Pods(cluster).runBusybox("demo", "sleep", "3600");
       long kubelet = cluster.pid("kubelet-node-1");
       int streamingPort = Lsof.listening(cluster.pid("runtime-node-1")).get(0);
       List<String> before = Lsof.established(kubelet);
@@ -104,7 +88,7 @@ class HopChainIT {
   @Test
   void redirectModeApiserverHoldsTheRuntimeSocketAndTheKubeletNone() {
     try (KubehopCluster cluster = KubehopCluster.up("--redirect-container-streaming")) {
-      startDemo(cluster);
+      new Pods(cluster).runBusybox("demo", "sleep", "3600");
       long kubelet = cluster.pid("kubelet-node-1");
       long apiserver = cluster.pid("apiserver");
       int streamingPort = Lsof.listening(cluster.pid("runtime-node-1")).get(0);
@@ -139,7 +123,7 @@ class HopChainIT {
     try (KubehopCluster cluster =
         KubehopCluster.up(
             Map.of("KUBEHOP_JAVA_OPTS", "-Xmx96m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"))) {
-      startDemo(cluster);
+      new Pods(cluster).runBusybox("demo", "sleep", "3600");
       String kubectl = Kubectl.binary("1.29") + " --kubeconfig " + cluster.kubeconfig();
       ProcessResult result =
           Commands.run(
@@ -191,7 +175,7 @@ class HopChainIT {
   @Test
   void errorsGiveKubectlsMessagesAndLeaveNothingBehind() throws IOException {
     try (KubehopCluster cluster = KubehopCluster.up()) {
-      startDemo(cluster);
+      new Pods(cluster).runBusybox("demo", "sleep", "3600");
       Kubectl kubectl = cluster.kubectl("1.29");
       Map<String, Long> fds = new HashMap<>();
       Map<String, Long> threads = new HashMap<>();

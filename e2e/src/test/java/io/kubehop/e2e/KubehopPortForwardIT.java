@@ -68,14 +68,7 @@ class KubehopPortForwardIT {
         """);
     ProcessResult apply = cluster.kubehop("apply", "-f", manifest.toString());
     assertThat(apply.exitCode()).as(apply.toString()).isZero();
-    Pods pods = new Pods(cluster);
-    Await.until(
-        "web Running",
-        Duration.ofSeconds(60),
-        () ->
-            pods.pod("web")
-                .map(p -> "Running".equals(p.path("status").path("phase").asText()))
-                .orElse(false));
+    new Pods(cluster).awaitRunning("web");
   }
 
   /** {@code bin/kubehop port-forward ARGS…} against the cluster, started in the background. */

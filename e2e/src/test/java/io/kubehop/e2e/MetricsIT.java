@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubehop.e2e.support.KubehopCluster;
 import io.kubehop.e2e.support.Pods;
 import io.kubehop.testkit.Await;
-import io.kubehop.testkit.ProcessResult;
 import io.kubehop.testkit.RunningCommand;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,19 +42,7 @@ class MetricsIT {
   @BeforeAll
   static void up() throws IOException {
     cluster = KubehopCluster.up();
-    ProcessResult run =
-        cluster
-            .kubectl("1.33")
-            .run("run", "demo", "--image=busybox", "--restart=Never", "--", "sleep", "3600");
-    assertThat(run.exitCode()).as(run.toString()).isZero();
-    Pods pods = new Pods(cluster);
-    Await.until(
-        "demo Running",
-        Duration.ofSeconds(60),
-        () ->
-            pods.pod("demo")
-                .map(p -> "Running".equals(p.path("status").path("phase").asText()))
-                .orElse(false));
+    new Pods(cluster).runBusybox("demo", "sleep", "3600");
     Matcher m =
         Pattern.compile("streaming server listening on (http://\\S+)")
             .matcher(Files.readString(cluster.home().resolve("logs/runtime-node-1.log")));

@@ -7,7 +7,6 @@ import io.kubehop.e2e.support.OsProcesses;
 import io.kubehop.e2e.support.Pods;
 import io.kubehop.testkit.Await;
 import io.kubehop.testkit.Kubectl;
-import io.kubehop.testkit.ProcessResult;
 import io.kubehop.testkit.RunningCommand;
 import io.kubehop.testkit.WebSocketRecorder;
 import java.io.ByteArrayOutputStream;
@@ -23,7 +22,6 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,34 +43,6 @@ class PortForwardIT {
 
   /** What the nginx image serves at / (the runtime's NginxServer). */
   private static final String WELCOME = "<title>Welcome to nginx!</title>";
-
-  private static void startWeb(KubehopCluster cluster) throws IOException {
-    Path manifest = cluster.home().resolve("web.yaml");
-    Files.writeString(
-        manifest,
-        """
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: web
-        spec:
-          containers:
-          - name: nginx
-            image: nginx
-            ports:
-            - containerPort: 80
-        """);
-    ProcessResult apply = cluster.kubectl("1.33").run("apply", "-f", manifest.toString());
-    assertThat(apply.exitCode()).as(apply.toString()).isZero();
-    Pods pods = new Pods(cluster);
-    Await.until(
-        "web Running",
-        Duration.ofSeconds(60),
-        () ->
-            pods.pod("web")
-                .map(p -> "Running".equals(p.path("status").path("phase").asText()))
-                .orElse(false));
-  }
 
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket()) {
@@ -152,7 +122,7 @@ class PortForwardIT {
   @Test
   void spdyAndTunnelCarryThousandsOfRequestsAndLeaveNothingBehind() throws Exception {
     try (KubehopCluster cluster = KubehopCluster.up()) {
-      startWeb(cluster);
+      new Pods(cluster).startWeb();
       List<String> tiers = List.of("apiserver", "kubelet-node-1", "runtime-node-1");
       Map<String, Long> fds = new HashMap<>();
       Map<String, Long> threads = new HashMap<>();
@@ -198,7 +168,7 @@ class PortForwardIT {
   @Test
   void kubectl133FallsBackToSpdyWhenTheTunnelIsRefused() throws Exception {
     try (KubehopCluster cluster = KubehopCluster.up("--websocket-translation", "off")) {
-      startWeb(cluster);
+      new Pods(cluster).startWeb();
       int local = freePort();
       try (RunningCommand forward = portForward(cluster, "1.33", Map.of(), local, local + ":80")) {
         thousandSequentialAndSixteenConcurrent(local);
@@ -212,7 +182,7 @@ class PortForwardIT {
   @Test
   void inKubeletModeTheKubeletUnwrapsTheTunnel() throws Exception {
     try (KubehopCluster cluster = KubehopCluster.up("--websocket-translation", "kubelet")) {
-      startWeb(cluster);
+      new Pods(cluster).startWeb();
       int local = freePort();
       try (RunningCommand forward = portForward(cluster, "1.33", Map.of(), local, local + ":80")) {
         for (int i = 0; i < 100; i++) {
@@ -230,7 +200,7 @@ class PortForwardIT {
   @Test
   void aRefusedConnectionReportsAnErrorAndTheForwardLivesOn() throws Exception {
     try (KubehopCluster cluster = KubehopCluster.up()) {
-      startWeb(cluster);
+      new Pods(cluster).startWeb();
       for (String minor : List.of("1.29", "1.33")) {
         int live = freePort();
         int dead = freePort();
@@ -269,7 +239,7 @@ class PortForwardIT {
   @Test
   void webSocketV4ChannelsCarryThePortPrefixAndTheData() throws Exception {
     try (KubehopCluster cluster = KubehopCluster.up()) {
-      startWeb(cluster);
+      new Pods(cluster).startWeb();
       WebSocketRecorder messages = new WebSocketRecorder();
       WebSocket ws =
           HttpClient.newHttpClient()

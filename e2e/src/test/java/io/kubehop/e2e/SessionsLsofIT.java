@@ -20,7 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -62,14 +61,10 @@ class SessionsLsofIT {
   void everyTierReportsExactlyTheSocketsTheKernelShows(String mode, List<String> flags)
       throws Exception {
     try (KubehopCluster cluster = KubehopCluster.up(flags.toArray(String[]::new))) {
-      startDemo(cluster);
+      new Pods(cluster).runBusybox("demo", "sleep", "3600");
       Map<String, String> bases = bases(cluster);
-      Map<String, Long> pids = new LinkedHashMap<>();
-      pids.put("apiserver", cluster.pid("apiserver"));
-      pids.put("kubelet", cluster.pid("kubelet-node-1"));
-      pids.put("runtime", cluster.pid("runtime-node-1"));
-      Map<String, List<String>> before = new LinkedHashMap<>();
-      pids.forEach((tier, pid) -> before.put(tier, Lsof.established(pid)));
+      Map<String, Long> pids = tierPids(cluster);
+      Map<String, List<String>> before = established(pids);
 
       Kubectl kubectl = cluster.kubectl("1.33");
       try (PtySession pty =
@@ -147,14 +142,10 @@ class SessionsLsofIT {
   @Test
   void aPortForwardShowsEachConnectionIntoThePod() throws Exception {
     try (KubehopCluster cluster = KubehopCluster.up()) {
-      startWeb(cluster);
+      new Pods(cluster).startWeb();
       Map<String, String> bases = bases(cluster);
-      Map<String, Long> pids = new LinkedHashMap<>();
-      pids.put("apiserver", cluster.pid("apiserver"));
-      pids.put("kubelet", cluster.pid("kubelet-node-1"));
-      pids.put("runtime", cluster.pid("runtime-node-1"));
-      Map<String, List<String>> before = new LinkedHashMap<>();
-      pids.forEach((tier, pid) -> before.put(tier, Lsof.established(pid)));
+      Map<String, Long> pids = tierPids(cluster);
+      Map<String, List<String>> before = established(pids);
       String podIp =
           new Pods(cluster).pod("web").orElseThrow().path("status").path("podIP").asText();
 
@@ -196,34 +187,15 @@ class SessionsLsofIT {
   @Test
   void aFollowedLogIsASessionOfTheApiserverAndTheKubelet() throws Exception {
     try (KubehopCluster cluster = KubehopCluster.up()) {
-      ProcessResult run =
-          cluster
-              .kubectl("1.33")
-              .run(
-                  "run",
-                  "chatty",
-                  "--image=busybox",
-                  "--restart=Never",
-                  "--",
-                  "sh",
-                  "-c",
-                  "i=0; while true; do echo line-$i; i=$((i+1)); sleep 0.2; done");
-      assertThat(run.exitCode()).as(run.toString()).isZero();
-      Pods pods = new Pods(cluster);
-      Await.until(
-          "chatty Running",
-          Duration.ofSeconds(60),
-          () ->
-              pods.pod("chatty")
-                  .map(p -> "Running".equals(p.path("status").path("phase").asText()))
-                  .orElse(false));
+      new Pods(cluster)
+          .runBusybox(
+              "chatty",
+              "sh",
+              "-c",
+              "i=0; while true; do echo line-$i; i=$((i+1)); sleep 0.2; done");
       Map<String, String> bases = bases(cluster);
-      Map<String, Long> pids = new LinkedHashMap<>();
-      pids.put("apiserver", cluster.pid("apiserver"));
-      pids.put("kubelet", cluster.pid("kubelet-node-1"));
-      pids.put("runtime", cluster.pid("runtime-node-1"));
-      Map<String, List<String>> before = new LinkedHashMap<>();
-      pids.forEach((tier, pid) -> before.put(tier, Lsof.established(pid)));
+      Map<String, Long> pids = tierPids(cluster);
+      Map<String, List<String>> before = established(pids);
       String id;
       try (RunningCommand logs = cluster.kubectl("1.33").start("logs", "-f", "chatty")) {
         logs.awaitStdout("line-3", Duration.ofSeconds(30));
@@ -258,34 +230,6 @@ class SessionsLsofIT {
     return out;
   }
 
-  private static void startWeb(KubehopCluster cluster) throws IOException {
-    Path manifest = cluster.home().resolve("web.yaml");
-    Files.writeString(
-        manifest,
-        """
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: web
-        spec:
-          containers:
-          - name: nginx
-            image: nginx
-            ports:
-            - containerPort: 80
-        """);
-    ProcessResult apply = cluster.kubectl("1.33").run("apply", "-f", manifest.toString());
-    assertThat(apply.exitCode()).as(apply.toString()).isZero();
-    Pods pods = new Pods(cluster);
-    Await.until(
-        "web Running",
-        Duration.ofSeconds(60),
-        () ->
-            pods.pod("web")
-                .map(p -> "Running".equals(p.path("status").path("phase").asText()))
-                .orElse(false));
-  }
-
   /** Who holds what, as KEP-1558 says: the kubelet holds both halves only in proxy mode. */
   private static void assertTierPicture(
       String mode, Map<String, String> bases, String id, KubehopCluster cluster) {
@@ -318,25 +262,25 @@ class SessionsLsofIT {
     }
   }
 
+  /** The tier processes, apiserver first. */
+  private static Map<String, Long> tierPids(KubehopCluster cluster) {
+    Map<String, Long> pids = new LinkedHashMap<>();
+    pids.put("apiserver", cluster.pid("apiserver"));
+    pids.put("kubelet", cluster.pid("kubelet-node-1"));
+    pids.put("runtime", cluster.pid("runtime-node-1"));
+    return pids;
+  }
+
+  /** Each tier's ESTABLISHED connections now. */
+  private static Map<String, List<String>> established(Map<String, Long> pids) {
+    Map<String, List<String>> now = new LinkedHashMap<>();
+    pids.forEach((tier, pid) -> now.put(tier, Lsof.established(pid)));
+    return now;
+  }
+
   private static String mirror(String connection) {
     String[] ends = connection.split("->");
     return ends[1] + "->" + ends[0];
-  }
-
-  private static void startDemo(KubehopCluster cluster) {
-    ProcessResult run =
-        cluster
-            .kubectl("1.33")
-            .run("run", "demo", "--image=busybox", "--restart=Never", "--", "sleep", "3600");
-    assertThat(run.exitCode()).as(run.toString()).isZero();
-    Pods pods = new Pods(cluster);
-    Await.until(
-        "demo Running",
-        Duration.ofSeconds(60),
-        () ->
-            pods.pod("demo")
-                .map(p -> "Running".equals(p.path("status").path("phase").asText()))
-                .orElse(false));
   }
 
   /** Where each tier serves {@code /debug/sessions}. */

@@ -2,10 +2,17 @@ package io.kubehop.e2e.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubehop.api.json.ApiJson;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.ProcessResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,6 +29,64 @@ public final class Pods {
 
   public Optional<JsonNode> pod(String name) {
     return object("/api/v1/namespaces/default/pods/" + name);
+  }
+
+  /** Waits (60 s at most) until pod {@code name} in default is Running. */
+  public void awaitRunning(String name) {
+    Await.until(
+        name + " Running",
+        Duration.ofSeconds(60),
+        () ->
+            pod(name)
+                .map(p -> "Running".equals(p.path("status").path("phase").asText()))
+                .orElse(false));
+  }
+
+  /**
+   * {@code kubectl run NAME --image=busybox --restart=Never -- COMMAND…} (kubectl 1.33), once it
+   * runs.
+   */
+  public void runBusybox(String name, String... command) {
+    List<String> args =
+        new ArrayList<>(List.of("run", name, "--image=busybox", "--restart=Never", "--"));
+    args.addAll(List.of(command));
+    ProcessResult run = cluster.kubectl("1.33").run(args.toArray(String[]::new));
+    if (run.exitCode() != 0) {
+      throw new AssertionError("kubectl run " + name + ": " + run);
+    }
+    awaitRunning(name);
+  }
+
+  /**
+   * The pod {@code web}: one nginx container serving the welcome page on port 80 ({@code http}),
+   * applied with kubectl 1.33, once it runs.
+   */
+  public void startWeb() {
+    Path manifest = cluster.home().resolve("web.yaml");
+    try {
+      Files.writeString(
+          manifest,
+          """
+          apiVersion: v1
+          kind: Pod
+          metadata:
+            name: web
+          spec:
+            containers:
+            - name: nginx
+              image: nginx
+              ports:
+              - containerPort: 80
+                name: http
+          """);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ProcessResult apply = cluster.kubectl("1.33").run("apply", "-f", manifest.toString());
+    if (apply.exitCode() != 0) {
+      throw new AssertionError("kubectl apply web: " + apply);
+    }
+    awaitRunning("web");
   }
 
   public Optional<JsonNode> node(String name) {
