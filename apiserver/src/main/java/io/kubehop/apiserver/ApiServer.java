@@ -3,7 +3,6 @@ package io.kubehop.apiserver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubehop.api.json.ApiJson;
 import io.kubehop.apiserver.controller.NodeLifecycleController;
-import io.kubehop.apiserver.debug.SessionsEndpoint;
 import io.kubehop.apiserver.http.ApiRouter;
 import io.kubehop.apiserver.http.ResourceReads;
 import io.kubehop.apiserver.http.ResourceWrites;
@@ -235,8 +234,7 @@ public final class ApiServer {
                       subresources,
                       new ResourceReads(store, clock),
                       new ResourceWrites(store, clock),
-                      new WatchHandler(vertx, store, clock),
-                      new SessionsEndpoint(hops));
+                      new WatchHandler(vertx, store, clock));
               TierMetrics metrics = new TierMetrics("apiserver");
               HopMetrics.bind(hops, metrics);
               router

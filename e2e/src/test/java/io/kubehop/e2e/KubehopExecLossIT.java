@@ -23,9 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (SPDY: the CLI asks the apiserver about its session; WebSocket: the apiserver's translator
  * reports it on the error channel), and the local terminal's {@code stty -a} is what it was. A
  * cluster of its own, as the kubelet is killed and restarted between the cases. Both halves need
- * the apiserver's side of that contract: the session record {@code /debug/kubehop/sessions/{id}}
- * (without it the SPDY case names the apiserver) and the translator's Failure Status (without it
- * the apiserver reports Success on channel 3 and the WebSocket case exits 0).
+ * the apiserver's side of that contract: the session record {@code /debug/sessions?id=} (without it
+ * the SPDY case names the apiserver) and the translator's Failure Status (without it the apiserver
+ * reports Success on channel 3 and the WebSocket case exits 0).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KubehopExecLossIT {

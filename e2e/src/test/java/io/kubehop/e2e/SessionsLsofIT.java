@@ -8,6 +8,7 @@ import io.kubehop.e2e.support.KubehopCluster;
 import io.kubehop.e2e.support.Lsof;
 import io.kubehop.e2e.support.Pods;
 import io.kubehop.e2e.support.PtySession;
+import io.kubehop.e2e.support.Ss;
 import io.kubehop.testkit.Await;
 import io.kubehop.testkit.Kubectl;
 import io.kubehop.testkit.ProcessResult;
@@ -22,11 +23,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -76,6 +80,7 @@ class SessionsLsofIT {
         String id = openSessionId(bases.get("apiserver"));
         assertTraceIsTheKernels(cluster, mode, id, pids, bases, before, pty.pid());
         assertTierPicture(mode, bases, id, cluster);
+        assertBytesAreTheKernels(mode, bases, id, pty);
 
         pty.type("exit\r");
         assertThat(pty.waitFor(Duration.ofSeconds(30))).isZero();
@@ -133,6 +138,88 @@ class SessionsLsofIT {
               tier.getKey(), mode)
           .allMatch(c -> bystanders.contains(mirror(c)));
     }
+  }
+
+  /**
+   * Each socket's bytes in and out, as its tier reports them, move exactly as the kernel's counts
+   * ({@code ss -ti} {@code bytes_received}, {@code bytes_sent}) while the session carries about 33
+   * kB of output: compared between two quiet moments, as the tiers count from the upgrade and the
+   * kernel from the connect.
+   */
+  private static void assertBytesAreTheKernels(
+      String mode, Map<String, String> bases, String id, PtySession pty) {
+    Quiet before = quiet(bases, id);
+    pty.type("yes 0123456789 | head -n 3000; echo done-$((6*7))\r");
+    pty.await("done-42", 0, Duration.ofSeconds(30));
+    Quiet after = quiet(bases, id);
+    assertThat(after.traced().keySet()).isEqualTo(before.traced().keySet());
+    for (Map.Entry<String, long[]> socket : after.traced().entrySet()) {
+      String key = socket.getKey();
+      long[] was = before.traced().get(key);
+      Ss.Counts kernelWas = before.kernel().get(key);
+      Ss.Counts kernel = after.kernel().get(key);
+      assertThat(socket.getValue()[0] - was[0])
+          .as("%s (%s): bytes in", key, mode)
+          .isEqualTo(kernel.received() - kernelWas.received());
+      assertThat(socket.getValue()[1] - was[1])
+          .as("%s (%s): bytes out", key, mode)
+          .isEqualTo(kernel.sent() - kernelWas.sent());
+    }
+    JsonNode toClient = session(bases.get("apiserver"), id).path("hops").get(0);
+    String key = toClient.path("local").asText() + "->" + toClient.path("remote").asText();
+    assertThat(after.traced().get(key)[1] - before.traced().get(key)[1])
+        .as("the apiserver sent the client at least the output")
+        .isGreaterThanOrEqualTo(33_000);
+  }
+
+  /** The tiers' byte counts per socket and the kernel's, at one moment when nothing moved. */
+  private record Quiet(Map<String, long[]> traced, Map<String, Ss.Counts> kernel) {}
+
+  /**
+   * A moment when the session is quiet: the tiers' counts are the same just before and just after
+   * the kernel's, and the kernel holds nothing queued on those sockets (all read, all
+   * acknowledged), so both count the same bytes.
+   */
+  private static Quiet quiet(Map<String, String> bases, String id) {
+    AtomicReference<Quiet> found = new AtomicReference<>();
+    Await.until(
+        "a quiet moment on the session's sockets",
+        () -> {
+          Map<String, long[]> first = tracedBytes(bases, id);
+          Map<String, Ss.Counts> kernel = Ss.established();
+          Map<String, long[]> second = tracedBytes(bases, id);
+          boolean still =
+              first.keySet().equals(second.keySet())
+                  && first.keySet().stream()
+                      .allMatch(k -> Arrays.equals(first.get(k), second.get(k)));
+          boolean drained =
+              first.keySet().stream()
+                  .allMatch(k -> kernel.containsKey(k) && kernel.get(k).queued() == 0);
+          if (still && drained) {
+            found.set(new Quiet(first, kernel));
+            return true;
+          }
+          return false;
+        });
+    return found.get();
+  }
+
+  /** Every socket the tiers report for session {@code id}: bytes in and out. */
+  private static Map<String, long[]> tracedBytes(Map<String, String> bases, String id) {
+    Map<String, long[]> out = new TreeMap<>();
+    for (String base : bases.values()) {
+      JsonNode s = sessionOrNull(base, id);
+      if (s == null) {
+        continue;
+      }
+      for (JsonNode hop : s.path("hops")) {
+        assertThat(hop.has("bytesIn")).as("%s counts bytes: %s", base, hop).isTrue();
+        out.put(
+            hop.path("local").asText() + "->" + hop.path("remote").asText(),
+            new long[] {hop.path("bytesIn").asLong(), hop.path("bytesOut").asLong()});
+      }
+    }
+    return out;
   }
 
   /**

@@ -2,7 +2,6 @@ package io.kubehop.apiserver.http;
 
 import io.kubehop.api.json.ApiJson;
 import io.kubehop.api.meta.StatusException;
-import io.kubehop.apiserver.debug.SessionsEndpoint;
 import io.kubehop.apiserver.discovery.Discovery;
 import io.kubehop.apiserver.openapi.OpenApiV2;
 import io.kubehop.apiserver.openapi.OpenApiV3;
@@ -23,8 +22,8 @@ import java.util.function.Consumer;
 /**
  * The apiserver's request dispatch: health, discovery and OpenAPI paths, then core/v1 resources by
  * method, with {@code status} handled generically and every other subresource delegated to the
- * {@link SubresourceRegistry}; and the streaming sessions' debug endpoint ({@link
- * SessionsEndpoint}). Every failure is answered with a Status.
+ * {@link SubresourceRegistry}; and the streaming sessions' debug endpoint ({@link DebugSessions}).
+ * Every failure is answered with a Status.
  */
 public final class ApiRouter implements Handler<HttpServerRequest> {
 
@@ -33,7 +32,6 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
   private final ResourceReads reads;
   private final ResourceWrites writes;
   private final WatchHandler watches;
-  private final SessionsEndpoint sessions;
   private final OpenApiV3 openApi = new OpenApiV3();
   private final OpenApiV2 openApiV2 = new OpenApiV2();
   private TierMetrics metrics;
@@ -44,9 +42,7 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
       SubresourceRegistry subresources,
       ResourceReads reads,
       ResourceWrites writes,
-      WatchHandler watches,
-      SessionsEndpoint sessions) {
-    this.sessions = sessions;
+      WatchHandler watches) {
     this.strategies = strategies;
     this.subresources = subresources;
     this.reads = reads;
@@ -112,10 +108,6 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
         metrics.handle(req);
       }
       default -> {
-        if (path.startsWith(SessionsEndpoint.PREFIX)) {
-          sessions.handle(req);
-          return;
-        }
         ApiRequest api = ApiRequest.parse(req, path);
         if (api == null) {
           throw StatusException.notFoundPath();

@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * Names the hop that broke when a session ended without a Status: asks the apiserver about the
- * session ({@code GET /debug/kubehop/sessions/{id}}, at most {@link #QUERY_BOUND}) and says {@code
+ * session ({@code GET /debug/sessions?id=}, at most {@link #QUERY_BOUND}) and says {@code
  * connection to kubelet <node> (<address>) lost after <d> s} when the apiserver saw the kubelet's
  * side end first; otherwise, and when the apiserver cannot be asked, {@code connection to apiserver
  * <host:port> lost after <d> s} with the CLI's own time since the upgrade.
@@ -20,8 +20,8 @@ public final class SessionLoss {
   /** How long the CLI spends asking, in all. */
   public static final Duration QUERY_BOUND = Duration.ofSeconds(2);
 
-  /** Path of the apiserver's session record. */
-  public static final String SESSIONS_PATH = "/debug/kubehop/sessions/";
+  /** Path of the apiserver's session records; {@code ?id=} names one. */
+  public static final String SESSIONS_PATH = "/debug/sessions";
 
   private static final Duration RETRY = Duration.ofMillis(100);
 
@@ -48,8 +48,7 @@ public final class SessionLoss {
     JsonNode session = null;
     while (System.nanoTime() < deadline) {
       try {
-        session =
-            client.get(SESSIONS_PATH + Query.escapePath(sessionId), Query.of(), MediaTypes.JSON);
+        session = client.get(SESSIONS_PATH, Query.of().add("id", sessionId), MediaTypes.JSON);
       } catch (IOException | RuntimeException unreachableOrUnknown) {
         return session;
       }
@@ -68,12 +67,19 @@ public final class SessionLoss {
 
   /** The message for a session record (null: unknown). */
   public static String message(JsonNode session, String apiserver, Duration sinceUpgrade) {
+    JsonNode kubelet = null;
     if (session != null && "kubelet".equals(session.path("ended").path("first").asText())) {
-      JsonNode kubelet = session.path("kubelet");
+      for (JsonNode hop : session.path("hops")) {
+        if ("kubelet".equals(hop.path("peer").asText())) {
+          kubelet = hop;
+        }
+      }
+    }
+    if (kubelet != null) {
       return "connection to kubelet "
           + kubelet.path("node").asText()
           + " ("
-          + kubelet.path("address").asText()
+          + kubelet.path("remote").asText()
           + ") lost after "
           + seconds(session.path("durationMillis").asLong())
           + " s";

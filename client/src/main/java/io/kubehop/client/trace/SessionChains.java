@@ -97,11 +97,13 @@ public final class SessionChains {
                 h.local(),
                 h.remote(),
                 peer,
+                h.node(),
                 h.protocol(),
                 h.bytesIn(),
                 h.bytesOut(),
                 h.openedAt(),
-                h.idleSeconds());
+                h.idleSeconds(),
+                h.halfClosed());
       }
       hops.add(h);
     }

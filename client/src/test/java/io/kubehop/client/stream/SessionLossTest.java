@@ -19,12 +19,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The message for a session that ended without a Status, against a stub of the apiserver's session
- * record ({@code GET /debug/kubehop/sessions/{id}}).
+ * record ({@code GET /debug/sessions?id=}).
  */
 class SessionLossTest {
 
   static final String ID = "cli-0123456789abcdef";
-  static final String PATH = SessionLoss.SESSIONS_PATH + ID;
+  static final String PATH = SessionLoss.SESSIONS_PATH + "?id=" + ID;
 
   FakeApiServer server;
 
@@ -41,10 +41,14 @@ class SessionLossTest {
   static String record(String state, String ended) {
     return "{\"id\":\""
         + ID
-        + "\",\"kind\":\"exec\",\"pod\":\"default/demo\",\"container\":\"main\",\"state\":\""
+        + "\",\"kind\":\"exec\",\"namespace\":\"default\",\"pod\":\"demo\",\"container\":\"main\","
+        + "\"state\":\""
         + state
-        + "\",\"openedAt\":\"2026-12-03T22:41:40.123Z\",\"durationMillis\":4210,"
-        + "\"kubelet\":{\"node\":\"node-1\",\"address\":\"127.0.1.1:10250\"}"
+        + "\",\"openedAt\":\"2026-12-03T22:41:40.123Z\",\"durationMillis\":4210,\"hops\":["
+        + "{\"tier\":\"apiserver\",\"local\":\"127.0.0.1:6443\",\"remote\":\"127.0.0.1:54012\","
+        + "\"peer\":\"client\"},"
+        + "{\"tier\":\"apiserver\",\"local\":\"127.0.0.1:41822\",\"remote\":\"127.0.1.1:10250\","
+        + "\"peer\":\"kubelet\",\"node\":\"node-1\"}]"
         + (ended == null ? "" : ",\"ended\":" + ended)
         + "}";
   }

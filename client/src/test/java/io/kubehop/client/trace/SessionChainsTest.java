@@ -22,7 +22,7 @@ class SessionChainsTest {
 
   private static HopView hop(
       String tier, long pid, String local, String remote, String peer, String protocol) {
-    return new HopView(tier, pid, local, remote, peer, protocol, 6L, 12L, AT, 3L);
+    return new HopView(tier, pid, local, remote, peer, null, protocol, 6L, 12L, AT, 3L, null);
   }
 
   private static SessionView session(
@@ -117,10 +117,12 @@ class SessionChainsTest {
                             "127.0.0.1:35677",
                             "127.0.0.1:38211",
                             null,
+                            null,
                             "spdy/3.1 v5.channel.k8s.io",
                             null,
                             null,
                             AT,
+                            null,
                             null)),
                     new ProcessView(4242, List.of("sh"), true),
                     null)));

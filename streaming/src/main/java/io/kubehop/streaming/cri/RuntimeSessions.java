@@ -7,6 +7,7 @@ import io.kubehop.streaming.inspect.ProcessView;
 import io.kubehop.streaming.inspect.SessionView;
 import io.kubehop.streaming.inspect.SessionsView;
 import io.kubehop.streaming.remotecommand.server.RemoteCommandStreams;
+import io.kubehop.streaming.transport.SocketMeter;
 import io.kubehop.streaming.transport.VertxInternals;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -44,7 +47,8 @@ final class RuntimeSessions {
     private final SocketAddress local;
     private final SocketAddress remote;
     private final Instant opened = Instant.now();
-    private final Set<NetSocket> dialled = ConcurrentHashMap.newKeySet();
+    private final SocketMeter.Reading meter;
+    private final Map<NetSocket, Optional<SocketMeter.Reading>> dialled = new ConcurrentHashMap<>();
     private volatile RemoteCommandStreams streams;
     private volatile EndView end;
     private volatile Instant endedAt;
@@ -57,7 +61,8 @@ final class RuntimeSessions {
         boolean tty,
         String protocol,
         SocketAddress local,
-        SocketAddress remote) {
+        SocketAddress remote,
+        SocketMeter.Reading meter) {
       this.id = id;
       this.kind = kind;
       this.container = container;
@@ -66,6 +71,7 @@ final class RuntimeSessions {
       this.protocol = protocol;
       this.local = local;
       this.remote = remote;
+      this.meter = meter;
     }
 
     /** The streams of a remote command, whose process the runtime names once it started. */
@@ -78,7 +84,7 @@ final class RuntimeSessions {
      * carries thousands of connections keeps only the live ones.
      */
     void dialled(NetSocket socket) {
-      dialled.add(socket);
+      dialled.put(socket, SocketMeter.on(socket));
       VertxInternals.channel(socket)
           .ifPresent(c -> c.closeFuture().addListener(f -> dialled.remove(socket)));
     }
@@ -88,6 +94,7 @@ final class RuntimeSessions {
    * A session served on a connection from {@code remote} to {@code local}.
    *
    * @param container the container's id (the runtime knows no pod names)
+   * @param meter that connection's meter, where the runtime could reach its socket
    */
   synchronized Session open(
       String id,
@@ -97,11 +104,26 @@ final class RuntimeSessions {
       boolean tty,
       String protocol,
       SocketAddress local,
-      SocketAddress remote) {
+      SocketAddress remote,
+      Optional<SocketMeter.Reading> meter) {
     Session s =
-        new Session(id, kind, container, List.copyOf(command), tty, protocol, local, remote);
+        new Session(
+            id,
+            kind,
+            container,
+            List.copyOf(command),
+            tty,
+            protocol,
+            local,
+            remote,
+            meter.orElse(null));
     active.add(s);
     return s;
+  }
+
+  /** How many sessions of {@code kind} ({@code exec}, {@code attach}, {@code portforward}) run. */
+  synchronized int active(String kind) {
+    return (int) active.stream().filter(s -> s.kind.equals(kind)).count();
   }
 
   /** Records how {@code session} ended and moves it to the closed ones. */
@@ -129,41 +151,54 @@ final class RuntimeSessions {
     return new SessionsView("runtime", pid, out);
   }
 
+  /** One socket, with its meter's counts where it has one; idle and half-close only while open. */
+  private static HopView socket(
+      long pid,
+      SocketAddress local,
+      SocketAddress remote,
+      String peer,
+      String protocol,
+      SocketMeter.Reading meter,
+      String opened,
+      boolean open) {
+    return new HopView(
+        "runtime",
+        pid,
+        Addresses.of(local),
+        Addresses.of(remote),
+        peer,
+        null,
+        protocol,
+        meter == null ? null : meter.bytesIn(),
+        meter == null ? null : meter.bytesOut(),
+        opened,
+        meter == null || !open ? null : meter.idle().toSeconds(),
+        meter == null || !open ? null : meter.halfClosed().orElse(null));
+  }
+
   private static SessionView view(Session s, long pid) {
     String opened = Addresses.time(s.opened);
     boolean open = s.end == null;
     List<HopView> hops = new ArrayList<>();
     // Who dialled (the kubelet, or the apiserver that followed a redirect) the runtime cannot
     // tell; kubehop trace knows it from the other end of the same connection.
-    hops.add(
-        new HopView(
-            "runtime",
-            pid,
-            Addresses.of(s.local),
-            Addresses.of(s.remote),
-            null,
-            s.protocol,
-            null,
-            null,
-            opened,
-            null));
+    hops.add(socket(pid, s.local, s.remote, null, s.protocol, s.meter, opened, open));
     if (open) {
-      for (NetSocket d : s.dialled) {
-        if (VertxInternals.channel(d).map(c -> c.isOpen()).orElse(true)) {
-          hops.add(
-              new HopView(
-                  "runtime",
-                  pid,
-                  Addresses.of(d.localAddress()),
-                  Addresses.of(d.remoteAddress()),
-                  "pod",
-                  "tcp",
-                  null,
-                  null,
-                  opened,
-                  null));
-        }
-      }
+      s.dialled.forEach(
+          (d, meter) -> {
+            if (VertxInternals.channel(d).map(c -> c.isOpen()).orElse(true)) {
+              hops.add(
+                  socket(
+                      pid,
+                      d.localAddress(),
+                      d.remoteAddress(),
+                      "pod",
+                      "tcp",
+                      meter.orElse(null),
+                      opened,
+                      true));
+            }
+          });
     }
     RemoteCommandStreams streams = s.streams;
     ProcessView process =

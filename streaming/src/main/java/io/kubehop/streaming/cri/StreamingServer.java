@@ -20,6 +20,7 @@ import io.kubehop.streaming.remotecommand.server.RemoteCommandServer;
 import io.kubehop.streaming.remotecommand.server.RemoteCommandStreams;
 import io.kubehop.streaming.remotecommand.server.StreamWaiter;
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.streaming.transport.SocketMeter;
 import io.kubehop.streaming.websocket.ChannelHandshake;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -35,13 +36,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -217,7 +215,6 @@ public final class StreamingServer {
   private final RemoteCommandServer execServer;
   private final RemoteCommandServer attachServer;
   private final PortForwardServer portForwardServer;
-  private final Map<String, AtomicInteger> activeSessions = new ConcurrentHashMap<>();
   private final RuntimeSessions sessions = new RuntimeSessions();
   private final DebugSessions debugSessions = new DebugSessions(sessions::view);
   private TierMetrics metrics;
@@ -330,8 +327,7 @@ public final class StreamingServer {
             .description("Streaming requests refused: too many in flight")
             .register(meters);
     for (String kind : List.of("exec", "attach", "portforward")) {
-      AtomicInteger active = activeSessions.computeIfAbsent(kind, k -> new AtomicInteger());
-      Gauge.builder("kubehop.streaming.sessions.active", active, AtomicInteger::get)
+      Gauge.builder("kubehop.streaming.sessions.active", sessions, s -> s.active(kind))
           .description("Streaming sessions held now")
           .tag("kind", kind)
           .register(meters);
@@ -346,19 +342,16 @@ public final class StreamingServer {
         + (protocol == null ? "" : protocol);
   }
 
-  /** Counts a session of {@code kind} as running until {@code end} completes. */
-  private void running(String kind, Future<?> end) {
+  /** Counts a session of {@code kind} among those opened; the gauge reads the registry. */
+  private void opened(String kind) {
     if (metrics == null) {
       return;
     }
-    AtomicInteger active = activeSessions.get(kind);
-    active.incrementAndGet();
     Counter.builder("kubehop.streaming.sessions")
         .description("Streaming sessions opened")
         .tag("kind", kind)
         .register(metrics.registry())
         .increment();
-    end.onComplete(ar -> active.decrementAndGet());
   }
 
   private String park(Kind kind, Object request) {
@@ -452,10 +445,11 @@ public final class StreamingServer {
                   options.tty(),
                   wire(req, streams.protocol().wireName()),
                   req.connection().localAddress(),
-                  req.connection().remoteAddress());
+                  req.connection().remoteAddress(),
+                  SocketMeter.on(req.connection()));
           inspected.streams(streams);
           Future<Integer> run = call(() -> executor.execute(streams));
-          running(parked instanceof ExecRequest ? "exec" : "attach", run);
+          opened(parked instanceof ExecRequest ? "exec" : "attach");
           run.onComplete(
               ar ->
                   sessions.ended(
@@ -521,13 +515,14 @@ public final class StreamingServer {
                 ? wire(req, req.getHeader("Sec-WebSocket-Protocol"))
                 : "spdy/3.1 portforward.k8s.io",
             req.connection().localAddress(),
-            req.connection().remoteAddress());
+            req.connection().remoteAddress(),
+            SocketMeter.on(req.connection()));
     PortDialer dialer = target.get().dialer();
     Future<?> forwarding =
         portForwardServer.serve(
             req, sandboxId, "", port -> dialer.dial(port).onSuccess(inspected::dialled));
     forwarding.onComplete(ar -> sessions.ended(inspected, new EndView(null, "closed", null, null)));
-    running("portforward", forwarding);
+    opened("portforward");
     forwarding.onComplete(
         ar ->
             LOG.info(

@@ -12,12 +12,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param remote {@code ip:port} of the other end
  * @param peer what is at the other end: {@code client}, {@code apiserver}, {@code kubelet}, {@code
  *     runtime}, or {@code pod} (a port-forward's connection into the pod)
+ * @param node the node whose kubelet is at the other end, where {@code peer} is {@code kubelet}
  * @param protocol e.g. {@code websocket v5.channel.k8s.io}, {@code spdy/3.1 v5.channel.k8s.io},
  *     {@code spdy/3.1 portforward.k8s.io tunnelled in websocket}, {@code tcp}
- * @param bytesIn bytes read from this socket, where the tier counts them
- * @param bytesOut bytes written to it, where the tier counts them
+ * @param bytesIn bytes read from this socket since the session began on it, framing (and TLS)
+ *     included, as the kernel counts them ({@code ss -ti} {@code bytes_received})
+ * @param bytesOut bytes written to it, likewise ({@code bytes_sent})
  * @param openedAt when the session's upgrade completed (RFC 3339, UTC, milliseconds)
- * @param idleSeconds whole seconds since the last byte either way, where counted
+ * @param idleSeconds whole seconds since the last byte either way, while the session is open
+ * @param halfClosed {@code in} when the peer ended its sending (FIN read) and this end may still
+ *     write, {@code out} when this end sent its FIN and still reads (a lingering close), {@code
+ *     both}; absent while neither direction is shut, and once the socket is closed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HopView(
@@ -26,8 +31,10 @@ public record HopView(
     String local,
     String remote,
     String peer,
+    String node,
     String protocol,
     Long bytesIn,
     Long bytesOut,
     String openedAt,
-    Long idleSeconds) {}
+    Long idleSeconds,
+    String halfClosed) {}

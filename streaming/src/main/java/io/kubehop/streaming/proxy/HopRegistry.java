@@ -1,5 +1,6 @@
 package io.kubehop.streaming.proxy;
 
+import io.kubehop.streaming.transport.SocketMeter;
 import io.vertx.core.http.HttpConnection;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -179,6 +180,8 @@ public final class HopRegistry {
               }
             });
     hop.countDownFrom(bytesTowardClient);
+    hop.meter(
+        SocketMeter.on(downstream), upstream == null ? Optional.empty() : SocketMeter.on(upstream));
     add(hop);
     return hop;
   }

@@ -1,5 +1,6 @@
 package io.kubehop.streaming.proxy;
 
+import io.kubehop.streaming.transport.SocketMeter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.net.NetSocket;
@@ -46,6 +47,8 @@ public final class HopSession {
   private volatile boolean statusDelivered;
   private volatile SessionSubject subject;
   private volatile String backendRole = "backend";
+  private volatile SocketMeter.Reading downstreamMeter;
+  private volatile SocketMeter.Reading upstreamMeter;
 
   /** How the two connections are joined. */
   public enum Kind {
@@ -233,6 +236,25 @@ public final class HopSession {
   public long bytesDown() {
     LongSupplier relayed = relayedDown;
     return relayed != null ? relayed.getAsLong() : bytesDown.get();
+  }
+
+  /**
+   * The meters of the two sockets ({@link SocketMeter}), where this tier can reach their channels:
+   * what an inspector reports per socket, as the kernel counts it.
+   */
+  void meter(Optional<SocketMeter.Reading> downstream, Optional<SocketMeter.Reading> upstream) {
+    this.downstreamMeter = downstream.orElse(null);
+    this.upstreamMeter = upstream.orElse(null);
+  }
+
+  /** The client-side socket's meter, where there is one. */
+  public Optional<SocketMeter.Reading> downstreamMeter() {
+    return Optional.ofNullable(downstreamMeter);
+  }
+
+  /** The backend-side socket's meter, where there is one. */
+  public Optional<SocketMeter.Reading> upstreamMeter() {
+    return Optional.ofNullable(upstreamMeter);
   }
 
   /** A relay's bytes toward the client, as its response counts them. */

@@ -5,6 +5,7 @@ import io.kubehop.streaming.inspect.EndView;
 import io.kubehop.streaming.inspect.HopView;
 import io.kubehop.streaming.inspect.SessionView;
 import io.kubehop.streaming.inspect.SessionsView;
+import io.kubehop.streaming.transport.SocketMeter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -47,35 +48,36 @@ public final class HopViews {
       pod = subject.pod().substring(slash + 1);
     }
     String opened = Addresses.time(hop.opened());
-    // A relay's bytes are its response's count, which does not say when the last one went.
-    Long idle =
-        hop.ended().isPresent() || hop.kind() == HopSession.Kind.RELAYED
-            ? null
-            : hop.idle().toSeconds();
+    boolean open = hop.ended().isEmpty();
+    String backendRole = backendRole(hop);
     List<HopView> hops =
         Stream.of(
-                new HopView(
+                socket(
                     tier,
                     pid,
-                    Addresses.of(hop.downstreamLocal()),
-                    Addresses.of(hop.downstreamRemote()),
+                    hop.downstreamLocal(),
+                    hop.downstreamRemote(),
                     clientRole,
+                    null,
                     hop.downstreamWire(),
+                    hop.downstreamMeter().orElse(null),
                     hop.bytesUp(),
                     hop.bytesDown(),
                     opened,
-                    idle),
-                new HopView(
+                    open ? hop : null),
+                socket(
                     tier,
                     pid,
-                    Addresses.of(hop.upstreamLocal()),
-                    Addresses.of(hop.upstreamRemote()),
-                    backendRole(hop),
+                    hop.upstreamLocal(),
+                    hop.upstreamRemote(),
+                    backendRole,
+                    backendRole.equals("kubelet") ? hop.backend().name() : null,
                     hop.upstreamWire(),
+                    hop.upstreamMeter().orElse(null),
                     hop.bytesDown(),
                     hop.bytesUp(),
                     opened,
-                    idle))
+                    open ? hop : null))
             .filter(h -> h.local() != null) // a relay that reads its source has no next socket
             .toList();
     EndView end =
@@ -85,7 +87,7 @@ public final class HopViews {
                     new EndView(
                         switch (e.first()) {
                           case CLIENT -> clientRole;
-                          case BACKEND -> backendRole(hop);
+                          case BACKEND -> backendRole;
                           case SELF -> tier;
                         },
                         e.how().name().toLowerCase(Locale.ROOT),
@@ -105,6 +107,52 @@ public final class HopViews {
         hops,
         null,
         end);
+  }
+
+  /**
+   * One socket of {@code hop}: its meter's counts where it has one (the socket's own bytes, as the
+   * kernel counts them), else the hop's payload counters ({@code in}, {@code out}); idle time and
+   * half-close state only while {@code open} is the hop (null once it ended).
+   */
+  private static HopView socket(
+      String tier,
+      long pid,
+      io.vertx.core.net.SocketAddress local,
+      io.vertx.core.net.SocketAddress remote,
+      String peer,
+      String node,
+      String protocol,
+      SocketMeter.Reading meter,
+      long in,
+      long out,
+      String opened,
+      HopSession open) {
+    Long idle = null;
+    String halfClosed = null;
+    if (meter != null) {
+      in = meter.bytesIn();
+      out = meter.bytesOut();
+      if (open != null) {
+        idle = meter.idle().toSeconds();
+        halfClosed = meter.halfClosed().orElse(null);
+      }
+    } else if (open != null && open.kind() != HopSession.Kind.RELAYED) {
+      // A relay's payload count does not say when the last byte went.
+      idle = open.idle().toSeconds();
+    }
+    return new HopView(
+        tier,
+        pid,
+        Addresses.of(local),
+        Addresses.of(remote),
+        peer,
+        node,
+        protocol,
+        in,
+        out,
+        opened,
+        idle,
+        halfClosed);
   }
 
   /**

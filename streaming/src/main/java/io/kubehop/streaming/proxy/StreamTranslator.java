@@ -13,6 +13,7 @@ import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
 import io.kubehop.streaming.spdy.SpdyDialer;
 import io.kubehop.streaming.spdy.SpdySession;
+import io.kubehop.streaming.transport.SocketMeter;
 import io.kubehop.streaming.websocket.ChannelConnection;
 import io.kubehop.streaming.websocket.ChannelHandshake;
 import io.kubehop.streaming.websocket.ChannelProtocol;
@@ -35,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
@@ -147,6 +149,7 @@ public final class StreamTranslator {
                 run(
                     accepted.webSocket(),
                     accepted.connection().idleTimeout(IDLE_TIMEOUT),
+                    SocketMeter.on(req.connection()),
                     location,
                     options,
                     session,
@@ -157,6 +160,7 @@ public final class StreamTranslator {
   private Future<HopSession> run(
       ServerWebSocket ws,
       ChannelConnection conn,
+      Optional<SocketMeter.Reading> connMeter,
       URI location,
       StreamOptions options,
       String session,
@@ -226,6 +230,7 @@ public final class StreamTranslator {
                         conn.close();
                         up.session().close();
                       });
+              h.meter(connMeter, up.session().meter());
               hop.set(h);
               registry.add(h);
               Future.join(conn.closeFuture(), up.session().closeFuture())

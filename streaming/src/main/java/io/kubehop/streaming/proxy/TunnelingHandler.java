@@ -4,6 +4,7 @@ import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.UpgradeRefusedException;
 import io.kubehop.streaming.httpstream.UpgradeRequests;
 import io.kubehop.streaming.transport.LingeringClose;
+import io.kubehop.streaming.transport.SocketMeter;
 import io.kubehop.streaming.transport.UpgradeHeaders;
 import io.kubehop.streaming.websocket.ChannelHandshake;
 import io.vertx.core.Future;
@@ -259,10 +260,11 @@ public final class TunnelingHandler {
     }
     return upgraded
         .onFailure(e -> up.close())
-        .map(ws -> splice(ws, backend, session, offered ? selected : null, negotiated));
+        .map(ws -> splice(req, ws, backend, session, offered ? selected : null, negotiated));
   }
 
   private HopSession splice(
+      HttpServerRequest req,
       ServerWebSocket ws,
       UpgradeAwareProxy.Backend backend,
       String session,
@@ -284,6 +286,7 @@ public final class TunnelingHandler {
               ws.close();
               up.close();
             });
+    hop.meter(SocketMeter.on(req.connection()), SocketMeter.on(up));
     registry.add(hop);
     Promise<Void> wsClosed = Promise.promise();
     Promise<Void> upClosed = Promise.promise();

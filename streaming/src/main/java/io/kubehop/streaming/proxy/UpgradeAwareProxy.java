@@ -6,6 +6,7 @@ import io.kubehop.streaming.httpstream.UpgradeRefusedException;
 import io.kubehop.streaming.httpstream.UpgradeRequests;
 import io.kubehop.streaming.transport.LingeringClose;
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.streaming.transport.SocketMeter;
 import io.kubehop.streaming.transport.UpgradeHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -274,6 +275,7 @@ public final class UpgradeAwareProxy {
                       protocol,
                       down,
                       up);
+              hop.meter(SocketMeter.on(down), SocketMeter.on(up));
               registry.add(hop);
               if (backend.rest.length() > 0) {
                 hop.countDown(backend.rest.length());

@@ -156,6 +156,11 @@ public final class SpdySession implements StreamConnection {
     return s;
   }
 
+  /** The meter of the socket under this session, when it runs on one. */
+  public java.util.Optional<io.kubehop.streaming.transport.SocketMeter.Reading> meter() {
+    return transport.meter();
+  }
+
   /** The local address of the transport (null if it has none). */
   public SocketAddress localAddress() {
     return transport.localAddress();

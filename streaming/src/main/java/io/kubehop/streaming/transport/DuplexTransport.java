@@ -26,6 +26,11 @@ public interface DuplexTransport extends ReadStream<Buffer>, WriteStream<Buffer>
   DuplexTransport closeHandler(Handler<Void> handler);
 
   /** The local address of the underlying connection, or null when there is none. */
+  /** The meter of the socket under this transport, when it is a socket ({@link SocketMeter}). */
+  default java.util.Optional<SocketMeter.Reading> meter() {
+    return java.util.Optional.empty();
+  }
+
   default SocketAddress localAddress() {
     return null;
   }

@@ -11,6 +11,11 @@ final class NetSocketTransport implements DuplexTransport {
 
   private final NetSocket socket;
 
+  @Override
+  public java.util.Optional<SocketMeter.Reading> meter() {
+    return SocketMeter.on(socket);
+  }
+
   NetSocketTransport(NetSocket socket) {
     this.socket = socket;
   }

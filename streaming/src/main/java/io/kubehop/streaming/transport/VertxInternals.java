@@ -12,6 +12,7 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
@@ -80,6 +81,16 @@ public final class VertxInternals {
         .config()
         .setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     return true;
+  }
+
+  /**
+   * The Netty channel under an HTTP/1.1 connection, server or client side; empty for another
+   * implementation.
+   */
+  public static Optional<Channel> channel(HttpConnection connection) {
+    return connection instanceof ConnectionBase base
+        ? Optional.of(base.channel())
+        : Optional.empty();
   }
 
   /**
