@@ -35,6 +35,7 @@ import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy.RedirectPolicy;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.streaming.transport.TlsFiles;
 import io.kubehop.streaming.websocket.ChannelHandshake;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,6 +43,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetClientOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -149,6 +151,17 @@ public final class ApiServer {
    * Opens the store under {@code home/apiserver/store}, seeds the system namespaces, and listens.
    */
   public static Future<ApiServer> start(Vertx vertx, Options options) {
+    return start(vertx, options, null);
+  }
+
+  /**
+   * As {@link #start(Vertx, Options)}, dialling kubelets over HTTPS with {@code kubeletClient} when
+   * not null: its certificate is the apiserver's identity toward them ({@code
+   * --kubelet-client-certificate}, {@code --kubelet-client-key}) and its CA verifies theirs ({@code
+   * --kubelet-certificate-authority}, which upstream leaves unset by default: it does not verify
+   * kubelets). A redirect to a runtime's streaming server is still dialled in plain HTTP.
+   */
+  public static Future<ApiServer> start(Vertx vertx, Options options, TlsFiles kubeletClient) {
     Clock clock = Clock.systemUTC();
     Path dir = options.home().resolve("apiserver").resolve("store");
     return vertx
@@ -165,14 +178,19 @@ public final class ApiServer {
                       new NodeStrategy(),
                       ResourceType.NAMESPACES,
                       new NamespaceStrategy());
-              HttpClientAgent client =
-                  vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000));
-              NodeLocator nodes = new NodeLocator(store);
+              HttpClientOptions httpOptions = new HttpClientOptions().setConnectTimeout(10_000);
+              NetClientOptions netOptions = new NetClientOptions();
+              if (kubeletClient != null) {
+                kubeletClient.client(httpOptions);
+                kubeletClient.client(netOptions);
+              }
+              HttpClientAgent client = vertx.createHttpClient(httpOptions);
+              NodeLocator nodes = new NodeLocator(store, kubeletClient != null);
               // KEP-1558's ValidateProxyRedirects: a redirect may only lead to the kubelet's own
               // host.
               UpgradeAwareProxy streamProxy =
                   new UpgradeAwareProxy(
-                      vertx,
+                      vertx.createNetClient(netOptions),
                       ErrorResponder.status(),
                       options.streamingProxyRedirects()
                           ? RedirectPolicy.sameHost()
@@ -181,6 +199,7 @@ public final class ApiServer {
               StreamTranslator translator =
                   new StreamTranslator(
                       vertx,
+                      vertx.createNetClient(netOptions),
                       hops,
                       options.streamingProxyRedirects()
                           ? RedirectPolicy.sameHost()
@@ -219,7 +238,7 @@ public final class ApiServer {
                               nodes,
                               streamProxy,
                               new TunnelingHandler(
-                                  vertx.createNetClient(),
+                                  vertx.createNetClient(netOptions),
                                   ErrorResponder.status(),
                                   options.streamingProxyRedirects()
                                       ? RedirectPolicy.sameHost()

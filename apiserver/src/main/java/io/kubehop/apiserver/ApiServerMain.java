@@ -2,6 +2,7 @@ package io.kubehop.apiserver;
 
 import io.kubehop.api.util.GoDuration;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
+import io.kubehop.streaming.transport.TlsFiles;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +81,22 @@ public final class ApiServerMain implements Callable<Integer> {
       description = "How often node heartbeats are checked.")
   Duration nodeMonitorPeriod;
 
+  @Option(
+      names = "--kubelet-client-certificate",
+      description =
+          "Dial kubelets over HTTPS presenting this client certificate (PEM); with --kubelet-client-key.")
+  Path kubeletClientCertificate;
+
+  @Option(names = "--kubelet-client-key", description = "The key of --kubelet-client-certificate.")
+  Path kubeletClientKey;
+
+  @Option(
+      names = "--kubelet-certificate-authority",
+      description =
+          "Verify kubelets' serving certificates against this CA (PEM). Upstream leaves this unset by "
+              + "default and does not verify kubelets; kubehop's `up` sets it.")
+  Path kubeletCertificateAuthority;
+
   /** Go-style durations for picocli. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
@@ -121,7 +138,8 @@ public final class ApiServerMain implements Callable<Integer> {
                       nodeMonitorPeriod,
                       ApiServer.DEFAULT_WATCH_HISTORY,
                       streamingProxyRedirects,
-                      webSocketTranslation))
+                      webSocketTranslation),
+                  kubeletClientTls())
               .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       Logger.getLogger("apiserver").log(Level.SEVERE, "cannot start: " + e, e);
@@ -153,6 +171,16 @@ public final class ApiServerMain implements Callable<Integer> {
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** The kubelet client's TLS files, or null when kubelets are dialled in plain HTTP. */
+  TlsFiles kubeletClientTls() {
+    if (kubeletClientCertificate == null
+        && kubeletClientKey == null
+        && kubeletCertificateAuthority == null) {
+      return null;
+    }
+    return new TlsFiles(kubeletClientCertificate, kubeletClientKey, kubeletCertificateAuthority);
   }
 
   private static String hostForUrl(String host) {

@@ -36,8 +36,8 @@ public final class KubehopCluster implements AutoCloseable {
   private final Path home;
   private final int apiserverPort;
   private final int kubeletPort;
-  private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private String adminToken;
 
   private final Map<String, String> env;
 
@@ -80,6 +80,10 @@ public final class KubehopCluster implements AutoCloseable {
         cluster.close();
         throw new AssertionError("kubehop up failed: " + result + "\n--- logs ---\n" + logs);
       }
+      if (cluster.secure()) {
+        cluster.http = ClusterTls.client(cluster.pki().resolve("ca.crt"));
+        cluster.adminToken = ClusterTls.token(cluster.pki().resolve("tokens.csv"), "kubehop-admin");
+      }
       return cluster;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -98,6 +102,21 @@ public final class KubehopCluster implements AutoCloseable {
 
   public Path home() {
     return home;
+  }
+
+  /** Whether the cluster was started {@code --secure}: HTTPS, tokens, RBAC, mTLS kubelets. */
+  public boolean secure() {
+    return Files.exists(pki().resolve("ca.crt"));
+  }
+
+  /** {@code $KUBEHOP_HOME/pki} of a {@code --secure} cluster. */
+  public Path pki() {
+    return home.resolve("pki");
+  }
+
+  /** The read-only user's kubeconfig of a {@code --secure} cluster. */
+  public Path viewerKubeconfig() {
+    return home.resolve("kubeconfig-viewer");
   }
 
   public Path kubeconfig() {
@@ -197,7 +216,7 @@ public final class KubehopCluster implements AutoCloseable {
   public boolean isReady() {
     try {
       return http.send(
-                  HttpRequest.newBuilder(api("/readyz")).build(),
+                  authorized(HttpRequest.newBuilder(api("/readyz"))).build(),
                   HttpResponse.BodyHandlers.discarding())
               .statusCode()
           == 200;
@@ -211,7 +230,11 @@ public final class KubehopCluster implements AutoCloseable {
 
   public HttpResponse<String> send(HttpRequest request) {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpRequest signed =
+          adminToken == null || request.headers().firstValue("Authorization").isPresent()
+              ? request
+              : authorized(HttpRequest.newBuilder(request, (name, value) -> true)).build();
+      return http.send(signed, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -221,7 +244,12 @@ public final class KubehopCluster implements AutoCloseable {
   }
 
   public URI api(String path) {
-    return URI.create("http://127.0.0.1:" + apiserverPort + path);
+    return URI.create((secure() ? "https" : "http") + "://127.0.0.1:" + apiserverPort + path);
+  }
+
+  /** {@code builder} with the admin's bearer token on a {@code --secure} cluster. */
+  private HttpRequest.Builder authorized(HttpRequest.Builder builder) {
+    return adminToken == null ? builder : builder.header("Authorization", "Bearer " + adminToken);
   }
 
   /** Every tier's log, for failure messages. */
