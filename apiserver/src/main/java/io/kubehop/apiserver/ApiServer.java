@@ -19,6 +19,7 @@ import io.kubehop.apiserver.storage.StoreKey;
 import io.kubehop.apiserver.subresource.BindingSubresource;
 import io.kubehop.apiserver.subresource.LogSubresource;
 import io.kubehop.apiserver.subresource.NodeLocator;
+import io.kubehop.apiserver.subresource.NodeProxySubresource;
 import io.kubehop.apiserver.subresource.PortForwardSubresource;
 import io.kubehop.apiserver.subresource.StreamSubresource;
 import io.kubehop.apiserver.subresource.SubresourceRegistry;
@@ -246,7 +247,11 @@ public final class ApiServer {
                                   hops),
                               translation,
                               hops))
-                      .register("pods", "binding", new BindingSubresource(store));
+                      .register("pods", "binding", new BindingSubresource(store))
+                      .register(
+                          "nodes",
+                          NodeProxySubresource.NAME,
+                          new NodeProxySubresource(nodes, client));
               ApiRouter router =
                   new ApiRouter(
                       strategies,
