@@ -2,6 +2,8 @@ package io.kubehop.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubehop.api.json.ApiJson;
+import io.kubehop.apiserver.auth.AccessOptions;
+import io.kubehop.apiserver.auth.RequestGate;
 import io.kubehop.apiserver.controller.NodeLifecycleController;
 import io.kubehop.apiserver.http.ApiRouter;
 import io.kubehop.apiserver.http.ResourceReads;
@@ -73,6 +75,7 @@ public final class ApiServer {
    *     pre-1.24 {@code StreamingProxyRedirects} gate, for kubelets in {@code
    *     --redirect-container-streaming} mode)
    * @param webSocketTranslation where kubectl 1.30+'s WebSocket exec/attach becomes SPDY
+   * @param access HTTPS, authentication, authorization and audit ({@link AccessOptions#NONE}: none)
    */
   public record Options(
       Path home,
@@ -82,7 +85,49 @@ public final class ApiServer {
       Duration nodeMonitorPeriod,
       int watchHistory,
       boolean streamingProxyRedirects,
-      WebSocketTranslation webSocketTranslation) {
+      WebSocketTranslation webSocketTranslation,
+      AccessOptions access) {
+    public Options {
+      if (access == null) {
+        access = AccessOptions.NONE;
+      }
+    }
+
+    public Options(
+        Path home,
+        String bindAddress,
+        int port,
+        Duration nodeMonitorGracePeriod,
+        Duration nodeMonitorPeriod,
+        int watchHistory,
+        boolean streamingProxyRedirects,
+        WebSocketTranslation webSocketTranslation) {
+      this(
+          home,
+          bindAddress,
+          port,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod,
+          watchHistory,
+          streamingProxyRedirects,
+          webSocketTranslation,
+          AccessOptions.NONE);
+    }
+
+    /** These options, serving with {@code access}. */
+    public Options withAccess(AccessOptions access) {
+      return new Options(
+          home,
+          bindAddress,
+          port,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod,
+          watchHistory,
+          streamingProxyRedirects,
+          webSocketTranslation,
+          access);
+    }
+
     public Options(
         Path home,
         String bindAddress,
@@ -125,6 +170,7 @@ public final class ApiServer {
   private final NodeLifecycleController nodeLifecycle;
   private final SubresourceRegistry subresources;
   private final HopRegistry hops;
+  private final RequestGate gate;
 
   private ApiServer(
       Vertx vertx,
@@ -134,8 +180,10 @@ public final class ApiServer {
       Scheduler scheduler,
       NodeLifecycleController nodeLifecycle,
       SubresourceRegistry subresources,
-      HopRegistry hops) {
+      HopRegistry hops,
+      RequestGate gate) {
     this.hops = hops;
+    this.gate = gate;
     this.vertx = vertx;
     this.store = store;
     this.server = server;
@@ -151,9 +199,21 @@ public final class ApiServer {
   public static Future<ApiServer> start(Vertx vertx, Options options) {
     Clock clock = Clock.systemUTC();
     Path dir = options.home().resolve("apiserver").resolve("store");
+    // the token file and the audit log are read and opened before anything listens
     return vertx
-        .executeBlocking(() -> FileStore.open(vertx, dir, options.watchHistory()))
-        .compose(store -> seedNamespaces(store).map(v -> store))
+        .executeBlocking(() -> options.access().gate(clock))
+        .compose(
+            gate ->
+                vertx
+                    .executeBlocking(() -> FileStore.open(vertx, dir, options.watchHistory()))
+                    .compose(store -> start(vertx, options, clock, store, gate))
+                    .onFailure(t -> gate.close()));
+  }
+
+  private static Future<ApiServer> start(
+      Vertx vertx, Options options, Clock clock, Store opened, RequestGate gate) {
+    return seedNamespaces(opened)
+        .map(v -> opened)
         .compose(
             store -> {
               HopRegistry hops = new HopRegistry("kubelet");
@@ -238,6 +298,7 @@ public final class ApiServer {
               TierMetrics metrics = new TierMetrics("apiserver");
               HopMetrics.bind(hops, metrics);
               router
+                  .withGate(gate)
                   .withMetrics(metrics)
                   .withDebugSessions(
                       new DebugSessions(() -> HopViews.view(hops, "apiserver", "client")));
@@ -257,6 +318,9 @@ public final class ApiServer {
                       .setMaxInitialLineLength(MAX_REQUEST_HEAD)
                       .setMaxHeaderSize(MAX_REQUEST_HEAD)
                       .setIdleTimeout(0);
+              // HTTPS when --tls-cert-file is given; PostUpgrades and WebSocket upgrades work the
+              // same over it, since ALPN stays off and every connection is HTTP/1.1
+              options.access().configure(serverOptions);
               Scheduler scheduler = new Scheduler(vertx, store, clock, 2_000);
               NodeLifecycleController lifecycle =
                   new NodeLifecycleController(
@@ -273,7 +337,15 @@ public final class ApiServer {
                         scheduler.start();
                         lifecycle.start();
                         return new ApiServer(
-                            vertx, store, server, client, scheduler, lifecycle, subresources, hops);
+                            vertx,
+                            store,
+                            server,
+                            client,
+                            scheduler,
+                            lifecycle,
+                            subresources,
+                            hops,
+                            gate);
                       });
             });
   }
@@ -328,7 +400,17 @@ public final class ApiServer {
   public Future<Void> close() {
     scheduler.stop();
     nodeLifecycle.stop();
-    return server.close().compose(v -> kubeletClient.close()).compose(v -> store.close());
+    return server
+        .close()
+        .compose(v -> kubeletClient.close())
+        .compose(v -> store.close())
+        .compose(
+            v ->
+                vertx.executeBlocking(
+                    () -> {
+                      gate.close();
+                      return null;
+                    }));
   }
 
   public Vertx vertx() {
