@@ -1,12 +1,17 @@
 package io.kubehop.apiserver.auth;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.logging.Logger;
 
 /**
  * The apiserver's serving, authentication, authorization and audit flags, with upstream's names.
@@ -57,13 +62,20 @@ public record AccessOptions(
     if (!tls()) {
       return options;
     }
-    options
-        .setSsl(true)
-        .setUseAlpn(false)
-        .setKeyCertOptions(
-            new PemKeyCertOptions()
-                .setCertPath(tlsCertFile.toString())
-                .setKeyPath(tlsPrivateKeyFile.toString()));
+    PemKeyCertOptions keyCert = new PemKeyCertOptions().setCertPath(tlsCertFile.toString());
+    String pkcs8;
+    try {
+      // one small file, once, before the server listens: not worth a trip to a worker thread
+      pkcs8 = Sec1Keys.toPkcs8(Files.readString(tlsPrivateKeyFile, StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      throw new UncheckedIOException("--tls-private-key-file: " + e.getMessage(), e);
+    }
+    if (pkcs8 != null) {
+      keyCert.setKeyValue(Buffer.buffer(pkcs8));
+    } else {
+      keyCert.setKeyPath(tlsPrivateKeyFile.toString());
+    }
+    options.setSsl(true).setUseAlpn(false).setKeyCertOptions(keyCert);
     if (clientCaFile != null) {
       // REQUEST, not REQUIRED: token users and public paths come without a certificate
       options
@@ -77,10 +89,15 @@ public record AccessOptions(
   public RequestGate gate(Clock clock) throws IOException {
     TokenFile tokens = tokenAuthFile == null ? null : TokenFile.read(tokenAuthFile);
     AuditLog audit = auditLogPath == null ? null : AuditLog.open(auditLogPath);
-    return new RequestGate(
-        new Authenticator(tokens, clientCaFile != null),
-        Authorizer.forMode(authorizationMode),
-        audit,
-        clock);
+    Authenticator authenticator = new Authenticator(tokens, clientCaFile != null);
+    if (!authenticator.enabled() && !authorizationMode.equals("AlwaysAllow")) {
+      Logger.getLogger(AccessOptions.class.getName())
+          .warning(
+              "--authorization-mode="
+                  + authorizationMode
+                  + " without --token-auth-file or --client-ca-file: every request is"
+                  + " system:anonymous, which only the public paths admit");
+    }
+    return new RequestGate(authenticator, Authorizer.forMode(authorizationMode), audit, clock);
   }
 }

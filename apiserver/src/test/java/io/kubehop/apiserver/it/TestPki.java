@@ -53,9 +53,13 @@ final class TestPki {
     ca = new Issued(keys, sign(b, keys));
   }
 
-  /** A serving certificate for IP 127.0.0.1. */
+  /** A serving certificate for IP 127.0.0.1, with a new EC key. */
   Issued server() throws Exception {
-    KeyPair keys = ecKeys();
+    return server(ecKeys());
+  }
+
+  /** A serving certificate for IP 127.0.0.1 and {@code keys}. */
+  Issued server(KeyPair keys) throws Exception {
     X509v3CertificateBuilder b = builder(caName(), new X500Name("CN=kube-apiserver"), keys);
     b.addExtension(
         Extension.subjectAlternativeName,
