@@ -2,6 +2,8 @@ package io.kubehop.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubehop.api.json.ApiJson;
+import io.kubehop.apiserver.auth.AccessOptions;
+import io.kubehop.apiserver.auth.RequestGate;
 import io.kubehop.apiserver.controller.NodeLifecycleController;
 import io.kubehop.apiserver.http.ApiRouter;
 import io.kubehop.apiserver.http.ResourceReads;
@@ -76,6 +78,7 @@ public final class ApiServer {
    *     pre-1.24 {@code StreamingProxyRedirects} gate, for kubelets in {@code
    *     --redirect-container-streaming} mode)
    * @param webSocketTranslation where kubectl 1.30+'s WebSocket exec/attach becomes SPDY
+   * @param access HTTPS, authentication, authorization and audit ({@link AccessOptions#NONE}: none)
    */
   public record Options(
       Path home,
@@ -85,7 +88,49 @@ public final class ApiServer {
       Duration nodeMonitorPeriod,
       int watchHistory,
       boolean streamingProxyRedirects,
-      WebSocketTranslation webSocketTranslation) {
+      WebSocketTranslation webSocketTranslation,
+      AccessOptions access) {
+    public Options {
+      if (access == null) {
+        access = AccessOptions.NONE;
+      }
+    }
+
+    public Options(
+        Path home,
+        String bindAddress,
+        int port,
+        Duration nodeMonitorGracePeriod,
+        Duration nodeMonitorPeriod,
+        int watchHistory,
+        boolean streamingProxyRedirects,
+        WebSocketTranslation webSocketTranslation) {
+      this(
+          home,
+          bindAddress,
+          port,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod,
+          watchHistory,
+          streamingProxyRedirects,
+          webSocketTranslation,
+          AccessOptions.NONE);
+    }
+
+    /** These options, serving with {@code access}. */
+    public Options withAccess(AccessOptions access) {
+      return new Options(
+          home,
+          bindAddress,
+          port,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod,
+          watchHistory,
+          streamingProxyRedirects,
+          webSocketTranslation,
+          access);
+    }
+
     public Options(
         Path home,
         String bindAddress,
@@ -128,6 +173,7 @@ public final class ApiServer {
   private final NodeLifecycleController nodeLifecycle;
   private final SubresourceRegistry subresources;
   private final HopRegistry hops;
+  private final RequestGate gate;
 
   private ApiServer(
       Vertx vertx,
@@ -137,8 +183,10 @@ public final class ApiServer {
       Scheduler scheduler,
       NodeLifecycleController nodeLifecycle,
       SubresourceRegistry subresources,
-      HopRegistry hops) {
+      HopRegistry hops,
+      RequestGate gate) {
     this.hops = hops;
+    this.gate = gate;
     this.vertx = vertx;
     this.store = store;
     this.server = server;
@@ -156,18 +204,35 @@ public final class ApiServer {
   }
 
   /**
-   * As {@link #start(Vertx, Options)}, dialling kubelets over HTTPS with {@code kubeletClient} when
+   * As {@link #start(Vertx, Options)}, dialling kubelets over HTTPS with {@code kubeletTls} when
    * not null: its certificate is the apiserver's identity toward them ({@code
    * --kubelet-client-certificate}, {@code --kubelet-client-key}) and its CA verifies theirs ({@code
    * --kubelet-certificate-authority}, which upstream leaves unset by default: it does not verify
    * kubelets). A redirect to a runtime's streaming server is still dialled in plain HTTP.
    */
-  public static Future<ApiServer> start(Vertx vertx, Options options, TlsFiles kubeletClient) {
+  public static Future<ApiServer> start(Vertx vertx, Options options, TlsFiles kubeletTls) {
     Clock clock = Clock.systemUTC();
     Path dir = options.home().resolve("apiserver").resolve("store");
+    // the token file and the audit log are read and opened before anything listens
     return vertx
-        .executeBlocking(() -> FileStore.open(vertx, dir, options.watchHistory()))
-        .compose(store -> seedNamespaces(store).map(v -> store))
+        .executeBlocking(() -> options.access().gate(clock))
+        .compose(
+            gate ->
+                vertx
+                    .executeBlocking(() -> FileStore.open(vertx, dir, options.watchHistory()))
+                    .compose(store -> start(vertx, options, kubeletTls, clock, store, gate))
+                    .onFailure(t -> gate.close()));
+  }
+
+  private static Future<ApiServer> start(
+      Vertx vertx,
+      Options options,
+      TlsFiles kubeletTls,
+      Clock clock,
+      Store opened,
+      RequestGate gate) {
+    return seedNamespaces(opened)
+        .map(v -> opened)
         .compose(
             store -> {
               HopRegistry hops = new HopRegistry("kubelet");
@@ -181,12 +246,12 @@ public final class ApiServer {
                       new NamespaceStrategy());
               HttpClientOptions httpOptions = new HttpClientOptions().setConnectTimeout(10_000);
               NetClientOptions netOptions = new NetClientOptions();
-              if (kubeletClient != null) {
-                kubeletClient.client(httpOptions);
-                kubeletClient.client(netOptions);
+              if (kubeletTls != null) {
+                kubeletTls.client(httpOptions);
+                kubeletTls.client(netOptions);
               }
               HttpClientAgent client = vertx.createHttpClient(httpOptions);
-              NodeLocator nodes = new NodeLocator(store, kubeletClient != null);
+              NodeLocator nodes = new NodeLocator(store, kubeletTls != null);
               // KEP-1558's ValidateProxyRedirects: a redirect may only lead to the kubelet's own
               // host.
               UpgradeAwareProxy streamProxy =
@@ -262,6 +327,7 @@ public final class ApiServer {
               TierMetrics metrics = new TierMetrics("apiserver");
               HopMetrics.bind(hops, metrics);
               router
+                  .withGate(gate)
                   .withMetrics(metrics)
                   .withDebugSessions(
                       new DebugSessions(() -> HopViews.view(hops, "apiserver", "client")));
@@ -281,6 +347,9 @@ public final class ApiServer {
                       .setMaxInitialLineLength(MAX_REQUEST_HEAD)
                       .setMaxHeaderSize(MAX_REQUEST_HEAD)
                       .setIdleTimeout(0);
+              // HTTPS when --tls-cert-file is given; PostUpgrades and WebSocket upgrades work the
+              // same over it, since ALPN stays off and every connection is HTTP/1.1
+              options.access().configure(serverOptions);
               Scheduler scheduler = new Scheduler(vertx, store, clock, 2_000);
               NodeLifecycleController lifecycle =
                   new NodeLifecycleController(
@@ -297,7 +366,15 @@ public final class ApiServer {
                         scheduler.start();
                         lifecycle.start();
                         return new ApiServer(
-                            vertx, store, server, client, scheduler, lifecycle, subresources, hops);
+                            vertx,
+                            store,
+                            server,
+                            client,
+                            scheduler,
+                            lifecycle,
+                            subresources,
+                            hops,
+                            gate);
                       });
             });
   }
@@ -352,7 +429,17 @@ public final class ApiServer {
   public Future<Void> close() {
     scheduler.stop();
     nodeLifecycle.stop();
-    return server.close().compose(v -> kubeletClient.close()).compose(v -> store.close());
+    return server
+        .close()
+        .compose(v -> kubeletClient.close())
+        .compose(v -> store.close())
+        .compose(
+            v ->
+                vertx.executeBlocking(
+                    () -> {
+                      gate.close();
+                      return null;
+                    }));
   }
 
   public Vertx vertx() {

@@ -1,6 +1,7 @@
 package io.kubehop.apiserver;
 
 import io.kubehop.api.util.GoDuration;
+import io.kubehop.apiserver.auth.AccessOptions;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
 import io.kubehop.streaming.transport.TlsFiles;
 import io.vertx.core.Vertx;
@@ -97,6 +98,46 @@ public final class ApiServerMain implements Callable<Integer> {
               + "default and does not verify kubelets; kubehop's `up` sets it.")
   Path kubeletCertificateAuthority;
 
+  @Option(
+      names = "--tls-cert-file",
+      description =
+          "PEM certificate (chain) to serve HTTPS with; with --tls-private-key-file the apiserver "
+              + "speaks HTTPS only.")
+  Path tlsCertFile;
+
+  @Option(
+      names = "--tls-private-key-file",
+      description = "PEM private key of --tls-cert-file (EC or RSA, PKCS#8 or PKCS#1).")
+  Path tlsPrivateKeyFile;
+
+  @Option(
+      names = "--client-ca-file",
+      description =
+          "Request client certificates and accept those this CA signed: user = subject CN, groups "
+              + "= subject O values. Turns authentication on.")
+  Path clientCaFile;
+
+  @Option(
+      names = "--token-auth-file",
+      description =
+          "Static bearer tokens, CSV: token,user,uid[,\"group1,group2\"]. Turns authentication on.")
+  Path tokenAuthFile;
+
+  @Option(
+      names = "--authorization-mode",
+      defaultValue = "AlwaysAllow",
+      description =
+          "AlwaysAllow (anyone may do anything), or RBAC (kubehop's built-in roles for the groups "
+              + "system:masters, kubehop:viewers and system:nodes).")
+  String authorizationMode;
+
+  @Option(
+      names = "--audit-log-path",
+      description =
+          "Append a JSON line for every exec, attach and port-forward and every refused request "
+              + "(default: no audit).")
+  Path auditLogPath;
+
   /** Go-style durations for picocli. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
@@ -138,7 +179,14 @@ public final class ApiServerMain implements Callable<Integer> {
                       nodeMonitorPeriod,
                       ApiServer.DEFAULT_WATCH_HISTORY,
                       streamingProxyRedirects,
-                      webSocketTranslation),
+                      webSocketTranslation,
+                      new AccessOptions(
+                          tlsCertFile,
+                          tlsPrivateKeyFile,
+                          clientCaFile,
+                          tokenAuthFile,
+                          authorizationMode,
+                          auditLogPath)),
                   kubeletClientTls())
               .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -167,7 +215,11 @@ public final class ApiServerMain implements Callable<Integer> {
                 },
                 "apiserver-shutdown"));
     System.out.println(
-        "kubehop apiserver ready http://" + hostForUrl(bindAddress) + ":" + server.port());
+        "kubehop apiserver ready "
+            + (tlsCertFile != null ? "https://" : "http://")
+            + hostForUrl(bindAddress)
+            + ":"
+            + server.port());
     System.out.flush();
     stopped.await();
     return 0;
