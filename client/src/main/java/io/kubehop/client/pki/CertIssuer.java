@@ -17,12 +17,14 @@ import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -124,6 +126,22 @@ final class CertIssuer {
       throw new GeneralSecurityException("encoding the extensions of " + config.commonName(), e);
     }
     return new CertKeyPair(sign(builder, ca.key()), keys.getPrivate());
+  }
+
+  /**
+   * The CA's own subjectKeyIdentifier, and nothing else: BouncyCastle's form from a certificate
+   * adds the CA's name and serial, which Go leaves out and which would tie leaves to one CA
+   * certificate rather than to its key.
+   */
+  private static AuthorityKeyIdentifier authorityKeyIdentifier(
+      X509Certificate caCert, JcaX509ExtensionUtils extensions) throws IOException {
+    byte[] ski = caCert.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+    if (ski == null) {
+      return extensions.createAuthorityKeyIdentifier(caCert.getPublicKey());
+    }
+    return new AuthorityKeyIdentifier(
+        SubjectKeyIdentifier.getInstance(JcaX509ExtensionUtils.parseExtensionValue(ski))
+            .getKeyIdentifier());
   }
 
   /** DNS names first, then IPs, as Go writes them; null when there are none. */

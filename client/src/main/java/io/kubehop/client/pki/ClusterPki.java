@@ -151,6 +151,9 @@ public final class ClusterPki {
           APISERVER_KUBELET_CLIENT,
           CertConfig.client("kube-apiserver-kubelet-client", CLUSTER_ADMINS_GROUP));
       leaf(ADMIN, dir, ADMIN, CertConfig.client(ADMIN_USER, MASTERS_GROUP));
+      if (!request.nodes().isEmpty()) {
+        SecureFiles.createPrivateDirectory(layout.pkiDir().resolve("nodes"));
+      }
       for (NodeAddress node : request.nodes()) {
         Path nodeDir = layout.nodeDir(node.name());
         SecureFiles.createPrivateDirectory(nodeDir);
