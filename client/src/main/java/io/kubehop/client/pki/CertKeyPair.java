@@ -9,4 +9,11 @@ import java.security.cert.X509Certificate;
  * @param certificate the certificate
  * @param key the private key of its public key
  */
-public record CertKeyPair(X509Certificate certificate, PrivateKey key) {}
+public record CertKeyPair(X509Certificate certificate, PrivateKey key) {
+
+  @Override
+  public String toString() {
+    // Never the key: some providers' toString() prints the private value.
+    return "CertKeyPair[" + certificate.getSubjectX500Principal() + "]";
+  }
+}
