@@ -42,7 +42,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A {@code --secure} cluster (issue 12): TLS on the apiserver and the kubelets, bearer tokens, the
+ * A cluster as {@code bin/kubehop up} makes it by default (issue 12): TLS on the apiserver and the kubelets, bearer tokens, the
  * read-only viewer, kubelets that answer only the apiserver's client certificate, an audit log;
  * stock kubectl, fabric8 and the kubehop CLI working from the generated kubeconfig as they are.
  */
@@ -55,7 +55,7 @@ class SecureClusterIT {
 
   @BeforeAll
   void up() {
-    cluster = KubehopCluster.up("--secure");
+    cluster = KubehopCluster.secure();
     Pods pods = new Pods(cluster);
     pods.runBusybox("demo", "sh", "-c", "echo started; exec sleep 3600");
     pods.startWeb();

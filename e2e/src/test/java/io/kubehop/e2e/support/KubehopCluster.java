@@ -54,10 +54,25 @@ public final class KubehopCluster implements AutoCloseable {
   }
 
   /**
+   * A cluster as {@code bin/kubehop up} makes it by default: HTTPS, tokens, RBAC, kubelets that
+   * answer only the apiserver's certificate. {@link #up(String...)} starts the suites that speak to
+   * the tiers' ports directly (raw sockets, debug endpoints) with {@code --insecure-http}.
+   */
+  public static KubehopCluster secure(String... extraFlags) {
+    return start(Map.of(), extraFlags);
+  }
+
+  /**
    * Starts a cluster whose tiers get {@code env} too, e.g. {@code KUBEHOP_JAVA_OPTS} to cap their
    * heaps.
    */
   public static KubehopCluster up(Map<String, String> env, String... extraFlags) {
+    List<String> flags = new ArrayList<>(List.of("--insecure-http"));
+    flags.addAll(List.of(extraFlags));
+    return start(env, flags.toArray(String[]::new));
+  }
+
+  private static KubehopCluster start(Map<String, String> env, String... extraFlags) {
     try {
       Path home = Files.createTempDirectory("kubehop-e2e-");
       int apiserverPort = freePort("127.0.0.1");
@@ -104,17 +119,17 @@ public final class KubehopCluster implements AutoCloseable {
     return home;
   }
 
-  /** Whether the cluster was started {@code --secure}: HTTPS, tokens, RBAC, mTLS kubelets. */
+  /** Whether the cluster is secure (not {@code --insecure-http}): HTTPS, tokens, RBAC, mTLS. */
   public boolean secure() {
     return Files.exists(pki().resolve("ca.crt"));
   }
 
-  /** {@code $KUBEHOP_HOME/pki} of a {@code --secure} cluster. */
+  /** {@code $KUBEHOP_HOME/pki} of a secure cluster. */
   public Path pki() {
     return home.resolve("pki");
   }
 
-  /** The read-only user's kubeconfig of a {@code --secure} cluster. */
+  /** The read-only user's kubeconfig of a secure cluster. */
   public Path viewerKubeconfig() {
     return home.resolve("kubeconfig-viewer");
   }
@@ -247,7 +262,7 @@ public final class KubehopCluster implements AutoCloseable {
     return URI.create((secure() ? "https" : "http") + "://127.0.0.1:" + apiserverPort + path);
   }
 
-  /** {@code builder} with the admin's bearer token on a {@code --secure} cluster. */
+  /** {@code builder} with the admin's bearer token on a secure cluster. */
   private HttpRequest.Builder authorized(HttpRequest.Builder builder) {
     return adminToken == null ? builder : builder.header("Authorization", "Bearer " + adminToken);
   }
