@@ -273,12 +273,14 @@ class AuthTest {
   }
 
   @Test
-  void anUnknownTokenIs401EvenWithAValidCertificate() throws Exception {
-    for (HttpClient http : List.of(anonymous, alice)) {
-      HttpResponse<String> r = get(http, "no-such-token", "/api/v1/namespaces/default/pods");
-      assertEquals(401, r.statusCode());
-      assertEquals(UNAUTHORIZED, r.body());
-    }
+  void anUnknownTokenIs401ButAValidCertificateComesFirst() throws Exception {
+    HttpResponse<String> r = get(anonymous, "no-such-token", "/api/v1/namespaces/default/pods");
+    assertEquals(401, r.statusCode());
+    assertEquals(UNAUTHORIZED, r.body());
+    // Upstream's union authenticator asks the client certificate before the token file, and the
+    // first that knows the caller wins: alice's certificate admits her whatever the token says.
+    assertEquals(
+        200, get(alice, "no-such-token", "/api/v1/namespaces/default/pods").statusCode());
   }
 
   @Test
