@@ -7,6 +7,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
@@ -149,6 +150,11 @@ public final class SocketMeter extends ChannelDuplexHandler {
       return in && out
           ? Optional.of("both")
           : in ? Optional.of("in") : out ? Optional.of("out") : Optional.empty();
+    }
+
+    /** Whether the socket carries TLS (a TLS handler in its pipeline). */
+    public boolean tls() {
+      return channel.pipeline().get(SslHandler.class) != null;
     }
 
     /** Whether the socket is still open. */
