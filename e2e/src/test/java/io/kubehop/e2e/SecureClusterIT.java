@@ -42,9 +42,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A cluster as {@code bin/kubehop up} makes it by default (issue 12): TLS on the apiserver and the kubelets, bearer tokens, the
- * read-only viewer, kubelets that answer only the apiserver's client certificate, an audit log;
- * stock kubectl, fabric8 and the kubehop CLI working from the generated kubeconfig as they are.
+ * A cluster as {@code bin/kubehop up} makes it by default (issue 12): TLS on the apiserver and the
+ * kubelets, bearer tokens, the read-only viewer, kubelets that answer only the apiserver's client
+ * certificate, an audit log; stock kubectl, fabric8 and the kubehop CLI working from the generated
+ * kubeconfig as they are.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecureClusterIT {
@@ -317,6 +318,42 @@ class SecureClusterIT {
       assertThat(exec.exitCode()).as(exec.toString()).isZero();
       assertThat(exec.stdout()).isEqualTo(transport + "\n");
     }
+  }
+
+  /**
+   * {@code kubehop trace} reaches every tier with nothing but the kubeconfig (the kubelets through
+   * the apiserver's nodes/proxy) and says which sockets carry TLS: the client's and the
+   * apiserver-kubelet connection do, the kubelet-runtime one on loopback does not.
+   */
+  @Test
+  void traceShowsTheChainAndWhichHopsAreTls() throws Exception {
+    ProcessResult exec = cluster.kubectl("1.33").run("exec", "demo", "--", "echo", "traced");
+    assertThat(exec.exitCode()).as(exec.toString()).isZero();
+    ProcessResult trace = cluster.kubehop("trace", "--all", "-o", "json");
+    assertThat(trace.exitCode()).as(trace.toString()).isZero();
+    assertThat(trace.stderr()).as("every tier answered").isEmpty();
+    JsonNode session = null;
+    for (JsonNode s : JSON.readTree(trace.stdout()).path("sessions")) {
+      if (s.path("command").toString().equals("[\"echo\",\"traced\"]")) {
+        session = s;
+      }
+    }
+    assertThat(session).as(trace.stdout()).isNotNull();
+    List<String> sockets = new ArrayList<>();
+    for (JsonNode hop : session.path("hops")) {
+      sockets.add(
+          hop.path("tier").asText()
+              + "->"
+              + hop.path("peer").asText()
+              + (hop.path("tls").asBoolean(false) ? " tls" : " plain"));
+    }
+    assertThat(sockets)
+        .containsExactlyInAnyOrder(
+            "apiserver->client tls",
+            "apiserver->kubelet tls",
+            "kubelet->apiserver tls",
+            "kubelet->runtime plain",
+            "runtime->kubelet plain");
   }
 
   private static HttpResponse<String> sendQuietly(HttpClient http, URI uri) {
