@@ -279,8 +279,7 @@ class AuthTest {
     assertEquals(UNAUTHORIZED, r.body());
     // Upstream's union authenticator asks the client certificate before the token file, and the
     // first that knows the caller wins: alice's certificate admits her whatever the token says.
-    assertEquals(
-        200, get(alice, "no-such-token", "/api/v1/namespaces/default/pods").statusCode());
+    assertEquals(200, get(alice, "no-such-token", "/api/v1/namespaces/default/pods").statusCode());
   }
 
   @Test
