@@ -56,7 +56,7 @@ class SecureClusterIT {
 
   @BeforeAll
   void up() {
-    cluster = KubehopCluster.secure();
+    cluster = KubehopCluster.upSecure();
     Pods pods = new Pods(cluster);
     pods.runBusybox("demo", "sh", "-c", "echo started; exec sleep 3600");
     pods.startWeb();

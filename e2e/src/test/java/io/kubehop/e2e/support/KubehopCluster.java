@@ -58,7 +58,7 @@ public final class KubehopCluster implements AutoCloseable {
    * answer only the apiserver's certificate. {@link #up(String...)} starts the suites that speak to
    * the tiers' ports directly (raw sockets, debug endpoints) with {@code --insecure-http}.
    */
-  public static KubehopCluster secure(String... extraFlags) {
+  public static KubehopCluster upSecure(String... extraFlags) {
     return start(Map.of(), extraFlags);
   }
 
