@@ -106,12 +106,15 @@ public final class SocketMeter extends ChannelDuplexHandler {
     private volatile SocketMeter meter;
     private long inAtStart;
     private long outAtStart;
+    private boolean tls;
 
     private Reading(Channel channel) {
       this.channel = channel;
     }
 
     private void start(SocketMeter meter) {
+      // Read while the channel is live: a closed channel's pipeline is emptied.
+      tls = channel.pipeline().get(SslHandler.class) != null;
       inAtStart = meter.bytesIn;
       outAtStart = meter.bytesOut;
       this.meter = meter; // volatile write after the baseline: a reader sees both
@@ -152,9 +155,11 @@ public final class SocketMeter extends ChannelDuplexHandler {
           : in ? Optional.of("in") : out ? Optional.of("out") : Optional.empty();
     }
 
-    /** Whether the socket carries TLS (a TLS handler in its pipeline). */
+    /**
+     * Whether the socket carries TLS (a TLS handler was in its pipeline when the reading began).
+     */
     public boolean tls() {
-      return channel.pipeline().get(SslHandler.class) != null;
+      return meter != null && tls; // the volatile read of meter publishes tls
     }
 
     /** Whether the socket is still open. */
