@@ -236,6 +236,7 @@ public final class ApiServer {
         .compose(
             store -> {
               HopRegistry hops = new HopRegistry("kubelet");
+              gate.watch(hops);
               Map<ResourceType, ResourceStrategy> strategies =
                   Map.of(
                       ResourceType.PODS,

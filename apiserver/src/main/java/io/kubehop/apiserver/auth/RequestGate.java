@@ -6,14 +6,17 @@ import io.kubehop.api.json.ApiJson;
 import io.kubehop.api.meta.StatusException;
 import io.kubehop.apiserver.http.Responses;
 import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -43,6 +46,13 @@ public final class RequestGate {
   private final Clock clock;
 
   /**
+   * Allowed streaming requests whose line is not written yet, until their answer's head is: a
+   * WebSocket 101 passes no hook, so those are matched to the session when it opens ({@link
+   * #watch}).
+   */
+  private final Map<HttpServerRequest, Consumer<Integer>> unanswered = new ConcurrentHashMap<>();
+
+  /**
    * @param audit null without {@code --audit-log-path}
    */
   public RequestGate(
@@ -51,6 +61,21 @@ public final class RequestGate {
     this.authorizer = authorizer;
     this.audit = audit;
     this.clock = clock;
+  }
+
+  /**
+   * Writes the allow line of an upgraded session when {@code hops} opens it, with the session id it
+   * claimed: the moment its 101 went out, which Vert.x does not signal for a WebSocket.
+   */
+  public void watch(HopRegistry hops) {
+    hops.onUpgraded(
+        (hop, took) -> {
+          for (Map.Entry<HttpServerRequest, Consumer<Integer>> e : unanswered.entrySet()) {
+            if (hop.id().equals(e.getKey().getHeader(StreamHeaders.SESSION))) {
+              e.getValue().accept(101);
+            }
+          }
+        });
   }
 
   /** No authentication, {@code AlwaysAllow}, no audit: kubehop without any of the flags. */
@@ -104,14 +129,16 @@ public final class RequestGate {
   /**
    * The allow line of an exec, attach or port-forward is written when its answer's head is: then
    * the session id the apiserver claimed is known (the 101's {@code X-Kubehop-Session}), and so is
-   * the status. Vert.x writes a WebSocket 101 without calling {@code headersEndHandler}, so for
-   * those the line is written when the connection closes.
+   * the status. Vert.x writes a WebSocket 101 without calling {@code headersEndHandler}: those are
+   * written when their session opens ({@link #watch}), or, if it never does, when the connection
+   * closes.
    */
   private void auditWhenAnswered(HttpServerRequest req, UserInfo user, RequestAttributes a) {
     AtomicBoolean written = new AtomicBoolean();
     Consumer<Integer> once =
         code -> {
           if (written.compareAndSet(false, true)) {
+            unanswered.remove(req);
             String session = req.response().headers().get(StreamHeaders.SESSION);
             if (session == null && code == 101) {
               session = req.getHeader(StreamHeaders.SESSION); // pinned there by the claim
@@ -120,6 +147,7 @@ public final class RequestGate {
             audit.write(line);
           }
         };
+    unanswered.put(req, once);
     req.response().headersEndHandler(v -> once.accept(req.response().getStatusCode()));
     if (req.connection() != null) {
       req.connection().closeHandler(v -> once.accept(req.response().getStatusCode()));

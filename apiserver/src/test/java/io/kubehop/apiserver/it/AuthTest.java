@@ -394,17 +394,33 @@ class AuthTest {
 
   @Test
   void anAllowedExecIsAuditedWithTheSessionIdOfIts101() throws Exception {
+    assertAuditedWhileOpen(
+        spdyUpgrade(
+            "/api/v1/namespaces/default/pods/demo/exec?container=main&command=cat"
+                + "&command=/etc/hostname&stdin=true&stdout=true",
+            "admin-token",
+            "v4.channel.k8s.io"));
+  }
+
+  /**
+   * A WebSocket 101 is written by Vert.x without a hook: the allow line still comes when the
+   * session opens, not when it ends.
+   */
+  @Test
+  void anAllowedWebSocketExecIsAuditedWhileItRuns() throws Exception {
+    assertAuditedWhileOpen(
+        webSocketUpgrade(
+            "/api/v1/namespaces/default/pods/demo/exec?container=main&command=cat"
+                + "&command=/etc/hostname&stdin=true&stdout=true",
+            "admin-token"));
+  }
+
+  /** Sends {@code upgrade}, reads its 101, and finds its allow line while the session is open. */
+  private void assertAuditedWhileOpen(String upgrade) throws Exception {
     try (SSLSocket s =
         (SSLSocket) pki.context(null).getSocketFactory().createSocket("127.0.0.1", server.port())) {
       s.setSoTimeout(10_000);
-      s.getOutputStream()
-          .write(
-              spdyUpgrade(
-                      "/api/v1/namespaces/default/pods/demo/exec?container=main&command=cat"
-                          + "&command=/etc/hostname&stdin=true&stdout=true",
-                      "admin-token",
-                      "v4.channel.k8s.io")
-                  .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       ByteArrayOutputStream head = new ByteArrayOutputStream();
       while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
@@ -420,7 +436,7 @@ class AuthTest {
       assertTrue(m.find(), h);
       String session = m.group(1);
       Await.until(
-          "the exec audited",
+          "the exec audited while its connection is open",
           () -> {
             try {
               return auditLines().stream()
@@ -440,6 +456,7 @@ class AuthTest {
       assertEquals("main", allowed.path("container").asText());
       assertEquals("[\"cat\",\"/etc/hostname\"]", allowed.path("command").toString());
       assertEquals(101, allowed.path("code").asInt());
+      assertFalse(s.isClosed());
     }
   }
 
