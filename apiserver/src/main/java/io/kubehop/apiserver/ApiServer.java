@@ -2,6 +2,8 @@ package io.kubehop.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubehop.api.json.ApiJson;
+import io.kubehop.apiserver.auth.AccessOptions;
+import io.kubehop.apiserver.auth.RequestGate;
 import io.kubehop.apiserver.controller.NodeLifecycleController;
 import io.kubehop.apiserver.http.ApiRouter;
 import io.kubehop.apiserver.http.ResourceReads;
@@ -19,6 +21,7 @@ import io.kubehop.apiserver.storage.StoreKey;
 import io.kubehop.apiserver.subresource.BindingSubresource;
 import io.kubehop.apiserver.subresource.LogSubresource;
 import io.kubehop.apiserver.subresource.NodeLocator;
+import io.kubehop.apiserver.subresource.NodeProxySubresource;
 import io.kubehop.apiserver.subresource.PortForwardSubresource;
 import io.kubehop.apiserver.subresource.StreamSubresource;
 import io.kubehop.apiserver.subresource.SubresourceRegistry;
@@ -35,6 +38,7 @@ import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy.RedirectPolicy;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.streaming.transport.TlsFiles;
 import io.kubehop.streaming.websocket.ChannelHandshake;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,6 +46,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetClientOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,6 +78,7 @@ public final class ApiServer {
    *     pre-1.24 {@code StreamingProxyRedirects} gate, for kubelets in {@code
    *     --redirect-container-streaming} mode)
    * @param webSocketTranslation where kubectl 1.30+'s WebSocket exec/attach becomes SPDY
+   * @param access HTTPS, authentication, authorization and audit ({@link AccessOptions#NONE}: none)
    */
   public record Options(
       Path home,
@@ -82,7 +88,49 @@ public final class ApiServer {
       Duration nodeMonitorPeriod,
       int watchHistory,
       boolean streamingProxyRedirects,
-      WebSocketTranslation webSocketTranslation) {
+      WebSocketTranslation webSocketTranslation,
+      AccessOptions access) {
+    public Options {
+      if (access == null) {
+        access = AccessOptions.NONE;
+      }
+    }
+
+    public Options(
+        Path home,
+        String bindAddress,
+        int port,
+        Duration nodeMonitorGracePeriod,
+        Duration nodeMonitorPeriod,
+        int watchHistory,
+        boolean streamingProxyRedirects,
+        WebSocketTranslation webSocketTranslation) {
+      this(
+          home,
+          bindAddress,
+          port,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod,
+          watchHistory,
+          streamingProxyRedirects,
+          webSocketTranslation,
+          AccessOptions.NONE);
+    }
+
+    /** These options, serving with {@code access}. */
+    public Options withAccess(AccessOptions access) {
+      return new Options(
+          home,
+          bindAddress,
+          port,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod,
+          watchHistory,
+          streamingProxyRedirects,
+          webSocketTranslation,
+          access);
+    }
+
     public Options(
         Path home,
         String bindAddress,
@@ -125,6 +173,7 @@ public final class ApiServer {
   private final NodeLifecycleController nodeLifecycle;
   private final SubresourceRegistry subresources;
   private final HopRegistry hops;
+  private final RequestGate gate;
 
   private ApiServer(
       Vertx vertx,
@@ -134,8 +183,10 @@ public final class ApiServer {
       Scheduler scheduler,
       NodeLifecycleController nodeLifecycle,
       SubresourceRegistry subresources,
-      HopRegistry hops) {
+      HopRegistry hops,
+      RequestGate gate) {
     this.hops = hops;
+    this.gate = gate;
     this.vertx = vertx;
     this.store = store;
     this.server = server;
@@ -149,14 +200,43 @@ public final class ApiServer {
    * Opens the store under {@code home/apiserver/store}, seeds the system namespaces, and listens.
    */
   public static Future<ApiServer> start(Vertx vertx, Options options) {
+    return start(vertx, options, null);
+  }
+
+  /**
+   * As {@link #start(Vertx, Options)}, dialling kubelets over HTTPS with {@code kubeletTls} when
+   * not null: its certificate is the apiserver's identity toward them ({@code
+   * --kubelet-client-certificate}, {@code --kubelet-client-key}) and its CA verifies theirs ({@code
+   * --kubelet-certificate-authority}, which upstream leaves unset by default: it does not verify
+   * kubelets). A redirect to a runtime's streaming server is still dialled in plain HTTP.
+   */
+  public static Future<ApiServer> start(Vertx vertx, Options options, TlsFiles kubeletTls) {
     Clock clock = Clock.systemUTC();
     Path dir = options.home().resolve("apiserver").resolve("store");
+    // the token file and the audit log are read and opened before anything listens
     return vertx
-        .executeBlocking(() -> FileStore.open(vertx, dir, options.watchHistory()))
-        .compose(store -> seedNamespaces(store).map(v -> store))
+        .executeBlocking(() -> options.access().gate(clock))
+        .compose(
+            gate ->
+                vertx
+                    .executeBlocking(() -> FileStore.open(vertx, dir, options.watchHistory()))
+                    .compose(store -> start(vertx, options, kubeletTls, clock, store, gate))
+                    .onFailure(t -> gate.close()));
+  }
+
+  private static Future<ApiServer> start(
+      Vertx vertx,
+      Options options,
+      TlsFiles kubeletTls,
+      Clock clock,
+      Store opened,
+      RequestGate gate) {
+    return seedNamespaces(opened)
+        .map(v -> opened)
         .compose(
             store -> {
               HopRegistry hops = new HopRegistry("kubelet");
+              gate.watch(hops);
               Map<ResourceType, ResourceStrategy> strategies =
                   Map.of(
                       ResourceType.PODS,
@@ -165,14 +245,19 @@ public final class ApiServer {
                       new NodeStrategy(),
                       ResourceType.NAMESPACES,
                       new NamespaceStrategy());
-              HttpClientAgent client =
-                  vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000));
-              NodeLocator nodes = new NodeLocator(store);
+              HttpClientOptions httpOptions = new HttpClientOptions().setConnectTimeout(10_000);
+              NetClientOptions netOptions = new NetClientOptions();
+              if (kubeletTls != null) {
+                kubeletTls.client(httpOptions);
+                kubeletTls.client(netOptions);
+              }
+              HttpClientAgent client = vertx.createHttpClient(httpOptions);
+              NodeLocator nodes = new NodeLocator(store, kubeletTls != null);
               // KEP-1558's ValidateProxyRedirects: a redirect may only lead to the kubelet's own
               // host.
               UpgradeAwareProxy streamProxy =
                   new UpgradeAwareProxy(
-                      vertx,
+                      vertx.createNetClient(netOptions),
                       ErrorResponder.status(),
                       options.streamingProxyRedirects()
                           ? RedirectPolicy.sameHost()
@@ -181,6 +266,7 @@ public final class ApiServer {
               StreamTranslator translator =
                   new StreamTranslator(
                       vertx,
+                      vertx.createNetClient(netOptions),
                       hops,
                       options.streamingProxyRedirects()
                           ? RedirectPolicy.sameHost()
@@ -219,7 +305,7 @@ public final class ApiServer {
                               nodes,
                               streamProxy,
                               new TunnelingHandler(
-                                  vertx.createNetClient(),
+                                  vertx.createNetClient(netOptions),
                                   ErrorResponder.status(),
                                   options.streamingProxyRedirects()
                                       ? RedirectPolicy.sameHost()
@@ -227,7 +313,11 @@ public final class ApiServer {
                                   hops),
                               translation,
                               hops))
-                      .register("pods", "binding", new BindingSubresource(store));
+                      .register("pods", "binding", new BindingSubresource(store))
+                      .register(
+                          "nodes",
+                          NodeProxySubresource.NAME,
+                          new NodeProxySubresource(nodes, client));
               ApiRouter router =
                   new ApiRouter(
                       strategies,
@@ -238,6 +328,7 @@ public final class ApiServer {
               TierMetrics metrics = new TierMetrics("apiserver");
               HopMetrics.bind(hops, metrics);
               router
+                  .withGate(gate)
                   .withMetrics(metrics)
                   .withDebugSessions(
                       new DebugSessions(() -> HopViews.view(hops, "apiserver", "client")));
@@ -257,6 +348,9 @@ public final class ApiServer {
                       .setMaxInitialLineLength(MAX_REQUEST_HEAD)
                       .setMaxHeaderSize(MAX_REQUEST_HEAD)
                       .setIdleTimeout(0);
+              // HTTPS when --tls-cert-file is given; PostUpgrades and WebSocket upgrades work the
+              // same over it, since ALPN stays off and every connection is HTTP/1.1
+              options.access().configure(serverOptions);
               Scheduler scheduler = new Scheduler(vertx, store, clock, 2_000);
               NodeLifecycleController lifecycle =
                   new NodeLifecycleController(
@@ -273,7 +367,15 @@ public final class ApiServer {
                         scheduler.start();
                         lifecycle.start();
                         return new ApiServer(
-                            vertx, store, server, client, scheduler, lifecycle, subresources, hops);
+                            vertx,
+                            store,
+                            server,
+                            client,
+                            scheduler,
+                            lifecycle,
+                            subresources,
+                            hops,
+                            gate);
                       });
             });
   }
@@ -328,7 +430,17 @@ public final class ApiServer {
   public Future<Void> close() {
     scheduler.stop();
     nodeLifecycle.stop();
-    return server.close().compose(v -> kubeletClient.close()).compose(v -> store.close());
+    return server
+        .close()
+        .compose(v -> kubeletClient.close())
+        .compose(v -> store.close())
+        .compose(
+            v ->
+                vertx.executeBlocking(
+                    () -> {
+                      gate.close();
+                      return null;
+                    }));
   }
 
   public Vertx vertx() {

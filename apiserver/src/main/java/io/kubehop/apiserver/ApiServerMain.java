@@ -1,7 +1,9 @@
 package io.kubehop.apiserver;
 
 import io.kubehop.api.util.GoDuration;
+import io.kubehop.apiserver.auth.AccessOptions;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
+import io.kubehop.streaming.transport.TlsFiles;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +82,62 @@ public final class ApiServerMain implements Callable<Integer> {
       description = "How often node heartbeats are checked.")
   Duration nodeMonitorPeriod;
 
+  @Option(
+      names = "--kubelet-client-certificate",
+      description =
+          "Dial kubelets over HTTPS presenting this client certificate (PEM); with --kubelet-client-key.")
+  Path kubeletClientCertificate;
+
+  @Option(names = "--kubelet-client-key", description = "The key of --kubelet-client-certificate.")
+  Path kubeletClientKey;
+
+  @Option(
+      names = "--kubelet-certificate-authority",
+      description =
+          "Verify kubelets' serving certificates against this CA (PEM). Upstream leaves this unset by "
+              + "default and does not verify kubelets; kubehop's `up` sets it.")
+  Path kubeletCertificateAuthority;
+
+  @Option(
+      names = "--tls-cert-file",
+      description =
+          "PEM certificate (chain) to serve HTTPS with; with --tls-private-key-file the apiserver "
+              + "speaks HTTPS only.")
+  Path tlsCertFile;
+
+  @Option(
+      names = "--tls-private-key-file",
+      description = "PEM private key of --tls-cert-file (EC or RSA, PKCS#8 or PKCS#1).")
+  Path tlsPrivateKeyFile;
+
+  @Option(
+      names = "--client-ca-file",
+      description =
+          "Request client certificates and accept those this CA signed: user = subject CN, groups "
+              + "= subject O values. Turns authentication on.")
+  Path clientCaFile;
+
+  @Option(
+      names = "--token-auth-file",
+      description =
+          "Static bearer tokens, CSV: token,user,uid[,\"group1,group2\"]. Turns authentication on.")
+  Path tokenAuthFile;
+
+  @Option(
+      names = "--authorization-mode",
+      defaultValue = "AlwaysAllow",
+      description =
+          "AlwaysAllow (anyone may do anything), or RBAC (kubehop's built-in roles for the groups "
+              + "system:masters, kubehop:viewers and system:nodes).")
+  String authorizationMode;
+
+  @Option(
+      names = "--audit-log-path",
+      description =
+          "Append a JSON line for every exec, attach and port-forward and every refused request "
+              + "(default: no audit).")
+  Path auditLogPath;
+
   /** Go-style durations for picocli. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
@@ -121,7 +179,15 @@ public final class ApiServerMain implements Callable<Integer> {
                       nodeMonitorPeriod,
                       ApiServer.DEFAULT_WATCH_HISTORY,
                       streamingProxyRedirects,
-                      webSocketTranslation))
+                      webSocketTranslation,
+                      new AccessOptions(
+                          tlsCertFile,
+                          tlsPrivateKeyFile,
+                          clientCaFile,
+                          tokenAuthFile,
+                          authorizationMode,
+                          auditLogPath)),
+                  kubeletClientTls())
               .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       Logger.getLogger("apiserver").log(Level.SEVERE, "cannot start: " + e, e);
@@ -149,10 +215,24 @@ public final class ApiServerMain implements Callable<Integer> {
                 },
                 "apiserver-shutdown"));
     System.out.println(
-        "kubehop apiserver ready http://" + hostForUrl(bindAddress) + ":" + server.port());
+        "kubehop apiserver ready "
+            + (tlsCertFile != null ? "https://" : "http://")
+            + hostForUrl(bindAddress)
+            + ":"
+            + server.port());
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** The kubelet client's TLS files, or null when kubelets are dialled in plain HTTP. */
+  TlsFiles kubeletClientTls() {
+    if (kubeletClientCertificate == null
+        && kubeletClientKey == null
+        && kubeletCertificateAuthority == null) {
+      return null;
+    }
+    return new TlsFiles(kubeletClientCertificate, kubeletClientKey, kubeletCertificateAuthority);
   }
 
   private static String hostForUrl(String host) {

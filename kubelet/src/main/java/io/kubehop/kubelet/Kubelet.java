@@ -103,7 +103,7 @@ public final class Kubelet extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    api = new ApiClient(vertx, config.apiserver());
+    api = new ApiClient(vertx, config.apiserver(), config.security().apiserver());
     grpc = GrpcClient.client(vertx);
     TierMetrics metrics = new TierMetrics("kubelet");
     cri =
@@ -119,6 +119,9 @@ public final class Kubelet extends VerticleBase {
             .route("healthz", new HealthzRoute())
             .route("pods", new PodsRoute(pods))
             .route("containerLogs", new ContainerLogsRoute(vertx, pods, cri, hops));
+    if (config.security().serving() != null) {
+      server.secured(config.security().serving(), config.security().authorizedUsers());
+    }
     HopMetrics.bind(hops, metrics);
     server.route(TierMetrics.PATH.substring(1), (req, segments) -> metrics.handle(req));
     StreamingRuntime streaming = new StreamingRuntime(cri);

@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param webSocketTranslation translate {@code v5.channel.k8s.io} WebSocket exec/attach to SPDY
  *     here, and say so in the node annotation {@code kubelet.kubernetes.io/streaming-protocols}
  *     (1.36's ExtendWebSocketsToKubelet)
+ * @param security TLS toward callers and the apiserver, and who may call ({@link
+ *     KubeletSecurity#NONE}: plain HTTP)
  */
 public record KubeletConfig(
     Path home,
@@ -34,7 +36,37 @@ public record KubeletConfig(
     Duration crashLoopBackOffBase,
     Duration crashLoopBackOffMax,
     boolean redirectContainerStreaming,
-    boolean webSocketTranslation) {
+    boolean webSocketTranslation,
+    KubeletSecurity security) {
+
+  public KubeletConfig(
+      Path home,
+      String nodeName,
+      String nodeIp,
+      int port,
+      String apiserver,
+      Path runtimeSocket,
+      Duration nodeStatusUpdateFrequency,
+      Duration resyncPeriod,
+      Duration crashLoopBackOffBase,
+      Duration crashLoopBackOffMax,
+      boolean redirectContainerStreaming,
+      boolean webSocketTranslation) {
+    this(
+        home,
+        nodeName,
+        nodeIp,
+        port,
+        apiserver,
+        runtimeSocket,
+        nodeStatusUpdateFrequency,
+        resyncPeriod,
+        crashLoopBackOffBase,
+        crashLoopBackOffMax,
+        redirectContainerStreaming,
+        webSocketTranslation,
+        KubeletSecurity.NONE);
+  }
 
   public KubeletConfig(
       Path home,

@@ -2,10 +2,13 @@ package io.kubehop.kubelet;
 
 import io.kubehop.api.util.GoDuration;
 import io.kubehop.kubelet.node.NodeInfo;
+import io.kubehop.streaming.transport.TlsFiles;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -108,6 +111,45 @@ public final class KubeletMain implements Callable<Integer> {
               + "started with --websocket-translation=kubelet passes WebSockets through (default: ${DEFAULT-VALUE}).")
   boolean webSocketTranslation;
 
+  @Option(
+      names = "--tls-cert-file",
+      description = "Serve HTTPS with this certificate (PEM); with --tls-private-key-file.")
+  Path tlsCertFile;
+
+  @Option(names = "--tls-private-key-file", description = "The key of --tls-cert-file (PEM).")
+  Path tlsPrivateKeyFile;
+
+  @Option(
+      names = "--client-ca-file",
+      description =
+          "Ask callers for a client certificate signed by this CA; a caller without one gets 401, one "
+              + "whose CN is not an --authorized-user 403.")
+  Path clientCaFile;
+
+  @Option(
+      names = "--authorized-user",
+      defaultValue = "kube-apiserver-kubelet-client",
+      split = ",",
+      description =
+          "Client certificate CNs allowed to call this kubelet when --client-ca-file is set "
+              + "(default: ${DEFAULT-VALUE}, the apiserver's kubelet client certificate).")
+  List<String> authorizedUsers;
+
+  @Option(
+      names = "--apiserver-ca-file",
+      description = "Verify an https --apiserver against this CA (PEM).")
+  Path apiserverCaFile;
+
+  @Option(
+      names = "--apiserver-client-certificate",
+      description = "Present this client certificate to the apiserver (PEM; the node's identity).")
+  Path apiserverClientCertificate;
+
+  @Option(
+      names = "--apiserver-client-key",
+      description = "The key of --apiserver-client-certificate (PEM).")
+  Path apiserverClientKey;
+
   /** Parses Go-style durations ({@code 10s}, {@code 500ms}). */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
@@ -149,7 +191,20 @@ public final class KubeletMain implements Callable<Integer> {
         crashLoopBackOff,
         crashLoopBackOffMax,
         redirectContainerStreaming,
-        webSocketTranslation);
+        webSocketTranslation,
+        security());
+  }
+
+  KubeletSecurity security() {
+    TlsFiles serving =
+        tlsCertFile == null && tlsPrivateKeyFile == null
+            ? null
+            : new TlsFiles(tlsCertFile, tlsPrivateKeyFile, clientCaFile);
+    TlsFiles toApiserver =
+        apiserverCaFile == null && apiserverClientCertificate == null && apiserverClientKey == null
+            ? null
+            : new TlsFiles(apiserverClientCertificate, apiserverClientKey, apiserverCaFile);
+    return new KubeletSecurity(serving, Set.copyOf(authorizedUsers), toApiserver);
   }
 
   @Override

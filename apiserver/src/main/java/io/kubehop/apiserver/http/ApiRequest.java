@@ -37,7 +37,9 @@ public record ApiRequest(
       return new ApiRequest(http, ResourceType.NAMESPACES, null, p.length > 1 ? p[1] : null, null);
     }
     ResourceType type = ResourceType.byResource(p[i]);
-    if (type == null || (namespace != null && !type.namespaced()) || p.length - i > 3) {
+    // A proxy subresource carries a path of its own after it (nodes/{name}/proxy/{path}).
+    boolean proxy = p.length - i > 3 && p[i + 2].equals("proxy");
+    if (type == null || (namespace != null && !type.namespaced()) || (p.length - i > 3 && !proxy)) {
       throw StatusException.notFoundPath();
     }
     if (namespace != null && p.length == 4 && type == ResourceType.NAMESPACES) {

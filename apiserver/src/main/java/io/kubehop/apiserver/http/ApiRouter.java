@@ -2,6 +2,7 @@ package io.kubehop.apiserver.http;
 
 import io.kubehop.api.json.ApiJson;
 import io.kubehop.api.meta.StatusException;
+import io.kubehop.apiserver.auth.RequestGate;
 import io.kubehop.apiserver.discovery.Discovery;
 import io.kubehop.apiserver.openapi.OpenApiV2;
 import io.kubehop.apiserver.openapi.OpenApiV3;
@@ -36,6 +37,7 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
   private final OpenApiV2 openApiV2 = new OpenApiV2();
   private TierMetrics metrics;
   private DebugSessions debugSessions;
+  private RequestGate gate = RequestGate.open();
 
   public ApiRouter(
       Map<ResourceType, ResourceStrategy> strategies,
@@ -48,6 +50,15 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
     this.reads = reads;
     this.writes = writes;
     this.watches = watches;
+  }
+
+  /**
+   * Authenticates, authorizes and audits every request with {@code gate} before routing it;
+   * without, every request is routed ({@link RequestGate#open()}).
+   */
+  public ApiRouter withGate(RequestGate gate) {
+    this.gate = gate;
+    return this;
   }
 
   /** Serves {@code sessions} on {@code GET /debug/sessions}; without, that path is not found. */
@@ -66,7 +77,10 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
   public void handle(HttpServerRequest req) {
     HttpLog.logWhenAnswered(req);
     try {
-      route(req);
+      // before any route: a refused upgrade gets a plain 401/403, a refused write's body is unread
+      if (gate.admit(req)) {
+        route(req);
+      }
     } catch (RuntimeException e) {
       Responses.failure(req.response(), e);
     }

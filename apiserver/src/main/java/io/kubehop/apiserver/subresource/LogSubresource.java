@@ -168,7 +168,11 @@ public final class LogSubresource implements SubresourceHandler {
       options.putHeader(StreamHeaders.SESSION, session);
     }
     client
-        .connect(new HttpConnectOptions().setHost(kubelet.host()).setPort(kubelet.port()))
+        .connect(
+            new HttpConnectOptions()
+                .setHost(kubelet.host())
+                .setPort(kubelet.port())
+                .setSsl(kubelet.tls()))
         .onFailure(
             t -> {
               release(session);

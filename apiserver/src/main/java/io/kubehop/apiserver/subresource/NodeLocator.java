@@ -22,10 +22,15 @@ public final class NodeLocator {
    * A kubelet address, and whether the kubelet translates WebSocket streams itself (it lists {@code
    * websocket} in the node annotation {@link WebSocketTranslation#NODE_ANNOTATION}).
    */
-  public record KubeletAddress(String host, int port, boolean webSockets) {
+  public record KubeletAddress(String host, int port, boolean webSockets, boolean tls) {
 
     public KubeletAddress(String host, int port) {
-      this(host, port, false);
+      this(host, port, false, false);
+    }
+
+    /** {@code https://host:port} or {@code http://host:port}, for a path to be appended. */
+    public String origin() {
+      return (tls ? "https://" : "http://") + host + ":" + port;
     }
 
     @Override
@@ -37,9 +42,16 @@ public final class NodeLocator {
   public static final int DEFAULT_KUBELET_PORT = 10250;
 
   private final Store store;
+  private final boolean tls;
 
   public NodeLocator(Store store) {
+    this(store, false);
+  }
+
+  /** With {@code tls}, kubelets are dialled over HTTPS (the apiserver has a kubelet client TLS). */
+  public NodeLocator(Store store, boolean tls) {
     this.store = store;
+    this.tls = tls;
   }
 
   public Future<KubeletAddress> locate(String nodeName) {
@@ -72,7 +84,8 @@ public final class NodeLocator {
                           .path("annotations")
                           .path(WebSocketTranslation.NODE_ANNOTATION)
                           .asText(null));
-              return new KubeletAddress(host, port > 0 ? port : DEFAULT_KUBELET_PORT, webSockets);
+              return new KubeletAddress(
+                  host, port > 0 ? port : DEFAULT_KUBELET_PORT, webSockets, tls);
             });
   }
 

@@ -101,10 +101,7 @@ public final class PortForwardSubresource implements SubresourceHandler {
             kubelet ->
                 new Target(
                     URI.create(
-                        "http://"
-                            + kubelet.host()
-                            + ":"
-                            + kubelet.port()
+                        kubelet.origin()
                             + "/portForward/"
                             + req.namespace()
                             + "/"

@@ -118,10 +118,7 @@ public final class StreamSubresource implements SubresourceHandler {
             kubelet ->
                 new Target(
                     URI.create(
-                        "http://"
-                            + kubelet.host()
-                            + ":"
-                            + kubelet.port()
+                        kubelet.origin()
                             + "/"
                             + verb.path
                             + "/"

@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
       TraceCommand.class,
       CompletionCommand.class,
       OptionsCommand.class,
-      CompleteCommand.class
+      CompleteCommand.class,
+      PkiCommand.class
     })
 public final class KubehopCommand implements Callable<Integer> {
 

@@ -128,7 +128,8 @@ public final class ChainPrinter {
             from,
             toRole,
             to,
-            h.protocol() == null ? "" : h.protocol());
+            (h.protocol() == null ? "" : h.protocol())
+                + (Boolean.TRUE.equals(h.tls()) ? " over tls" : ""));
     if (wide) {
       // bytes as the reporting tier counted them: what it read is what the other side sent
       Long sent = seenFromTo ? h.bytesIn() : h.bytesOut();

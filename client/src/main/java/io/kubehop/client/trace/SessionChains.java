@@ -103,7 +103,8 @@ public final class SessionChains {
                 h.bytesOut(),
                 h.openedAt(),
                 h.idleSeconds(),
-                h.halfClosed());
+                h.halfClosed(),
+                h.tls());
       }
       hops.add(h);
     }

@@ -1,9 +1,8 @@
 package io.kubehop.client.trace;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kubehop.api.core.NodeAddress;
-import io.kubehop.api.core.NodeStatus;
 import io.kubehop.api.json.ApiJson;
+import io.kubehop.api.meta.StatusException;
 import io.kubehop.client.rest.MediaTypes;
 import io.kubehop.client.rest.Query;
 import io.kubehop.client.rest.RestClient;
@@ -11,28 +10,20 @@ import io.kubehop.streaming.inspect.DebugSessions;
 import io.kubehop.streaming.inspect.SessionsView;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Asks every tier for its sessions: the apiserver through the kubeconfig's connection, each node's
- * kubelet at the address and port its Node reports, and each node's runtime through its kubelet
- * ({@code /debug/sessions/runtime}: the runtime listens on the node's loopback). A tier that cannot
- * be asked is named on {@code warnings} and left out.
+ * Asks every tier for its sessions, all through the kubeconfig's connection to the apiserver: the
+ * apiserver's own, and each node's kubelet's and runtime's through the apiserver's node proxy
+ * ({@code /api/v1/nodes/{name}/proxy/debug/sessions}, {@code …/debug/sessions/runtime}: a kubelet
+ * answers only the apiserver's client certificate, and the runtime listens on the node's loopback).
+ * A tier that cannot be asked is named on {@code warnings} and left out.
  */
 public final class TierSessions {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(3);
-
   private final RestClient api;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
   private final PrintStream warnings;
 
   public TierSessions(RestClient api, PrintStream warnings) {
@@ -49,40 +40,34 @@ public final class TierSessions {
     List<SessionsView> runtimes = new ArrayList<>();
     for (JsonNode node : api.get("/api/v1/nodes", Query.of(), MediaTypes.JSON).path("items")) {
       String name = node.path("metadata").path("name").asText();
-      NodeStatus status = ApiJson.fromTree(node.path("status"), NodeStatus.class);
-      String address = status.address(NodeAddress.INTERNAL_IP).orElse(null);
-      if (address == null || status.daemonEndpoints() == null) {
-        warnings.println("kubehop trace: node " + name + " reports no kubelet address");
-        continue;
-      }
-      String base = "http://" + address + ":" + status.daemonEndpoints().kubeletEndpoint().port();
-      fetch(base + DebugSessions.PATH, "kubelet " + name, false).ifPresent(views::add);
-      fetch(base + DebugSessions.PATH + "/runtime", "runtime of " + name, true)
-          .ifPresent(runtimes::add);
+      String proxy = "/api/v1/nodes/" + Query.escapePath(name) + "/proxy" + DebugSessions.PATH;
+      fetch(proxy, "kubelet " + name, false).ifPresent(views::add);
+      fetch(proxy + "/runtime", "runtime of " + name, true).ifPresent(runtimes::add);
     }
     views.addAll(runtimes);
     return views;
   }
 
-  private Optional<SessionsView> fetch(String url, String what, boolean quietIfUnknown) {
+  private Optional<SessionsView> fetch(String path, String what, boolean quietIfUnknown) {
     try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() == 503 && quietIfUnknown) {
+      return Optional.of(
+          ApiJson.fromTree(api.get(path, Query.of(), MediaTypes.JSON), SessionsView.class));
+    } catch (StatusException e) {
+      if (Integer.valueOf(503).equals(e.status().code()) && quietIfUnknown) {
         return Optional.empty(); // no session went through that kubelet yet
       }
-      if (r.statusCode() != 200) {
-        warnings.println("kubehop trace: " + what + " (" + url + "): HTTP " + r.statusCode());
-        return Optional.empty();
-      }
-      return Optional.of(ApiJson.read(r.body(), SessionsView.class));
-    } catch (IOException e) {
-      warnings.println("kubehop trace: " + what + " (" + url + "): " + e.getMessage());
+      warnings.println(
+          "kubehop trace: "
+              + what
+              + " ("
+              + path
+              + "): HTTP "
+              + e.status().code()
+              + " "
+              + e.getMessage());
       return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    } catch (IOException | RuntimeException e) {
+      warnings.println("kubehop trace: " + what + " (" + path + "): " + e.getMessage());
       return Optional.empty();
     }
   }

@@ -22,7 +22,7 @@ class SessionChainsTest {
 
   private static HopView hop(
       String tier, long pid, String local, String remote, String peer, String protocol) {
-    return new HopView(tier, pid, local, remote, peer, null, protocol, 6L, 12L, AT, 3L, null);
+    return new HopView(tier, pid, local, remote, peer, null, protocol, 6L, 12L, AT, 3L, null, null);
   }
 
   private static SessionView session(
@@ -122,6 +122,7 @@ class SessionChainsTest {
                             null,
                             null,
                             AT,
+                            null,
                             null,
                             null)),
                     new ProcessView(4242, List.of("sh"), true),

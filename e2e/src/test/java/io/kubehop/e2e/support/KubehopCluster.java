@@ -36,8 +36,8 @@ public final class KubehopCluster implements AutoCloseable {
   private final Path home;
   private final int apiserverPort;
   private final int kubeletPort;
-  private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private String adminToken;
 
   private final Map<String, String> env;
 
@@ -54,10 +54,25 @@ public final class KubehopCluster implements AutoCloseable {
   }
 
   /**
+   * A cluster as {@code bin/kubehop up} makes it by default: HTTPS, tokens, RBAC, kubelets that
+   * answer only the apiserver's certificate. {@link #up(String...)} starts the suites that speak to
+   * the tiers' ports directly (raw sockets, debug endpoints) with {@code --insecure-http}.
+   */
+  public static KubehopCluster upSecure(String... extraFlags) {
+    return start(Map.of(), extraFlags);
+  }
+
+  /**
    * Starts a cluster whose tiers get {@code env} too, e.g. {@code KUBEHOP_JAVA_OPTS} to cap their
    * heaps.
    */
   public static KubehopCluster up(Map<String, String> env, String... extraFlags) {
+    List<String> flags = new ArrayList<>(List.of("--insecure-http"));
+    flags.addAll(List.of(extraFlags));
+    return start(env, flags.toArray(String[]::new));
+  }
+
+  private static KubehopCluster start(Map<String, String> env, String... extraFlags) {
     try {
       Path home = Files.createTempDirectory("kubehop-e2e-");
       int apiserverPort = freePort("127.0.0.1");
@@ -80,6 +95,10 @@ public final class KubehopCluster implements AutoCloseable {
         cluster.close();
         throw new AssertionError("kubehop up failed: " + result + "\n--- logs ---\n" + logs);
       }
+      if (cluster.secure()) {
+        cluster.http = ClusterTls.client(cluster.pki().resolve("ca.crt"));
+        cluster.adminToken = ClusterTls.token(cluster.pki().resolve("tokens.csv"), "kubehop-admin");
+      }
       return cluster;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -98,6 +117,21 @@ public final class KubehopCluster implements AutoCloseable {
 
   public Path home() {
     return home;
+  }
+
+  /** Whether the cluster is secure (not {@code --insecure-http}): HTTPS, tokens, RBAC, mTLS. */
+  public boolean secure() {
+    return Files.exists(pki().resolve("ca.crt"));
+  }
+
+  /** {@code $KUBEHOP_HOME/pki} of a secure cluster. */
+  public Path pki() {
+    return home.resolve("pki");
+  }
+
+  /** The read-only user's kubeconfig of a secure cluster. */
+  public Path viewerKubeconfig() {
+    return home.resolve("kubeconfig-viewer");
   }
 
   public Path kubeconfig() {
@@ -197,7 +231,7 @@ public final class KubehopCluster implements AutoCloseable {
   public boolean isReady() {
     try {
       return http.send(
-                  HttpRequest.newBuilder(api("/readyz")).build(),
+                  authorized(HttpRequest.newBuilder(api("/readyz"))).build(),
                   HttpResponse.BodyHandlers.discarding())
               .statusCode()
           == 200;
@@ -211,7 +245,11 @@ public final class KubehopCluster implements AutoCloseable {
 
   public HttpResponse<String> send(HttpRequest request) {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpRequest signed =
+          adminToken == null || request.headers().firstValue("Authorization").isPresent()
+              ? request
+              : authorized(HttpRequest.newBuilder(request, (name, value) -> true)).build();
+      return http.send(signed, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -221,7 +259,12 @@ public final class KubehopCluster implements AutoCloseable {
   }
 
   public URI api(String path) {
-    return URI.create("http://127.0.0.1:" + apiserverPort + path);
+    return URI.create((secure() ? "https" : "http") + "://127.0.0.1:" + apiserverPort + path);
+  }
+
+  /** {@code builder} with the admin's bearer token on a secure cluster. */
+  private HttpRequest.Builder authorized(HttpRequest.Builder builder) {
+    return adminToken == null ? builder : builder.header("Authorization", "Bearer " + adminToken);
   }
 
   /** Every tier's log, for failure messages. */

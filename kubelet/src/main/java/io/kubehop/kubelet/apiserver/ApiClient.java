@@ -2,6 +2,7 @@ package io.kubehop.kubelet.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubehop.api.json.ApiJson;
+import io.kubehop.streaming.transport.TlsFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -34,17 +35,26 @@ public final class ApiClient {
   private final int port;
 
   public ApiClient(Vertx vertx, String baseUrl) {
+    this(vertx, baseUrl, null);
+  }
+
+  /**
+   * A client of the apiserver at {@code baseUrl}; over {@code https} it verifies the apiserver's
+   * certificate against {@code tls}'s CA (the JDK's when null) and presents its client certificate,
+   * if any: the node's identity.
+   */
+  public ApiClient(Vertx vertx, String baseUrl, TlsFiles tls) {
     URI uri = URI.create(baseUrl);
     this.host = uri.getHost();
     this.port = uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
-    boolean tls = "https".equals(uri.getScheme());
-    this.http =
-        vertx.createHttpClient(
-            new HttpClientOptions()
-                .setSsl(tls)
-                .setTrustAll(tls)
-                .setVerifyHost(false)
-                .setConnectTimeout(5000));
+    HttpClientOptions options = new HttpClientOptions().setConnectTimeout(5000);
+    if ("https".equals(uri.getScheme())) {
+      options.setSsl(true);
+      if (tls != null) {
+        tls.client(options);
+      }
+    }
+    this.http = vertx.createHttpClient(options);
   }
 
   /** One response with its whole body (API objects are small). */

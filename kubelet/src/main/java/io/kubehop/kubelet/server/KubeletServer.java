@@ -2,6 +2,7 @@ package io.kubehop.kubelet.server;
 
 import io.kubehop.streaming.proxy.TunnelingHandler;
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.streaming.transport.TlsFiles;
 import io.kubehop.streaming.websocket.ChannelHandshake;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -42,6 +44,8 @@ public final class KubeletServer {
   private final Duration idleTimeout;
   private final Map<String, KubeletRoute> routes = new ConcurrentHashMap<>();
   private HttpServer server;
+  private TlsFiles tls;
+  private CallerAuthorizer callers;
 
   public KubeletServer(Vertx vertx) {
     this(vertx, DEFAULT_IDLE_TIMEOUT);
@@ -54,6 +58,16 @@ public final class KubeletServer {
   public KubeletServer(Vertx vertx, Duration idleTimeout) {
     this.vertx = vertx;
     this.idleTimeout = idleTimeout;
+  }
+
+  /**
+   * Serves HTTPS with {@code tls}; with its client CA, only the client certificates whose CN is
+   * among {@code users} get past the health check (call before {@link #listen}).
+   */
+  public KubeletServer secured(TlsFiles tls, Set<String> users) {
+    this.tls = tls;
+    this.callers = tls.caFile() == null ? null : new CallerAuthorizer(users);
+    return this;
   }
 
   /** Registers the handler of {@code /<firstSegment>/…}; replaces any earlier one. */
@@ -77,6 +91,9 @@ public final class KubeletServer {
                     .setMaxHeaderSize(MAX_HEADER_BYTES)
                     .setIdleTimeout((int) idleTimeout.toMillis())
                     .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)));
+    if (tls != null) {
+      tls.server(options);
+    }
     server = vertx.createHttpServer(options);
     PostUpgrades.install(server).requestHandler(this::dispatch);
     return server.listen(port, host).map(HttpServer::actualPort);
@@ -88,6 +105,9 @@ public final class KubeletServer {
 
   private void dispatch(HttpServerRequest req) {
     List<String> segments = segments(req.path());
+    if (callers != null && !callers.admit(req, segments.isEmpty() ? "" : segments.get(0))) {
+      return;
+    }
     KubeletRoute route = segments.isEmpty() ? null : routes.get(segments.get(0));
     if (route == null) {
       Responses.text(req, 404, "404 page not found\n");

@@ -173,7 +173,8 @@ final class RuntimeSessions {
         meter == null ? null : meter.bytesOut(),
         opened,
         meter == null || !open ? null : meter.idle().toSeconds(),
-        meter == null || !open ? null : meter.halfClosed().orElse(null));
+        meter == null || !open ? null : meter.halfClosed().orElse(null),
+        meter != null && meter.tls() ? Boolean.TRUE : null);
   }
 
   private static SessionView view(Session s, long pid) {

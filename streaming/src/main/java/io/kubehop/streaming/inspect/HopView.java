@@ -23,6 +23,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param halfClosed {@code in} when the peer ended its sending (FIN read) and this end may still
  *     write, {@code out} when this end sent its FIN and still reads (a lingering close), {@code
  *     both}; absent while neither direction is shut, and once the socket is closed
+ * @param tls true when the socket carries TLS (the protocol runs inside it); absent for plain TCP
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HopView(
@@ -37,4 +38,5 @@ public record HopView(
     Long bytesOut,
     String openedAt,
     Long idleSeconds,
-    String halfClosed) {}
+    String halfClosed,
+    Boolean tls) {}

@@ -152,7 +152,8 @@ public final class HopViews {
         out,
         opened,
         idle,
-        halfClosed);
+        halfClosed,
+        meter != null && meter.tls() ? Boolean.TRUE : null);
   }
 
   /**

@@ -13,6 +13,7 @@ import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
 import io.kubehop.streaming.spdy.SpdyDialer;
 import io.kubehop.streaming.spdy.SpdySession;
+import io.kubehop.streaming.transport.Dial;
 import io.kubehop.streaming.transport.SocketMeter;
 import io.kubehop.streaming.websocket.ChannelConnection;
 import io.kubehop.streaming.websocket.ChannelHandshake;
@@ -296,14 +297,14 @@ public final class StreamTranslator {
       WriteStream<Buffer> stderr,
       ReadStream<Buffer> resize,
       BiConsumer<URI, SpdyDialer.Upgraded> onUpgraded) {
-    int port = location.getPort() > 0 ? location.getPort() : 80;
+    int port = Dial.port(location);
     String uri =
         (location.getRawPath() == null || location.getRawPath().isEmpty()
                 ? "/"
                 : location.getRawPath())
             + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
     SpdyExecutor.Target target =
-        new SpdyExecutor.Target(location.getHost(), port, "POST", uri, headers);
+        new SpdyExecutor.Target(location.getHost(), port, Dial.tls(location), "POST", uri, headers);
     return spdy.stream(
             target, options, stdin, stdout, stderr, resize, up -> onUpgraded.accept(location, up))
         .recover(

@@ -4,6 +4,7 @@ import io.kubehop.streaming.httpstream.ConnectionClosedException;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.UpgradeRefusedException;
 import io.kubehop.streaming.httpstream.UpgradeRequests;
+import io.kubehop.streaming.transport.Dial;
 import io.kubehop.streaming.transport.LingeringClose;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.kubehop.streaming.transport.SocketMeter;
@@ -174,12 +175,9 @@ public final class UpgradeAwareProxy {
       URI location,
       String session,
       int redirectsSoFar) {
-    int port =
-        location.getPort() > 0
-            ? location.getPort()
-            : ("https".equals(location.getScheme()) ? 443 : 80);
+    int port = Dial.port(location);
     return client
-        .connect(port, location.getHost())
+        .connect(Dial.to(location))
         .recover(
             e -> {
               responder.error(

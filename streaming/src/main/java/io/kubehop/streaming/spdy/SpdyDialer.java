@@ -9,6 +9,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import java.net.ProtocolException;
@@ -77,6 +78,23 @@ public final class SpdyDialer {
       String uri,
       List<String> protocols,
       Map<String, String> extraHeaders) {
+    return dial(vertx, client, host, port, null, method, uri, protocols, extraHeaders);
+  }
+
+  /**
+   * As {@link #dial(Vertx, NetClient, String, int, String, String, List, Map)}, over TLS when
+   * {@code tls} is true, in plain when false, as {@code client} is configured when null.
+   */
+  public static Future<Upgraded> dial(
+      Vertx vertx,
+      NetClient client,
+      String host,
+      int port,
+      Boolean tls,
+      String method,
+      String uri,
+      List<String> protocols,
+      Map<String, String> extraHeaders) {
     StringBuilder head =
         new StringBuilder(method)
             .append(' ')
@@ -94,37 +112,39 @@ public final class SpdyDialer {
         p -> head.append(StreamHeaders.PROTOCOL_VERSION).append(": ").append(p).append("\r\n"));
     extraHeaders.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
     head.append("\r\n");
-    return client
-        .connect(port, host)
-        .compose(
-            socket -> {
-              Promise<Upgraded> result = Promise.promise();
-              Buffer acc = Buffer.buffer();
-              socket.handler(
-                  bytes -> {
-                    if (result.future().isComplete()) {
-                      acc.appendBuffer(bytes); // refusal body
-                      return;
-                    }
-                    acc.appendBuffer(bytes);
-                    int end = indexOfHeadEnd(acc);
-                    if (end < 0) {
-                      if (acc.length() > MAX_HEAD) {
-                        result.fail(new ProtocolException("response head too large"));
-                        socket.close();
-                      }
-                      return;
-                    }
-                    onHead(vertx, socket, acc, end, result);
-                  });
-              socket.closeHandler(
-                  v ->
-                      result.tryFail(
-                          new ConnectionClosedException(
-                              "connection closed before the upgrade response")));
-              socket.write(Buffer.buffer(head.toString(), "ISO-8859-1"));
-              return result.future();
-            });
+    Future<NetSocket> connecting =
+        tls == null
+            ? client.connect(port, host)
+            : client.connect(new ConnectOptions().setHost(host).setPort(port).setSsl(tls));
+    return connecting.compose(
+        socket -> {
+          Promise<Upgraded> result = Promise.promise();
+          Buffer acc = Buffer.buffer();
+          socket.handler(
+              bytes -> {
+                if (result.future().isComplete()) {
+                  acc.appendBuffer(bytes); // refusal body
+                  return;
+                }
+                acc.appendBuffer(bytes);
+                int end = indexOfHeadEnd(acc);
+                if (end < 0) {
+                  if (acc.length() > MAX_HEAD) {
+                    result.fail(new ProtocolException("response head too large"));
+                    socket.close();
+                  }
+                  return;
+                }
+                onHead(vertx, socket, acc, end, result);
+              });
+          socket.closeHandler(
+              v ->
+                  result.tryFail(
+                      new ConnectionClosedException(
+                          "connection closed before the upgrade response")));
+          socket.write(Buffer.buffer(head.toString(), "ISO-8859-1"));
+          return result.future();
+        });
   }
 
   private static void onHead(

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
@@ -105,12 +106,15 @@ public final class SocketMeter extends ChannelDuplexHandler {
     private volatile SocketMeter meter;
     private long inAtStart;
     private long outAtStart;
+    private boolean tls;
 
     private Reading(Channel channel) {
       this.channel = channel;
     }
 
     private void start(SocketMeter meter) {
+      // Read while the channel is live: a closed channel's pipeline is emptied.
+      tls = channel.pipeline().get(SslHandler.class) != null;
       inAtStart = meter.bytesIn;
       outAtStart = meter.bytesOut;
       this.meter = meter; // volatile write after the baseline: a reader sees both
@@ -149,6 +153,13 @@ public final class SocketMeter extends ChannelDuplexHandler {
       return in && out
           ? Optional.of("both")
           : in ? Optional.of("in") : out ? Optional.of("out") : Optional.empty();
+    }
+
+    /**
+     * Whether the socket carries TLS (a TLS handler was in its pipeline when the reading began).
+     */
+    public boolean tls() {
+      return meter != null && tls; // the volatile read of meter publishes tls
     }
 
     /** Whether the socket is still open. */

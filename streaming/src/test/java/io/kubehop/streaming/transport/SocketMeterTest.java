@@ -88,6 +88,7 @@ class SocketMeterTest {
       assertTrue(reading.idle().compareTo(Duration.ofSeconds(10)) < 0);
       assertEquals(Optional.empty(), reading.halfClosed());
       assertTrue(reading.open());
+      assertFalse(reading.tls(), "plain TCP");
     }
   }
 

@@ -59,9 +59,19 @@ public final class SpdyExecutor {
     return new SpdyExecutor(vertx, client, true);
   }
 
-  /** Where to connect and what to ask for. */
+  /**
+   * Where to connect and what to ask for.
+   *
+   * @param tls TLS or plain; null: as the executor's client is configured
+   */
   public record Target(
-      String host, int port, String method, String uri, Map<String, String> headers) {}
+      String host, int port, Boolean tls, String method, String uri, Map<String, String> headers) {
+
+    /** A target dialled as the executor's client is configured. */
+    public Target(String host, int port, String method, String uri, Map<String, String> headers) {
+      this(host, port, null, method, uri, headers);
+    }
+  }
 
   /**
    * Runs the remote command; {@code stdin}, {@code stdout}, {@code stderr} may be null when not
@@ -131,6 +141,7 @@ public final class SpdyExecutor {
             client,
             target.host(),
             target.port(),
+            target.tls(),
             target.method(),
             target.uri(),
             StreamProtocol.SPDY_CLIENT_DEFAULT,
