@@ -1,18 +1,18 @@
 package io.kubehop.client.pki;
 
+import io.kubehop.api.auth.StaticTokenFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
 /**
- * The static token file upstream's apiserver reads with {@code --token-auth-file}: CSV lines of
- * {@code token,user,uid,"group1,group2"}. The groups column is quoted because it holds commas
- * itself; tokens are base64url and never need quoting.
+ * The cluster's static token file ({@link StaticTokenFile}'s format, which the apiserver reads with
+ * {@code --token-auth-file}): new tokens, and the file written and read back. Tokens are base64url
+ * and never need quoting.
  */
 final class TokenFile {
 
@@ -29,18 +29,11 @@ final class TokenFile {
 
   /** The file's text. */
   static byte[] format(List<StaticToken> tokens) {
-    StringBuilder out = new StringBuilder();
-    for (StaticToken t : tokens) {
-      out.append(t.token())
-          .append(',')
-          .append(t.user())
-          .append(',')
-          .append(t.uid())
-          .append(",\"")
-          .append(String.join(",", t.groups()))
-          .append("\"\n");
-    }
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    return StaticTokenFile.format(
+            tokens.stream()
+                .map(t -> new StaticTokenFile.Entry(t.token(), t.user(), t.uid(), t.groups()))
+                .toList())
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   /** Reads the file as the apiserver would; a line of fewer than three fields is an error. */
@@ -51,51 +44,12 @@ final class TokenFile {
     } catch (IOException e) {
       throw new PkiException("cannot read " + file + ": " + PemFiles.describe(e), e);
     }
-    List<StaticToken> tokens = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).isBlank()) {
-        continue;
-      }
-      List<String> fields = fields(lines.get(i));
-      if (fields.size() < 3) {
-        throw new PkiException(
-            file + ":" + (i + 1) + ": token file is invalid: fewer than 3 fields");
-      }
-      List<String> groups =
-          fields.size() > 3 && !fields.get(3).isEmpty()
-              ? List.of(fields.get(3).split(","))
-              : List.of();
-      tokens.add(new StaticToken(fields.get(0), fields.get(1), fields.get(2), groups));
+    try {
+      return StaticTokenFile.parse(lines, file.toString()).stream()
+          .map(e -> new StaticToken(e.token(), e.user(), e.uid(), e.groups()))
+          .toList();
+    } catch (IllegalArgumentException malformed) {
+      throw new PkiException("token file is invalid: " + malformed.getMessage(), malformed);
     }
-    return tokens;
-  }
-
-  /** One CSV record: comma-separated, a field in double quotes may hold commas and {@code ""}. */
-  static List<String> fields(String line) {
-    List<String> fields = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          field.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          field.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        fields.add(field.toString());
-        field.setLength(0);
-      } else {
-        field.append(c);
-      }
-    }
-    fields.add(field.toString());
-    return fields;
   }
 }
