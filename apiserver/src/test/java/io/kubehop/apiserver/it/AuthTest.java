@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubehop.api.json.ApiJson;
-import io.kubehop.api.meta.Times;
 import io.kubehop.apiserver.ApiServer;
 import io.kubehop.apiserver.auth.AccessOptions;
 import io.kubehop.testkit.Await;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,8 +89,7 @@ class AuthTest {
             .await();
     anonymous = client(pki.context(null));
     alice = client(pki.context(pki.client("CN=alice,O=system:masters")));
-    int kubeletPort = fakeKubelet();
-    String now = Times.now();
+    int kubeletPort = FakeKubelet.listen(vertx, socket -> {});
     assertEquals(
         201,
         send(
@@ -100,16 +97,7 @@ class AuthTest {
                 "admin-token",
                 "POST",
                 "/api/v1/nodes",
-                "{\"kind\":\"Node\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"node-1\"},"
-                    + "\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"127.0.1.1\"}],"
-                    + "\"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":"
-                    + kubeletPort
-                    + "}},\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\","
-                    + "\"lastHeartbeatTime\":\""
-                    + now
-                    + "\",\"lastTransitionTime\":\""
-                    + now
-                    + "\"}]}}")
+                FakeKubelet.readyNode("node-1", kubeletPort))
             .statusCode());
     assertEquals(
         201,
@@ -121,29 +109,6 @@ class AuthTest {
   static void stop() {
     server.close().await();
     vertx.close().await();
-  }
-
-  /** Answers every request head with a SPDY 101 and then holds the connection. */
-  private static int fakeKubelet() {
-    return vertx
-        .createNetServer()
-        .connectHandler(
-            socket -> {
-              Buffer head = Buffer.buffer();
-              socket.handler(
-                  b -> {
-                    head.appendBuffer(b);
-                    if (head.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
-                      socket.handler(x -> {});
-                      socket.write(
-                          "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
-                              + "Upgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n");
-                    }
-                  });
-            })
-        .listen(0, "127.0.1.1")
-        .await()
-        .actualPort();
   }
 
   private static String pod(String name) {

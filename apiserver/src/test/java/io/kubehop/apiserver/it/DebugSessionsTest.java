@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubehop.api.json.ApiJson;
-import io.kubehop.api.meta.Times;
 import io.kubehop.testkit.Await;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,43 +43,9 @@ class DebugSessionsTest {
   @BeforeEach
   void start() throws Exception {
     api = new TestApiServer(tmp);
-    kubeletPort =
-        api.vertx
-            .createNetServer()
-            .connectHandler(
-                socket -> {
-                  Buffer head = Buffer.buffer();
-                  socket.handler(
-                      b -> {
-                        head.appendBuffer(b);
-                        if (head.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
-                          socket.handler(x -> {});
-                          socket.write(
-                              "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
-                                  + "Upgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n");
-                          kubeletSockets.add(socket);
-                        }
-                      });
-                })
-            .listen(0, "127.0.1.1")
-            .await()
-            .actualPort();
-    String now = Times.now();
+    kubeletPort = FakeKubelet.listen(api.vertx, kubeletSockets::add);
     assertEquals(
-        201,
-        api.post(
-                "/api/v1/nodes",
-                "{\"kind\":\"Node\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"node-1\"},"
-                    + "\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"127.0.1.1\"}],"
-                    + "\"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":"
-                    + kubeletPort
-                    + "}},\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\","
-                    + "\"lastHeartbeatTime\":\""
-                    + now
-                    + "\",\"lastTransitionTime\":\""
-                    + now
-                    + "\"}]}}")
-            .statusCode());
+        201, api.post("/api/v1/nodes", FakeKubelet.readyNode("node-1", kubeletPort)).statusCode());
     assertEquals(
         201,
         api.post(
