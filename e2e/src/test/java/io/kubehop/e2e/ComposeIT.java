@@ -30,11 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * kubectl on the host reaches the published apiserver with the kubeconfig the stack wrote, finds
  * both nodes Ready, and execs into a busybox pod on each node.
  *
- * <p>It runs its own compose project (its own name, apiserver port, /24 and kubeconfig folder), so
- * a developer's stack can run beside it. Under {@code CI=true} a missing docker-compose or docker
- * daemon fails it; elsewhere it is skipped. A machine that cannot pull {@code
- * eclipse-temurin:17-jre} sets {@code KUBEHOP_BASE_IMAGE} (e.g. {@code local/jre17-base}, which
- * {@code /work/shared/scripts/offline-docker.sh} builds); the test passes it to compose.
+ * <p>It runs its own compose project (its own name, apiserver port, /24, kubeconfig folder and
+ * image tag), so a developer's stack can run beside it; {@code down -v --rmi all} removes what it
+ * made. Under {@code CI=true} a missing docker-compose or docker daemon fails it; elsewhere it is
+ * skipped. A machine that cannot pull {@code eclipse-temurin:17-jre} sets {@code
+ * KUBEHOP_BASE_IMAGE} (e.g. {@code local/jre17-base}, which {@code
+ * /work/shared/scripts/offline-docker.sh} builds); the test passes it to compose.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ComposeIT {
@@ -68,6 +69,7 @@ class ComposeIT {
     env.put("KUBEHOP_APISERVER_PORT", Integer.toString(freePort()));
     env.put("KUBEHOP_COMPOSE_NET", "172.28." + (100 + ThreadLocalRandom.current().nextInt(100)));
     env.put("KUBEHOP_COMPOSE_OUT", out.toString());
+    env.put("KUBEHOP_IMAGE", "kubehop:" + project); // its own tag: `down --rmi all` removes only it
     env.put("DOCKER_BUILDKIT", null); // the legacy builder: no buildx needed
     started = true;
     ProcessResult upResult = compose(Duration.ofMinutes(10), "up", "-d", "--build");
@@ -84,7 +86,8 @@ class ComposeIT {
     if (!started) {
       return;
     }
-    ProcessResult downResult = compose(Duration.ofMinutes(2), "down", "-v", "--remove-orphans");
+    ProcessResult downResult =
+        compose(Duration.ofMinutes(2), "down", "-v", "--rmi", "all", "--remove-orphans");
     assertThat(downResult.exitCode()).as("compose down: %s", downResult).isZero();
     ProcessResult left =
         Commands.run(
