@@ -150,10 +150,16 @@ public final class Kubelet extends VerticleBase {
     }
     server.route("portForward", new PortForwardRoute(pods, streaming, forwarder));
     return server
-        .listen(config.nodeIp(), config.port())
+        .listen(config.address(), config.port())
         .onSuccess(
             port -> {
-              LOG.info("kubelet server listening on " + config.nodeIp() + ":" + port);
+              LOG.info(
+                  "kubelet server listening on "
+                      + config.address()
+                      + ":"
+                      + port
+                      + ", advertised as "
+                      + config.nodeIp());
               nodeStatus
                   .start(port)
                   .onSuccess(

@@ -8,7 +8,8 @@ import java.time.Duration;
  *
  * @param home the kubehop home directory
  * @param nodeName the Node object this kubelet registers
- * @param nodeIp the address it binds to and reports as InternalIP and hostIP
+ * @param nodeIp the address it reports as its Node's InternalIP and its pods' hostIP ({@code
+ *     --node-ip}); the apiserver dials it
  * @param port the kubelet server port (0 = random)
  * @param apiserver base URL of the apiserver, e.g. {@code http://127.0.0.1:6443}
  * @param runtimeSocket the CRI unix socket
@@ -23,6 +24,9 @@ import java.time.Duration;
  *     (1.36's ExtendWebSocketsToKubelet)
  * @param security TLS toward callers and the apiserver, and who may call ({@link
  *     KubeletSecurity#NONE}: plain HTTP)
+ * @param address the address its server binds to ({@code --address}; upstream's flag of that name);
+ *     the same as {@code nodeIp} unless the node is behind a NAT or in a container, where it may be
+ *     {@code 0.0.0.0}
  */
 public record KubeletConfig(
     Path home,
@@ -37,7 +41,40 @@ public record KubeletConfig(
     Duration crashLoopBackOffMax,
     boolean redirectContainerStreaming,
     boolean webSocketTranslation,
-    KubeletSecurity security) {
+    KubeletSecurity security,
+    String address) {
+
+  /** Binds to {@code nodeIp}, as before {@code --address} existed. */
+  public KubeletConfig(
+      Path home,
+      String nodeName,
+      String nodeIp,
+      int port,
+      String apiserver,
+      Path runtimeSocket,
+      Duration nodeStatusUpdateFrequency,
+      Duration resyncPeriod,
+      Duration crashLoopBackOffBase,
+      Duration crashLoopBackOffMax,
+      boolean redirectContainerStreaming,
+      boolean webSocketTranslation,
+      KubeletSecurity security) {
+    this(
+        home,
+        nodeName,
+        nodeIp,
+        port,
+        apiserver,
+        runtimeSocket,
+        nodeStatusUpdateFrequency,
+        resyncPeriod,
+        crashLoopBackOffBase,
+        crashLoopBackOffMax,
+        redirectContainerStreaming,
+        webSocketTranslation,
+        security,
+        nodeIp);
+  }
 
   public KubeletConfig(
       Path home,

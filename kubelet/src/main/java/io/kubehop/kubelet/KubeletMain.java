@@ -44,8 +44,17 @@ public final class KubeletMain implements Callable<Integer> {
   @Option(
       names = "--node-ip",
       defaultValue = "127.0.1.1",
-      description = "Address to bind and report (default: ${DEFAULT-VALUE}).")
+      description =
+          "Address reported as the Node's InternalIP and the pods' hostIP, which the apiserver"
+              + " dials (default: ${DEFAULT-VALUE}).")
   String nodeIp;
+
+  @Option(
+      names = "--address",
+      description =
+          "Address the kubelet server binds to, e.g. 0.0.0.0 in a container (default: the"
+              + " --node-ip).")
+  String address;
 
   @Option(
       names = "--port",
@@ -192,7 +201,8 @@ public final class KubeletMain implements Callable<Integer> {
         crashLoopBackOffMax,
         redirectContainerStreaming,
         webSocketTranslation,
-        security());
+        security(),
+        address == null || address.isBlank() ? nodeIp : address);
   }
 
   KubeletSecurity security() {
@@ -240,7 +250,10 @@ public final class KubeletMain implements Callable<Integer> {
                         + " http://"
                         + config.nodeIp()
                         + ":"
-                        + port));
+                        + port
+                        + (config.address().equals(config.nodeIp())
+                            ? ""
+                            : " (bound to " + config.address() + ")")));
     stop.await();
     log.info("SIGTERM: stopping");
     vertx.close().await(10, TimeUnit.SECONDS);

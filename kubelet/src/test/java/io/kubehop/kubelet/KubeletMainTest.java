@@ -23,6 +23,7 @@ class KubeletMainTest {
     assertEquals(Path.of("/h"), c.home());
     assertEquals("node-1", c.nodeName());
     assertEquals("127.0.1.1", c.nodeIp());
+    assertEquals("127.0.1.1", c.address());
     assertEquals(10250, c.port());
     assertEquals("http://127.0.0.1:6443", c.apiserver());
     assertEquals(Path.of("/h/nodes/node-1/runtime.sock"), c.runtimeSocket());
@@ -69,5 +70,19 @@ class KubeletMainTest {
     assertEquals(Duration.ofMinutes(5), c.crashLoopBackOffMax());
     assertTrue(c.redirectContainerStreaming());
     assertFalse(parse("--redirect-container-streaming=false").redirectContainerStreaming());
+  }
+
+  @Test
+  void addressDefaultsToTheNodeIp() {
+    KubeletConfig c = parse("--home", "/h", "--node-ip", "127.0.1.7");
+    assertEquals("127.0.1.7", c.nodeIp());
+    assertEquals("127.0.1.7", c.address());
+  }
+
+  @Test
+  void addressIsWhatTheServerBindsAndNodeIpWhatItAdvertises() {
+    KubeletConfig c = parse("--home", "/h", "--node-ip", "172.30.0.11", "--address", "0.0.0.0");
+    assertEquals("172.30.0.11", c.nodeIp());
+    assertEquals("0.0.0.0", c.address());
   }
 }

@@ -21,12 +21,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The kubelet's HTTP/1.1 server on {@code --node-ip:--port}: a registry of {@link KubeletRoute}s
- * keyed by the first path segment ({@code healthz}, {@code pods}, {@code containerLogs}, {@code
- * exec}, {@code attach}; later {@code portForward}). {@link PostUpgrades} is installed so that
- * kubectl's SPDY {@code POST} upgrades can be taken over (Vert.x tunnels only GET); it needs h2c
- * off, so that its connection handler sees every request from the first byte (docs/design.md,
- * Vert.x constraints).
+ * The kubelet's HTTP/1.1 server on {@code --address:--port} (by default the {@code --node-ip}): a
+ * registry of {@link KubeletRoute}s keyed by the first path segment ({@code healthz}, {@code pods},
+ * {@code containerLogs}, {@code exec}, {@code attach}; later {@code portForward}). {@link
+ * PostUpgrades} is installed so that kubectl's SPDY {@code POST} upgrades can be taken over (Vert.x
+ * tunnels only GET); it needs h2c off, so that its connection handler sees every request from the
+ * first byte (docs/design.md, Vert.x constraints).
  */
 public final class KubeletServer {
 

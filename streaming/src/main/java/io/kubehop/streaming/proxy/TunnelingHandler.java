@@ -6,6 +6,7 @@ import io.kubehop.streaming.httpstream.UpgradeRequests;
 import io.kubehop.streaming.transport.LingeringClose;
 import io.kubehop.streaming.transport.SocketMeter;
 import io.kubehop.streaming.transport.UpgradeHeaders;
+import io.kubehop.streaming.transport.VertxInternals;
 import io.kubehop.streaming.websocket.ChannelHandshake;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -376,6 +377,7 @@ public final class TunnelingHandler {
    */
   private static void copyToWebSocket(
       NetSocket up, ServerWebSocket ws, HopSession hop, Future<Void> early) {
+    VertxInternals.closeOnTlsCloseNotify(up); // over TLS, the kubelet's half-close
     Future<?>[] lastWrite = {early};
     up.handler(
         buffer -> {

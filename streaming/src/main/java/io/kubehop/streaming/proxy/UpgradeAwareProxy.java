@@ -9,6 +9,7 @@ import io.kubehop.streaming.transport.LingeringClose;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.kubehop.streaming.transport.SocketMeter;
 import io.kubehop.streaming.transport.UpgradeHeaders;
+import io.kubehop.streaming.transport.VertxInternals;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -304,6 +305,7 @@ public final class UpgradeAwareProxy {
    */
   private static void pipe(
       NetSocket from, NetSocket to, IntConsumer counter, HopSession hop, SessionEnd.Side side) {
+    VertxInternals.closeOnTlsCloseNotify(from); // over TLS, the other tier's half-close
     from.handler(
         buffer -> {
           counter.accept(buffer.length());

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
@@ -80,6 +81,33 @@ public final class VertxInternals {
         .channel()
         .config()
         .setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    return true;
+  }
+
+  /**
+   * Closes {@code socket} when its TLS peer sends close_notify, the TLS form of a half-close (what
+   * {@link LingeringClose} sends over TLS, and Go's {@code tls.Conn.CloseWrite}). Netty reports
+   * close_notify only as an event and keeps the connection open, so a splice waiting for that
+   * peer's end would wait until the peer's linger time ran out: over TLS, every ended SPDY exec
+   * held its apiserver-to-kubelet and kubelet-to-runtime sockets for 5 minutes. Closing ends the
+   * input as a FIN does without TLS: the socket's end handler still runs behind the data read
+   * before. False, doing nothing, when the socket is not Vert.x's own. Takes the socket's one event
+   * handler, as {@link #allowHalfClosure} does: a socket gets one of the two.
+   */
+  public static boolean closeOnTlsCloseNotify(NetSocket socket) {
+    if (!(socket instanceof NetSocketInternal internal)) {
+      return false;
+    }
+    Channel channel = internal.channelHandlerContext().channel();
+    internal.eventHandler(
+        event -> {
+          if (event instanceof SslCloseCompletionEvent closed && closed.isSuccess()) {
+            // Not at once: Netty's SslHandler reports close_notify while it still holds the
+            // application data it decoded from the same read, and passes that data on only after.
+            // A task queued now runs after it, so the end stays behind the last byte.
+            channel.eventLoop().execute(socket::close);
+          }
+        });
     return true;
   }
 
