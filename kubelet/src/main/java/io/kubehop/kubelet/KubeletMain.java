@@ -109,7 +109,7 @@ public final class KubeletMain implements Callable<Integer> {
       fallbackValue = FrameTracer.ALL,
       paramLabel = "SESSION|all",
       description =
-          "Log every frame of spliced SPDY sessions (one session, or all) as JSON lines to"
+          "Log every frame of exec, attach and port-forward sessions (one session, or all) as JSON lines to"
               + " --trace-frames-file.")
   String traceFrames;
 

@@ -89,6 +89,21 @@ public final class HopRegistry {
     this.clientRole = clientRole;
   }
 
+  /** This tier's frame tracer ({@link FrameTracer#OFF} unless {@code --trace-frames}). */
+  FrameTracer frameTracer() {
+    return frames;
+  }
+
+  /** How this tier's callers are named in traces: {@code client} at the apiserver. */
+  String clientRole() {
+    return clientRole;
+  }
+
+  /** How this tier's next hop is named in traces and reports. */
+  String backendRole() {
+    return backendRole;
+  }
+
   /**
    * Taps for both directions of a spliced SPDY session when its frames are traced: [client to
    * backend, backend to client]; empty when they are not.

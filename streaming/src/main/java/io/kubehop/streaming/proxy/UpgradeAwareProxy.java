@@ -4,6 +4,7 @@ import io.kubehop.streaming.httpstream.ConnectionClosedException;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.UpgradeRefusedException;
 import io.kubehop.streaming.httpstream.UpgradeRequests;
+import io.kubehop.streaming.trace.FrameTracer;
 import io.kubehop.streaming.trace.SpdyFrameTap;
 import io.kubehop.streaming.transport.Dial;
 import io.kubehop.streaming.transport.LingeringClose;
@@ -30,7 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -290,8 +290,8 @@ public final class UpgradeAwareProxy {
               if ("SPDY/3.1".equalsIgnoreCase(head.header(UpgradeHeaders.UPGRADE).orElse(""))) {
                 Optional<SpdyFrameTap[]> taps = registry.spdyTaps(hop.id());
                 if (taps.isPresent()) {
-                  tapUp = guarded(taps.get()[0]);
-                  tapDown = guarded(taps.get()[1]);
+                  tapUp = FrameTracer.guarded(taps.get()[0]);
+                  tapDown = FrameTracer.guarded(taps.get()[1]);
                   hop.closeFuture()
                       .onComplete(
                           v -> {
@@ -357,21 +357,6 @@ public final class UpgradeAwareProxy {
           from.close();
         });
     from.resume();
-  }
-
-  /** A tap that can never break the splice: its first failure turns it off. */
-  private static Consumer<Buffer> guarded(SpdyFrameTap tap) {
-    boolean[] broken = {false};
-    return buffer -> {
-      if (!broken[0]) {
-        try {
-          tap.accept(buffer);
-        } catch (RuntimeException e) {
-          broken[0] = true;
-          LOG.log(Level.FINE, "frame trace tap failed; tracing stops for this session", e);
-        }
-      }
-    };
   }
 
   private static Future<Void> closed(NetSocket socket, HopSession hop, SessionEnd.Side side) {
