@@ -3,6 +3,7 @@ package io.kubehop.apiserver;
 import io.kubehop.api.util.GoDuration;
 import io.kubehop.apiserver.auth.AccessOptions;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
+import io.kubehop.streaming.trace.FrameTracer;
 import io.kubehop.streaming.transport.TlsFiles;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -138,6 +139,22 @@ public final class ApiServerMain implements Callable<Integer> {
               + "(default: no audit).")
   Path auditLogPath;
 
+  @Option(
+      names = "--trace-frames",
+      arity = "0..1",
+      fallbackValue = FrameTracer.ALL,
+      paramLabel = "SESSION|all",
+      description =
+          "Log every frame of exec, attach and port-forward sessions (one session, or all) as JSON lines to"
+              + " --trace-frames-file.")
+  String traceFrames;
+
+  @Option(
+      names = "--trace-frames-file",
+      paramLabel = "PATH",
+      description = "Where --trace-frames writes (default: HOME/logs/apiserver-frames.jsonl).")
+  Path traceFramesFile;
+
   /** Go-style durations for picocli. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
@@ -193,6 +210,13 @@ public final class ApiServerMain implements Callable<Integer> {
       Logger.getLogger("apiserver").log(Level.SEVERE, "cannot start: " + e, e);
       vertx.close();
       return 1;
+    }
+    if (traceFrames != null) {
+      Path file =
+          traceFramesFile != null
+              ? traceFramesFile
+              : dir.resolve("logs").resolve("apiserver-frames.jsonl");
+      server.hops().traceFrames(FrameTracer.to(file, "apiserver", traceFrames), "client");
     }
     AtomicReference<ApiServer> ref = new AtomicReference<>(server);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -2,6 +2,7 @@ package io.kubehop.kubelet;
 
 import io.kubehop.api.util.GoDuration;
 import io.kubehop.kubelet.node.NodeInfo;
+import io.kubehop.streaming.trace.FrameTracer;
 import io.kubehop.streaming.transport.TlsFiles;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -101,6 +102,22 @@ public final class KubeletMain implements Callable<Integer> {
       converter = DurationConverter.class,
       description = "Cap of the restart delay; upstream uses 5m (default: ${DEFAULT-VALUE}).")
   Duration crashLoopBackOffMax;
+
+  @Option(
+      names = "--trace-frames",
+      arity = "0..1",
+      fallbackValue = FrameTracer.ALL,
+      paramLabel = "SESSION|all",
+      description =
+          "Log every frame of exec, attach and port-forward sessions (one session, or all) as JSON lines to"
+              + " --trace-frames-file.")
+  String traceFrames;
+
+  @Option(
+      names = "--trace-frames-file",
+      paramLabel = "PATH",
+      description = "Where --trace-frames writes (default: HOME/logs/kubelet-NODE-frames.jsonl).")
+  Path traceFramesFile;
 
   @Option(
       names = "--redirect-container-streaming",
@@ -231,6 +248,16 @@ public final class KubeletMain implements Callable<Integer> {
             + config.runtimeSocket());
     Vertx vertx = Vertx.vertx();
     Kubelet kubelet = new Kubelet(config, NodeInfo.read());
+    if (traceFrames != null) {
+      Path file =
+          traceFramesFile != null
+              ? traceFramesFile
+              : config
+                  .home()
+                  .resolve("logs")
+                  .resolve("kubelet-" + config.nodeName() + "-frames.jsonl");
+      kubelet.hops().traceFrames(FrameTracer.to(file, "kubelet", traceFrames), "apiserver");
+    }
     CountDownLatch stop = new CountDownLatch(1);
     installSigterm(stop);
     try {

@@ -10,8 +10,8 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The streaming packages are protocol layers and point one way (as upstream's {@code
  * .import-restrictions} keep the kubelet's streaming packages apart): transport ← httpstream ←
- * {spdy, websocket} ← remotecommand ← portforward ← proxy, with the CRI streaming server ({@code
- * cri}) beside the proxy on top. SPDY and WebSocket are siblings that never see each other;
+ * {spdy, websocket} ← {trace, remotecommand} ← portforward ← proxy, with the CRI streaming server
+ * ({@code cri}) beside the proxy on top. SPDY and WebSocket are siblings that never see each other;
  * whatever knows both sits above them.
  */
 @AnalyzeClasses(
@@ -31,6 +31,8 @@ class LayeringTest {
           .definedBy("io.kubehop.streaming.spdy..")
           .layer("websocket")
           .definedBy("io.kubehop.streaming.websocket..")
+          .layer("trace")
+          .definedBy("io.kubehop.streaming.trace..")
           .layer("remotecommand")
           .definedBy("io.kubehop.streaming.remotecommand..")
           .layer("portforward")
@@ -47,14 +49,23 @@ class LayeringTest {
           .mayOnlyBeAccessedByLayers("proxy", "cri")
           .whereLayer("remotecommand")
           .mayOnlyBeAccessedByLayers("portforward", "proxy", "cri")
+          .whereLayer("trace")
+          .mayOnlyBeAccessedByLayers("proxy", "cri")
           .whereLayer("spdy")
-          .mayOnlyBeAccessedByLayers("remotecommand", "portforward", "proxy", "cri")
+          .mayOnlyBeAccessedByLayers("trace", "remotecommand", "portforward", "proxy", "cri")
           .whereLayer("websocket")
-          .mayOnlyBeAccessedByLayers("remotecommand", "portforward", "proxy", "cri")
+          .mayOnlyBeAccessedByLayers("trace", "remotecommand", "portforward", "proxy", "cri")
           .whereLayer("httpstream")
           .mayOnlyBeAccessedByLayers(
-              "spdy", "websocket", "remotecommand", "portforward", "proxy", "cri")
+              "spdy", "websocket", "trace", "remotecommand", "portforward", "proxy", "cri")
           .whereLayer("transport")
           .mayOnlyBeAccessedByLayers(
-              "httpstream", "spdy", "websocket", "remotecommand", "portforward", "proxy", "cri");
+              "httpstream",
+              "spdy",
+              "websocket",
+              "trace",
+              "remotecommand",
+              "portforward",
+              "proxy",
+              "cri");
 }

@@ -1,5 +1,7 @@
 package io.kubehop.streaming.proxy;
 
+import io.kubehop.streaming.trace.FrameTracer;
+import io.kubehop.streaming.trace.SpdyFrameTap;
 import io.kubehop.streaming.transport.SocketMeter;
 import io.vertx.core.http.HttpConnection;
 import java.security.SecureRandom;
@@ -50,6 +52,8 @@ public final class HopRegistry {
   private record Expected(SessionSubject subject, long sinceNanos) {}
 
   private final String backendRole;
+  private volatile FrameTracer frames = FrameTracer.OFF;
+  private volatile String clientRole = "client";
   private final int remembered;
   private final Set<HopSession> active = new LinkedHashSet<>();
   private final Map<String, SessionSubject> claimed = new HashMap<>();
@@ -77,6 +81,44 @@ public final class HopRegistry {
   HopRegistry(String backendRole, int remembered) {
     this.backendRole = backendRole;
     this.remembered = remembered;
+  }
+
+  /** Traces the frames of this tier's sessions ({@code --trace-frames}); off by default. */
+  public void traceFrames(FrameTracer tracer, String clientRole) {
+    this.frames = tracer;
+    this.clientRole = clientRole;
+  }
+
+  /** This tier's frame tracer ({@link FrameTracer#OFF} unless {@code --trace-frames}). */
+  FrameTracer frameTracer() {
+    return frames;
+  }
+
+  /** How this tier's callers are named in traces: {@code client} at the apiserver. */
+  String clientRole() {
+    return clientRole;
+  }
+
+  /** How this tier's next hop is named in traces and reports. */
+  String backendRole() {
+    return backendRole;
+  }
+
+  /**
+   * Taps for both directions of a spliced SPDY session when its frames are traced: [client to
+   * backend, backend to client]; empty when they are not.
+   */
+  Optional<SpdyFrameTap[]> spdyTaps(String session) {
+    FrameTracer tracer = frames;
+    if (!tracer.traces(session)) {
+      return Optional.empty();
+    }
+    Map<Integer, String> types = SpdyFrameTap.streamTypes();
+    return Optional.of(
+        new SpdyFrameTap[] {
+          new SpdyFrameTap(tracer, session, clientRole, backendRole, types),
+          new SpdyFrameTap(tracer, session, backendRole, clientRole, types)
+        });
   }
 
   /** Whether {@code id} may be taken as a client's session id ({@link #CLIENT_ID}). */

@@ -13,6 +13,9 @@ import io.kubehop.streaming.remotecommand.StreamOptions;
 import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
 import io.kubehop.streaming.spdy.SpdyDialer;
 import io.kubehop.streaming.spdy.SpdySession;
+import io.kubehop.streaming.trace.FrameTracer;
+import io.kubehop.streaming.trace.SpdyFrameTap;
+import io.kubehop.streaming.trace.WebSocketMessageTap;
 import io.kubehop.streaming.transport.Dial;
 import io.kubehop.streaming.transport.SocketMeter;
 import io.kubehop.streaming.websocket.ChannelConnection;
@@ -181,6 +184,18 @@ public final class StreamTranslator {
                   conn.close((short) 1007, malformed);
                 })
             : null;
+    FrameTracer tracer = registry.frameTracer();
+    boolean traced = tracer.traces(session);
+    if (traced) { // --trace-frames: the messages this translator decodes and encodes anyway
+      WebSocketMessageTap fromClient =
+          new WebSocketMessageTap(
+              tracer, session, registry.clientRole(), tracer.tier(), ChannelProtocol.V5);
+      WebSocketMessageTap toClient =
+          new WebSocketMessageTap(
+              tracer, session, tracer.tier(), registry.clientRole(), ChannelProtocol.V5);
+      conn.tap(FrameTracer.guarded(fromClient), FrameTracer.guarded(toClient));
+      conn.closeFuture().onComplete(v -> fromClient.closed(ws.closeStatusCode()));
+    }
     conn.sendInitial(
         options.stdout() ? Channels.STDOUT : stderr ? Channels.STDERR : Channels.ERROR);
 
@@ -216,6 +231,21 @@ public final class StreamTranslator {
             resize,
             (target, up) -> {
               upstream.set(up.session());
+              if (traced) { // before the first frame: SPDY's header compression spans the session
+                Map<Integer, String> types = SpdyFrameTap.streamTypes();
+                SpdyFrameTap fromBackend =
+                    new SpdyFrameTap(tracer, session, registry.backendRole(), tracer.tier(), types);
+                SpdyFrameTap toBackend =
+                    new SpdyFrameTap(tracer, session, tracer.tier(), registry.backendRole(), types);
+                up.session().tap(FrameTracer.guarded(fromBackend), FrameTracer.guarded(toBackend));
+                up.session()
+                    .closeFuture()
+                    .onComplete(
+                        v -> {
+                          fromBackend.close();
+                          toBackend.close();
+                        });
+              }
               HopSession h =
                   new HopSession(
                       session,

@@ -4,6 +4,8 @@ import io.kubehop.streaming.httpstream.ConnectionClosedException;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.UpgradeRefusedException;
 import io.kubehop.streaming.httpstream.UpgradeRequests;
+import io.kubehop.streaming.trace.FrameTracer;
+import io.kubehop.streaming.trace.SpdyFrameTap;
 import io.kubehop.streaming.transport.Dial;
 import io.kubehop.streaming.transport.LingeringClose;
 import io.kubehop.streaming.transport.PostUpgrades;
@@ -25,8 +27,11 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.logging.Logger;
 
 /**
  * Forwards an HTTP/1.1 upgrade request (SPDY or WebSocket) to the next tier and splices the two
@@ -55,6 +60,8 @@ import java.util.function.IntConsumer;
  * so every hop is its own TCP connection and its own upgrade, as in Kubernetes.
  */
 public final class UpgradeAwareProxy {
+
+  private static final Logger LOG = Logger.getLogger(UpgradeAwareProxy.class.getName());
 
   /** KEP-1558's peek: the redirect (or any response head) must fit in the first 16 KiB. */
   public static final int MAX_RESPONSE_HEAD = 16 * 1024;
@@ -276,9 +283,27 @@ public final class UpgradeAwareProxy {
                       up);
               hop.meter(SocketMeter.on(down), SocketMeter.on(up));
               registry.add(hop);
+              // --trace-frames: decode a copy of each direction, after it is written on. Only SPDY
+              // so far; a spliced WebSocket is relayed untraced.
+              Consumer<Buffer> tapUp = b -> {};
+              Consumer<Buffer> tapDown = b -> {};
+              if ("SPDY/3.1".equalsIgnoreCase(head.header(UpgradeHeaders.UPGRADE).orElse(""))) {
+                Optional<SpdyFrameTap[]> taps = registry.spdyTaps(hop.id());
+                if (taps.isPresent()) {
+                  tapUp = FrameTracer.guarded(taps.get()[0]);
+                  tapDown = FrameTracer.guarded(taps.get()[1]);
+                  hop.closeFuture()
+                      .onComplete(
+                          v -> {
+                            taps.get()[0].close();
+                            taps.get()[1].close();
+                          });
+                }
+              }
               if (backend.rest.length() > 0) {
                 hop.countDown(backend.rest.length());
                 down.write(backend.rest);
+                tapDown.accept(backend.rest);
               }
               Future<Void> upClosed = closed(up, hop, SessionEnd.Side.BACKEND);
               Future<Void> downClosed = closed(down, hop, SessionEnd.Side.CLIENT);
@@ -293,8 +318,8 @@ public final class UpgradeAwareProxy {
               // arriving meanwhile would otherwise turn the close into an RST, which destroys that
               // tail in the peer.
               Future.join(upClosed, downClosed).onComplete(v -> hop.markClosed());
-              pipe(down, up, hop::countUp, hop, SessionEnd.Side.CLIENT);
-              pipe(up, down, hop::countDown, hop, SessionEnd.Side.BACKEND);
+              pipe(down, up, hop::countUp, tapUp, hop, SessionEnd.Side.CLIENT);
+              pipe(up, down, hop::countDown, tapDown, hop, SessionEnd.Side.BACKEND);
               return hop;
             });
   }
@@ -304,12 +329,18 @@ public final class UpgradeAwareProxy {
    * the end of {@code from} is recorded on {@code hop} as the end of {@code side}.
    */
   private static void pipe(
-      NetSocket from, NetSocket to, IntConsumer counter, HopSession hop, SessionEnd.Side side) {
+      NetSocket from,
+      NetSocket to,
+      IntConsumer counter,
+      Consumer<Buffer> tap,
+      HopSession hop,
+      SessionEnd.Side side) {
     VertxInternals.closeOnTlsCloseNotify(from); // over TLS, the other tier's half-close
     from.handler(
         buffer -> {
           counter.accept(buffer.length());
           to.write(buffer);
+          tap.accept(buffer);
           if (to.writeQueueFull()) {
             from.pause();
             to.drainHandler(v -> from.resume());

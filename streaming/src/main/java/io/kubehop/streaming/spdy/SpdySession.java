@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -63,6 +64,9 @@ import java.util.logging.Logger;
  * </ul>
  */
 public final class SpdySession implements StreamConnection {
+
+  private Consumer<Buffer> inboundTap = bytes -> {};
+  private Consumer<Buffer> outboundTap = bytes -> {};
 
   private static final Logger LOG = Logger.getLogger(SpdySession.class.getName());
 
@@ -305,8 +309,20 @@ public final class SpdySession implements StreamConnection {
     onContext(() -> onBytes(bytes));
   }
 
+  /**
+   * Shows {@code inbound} every byte this session reads and {@code outbound} every byte it writes,
+   * in order, as they cross the transport (a frame trace decodes them). Set it on the session's
+   * context before the first frame, since SPDY's header compression spans the whole connection. The
+   * consumers must not keep or change the buffers.
+   */
+  public void tap(Consumer<Buffer> inbound, Consumer<Buffer> outbound) {
+    this.inboundTap = inbound;
+    this.outboundTap = outbound;
+  }
+
   private void onBytes(Buffer bytes) {
     idleTimer.touch();
+    inboundTap.accept(bytes);
     decoder.decode(bytes);
   }
 
@@ -456,7 +472,9 @@ public final class SpdySession implements StreamConnection {
       return Future.failedFuture(new ConnectionClosedException());
     }
     idleTimer.touch();
-    return transport.write(encoder.encode(frame));
+    Buffer bytes = encoder.encode(frame);
+    outboundTap.accept(bytes);
+    return transport.write(bytes);
   }
 
   boolean writeQueueFull() {

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -48,6 +49,9 @@ import java.util.logging.Logger;
  * </pre>
  */
 public final class ChannelConnection implements StreamConnection {
+
+  private Consumer<Buffer> receivedTap = message -> {};
+  private Consumer<Buffer> sentTap = message -> {};
 
   private static final Logger LOG = Logger.getLogger(ChannelConnection.class.getName());
 
@@ -286,6 +290,7 @@ public final class ChannelConnection implements StreamConnection {
       return Future.failedFuture(new ConnectionClosedException("websocket closed"));
     }
     idleTimer.touch();
+    sentTap.accept(message.bytes());
     return message.text()
         ? ws.writeTextMessage(message.bytes().toString())
         : ws.writeBinaryMessage(message.bytes());
@@ -334,7 +339,19 @@ public final class ChannelConnection implements StreamConnection {
     }
   }
 
+  /**
+   * Shows {@code received} every whole message this connection reads and {@code sent} every message
+   * it writes (channel byte included), in order (a frame trace decodes them). Set it on the
+   * connection's context before its first message. The consumers must not keep or change the
+   * buffers.
+   */
+  public void tap(Consumer<Buffer> received, Consumer<Buffer> sent) {
+    this.receivedTap = received;
+    this.sentTap = sent;
+  }
+
   private void onMessage(Buffer message) {
+    receivedTap.accept(message);
     idleTimer.touch();
     ChannelCodec.Inbound in = ChannelCodec.decode(protocol, message);
     if (in instanceof ChannelCodec.Inbound.Data d) {

@@ -1,0 +1,162 @@
+package io.kubehop.streaming.trace;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One tier's frame trace ({@code --trace-frames[=SESSION|all]}): which sessions it covers, and the
+ * JSON-lines file it appends to. Events go through a bounded queue to a writer thread of their own,
+ * so an event loop never waits on the disk; when the queue is full an event is dropped and counted
+ * (the file's writer then notes how many, so a gap is never silent).
+ */
+public final class FrameTracer implements AutoCloseable {
+
+  /** Traces nothing. */
+  public static final FrameTracer OFF = new FrameTracer();
+
+  /** The value of {@code --trace-frames} without a session: every session. */
+  public static final String ALL = "all";
+
+  private static final Logger LOG = Logger.getLogger(FrameTracer.class.getName());
+  private static final int QUEUE = 16_384;
+
+  private final String tier;
+  private final String sessions;
+  private final BlockingQueue<JsonObject> queue;
+  private final AtomicLong dropped = new AtomicLong();
+  private final Thread writer;
+  private volatile boolean closed;
+
+  private FrameTracer() {
+    this.tier = null;
+    this.sessions = null;
+    this.queue = null;
+    this.writer = null;
+  }
+
+  private FrameTracer(String tier, String sessions, Path file) {
+    this.tier = tier;
+    this.sessions = sessions;
+    this.queue = new ArrayBlockingQueue<>(QUEUE);
+    BufferedWriter out;
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      out =
+          Files.newBufferedWriter(
+              file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write frame trace " + file, e);
+    }
+    this.writer = new Thread(() -> write(out), tier + "-frame-trace");
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  /**
+   * A tracer of {@code tier} for {@code sessions} ({@link #ALL} or one session id), appending to
+   * {@code file}.
+   */
+  public static FrameTracer to(Path file, String tier, String sessions) {
+    return new FrameTracer(tier, sessions, file);
+  }
+
+  /** Whether frames of session {@code id} are traced. */
+  public boolean traces(String id) {
+    return sessions != null && !closed && (sessions.equals(ALL) || sessions.equals(id));
+  }
+
+  /** The tier that writes this trace. */
+  public String tier() {
+    return tier;
+  }
+
+  /** Events dropped because the writer fell behind. */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  /**
+   * {@code tap}, made unable to break the connection it watches: its first failure turns it off
+   * (logged), and the bytes go on.
+   */
+  public static Consumer<Buffer> guarded(Consumer<Buffer> tap) {
+    boolean[] broken = {false};
+    return buffer -> {
+      if (!broken[0]) {
+        try {
+          tap.accept(buffer);
+        } catch (RuntimeException e) {
+          broken[0] = true;
+          LOG.log(Level.WARNING, "frame trace tap failed; tracing stops for this connection", e);
+        }
+      }
+    };
+  }
+
+  void record(JsonObject event) {
+    if (queue != null && !closed && !queue.offer(event.put("tier", tier))) {
+      dropped.incrementAndGet();
+    }
+  }
+
+  private void write(BufferedWriter out) {
+    long reported = 0;
+    List<JsonObject> batch = new ArrayList<>();
+    try (out) {
+      while (!closed || !queue.isEmpty()) {
+        JsonObject first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, 1023);
+        long lost = dropped.get();
+        if (lost > reported) {
+          out.write(new JsonObject().put("tier", tier).put("dropped", lost - reported).encode());
+          out.newLine();
+          reported = lost;
+        }
+        for (JsonObject event : batch) {
+          out.write(event.encode());
+          out.newLine();
+        }
+        batch.clear();
+        out.flush();
+      }
+    } catch (IOException e) {
+      closed = true; // the disk failed: stop tracing rather than queue forever
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops tracing and writes out what is queued (waiting at most a few seconds). */
+  @Override
+  public void close() {
+    if (writer == null || closed) {
+      return;
+    }
+    closed = true;
+    try {
+      writer.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

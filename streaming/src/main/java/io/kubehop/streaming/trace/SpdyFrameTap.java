@@ -1,0 +1,215 @@
+package io.kubehop.streaming.trace;
+
+import io.kubehop.streaming.httpstream.StreamHeaders;
+import io.kubehop.streaming.spdy.frame.SpdyConstants;
+import io.kubehop.streaming.spdy.frame.SpdyFrame;
+import io.kubehop.streaming.spdy.frame.SpdyFrameDecoder;
+import io.kubehop.streaming.spdy.frame.SpdyProtocolException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Decodes a copy of one direction of a SPDY/3.1 connection into trace events, one per frame: type,
+ * stream id, the stream's {@code streamtype}, flags, length and the payload's first bytes. The
+ * frame boundaries are walked here; the header blocks (zlib, one context per direction) are read by
+ * a {@link SpdyFrameDecoder} fed the same bytes first, so a SYN_STREAM's event carries its stream
+ * type. A malformed stream ends the tap (one {@code error} event), never the connection.
+ */
+public final class SpdyFrameTap implements Consumer<Buffer> {
+
+  /** Payload bytes an event shows: enough for a Status on the error stream, with its exit code. */
+  static final int PREVIEW = 256;
+
+  private static final int HEADER = 8;
+  private static final String[] CONTROL = {
+    "",
+    "SYN_STREAM",
+    "SYN_REPLY",
+    "RST_STREAM",
+    "SETTINGS",
+    "NOOP",
+    "PING",
+    "GOAWAY",
+    "HEADERS",
+    "WINDOW_UPDATE"
+  };
+
+  private final FrameTracer tracer;
+  private final JsonObject base;
+  private final Map<Integer, String> streamTypes;
+  private final SpdyFrameDecoder headers;
+  private Buffer header = Buffer.buffer(HEADER);
+  private Buffer preview = Buffer.buffer();
+  private int remaining = -1; // payload bytes still to come of the current frame; -1: in a header
+  private boolean failed;
+
+  /**
+   * A tap of the bytes {@code from} sends to {@code to} in session {@code session}, sharing {@code
+   * streamTypes} with the tap of the other direction (a stream is opened by either side).
+   */
+  public SpdyFrameTap(
+      FrameTracer tracer,
+      String session,
+      String from,
+      String to,
+      Map<Integer, String> streamTypes) {
+    this.tracer = tracer;
+    this.base =
+        new JsonObject()
+            .put("session", session)
+            .put("from", from)
+            .put("to", to)
+            .put("protocol", "spdy/3.1");
+    this.streamTypes = streamTypes;
+    this.headers =
+        new SpdyFrameDecoder(
+            new SpdyFrameDecoder.Listener() {
+              @Override
+              public void onFrame(SpdyFrame frame) {
+                if (frame instanceof SpdyFrame.SynStream syn) {
+                  String type = syn.headers().get(StreamHeaders.STREAM_TYPE);
+                  if (type != null) {
+                    streamTypes.put(syn.streamId(), type);
+                  }
+                }
+              }
+
+              @Override
+              public void onFrameError(SpdyProtocolException error) {
+                fail(error.getMessage());
+              }
+            });
+  }
+
+  /** A pair's shared stream types: create one per connection. */
+  public static Map<Integer, String> streamTypes() {
+    return new HashMap<>();
+  }
+
+  @Override
+  public void accept(Buffer bytes) {
+    if (failed) {
+      return;
+    }
+    // The decoder keeps slices of what it is given: hand it a copy, never the relayed buffer.
+    headers.decode(bytes.copy());
+    int pos = 0;
+    while (pos < bytes.length() && !failed) {
+      if (remaining < 0) {
+        int n = Math.min(HEADER - header.length(), bytes.length() - pos);
+        header.appendBuffer(bytes, pos, n);
+        pos += n;
+        if (header.length() == HEADER) {
+          remaining = header.getUnsignedMedium(5);
+          if (remaining == 0) {
+            emit();
+          }
+        }
+      } else {
+        int n = Math.min(remaining, bytes.length() - pos);
+        int keep = Math.min(n, PREVIEW - preview.length());
+        if (keep > 0) {
+          preview.appendBuffer(bytes, pos, keep);
+        }
+        pos += n;
+        remaining -= n;
+        if (remaining == 0) {
+          emit();
+        }
+      }
+    }
+  }
+
+  private void emit() {
+    int first = header.getInt(0);
+    int flags = header.getUnsignedByte(4);
+    int length = header.getUnsignedMedium(5);
+    JsonObject event = base.copy().put("time", Instant.now().toString());
+    if (first < 0) {
+      int type = first & 0xFFFF;
+      event.put("frame", type < CONTROL.length ? CONTROL[type] : "CONTROL_" + type);
+      if (length >= 4 && opensWithStreamId(type)) {
+        int stream = preview.getInt(0) & 0x7FFFFFFF;
+        event.put("stream", stream);
+        putStreamType(event, stream);
+      }
+    } else {
+      event.put("frame", "DATA").put("stream", first);
+      putStreamType(event, first);
+      describe(preview, length, event);
+    }
+    event.put("flags", flags).put("length", length);
+    tracer.record(event);
+    header = Buffer.buffer(HEADER);
+    preview = Buffer.buffer();
+    remaining = -1;
+  }
+
+  private void putStreamType(JsonObject event, int stream) {
+    String type = streamTypes.get(stream);
+    if (type != null) {
+      event.put("streamType", type);
+    }
+  }
+
+  private void fail(String why) {
+    if (!failed) {
+      failed = true;
+      tracer.record(base.copy().put("time", Instant.now().toString()).put("error", why));
+      headers.close();
+    }
+  }
+
+  /** Releases the header decoder's zlib state. */
+  public void close() {
+    failed = true;
+    headers.close();
+  }
+
+  private static boolean opensWithStreamId(int type) {
+    return switch (type) {
+      case SpdyConstants.TYPE_SYN_STREAM,
+          SpdyConstants.TYPE_SYN_REPLY,
+          SpdyConstants.TYPE_RST_STREAM,
+          SpdyConstants.TYPE_HEADERS,
+          SpdyConstants.TYPE_WINDOW_UPDATE ->
+          true;
+      default -> false;
+    };
+  }
+
+  /**
+   * The payload's first bytes as {@code text} when they are UTF-8 (a character cut at the preview's
+   * end aside), else as {@code hex}; {@code truncated} when the payload is longer.
+   */
+  static void describe(Buffer preview, int length, JsonObject event) {
+    byte[] bytes = preview.getBytes();
+    CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharBuffer chars = CharBuffer.allocate(bytes.length);
+    CoderResult result = utf8.decode(ByteBuffer.wrap(bytes), chars, true);
+    boolean cutAtEnd = result.isMalformed() && length > bytes.length;
+    if (result.isError() && !cutAtEnd) {
+      event.put("hex", HexFormat.of().formatHex(bytes));
+    } else {
+      event.put("text", chars.flip().toString());
+    }
+    if (length > bytes.length) {
+      event.put("truncated", true);
+    }
+  }
+}
