@@ -26,6 +26,7 @@ import io.kubehop.apiserver.subresource.PortForwardSubresource;
 import io.kubehop.apiserver.subresource.StreamSubresource;
 import io.kubehop.apiserver.subresource.SubresourceRegistry;
 import io.kubehop.apiserver.watch.WatchHandler;
+import io.kubehop.streaming.inspect.DebugFrames;
 import io.kubehop.streaming.inspect.DebugSessions;
 import io.kubehop.streaming.metrics.TierMetrics;
 import io.kubehop.streaming.proxy.ErrorResponder;
@@ -331,7 +332,8 @@ public final class ApiServer {
                   .withGate(gate)
                   .withMetrics(metrics)
                   .withDebugSessions(
-                      new DebugSessions(() -> HopViews.view(hops, "apiserver", "client")));
+                      new DebugSessions(() -> HopViews.view(hops, "apiserver", "client")))
+                  .withDebugFrames(new DebugFrames(hops::frameTracer));
               // kubectl's SPDY exec is a POST upgrade, which Vert.x tunnels only with PostUpgrades
               // (h2c off).
               // and WebSocket frames up to 16 MiB, as for every tier that serves channel.k8s.io

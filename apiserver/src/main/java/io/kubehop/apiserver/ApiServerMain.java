@@ -211,13 +211,16 @@ public final class ApiServerMain implements Callable<Integer> {
       vertx.close();
       return 1;
     }
+    FrameTracer frames = FrameTracer.OFF;
     if (traceFrames != null) {
       Path file =
           traceFramesFile != null
               ? traceFramesFile
               : dir.resolve("logs").resolve("apiserver-frames.jsonl");
-      server.hops().traceFrames(FrameTracer.to(file, "apiserver", traceFrames), "client");
+      frames = FrameTracer.to(file, "apiserver", traceFrames);
+      server.hops().traceFrames(frames, "client");
     }
+    FrameTracer tracer = frames;
     AtomicReference<ApiServer> ref = new AtomicReference<>(server);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -227,6 +230,7 @@ public final class ApiServerMain implements Callable<Integer> {
                   try {
                     ref.get().close().await(10, TimeUnit.SECONDS);
                     vertx.close().await(10, TimeUnit.SECONDS);
+                    tracer.close(); // writes out the frames still queued
                   } catch (Exception e) {
                     // exiting anyway
                   } finally {

@@ -119,6 +119,31 @@ class FrameTraceIT {
     }
     assertThat(api).allMatch(e -> e.path("tier").asText().equals("apiserver"));
     assertThat(node).allMatch(e -> e.path("tier").asText().equals("kubelet"));
+
+    // kubehop trace --frames: the same events, from both tiers' /debug/frames, in time order.
+    ProcessResult printed = cluster.kubehop("trace", "--frames", session);
+    assertThat(printed.exitCode()).as("%s", printed).isZero();
+    List<String> lines = printed.stdout().lines().toList();
+    assertThat(lines).hasSize(events(api, session).size() + events(node, session).size());
+    assertThat(lines)
+        .anyMatch(
+            l ->
+                l.matches(
+                    ".* kubelet +apiserver->runtime +spdy/3.1 DATA stream=\\d+ stdin flags=0 len=3 \"hi\\\\n\""))
+        .anyMatch(
+            l ->
+                l.matches(
+                    ".* apiserver +"
+                        + (spliced
+                            ? "client->kubelet +spdy/3.1 DATA stream=\\d+"
+                            : "client->apiserver +websocket binary channel=0")
+                        + " stdin .*len=3 \"hi\\\\n\""));
+    ProcessResult json = cluster.kubehop("trace", "--frames", "-o", "json", session);
+    List<JsonNode> merged = json.stdout().lines().map(Pods::tree).toList();
+    assertThat(merged)
+        .hasSize(lines.size())
+        .allMatch(e -> e.path("session").asText().equals(session));
+    assertThat(merged).extracting(e -> e.path("time").asText()).as("in time order").isSorted();
   }
 
   /** A frame or message carrying exactly {@code text} on the stream {@code streamType}. */

@@ -248,6 +248,7 @@ public final class KubeletMain implements Callable<Integer> {
             + config.runtimeSocket());
     Vertx vertx = Vertx.vertx();
     Kubelet kubelet = new Kubelet(config, NodeInfo.read());
+    FrameTracer frames = FrameTracer.OFF;
     if (traceFrames != null) {
       Path file =
           traceFramesFile != null
@@ -256,8 +257,10 @@ public final class KubeletMain implements Callable<Integer> {
                   .home()
                   .resolve("logs")
                   .resolve("kubelet-" + config.nodeName() + "-frames.jsonl");
-      kubelet.hops().traceFrames(FrameTracer.to(file, "kubelet", traceFrames), "apiserver");
+      frames = FrameTracer.to(file, "kubelet", traceFrames);
+      kubelet.hops().traceFrames(frames, "apiserver");
     }
+
     CountDownLatch stop = new CountDownLatch(1);
     installSigterm(stop);
     try {
@@ -284,6 +287,7 @@ public final class KubeletMain implements Callable<Integer> {
     stop.await();
     log.info("SIGTERM: stopping");
     vertx.close().await(10, TimeUnit.SECONDS);
+    frames.close(); // writes out the frames still queued
     return 0;
   }
 

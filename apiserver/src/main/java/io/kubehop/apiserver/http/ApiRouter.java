@@ -11,12 +11,14 @@ import io.kubehop.apiserver.registry.ResourceType;
 import io.kubehop.apiserver.subresource.SubresourceHandler;
 import io.kubehop.apiserver.subresource.SubresourceRegistry;
 import io.kubehop.apiserver.watch.WatchHandler;
+import io.kubehop.streaming.inspect.DebugFrames;
 import io.kubehop.streaming.inspect.DebugSessions;
 import io.kubehop.streaming.metrics.TierMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -37,6 +39,7 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
   private final OpenApiV2 openApiV2 = new OpenApiV2();
   private TierMetrics metrics;
   private DebugSessions debugSessions;
+  private DebugFrames debugFrames;
   private RequestGate gate = RequestGate.open();
 
   public ApiRouter(
@@ -58,6 +61,12 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
    */
   public ApiRouter withGate(RequestGate gate) {
     this.gate = gate;
+    return this;
+  }
+
+  /** Serves {@code frames} on {@code GET /debug/frames}; without, that path is not found. */
+  public ApiRouter withDebugFrames(DebugFrames frames) {
+    this.debugFrames = frames;
     return this;
   }
 
@@ -114,6 +123,29 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
         Object found =
             debugSessions.lookup(id).orElseThrow(() -> StatusException.notFound("sessions", id));
         Responses.json(req.response(), 200, ApiJson.toTree(found));
+      }
+      case DebugFrames.PATH -> {
+        if (debugFrames == null) {
+          throw StatusException.notFoundPath();
+        }
+        onlyGet(req);
+        String session;
+        long after;
+        try {
+          session = req.getParam("session");
+          after = DebugFrames.after(req.getParam("after"));
+        } catch (IllegalArgumentException e) {
+          throw StatusException.badRequest("malformed query: " + e.getMessage());
+        }
+        if (session == null || session.isEmpty()) {
+          throw StatusException.badRequest(
+              "session is required: " + DebugFrames.PATH + "?session=ID");
+        }
+        JsonObject found =
+            debugFrames
+                .lookup(session, after)
+                .orElseThrow(() -> StatusException.notFound("frames", session));
+        req.response().putHeader("Content-Type", "application/json").end(found.encode());
       }
       case TierMetrics.PATH -> {
         if (metrics == null) {

@@ -1,9 +1,12 @@
 package io.kubehop.client.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kubehop.api.json.ApiJson;
 import io.kubehop.client.printers.GoJson;
 import io.kubehop.client.trace.ChainPrinter;
+import io.kubehop.client.trace.FramePrinter;
 import io.kubehop.client.trace.SessionChains;
+import io.kubehop.client.trace.TierFrames;
 import io.kubehop.client.trace.TierSessions;
 import io.kubehop.streaming.inspect.SessionView;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +20,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code kubehop trace [--watch] [--all] [-o wide|json] [SESSION]}: who holds each streaming
- * session, from every tier's {@code /debug/sessions}, as one chain of sockets per session.
+ * session, from every tier's {@code /debug/sessions}, as one chain of sockets per session. With
+ * {@code --frames SESSION}: what crossed them, from every tier's {@code /debug/frames}.
  */
 @Command(
     name = "trace",
@@ -25,7 +29,10 @@ import picocli.CommandLine.Parameters;
     description =
         "Show who holds each streaming session: every socket of every tier (apiserver, kubelets,"
             + " runtimes), one chain per session, with the process at its end.",
-    customSynopsis = "  kubehop trace [--watch] [--all] [-o wide|json] [SESSION] [options]",
+    customSynopsis = {
+      "  kubehop trace [--watch] [--all] [-o wide|json] [SESSION] [options]",
+      "  kubehop trace --frames [--watch] [-o json] SESSION [options]"
+    },
     footer = {
       "  # The open sessions, one chain each",
       "  kubehop trace",
@@ -34,7 +41,11 @@ import picocli.CommandLine.Parameters;
       "  kubehop trace --all -o json 9c285ae7001a827d",
       "",
       "  # Follow the sessions as they open and close",
-      "  kubehop trace --watch"
+      "  kubehop trace --watch",
+      "",
+      "  # Every frame of one session, from every tier, in time order (tiers started with",
+      "  # --trace-frames, e.g. kubehop up --trace-frames); --watch follows new ones",
+      "  kubehop trace --frames --watch 9c285ae7001a827d"
     })
 final class TraceCommand extends ApiCommand {
 
@@ -45,6 +56,12 @@ final class TraceCommand extends ApiCommand {
       names = {"-w", "--watch"},
       description = "After the first listing, print the sessions again whenever they change.")
   boolean watch;
+
+  @Option(
+      names = "--frames",
+      description =
+          "Print the frames the tiers traced of SESSION (--trace-frames), merged in time order.")
+  boolean frames;
 
   @Option(
       names = "--all",
@@ -71,6 +88,9 @@ final class TraceCommand extends ApiCommand {
               + output
               + "\", allowed formats are: json,wide");
     }
+    if (frames) {
+      return frames(s);
+    }
     TierSessions tiers = new TierSessions(s.client(), s.err());
     String last = null;
     while (true) {
@@ -91,6 +111,37 @@ final class TraceCommand extends ApiCommand {
       if (!watch) {
         if (session != null && sessions.isEmpty()) {
           throw new CommandException("no session " + session);
+        }
+        return 0;
+      }
+      Thread.sleep(WATCH_PERIOD_MILLIS); // the tiers are polled: they push nothing
+    }
+  }
+
+  /** {@code --frames}: the session's frames from every tier, then (with --watch) the new ones. */
+  private int frames(Session s) throws Exception {
+    if (session == null) {
+      throw new CommandException("--frames needs a SESSION: kubehop trace --frames SESSION");
+    }
+    if (output != null && !output.equals("json")) {
+      throw new CommandException("--frames prints lines, or JSON lines with -o json");
+    }
+    TierFrames tiers = new TierFrames(s.client(), s.err(), session);
+    FramePrinter printer = new FramePrinter(s.out());
+    boolean any = false;
+    while (true) {
+      for (JsonNode event : tiers.poll()) {
+        any = true;
+        if ("json".equals(output)) {
+          s.out().println(ApiJson.write(event));
+        } else {
+          printer.print(event);
+        }
+      }
+      s.out().flush();
+      if (!watch) {
+        if (!any) {
+          throw new CommandException("no frames of session " + session);
         }
         return 0;
       }

@@ -1,6 +1,7 @@
 package io.kubehop.kubelet.streaming;
 
 import io.kubehop.kubelet.server.KubeletRoute;
+import io.kubehop.streaming.inspect.DebugFrames;
 import io.kubehop.streaming.inspect.DebugSessions;
 import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.proxy.HopViews;
@@ -16,16 +17,19 @@ import java.util.Optional;
 /**
  * {@code /debug/sessions}: the kubelet's own sessions; {@code /debug/sessions/runtime}: its
  * runtime's, fetched from the runtime's streaming server (which listens on loopback, where only the
- * node reaches it), so that one who can reach the kubelet sees the whole node.
+ * node reaches it), so that one who can reach the kubelet sees the whole node; {@code
+ * /debug/frames}: the frames it traced ({@code --trace-frames}).
  */
 public final class SessionsRoute implements KubeletRoute {
 
   private final DebugSessions own;
+  private final DebugFrames frames;
   private final StreamingRuntime runtime;
   private final HttpClientAgent client;
 
   public SessionsRoute(HopRegistry hops, StreamingRuntime runtime, HttpClientAgent client) {
     this.own = new DebugSessions(() -> HopViews.view(hops, "kubelet", "apiserver"));
+    this.frames = new DebugFrames(hops::frameTracer);
     this.runtime = runtime;
     this.client = client;
   }
@@ -36,6 +40,8 @@ public final class SessionsRoute implements KubeletRoute {
       own.handle(req);
     } else if (segments.equals(List.of("sessions", "runtime"))) {
       relayRuntime(req);
+    } else if (segments.equals(List.of("frames"))) {
+      frames.handle(req);
     } else {
       text(req, 404, "404 page not found\n");
     }

@@ -90,7 +90,7 @@ public final class HopRegistry {
   }
 
   /** This tier's frame tracer ({@link FrameTracer#OFF} unless {@code --trace-frames}). */
-  FrameTracer frameTracer() {
+  public FrameTracer frameTracer() {
     return frames;
   }
 

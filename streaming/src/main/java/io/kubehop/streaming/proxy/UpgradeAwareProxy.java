@@ -31,7 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import java.util.logging.Logger;
 
 /**
  * Forwards an HTTP/1.1 upgrade request (SPDY or WebSocket) to the next tier and splices the two
@@ -60,8 +59,6 @@ import java.util.logging.Logger;
  * so every hop is its own TCP connection and its own upgrade, as in Kubernetes.
  */
 public final class UpgradeAwareProxy {
-
-  private static final Logger LOG = Logger.getLogger(UpgradeAwareProxy.class.getName());
 
   /** KEP-1558's peek: the redirect (or any response head) must fit in the first 16 KiB. */
   public static final int MAX_RESPONSE_HEAD = 16 * 1024;

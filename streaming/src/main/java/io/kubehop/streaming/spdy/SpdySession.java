@@ -65,9 +65,6 @@ import java.util.logging.Logger;
  */
 public final class SpdySession implements StreamConnection {
 
-  private Consumer<Buffer> inboundTap = bytes -> {};
-  private Consumer<Buffer> outboundTap = bytes -> {};
-
   private static final Logger LOG = Logger.getLogger(SpdySession.class.getName());
 
   /**
@@ -106,6 +103,8 @@ public final class SpdySession implements StreamConnection {
   private boolean transportGone;
   private final IdleTimer idleTimer;
   private long lingerTimer = -1;
+  private Consumer<Buffer> inboundTap = bytes -> {}; // tap(): a frame trace
+  private Consumer<Buffer> outboundTap = bytes -> {};
   private volatile boolean transportFailed;
   private volatile boolean idleExpired;
 

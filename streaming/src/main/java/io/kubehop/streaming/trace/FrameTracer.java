@@ -9,6 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -23,7 +27,8 @@ import java.util.logging.Logger;
  * One tier's frame trace ({@code --trace-frames[=SESSION|all]}): which sessions it covers, and the
  * JSON-lines file it appends to. Events go through a bounded queue to a writer thread of their own,
  * so an event loop never waits on the disk; when the queue is full an event is dropped and counted
- * (the file's writer then notes how many, so a gap is never silent).
+ * (the file's writer then notes how many, so a gap is never silent). The last {@value #RECENT}
+ * events also stay in memory, numbered, for {@code GET /debug/frames} ({@link #recent}).
  */
 public final class FrameTracer implements AutoCloseable {
 
@@ -35,11 +40,18 @@ public final class FrameTracer implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(FrameTracer.class.getName());
   private static final int QUEUE = 16_384;
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  /** How many of the latest events {@link #recent} can return. */
+  public static final int RECENT = 4096;
 
   private final String tier;
   private final String sessions;
   private final BlockingQueue<JsonObject> queue;
   private final AtomicLong dropped = new AtomicLong();
+  private final ArrayDeque<JsonObject> recent = new ArrayDeque<>();
+  private long seq;
   private final Thread writer;
   private volatile boolean closed;
 
@@ -76,6 +88,14 @@ public final class FrameTracer implements AutoCloseable {
     return new FrameTracer(tier, sessions, file);
   }
 
+  /**
+   * Now, as an event's {@code time}: UTC with exactly six fraction digits, so that the text sorts
+   * in time order ({@link java.time.Instant#toString} drops trailing zero groups).
+   */
+  static String now() {
+    return TIME.format(Instant.now());
+  }
+
   /** Whether frames of session {@code id} are traced. */
   public boolean traces(String id) {
     return sessions != null && !closed && (sessions.equals(ALL) || sessions.equals(id));
@@ -110,9 +130,36 @@ public final class FrameTracer implements AutoCloseable {
   }
 
   void record(JsonObject event) {
-    if (queue != null && !closed && !queue.offer(event.put("tier", tier))) {
+    if (queue == null || closed) {
+      return;
+    }
+    synchronized (recent) {
+      event.put("tier", tier).put("seq", ++seq);
+      if (recent.size() == RECENT) {
+        recent.removeFirst();
+      }
+      recent.addLast(event);
+    }
+    if (!queue.offer(event)) {
       dropped.incrementAndGet();
     }
+  }
+
+  /**
+   * The remembered events of session {@code session} numbered above {@code after}, oldest first
+   * (each event's {@code seq}, counted per tier from 1).
+   */
+  public List<JsonObject> recent(String session, long after) {
+    synchronized (recent) {
+      return recent.stream()
+          .filter(e -> e.getLong("seq") > after && session.equals(e.getString("session")))
+          .toList();
+    }
+  }
+
+  /** Whether this tracer traces anything at all. */
+  public boolean on() {
+    return queue != null;
   }
 
   private void write(BufferedWriter out) {

@@ -13,7 +13,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -135,7 +134,7 @@ public final class SpdyFrameTap implements Consumer<Buffer> {
     int first = header.getInt(0);
     int flags = header.getUnsignedByte(4);
     int length = header.getUnsignedMedium(5);
-    JsonObject event = base.copy().put("time", Instant.now().toString());
+    JsonObject event = base.copy().put("time", FrameTracer.now());
     if (first < 0) {
       int type = first & 0xFFFF;
       event.put("frame", type < CONTROL.length ? CONTROL[type] : "CONTROL_" + type);
@@ -166,7 +165,7 @@ public final class SpdyFrameTap implements Consumer<Buffer> {
   private void fail(String why) {
     if (!failed) {
       failed = true;
-      tracer.record(base.copy().put("time", Instant.now().toString()).put("error", why));
+      tracer.record(base.copy().put("time", FrameTracer.now()).put("error", why));
       headers.close();
     }
   }

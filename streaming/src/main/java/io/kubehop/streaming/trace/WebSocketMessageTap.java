@@ -4,7 +4,6 @@ import io.kubehop.streaming.websocket.ChannelCodec;
 import io.kubehop.streaming.websocket.ChannelProtocol;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.function.Consumer;
 
 /**
@@ -37,7 +36,7 @@ public final class WebSocketMessageTap implements Consumer<Buffer> {
   public void accept(Buffer message) {
     JsonObject event =
         base.copy()
-            .put("time", Instant.now().toString())
+            .put("time", FrameTracer.now())
             .put("frame", protocol.base64() ? "text" : "binary");
     ChannelCodec.Inbound decoded = ChannelCodec.decode(protocol, message);
     if (decoded instanceof ChannelCodec.Inbound.Data data) {
@@ -62,7 +61,7 @@ public final class WebSocketMessageTap implements Consumer<Buffer> {
 
   /** The close frame {@code from} sent, with its status code (null: the connection just ended). */
   public void closed(Short code) {
-    JsonObject event = base.copy().put("time", Instant.now().toString()).put("frame", "close");
+    JsonObject event = base.copy().put("time", FrameTracer.now()).put("frame", "close");
     if (code != null) {
       event.put("code", code.intValue());
     }

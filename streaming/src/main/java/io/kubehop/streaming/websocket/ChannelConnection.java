@@ -50,9 +50,6 @@ import java.util.logging.Logger;
  */
 public final class ChannelConnection implements StreamConnection {
 
-  private Consumer<Buffer> receivedTap = message -> {};
-  private Consumer<Buffer> sentTap = message -> {};
-
   private static final Logger LOG = Logger.getLogger(ChannelConnection.class.getName());
 
   /**
@@ -87,6 +84,8 @@ public final class ChannelConnection implements StreamConnection {
   private long pingTimer = -1;
   private boolean closing;
   private boolean transportClosed;
+  private Consumer<Buffer> receivedTap = message -> {}; // tap(): a frame trace
+  private Consumer<Buffer> sentTap = message -> {};
 
   private ChannelConnection(Vertx vertx, WebSocketBase ws, ChannelProtocol protocol, Role role) {
     this.vertx = vertx;
