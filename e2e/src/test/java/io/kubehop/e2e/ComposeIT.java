@@ -3,16 +3,14 @@ package io.kubehop.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubehop.e2e.support.ComposeStack;
+import io.kubehop.e2e.support.WebPage;
 import io.kubehop.testkit.Await;
 import io.kubehop.testkit.Kubectl;
 import io.kubehop.testkit.ProcessResult;
 import io.kubehop.testkit.RunningCommand;
 import java.io.IOException;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,17 +38,9 @@ class ComposeIT {
   @BeforeAll
   void up(@TempDir Path tmp) throws IOException {
     stack = ComposeStack.up(tmp);
-    Kubectl kubectl = stack.kubectl("1.33");
-    for (String node : List.of("node-1", "node-2")) {
-      run(kubectl, "bb-" + node, node, "busybox", "--", "sleep", "3600");
-    }
-    run(kubectl, "web", "node-2", "nginx");
-    for (String pod : List.of("bb-node-1", "bb-node-2", "web")) {
-      Await.until(
-          pod + " Running",
-          Duration.ofSeconds(60),
-          () -> kubectl.run("get", "pod", pod, "--no-headers").stdout().contains("Running"));
-    }
+    stack.runPod("bb-node-1", "node-1", "busybox", "--", "sleep", "3600");
+    stack.runPod("bb-node-2", "node-2", "busybox", "--", "sleep", "3600");
+    stack.runPod("web", "node-2", "nginx");
   }
 
   @AfterAll
@@ -97,7 +87,7 @@ class ComposeIT {
       String said = forward.awaitStdout("Forwarding from 127.0.0.1:", Duration.ofSeconds(30));
       Matcher port = Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+) -> 80").matcher(said);
       assertThat(port.find()).as(said).isTrue();
-      String response = get(Integer.parseInt(port.group(1)));
+      String response = WebPage.get(Integer.parseInt(port.group(1)));
       assertThat(response).startsWith("HTTP/1.1 200 ").contains("<title>Welcome to nginx!</title>");
     }
   }
@@ -145,20 +135,6 @@ class ComposeIT {
         });
   }
 
-  private static void run(Kubectl kubectl, String pod, String node, String image, String... args) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "run",
-                pod,
-                "--image=" + image,
-                "--restart=Never",
-                "--overrides={\"apiVersion\":\"v1\",\"spec\":{\"nodeName\":\"" + node + "\"}}"));
-    command.addAll(List.of(args));
-    ProcessResult run = kubectl.run(command.toArray(String[]::new));
-    assertThat(run.exitCode()).as("%s", run).isZero();
-  }
-
   /** The port of the one TCP LISTEN socket in an lsof listing. */
   static String listeningPort(String lsof) {
     Matcher listen = Pattern.compile("TCP 127\\.0\\.0\\.1:(\\d+) \\(LISTEN\\)").matcher(lsof);
@@ -169,16 +145,5 @@ class ComposeIT {
   static long count(String lsof, String regex) {
     Pattern pattern = Pattern.compile(regex);
     return lsof.lines().filter(line -> pattern.matcher(line).find()).count();
-  }
-
-  /** One HTTP/1.0 request on a connection of its own: the whole response. */
-  private static String get(int port) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(20_000);
-      socket
-          .getOutputStream()
-          .write("GET / HTTP/1.0\r\nHost: web\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 }

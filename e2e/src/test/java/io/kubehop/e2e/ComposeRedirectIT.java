@@ -3,7 +3,6 @@ package io.kubehop.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubehop.e2e.support.ComposeStack;
-import io.kubehop.testkit.Await;
 import io.kubehop.testkit.Kubectl;
 import io.kubehop.testkit.ProcessResult;
 import io.kubehop.testkit.RunningCommand;
@@ -33,22 +32,7 @@ class ComposeRedirectIT {
   @BeforeAll
   void up(@TempDir Path tmp) throws IOException {
     stack = ComposeStack.up(tmp, "compose/redirect.yml");
-    Kubectl kubectl = stack.kubectl("1.33");
-    ProcessResult run =
-        kubectl.run(
-            "run",
-            "bb",
-            "--image=busybox",
-            "--restart=Never",
-            "--overrides={\"apiVersion\":\"v1\",\"spec\":{\"nodeName\":\"node-1\"}}",
-            "--",
-            "sleep",
-            "3600");
-    assertThat(run.exitCode()).as("%s", run).isZero();
-    Await.until(
-        "bb Running",
-        Duration.ofSeconds(60),
-        () -> kubectl.run("get", "pod", "bb", "--no-headers").stdout().contains("Running"));
+    stack.runPod("bb", "node-1", "busybox", "--", "sleep", "3600");
   }
 
   @AfterAll

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubehop.e2e.support.KubehopCluster;
 import io.kubehop.e2e.support.Pods;
+import io.kubehop.e2e.support.WebPage;
 import io.kubehop.testkit.Await;
 import io.kubehop.testkit.Commands;
 import io.kubehop.testkit.ProcessResult;
@@ -19,7 +20,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,17 +114,6 @@ class KubehopPortForwardIT {
     }
   }
 
-  /** One HTTP/1.0 request on a connection of its own: the whole response. */
-  private static String get(int port) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(20_000);
-      socket
-          .getOutputStream()
-          .write("GET / HTTP/1.0\r\nHost: web\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
-
   private static void assertWelcome(String response) {
     assertThat(response).startsWith("HTTP/1.1 200 ").contains(WELCOME);
   }
@@ -132,7 +121,7 @@ class KubehopPortForwardIT {
   /** 1,000 sequential connections, then 16 concurrent keep-alive clients of 25 requests each. */
   private static void thousandSequentialAndSixteenConcurrent(int local) throws Exception {
     for (int i = 0; i < 1000; i++) {
-      assertWelcome(get(local));
+      assertWelcome(WebPage.get(local));
     }
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
@@ -265,8 +254,8 @@ class KubehopPortForwardIT {
       thousandSequentialAndSixteenConcurrent(live);
 
       // Nothing listens on 81 in the pod: that connection ends at once, and only that one.
-      assertThat(get(refused)).isEmpty();
-      assertWelcome(get(live));
+      assertThat(WebPage.get(refused)).isEmpty();
+      assertWelcome(WebPage.get(live));
       assertThat(forward.process().isAlive()).as(forward.stderr()).isTrue();
 
       Random random = new Random(42);
@@ -338,7 +327,7 @@ class KubehopPortForwardIT {
       try (RunningCommand forward = kubehopPortForward(cluster, "-v=6", "web", ":80")) {
         int local = localPorts(forward, 1).get(0);
         for (int i = 0; i < 100; i++) {
-          assertWelcome(get(local));
+          assertWelcome(WebPage.get(local));
         }
         assertThat(forward.stderr())
             .contains("offering Sec-WebSocket-Protocol: SPDY/3.1+portforward.k8s.io")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubehop.e2e.support.KubehopCluster;
 import io.kubehop.e2e.support.OsProcesses;
 import io.kubehop.e2e.support.Pods;
+import io.kubehop.e2e.support.WebPage;
 import io.kubehop.testkit.Await;
 import io.kubehop.testkit.Kubectl;
 import io.kubehop.testkit.RunningCommand;
@@ -13,7 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,17 +67,6 @@ class PortForwardIT {
     return forward;
   }
 
-  /** One HTTP/1.0 request on a connection of its own: the whole response. */
-  private static String get(int port) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(20_000);
-      socket
-          .getOutputStream()
-          .write("GET / HTTP/1.0\r\nHost: web\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
-
   private static void assertWelcome(String response) {
     assertThat(response).startsWith("HTTP/1.1 200 ").contains(WELCOME);
   }
@@ -85,7 +74,7 @@ class PortForwardIT {
   /** 1,000 sequential connections, then 16 concurrent keep-alive clients of 25 requests each. */
   private static void thousandSequentialAndSixteenConcurrent(int local) throws Exception {
     for (int i = 0; i < 1000; i++) {
-      assertWelcome(get(local));
+      assertWelcome(WebPage.get(local));
     }
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
@@ -128,7 +117,8 @@ class PortForwardIT {
       Map<String, Long> threads = new HashMap<>();
       int warm = freePort();
       try (RunningCommand forward = portForward(cluster, "1.29", Map.of(), warm, warm + ":80")) {
-        assertWelcome(get(warm)); // warm-up: pools and lazily created threads exist from here on
+        assertWelcome(
+            WebPage.get(warm)); // warm-up: pools and lazily created threads exist from here on
       }
       for (String tier : tiers) {
         fds.put(tier, OsProcesses.count(cluster.pid(tier), "fd"));
@@ -186,7 +176,7 @@ class PortForwardIT {
       int local = freePort();
       try (RunningCommand forward = portForward(cluster, "1.33", Map.of(), local, local + ":80")) {
         for (int i = 0; i < 100; i++) {
-          assertWelcome(get(local));
+          assertWelcome(WebPage.get(local));
         }
       }
       assertThat(Files.readString(cluster.home().resolve("logs/apiserver.log")))
@@ -207,7 +197,7 @@ class PortForwardIT {
         try (RunningCommand forward =
             portForward(cluster, minor, Map.of(), live, live + ":80", dead + ":81")) {
           forward.awaitStdout("Forwarding from 127.0.0.1:" + dead, Duration.ofSeconds(30));
-          assertThat(get(dead))
+          assertThat(WebPage.get(dead))
               .as("nothing listens on 81 in the pod: that connection closes at once")
               .isEmpty();
           // reported where it cannot kill the forward: any error content makes kubectl drop every
@@ -223,8 +213,9 @@ class PortForwardIT {
                   return false;
                 }
               });
-          assertWelcome(get(live)); // kubectl#1169: the forward survives a failed connection
-          assertWelcome(get(live));
+          assertWelcome(
+              WebPage.get(live)); // kubectl#1169: the forward survives a failed connection
+          assertWelcome(WebPage.get(live));
           assertThat(forward.process().isAlive()).isTrue();
         }
       }

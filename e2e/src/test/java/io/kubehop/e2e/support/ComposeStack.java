@@ -94,6 +94,29 @@ public final class ComposeStack {
         Files.createDirectories(out.resolveSibling("kubectl-cache-" + minor)));
   }
 
+  /**
+   * Runs pod {@code name} of {@code image} on {@code node} with {@code args}, and waits until it
+   * runs.
+   */
+  public void runPod(String name, String node, String image, String... args) throws IOException {
+    Kubectl kubectl = kubectl("1.33");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "run",
+                name,
+                "--image=" + image,
+                "--restart=Never",
+                "--overrides={\"apiVersion\":\"v1\",\"spec\":{\"nodeName\":\"" + node + "\"}}"));
+    command.addAll(List.of(args));
+    ProcessResult run = kubectl.run(command.toArray(String[]::new));
+    assertThat(run.exitCode()).as("%s", run).isZero();
+    Await.until(
+        name + " Running",
+        Duration.ofSeconds(60),
+        () -> kubectl.run("get", "pod", name, "--no-headers").stdout().contains("Running"));
+  }
+
   /** The address node {@code n} (1, 2) and the apiserver (0) have on the cluster network. */
   public String ip(int n) {
     return net + "." + (10 + n);
