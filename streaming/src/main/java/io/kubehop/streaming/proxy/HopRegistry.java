@@ -105,10 +105,11 @@ public final class HopRegistry {
   }
 
   /**
-   * Taps for both directions of a spliced SPDY session when its frames are traced: [client to
-   * backend, backend to client]; empty when they are not.
+   * Taps for both directions of a SPDY connection of a traced session, between {@code near} and
+   * {@code far}: [near to far, far to near], sharing the streams' types; empty when the session is
+   * not traced. Closing the connection must close both.
    */
-  Optional<SpdyFrameTap[]> spdyTaps(String session) {
+  Optional<SpdyFrameTap[]> spdyTaps(String session, String near, String far) {
     FrameTracer tracer = frames;
     if (!tracer.traces(session)) {
       return Optional.empty();
@@ -116,8 +117,8 @@ public final class HopRegistry {
     Map<Integer, String> types = SpdyFrameTap.streamTypes();
     return Optional.of(
         new SpdyFrameTap[] {
-          new SpdyFrameTap(tracer, session, clientRole, backendRole, types),
-          new SpdyFrameTap(tracer, session, backendRole, clientRole, types)
+          new SpdyFrameTap(tracer, session, near, far, types),
+          new SpdyFrameTap(tracer, session, far, near, types)
         });
   }
 

@@ -14,7 +14,6 @@ import io.kubehop.streaming.remotecommand.client.SpdyExecutor;
 import io.kubehop.streaming.spdy.SpdyDialer;
 import io.kubehop.streaming.spdy.SpdySession;
 import io.kubehop.streaming.trace.FrameTracer;
-import io.kubehop.streaming.trace.SpdyFrameTap;
 import io.kubehop.streaming.trace.WebSocketMessageTap;
 import io.kubehop.streaming.transport.Dial;
 import io.kubehop.streaming.transport.SocketMeter;
@@ -185,8 +184,8 @@ public final class StreamTranslator {
                 })
             : null;
     FrameTracer tracer = registry.frameTracer();
-    boolean traced = tracer.traces(session);
-    if (traced) { // --trace-frames: the messages this translator decodes and encodes anyway
+    if (tracer.traces(
+        session)) { // --trace-frames: the messages this translator decodes and encodes anyway
       WebSocketMessageTap fromClient =
           new WebSocketMessageTap(
               tracer, session, registry.clientRole(), tracer.tier(), ChannelProtocol.V5);
@@ -231,21 +230,21 @@ public final class StreamTranslator {
             resize,
             (target, up) -> {
               upstream.set(up.session());
-              if (traced) { // before the first frame: SPDY's header compression spans the session
-                Map<Integer, String> types = SpdyFrameTap.streamTypes();
-                SpdyFrameTap fromBackend =
-                    new SpdyFrameTap(tracer, session, registry.backendRole(), tracer.tier(), types);
-                SpdyFrameTap toBackend =
-                    new SpdyFrameTap(tracer, session, tracer.tier(), registry.backendRole(), types);
-                up.session().tap(FrameTracer.guarded(fromBackend), FrameTracer.guarded(toBackend));
-                up.session()
-                    .closeFuture()
-                    .onComplete(
-                        v -> {
-                          fromBackend.close();
-                          toBackend.close();
-                        });
-              }
+              // before the first frame: SPDY's header compression spans the session
+              registry
+                  .spdyTaps(session, tracer.tier(), registry.backendRole())
+                  .ifPresent(
+                      taps -> {
+                        up.session()
+                            .tap(FrameTracer.guarded(taps[1]), FrameTracer.guarded(taps[0]));
+                        up.session()
+                            .closeFuture()
+                            .onComplete(
+                                v -> {
+                                  taps[0].close();
+                                  taps[1].close();
+                                });
+                      });
               HopSession h =
                   new HopSession(
                       session,

@@ -285,7 +285,8 @@ public final class UpgradeAwareProxy {
               Consumer<Buffer> tapUp = b -> {};
               Consumer<Buffer> tapDown = b -> {};
               if ("SPDY/3.1".equalsIgnoreCase(head.header(UpgradeHeaders.UPGRADE).orElse(""))) {
-                Optional<SpdyFrameTap[]> taps = registry.spdyTaps(hop.id());
+                Optional<SpdyFrameTap[]> taps =
+                    registry.spdyTaps(hop.id(), registry.clientRole(), registry.backendRole());
                 if (taps.isPresent()) {
                   tapUp = FrameTracer.guarded(taps.get()[0]);
                   tapDown = FrameTracer.guarded(taps.get()[1]);

@@ -101,8 +101,9 @@ public final class SpdyFrameTap implements Consumer<Buffer> {
     if (failed) {
       return;
     }
-    // The decoder keeps slices of what it is given: hand it a copy, never the relayed buffer.
-    headers.decode(bytes.copy());
+    // Decoded in place, no copy: the decoder and the walk below only read, and the splice never
+    // writes to a buffer it relayed.
+    headers.decode(bytes);
     int pos = 0;
     while (pos < bytes.length() && !failed) {
       if (remaining < 0) {
@@ -190,7 +191,9 @@ public final class SpdyFrameTap implements Consumer<Buffer> {
 
   /**
    * The payload's first bytes as {@code text} when they are UTF-8 (a character cut at the preview's
-   * end aside), else as {@code hex}; {@code truncated} when the payload is longer.
+   * end aside) without control characters a terminal would not take (NUL and the like), else as
+   * {@code hex}; {@code truncated} when the payload is longer. Hex is also the shorter form for
+   * binary data: JSON would spell each NUL as six characters.
    */
   static void describe(Buffer preview, int length, JsonObject event) {
     byte[] bytes = preview.getBytes();
@@ -202,13 +205,25 @@ public final class SpdyFrameTap implements Consumer<Buffer> {
     CharBuffer chars = CharBuffer.allocate(bytes.length);
     CoderResult result = utf8.decode(ByteBuffer.wrap(bytes), chars, true);
     boolean cutAtEnd = result.isMalformed() && length > bytes.length;
-    if (result.isError() && !cutAtEnd) {
+    String text = chars.flip().toString();
+    if ((result.isError() && !cutAtEnd) || !terminalText(text)) {
       event.put("hex", HexFormat.of().formatHex(bytes));
     } else {
-      event.put("text", chars.flip().toString());
+      event.put("text", text);
     }
     if (length > bytes.length) {
       event.put("truncated", true);
     }
+  }
+
+  /** No control characters but tab, newline, carriage return, backspace, bell and escape. */
+  private static boolean terminalText(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if ((c < 0x20 || c == 0x7f) && "\t\n\r\b\u0007\u001b".indexOf(c) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 }

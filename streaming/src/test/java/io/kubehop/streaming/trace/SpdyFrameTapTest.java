@@ -79,6 +79,17 @@ class SpdyFrameTapTest {
   }
 
   @Test
+  void terminalOutputIsTextAndNulsAreHex() {
+    JsonObject tty = new JsonObject();
+    SpdyFrameTap.describe(Buffer.buffer("\u001b[1mhi\u001b[0m\r\n\t\u0007"), 17, tty);
+    assertEquals("\u001b[1mhi\u001b[0m\r\n\t\u0007", tty.getString("text"));
+    JsonObject zeros = new JsonObject();
+    SpdyFrameTap.describe(Buffer.buffer(new byte[4]), 1 << 20, zeros);
+    assertEquals("00000000", zeros.getString("hex"));
+    assertTrue(zeros.getBoolean("truncated"));
+  }
+
+  @Test
   void garbageEndsTheTapWithOneErrorEvent(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("frames.jsonl");
     FrameTracer tracer = FrameTracer.to(file, "kubelet", FrameTracer.ALL);
