@@ -44,38 +44,7 @@ public record KubeletConfig(
     KubeletSecurity security,
     String address) {
 
-  /** Binds to {@code nodeIp}, as before {@code --address} existed. */
-  public KubeletConfig(
-      Path home,
-      String nodeName,
-      String nodeIp,
-      int port,
-      String apiserver,
-      Path runtimeSocket,
-      Duration nodeStatusUpdateFrequency,
-      Duration resyncPeriod,
-      Duration crashLoopBackOffBase,
-      Duration crashLoopBackOffMax,
-      boolean redirectContainerStreaming,
-      boolean webSocketTranslation,
-      KubeletSecurity security) {
-    this(
-        home,
-        nodeName,
-        nodeIp,
-        port,
-        apiserver,
-        runtimeSocket,
-        nodeStatusUpdateFrequency,
-        resyncPeriod,
-        crashLoopBackOffBase,
-        crashLoopBackOffMax,
-        redirectContainerStreaming,
-        webSocketTranslation,
-        security,
-        nodeIp);
-  }
-
+  /** Plain HTTP, bound to {@code nodeIp} (tests). */
   public KubeletConfig(
       Path home,
       String nodeName,
@@ -102,34 +71,8 @@ public record KubeletConfig(
         crashLoopBackOffMax,
         redirectContainerStreaming,
         webSocketTranslation,
-        KubeletSecurity.NONE);
-  }
-
-  public KubeletConfig(
-      Path home,
-      String nodeName,
-      String nodeIp,
-      int port,
-      String apiserver,
-      Path runtimeSocket,
-      Duration nodeStatusUpdateFrequency,
-      Duration resyncPeriod,
-      Duration crashLoopBackOffBase,
-      Duration crashLoopBackOffMax,
-      boolean redirectContainerStreaming) {
-    this(
-        home,
-        nodeName,
-        nodeIp,
-        port,
-        apiserver,
-        runtimeSocket,
-        nodeStatusUpdateFrequency,
-        resyncPeriod,
-        crashLoopBackOffBase,
-        crashLoopBackOffMax,
-        redirectContainerStreaming,
-        false);
+        KubeletSecurity.NONE,
+        nodeIp);
   }
 
   /** {@code $HOME/nodes/<node>/pods}: the root of the CRI log directories. */

@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -346,7 +347,7 @@ public class KubehopCluster implements Startable {
     return HOME + "/nodes/node-" + n;
   }
 
-  private String kubeconfig(java.util.function.Function<PkiLayout, Path> which) {
+  private String kubeconfig(Function<PkiLayout, Path> which) {
     try {
       JsonNode config = YAML.readTree(which.apply(new PkiLayout(home)).toFile());
       for (JsonNode cluster : config.path("clusters")) {
