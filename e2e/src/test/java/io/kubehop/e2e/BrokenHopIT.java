@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -136,7 +135,7 @@ class BrokenHopIT {
 
     try (RunningCommand cat = cat(kubectl)) {
       killKubelet();
-      assertThat(cat.process().waitFor(5, TimeUnit.SECONDS))
+      assertThat(cat.awaitExit(Duration.ofSeconds(5)))
           .as("kubectl exits within 5 s of the kill")
           .isTrue();
       assertThat(cat.process().exitValue()).as(cat.stderr()).isNotZero();
@@ -161,7 +160,7 @@ class BrokenHopIT {
       assertThat(session(id).path("state").asText()).isEqualTo("open");
 
       killKubelet();
-      assertThat(cat.process().waitFor(5, TimeUnit.SECONDS))
+      assertThat(cat.awaitExit(Duration.ofSeconds(5)))
           .as("kubectl sees the end within 5 s of the kill")
           .isTrue();
       // Nothing can be injected into spliced SPDY: kubectl reads the cut-off error stream as
@@ -205,7 +204,7 @@ class BrokenHopIT {
       String id = sessionIds("splice websocket").get(0);
 
       killKubelet();
-      assertThat(cat.process().waitFor(5, TimeUnit.SECONDS))
+      assertThat(cat.awaitExit(Duration.ofSeconds(5)))
           .as("kubectl exits within 5 s of the kill")
           .isTrue();
       assertThat(cat.process().exitValue()).as(cat.stderr()).isNotZero();

@@ -290,7 +290,7 @@ class KubehopPortForwardIT {
               null,
               Duration.ofSeconds(10));
       assertThat(interrupt.exitCode()).isZero();
-      assertThat(forward.process().waitFor(20, TimeUnit.SECONDS)).as(forward.stderr()).isTrue();
+      assertThat(forward.awaitExit(Duration.ofSeconds(20))).as(forward.stderr()).isTrue();
       assertThat(forward.process().exitValue()).as(forward.stderr()).isZero();
     }
   }

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,7 +103,7 @@ class LogsIT {
       follow.awaitStdout("after\n", Duration.ofSeconds(1));
 
       Files.createFile(Path.of(gate + ".end"));
-      assertThat(follow.process().waitFor(30, TimeUnit.SECONDS))
+      assertThat(follow.awaitExit(Duration.ofSeconds(30)))
           .as("kubectl logs -f ends with the container")
           .isTrue();
       assertThat(follow.process().exitValue()).as(follow.stderr()).isZero();

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -144,7 +143,7 @@ class MetricsIT {
       assertThat(bytes(kubelet(), "down") - kubeletDown).isGreaterThanOrEqualTo(PAYLOAD);
 
       stdin.close();
-      assertThat(cat.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(cat.awaitExit(Duration.ofSeconds(30))).isTrue();
       assertThat(cat.process().exitValue()).as(cat.stderr()).isZero();
     }
     Await.until("the apiserver's gauge back to 0", () -> active(apiserver(), "exec") == 0);

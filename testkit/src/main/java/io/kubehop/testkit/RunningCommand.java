@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A long-running command (e.g. {@code kubectl get pods -w}, {@code kubectl port-forward}) whose
@@ -18,11 +19,13 @@ public final class RunningCommand implements AutoCloseable {
   private final Process process;
   private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
   private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+  private final Thread stdoutPump;
+  private final Thread stderrPump;
 
   private RunningCommand(Process process) {
     this.process = process;
-    pump(process.getInputStream(), stdout);
-    pump(process.getErrorStream(), stderr);
+    this.stdoutPump = pump(process.getInputStream(), stdout);
+    this.stderrPump = pump(process.getErrorStream(), stderr);
   }
 
   /**
@@ -39,7 +42,7 @@ public final class RunningCommand implements AutoCloseable {
     }
   }
 
-  private static void pump(InputStream in, ByteArrayOutputStream sink) {
+  private static Thread pump(InputStream in, ByteArrayOutputStream sink) {
     Thread pump =
         new Thread(
             () -> {
@@ -58,6 +61,7 @@ public final class RunningCommand implements AutoCloseable {
             "testkit-running-command");
     pump.setDaemon(true);
     pump.start();
+    return pump;
   }
 
   public String stdout() {
@@ -78,6 +82,25 @@ public final class RunningCommand implements AutoCloseable {
         "output containing \"" + text + "\"; stderr: " + stderr(),
         deadline,
         () -> stdout().contains(text) ? stdout() : null);
+  }
+
+  /**
+   * Waits until the command has exited and its whole output has been read, so that {@link
+   * #stdout()} and {@link #stderr()} hold its last bytes: the exit alone does not say the pumps
+   * have drained the pipes. Returns false if that takes longer than {@code deadline}.
+   */
+  public boolean awaitExit(Duration deadline) throws InterruptedException {
+    long end = System.nanoTime() + deadline.toNanos();
+    if (!process.waitFor(deadline.toNanos(), TimeUnit.NANOSECONDS)) {
+      return false;
+    }
+    for (Thread pump : List.of(stdoutPump, stderrPump)) {
+      pump.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+      if (pump.isAlive()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public Process process() {

@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,7 +102,7 @@ class KubectlPortForwardAcceptanceTest {
   void stopKubectl() throws Exception {
     if (kubectl != null && kubectl.process().isAlive()) {
       kubectl.close();
-      kubectl.process().waitFor(10, TimeUnit.SECONDS);
+      kubectl.awaitExit(Duration.ofSeconds(10));
     }
     upgrades.clear();
   }
@@ -201,7 +200,7 @@ class KubectlPortForwardAcceptanceTest {
       // kubectl closes the local connection
     }
     assertTrue(
-        kubectl.process().waitFor(30, TimeUnit.SECONDS),
+        kubectl.awaitExit(Duration.ofSeconds(30)),
         "kubectl did not exit; stderr: " + kubectl.stderr());
     String err = kubectl.stderr();
     assertTrue(
