@@ -3,6 +3,7 @@ package io.kubehop.apiserver;
 import io.kubehop.api.util.GoDuration;
 import io.kubehop.apiserver.auth.AccessOptions;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
+import io.kubehop.streaming.record.SessionRecorder;
 import io.kubehop.streaming.trace.FrameTracer;
 import io.kubehop.streaming.transport.TlsFiles;
 import io.vertx.core.Vertx;
@@ -155,6 +156,14 @@ public final class ApiServerMain implements Callable<Integer> {
       description = "Where --trace-frames writes (default: HOME/logs/apiserver-frames.jsonl).")
   Path traceFramesFile;
 
+  @Option(
+      names = "--record-sessions",
+      paramLabel = "DIR",
+      description =
+          "Record every exec and attach session as an asciicast v2 file DIR/SESSION.cast (owner-only:"
+              + " it holds keystrokes); play it with kubehop replay or asciinema play.")
+  Path recordSessions;
+
   /** Go-style durations for picocli. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
@@ -221,6 +230,9 @@ public final class ApiServerMain implements Callable<Integer> {
       server.hops().traceFrames(frames, "client");
     }
     FrameTracer tracer = frames;
+    SessionRecorder recorder =
+        recordSessions != null ? SessionRecorder.to(recordSessions) : SessionRecorder.OFF;
+    server.hops().recordSessions(recorder);
     AtomicReference<ApiServer> ref = new AtomicReference<>(server);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -231,6 +243,7 @@ public final class ApiServerMain implements Callable<Integer> {
                     ref.get().close().await(10, TimeUnit.SECONDS);
                     vertx.close().await(10, TimeUnit.SECONDS);
                     tracer.close(); // writes out the frames still queued
+                    recorder.close(); // and the recordings: each file stays valid
                   } catch (Exception e) {
                     // exiting anyway
                   } finally {

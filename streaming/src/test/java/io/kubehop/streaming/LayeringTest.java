@@ -10,9 +10,9 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The streaming packages are protocol layers and point one way (as upstream's {@code
  * .import-restrictions} keep the kubelet's streaming packages apart): transport ← httpstream ←
- * {spdy, websocket} ← {trace, remotecommand} ← portforward ← proxy, with the CRI streaming server
- * ({@code cri}) beside the proxy on top. SPDY and WebSocket are siblings that never see each other;
- * whatever knows both sits above them.
+ * {spdy, websocket} ← {trace, remotecommand} ← record ← portforward ← proxy, with the CRI streaming
+ * server ({@code cri}) beside the proxy on top. SPDY and WebSocket are siblings that never see each
+ * other; whatever knows both sits above them.
  */
 @AnalyzeClasses(
     packages = "io.kubehop.streaming",
@@ -35,6 +35,8 @@ class LayeringTest {
           .definedBy("io.kubehop.streaming.trace..")
           .layer("remotecommand")
           .definedBy("io.kubehop.streaming.remotecommand..")
+          .layer("record")
+          .definedBy("io.kubehop.streaming.record..")
           .layer("portforward")
           .definedBy("io.kubehop.streaming.portforward..")
           .layer("proxy")
@@ -45,19 +47,29 @@ class LayeringTest {
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("cri")
           .mayNotBeAccessedByAnyLayer()
+          .whereLayer("record")
+          .mayOnlyBeAccessedByLayers("proxy")
           .whereLayer("portforward")
           .mayOnlyBeAccessedByLayers("proxy", "cri")
           .whereLayer("remotecommand")
-          .mayOnlyBeAccessedByLayers("portforward", "proxy", "cri")
+          .mayOnlyBeAccessedByLayers("record", "portforward", "proxy", "cri")
           .whereLayer("trace")
           .mayOnlyBeAccessedByLayers("proxy", "cri")
           .whereLayer("spdy")
-          .mayOnlyBeAccessedByLayers("trace", "remotecommand", "portforward", "proxy", "cri")
+          .mayOnlyBeAccessedByLayers(
+              "trace", "remotecommand", "record", "portforward", "proxy", "cri")
           .whereLayer("websocket")
           .mayOnlyBeAccessedByLayers("trace", "remotecommand", "portforward", "proxy", "cri")
           .whereLayer("httpstream")
           .mayOnlyBeAccessedByLayers(
-              "spdy", "websocket", "trace", "remotecommand", "portforward", "proxy", "cri")
+              "spdy",
+              "websocket",
+              "trace",
+              "remotecommand",
+              "record",
+              "portforward",
+              "proxy",
+              "cri")
           .whereLayer("transport")
           .mayOnlyBeAccessedByLayers(
               "httpstream",

@@ -85,12 +85,12 @@ public final class RequestGate {
   }
 
   /**
-   * True if {@code req} may be routed; otherwise it has been answered with a 401 or 403 Status and
-   * audited.
+   * Who made {@code req}, if it may be routed ({@link UserInfo#ANONYMOUS} without credentials);
+   * otherwise null, and it has been answered with a 401 or 403 Status and audited.
    */
-  public boolean admit(HttpServerRequest req) {
+  public UserInfo admit(HttpServerRequest req) {
     if (!authenticator.enabled() && authorizer == Authorizer.ALWAYS_ALLOW && audit == null) {
-      return true; // nothing to check or record: the default, exactly as before
+      return UserInfo.ANONYMOUS; // nothing to check or record: the default, exactly as before
     }
     RequestAttributes attributes =
         RequestAttributes.parse(PostUpgrades.method(req), req.path(), watchParam(req));
@@ -102,7 +102,7 @@ public final class RequestGate {
     }
     boolean isPublic = PUBLIC_PATHS.contains(req.path());
     if (user.isEmpty() && isPublic) {
-      return true;
+      return UserInfo.ANONYMOUS;
     }
     if (user.isEmpty() && authenticator.enabled()) {
       return refuse(req, null, attributes, Authenticator.unauthorized());
@@ -114,16 +114,16 @@ public final class RequestGate {
     if (audit != null && attributes.isConnect()) {
       auditWhenAnswered(req, who, attributes);
     }
-    return true;
+    return who;
   }
 
-  private boolean refuse(
+  private UserInfo refuse(
       HttpServerRequest req, UserInfo user, RequestAttributes attributes, StatusException e) {
     if (audit != null) {
       audit.write(event(req, user, attributes, null, "deny", e.code()));
     }
     Responses.failure(req.response(), e);
-    return false;
+    return null;
   }
 
   /**

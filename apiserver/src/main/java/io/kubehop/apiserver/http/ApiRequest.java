@@ -10,10 +10,30 @@ import java.util.Arrays;
 /**
  * A request for a core/v1 resource, parsed from its path like upstream's {@code
  * RequestInfoFactory}: {@code /api/v1[/namespaces/{ns}]/{resource}[/{name}[/{subresource}]]}.
- * {@code namespace} is null for cluster-scoped resources and for lists across all namespaces.
+ * {@code namespace} is null for cluster-scoped resources and for lists across all namespaces;
+ * {@code user} is who made it (null until {@link #by}).
  */
 public record ApiRequest(
-    HttpServerRequest http, ResourceType type, String namespace, String name, String subresource) {
+    HttpServerRequest http,
+    ResourceType type,
+    String namespace,
+    String name,
+    String subresource,
+    String user) {
+
+  public ApiRequest(
+      HttpServerRequest http,
+      ResourceType type,
+      String namespace,
+      String name,
+      String subresource) {
+    this(http, type, namespace, name, subresource, null);
+  }
+
+  /** This request as made by {@code user}, the name the authenticator gave its caller. */
+  public ApiRequest by(String user) {
+    return new ApiRequest(http, type, namespace, name, subresource, user);
+  }
 
   /** Parses the path; null when it is not a resource path. Unknown resources are a 404. */
   public static ApiRequest parse(HttpServerRequest http, String path) {
@@ -60,7 +80,7 @@ public record ApiRequest(
    * Special case: {@code /api/v1/namespaces/{ns}/status} parses as namespace {@code ns}'s status.
    */
   public ApiRequest withNamespaceStatus(String ns) {
-    return new ApiRequest(http, ResourceType.NAMESPACES, null, ns, "status");
+    return new ApiRequest(http, ResourceType.NAMESPACES, null, ns, "status", user);
   }
 
   public MultiMap query() {

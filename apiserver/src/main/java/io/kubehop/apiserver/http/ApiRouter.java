@@ -3,6 +3,7 @@ package io.kubehop.apiserver.http;
 import io.kubehop.api.json.ApiJson;
 import io.kubehop.api.meta.StatusException;
 import io.kubehop.apiserver.auth.RequestGate;
+import io.kubehop.apiserver.auth.UserInfo;
 import io.kubehop.apiserver.discovery.Discovery;
 import io.kubehop.apiserver.openapi.OpenApiV2;
 import io.kubehop.apiserver.openapi.OpenApiV3;
@@ -87,15 +88,16 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
     HttpLog.logWhenAnswered(req);
     try {
       // before any route: a refused upgrade gets a plain 401/403, a refused write's body is unread
-      if (gate.admit(req)) {
-        route(req);
+      UserInfo user = gate.admit(req);
+      if (user != null) {
+        route(req, user);
       }
     } catch (RuntimeException e) {
       Responses.failure(req.response(), e);
     }
   }
 
-  private void route(HttpServerRequest req) {
+  private void route(HttpServerRequest req, UserInfo user) {
     String path = req.path();
     switch (path) {
       case "/healthz", "/readyz", "/livez" -> {
@@ -158,7 +160,7 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
         if (api == null) {
           throw StatusException.notFoundPath();
         }
-        dispatch(api);
+        dispatch(api.by(user.name()));
       }
     }
   }

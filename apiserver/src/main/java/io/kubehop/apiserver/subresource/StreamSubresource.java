@@ -134,7 +134,8 @@ public final class StreamSubresource implements SubresourceHandler {
                         req.namespace() + "/" + req.name(),
                         container,
                         new Peer("kubelet", node, kubelet.toString()),
-                        verb == Verb.EXEC ? req.query().getAll("command") : List.of())));
+                        verb == Verb.EXEC ? req.query().getAll("command") : List.of(),
+                        req.user())));
   }
 
   /**

@@ -1,5 +1,8 @@
 package io.kubehop.streaming.proxy;
 
+import io.kubehop.streaming.record.RecordingInfo;
+import io.kubehop.streaming.record.SessionRecorder;
+import io.kubehop.streaming.record.SpdyRecordingTap;
 import io.kubehop.streaming.trace.FrameTracer;
 import io.kubehop.streaming.trace.SpdyFrameTap;
 import io.kubehop.streaming.transport.SocketMeter;
@@ -53,6 +56,7 @@ public final class HopRegistry {
 
   private final String backendRole;
   private volatile FrameTracer frames = FrameTracer.OFF;
+  private volatile SessionRecorder recorder = SessionRecorder.OFF;
   private volatile String clientRole = "client";
   private final int remembered;
   private final Set<HopSession> active = new LinkedHashSet<>();
@@ -104,22 +108,76 @@ public final class HopRegistry {
     return backendRole;
   }
 
+  /** Records this tier's exec and attach sessions ({@code --record-sessions}); off by default. */
+  public void recordSessions(SessionRecorder recorder) {
+    this.recorder = recorder;
+  }
+
   /**
-   * Taps for both directions of a SPDY connection of a traced session, between {@code near} and
-   * {@code far}: [near to far, far to near], sharing the streams' types; empty when the session is
-   * not traced. Closing the connection must close both.
+   * This tier's session recorder ({@link SessionRecorder#OFF} unless {@code --record-sessions}).
    */
-  Optional<SpdyFrameTap[]> spdyTaps(String session, String near, String far) {
+  public SessionRecorder recorder() {
+    return recorder;
+  }
+
+  /**
+   * What reads along a SPDY connection of {@code session} between {@code near} (this tier's caller,
+   * or this tier) and {@code far} (its next hop): the frame trace if the session is traced, the
+   * recording if it is an exec or attach and sessions are recorded; empty when neither. Call it
+   * before the connection's first frame (SPDY's header compression spans it), and close it when the
+   * connection ends.
+   */
+  Optional<SpdyTaps> spdyTaps(String session, String near, String far) {
+    SpdyTaps taps = new SpdyTaps();
     FrameTracer tracer = frames;
-    if (!tracer.traces(session)) {
-      return Optional.empty();
+    if (tracer.traces(session)) {
+      Map<Integer, String> types = SpdyFrameTap.streamTypes();
+      SpdyFrameTap toFar = new SpdyFrameTap(tracer, session, near, far, types);
+      SpdyFrameTap toNear = new SpdyFrameTap(tracer, session, far, near, types);
+      taps.add(
+          "frame trace",
+          toFar,
+          toNear,
+          () -> {
+            toFar.close();
+            toNear.close();
+          });
     }
-    Map<Integer, String> types = SpdyFrameTap.streamTypes();
-    return Optional.of(
-        new SpdyFrameTap[] {
-          new SpdyFrameTap(tracer, session, near, far, types),
-          new SpdyFrameTap(tracer, session, far, near, types)
-        });
+    SessionRecorder sessions = recorder;
+    SessionSubject subject = sessions.on() ? subjectOf(session) : null;
+    if (subject != null
+        && (subject.subresource().equals("exec") || subject.subresource().equals("attach"))) {
+      SpdyRecordingTap recording =
+          new SpdyRecordingTap(
+              sessions.open(
+                  new RecordingInfo(
+                      session,
+                      subject.subresource(),
+                      subject.pod(),
+                      subject.container(),
+                      subject.command(),
+                      subject.user())));
+      taps.add(
+          "session recording",
+          recording.towardBackend(),
+          recording.towardClient(),
+          recording::close);
+    }
+    return taps.isEmpty() ? Optional.empty() : Optional.of(taps);
+  }
+
+  /** What {@code id} is about: as claimed or expected, or as its hop was told when added. */
+  private synchronized SessionSubject subjectOf(String id) {
+    SessionSubject subject = claimed.get(id);
+    if (subject == null && expected.containsKey(id)) {
+      subject = expected.get(id).subject();
+    }
+    for (HopSession hop : active) {
+      if (subject == null && hop.id().equals(id)) {
+        subject = hop.subject().orElse(null);
+      }
+    }
+    return subject;
   }
 
   /** Whether {@code id} may be taken as a client's session id ({@link #CLIENT_ID}). */

@@ -192,7 +192,8 @@ public final class StreamTranslator {
       WebSocketMessageTap toClient =
           new WebSocketMessageTap(
               tracer, session, tracer.tier(), registry.clientRole(), ChannelProtocol.V5);
-      conn.tap(FrameTracer.guarded(fromClient), FrameTracer.guarded(toClient));
+      conn.tap(
+          SpdyTaps.guarded("frame trace", fromClient), SpdyTaps.guarded("frame trace", toClient));
       conn.closeFuture().onComplete(v -> fromClient.closed(ws.closeStatusCode()));
     }
     conn.sendInitial(
@@ -235,15 +236,8 @@ public final class StreamTranslator {
                   .spdyTaps(session, tracer.tier(), registry.backendRole())
                   .ifPresent(
                       taps -> {
-                        up.session()
-                            .tap(FrameTracer.guarded(taps[1]), FrameTracer.guarded(taps[0]));
-                        up.session()
-                            .closeFuture()
-                            .onComplete(
-                                v -> {
-                                  taps[0].close();
-                                  taps[1].close();
-                                });
+                        up.session().tap(taps.towardNear(), taps.towardFar());
+                        up.session().closeFuture().onComplete(v -> taps.close());
                       });
               HopSession h =
                   new HopSession(

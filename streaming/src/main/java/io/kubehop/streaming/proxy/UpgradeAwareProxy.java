@@ -4,8 +4,6 @@ import io.kubehop.streaming.httpstream.ConnectionClosedException;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.UpgradeRefusedException;
 import io.kubehop.streaming.httpstream.UpgradeRequests;
-import io.kubehop.streaming.trace.FrameTracer;
-import io.kubehop.streaming.trace.SpdyFrameTap;
 import io.kubehop.streaming.transport.Dial;
 import io.kubehop.streaming.transport.LingeringClose;
 import io.kubehop.streaming.transport.PostUpgrades;
@@ -280,22 +278,17 @@ public final class UpgradeAwareProxy {
                       up);
               hop.meter(SocketMeter.on(down), SocketMeter.on(up));
               registry.add(hop);
-              // --trace-frames: decode a copy of each direction, after it is written on. Only SPDY
-              // so far; a spliced WebSocket is relayed untraced.
+              // --trace-frames, --record-sessions: decode a copy of each direction, after it is
+              // written on. Only SPDY so far; a spliced WebSocket is relayed as it is.
               Consumer<Buffer> tapUp = b -> {};
               Consumer<Buffer> tapDown = b -> {};
               if ("SPDY/3.1".equalsIgnoreCase(head.header(UpgradeHeaders.UPGRADE).orElse(""))) {
-                Optional<SpdyFrameTap[]> taps =
+                Optional<SpdyTaps> taps =
                     registry.spdyTaps(hop.id(), registry.clientRole(), registry.backendRole());
                 if (taps.isPresent()) {
-                  tapUp = FrameTracer.guarded(taps.get()[0]);
-                  tapDown = FrameTracer.guarded(taps.get()[1]);
-                  hop.closeFuture()
-                      .onComplete(
-                          v -> {
-                            taps.get()[0].close();
-                            taps.get()[1].close();
-                          });
+                  tapUp = taps.get().towardFar();
+                  tapDown = taps.get().towardNear();
+                  hop.closeFuture().onComplete(v -> taps.get().close());
                 }
               }
               if (backend.rest.length() > 0) {

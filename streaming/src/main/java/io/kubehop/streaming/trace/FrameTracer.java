@@ -1,6 +1,5 @@
 package io.kubehop.streaming.trace;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -19,8 +18,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -109,24 +106,6 @@ public final class FrameTracer implements AutoCloseable {
   /** Events dropped because the writer fell behind. */
   public long dropped() {
     return dropped.get();
-  }
-
-  /**
-   * {@code tap}, made unable to break the connection it watches: its first failure turns it off
-   * (logged), and the bytes go on.
-   */
-  public static Consumer<Buffer> guarded(Consumer<Buffer> tap) {
-    boolean[] broken = {false};
-    return buffer -> {
-      if (!broken[0]) {
-        try {
-          tap.accept(buffer);
-        } catch (RuntimeException e) {
-          broken[0] = true;
-          LOG.log(Level.WARNING, "frame trace tap failed; tracing stops for this connection", e);
-        }
-      }
-    };
   }
 
   void record(JsonObject event) {
