@@ -39,22 +39,13 @@ unset KUBECTL_REMOTE_COMMAND_WEBSOCKETS KUBECTL_PORT_FORWARD_WEBSOCKETS
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  "$root/bin/kubehop" down >/dev/null 2>&1 || true
+  stop_cluster "$home"
   rm -rf "$home"
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-now() { date +%s.%N; }
-
-# Seconds for one run of a command whose stdout is discarded.
-timed() {
-  local start end
-  start=$(now)
-  "$@" >/dev/null
-  end=$(now)
-  echo "$end - $start" | bc -l
-}
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 
 best_of() { # command… -> the smallest of $runs timings
   local best="" t
@@ -93,26 +84,7 @@ for ((i = 0; i < runs; i++)); do
 done
 
 # ---- the cluster -----------------------------------------------------------------------------------------
-api_port=$(free_port)
-kubelet_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.1.1",0)); print(s.getsockname()[1])')
-"$root/bin/kubehop" up -d --apiserver-port "$api_port" --kubelet-port "$kubelet_port" >/dev/null
-cat >"$home/bench.yaml" <<'YAML'
-apiVersion: v1
-kind: Pod
-metadata:
-  name: bench
-spec:
-  containers:
-  - name: main
-    image: busybox
-    command: ["sleep", "36000"]
-YAML
-kubectl_bin() { echo "/usr/lib/google-cloud-sdk/bin/kubectl.$1"; }
-"$(kubectl_bin 1.33)" apply -f "$home/bench.yaml" >/dev/null
-for ((w = 0; w < 300; w++)); do
-  [[ "$("$(kubectl_bin 1.33)" get pod bench -o jsonpath='{.status.phase}' 2>/dev/null)" == Running ]] && break
-  sleep 0.2
-done
+start_cluster "$home"
 
 run_client() { # client-id command… -> the command line
   local c="$1"

@@ -2,9 +2,12 @@ package io.kubehop.streaming.record;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Writes one asciicast v2 file (asciinema's format): a header object on the first line, then one
@@ -26,50 +29,71 @@ final class Asciicast implements Closeable {
 
   private static final JsonFactory JSON = JsonFactory.builder().build();
 
-  private final JsonGenerator out;
+  private final OutputStream out;
+  private final JsonText.Escaped line = new JsonText.Escaped();
 
-  Asciicast(OutputStream file) throws IOException {
-    this.out = JSON.createGenerator(file);
-    out.setRootValueSeparator(null);
+  Asciicast(OutputStream file) {
+    this.out = new BufferedOutputStream(file, 1 << 16);
   }
 
   /** The first line. */
   void header(int width, int height, long epochSeconds, RecordingInfo info) throws IOException {
-    out.writeStartObject();
-    out.writeNumberField("version", 2);
-    out.writeNumberField("width", width);
-    out.writeNumberField("height", height);
-    out.writeNumberField("timestamp", epochSeconds);
-    if (!info.command().isEmpty()) {
-      out.writeStringField("command", info.commandLine());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (JsonGenerator json = JSON.createGenerator(bytes)) {
+      json.writeStartObject();
+      json.writeNumberField("version", 2);
+      json.writeNumberField("width", width);
+      json.writeNumberField("height", height);
+      json.writeNumberField("timestamp", epochSeconds);
+      if (!info.command().isEmpty()) {
+        json.writeStringField("command", info.commandLine());
+      }
+      json.writeStringField(
+          "title", "kubectl " + info.subresource() + " " + info.pod() + " -c " + info.container());
+      json.writeStringField("session", info.session());
+      json.writeStringField("subresource", info.subresource());
+      json.writeStringField("pod", info.pod());
+      json.writeStringField("container", info.container());
+      if (info.user() != null) {
+        json.writeStringField("user", info.user());
+      }
+      json.writeEndObject();
     }
-    out.writeStringField(
-        "title", "kubectl " + info.subresource() + " " + info.pod() + " -c " + info.container());
-    out.writeStringField("session", info.session());
-    out.writeStringField("subresource", info.subresource());
-    out.writeStringField("pod", info.pod());
-    out.writeStringField("container", info.container());
-    if (info.user() != null) {
-      out.writeStringField("user", info.user());
-    }
-    out.writeEndObject();
-    out.writeRaw('\n');
+    bytes.write('\n');
+    bytes.writeTo(out);
   }
 
-  /** An event of {@code code} with {@code data}, {@code micros} after the start. */
-  void event(long micros, String code, char[] data, int offset, int length) throws IOException {
-    out.writeStartArray();
-    out.writeNumber(seconds(micros));
-    out.writeString(code);
-    out.writeString(data, offset, length);
-    out.writeEndArray();
-    out.writeRaw('\n');
+  /**
+   * An event of {@code code} whose data is {@code bytes} as {@code text} reads them, {@code micros}
+   * after the start; none if they end before their first whole character.
+   */
+  void event(long micros, String code, JsonText text, byte[] bytes) throws IOException {
+    int start = open(micros, code);
+    text.append(bytes, line);
+    if (line.length() > start) {
+      end();
+    }
   }
 
+  /** An event of {@code code} with the text {@code data}. */
   void event(long micros, String code, String data) throws IOException {
-    char[] chars = data.toCharArray();
-    event(micros, code, chars, 0, chars.length);
+    open(micros, code);
+    line.text(data);
+    end();
   }
+
+  private int open(long micros, String code) {
+    line.clear();
+    line.raw("[" + seconds(micros) + ",\"" + code + "\",\"");
+    return line.length();
+  }
+
+  private void end() throws IOException {
+    line.raw(END);
+    out.write(line.bytes(), 0, line.length());
+  }
+
+  private static final byte[] END = "\"]\n".getBytes(StandardCharsets.US_ASCII);
 
   /** Hands what is written so far to the file. */
   void flush() throws IOException {

@@ -1,14 +1,8 @@
 package io.kubehop.streaming.record;
 
 import io.vertx.core.buffer.Buffer;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,39 +33,8 @@ public final class Recording {
   long heldBytes;
   long reportedDrops;
   boolean finished;
-  final Text outputText = new Text();
-  final Text inputText = new Text();
-  CharBuffer chars = CharBuffer.allocate(8192);
-
-  /**
-   * One direction's bytes as UTF-8 text across events: a character cut between two events is joined
-   * (asciinema decodes its input the same way), malformed bytes become U+FFFD.
-   */
-  static final class Text {
-    private static final byte[] NONE = new byte[0];
-
-    final CharsetDecoder decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPLACE)
-            .onUnmappableCharacter(CodingErrorAction.REPLACE);
-    private byte[] carry = NONE;
-
-    /** {@code bytes} after what the last call left undecoded. */
-    ByteBuffer input(byte[] bytes) {
-      if (carry.length == 0) {
-        return ByteBuffer.wrap(bytes);
-      }
-      byte[] joined = Arrays.copyOf(carry, carry.length + bytes.length);
-      System.arraycopy(bytes, 0, joined, carry.length, bytes.length);
-      return ByteBuffer.wrap(joined);
-    }
-
-    /** Keeps the incomplete character at the end of {@code in} for the next call. */
-    void keep(ByteBuffer in) {
-      carry = in.hasRemaining() ? Arrays.copyOfRange(in.array(), in.position(), in.limit()) : NONE;
-    }
-  }
+  final JsonText outputText = new JsonText();
+  final JsonText inputText = new JsonText();
 
   Recording(SessionRecorder recorder, RecordingInfo info) {
     this.recorder = recorder;

@@ -25,8 +25,8 @@ class AsciicastTest {
               List.of("sh", "-c", "stty size; echo hi; exit 2"),
               "kubehop-admin"));
       cast.event(5, "o", "24 80\r\n");
-      char[] text = "hé\u0000\u001b[0m".toCharArray();
-      cast.event(1_250_000, "i", text, 0, text.length);
+      cast.event(
+          1_250_000, "i", new JsonText(), "hé\u0000\u001b[0m".getBytes(StandardCharsets.UTF_8));
       cast.event(2_000_001, "r", "120x40");
       cast.event(12_000_000, "x", "2");
     }
@@ -37,7 +37,7 @@ class AsciicastTest {
             + "\"subresource\":\"exec\",\"pod\":\"default/demo\",\"container\":\"c\","
             + "\"user\":\"kubehop-admin\"}\n"
             + "[0.000005,\"o\",\"24 80\\r\\n\"]\n"
-            + "[1.250000,\"i\",\"hé\\u0000\\u001B[0m\"]\n"
+            + "[1.250000,\"i\",\"hé\\u0000\\u001b[0m\"]\n"
             + "[2.000001,\"r\",\"120x40\"]\n"
             + "[12.000000,\"x\",\"2\"]\n",
         bytes.toString(StandardCharsets.UTF_8));
