@@ -25,6 +25,8 @@ import io.kubehop.apiserver.subresource.NodeProxySubresource;
 import io.kubehop.apiserver.subresource.PortForwardSubresource;
 import io.kubehop.apiserver.subresource.StreamSubresource;
 import io.kubehop.apiserver.subresource.SubresourceRegistry;
+import io.kubehop.apiserver.ui.SessionChainFeed;
+import io.kubehop.apiserver.ui.WebView;
 import io.kubehop.apiserver.watch.WatchHandler;
 import io.kubehop.streaming.inspect.DebugFrames;
 import io.kubehop.streaming.inspect.DebugSessions;
@@ -333,7 +335,16 @@ public final class ApiServer {
                   .withMetrics(metrics)
                   .withDebugSessions(
                       new DebugSessions(() -> HopViews.view(hops, "apiserver", "client")))
-                  .withDebugFrames(new DebugFrames(hops::frameTracer));
+                  .withDebugFrames(new DebugFrames(hops::frameTracer))
+                  .withWebView(
+                      new WebView(
+                          new SessionChainFeed(
+                              vertx,
+                              store,
+                              nodes,
+                              client,
+                              () -> HopViews.view(hops, "apiserver", "client")),
+                          hops::recorder));
               // kubectl's SPDY exec is a POST upgrade, which Vert.x tunnels only with PostUpgrades
               // (h2c off).
               // and WebSocket frames up to 16 MiB, as for every tier that serves channel.k8s.io

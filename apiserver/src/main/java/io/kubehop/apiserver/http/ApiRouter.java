@@ -11,6 +11,7 @@ import io.kubehop.apiserver.registry.ResourceStrategy;
 import io.kubehop.apiserver.registry.ResourceType;
 import io.kubehop.apiserver.subresource.SubresourceHandler;
 import io.kubehop.apiserver.subresource.SubresourceRegistry;
+import io.kubehop.apiserver.ui.WebView;
 import io.kubehop.apiserver.watch.WatchHandler;
 import io.kubehop.streaming.inspect.DebugFrames;
 import io.kubehop.streaming.inspect.DebugSessions;
@@ -38,6 +39,7 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
   private final WatchHandler watches;
   private final OpenApiV3 openApi = new OpenApiV3();
   private final OpenApiV2 openApiV2 = new OpenApiV2();
+  private WebView webView;
   private TierMetrics metrics;
   private DebugSessions debugSessions;
   private DebugFrames debugFrames;
@@ -77,6 +79,12 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
     return this;
   }
 
+  /** Serves the web view under {@code /ui}; without, those paths are not found. */
+  public ApiRouter withWebView(WebView webView) {
+    this.webView = webView;
+    return this;
+  }
+
   /** Serves {@code metrics} on {@code GET /metrics}; without, that path is not found. */
   public ApiRouter withMetrics(TierMetrics metrics) {
     this.metrics = metrics;
@@ -99,6 +107,10 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
 
   private void route(HttpServerRequest req, UserInfo user) {
     String path = req.path();
+    if (webView != null && WebView.owns(path)) {
+      webView.handle(req);
+      return;
+    }
     switch (path) {
       case "/healthz", "/readyz", "/livez" -> {
         onlyGet(req);

@@ -1,6 +1,6 @@
 /**
  * {@code kubehop trace}: every tier's {@code /debug/sessions} merged into one chain per session
- * ({@link SessionChains}), printed as text or as the JSON that {@code docs/trace-schema.md}
- * describes ({@link ChainPrinter}).
+ * ({@link io.kubehop.streaming.inspect.SessionChains}), printed as text or as the JSON that {@code
+ * docs/trace-schema.md} describes ({@link ChainPrinter}).
  */
 package io.kubehop.client.trace;

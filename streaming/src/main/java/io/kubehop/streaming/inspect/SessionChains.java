@@ -1,10 +1,5 @@
-package io.kubehop.client.trace;
+package io.kubehop.streaming.inspect;
 
-import io.kubehop.streaming.inspect.EndView;
-import io.kubehop.streaming.inspect.HopView;
-import io.kubehop.streaming.inspect.ProcessView;
-import io.kubehop.streaming.inspect.SessionView;
-import io.kubehop.streaming.inspect.SessionsView;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,21 +1,13 @@
-package io.kubehop.client.trace;
+package io.kubehop.streaming.inspect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.kubehop.api.json.ApiJson;
-import io.kubehop.streaming.inspect.EndView;
-import io.kubehop.streaming.inspect.HopView;
-import io.kubehop.streaming.inspect.ProcessView;
-import io.kubehop.streaming.inspect.SessionView;
-import io.kubehop.streaming.inspect.SessionsView;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Three tiers' reports of one exec merged into one chain, and printed. */
+/** Three tiers' reports of one exec merged into one chain. */
 class SessionChainsTest {
 
   private static final String AT = "2026-12-04T09:11:00.455Z";
@@ -143,44 +135,6 @@ class SessionChainsTest {
   }
 
   @Test
-  void printsOneLinePerConnectionFromTheSideThatDialled() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new ChainPrinter(new PrintStream(out, true, StandardCharsets.UTF_8), false)
-        .print(SessionChains.merge(threeTiers()).get(0));
-    assertEquals(
-        """
-        exec default/demo/main  sh  ws v5 -> spdy v5  12 B down  idle 3s
-          client    127.0.0.1:54012       -> apiserver 127.0.0.1:6443        websocket v5.channel.k8s.io
-          apiserver 127.0.0.1:41822       -> kubelet   127.0.1.1:10250       spdy/3.1 v5.channel.k8s.io
-          kubelet   127.0.0.1:38211       -> runtime   127.0.0.1:35677       spdy/3.1 v5.channel.k8s.io
-          runtime   pid 4242 sh (tty)
-        """,
-        out.toString(StandardCharsets.UTF_8));
-  }
-
-  @Test
-  void aClosedSessionSaysWhoEndedItFirst() {
-    SessionView open = SessionChains.merge(threeTiers()).get(0);
-    SessionView closed =
-        new SessionView(
-            open.id(),
-            open.kind(),
-            open.namespace(),
-            open.pod(),
-            open.container(),
-            open.command(),
-            "closed",
-            open.openedAt(),
-            open.durationMillis(),
-            open.hops(),
-            open.process(),
-            new EndView("kubelet", "reset", null, false));
-    assertEquals(
-        "exec default/demo/main  sh  ws v5 -> spdy v5  12 B down  closed (kubelet first, reset)",
-        ChainPrinter.header(closed));
-  }
-
-  @Test
   void theJsonIsTheTiersSchemaAndReadsBack() throws Exception {
     SessionView s = SessionChains.merge(threeTiers()).get(0);
     String json = ApiJson.write(s);
@@ -192,16 +146,5 @@ class SessionChainsTest {
             + AT
             + "\"}",
         ApiJson.write(s.hops().get(4)));
-  }
-
-  @Test
-  void shortWireNames() {
-    assertEquals("ws v5", ChainPrinter.shortWire("websocket v5.channel.k8s.io"));
-    assertEquals("spdy v4", ChainPrinter.shortWire("spdy/3.1 v4.channel.k8s.io"));
-    assertEquals(
-        "ws(spdy) pf",
-        ChainPrinter.shortWire("spdy/3.1 portforward.k8s.io tunnelled in websocket"));
-    assertEquals("tcp", ChainPrinter.shortWire("tcp"));
-    assertEquals("http log", ChainPrinter.shortWire("http/1.1 log"));
   }
 }
