@@ -288,6 +288,24 @@ class SecureClusterIT {
             "Forbidden (user=kubehop-admin, verb=create, resource=nodes, subresource(s)=[proxy])\n403");
   }
 
+  /** The web view is behind the API's authentication: nothing without credentials. */
+  @Test
+  void theWebViewNeedsTheApisCredentials() throws Exception {
+    String url = "https://127.0.0.1:" + cluster.apiserverPort();
+    Path ca = cluster.pki().resolve("ca.crt");
+    for (String path : List.of("/ui/", "/ui/events", "/ui/app.js")) {
+      ProcessResult anonymous =
+          curl(List.of("--cacert", ca.toString(), "-o", "/dev/null", url + path));
+      assertThat(anonymous.stdout()).as(path).isEqualTo("401");
+    }
+    String admin = ClusterTls.token(cluster.pki().resolve("tokens.csv"), "kubehop-admin");
+    ProcessResult page =
+        curl(
+            List.of(
+                "--cacert", ca.toString(), "-H", "Authorization: Bearer " + admin, url + "/ui/"));
+    assertThat(page.stdout()).startsWith("<!doctype html>").endsWith("200");
+  }
+
   private static ProcessResult curl(List<String> args) {
     List<String> command =
         new ArrayList<>(List.of(Tools.onPath("curl").toString(), "-s", "-w", "%{http_code}"));

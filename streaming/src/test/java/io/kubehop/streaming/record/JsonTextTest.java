@@ -2,7 +2,7 @@ package io.kubehop.streaming.record;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.json.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +11,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class JsonTextTest {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The escaped text of {@code bytes} cut at {@code cuts}, read back by a JSON parser. */
   private static String through(byte[] bytes, int... cuts) throws Exception {
@@ -26,7 +24,8 @@ class JsonTextTest {
     }
     text.append(Arrays.copyOfRange(bytes, from, bytes.length), out);
     out.raw("\"");
-    return JSON.readValue(out.bytes(), 0, out.length(), String.class);
+    return (String)
+        Json.decodeValue(new String(out.bytes(), 0, out.length(), StandardCharsets.UTF_8));
   }
 
   private static String decoded(byte[] bytes) throws Exception {
