@@ -37,7 +37,7 @@ public final class SessionRecorder implements AutoCloseable {
   public static final SessionRecorder OFF = new SessionRecorder();
 
   /** Bytes of output and input queued toward the writer, at most. */
-  static final long BUDGET = 32L << 20;
+  static final long BUDGET = 8L << 20;
 
   /** What a resize, a marker or an exit weighs against the budget. */
   private static final int SMALL_EVENT = 64;
@@ -118,11 +118,11 @@ public final class SessionRecorder implements AutoCloseable {
     return dir;
   }
 
-  /** Starts recording the session {@code info} describes; its file appears with its first event. */
+  /**
+   * Starts recording the session {@code info} describes; its file appears with its first event. A
+   * recorder that is off or stopped (the apiserver is going down) records nothing of it.
+   */
   public Recording open(RecordingInfo info) {
-    if (!on()) {
-      throw new IllegalStateException("session recording is off");
-    }
     return new Recording(this, info);
   }
 
@@ -132,7 +132,7 @@ public final class SessionRecorder implements AutoCloseable {
   }
 
   void offer(Recording recording, Code code, long micros, Buffer data, String text) {
-    if (closed) {
+    if (queue == null || closed) {
       return;
     }
     Event event = new Event(recording, code, micros, data, text);
