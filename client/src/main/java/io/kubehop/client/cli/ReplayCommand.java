@@ -20,11 +20,17 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(
     name = "replay",
-    description = {
-      "Play a recorded exec or attach session (an asciicast v2 file) in the terminal at its pace.",
+    mixinStandardHelpOptions = true,
+    description =
+        "Play a recorded exec or attach session (an asciicast v2 file, as kubehop up --record"
+            + " writes them to $KUBEHOP_HOME/recordings) in the terminal at its pace.",
+    customSynopsis = {"  kubehop replay [--speed N] [--max-wait SECONDS] FILE [options]"},
+    footer = {
+      "  # Play a session as it happened",
+      "  kubehop replay ~/.kubehop/recordings/9c285ae7001a827d.cast",
       "",
-      " The recordings of `kubehop up --record` are $KUBEHOP_HOME/recordings/SESSION.cast; they",
-      " also play in `asciinema play`."
+      "  # Ten times faster, and no pause longer than a second",
+      "  kubehop replay --speed 10 --max-wait 1 ~/.kubehop/recordings/9c285ae7001a827d.cast"
     })
 final class ReplayCommand implements Callable<Integer> {
 
@@ -37,7 +43,7 @@ final class ReplayCommand implements Callable<Integer> {
       names = "--speed",
       paramLabel = "N",
       defaultValue = "1",
-      description = "Play N times faster (default: ${DEFAULT-VALUE}).")
+      description = "Play N times faster.")
   double speed;
 
   @Option(
