@@ -76,15 +76,19 @@ class UiIT {
 
   @AfterAll
   void down() throws Exception {
-    if (browser != null) {
-      if (!browserClosed && browser.isAlive()) {
-        ask("close");
+    try {
+      if (browser != null) {
+        if (!browserClosed && browser.isAlive()) {
+          commands.write("{\"cmd\":\"close\"}\n".getBytes(StandardCharsets.UTF_8));
+          commands.flush();
+        }
+        browser.waitFor(10, TimeUnit.SECONDS);
+        browser.destroyForcibly();
       }
-      browser.waitFor(10, TimeUnit.SECONDS);
-      browser.destroyForcibly();
-    }
-    if (cluster != null) {
-      cluster.close();
+    } finally {
+      if (cluster != null) {
+        cluster.close(); // whatever became of the browser: no cluster outlives the test
+      }
     }
   }
 
