@@ -19,6 +19,7 @@ import io.kubehop.streaming.remotecommand.server.Executor;
 import io.kubehop.streaming.remotecommand.server.RemoteCommandServer;
 import io.kubehop.streaming.remotecommand.server.RemoteCommandStreams;
 import io.kubehop.streaming.remotecommand.server.StreamWaiter;
+import io.kubehop.streaming.transport.Liveness;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.kubehop.streaming.transport.SocketMeter;
 import io.kubehop.streaming.websocket.ChannelHandshake;
@@ -113,6 +114,8 @@ public final class StreamingServer {
    * @param supportedPortForwardProtocols the SPDY port-forward protocols offered
    * @param tokenTtl how long a parked request waits for its URL to be used
    * @param maxInFlight how many requests may be parked at once
+   * @param streamKeepalive how often a session's connection carries a ping of this server's (SPDY
+   *     PING, WebSocket ping); {@link Duration#ZERO}: never, as upstream
    */
   public record Config(
       String address,
@@ -123,9 +126,11 @@ public final class StreamingServer {
       List<String> supportedRemoteCommandProtocols,
       List<String> supportedPortForwardProtocols,
       Duration tokenTtl,
-      int maxInFlight) {
+      int maxInFlight,
+      Duration streamKeepalive) {
 
     public Config {
+      Objects.requireNonNull(streamKeepalive, "streamKeepalive");
       Objects.requireNonNull(address, "address");
       supportedRemoteCommandProtocols = List.copyOf(supportedRemoteCommandProtocols);
       supportedPortForwardProtocols = List.copyOf(supportedPortForwardProtocols);
@@ -151,7 +156,8 @@ public final class StreamingServer {
               StreamProtocol.V1.wireName()),
           List.of(PortForwardServer.PROTOCOL_V1),
           RequestCache.DEFAULT_TTL,
-          RequestCache.DEFAULT_MAX_IN_FLIGHT);
+          RequestCache.DEFAULT_MAX_IN_FLIGHT,
+          Duration.ZERO);
     }
 
     public Config withAddress(String address) {
@@ -164,7 +170,8 @@ public final class StreamingServer {
           supportedRemoteCommandProtocols,
           supportedPortForwardProtocols,
           tokenTtl,
-          maxInFlight);
+          maxInFlight,
+          streamKeepalive);
     }
 
     public Config withBaseUrl(String baseUrl) {
@@ -177,7 +184,8 @@ public final class StreamingServer {
           supportedRemoteCommandProtocols,
           supportedPortForwardProtocols,
           tokenTtl,
-          maxInFlight);
+          maxInFlight,
+          streamKeepalive);
     }
 
     public Config withSupportedRemoteCommandProtocols(
@@ -191,7 +199,23 @@ public final class StreamingServer {
           supportedRemoteCommandProtocols,
           supportedPortForwardProtocols,
           tokenTtl,
-          maxInFlight);
+          maxInFlight,
+          streamKeepalive);
+    }
+
+    /** The same config with the idle timeout and keepalive of a tier's {@link Liveness}. */
+    public Config withLiveness(Liveness liveness) {
+      return new Config(
+          address,
+          port,
+          baseUrl,
+          liveness.idleTimeout(),
+          streamCreationTimeout,
+          supportedRemoteCommandProtocols,
+          supportedPortForwardProtocols,
+          tokenTtl,
+          maxInFlight,
+          liveness.keepalive());
     }
 
     public Config withTokenTtl(Duration tokenTtl) {
@@ -204,7 +228,8 @@ public final class StreamingServer {
           supportedRemoteCommandProtocols,
           supportedPortForwardProtocols,
           tokenTtl,
-          maxInFlight);
+          maxInFlight,
+          streamKeepalive);
     }
   }
 
@@ -235,15 +260,18 @@ public final class StreamingServer {
     this.execServer =
         RemoteCommandServer.exec(vertx)
             .protocols(config.supportedRemoteCommandProtocols())
-            .timeouts(config.streamCreationTimeout(), config.streamIdleTimeout());
+            .timeouts(config.streamCreationTimeout(), config.streamIdleTimeout())
+            .keepalive(config.streamKeepalive());
     this.attachServer =
         RemoteCommandServer.attach(vertx)
             .protocols(config.supportedRemoteCommandProtocols())
-            .timeouts(config.streamCreationTimeout(), config.streamIdleTimeout());
+            .timeouts(config.streamCreationTimeout(), config.streamIdleTimeout())
+            .keepalive(config.streamKeepalive());
     this.portForwardServer =
         new PortForwardServer(vertx)
             .protocols(config.supportedPortForwardProtocols())
-            .timeouts(config.streamCreationTimeout(), config.streamIdleTimeout());
+            .timeouts(config.streamCreationTimeout(), config.streamIdleTimeout())
+            .keepalive(config.streamKeepalive());
   }
 
   /**

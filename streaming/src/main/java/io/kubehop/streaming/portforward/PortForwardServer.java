@@ -53,17 +53,24 @@ public final class PortForwardServer {
   private final List<String> protocols;
   private final Duration creationTimeout;
   private final Duration idleTimeout;
+  private final Duration keepalive;
 
   public PortForwardServer(Vertx vertx) {
-    this(vertx, List.of(PROTOCOL_V1), DEFAULT_CREATION_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+    this(
+        vertx, List.of(PROTOCOL_V1), DEFAULT_CREATION_TIMEOUT, DEFAULT_IDLE_TIMEOUT, Duration.ZERO);
   }
 
   private PortForwardServer(
-      Vertx vertx, List<String> protocols, Duration creationTimeout, Duration idleTimeout) {
+      Vertx vertx,
+      List<String> protocols,
+      Duration creationTimeout,
+      Duration idleTimeout,
+      Duration keepalive) {
     this.vertx = vertx;
     this.protocols = List.copyOf(protocols);
     this.creationTimeout = creationTimeout;
     this.idleTimeout = idleTimeout;
+    this.keepalive = keepalive;
   }
 
   /**
@@ -71,7 +78,16 @@ public final class PortForwardServer {
    * none).
    */
   public PortForwardServer timeouts(Duration creationTimeout, Duration idleTimeout) {
-    return new PortForwardServer(vertx, protocols, creationTimeout, idleTimeout);
+    return new PortForwardServer(vertx, protocols, creationTimeout, idleTimeout, keepalive);
+  }
+
+  /**
+   * The same server sending a SPDY PING every {@code interval} on its SPDY sessions ({@link
+   * Duration#ZERO}, the default: none). WebSocket port-forward sessions get none: kubectl reaches
+   * port-forward over SPDY or KEP-4006's tunnel, whose client pings every 5 s itself.
+   */
+  public PortForwardServer keepalive(Duration interval) {
+    return new PortForwardServer(vertx, protocols, creationTimeout, idleTimeout, interval);
   }
 
   /**
@@ -79,7 +95,7 @@ public final class PortForwardServer {
    * SupportedPortForwardProtocols}).
    */
   public PortForwardServer protocols(List<String> protocols) {
-    return new PortForwardServer(vertx, protocols, creationTimeout, idleTimeout);
+    return new PortForwardServer(vertx, protocols, creationTimeout, idleTimeout, keepalive);
   }
 
   /**
@@ -99,6 +115,8 @@ public final class PortForwardServer {
         protocols,
         idleTimeout,
         (negotiated, session) ->
-            new SpdyPortForwarder(vertx, session, creationTimeout, podName, podUid, dialer).run());
+            new SpdyPortForwarder(
+                    vertx, session.keepalive(keepalive), creationTimeout, podName, podUid, dialer)
+                .run());
   }
 }

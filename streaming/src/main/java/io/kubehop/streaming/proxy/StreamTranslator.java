@@ -16,6 +16,7 @@ import io.kubehop.streaming.spdy.SpdySession;
 import io.kubehop.streaming.trace.FrameTracer;
 import io.kubehop.streaming.trace.WebSocketMessageTap;
 import io.kubehop.streaming.transport.Dial;
+import io.kubehop.streaming.transport.Liveness;
 import io.kubehop.streaming.transport.SocketMeter;
 import io.kubehop.streaming.websocket.ChannelConnection;
 import io.kubehop.streaming.websocket.ChannelHandshake;
@@ -73,7 +74,7 @@ public final class StreamTranslator {
   private static final Logger LOG = Logger.getLogger(StreamTranslator.class.getName());
 
   /** {@code defaultIdleConnectionTimeout} of the apiserver's translator. */
-  public static final Duration IDLE_TIMEOUT = Duration.ofHours(4);
+  public static final Duration IDLE_TIMEOUT = Liveness.UPSTREAM_IDLE_TIMEOUT;
 
   /** Redirects followed per session at most (legacy redirect mode needs one: kubelet → runtime). */
   private static final int MAX_REDIRECTS = 1;
@@ -82,6 +83,7 @@ public final class StreamTranslator {
   private final SpdyExecutor spdy;
   private final HopRegistry registry;
   private final UpgradeAwareProxy.RedirectPolicy redirects;
+  private final Liveness liveness;
 
   public StreamTranslator(Vertx vertx, HopRegistry registry) {
     this(vertx, vertx.createNetClient(), registry, UpgradeAwareProxy.RedirectPolicy.NEVER);
@@ -103,10 +105,26 @@ public final class StreamTranslator {
       NetClient client,
       HopRegistry registry,
       UpgradeAwareProxy.RedirectPolicy redirects) {
+    this(vertx, client, registry, redirects, Liveness.DEFAULT);
+  }
+
+  /**
+   * @param liveness the client side's idle timeout (every data message in either direction counts,
+   *     pings do not, as wsstream), and how often both sides get a ping of this tier's: a WebSocket
+   *     ping toward the client, a SPDY PING toward the next hop (upstream's translator pings the
+   *     next hop every 5 s and the client never; off by default here, as before)
+   */
+  public StreamTranslator(
+      Vertx vertx,
+      NetClient client,
+      HopRegistry registry,
+      UpgradeAwareProxy.RedirectPolicy redirects,
+      Liveness liveness) {
     this.vertx = vertx;
     this.spdy = new SpdyExecutor(vertx, client);
     this.registry = registry;
     this.redirects = redirects;
+    this.liveness = liveness;
   }
 
   /**
@@ -151,7 +169,10 @@ public final class StreamTranslator {
             accepted ->
                 run(
                     accepted.webSocket(),
-                    accepted.connection().idleTimeout(IDLE_TIMEOUT),
+                    accepted
+                        .connection()
+                        .idleTimeout(liveness.idleTimeout())
+                        .pingInterval(liveness.keepalive()),
                     SocketMeter.on(req.connection()),
                     location,
                     options,
@@ -230,7 +251,7 @@ public final class StreamTranslator {
             err,
             resize,
             (target, up) -> {
-              upstream.set(up.session());
+              upstream.set(up.session().keepalive(liveness.keepalive()));
               // before the first frame: SPDY's header compression spans the session
               registry
                   .spdyTaps(session, tracer.tier(), registry.backendRole())

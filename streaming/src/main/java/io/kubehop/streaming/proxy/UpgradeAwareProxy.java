@@ -5,7 +5,9 @@ import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.UpgradeRefusedException;
 import io.kubehop.streaming.httpstream.UpgradeRequests;
 import io.kubehop.streaming.transport.Dial;
+import io.kubehop.streaming.transport.IdleTimer;
 import io.kubehop.streaming.transport.LingeringClose;
+import io.kubehop.streaming.transport.Liveness;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.kubehop.streaming.transport.SocketMeter;
 import io.kubehop.streaming.transport.UpgradeHeaders;
@@ -22,6 +24,7 @@ import io.vertx.core.net.NetSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
@@ -81,18 +84,36 @@ public final class UpgradeAwareProxy {
   private final ErrorResponder responder;
   private final RedirectPolicy redirects;
   private final HopRegistry registry;
+  private final Duration idleTimeout;
 
   public UpgradeAwareProxy(
       Vertx vertx, ErrorResponder responder, RedirectPolicy redirects, HopRegistry registry) {
     this(vertx.createNetClient(), responder, redirects, registry);
   }
 
+  /** A proxy whose spliced hops end after upstream's 4 h without a byte either way. */
   public UpgradeAwareProxy(
       NetClient client, ErrorResponder responder, RedirectPolicy redirects, HopRegistry registry) {
+    this(client, responder, redirects, registry, Liveness.UPSTREAM_IDLE_TIMEOUT);
+  }
+
+  /**
+   * @param idleTimeout how long a spliced hop may carry no byte in either direction before this
+   *     tier closes both of its connections ({@link Duration#ZERO}: never, as upstream's {@code
+   *     UpgradeAwareHandler}, which leaves idleness to the endpoints). A splice cannot send pings
+   *     of its own: the endpoints' pings (SPDY PINGs, WebSocket pings) cross it and count as bytes.
+   */
+  public UpgradeAwareProxy(
+      NetClient client,
+      ErrorResponder responder,
+      RedirectPolicy redirects,
+      HopRegistry registry,
+      Duration idleTimeout) {
     this.client = client;
     this.responder = responder;
     this.redirects = redirects;
     this.registry = registry;
+    this.idleTimeout = idleTimeout;
   }
 
   /**
@@ -309,10 +330,31 @@ public final class UpgradeAwareProxy {
               // arriving meanwhile would otherwise turn the close into an RST, which destroys that
               // tail in the peer.
               Future.join(upClosed, downClosed).onComplete(v -> hop.markClosed());
-              pipe(down, up, hop::countUp, tapUp, hop, SessionEnd.Side.CLIENT);
-              pipe(up, down, hop::countDown, tapDown, hop, SessionEnd.Side.BACKEND);
+              IdleTimer idle =
+                  new IdleTimer(
+                      Vertx.currentContext().owner(),
+                      () -> { // as a Go peer's read deadline would: both connections go
+                        hop.end(SessionEnd.Side.SELF, SessionEnd.How.TIMEOUT);
+                        down.close();
+                        up.close();
+                      });
+              idle.set(idleTimeout);
+              hop.closeFuture().onComplete(v -> idle.cancel());
+              pipe(down, up, n -> touch(idle, n, hop::countUp), tapUp, hop, SessionEnd.Side.CLIENT);
+              pipe(
+                  up,
+                  down,
+                  n -> touch(idle, n, hop::countDown),
+                  tapDown,
+                  hop,
+                  SessionEnd.Side.BACKEND);
               return hop;
             });
+  }
+
+  private static void touch(IdleTimer idle, int bytes, IntConsumer counter) {
+    idle.touch();
+    counter.accept(bytes);
   }
 
   /**

@@ -59,8 +59,10 @@ import java.util.logging.Logger;
  *       tail in the client's kernel.
  *   <li><b>Errors.</b> A frame error from the decoder is fatal: GOAWAY with its status, then close
  *       at once.
- *   <li><b>Idle timeout.</b> Any frame read or written restarts it; on expiry the session closes as
- *       above.
+ *   <li><b>Idle timeout.</b> Any frame read or written restarts it, pings included (spdystream's
+ *       {@code idleAwareFramer}); on expiry the session closes as above.
+ *   <li><b>Keepalive.</b> Optionally a PING of ours every interval ({@link #keepalive}), so that a
+ *       middlebox cutting idle connections sees traffic; unanswered ones are not tracked.
  * </ul>
  */
 public final class SpdySession implements StreamConnection {
@@ -103,6 +105,7 @@ public final class SpdySession implements StreamConnection {
   private boolean transportGone;
   private final IdleTimer idleTimer;
   private long lingerTimer = -1;
+  private long keepaliveTimer = -1;
   private Consumer<Buffer> inboundTap = bytes -> {}; // tap(): a frame trace
   private Consumer<Buffer> outboundTap = bytes -> {};
   private volatile boolean transportFailed;
@@ -210,6 +213,39 @@ public final class SpdySession implements StreamConnection {
     return this;
   }
 
+  /**
+   * Sends a PING every {@code interval} until the session closes ({@link Duration#ZERO}: none, the
+   * default). Each one counts as activity for the idle timeout on both ends, as any frame does. The
+   * echo is not awaited: a peer that stops answering is the idle timeout's business, and keeping a
+   * promise per ping would grow without bound then.
+   */
+  public SpdySession keepalive(Duration interval) {
+    onContext(
+        () -> {
+          if (keepaliveTimer >= 0) {
+            vertx.cancelTimer(keepaliveTimer);
+            keepaliveTimer = -1;
+          }
+          if (!interval.isZero() && !transportClosed) {
+            keepaliveTimer = vertx.setPeriodic(interval.toMillis(), id -> keepalivePing());
+          }
+        });
+    return this;
+  }
+
+  private void keepalivePing() {
+    if (goAwaySent || goAwayReceived || transportClosed) {
+      return; // closing: nothing more of ours goes out
+    }
+    writeFrame(new SpdyFrame.Ping(nextPingId()));
+  }
+
+  private int nextPingId() {
+    int id = nextPingId;
+    nextPingId = nextPingId + 2 > 0 ? nextPingId + 2 : (role == Role.CLIENT ? 1 : 2);
+    return id;
+  }
+
   @Override
   public SpdySession newStreamHandler(Handler<Stream> handler) {
     onContext(() -> this.newStreamHandler = handler);
@@ -246,8 +282,7 @@ public final class SpdySession implements StreamConnection {
     if (!isOnContext()) {
       return callOnContext(this::ping);
     }
-    int id = nextPingId;
-    nextPingId = nextPingId + 2 > 0 ? nextPingId + 2 : (role == Role.CLIENT ? 1 : 2);
+    int id = nextPingId();
     Promise<Void> p = Promise.promise();
     pendingPings.put(id, p);
     writeFrame(new SpdyFrame.Ping(id)).onFailure(p::tryFail);
@@ -449,6 +484,10 @@ public final class SpdySession implements StreamConnection {
     }
     transportClosed = true;
     idleTimer.cancel();
+    if (keepaliveTimer >= 0) {
+      vertx.cancelTimer(keepaliveTimer);
+      keepaliveTimer = -1;
+    }
     if (lingerTimer >= 0) {
       vertx.cancelTimer(lingerTimer);
     }

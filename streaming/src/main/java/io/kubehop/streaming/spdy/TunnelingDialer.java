@@ -79,11 +79,9 @@ public final class TunnelingDialer {
               if (ws.headers() != null) {
                 responseHeaders.addAll(ws.headers());
               }
-              SpdySession session = SpdySession.start(vertx, transport, SpdySession.Role.CLIENT);
-              long pinger =
-                  vertx.setPeriodic(
-                      PING_PERIOD.toMillis(), id -> session.ping().onFailure(e -> {}));
-              session.closeFuture().onComplete(v -> vertx.cancelTimer(pinger));
+              SpdySession session =
+                  SpdySession.start(vertx, transport, SpdySession.Role.CLIENT)
+                      .keepalive(PING_PERIOD);
               return Future.succeededFuture(
                   new SpdyDialer.Upgraded(
                       chosen.substring(TUNNELING_PREFIX.length()), responseHeaders, session));

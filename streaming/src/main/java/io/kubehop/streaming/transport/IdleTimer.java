@@ -6,14 +6,15 @@ import java.time.Duration;
 /**
  * spdystream's idle timeout: every frame read or written counts as activity ({@link #touch()});
  * after {@code timeout} without any, {@code onIdle} runs once. One timer is kept and re-armed for
- * the remaining time, instead of a timer per frame. Used on one context only.
+ * the remaining time, instead of a timer per frame. Armed and cancelled on one context; {@link
+ * #touch()} may come from another (the two sockets of a splice), hence the volatile.
  */
 public final class IdleTimer {
 
   private final Vertx vertx;
   private final Runnable onIdle;
   private long timeoutMillis;
-  private long lastActivity = System.nanoTime();
+  private volatile long lastActivity = System.nanoTime();
   private long timerId = -1;
 
   public IdleTimer(Vertx vertx, Runnable onIdle) {

@@ -197,12 +197,21 @@ public final class ChannelConnection implements StreamConnection {
     return this;
   }
 
-  /** Sends a WebSocket PING every {@code interval} (client-go's heartbeat does so every 5 s). */
+  /**
+   * Sends a WebSocket PING every {@code interval} (client-go's heartbeat does so every 5 s); {@link
+   * Duration#ZERO} stops them. Pings do not count for the idle timeout (wsstream resets its
+   * deadline per message): they keep middleboxes from cutting the connection, not a silent session
+   * alive.
+   */
   public ChannelConnection pingInterval(Duration interval) {
     onContext(
         () -> {
           if (pingTimer >= 0) {
             vertx.cancelTimer(pingTimer);
+            pingTimer = -1;
+          }
+          if (interval.isZero() || transportClosed) {
+            return;
           }
           pingTimer =
               vertx.setPeriodic(

@@ -243,7 +243,8 @@ class StreamingServerTest {
                 d.supportedRemoteCommandProtocols(),
                 d.supportedPortForwardProtocols(),
                 d.tokenTtl(),
-                1),
+                1,
+                d.streamKeepalive()),
             runtime);
     assertTrue(one.getExec(exec().build()).getUrl().startsWith("http://runtime.invalid:1/exec/"));
     StatusException busy = assertThrows(StatusException.class, () -> one.getExec(exec().build()));

@@ -48,7 +48,7 @@ public final class RemoteCommandServer {
   private final Duration creationTimeout;
   private final Duration idleTimeout;
   private final String errorPrefix;
-  private final Duration webSocketPingInterval;
+  private final Duration keepalive;
 
   private RemoteCommandServer(
       Vertx vertx,
@@ -65,13 +65,13 @@ public final class RemoteCommandServer {
       Duration creationTimeout,
       Duration idleTimeout,
       String errorPrefix,
-      Duration webSocketPingInterval) {
+      Duration keepalive) {
     this.vertx = vertx;
     this.protocols = List.copyOf(protocols);
     this.creationTimeout = creationTimeout;
     this.idleTimeout = idleTimeout;
     this.errorPrefix = errorPrefix;
-    this.webSocketPingInterval = webSocketPingInterval;
+    this.keepalive = keepalive;
   }
 
   /** An exec server with upstream defaults: V4…V1, 30 s stream creation, 4 h idle timeout. */
@@ -100,19 +100,20 @@ public final class RemoteCommandServer {
    */
   public RemoteCommandServer protocols(List<String> protocols) {
     return new RemoteCommandServer(
-        vertx, protocols, creationTimeout, idleTimeout, errorPrefix, webSocketPingInterval);
+        vertx, protocols, creationTimeout, idleTimeout, errorPrefix, keepalive);
   }
 
   public RemoteCommandServer timeouts(Duration creationTimeout, Duration idleTimeout) {
     return new RemoteCommandServer(
-        vertx, protocols, creationTimeout, idleTimeout, errorPrefix, webSocketPingInterval);
+        vertx, protocols, creationTimeout, idleTimeout, errorPrefix, keepalive);
   }
 
   /**
-   * WebSocket sessions send a PING every {@code interval} ({@link Duration#ZERO}, the default:
-   * never, as wsstream).
+   * Sessions send a ping every {@code interval}: a WebSocket PING on WebSocket sessions, a SPDY
+   * PING on SPDY ones ({@link Duration#ZERO}, the default: never, as wsstream and the kubelet's and
+   * containerd's SPDY servers).
    */
-  public RemoteCommandServer webSocketPings(Duration interval) {
+  public RemoteCommandServer keepalive(Duration interval) {
     return new RemoteCommandServer(
         vertx, protocols, creationTimeout, idleTimeout, errorPrefix, interval);
   }
@@ -123,7 +124,7 @@ public final class RemoteCommandServer {
    */
   public WebSocketRemoteCommandServer webSocket() {
     return new WebSocketRemoteCommandServer(
-        vertx, ChannelProtocol.SERVER_DEFAULT, idleTimeout, errorPrefix, webSocketPingInterval);
+        vertx, ChannelProtocol.SERVER_DEFAULT, idleTimeout, errorPrefix, keepalive);
   }
 
   /**
@@ -142,6 +143,7 @@ public final class RemoteCommandServer {
         protocols,
         idleTimeout,
         (negotiated, session) -> {
+          session.keepalive(keepalive);
           StreamProtocol protocol =
               StreamProtocol.fromWireName(negotiated).orElseThrow(); // only known names are listed
           if (negotiated.isEmpty()) {

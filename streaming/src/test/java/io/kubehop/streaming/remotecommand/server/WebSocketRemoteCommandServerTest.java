@@ -70,7 +70,7 @@ class WebSocketRemoteCommandServerTest {
     server.requestHandler(
         req ->
             RemoteCommandServer.exec(vertx)
-                .webSocketPings(Duration.ofMillis(pingMillis))
+                .keepalive(Duration.ofMillis(pingMillis))
                 .serve(req, options, executor)
                 .onComplete(ar -> sessionsEnded.incrementAndGet()));
     port = await(server.listen(0)).actualPort();
