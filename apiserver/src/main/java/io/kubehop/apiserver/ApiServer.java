@@ -40,6 +40,7 @@ import io.kubehop.streaming.proxy.TunnelingHandler;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy.RedirectPolicy;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
+import io.kubehop.streaming.transport.Liveness;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.kubehop.streaming.transport.TlsFiles;
 import io.kubehop.streaming.websocket.ChannelHandshake;
@@ -82,6 +83,9 @@ public final class ApiServer {
    *     --redirect-container-streaming} mode)
    * @param webSocketTranslation where kubectl 1.30+'s WebSocket exec/attach becomes SPDY
    * @param access HTTPS, authentication, authorization and audit ({@link AccessOptions#NONE}: none)
+   * @param liveness the idle timeout of its streaming hops (spliced and translated) and the
+   *     keepalive of its translated ones ({@code --streaming-connection-idle-timeout}, {@code
+   *     --streaming-connection-keepalive}; null: {@link Liveness#DEFAULT})
    */
   public record Options(
       Path home,
@@ -92,11 +96,53 @@ public final class ApiServer {
       int watchHistory,
       boolean streamingProxyRedirects,
       WebSocketTranslation webSocketTranslation,
-      AccessOptions access) {
+      AccessOptions access,
+      Liveness liveness) {
     public Options {
       if (access == null) {
         access = AccessOptions.NONE;
       }
+      if (liveness == null) {
+        liveness = Liveness.DEFAULT;
+      }
+    }
+
+    public Options(
+        Path home,
+        String bindAddress,
+        int port,
+        Duration nodeMonitorGracePeriod,
+        Duration nodeMonitorPeriod,
+        int watchHistory,
+        boolean streamingProxyRedirects,
+        WebSocketTranslation webSocketTranslation,
+        AccessOptions access) {
+      this(
+          home,
+          bindAddress,
+          port,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod,
+          watchHistory,
+          streamingProxyRedirects,
+          webSocketTranslation,
+          access,
+          Liveness.DEFAULT);
+    }
+
+    /** These options, with {@code liveness} for the streaming hops. */
+    public Options withLiveness(Liveness liveness) {
+      return new Options(
+          home,
+          bindAddress,
+          port,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod,
+          watchHistory,
+          streamingProxyRedirects,
+          webSocketTranslation,
+          access,
+          liveness);
     }
 
     public Options(
@@ -131,7 +177,8 @@ public final class ApiServer {
           watchHistory,
           streamingProxyRedirects,
           webSocketTranslation,
-          access);
+          access,
+          liveness);
     }
 
     public Options(
@@ -265,7 +312,8 @@ public final class ApiServer {
                       options.streamingProxyRedirects()
                           ? RedirectPolicy.sameHost()
                           : RedirectPolicy.NEVER,
-                      hops);
+                      hops,
+                      options.liveness().idleTimeout());
               StreamTranslator translator =
                   new StreamTranslator(
                       vertx,
@@ -273,7 +321,8 @@ public final class ApiServer {
                       hops,
                       options.streamingProxyRedirects()
                           ? RedirectPolicy.sameHost()
-                          : RedirectPolicy.NEVER);
+                          : RedirectPolicy.NEVER,
+                      options.liveness());
               WebSocketTranslation translation = options.webSocketTranslation();
               SubresourceRegistry subresources =
                   new SubresourceRegistry()

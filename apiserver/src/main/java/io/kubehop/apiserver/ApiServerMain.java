@@ -5,6 +5,7 @@ import io.kubehop.apiserver.auth.AccessOptions;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
 import io.kubehop.streaming.record.SessionRecorder;
 import io.kubehop.streaming.trace.FrameTracer;
+import io.kubehop.streaming.transport.Liveness;
 import io.kubehop.streaming.transport.TlsFiles;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -76,6 +77,26 @@ public final class ApiServerMain implements Callable<Integer> {
               + "kubelet (1.36: passed through to kubelets that advertise it), or off (refused: kubectl falls back to "
               + "SPDY).")
   WebSocketTranslation webSocketTranslation;
+
+  @Option(
+      names = "--streaming-connection-idle-timeout",
+      defaultValue = "4h",
+      converter = DurationConverter.class,
+      description =
+          "How long an exec, attach or port-forward hop may stay silent before this tier closes it: a spliced hop"
+              + " counts every byte, a translated one every WebSocket message from or to the client, pings"
+              + " excluded; 0 never (default: 4h, the translator's upstream timeout).")
+  Duration streamingConnectionIdleTimeout;
+
+  @Option(
+      names = "--streaming-connection-keepalive",
+      defaultValue = "0",
+      converter = DurationConverter.class,
+      description =
+          "Send a WebSocket ping to the client and a SPDY PING to the kubelet this often on translated sessions, so"
+              + " that a middlebox that cuts idle connections sees traffic; spliced hops carry the endpoints' pings"
+              + " instead; 0 off (default: 0).")
+  Duration streamingConnectionKeepalive;
 
   @Option(
       names = "--node-monitor-period",
@@ -198,21 +219,24 @@ public final class ApiServerMain implements Callable<Integer> {
           ApiServer.start(
                   vertx,
                   new ApiServer.Options(
-                      dir,
-                      bindAddress,
-                      port,
-                      nodeMonitorGracePeriod,
-                      nodeMonitorPeriod,
-                      ApiServer.DEFAULT_WATCH_HISTORY,
-                      streamingProxyRedirects,
-                      webSocketTranslation,
-                      new AccessOptions(
-                          tlsCertFile,
-                          tlsPrivateKeyFile,
-                          clientCaFile,
-                          tokenAuthFile,
-                          authorizationMode,
-                          auditLogPath)),
+                          dir,
+                          bindAddress,
+                          port,
+                          nodeMonitorGracePeriod,
+                          nodeMonitorPeriod,
+                          ApiServer.DEFAULT_WATCH_HISTORY,
+                          streamingProxyRedirects,
+                          webSocketTranslation,
+                          new AccessOptions(
+                              tlsCertFile,
+                              tlsPrivateKeyFile,
+                              clientCaFile,
+                              tokenAuthFile,
+                              authorizationMode,
+                              auditLogPath))
+                      .withLiveness(
+                          new Liveness(
+                              streamingConnectionIdleTimeout, streamingConnectionKeepalive)),
                   kubeletClientTls())
               .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -128,7 +128,7 @@ public final class Kubelet extends VerticleBase {
     StreamForwarder forwarder =
         config.redirectContainerStreaming()
             ? new RedirectForwarder()
-            : new ProxyForwarder(vertx, hops);
+            : new ProxyForwarder(vertx, hops, config.liveness().idleTimeout());
     if (config.webSocketTranslation()) {
       TunnelingHandler tunnels =
           new TunnelingHandler(
@@ -136,7 +136,14 @@ public final class Kubelet extends VerticleBase {
               ErrorResponder.plainText(),
               UpgradeAwareProxy.RedirectPolicy.NEVER,
               hops);
-      forwarder = new TranslatingForwarder(new StreamTranslator(vertx, hops), tunnels, forwarder);
+      StreamTranslator translator =
+          new StreamTranslator(
+              vertx,
+              vertx.createNetClient(),
+              hops,
+              UpgradeAwareProxy.RedirectPolicy.NEVER,
+              config.liveness());
+      forwarder = new TranslatingForwarder(translator, tunnels, forwarder);
     }
     forwarder = new SubjectForwarder(hops, forwarder);
     // No keep-alive toward the runtime: an idle pooled connection would be one more socket on

@@ -1,5 +1,6 @@
 package io.kubehop.kubelet;
 
+import io.kubehop.streaming.transport.Liveness;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -27,6 +28,9 @@ import java.time.Duration;
  * @param address the address its server binds to ({@code --address}; upstream's flag of that name);
  *     the same as {@code nodeIp} unless the node is behind a NAT or in a container, where it may be
  *     {@code 0.0.0.0}
+ * @param liveness the idle timeout of its streaming sessions ({@code
+ *     --streaming-connection-idle-timeout}, upstream's flag, 4 h) and their keepalive ({@code
+ *     --streaming-connection-keepalive}, off)
  */
 public record KubeletConfig(
     Path home,
@@ -42,7 +46,14 @@ public record KubeletConfig(
     boolean redirectContainerStreaming,
     boolean webSocketTranslation,
     KubeletSecurity security,
-    String address) {
+    String address,
+    Liveness liveness) {
+
+  public KubeletConfig {
+    if (liveness == null) {
+      liveness = Liveness.DEFAULT;
+    }
+  }
 
   /** Plain HTTP, bound to {@code nodeIp} (tests). */
   public KubeletConfig(
@@ -72,7 +83,8 @@ public record KubeletConfig(
         redirectContainerStreaming,
         webSocketTranslation,
         KubeletSecurity.NONE,
-        nodeIp);
+        nodeIp,
+        Liveness.DEFAULT);
   }
 
   /** {@code $HOME/nodes/<node>/pods}: the root of the CRI log directories. */

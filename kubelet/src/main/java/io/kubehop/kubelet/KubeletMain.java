@@ -3,6 +3,7 @@ package io.kubehop.kubelet;
 import io.kubehop.api.util.GoDuration;
 import io.kubehop.kubelet.node.NodeInfo;
 import io.kubehop.streaming.trace.FrameTracer;
+import io.kubehop.streaming.transport.Liveness;
 import io.kubehop.streaming.transport.TlsFiles;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -176,6 +177,26 @@ public final class KubeletMain implements Callable<Integer> {
       description = "The key of --apiserver-client-certificate (PEM).")
   Path apiserverClientKey;
 
+  @Option(
+      names = "--streaming-connection-idle-timeout",
+      defaultValue = "4h",
+      converter = DurationConverter.class,
+      description =
+          "Maximum time a streaming connection can be idle before it is closed (upstream's flag): a spliced hop"
+              + " toward the runtime counts every byte, a translated session every WebSocket message, pings excluded;"
+              + " 0 never (default: 4h).")
+  Duration streamingConnectionIdleTimeout;
+
+  @Option(
+      names = "--streaming-connection-keepalive",
+      defaultValue = "0",
+      converter = DurationConverter.class,
+      description =
+          "Send a WebSocket ping to the caller and a SPDY PING to the runtime this often on the sessions this kubelet"
+              + " translates (--websocket-translation), so that a middlebox that cuts idle connections sees traffic;"
+              + " spliced hops carry the endpoints' pings instead; 0 off (default: 0).")
+  Duration streamingConnectionKeepalive;
+
   /** Parses Go-style durations ({@code 10s}, {@code 500ms}). */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
@@ -219,7 +240,8 @@ public final class KubeletMain implements Callable<Integer> {
         redirectContainerStreaming,
         webSocketTranslation,
         security(),
-        address == null || address.isBlank() ? nodeIp : address);
+        address == null || address.isBlank() ? nodeIp : address,
+        new Liveness(streamingConnectionIdleTimeout, streamingConnectionKeepalive));
   }
 
   KubeletSecurity security() {

@@ -1,5 +1,6 @@
 package io.kubehop.runtime;
 
+import io.kubehop.streaming.transport.Liveness;
 import java.nio.file.Path;
 
 /**
@@ -11,9 +12,29 @@ import java.nio.file.Path;
  * @param podCidr the range pod IPs come from ({@code --pod-cidr})
  * @param streamingAddress where the CRI streaming server listens, on a random port ({@code
  *     --streaming-address})
+ * @param liveness the streaming server's idle timeout ({@code --streaming-connection-idle-timeout},
+ *     containerd's {@code stream_idle_timeout}, 4 h) and keepalive ({@code
+ *     --streaming-connection-keepalive}, off)
  */
 public record RuntimeConfig(
-    Path home, String nodeName, Path socket, String podCidr, String streamingAddress) {
+    Path home,
+    String nodeName,
+    Path socket,
+    String podCidr,
+    String streamingAddress,
+    Liveness liveness) {
+
+  public RuntimeConfig {
+    if (liveness == null) {
+      liveness = Liveness.DEFAULT;
+    }
+  }
+
+  /** With upstream's 4 h idle timeout and no keepalive (tests). */
+  public RuntimeConfig(
+      Path home, String nodeName, Path socket, String podCidr, String streamingAddress) {
+    this(home, nodeName, socket, podCidr, streamingAddress, Liveness.DEFAULT);
+  }
 
   /** The runtime's own state: {@code $HOME/nodes/<node>/runtime/}. */
   public Path stateDir() {

@@ -1,9 +1,12 @@
 package io.kubehop.runtime;
 
+import io.kubehop.api.util.GoDuration;
+import io.kubehop.streaming.transport.Liveness;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -61,6 +64,33 @@ public final class RuntimeMain implements Callable<Integer> {
       description = "address of the CRI streaming server, random port (default: ${DEFAULT-VALUE})")
   String streamingAddress;
 
+  @Option(
+      names = "--streaming-connection-idle-timeout",
+      defaultValue = "4h",
+      converter = DurationConverter.class,
+      description =
+          "How long an exec, attach or port-forward session may stay silent before the streaming server closes it"
+              + " (GOAWAY, or a WebSocket close): on SPDY every frame counts, pings included, as spdystream; on"
+              + " WebSocket every message, pings excluded; 0 never (default: 4h, containerd's stream_idle_timeout).")
+  Duration streamingConnectionIdleTimeout;
+
+  @Option(
+      names = "--streaming-connection-keepalive",
+      defaultValue = "0",
+      converter = DurationConverter.class,
+      description =
+          "Send a SPDY PING (SPDY sessions) or a WebSocket ping (WebSocket exec/attach) this often, so that every hop"
+              + " up to the client, spliced ones included, sees traffic; 0 off (default: 0).")
+  Duration streamingConnectionKeepalive;
+
+  /** Go-style durations ({@code 4h}, {@code 500ms}, {@code 0}). */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return GoDuration.parse(value);
+    }
+  }
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new RuntimeMain()).execute(args));
   }
@@ -85,7 +115,8 @@ public final class RuntimeMain implements Callable<Integer> {
                 ? socket.toAbsolutePath()
                 : RuntimeConfig.defaultSocket(kubehopHome.toAbsolutePath(), nodeName),
             podCidr,
-            streamingAddress);
+            streamingAddress,
+            new Liveness(streamingConnectionIdleTimeout, streamingConnectionKeepalive));
     Vertx vertx = Vertx.vertx();
     RuntimeServer server;
     try {

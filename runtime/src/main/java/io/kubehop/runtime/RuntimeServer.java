@@ -68,6 +68,7 @@ public final class RuntimeServer {
                 vertx,
                 StreamingServer.Config.defaults()
                     .withAddress(config.streamingAddress())
+                    .withLiveness(config.liveness())
                     .withTokenTtl(tokenTtl),
                 new ProcessStreamingRuntime(vertx, containers, sandboxes),
                 streamingClock)

@@ -3,9 +3,11 @@ package io.kubehop.kubelet.streaming;
 import io.kubehop.streaming.proxy.ErrorResponder;
 import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy;
+import io.kubehop.streaming.transport.Liveness;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.NetClient;
+import java.time.Duration;
 
 /**
  * Proxies a stream to the runtime (KEP-1558, upstream's {@code proxyStream}): one new TCP
@@ -24,10 +26,20 @@ public final class ProxyForwarder implements StreamForwarder {
 
   private final NetClient client;
   private final HopRegistry registry;
+  private final Duration idleTimeout;
 
   public ProxyForwarder(Vertx vertx, HopRegistry registry) {
+    this(vertx, registry, Liveness.UPSTREAM_IDLE_TIMEOUT);
+  }
+
+  /**
+   * @param idleTimeout how long the spliced hop may carry no byte before both connections close
+   *     ({@code --streaming-connection-idle-timeout})
+   */
+  public ProxyForwarder(Vertx vertx, HopRegistry registry, Duration idleTimeout) {
     this.client = vertx.createNetClient(); // dials only: every session gets a connection of its own
     this.registry = registry;
+    this.idleTimeout = idleTimeout;
   }
 
   @Override
@@ -36,7 +48,11 @@ public final class ProxyForwarder implements StreamForwarder {
         request,
         target,
         new UpgradeAwareProxy(
-                client, KUBELET_RESPONDER, UpgradeAwareProxy.RedirectPolicy.NEVER, registry)
+                client,
+                KUBELET_RESPONDER,
+                UpgradeAwareProxy.RedirectPolicy.NEVER,
+                registry,
+                idleTimeout)
             .proxy(request, target.url()));
   }
 }
