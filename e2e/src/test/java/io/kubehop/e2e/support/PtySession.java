@@ -109,6 +109,11 @@ public final class PtySession implements AutoCloseable {
     process.setWinSize(new WinSize(columns, rows));
   }
 
+  /** Whether the command still runs. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** Waits for the command to exit and returns its exit code. */
   public int waitFor(Duration deadline) {
     try {
