@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.kubehop.testkit.Await;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -72,8 +73,10 @@ class UpgradeAwareProxyTest {
   }
 
   private int proxy(String location, UpgradeAwareProxy.RedirectPolicy policy) throws Exception {
-    UpgradeAwareProxy proxy =
-        new UpgradeAwareProxy(vertx, ErrorResponder.status(), policy, registry);
+    return proxy(location, new UpgradeAwareProxy(vertx, ErrorResponder.status(), policy, registry));
+  }
+
+  private int proxy(String location, UpgradeAwareProxy proxy) throws Exception {
     HttpServer server =
         PostUpgrades.install(
             vertx
@@ -108,6 +111,55 @@ class UpgradeAwareProxyTest {
       "GET /exec/ns/pod/c?command=echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nAuthorization: Bearer secret\r\n"
           + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\nX-Stream-Protocol-Version: v3.channel.k8s.io\r\n\r\n";
+
+  @Test
+  void aSplicedHopWithoutAByteForItsIdleTimeoutEndsBothConnections() throws Exception {
+    Promise<Void> backendClosed = Promise.promise();
+    int backend =
+        backend(
+            socket -> {
+              socket.closeHandler(v -> backendClosed.tryComplete());
+              socket.write(
+                  "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n");
+              socket.handler(socket::write);
+            });
+    int proxy =
+        proxy(
+            "http://127.0.0.1:" + backend,
+            new UpgradeAwareProxy(
+                vertx.createNetClient(),
+                ErrorResponder.status(),
+                UpgradeAwareProxy.RedirectPolicy.NEVER,
+                registry,
+                Duration.ofMillis(400)));
+    try (Socket client = new Socket("127.0.0.1", proxy)) {
+      client.setSoTimeout(5000);
+      send(client.getOutputStream(), UPGRADE);
+      readHead(client.getInputStream());
+      long quiet = System.nanoTime();
+      // Bytes either way restart the timeout: three echoes 250 ms apart outlive one timeout.
+      for (int i = 0; i < 3; i++) {
+        long at = System.nanoTime();
+        Await.until(
+            "250 ms",
+            Duration.ofSeconds(2),
+            () -> System.nanoTime() - at >= Duration.ofMillis(250).toNanos());
+        send(client.getOutputStream(), "x");
+        assertEquals('x', client.getInputStream().read());
+      }
+      long lastByte = System.nanoTime();
+      assertEquals(-1, client.getInputStream().read(), "the proxy closed the client's connection");
+      long silent = System.nanoTime() - lastByte;
+      assertTrue(System.nanoTime() - quiet >= Duration.ofMillis(1150).toNanos());
+      assertTrue(silent >= Duration.ofMillis(380).toNanos(), "cut after " + silent / 1_000_000);
+      assertTrue(silent < Duration.ofMillis(3000).toNanos(), "cut after " + silent / 1_000_000);
+    }
+    Await.await(backendClosed.future(), Duration.ofSeconds(5));
+    Await.until("the hop closed", Duration.ofSeconds(5), () -> registry.size() == 0);
+    HopSession hop = registry.closed().get(0);
+    assertEquals(SessionEnd.Side.SELF, hop.ended().orElseThrow().first());
+    assertEquals(SessionEnd.How.TIMEOUT, hop.ended().orElseThrow().how());
+  }
 
   @Test
   void relays101AndEarlyBytesThenSplicesBothWays() throws Exception {
