@@ -333,7 +333,7 @@ public final class UpgradeAwareProxy {
               IdleTimer idle =
                   new IdleTimer(
                       Vertx.currentContext().owner(),
-                      () -> { // as a Go peer's read deadline would: both connections go
+                      () -> { // silent both ways: this tier ends the hop, so both connections go
                         hop.end(SessionEnd.Side.SELF, SessionEnd.How.TIMEOUT);
                         down.close();
                         up.close();
