@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubehop.streaming.transport.Liveness;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,7 @@ class KubeletMainTest {
     assertEquals(Duration.ofSeconds(1), c.crashLoopBackOffBase());
     assertEquals(Duration.ofSeconds(10), c.crashLoopBackOffMax());
     assertFalse(c.redirectContainerStreaming());
+    assertEquals(new Liveness(Duration.ofHours(4), Duration.ZERO), c.liveness());
   }
 
   @Test
@@ -58,7 +60,11 @@ class KubeletMainTest {
             "10s",
             "--crash-loop-backoff-max",
             "5m",
-            "--redirect-container-streaming");
+            "--redirect-container-streaming",
+            "--streaming-connection-idle-timeout",
+            "1h30m",
+            "--streaming-connection-keepalive",
+            "20s");
     assertEquals("node-2", c.nodeName());
     assertEquals("127.0.1.2", c.nodeIp());
     assertEquals(0, c.port());
@@ -69,6 +75,9 @@ class KubeletMainTest {
     assertEquals(Duration.ofSeconds(10), c.crashLoopBackOffBase());
     assertEquals(Duration.ofMinutes(5), c.crashLoopBackOffMax());
     assertTrue(c.redirectContainerStreaming());
+    assertEquals(new Liveness(Duration.ofMinutes(90), Duration.ofSeconds(20)), c.liveness());
+    assertEquals(
+        Duration.ZERO, parse("--streaming-connection-idle-timeout=0").liveness().idleTimeout());
     assertFalse(parse("--redirect-container-streaming=false").redirectContainerStreaming());
   }
 
