@@ -6,7 +6,7 @@
 #
 # Runs e2e's SoakIT (the same test CI runs with N=200) with the sizes given; kubectl 1.29 (SPDY) and 1.33
 # (WebSocket) take turns. Prints SoakIT's table and keeps the test's output as bench/results/soak-<UTC time>.txt.
-# 10,000 execs take about 40 minutes on a 2-core machine: kubectl's own start is most of each session.
+# 10,000 execs take about 25-40 minutes on a 2-core machine: kubectl's own start is most of each session.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
