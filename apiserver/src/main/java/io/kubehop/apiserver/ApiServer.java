@@ -41,6 +41,7 @@ import io.kubehop.streaming.proxy.UpgradeAwareProxy;
 import io.kubehop.streaming.proxy.UpgradeAwareProxy.RedirectPolicy;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.streaming.transport.RequestHeadTimeout;
 import io.kubehop.streaming.transport.TlsFiles;
 import io.kubehop.streaming.websocket.ChannelHandshake;
 import io.vertx.core.Future;
@@ -92,11 +93,53 @@ public final class ApiServer {
       int watchHistory,
       boolean streamingProxyRedirects,
       WebSocketTranslation webSocketTranslation,
-      AccessOptions access) {
+      AccessOptions access,
+      Duration requestHeaderTimeout) {
     public Options {
       if (access == null) {
         access = AccessOptions.NONE;
       }
+      if (requestHeaderTimeout == null) {
+        requestHeaderTimeout = RequestHeadTimeout.UPSTREAM;
+      }
+    }
+
+    public Options(
+        Path home,
+        String bindAddress,
+        int port,
+        Duration nodeMonitorGracePeriod,
+        Duration nodeMonitorPeriod,
+        int watchHistory,
+        boolean streamingProxyRedirects,
+        WebSocketTranslation webSocketTranslation,
+        AccessOptions access) {
+      this(
+          home,
+          bindAddress,
+          port,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod,
+          watchHistory,
+          streamingProxyRedirects,
+          webSocketTranslation,
+          access,
+          RequestHeadTimeout.UPSTREAM);
+    }
+
+    /** These options, with {@code timeout} for a connection's first request head (0: none). */
+    public Options withRequestHeaderTimeout(Duration timeout) {
+      return new Options(
+          home,
+          bindAddress,
+          port,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod,
+          watchHistory,
+          streamingProxyRedirects,
+          webSocketTranslation,
+          access,
+          timeout);
     }
 
     public Options(
@@ -131,7 +174,8 @@ public final class ApiServer {
           watchHistory,
           streamingProxyRedirects,
           webSocketTranslation,
-          access);
+          access,
+          requestHeaderTimeout);
     }
 
     public Options(
@@ -372,7 +416,16 @@ public final class ApiServer {
                       clock,
                       options.nodeMonitorGracePeriod(),
                       options.nodeMonitorPeriod());
-              return PostUpgrades.install(vertx.createHttpServer(serverOptions))
+              Duration headTimeout = options.requestHeaderTimeout();
+              return vertx
+                  .createHttpServer(serverOptions)
+                  .connectionHandler(
+                      connection -> {
+                        PostUpgrades.install(connection);
+                        // a slowloris client gets the connection closed, as by Go's
+                        // ReadHeaderTimeout
+                        RequestHeadTimeout.install(connection, headTimeout);
+                      })
                   .requestHandler(router)
                   .listen()
                   .map(

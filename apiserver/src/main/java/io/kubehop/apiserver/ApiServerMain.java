@@ -78,6 +78,16 @@ public final class ApiServerMain implements Callable<Integer> {
   WebSocketTranslation webSocketTranslation;
 
   @Option(
+      names = "--request-header-timeout",
+      defaultValue = "32s",
+      converter = DurationConverter.class,
+      description =
+          "Close a connection whose first request head (request line and headers) is not complete "
+              + "within this time, without an answer, as upstream's ReadHeaderTimeout (32s) does; 0 "
+              + "disables it.")
+  Duration requestHeaderTimeout;
+
+  @Option(
       names = "--node-monitor-period",
       defaultValue = "5s",
       converter = DurationConverter.class,
@@ -198,21 +208,22 @@ public final class ApiServerMain implements Callable<Integer> {
           ApiServer.start(
                   vertx,
                   new ApiServer.Options(
-                      dir,
-                      bindAddress,
-                      port,
-                      nodeMonitorGracePeriod,
-                      nodeMonitorPeriod,
-                      ApiServer.DEFAULT_WATCH_HISTORY,
-                      streamingProxyRedirects,
-                      webSocketTranslation,
-                      new AccessOptions(
-                          tlsCertFile,
-                          tlsPrivateKeyFile,
-                          clientCaFile,
-                          tokenAuthFile,
-                          authorizationMode,
-                          auditLogPath)),
+                          dir,
+                          bindAddress,
+                          port,
+                          nodeMonitorGracePeriod,
+                          nodeMonitorPeriod,
+                          ApiServer.DEFAULT_WATCH_HISTORY,
+                          streamingProxyRedirects,
+                          webSocketTranslation,
+                          new AccessOptions(
+                              tlsCertFile,
+                              tlsPrivateKeyFile,
+                              clientCaFile,
+                              tokenAuthFile,
+                              authorizationMode,
+                              auditLogPath))
+                      .withRequestHeaderTimeout(requestHeaderTimeout),
                   kubeletClientTls())
               .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
