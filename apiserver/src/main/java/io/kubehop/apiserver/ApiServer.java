@@ -42,6 +42,7 @@ import io.kubehop.streaming.proxy.UpgradeAwareProxy.RedirectPolicy;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
 import io.kubehop.streaming.transport.Liveness;
 import io.kubehop.streaming.transport.PostUpgrades;
+import io.kubehop.streaming.transport.RequestHeadTimeout;
 import io.kubehop.streaming.transport.TlsFiles;
 import io.kubehop.streaming.websocket.ChannelHandshake;
 import io.vertx.core.Future;
@@ -97,13 +98,17 @@ public final class ApiServer {
       boolean streamingProxyRedirects,
       WebSocketTranslation webSocketTranslation,
       AccessOptions access,
-      Liveness liveness) {
+      Liveness liveness,
+      Duration requestHeaderTimeout) {
     public Options {
       if (access == null) {
         access = AccessOptions.NONE;
       }
       if (liveness == null) {
         liveness = Liveness.DEFAULT;
+      }
+      if (requestHeaderTimeout == null) {
+        requestHeaderTimeout = RequestHeadTimeout.UPSTREAM;
       }
     }
 
@@ -127,7 +132,8 @@ public final class ApiServer {
           streamingProxyRedirects,
           webSocketTranslation,
           access,
-          Liveness.DEFAULT);
+          Liveness.DEFAULT,
+          RequestHeadTimeout.UPSTREAM);
     }
 
     /** These options, with {@code liveness} for the streaming hops. */
@@ -142,7 +148,24 @@ public final class ApiServer {
           streamingProxyRedirects,
           webSocketTranslation,
           access,
-          liveness);
+          liveness,
+          requestHeaderTimeout);
+    }
+
+    /** These options, with {@code timeout} for a connection's first request head (0: none). */
+    public Options withRequestHeaderTimeout(Duration timeout) {
+      return new Options(
+          home,
+          bindAddress,
+          port,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod,
+          watchHistory,
+          streamingProxyRedirects,
+          webSocketTranslation,
+          access,
+          liveness,
+          timeout);
     }
 
     public Options(
@@ -178,7 +201,8 @@ public final class ApiServer {
           streamingProxyRedirects,
           webSocketTranslation,
           access,
-          liveness);
+          liveness,
+          requestHeaderTimeout);
     }
 
     public Options(
@@ -421,7 +445,16 @@ public final class ApiServer {
                       clock,
                       options.nodeMonitorGracePeriod(),
                       options.nodeMonitorPeriod());
-              return PostUpgrades.install(vertx.createHttpServer(serverOptions))
+              Duration headTimeout = options.requestHeaderTimeout();
+              return vertx
+                  .createHttpServer(serverOptions)
+                  .connectionHandler(
+                      connection -> {
+                        PostUpgrades.install(connection);
+                        // a slowloris client gets the connection closed, as by Go's
+                        // ReadHeaderTimeout
+                        RequestHeadTimeout.install(connection, headTimeout);
+                      })
                   .requestHandler(router)
                   .listen()
                   .map(

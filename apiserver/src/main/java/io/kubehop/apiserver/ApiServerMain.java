@@ -99,6 +99,16 @@ public final class ApiServerMain implements Callable<Integer> {
   Duration streamingConnectionKeepalive;
 
   @Option(
+      names = "--request-header-timeout",
+      defaultValue = "32s",
+      converter = DurationConverter.class,
+      description =
+          "Close a connection whose first request head (request line and headers) is not complete "
+              + "within this time, without an answer, as upstream's ReadHeaderTimeout (32s) does; 0 "
+              + "disables it.")
+  Duration requestHeaderTimeout;
+
+  @Option(
       names = "--node-monitor-period",
       defaultValue = "5s",
       converter = DurationConverter.class,
@@ -236,7 +246,8 @@ public final class ApiServerMain implements Callable<Integer> {
                               auditLogPath))
                       .withLiveness(
                           new Liveness(
-                              streamingConnectionIdleTimeout, streamingConnectionKeepalive)),
+                              streamingConnectionIdleTimeout, streamingConnectionKeepalive))
+                      .withRequestHeaderTimeout(requestHeaderTimeout),
                   kubeletClientTls())
               .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {

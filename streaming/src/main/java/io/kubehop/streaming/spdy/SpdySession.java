@@ -51,7 +51,8 @@ import java.util.logging.Logger;
  *   <li><b>Close</b> resets every open stream (RST_STREAM CANCEL), then sends GOAWAY(OK) last (a Go
  *       peer stops reading when it sees GOAWAY). A client then closes the transport: it has read
  *       what it wanted. A server lingers: it keeps reading, ignores every frame but the client's
- *       own GOAWAY, and closes on that GOAWAY, on EOF, or after {@link #LINGER}. Upstream closes at
+ *       own GOAWAY, and closes on that GOAWAY, on EOF, or after {@link #LINGER} (a session the
+ *       client never opened a stream on closes at once: nothing to linger for). Upstream closes at
  *       once, and spdystream ends every stream when its read loop sees EOF, dropping the DATA
  *       frames still queued in its workers: a slow client lost the tail of stdout, as users of real
  *       clusters do ({@code kubectl cp} "unexpected EOF", kubernetes#60140, kubectl#1361). Reading
@@ -306,7 +307,14 @@ public final class SpdySession implements StreamConnection {
         }
       }
       goAwaySent = true;
-      boolean linger = role == Role.SERVER && status.equals(GoAwayStatus.OK) && !goAwayReceived;
+      // No linger for a session in which the client never opened a stream (an upgrade that went
+      // silent until the stream creation timeout): there is no output whose tail could be lost,
+      // and lingering would hold every hop's connection for LINGER more instead of closing.
+      boolean linger =
+          role == Role.SERVER
+              && status.equals(GoAwayStatus.OK)
+              && !goAwayReceived
+              && lastPeerStreamId != 0;
       writeFrame(new SpdyFrame.GoAway(lastPeerStreamId, status))
           .onComplete(
               ar -> {
@@ -415,7 +423,11 @@ public final class SpdySession implements StreamConnection {
 
   private void onSynStream(SpdyFrame.SynStream syn) {
     int id = syn.streamId();
-    if (id < nextPeerStreamId || streams.containsKey(id)) {
+    // the peer's streams have the peer's parity (SPDY/3.1 2.3.2: a client's are odd); an id of the
+    // other parity, reused or going backwards is a stream error, answered as spdystream answers
+    // the last two
+    boolean peerParity = (id & 1) == (role == Role.SERVER ? 1 : 0);
+    if (!peerParity || id < nextPeerStreamId || streams.containsKey(id)) {
       writeFrame(new SpdyFrame.RstStream(id, RstStatus.PROTOCOL_ERROR));
       return;
     }

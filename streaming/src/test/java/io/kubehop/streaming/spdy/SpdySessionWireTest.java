@@ -167,6 +167,29 @@ class SpdySessionWireTest {
     await(await(session.future()).closeFuture());
   }
 
+  /** A SYN_STREAM from the client with an even id (the server's parity): RST_STREAM only. */
+  @Test
+  void aStreamIdOfTheServersParityIsResetAndTheSessionGoesOn() throws Exception {
+    send(SpdyFrame.SynStream.of(2, HeaderBlock.of("streamtype", "error")));
+    assertEquals(new SpdyFrame.RstStream(2, RstStatus.PROTOCOL_ERROR), next());
+    send(new SpdyFrame.Ping(1));
+    assertEquals(new SpdyFrame.Ping(1), next());
+    openErrorAndStdout();
+  }
+
+  /**
+   * A session the client never opened a stream on (an upgrade that went silent until the stream
+   * creation timeout) has no output tail to protect: GOAWAY(OK), then the end at once, not after
+   * {@link SpdySession#LINGER}.
+   */
+  @Test
+  void aSessionWithoutStreamsClosesWithoutLingering() throws Exception {
+    await(session.future()).close();
+    assertEquals(new SpdyFrame.GoAway(0, GoAwayStatus.OK), next());
+    assertEquals("EOF", next());
+    await(await(session.future()).closeFuture());
+  }
+
   /**
    * A status SPDY/3.1 does not define resets that stream only; the session and its other streams go
    * on.
