@@ -2,6 +2,7 @@ package io.kubehop.runtime;
 
 import io.kubehop.cri.v1.RuntimeServiceGrpcService;
 import io.kubehop.runtime.container.ContainerManager;
+import io.kubehop.runtime.container.LeftoverProcesses;
 import io.kubehop.runtime.cri.CriRuntimeService;
 import io.kubehop.runtime.pod.PodIpAllocator;
 import io.kubehop.runtime.pod.PodSandboxManager;
@@ -83,12 +84,15 @@ public final class RuntimeServer {
     return vertx
         .executeBlocking(
             () -> {
+              int leftover =
+                  LeftoverProcesses.kill(store.root().resolve(StateStore.Kind.CONTAINERS.dir()));
+              if (leftover > 0) {
+                LOG.info("killed the processes of " + leftover + " containers of a previous run");
+              }
               int stale = store.discardStaleRecords();
               if (stale > 0) {
                 LOG.info(
-                    "discarded "
-                        + stale
-                        + " records of a previous run (their processes ended with it)");
+                    "discarded " + stale + " records of a previous run (their processes are gone)");
               }
               Files.createDirectories(config.socket().toAbsolutePath().getParent());
               // a socket file left by a runtime that did not shut down cleanly would make listen

@@ -21,6 +21,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -220,6 +222,36 @@ public final class KubehopCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Where a tier of node-1 serves {@code /debug/sessions} on an {@code --insecure-http} cluster:
+   * {@code apiserver}, {@code kubelet} (its port on the node IP) or {@code runtime} (its streaming
+   * server, whose port is random: the last one its log announces, so a restarted runtime's).
+   */
+  public String debugBase(String tier) {
+    return switch (tier) {
+      case "apiserver" -> "http://127.0.0.1:" + apiserverPort;
+      case "kubelet" -> "http://127.0.1.1:" + kubeletPort;
+      case "runtime" -> {
+        try {
+          Matcher m =
+              Pattern.compile("streaming server listening on (http://\\S+)")
+                  .matcher(Files.readString(home.resolve("logs/runtime-node-1.log")));
+          String last = null;
+          while (m.find()) {
+            last = m.group(1);
+          }
+          if (last == null) {
+            throw new IllegalStateException("the runtime has not announced its streaming server");
+          }
+          yield last;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      default -> throw new IllegalArgumentException("no tier " + tier);
+    };
   }
 
   /** GET on the apiserver; returns the status code and body. */

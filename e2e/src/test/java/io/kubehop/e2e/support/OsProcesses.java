@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Real OS processes, read from /proc: what runs under which tier. */
 public final class OsProcesses {
@@ -53,7 +55,12 @@ public final class OsProcesses {
           "C1 CompilerThre",
           "C2 CompilerThre",
           "G1 ",
-          "GC Thread");
+          "GC Thread",
+          // The JDK's reapers of child processes: a cached pool, one thread per process running at
+          // once, idle ones retiring after 60 s (a tier that runs processes, the runtime, keeps
+          // one for a minute after each exec has ended). A process that leaks keeps its reaper,
+          // and shows as itself.
+          "process reaper");
 
   /**
    * Entries of {@code /proc/<pid>/<what>}: {@code fd} counts open descriptors, {@code task}
@@ -62,6 +69,41 @@ public final class OsProcesses {
   public static long count(long pid, String what) {
     try (var entries = Files.list(Path.of("/proc", Long.toString(pid), what))) {
       return entries.count();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Open descriptors of {@code pid} but its UDP sockets; -1 if gone. A streaming session holds
+   * files, pipes, TCP and unix sockets, never UDP; a tier's UDP sockets are name lookups, which
+   * come and go on their own (the runtime holds one for seconds after a port-forward has ended).
+   */
+  public static long descriptorsButUdp(long pid) {
+    Set<String> udp = new HashSet<>();
+    for (String table : List.of("udp", "udp6")) {
+      try {
+        List<String> lines = Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", table));
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+          String[] fields = line.trim().split("\\s+");
+          if (fields.length > 9) {
+            udp.add("socket:[" + fields[9] + "]");
+          }
+        }
+      } catch (IOException e) {
+        return -1;
+      }
+    }
+    try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      return fds.filter(
+              fd -> {
+                try {
+                  return !udp.contains(Files.readSymbolicLink(fd).toString());
+                } catch (IOException e) {
+                  return false; // closed while being listed: it counts as nothing
+                }
+              })
+          .count();
     } catch (IOException e) {
       return -1;
     }

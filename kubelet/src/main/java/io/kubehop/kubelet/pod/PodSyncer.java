@@ -16,6 +16,7 @@ import io.kubehop.kubelet.KubeletConfig;
 import io.kubehop.kubelet.cri.CriConfigs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One sync of one pod (upstream's {@code SyncPod}): make sure the sandbox exists, start what should
@@ -118,7 +121,7 @@ final class PodSyncer {
       }
       if (h == null || h.latest() == null) {
         if (!terminalInApi) {
-          actions.add(() -> createAndStart(rec, c, 0, waits));
+          actions.add(() -> attemptFromLogs(rec, c).compose(n -> createAndStart(rec, c, n, waits)));
         }
         continue;
       }
@@ -161,6 +164,39 @@ final class PodSyncer {
       }
     }
     return actions;
+  }
+
+  /** A container's log file, as the runtime names it: {@code <restartCount>.log}. */
+  private static final Pattern LOG_FILE = Pattern.compile("(\\d+)\\.log");
+
+  /**
+   * The attempt to create a container the runtime knows nothing of: 0 for a new pod, else one more
+   * than the last log file in its log directory, as upstream's {@code calcRestartCountByLogDir}
+   * does when a runtime has lost its containers (a restarted runtime, a rebooted node). The restart
+   * count then goes on, and the new attempt writes a log file of its own.
+   */
+  private Future<Integer> attemptFromLogs(PodRecord rec, Container c) {
+    String logDir =
+        CriConfigs.sandboxConfig(rec.pod(), config.podLogsRoot(), 0).getLogDirectory()
+            + "/"
+            + c.name();
+    return vertx
+        .fileSystem()
+        .exists(logDir)
+        .compose(
+            exists ->
+                exists ? vertx.fileSystem().readDir(logDir) : Future.succeededFuture(List.of()))
+        .map(
+            files -> {
+              int next = 0;
+              for (String file : files) {
+                Matcher m = LOG_FILE.matcher(Path.of(file).getFileName().toString());
+                if (m.matches()) {
+                  next = Math.max(next, Integer.parseInt(m.group(1)) + 1);
+                }
+              }
+              return next;
+            });
   }
 
   /** Upstream's ShouldContainerBeRestarted for an exited container. */

@@ -256,6 +256,10 @@ public final class ContainerManager {
             .put("podSandboxId", container.sandboxId())
             .put("pid", container.pid())
             .put("config", ProtoJson.toJson(container.config()));
+    if (container.pid() > 0) {
+      LeftoverProcesses.startedAt(container.pid())
+          .ifPresent(started -> record.put(LeftoverProcesses.PROCESS_STARTED, started));
+    }
     store.save(StateStore.Kind.CONTAINERS, container.id(), record);
   }
 

@@ -33,6 +33,11 @@ public final class StateStore implements AutoCloseable {
     Kind(String dir) {
       this.dir = dir;
     }
+
+    /** The directory, under the state dir, of this kind's records. */
+    public String dir() {
+      return dir;
+    }
   }
 
   private final Path root;
@@ -55,7 +60,8 @@ public final class StateStore implements AutoCloseable {
 
   /**
    * Creates the directories and deletes records left by a previous run: their processes died with
-   * that runtime, so they describe nothing that exists. Blocking; call before serving.
+   * that runtime or were killed since ({@code LeftoverProcesses}), so they describe nothing that
+   * exists. Blocking; call before serving.
    */
   public int discardStaleRecords() throws IOException {
     int discarded = 0;
