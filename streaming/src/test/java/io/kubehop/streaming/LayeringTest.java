@@ -12,7 +12,8 @@ import com.tngtech.archunit.lang.ArchRule;
  * .import-restrictions} keep the kubelet's streaming packages apart): transport ← httpstream ←
  * {spdy, websocket} ← {trace, remotecommand} ← record ← portforward ← proxy, with the CRI streaming
  * server ({@code cri}) beside the proxy on top. SPDY and WebSocket are siblings that never see each
- * other; whatever knows both sits above them.
+ * other; whatever knows both sits above them. Injected faults ({@code fault}) act on sockets from
+ * beside {@code transport}, and only {@code proxy} puts them on hops.
  */
 @AnalyzeClasses(
     packages = "io.kubehop.streaming",
@@ -25,6 +26,8 @@ class LayeringTest {
           .consideringOnlyDependenciesInLayers()
           .layer("transport")
           .definedBy("io.kubehop.streaming.transport..")
+          .layer("fault")
+          .definedBy("io.kubehop.streaming.fault..")
           .layer("httpstream")
           .definedBy("io.kubehop.streaming.httpstream..")
           .layer("spdy")
@@ -49,6 +52,8 @@ class LayeringTest {
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("record")
           .mayOnlyBeAccessedByLayers("proxy")
+          .whereLayer("fault")
+          .mayOnlyBeAccessedByLayers("proxy")
           .whereLayer("portforward")
           .mayOnlyBeAccessedByLayers("proxy", "cri")
           .whereLayer("remotecommand")
@@ -72,6 +77,7 @@ class LayeringTest {
               "cri")
           .whereLayer("transport")
           .mayOnlyBeAccessedByLayers(
+              "fault",
               "httpstream",
               "spdy",
               "websocket",

@@ -166,5 +166,10 @@ public final class SocketMeter extends ChannelDuplexHandler {
     public boolean open() {
       return channel.isOpen();
     }
+
+    /** The socket's channel, for a handler that acts on it beside the meter (a fault's). */
+    public Channel channel() {
+      return channel;
+    }
   }
 }
