@@ -28,10 +28,15 @@ import io.kubehop.apiserver.subresource.SubresourceRegistry;
 import io.kubehop.apiserver.ui.SessionChainFeed;
 import io.kubehop.apiserver.ui.WebView;
 import io.kubehop.apiserver.watch.WatchHandler;
+import io.kubehop.streaming.fault.DebugFaults;
+import io.kubehop.streaming.fault.FaultMetrics;
+import io.kubehop.streaming.fault.FaultTable;
+import io.kubehop.streaming.fault.Hop;
 import io.kubehop.streaming.inspect.DebugFrames;
 import io.kubehop.streaming.inspect.DebugSessions;
 import io.kubehop.streaming.metrics.TierMetrics;
 import io.kubehop.streaming.proxy.ErrorResponder;
+import io.kubehop.streaming.proxy.HopFaults;
 import io.kubehop.streaming.proxy.HopMetrics;
 import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.proxy.HopViews;
@@ -57,6 +62,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The apiserver tier assembled: the persistent store, the core/v1 REST handlers behind one {@link
@@ -403,12 +409,18 @@ public final class ApiServer {
                       new WatchHandler(vertx, store, clock));
               TierMetrics metrics = new TierMetrics("apiserver");
               HopMetrics.bind(hops, metrics);
+              // the apiserver plays the two hops it holds sockets of (kubehop fault)
+              FaultTable faults = new FaultTable();
+              Set<Hop> faultHops = Set.of(Hop.CLIENT_APISERVER, Hop.APISERVER_KUBELET);
+              HopFaults.bind(hops, faults, Hop.CLIENT_APISERVER, Hop.APISERVER_KUBELET);
+              FaultMetrics.bind(faults, faultHops, metrics);
               router
                   .withGate(gate)
                   .withMetrics(metrics)
                   .withDebugSessions(
                       new DebugSessions(() -> HopViews.view(hops, "apiserver", "client")))
                   .withDebugFrames(new DebugFrames(hops::frameTracer))
+                  .withDebugFaults(new DebugFaults("apiserver", faultHops, faults))
                   .withWebView(
                       new WebView(
                           new SessionChainFeed(

@@ -20,8 +20,13 @@ import io.kubehop.kubelet.streaming.StreamForwarder;
 import io.kubehop.kubelet.streaming.StreamingRuntime;
 import io.kubehop.kubelet.streaming.SubjectForwarder;
 import io.kubehop.kubelet.streaming.TranslatingForwarder;
+import io.kubehop.streaming.fault.DebugFaults;
+import io.kubehop.streaming.fault.FaultMetrics;
+import io.kubehop.streaming.fault.FaultTable;
+import io.kubehop.streaming.fault.Hop;
 import io.kubehop.streaming.metrics.TierMetrics;
 import io.kubehop.streaming.proxy.ErrorResponder;
+import io.kubehop.streaming.proxy.HopFaults;
 import io.kubehop.streaming.proxy.HopMetrics;
 import io.kubehop.streaming.proxy.HopRegistry;
 import io.kubehop.streaming.proxy.HopSession;
@@ -34,6 +39,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -123,6 +129,10 @@ public final class Kubelet extends VerticleBase {
       server.secured(config.security().serving(), config.security().authorizedUsers());
     }
     HopMetrics.bind(hops, metrics);
+    // the kubelet plays the hop it dialled (kubelet-runtime); apiserver-kubelet is the apiserver's
+    FaultTable faults = new FaultTable();
+    HopFaults.bind(hops, faults, null, Hop.KUBELET_RUNTIME);
+    FaultMetrics.bind(faults, Set.of(Hop.KUBELET_RUNTIME), metrics);
     server.route(TierMetrics.PATH.substring(1), (req, segments) -> metrics.handle(req));
     StreamingRuntime streaming = new StreamingRuntime(cri);
     StreamForwarder forwarder =
@@ -151,7 +161,10 @@ public final class Kubelet extends VerticleBase {
     server.route(
         "debug",
         new SessionsRoute(
-            hops, streaming, vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false))));
+            hops,
+            streaming,
+            vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false)),
+            new DebugFaults("kubelet", Set.of(Hop.KUBELET_RUNTIME), faults)));
     for (RemoteCommandRoute.Verb verb : RemoteCommandRoute.Verb.values()) {
       server.route(verb.segment(), new RemoteCommandRoute(verb, pods, streaming, forwarder));
     }

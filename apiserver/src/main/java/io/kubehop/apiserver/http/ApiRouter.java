@@ -13,6 +13,7 @@ import io.kubehop.apiserver.subresource.SubresourceHandler;
 import io.kubehop.apiserver.subresource.SubresourceRegistry;
 import io.kubehop.apiserver.ui.WebView;
 import io.kubehop.apiserver.watch.WatchHandler;
+import io.kubehop.streaming.fault.DebugFaults;
 import io.kubehop.streaming.inspect.DebugFrames;
 import io.kubehop.streaming.inspect.DebugSessions;
 import io.kubehop.streaming.metrics.TierMetrics;
@@ -43,6 +44,7 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
   private TierMetrics metrics;
   private DebugSessions debugSessions;
   private DebugFrames debugFrames;
+  private DebugFaults debugFaults;
   private RequestGate gate = RequestGate.open();
 
   public ApiRouter(
@@ -70,6 +72,15 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
   /** Serves {@code frames} on {@code GET /debug/frames}; without, that path is not found. */
   public ApiRouter withDebugFrames(DebugFrames frames) {
     this.debugFrames = frames;
+    return this;
+  }
+
+  /**
+   * Serves {@code faults} on {@code /debug/faults} (GET, POST, DELETE); without, that path is not
+   * found.
+   */
+  public ApiRouter withDebugFaults(DebugFaults faults) {
+    this.debugFaults = faults;
     return this;
   }
 
@@ -160,6 +171,12 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
                 .lookup(session, after)
                 .orElseThrow(() -> StatusException.notFound("frames", session));
         req.response().putHeader("Content-Type", "application/json").end(found.encode());
+      }
+      case DebugFaults.PATH -> {
+        if (debugFaults == null) {
+          throw StatusException.notFoundPath();
+        }
+        debugFaults.handle(req);
       }
       case TierMetrics.PATH -> {
         if (metrics == null) {

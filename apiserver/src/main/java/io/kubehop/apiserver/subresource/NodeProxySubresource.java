@@ -4,6 +4,7 @@ import io.kubehop.api.meta.StatusException;
 import io.kubehop.apiserver.http.ApiRequest;
 import io.kubehop.apiserver.http.Responses;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpConnectOptions;
@@ -17,8 +18,10 @@ import io.vertx.core.http.RequestOptions;
  * included), relayed as it comes, status and content type kept; upstream's {@code nodes/proxy}. It
  * is how a client reaches a kubelet that answers only the apiserver's client certificate: {@code
  * kubehop trace} asks each kubelet for its sessions this way ({@code /debug/sessions}, and its
- * runtime's, {@code /debug/sessions/runtime}), with the rights to {@code get nodes/proxy}.
- * Read-only here: other methods get a 405.
+ * runtime's, {@code /debug/sessions/runtime}), with the rights to {@code get nodes/proxy}; {@code
+ * kubehop fault} adds and removes a kubelet's faults ({@code POST} and {@code DELETE
+ * /debug/faults}, the rights to {@code create} and {@code delete nodes/proxy}). GET, HEAD, POST and
+ * DELETE; a POST's body is relayed whole (small: a fault rule). Other methods get a 405.
  */
 public final class NodeProxySubresource implements SubresourceHandler {
 
@@ -36,9 +39,23 @@ public final class NodeProxySubresource implements SubresourceHandler {
   @Override
   public void handle(ApiRequest req) {
     HttpServerRequest http = req.http();
-    if (http.method() != HttpMethod.GET && http.method() != HttpMethod.HEAD) {
+    HttpMethod method = http.method();
+    if (method != HttpMethod.GET
+        && method != HttpMethod.HEAD
+        && method != HttpMethod.POST
+        && method != HttpMethod.DELETE) {
       throw StatusException.methodNotAllowed();
     }
+    if (method == HttpMethod.POST) {
+      http.body()
+          .onFailure(e -> Responses.failure(http.response(), e))
+          .onSuccess(body -> relay(req, http, body));
+    } else {
+      relay(req, http, null);
+    }
+  }
+
+  private void relay(ApiRequest req, HttpServerRequest http, Buffer body) {
     String marker = "/nodes/" + req.name() + "/" + NAME;
     String path = http.path();
     String rest = path.substring(path.indexOf(marker) + marker.length());
@@ -67,7 +84,17 @@ public final class NodeProxySubresource implements SubresourceHandler {
                                         .setHost(kubelet.host())
                                         .setPort(kubelet.port())
                                         .setURI(target))
-                                .compose(r -> r.send())
+                                .compose(
+                                    r -> {
+                                      if (body == null) {
+                                        return r.send();
+                                      }
+                                      String type = http.getHeader("Content-Type");
+                                      if (type != null) {
+                                        r.putHeader("Content-Type", type);
+                                      }
+                                      return r.send(body);
+                                    })
                                 .onFailure(
                                     e -> {
                                       conn.close();

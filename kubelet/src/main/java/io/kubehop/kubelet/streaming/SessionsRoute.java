@@ -1,6 +1,7 @@
 package io.kubehop.kubelet.streaming;
 
 import io.kubehop.kubelet.server.KubeletRoute;
+import io.kubehop.streaming.fault.DebugFaults;
 import io.kubehop.streaming.inspect.DebugFrames;
 import io.kubehop.streaming.inspect.DebugSessions;
 import io.kubehop.streaming.proxy.HopRegistry;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * {@code /debug/sessions}: the kubelet's own sessions; {@code /debug/sessions/runtime}: its
  * runtime's, fetched from the runtime's streaming server (which listens on loopback, where only the
  * node reaches it), so that one who can reach the kubelet sees the whole node; {@code
- * /debug/frames}: the frames it traced ({@code --trace-frames}).
+ * /debug/frames}: the frames it traced ({@code --trace-frames}); {@code /debug/faults}: the faults
+ * it injects on the kubelet-runtime hop ({@code kubehop fault}).
  */
 public final class SessionsRoute implements KubeletRoute {
 
@@ -26,12 +28,15 @@ public final class SessionsRoute implements KubeletRoute {
   private final DebugFrames frames;
   private final StreamingRuntime runtime;
   private final HttpClientAgent client;
+  private final DebugFaults faults;
 
-  public SessionsRoute(HopRegistry hops, StreamingRuntime runtime, HttpClientAgent client) {
+  public SessionsRoute(
+      HopRegistry hops, StreamingRuntime runtime, HttpClientAgent client, DebugFaults faults) {
     this.own = new DebugSessions(() -> HopViews.view(hops, "kubelet", "apiserver"));
     this.frames = new DebugFrames(hops::frameTracer);
     this.runtime = runtime;
     this.client = client;
+    this.faults = faults;
   }
 
   @Override
@@ -42,6 +47,8 @@ public final class SessionsRoute implements KubeletRoute {
       relayRuntime(req);
     } else if (segments.equals(List.of("frames"))) {
       frames.handle(req);
+    } else if (segments.equals(List.of("faults"))) {
+      faults.handle(req);
     } else {
       text(req, 404, "404 page not found\n");
     }
