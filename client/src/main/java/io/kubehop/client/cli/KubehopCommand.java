@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       CpCommand.class,
       DescribeCommand.class,
       TraceCommand.class,
+      FaultCommand.class,
       ReplayCommand.class,
       CompletionCommand.class,
       OptionsCommand.class,
