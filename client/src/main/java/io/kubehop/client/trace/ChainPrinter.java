@@ -130,6 +130,10 @@ public final class ChainPrinter {
             to,
             (h.protocol() == null ? "" : h.protocol())
                 + (Boolean.TRUE.equals(h.tls()) ? " over tls" : ""));
+    if (h.faults() != null && !h.faults().isEmpty()) {
+      // injected (kubehop fault): whoever reads the chain must not take them for the network's
+      text += "  [fault: " + String.join(", ", h.faults()) + "]";
+    }
     if (wide) {
       // bytes as the reporting tier counted them: what it read is what the other side sent
       Long sent = seenFromTo ? h.bytesIn() : h.bytesOut();

@@ -174,7 +174,8 @@ final class RuntimeSessions {
         opened,
         meter == null || !open ? null : meter.idle().toSeconds(),
         meter == null || !open ? null : meter.halfClosed().orElse(null),
-        meter != null && meter.tls() ? Boolean.TRUE : null);
+        meter != null && meter.tls() ? Boolean.TRUE : null,
+        null);
   }
 
   private static SessionView view(Session s, long pid) {

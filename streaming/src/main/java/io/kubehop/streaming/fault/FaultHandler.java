@@ -65,6 +65,12 @@ public final class FaultHandler extends ChannelDuplexHandler {
   private ChannelHandlerContext ctx;
   private List<FaultRule> seen;
   private Effective effective = Effective.NONE;
+
+  /**
+   * The rules in force here, as inspectors show them; written on the loop, read from any thread.
+   */
+  private volatile List<String> active = List.of();
+
   private final Map<String, Long> metAt = new HashMap<>();
   private final Map<String, Long> bytesAtMet = new HashMap<>();
   private final Lane in = new Lane();
@@ -129,6 +135,14 @@ public final class FaultHandler extends ChannelDuplexHandler {
                 channel.pipeline().remove(handler);
               }
             });
+  }
+
+  /**
+   * The faults in force on {@code channel}'s socket now, e.g. {@code bandwidth 1MiB/s (f1)}; empty
+   * when none (or no handler). From any thread.
+   */
+  public static List<String> active(Channel channel) {
+    return channel.pipeline().get(NAME) instanceof FaultHandler f && !f.done ? f.active : List.of();
   }
 
   private static void onLoop(Channel channel, Runnable task) {
@@ -285,6 +299,7 @@ public final class FaultHandler extends ChannelDuplexHandler {
         bytesAtMet.putIfAbsent(r.id(), bytes);
       }
       effective = Effective.of(mine, readsTowardClient);
+      active = mine.stream().map(r -> r.fault().describe() + " (" + r.id() + ")").toList();
     }
     return effective;
   }

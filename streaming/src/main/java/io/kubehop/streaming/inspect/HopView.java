@@ -1,6 +1,7 @@
 package io.kubehop.streaming.inspect;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 
 /**
  * One socket a tier holds for a session, seen from that tier: {@code local} is its own end, so the
@@ -24,6 +25,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     write, {@code out} when this end sent its FIN and still reads (a lingering close), {@code
  *     both}; absent while neither direction is shut, and once the socket is closed
  * @param tls true when the socket carries TLS (the protocol runs inside it); absent for plain TCP
+ * @param faults the injected faults in force on this socket ({@code kubehop fault}), e.g. {@code
+ *     bandwidth 1MiB/s (f1)}; absent when none. Only the tier that plays a hop's faults reports
+ *     them
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HopView(
@@ -39,4 +43,5 @@ public record HopView(
     String openedAt,
     Long idleSeconds,
     String halfClosed,
-    Boolean tls) {}
+    Boolean tls,
+    List<String> faults) {}

@@ -99,7 +99,8 @@ public final class SessionChains {
                 h.openedAt(),
                 h.idleSeconds(),
                 h.halfClosed(),
-                h.tls());
+                h.tls(),
+                h.faults());
       }
       hops.add(h);
     }

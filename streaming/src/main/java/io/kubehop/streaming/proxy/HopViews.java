@@ -1,5 +1,6 @@
 package io.kubehop.streaming.proxy;
 
+import io.kubehop.streaming.fault.FaultHandler;
 import io.kubehop.streaming.inspect.Addresses;
 import io.kubehop.streaming.inspect.EndView;
 import io.kubehop.streaming.inspect.HopView;
@@ -129,7 +130,12 @@ public final class HopViews {
       HopSession open) {
     Long idle = null;
     String halfClosed = null;
+    List<String> faults = null;
     if (meter != null) {
+      if (open != null) {
+        List<String> active = FaultHandler.active(meter.channel());
+        faults = active.isEmpty() ? null : active;
+      }
       in = meter.bytesIn();
       out = meter.bytesOut();
       if (open != null) {
@@ -153,7 +159,8 @@ public final class HopViews {
         opened,
         idle,
         halfClosed,
-        meter != null && meter.tls() ? Boolean.TRUE : null);
+        meter != null && meter.tls() ? Boolean.TRUE : null,
+        faults);
   }
 
   /**

@@ -14,7 +14,8 @@ class SessionChainsTest {
 
   private static HopView hop(
       String tier, long pid, String local, String remote, String peer, String protocol) {
-    return new HopView(tier, pid, local, remote, peer, null, protocol, 6L, 12L, AT, 3L, null, null);
+    return new HopView(
+        tier, pid, local, remote, peer, null, protocol, 6L, 12L, AT, 3L, null, null, null);
   }
 
   private static SessionView session(
@@ -114,6 +115,7 @@ class SessionChainsTest {
                             null,
                             null,
                             AT,
+                            null,
                             null,
                             null,
                             null)),
