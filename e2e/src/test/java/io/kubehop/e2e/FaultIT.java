@@ -1,0 +1,192 @@
+package io.kubehop.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubehop.e2e.support.KubehopCluster;
+import io.kubehop.e2e.support.Pods;
+import io.kubehop.testkit.Await;
+import io.kubehop.testkit.ProcessResult;
+import io.kubehop.testkit.RunningCommand;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Injected faults ({@code kubehop fault}) as users of real clusters meet them: a reset after 1 MiB
+ * ends a {@code kubectl cp} with an error, not a silently short file; a 1 MiB/s bandwidth cap makes
+ * a 10 MiB exec take about 10 s; an active fault shows in {@code fault list}, {@code kubehop trace}
+ * and the apiserver's metrics, and clearing it makes the next transfer fast again.
+ */
+class FaultIT {
+
+  private static final int TEN_MIB = 10 << 20;
+
+  private static KubehopCluster cluster;
+  private static Path big;
+
+  @BeforeAll
+  static void up() throws IOException {
+    cluster = KubehopCluster.up();
+    new Pods(cluster).runBusybox("demo", "sleep", "3600");
+    // the runtime's containers share the host's filesystem: a file here is in the pod too
+    Path dir = Files.createTempDirectory(cluster.home(), "fault-");
+    big = dir.resolve("big.bin");
+    byte[] block = new byte[1 << 20];
+    Random random = new Random(15);
+    try (var out = Files.newOutputStream(big)) {
+      for (int i = 0; i < 10; i++) {
+        random.nextBytes(block);
+        out.write(block);
+      }
+    }
+  }
+
+  @AfterAll
+  static void down() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @AfterEach
+  void clear() {
+    ProcessResult clear = cluster.kubehop("fault", "clear");
+    assertThat(clear.exitCode()).as(clear.toString()).isZero();
+  }
+
+  private static void add(String... args) {
+    String[] command = new String[args.length + 2];
+    command[0] = "fault";
+    command[1] = "add";
+    System.arraycopy(args, 0, command, 2, args.length);
+    ProcessResult add = cluster.kubehop(command);
+    assertThat(add.exitCode()).as(add.toString()).isZero();
+  }
+
+  @ParameterizedTest(name = "kubectl {0}")
+  @ValueSource(strings = {"1.33", "1.29"})
+  void aResetAfter1MiBEndsCpWithAnErrorNotAShortFile(String minor) throws IOException {
+    add("--hop", "apiserver-kubelet", "--reset-after-bytes", "1MiB");
+    Path local = Files.createTempDirectory(cluster.home(), "cp-").resolve("copy.bin");
+
+    ProcessResult cp =
+        cluster
+            .kubectl(minor)
+            .run(null, Duration.ofMinutes(1), "cp", "demo:" + big, local.toString());
+
+    long size = Files.exists(local) ? Files.size(local) : -1;
+    System.out.printf("kubectl %s cp under a reset: local file %d bytes, %s%n", minor, size, cp);
+    // the user sees an error and a failed exit, whichever way the kubectl speaks
+    assertThat(cp.exitCode()).as(cp.toString()).isEqualTo(1);
+    if (minor.equals("1.29")) {
+      // SPDY spliced end to end: the stream just ends, and kubectl's tar reader says so
+      assertThat(cp.stderr()).as(cp.toString()).isEqualTo("error: unexpected EOF\n");
+      assertThat(cp.stdout()).contains("Dropping out copy after 0 retries");
+    } else {
+      // WebSocket translated at the apiserver: its Status names the hop that broke
+      assertThat(cp.stderr())
+          .as(cp.toString())
+          .matches(
+              "error: connection to kubelet node-1 \\(127\\.0\\.1\\.1:\\d+\\) lost after"
+                  + " [0-9.]+ s\n");
+    }
+    assertThat(size).as("no complete-looking copy is left behind").isLessThan(TEN_MIB);
+    assertThat(
+            MetricsIT.sum(
+                metrics(),
+                "kubehop_fault_events_total",
+                Map.of("hop", "apiserver-kubelet", "fault", "reset")))
+        .isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void aBandwidthCapOf1MiBPerSecondMakes10MiBTakeAbout10sUntilCleared() {
+    add("--hop", "apiserver-kubelet", "--bandwidth", "1MiB");
+
+    ProcessResult list = cluster.kubehop("fault", "list");
+    assertThat(list.exitCode()).as(list.toString()).isZero();
+    assertThat(list.stdout())
+        .as(list.toString())
+        .containsPattern("(?m)^apiserver +f\\d+ +apiserver-kubelet +\\* +bandwidth 1MiB/s +\\d+s$");
+    assertThat(
+            MetricsIT.sum(
+                metrics(),
+                "kubehop_faults_active",
+                Map.of("hop", "apiserver-kubelet", "fault", "bandwidth")))
+        .isEqualTo(1.0);
+
+    long start = System.nanoTime();
+    try (RunningCommand exec = tenMiB()) {
+      // while it runs, the apiserver's line to the kubelet carries the fault
+      String trace =
+          Await.value(
+              "kubehop trace showing the fault",
+              Duration.ofSeconds(8),
+              () -> {
+                ProcessResult t = cluster.kubehop("trace");
+                return t.stdout().contains("[fault: ") ? t.stdout() : null;
+              });
+      assertThat(trace)
+          .containsPattern(
+              "(?m)^ +apiserver +\\S+ +-> kubelet +\\S+ +.*  \\[fault: bandwidth 1MiB/s \\(f\\d+\\)\\]$");
+      double capped = finish(exec, start);
+      System.out.printf("10 MiB under a 1 MiB/s cap: %.1f s%n%s", capped, trace);
+      // 10 MiB at 1 MiB/s: 10 s; the tolerance is the bucket's first burst, the session's setup
+      // and a busy CI machine, not a benchmark
+      assertThat(capped).as("10 MiB under a 1 MiB/s cap took %.1f s", capped).isBetween(8.0, 14.0);
+    }
+
+    ProcessResult clear = cluster.kubehop("fault", "clear");
+    assertThat(clear.stdout()).isEqualTo("1 fault removed\n");
+    assertThat(
+            MetricsIT.sum(
+                metrics(),
+                "kubehop_faults_active",
+                Map.of("hop", "apiserver-kubelet", "fault", "bandwidth")))
+        .isEqualTo(0.0);
+    assertThat(cluster.kubehop("fault", "list").stdout()).isEqualTo("No faults.\n");
+    long again = System.nanoTime();
+    double free;
+    try (RunningCommand exec = tenMiB()) {
+      free = finish(exec, again);
+    }
+    System.out.printf("10 MiB after fault clear: %.1f s%n", free);
+    assertThat(free).as("10 MiB without the cap took %.1f s", free).isLessThan(4.0);
+  }
+
+  /** {@code kubectl exec demo -- head -c 10485760 /dev/zero}, started. */
+  private static RunningCommand tenMiB() {
+    return cluster
+        .kubectl("1.33")
+        .start("exec", "demo", "--", "head", "-c", String.valueOf(TEN_MIB), "/dev/zero");
+  }
+
+  /** Seconds from {@code start} until {@code exec} ended with all 10 MiB on its stdout. */
+  private static double finish(RunningCommand exec, long start) {
+    try {
+      assertThat(exec.awaitExit(Duration.ofSeconds(60))).as("the exec ends").isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertThat(exec.process().exitValue()).as(exec.stderr()).isZero();
+    assertThat(exec.stdout().length()).isEqualTo(TEN_MIB);
+    return seconds;
+  }
+
+  private static String metrics() {
+    var r = cluster.get("/metrics");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r.body();
+  }
+}
