@@ -109,6 +109,38 @@ class FaultIT {
   }
 
   @Test
+  void aKubeletRuntimeFaultIsTheKubeletsAndGoesThroughTheNodeProxy() {
+    ProcessResult add =
+        cluster.kubehop("fault", "add", "--hop", "kubelet-runtime", "--latency", "300ms");
+    assertThat(add.stdout())
+        .as(add.toString())
+        .matches(
+            "fault f\\d+ added on the kubelet node-1: latency 300ms on kubelet-runtime \\(all"
+                + " sessions\\)\n");
+    assertThat(cluster.kubehop("fault", "list").stdout())
+        .containsPattern("(?m)^kubelet node-1 +f\\d+ +kubelet-runtime +\\* +latency 300ms +\\d+s$");
+    var kubelet = cluster.get("/api/v1/nodes/node-1/proxy/metrics");
+    assertThat(
+            MetricsIT.sum(
+                kubelet.body(),
+                "kubehop_faults_active",
+                Map.of("hop", "kubelet-runtime", "fault", "latency")))
+        .isEqualTo(1.0);
+    // the apiserver plays none of it
+    assertThat(
+            MetricsIT.sum(metrics(), "kubehop_faults_active", Map.of("hop", "apiserver-kubelet")))
+        .isEqualTo(0.0);
+    // an exec still works, every byte each way 300 ms late on that hop
+    long start = System.nanoTime();
+    ProcessResult echo = cluster.kubectl("1.33").run("exec", "demo", "--", "echo", "hi");
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertThat(echo.stdout()).as(echo.toString()).isEqualTo("hi\n");
+    assertThat(seconds)
+        .as("an exec with 300 ms more each way took %.1f s", seconds)
+        .isGreaterThan(0.6);
+  }
+
+  @Test
   void aBandwidthCapOf1MiBPerSecondMakes10MiBTakeAbout10sUntilCleared() {
     add("--hop", "apiserver-kubelet", "--bandwidth", "1MiB");
 

@@ -225,6 +225,7 @@ public final class FaultHandler extends ChannelDuplexHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     failWrites(out);
+    closePending();
     if (in.isEmpty() || done || effective.stall()) {
       finish();
       dropAll(in);
@@ -433,6 +434,7 @@ public final class FaultHandler extends ChannelDuplexHandler {
       // closes plainly
     }
     ctx.close();
+    closePending();
   }
 
   private void cut(FaultRule rule) {
@@ -450,6 +452,16 @@ public final class FaultHandler extends ChannelDuplexHandler {
     dropAll(in);
     failWrites(out);
     ctx.close();
+    closePending();
+  }
+
+  /** Completes a close that waited behind held writes which will never go now. */
+  private void closePending() {
+    if (pendingClose != null) {
+      ChannelPromise close = pendingClose;
+      pendingClose = null;
+      ctx.close(close);
+    }
   }
 
   /** No more faulting on this socket: its timer, listener and held reads are done with. */

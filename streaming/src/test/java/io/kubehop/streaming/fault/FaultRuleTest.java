@@ -117,4 +117,25 @@ class FaultRuleTest {
     assertTrue(table.remove("f1"));
     assertTrue(table.rules().isEmpty());
   }
+
+  @Test
+  void aTierRefusesAHopItDoesNotPlay() {
+    DebugFaults kubelet =
+        new DebugFaults("kubelet", java.util.Set.of(Hop.KUBELET_RUNTIME), new FaultTable());
+    assertEquals(
+        "the kubelet does not play hop apiserver-kubelet (the apiserver does)",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    kubelet.add(
+                        new JsonObject(
+                            "{\"hop\":\"apiserver-kubelet\",\"fault\":{\"type\":\"stall\"}}")))
+            .getMessage());
+    assertEquals(
+        "f1",
+        kubelet
+            .add(new JsonObject("{\"hop\":\"kubelet-runtime\",\"fault\":{\"type\":\"stall\"}}"))
+            .id());
+    assertEquals(1, kubelet.list().getJsonArray("faults").size());
+  }
 }
