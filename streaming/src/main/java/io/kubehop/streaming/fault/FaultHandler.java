@@ -83,6 +83,8 @@ public final class FaultHandler extends ChannelDuplexHandler {
   private boolean unwritable;
   private ChannelPromise pendingClose;
   private boolean done;
+  private boolean applying;
+  private boolean reapply;
   private ScheduledFuture<?> wake;
   private long wakeAt = Long.MAX_VALUE;
 
@@ -305,8 +307,30 @@ public final class FaultHandler extends ChannelDuplexHandler {
     return effective;
   }
 
-  /** Lets go what is due, acts on resets and cuts, and sets the timer for what comes next. */
+  /**
+   * Lets go what is due, acts on resets and cuts, and sets the timer for what comes next. Never
+   * runs inside itself: letting writes go can tell the writer it may write again (the writability
+   * event below), and the writer's next write calls in here. Run inside, that call would set the
+   * timer for what it held and the outer run, whose idea of "next" predates those writes, would
+   * then cancel it: held writes with no timer, a writer waiting for a drain that never comes.
+   */
   private void apply() {
+    if (applying) {
+      reapply = true;
+      return;
+    }
+    applying = true;
+    try {
+      do {
+        reapply = false;
+        applyOnce();
+      } while (reapply && !done);
+    } finally {
+      applying = false;
+    }
+  }
+
+  private void applyOnce() {
     if (done) {
       return;
     }

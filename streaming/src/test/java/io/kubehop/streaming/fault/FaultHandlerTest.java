@@ -85,6 +85,13 @@ class FaultHandlerTest {
     return b;
   }
 
+  /** The test's end of the socket; a read that waits 30 s fails the test instead of hanging it. */
+  private Socket peer() throws Exception {
+    Socket peer = new Socket("127.0.0.1", port);
+    peer.setSoTimeout(30_000);
+    return peer;
+  }
+
   private static int readFully(InputStream in, byte[] into) throws Exception {
     int got = 0;
     while (got < into.length) {
@@ -123,7 +130,7 @@ class FaultHandlerTest {
 
   @Test
   void withoutARuleBytesPassAtOnceBothWays() throws Exception {
-    try (Socket peer = new Socket("127.0.0.1", port)) {
+    try (Socket peer = peer()) {
       NetSocket socket = faulted(true);
       Buffer got = Buffer.buffer();
       socket.handler(got::appendBuffer);
@@ -141,7 +148,7 @@ class FaultHandlerTest {
   @Test
   void latencyDelaysEachWayAndKeepsTheOrder() throws Exception {
     add(new Fault.Latency(Duration.ofMillis(300)));
-    try (Socket peer = new Socket("127.0.0.1", port)) {
+    try (Socket peer = peer()) {
       NetSocket socket = faulted(true);
       Buffer got = Buffer.buffer();
       AtomicLong firstAt = new AtomicLong();
@@ -173,7 +180,7 @@ class FaultHandlerTest {
   @Test
   void bandwidthCapsEachWayAndPushesBackOnTheWriter() throws Exception {
     add(new Fault.Bandwidth(1 << 20)); // 1 MiB/s
-    try (Socket peer = new Socket("127.0.0.1", port)) {
+    try (Socket peer = peer()) {
       NetSocket socket = faulted(true);
       AtomicBoolean sawFull = new AtomicBoolean();
       byte[] data = pattern(2 << 20);
@@ -201,7 +208,7 @@ class FaultHandlerTest {
   @Test
   void aSlowReaderTakesTheBackendsBytesSlowlyAndSendsAtFullSpeed() throws Exception {
     add(new Fault.SlowReader(256 * 1024));
-    try (Socket peer = new Socket("127.0.0.1", port)) {
+    try (Socket peer = peer()) {
       NetSocket socket = faulted(true); // toward a backend: its reads are the slow ones
       AtomicLong read = new AtomicLong();
       socket.handler(b -> read.addAndGet(b.length()));
@@ -224,7 +231,7 @@ class FaultHandlerTest {
   @Test
   void aResetAfterBytesSendsRstToThePeer() throws Exception {
     add(Fault.Reset.afterBytes(64 * 1024));
-    try (Socket peer = new Socket("127.0.0.1", port)) {
+    try (Socket peer = peer()) {
       NetSocket socket = faulted(true);
       AtomicBoolean closed = new AtomicBoolean();
       socket.closeHandler(v -> closed.set(true));
@@ -250,7 +257,7 @@ class FaultHandlerTest {
   @Test
   void aResetAfterATimeSendsRstThen() throws Exception {
     add(Fault.Reset.afterTime(Duration.ofMillis(400)));
-    try (Socket peer = new Socket("127.0.0.1", port)) {
+    try (Socket peer = peer()) {
       long start = System.nanoTime();
       faulted(true);
       SocketException reset =
@@ -264,7 +271,7 @@ class FaultHandlerTest {
   @Test
   void anIdleCutClosesAfterTheIdleTimeOnly() throws Exception {
     add(new Fault.IdleCut(Duration.ofMillis(500)));
-    try (Socket peer = new Socket("127.0.0.1", port)) {
+    try (Socket peer = peer()) {
       NetSocket socket = faulted(true);
       socket.handler(b -> {});
       socket.resume();
@@ -286,7 +293,7 @@ class FaultHandlerTest {
   @Test
   void aStallMovesNothingKeepsTheSocketAndClearingResumes() throws Exception {
     FaultRule stall = add(new Fault.Stall());
-    try (Socket peer = new Socket("127.0.0.1", port)) {
+    try (Socket peer = peer()) {
       NetSocket socket = faulted(true);
       Buffer got = Buffer.buffer();
       socket.handler(got::appendBuffer);
@@ -318,7 +325,7 @@ class FaultHandlerTest {
             Optional.empty(),
             new Fault.Stall(),
             java.time.Instant.now()));
-    try (Socket peer = new Socket("127.0.0.1", port)) {
+    try (Socket peer = peer()) {
       NetSocket socket = faulted(true);
       Buffer got = Buffer.buffer();
       socket.handler(got::appendBuffer);
