@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubehop.e2e.support.KubehopCluster;
 import io.kubehop.e2e.support.Pods;
+import io.kubehop.e2e.support.PtySession;
 import io.kubehop.testkit.Await;
+import io.kubehop.testkit.Kubectl;
 import io.kubehop.testkit.ProcessResult;
 import io.kubehop.testkit.RunningCommand;
 import java.io.IOException;
@@ -16,7 +18,9 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,11 +28,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Injected faults ({@code kubehop fault}) as users of real clusters meet them: a reset after 1 MiB
  * ends a {@code kubectl cp} with an error, not a silently short file; a 1 MiB/s bandwidth cap makes
  * a 10 MiB exec take about 10 s; an active fault shows in {@code fault list}, {@code kubehop trace}
- * and the apiserver's metrics, and clearing it makes the next transfer fast again.
+ * and the apiserver's metrics, and clearing it makes the next transfer fast again; a stall holds an
+ * exec without an error until cleared; a slow reader paces the output and loses nothing; an idle
+ * cut ends a quiet {@code kubectl exec -it}, unless keepalives cross that hop.
  */
 class FaultIT {
 
   private static final int TEN_MIB = 10 << 20;
+
+  /** The load balancer's idle cut (the 60 s, shortened for CI). */
+  private static final Duration IDLE_CUT = Duration.ofSeconds(3);
 
   private static KubehopCluster cluster;
   private static Path big;
@@ -193,6 +202,155 @@ class FaultIT {
     }
     System.out.printf("10 MiB after fault clear: %.1f s%n", free);
     assertThat(free).as("10 MiB without the cap took %.1f s", free).isLessThan(4.0);
+  }
+
+  @Test
+  void aStalledHopHoldsAnExecAndClearingItDeliversEveryByte() throws InterruptedException {
+    add("--hop", "client-apiserver", "--stall");
+    try (RunningCommand exec =
+        cluster.kubectl("1.33").start("exec", "demo", "--", "head", "-c", "1048576", "/dev/zero")) {
+      // A stalled middlebox: the socket stays open and nothing moves, so kubectl neither gets a
+      // byte nor an error; it waits as it would behind a real one.
+      boolean moved =
+          Await.within(
+              Duration.ofSeconds(3), () -> !exec.process().isAlive() || !exec.stdout().isEmpty());
+      assertThat(moved).as("kubectl got a byte or ended: %s", exec.stderr()).isFalse();
+      assertThat(
+              MetricsIT.sum(
+                  metrics(),
+                  "kubehop_faults_active",
+                  Map.of("hop", "client-apiserver", "fault", "stall")))
+          .isEqualTo(1.0);
+
+      ProcessResult clear = cluster.kubehop("fault", "clear");
+      assertThat(clear.stdout()).isEqualTo("1 fault removed\n");
+      assertThat(exec.awaitExit(Duration.ofSeconds(30))).as("the exec ends").isTrue();
+      assertThat(exec.process().exitValue()).as(exec.stderr()).isZero();
+      assertThat(exec.stdout().length()).isEqualTo(1 << 20);
+    }
+  }
+
+  @Test
+  void aSlowReaderPacesTheOutputAndLosesNoByte() {
+    // the apiserver reads what comes from the kubelet at 1 MiB/s: the runtime is held back
+    // through both hops' windows, and the bytes arrive late but whole
+    add("--hop", "apiserver-kubelet", "--slow-reader", "1MiB");
+    long start = System.nanoTime();
+    try (RunningCommand exec =
+        cluster
+            .kubectl("1.33")
+            .start("exec", "demo", "--", "head", "-c", String.valueOf(4 << 20), "/dev/zero")) {
+      assertThat(exec.awaitExit(Duration.ofSeconds(60))).as("the exec ends").isTrue();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf("4 MiB behind a 1 MiB/s reader: %.1f s%n", seconds);
+      assertThat(exec.process().exitValue()).as(exec.stderr()).isZero();
+      assertThat(exec.stdout().length()).isEqualTo(4 << 20);
+      assertThat(seconds).as("4 MiB read at 1 MiB/s took %.1f s", seconds).isGreaterThan(2.5);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void anIdleCutEndsAQuietExecAsALoadBalancerDoes() throws Exception {
+    add("--hop", "apiserver-kubelet", "--idle-cut", IDLE_CUT.toSeconds() + "s");
+    try (PtySession pty = shell(cluster)) {
+      int at = echo(pty, "in", 0);
+      long quiet = System.nanoTime();
+      int code = pty.waitFor(IDLE_CUT.multipliedBy(3).plus(Duration.ofSeconds(10)));
+      Duration lasted = Duration.ofNanos(System.nanoTime() - quiet);
+      String after = pty.output().substring(at);
+      assertThat(lasted).as(after).isBetween(IDLE_CUT.minusMillis(500), IDLE_CUT.plusSeconds(5));
+      // kubectl 1.33's WebSocket pings stop at the apiserver, and the apiserver's SPDY leg to the
+      // kubelet carries nothing in a quiet session: that hop is cut, and the translator says so
+      assertThat(after)
+          .contains(
+              "error: connection to kubelet node-1 (127.0.1.1:"
+                  + cluster.kubeletPort()
+                  + ") lost after ");
+      assertThat(code).as(after).isEqualTo(1);
+    }
+    assertThat(
+            MetricsIT.sum(
+                metrics(),
+                "kubehop_fault_events_total",
+                Map.of("hop", "apiserver-kubelet", "fault", "idle-cut")))
+        .isGreaterThanOrEqualTo(1);
+  }
+
+  /**
+   * The same idle cut, in a cluster whose runtime pings every second ({@code
+   * --streaming-connection-keepalive}): its PINGs cross the kubelet's splice and the
+   * apiserver-kubelet hop, so the quiet session outlives three cuts and still answers.
+   */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class WithKeepalives {
+    KubehopCluster pinging;
+
+    @BeforeAll
+    void up() {
+      pinging = KubehopCluster.up("--runtime-arg=--streaming-connection-keepalive=1000ms");
+      new Pods(pinging).runBusybox("demo", "sleep", "3600");
+    }
+
+    @AfterAll
+    void down() {
+      if (pinging != null) {
+        pinging.close();
+      }
+    }
+
+    @Test
+    void keepalivesOnTheHopDefeatTheIdleCut() throws Exception {
+      ProcessResult add =
+          pinging.kubehop(
+              "fault",
+              "add",
+              "--hop",
+              "apiserver-kubelet",
+              "--idle-cut",
+              IDLE_CUT.toSeconds() + "s");
+      assertThat(add.exitCode()).as(add.toString()).isZero();
+      try (PtySession pty = shell(pinging)) {
+        int at = echo(pty, "in", 0);
+        boolean ended = Await.within(IDLE_CUT.multipliedBy(3), () -> !pty.isAlive());
+        assertThat(ended).as(pty.output()).isFalse();
+        echo(pty, "again", at);
+        pty.type("exit\r");
+        assertThat(pty.waitFor(Duration.ofSeconds(30))).as(pty.output()).isEqualTo(0);
+      }
+      var r = pinging.get("/metrics");
+      assertThat(
+              MetricsIT.sum(
+                  r.body(),
+                  "kubehop_fault_events_total",
+                  Map.of("hop", "apiserver-kubelet", "fault", "idle-cut")))
+          .as("no streaming connection was cut while it pinged")
+          .isEqualTo(0.0);
+    }
+  }
+
+  /** {@code kubectl 1.33 exec -it demo -- sh} in {@code on}, at its prompt. */
+  private static PtySession shell(KubehopCluster on) {
+    Kubectl kubectl = on.kubectl("1.33");
+    PtySession pty =
+        PtySession.start(
+            kubectl.command("exec", "-it", "demo", "--", "sh"), kubectl.environment(), 24, 80);
+    try {
+      pty.await("# ", 0, Duration.ofSeconds(60));
+      return pty;
+    } catch (AssertionError e) {
+      pty.close();
+      throw new AssertionError(e.getMessage() + "; the terminal:\n" + pty.output(), e);
+    }
+  }
+
+  /** Types an echo of {@code word} and waits for the shell's answer; returns where it ends. */
+  private static int echo(PtySession pty, String word, int from) {
+    pty.type("echo " + word + "-$((6*7))\r");
+    return pty.await(word + "-42", from, Duration.ofSeconds(60));
   }
 
   /** {@code kubectl exec demo -- head -c 10485760 /dev/zero}, started. */
