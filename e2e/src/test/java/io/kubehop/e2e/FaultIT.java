@@ -347,10 +347,8 @@ class FaultIT {
     }
   }
 
-  /** Types an echo of {@code word} and waits for the shell's answer; returns where it ends. */
   private static int echo(PtySession pty, String word, int from) {
-    pty.type("echo " + word + "-$((6*7))\r");
-    return pty.await(word + "-42", from, Duration.ofSeconds(60));
+    return pty.echo(word, from, Duration.ofSeconds(60));
   }
 
   /** {@code kubectl exec demo -- head -c 10485760 /dev/zero}, started. */

@@ -233,14 +233,8 @@ class IdleCutIT {
       }
     }
 
-    /** Types an echo of {@code word} and waits for the shell's answer; returns where it ends. */
     int echo(PtySession pty, String word, int from) {
-      pty.type("echo " + word + "-$((6*7))\r");
-      try {
-        return pty.await(word + "-42", from, DEADLINE);
-      } catch (AssertionError e) {
-        throw new AssertionError(e.getMessage() + "; the terminal:\n" + pty.output(), e);
-      }
+      return pty.echo(word, from, DEADLINE);
     }
 
     /**

@@ -95,6 +95,20 @@ public final class PtySession implements AutoCloseable {
         });
   }
 
+  /**
+   * Types {@code echo WORD-$((6*7))} at a shell prompt and waits for the shell's {@code WORD-42}
+   * after {@code from} (the shell computed it, so it is not the terminal's echo of the keys);
+   * returns where it ends. On a timeout the error shows the terminal.
+   */
+  public int echo(String word, int from, Duration deadline) {
+    type("echo " + word + "-$((6*7))\r");
+    try {
+      return await(word + "-42", from, deadline);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; the terminal:\n" + output(), e);
+    }
+  }
+
   public void type(String keys) {
     try {
       process.getOutputStream().write(keys.getBytes(StandardCharsets.UTF_8));
