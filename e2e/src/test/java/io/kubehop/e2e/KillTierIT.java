@@ -171,9 +171,19 @@ class KillTierIT {
         "error: connection to kubelet node-1 \\(127\\.0\\.1\\.1:"
             + cluster.kubeletPort()
             + "\\) lost after \\d+\\.\\d s";
+    String runtimeLost = "connection to runtime \\(127\\.0\\.0\\.1:\\d+\\) lost after \\d+\\.\\d s";
     return switch (kind) {
       case EXEC, ATTACH -> {
-        if (client.equals(KUBECTL_SPDY)) {
+        if (tier == Tier.RUNTIME) {
+          // The kubelet's Failure, on the error stream; the apiserver's translator wraps it as
+          // upstream's wraps any error of its SPDY session.
+          yield new Outcome(
+              1,
+              client.equals(KUBECTL_SPDY)
+                  ? "error: " + runtimeLost
+                  : "error: Internal error occurred: " + runtimeLost);
+        }
+        if (client.equals(KUBECTL_SPDY) && tier == Tier.APISERVER) {
           yield new Outcome(0, "");
         }
         if (tier == Tier.APISERVER) {
