@@ -432,6 +432,7 @@ public final class UpgradeAwareProxy {
                       + ": "
                       + payload.toString(StandardCharsets.UTF_8)
                       + " sent on the error stream");
+              hop.countDown(frame.length());
               down.write(frame);
             });
   }
