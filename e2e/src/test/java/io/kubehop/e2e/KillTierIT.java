@@ -49,13 +49,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <ul>
  *   <li>every client ends within 5 s of the kill, with the exit code and last line of stderr {@link
- *       #expected} states. exec and attach exit 1, except kubectl 1.29's, which exits 0 with
- *       nothing on stderr whichever tier dies: on SPDY the end of the connection reads as the end
- *       of the error stream, which kubectl takes for success (kubernetes/kubectl#1208), and nothing
- *       can be injected into SPDY that is spliced (apiserver, kubelet) or cut off at the tier that
- *       died. kubectl 1.33 and kubehop get an error naming the hop: the apiserver's translator
- *       names the kubelet when the kubelet dies, and also when the runtime dies, as the kubelet
- *       splices the runtime's SPDY and can only drop its end too.
+ *       #expected} states. exec and attach exit 1 with an error naming the hop that was lost, but
+ *       for kubectl 1.29 when the apiserver dies. On SPDY the end of the connection reads as the
+ *       end of the error stream, which client-go takes for success (kubernetes/kubectl#1208), so a
+ *       tier that splices SPDY (the apiserver toward the kubelet, the kubelet toward the runtime)
+ *       writes a Failure Status on the error stream, one DATA frame with FIN, before it closes the
+ *       client's side: {@code connection to kubelet node-1 (…) lost after N.N s} from the
+ *       apiserver, {@code connection to runtime (…) lost after N.N s} from the kubelet. kubectl
+ *       1.29 prints it and exits 1. When the runtime dies, kubectl 1.33 and kubehop get the
+ *       kubelet's Failure too, through the apiserver's translator, which wraps it as upstream's
+ *       wraps any error of its SPDY session ({@code Internal error occurred: …}); when the kubelet
+ *       dies, the translator names the kubelet itself. When the apiserver dies, kubectl 1.29's own
+ *       connection ends and no tier is left to say anything: it still exits 0 with nothing on
+ *       stderr, as upstream's does whichever tier dies.
  *   <li>port-forward: the forwarded connection is closed within 5 s, and every client exits 1 with
  *       {@code error: lost connection to pod} (kubectl 1.29 and later leave on a lost connection,
  *       and kubehop does the same).
@@ -171,9 +177,19 @@ class KillTierIT {
         "error: connection to kubelet node-1 \\(127\\.0\\.1\\.1:"
             + cluster.kubeletPort()
             + "\\) lost after \\d+\\.\\d s";
+    String runtimeLost = "connection to runtime \\(127\\.0\\.0\\.1:\\d+\\) lost after \\d+\\.\\d s";
     return switch (kind) {
       case EXEC, ATTACH -> {
-        if (client.equals(KUBECTL_SPDY)) {
+        if (tier == Tier.RUNTIME) {
+          // The kubelet's Failure, on the error stream; the apiserver's translator wraps it as
+          // upstream's wraps any error of its SPDY session.
+          yield new Outcome(
+              1,
+              client.equals(KUBECTL_SPDY)
+                  ? "error: " + runtimeLost
+                  : "error: Internal error occurred: " + runtimeLost);
+        }
+        if (client.equals(KUBECTL_SPDY) && tier == Tier.APISERVER) {
           yield new Outcome(0, "");
         }
         if (tier == Tier.APISERVER) {

@@ -38,7 +38,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -296,7 +295,7 @@ public final class StreamTranslator {
               if (h != null && lost(outcome)) {
                 SpdySession up = upstream.get();
                 h.end(SessionEnd.Side.BACKEND, how(up));
-                status = lostStatus(h);
+                status = HopLoss.status(h);
                 LOG.info(
                     "session "
                         + h.id()
@@ -408,25 +407,6 @@ public final class StreamTranslator {
       return SessionEnd.How.TIMEOUT;
     }
     return up.transportFailed() ? SessionEnd.How.RESET : SessionEnd.How.CLOSED;
-  }
-
-  /**
-   * The Failure that names the hop that broke, e.g. {@code connection to kubelet node-1
-   * (127.0.1.1:10250) lost after 4.2 s}: kubectl 1.30+ prints it as {@code error: …} and exits 1,
-   * where upstream's translator reports Success (client-go reads the cut-off error stream as empty)
-   * and kubectl exits 0.
-   */
-  static Status lostStatus(HopSession hop) {
-    return Status.failure(
-            500,
-            "InternalError",
-            "connection to "
-                + hop.backend().describe()
-                + " lost after "
-                + String.format(Locale.ROOT, "%.1f", hop.durationMillis() / 1000.0)
-                + " s",
-            null)
-        .bare();
   }
 
   /**

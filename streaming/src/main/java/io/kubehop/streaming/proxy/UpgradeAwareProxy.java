@@ -4,6 +4,7 @@ import io.kubehop.streaming.httpstream.ConnectionClosedException;
 import io.kubehop.streaming.httpstream.StreamHeaders;
 import io.kubehop.streaming.httpstream.UpgradeRefusedException;
 import io.kubehop.streaming.httpstream.UpgradeRequests;
+import io.kubehop.streaming.remotecommand.StreamProtocol;
 import io.kubehop.streaming.transport.Dial;
 import io.kubehop.streaming.transport.IdleTimer;
 import io.kubehop.streaming.transport.LingeringClose;
@@ -32,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.logging.Logger;
 
 /**
  * Forwards an HTTP/1.1 upgrade request (SPDY or WebSocket) to the next tier and splices the two
@@ -79,6 +81,8 @@ public final class UpgradeAwareProxy {
       Set.of("content-length", "transfer-encoding", "connection", "keep-alive");
 
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  private static final Logger LOG = Logger.getLogger(UpgradeAwareProxy.class.getName());
 
   private final NetClient client;
   private final ErrorResponder responder;
@@ -299,19 +303,9 @@ public final class UpgradeAwareProxy {
                       up);
               hop.meter(SocketMeter.on(down), SocketMeter.on(up));
               registry.add(hop);
-              // --trace-frames, --record-sessions: decode a copy of each direction, after it is
-              // written on. Only SPDY so far; a spliced WebSocket is relayed as it is.
-              Consumer<Buffer> tapUp = b -> {};
-              Consumer<Buffer> tapDown = b -> {};
-              if ("SPDY/3.1".equalsIgnoreCase(head.header(UpgradeHeaders.UPGRADE).orElse(""))) {
-                Optional<SpdyTaps> taps =
-                    registry.spdyTaps(hop.id(), registry.clientRole(), registry.backendRole());
-                if (taps.isPresent()) {
-                  tapUp = taps.get().towardFar();
-                  tapDown = taps.get().towardNear();
-                  hop.closeFuture().onComplete(v -> taps.get().close());
-                }
-              }
+              Readers readers = readers(hop, head, protocol, down);
+              Consumer<Buffer> tapUp = readers.towardBackend();
+              Consumer<Buffer> tapDown = readers.towardClient();
               if (backend.rest.length() > 0) {
                 hop.countDown(backend.rest.length());
                 down.write(backend.rest);
@@ -340,15 +334,106 @@ public final class UpgradeAwareProxy {
                       });
               idle.set(idleTimeout);
               hop.closeFuture().onComplete(v -> idle.cancel());
-              pipe(down, up, n -> touch(idle, n, hop::countUp), tapUp, hop, SessionEnd.Side.CLIENT);
+              pipe(
+                  down,
+                  up,
+                  n -> touch(idle, n, hop::countUp),
+                  tapUp,
+                  () -> {},
+                  hop,
+                  SessionEnd.Side.CLIENT);
               pipe(
                   up,
                   down,
                   n -> touch(idle, n, hop::countDown),
                   tapDown,
+                  readers.backendGone(),
                   hop,
                   SessionEnd.Side.BACKEND);
               return hop;
+            });
+  }
+
+  /**
+   * What reads along a spliced hop, each direction after it was relayed, and what runs when the
+   * backend's connection ended, before the client's is closed.
+   */
+  private record Readers(
+      Consumer<Buffer> towardBackend, Consumer<Buffer> towardClient, Runnable backendGone) {}
+
+  /**
+   * The readers of a spliced SPDY hop: {@code --trace-frames} and {@code --record-sessions} decode
+   * a copy of each direction; an exec or attach always gets an {@link ErrorStreamWatch}, so that a
+   * backend gone without a status leaves the client a Failure naming it ({@link HopLoss}) rather
+   * than a close that client-go reads as success. A spliced WebSocket is relayed as it is: the
+   * translating tier (or the runtime) above it speaks for it.
+   */
+  private Readers readers(HopSession hop, ResponseHead head, String protocol, NetSocket down) {
+    Readers none = new Readers(b -> {}, b -> {}, () -> {});
+    if (!"SPDY/3.1".equalsIgnoreCase(head.header(UpgradeHeaders.UPGRADE).orElse(""))) {
+      return none;
+    }
+    Readers readers = none;
+    Optional<SpdyTaps> taps =
+        registry.spdyTaps(hop.id(), registry.clientRole(), registry.backendRole());
+    if (taps.isPresent()) {
+      readers = new Readers(taps.get().towardFar(), taps.get().towardNear(), () -> {});
+      hop.closeFuture().onComplete(v -> taps.get().close());
+    }
+    Optional<StreamProtocol> remoteCommand = remoteCommand(hop, protocol);
+    if (remoteCommand.isEmpty()) {
+      return readers;
+    }
+    ErrorStreamWatch watch = new ErrorStreamWatch();
+    hop.closeFuture().onComplete(v -> watch.close());
+    Consumer<Buffer> watchUp = watch::towardBackend;
+    Consumer<Buffer> watchDown = watch::towardClient;
+    return new Readers(
+        watchUp.andThen(readers.towardBackend()),
+        watchDown.andThen(readers.towardClient()),
+        () -> lastWords(hop, watch, remoteCommand.get(), down));
+  }
+
+  /**
+   * The remotecommand protocol of an exec or attach hop (as the tier that accepted it said, or as
+   * the negotiated protocol names it when no tier said); empty for a port-forward.
+   */
+  static Optional<StreamProtocol> remoteCommand(HopSession hop, String protocol) {
+    Optional<String> subresource = hop.subject().map(SessionSubject::subresource);
+    if (subresource.isPresent()
+        && !subresource.get().equals("exec")
+        && !subresource.get().equals("attach")) {
+      return Optional.empty();
+    }
+    if (subresource.isEmpty() && (protocol == null || protocol.isEmpty())) {
+      return Optional.empty();
+    }
+    return StreamProtocol.fromWireName(protocol);
+  }
+
+  /**
+   * The backend's connection ended: if it ended first (not torn down after the client's) and left
+   * the error stream unanswered, the client gets the Failure on it, with FIN, ahead of the close.
+   */
+  private static void lastWords(
+      HopSession hop, ErrorStreamWatch watch, StreamProtocol protocol, NetSocket down) {
+    boolean backendFirst = hop.ended().map(e -> e.first() == SessionEnd.Side.BACKEND).orElse(false);
+    if (!backendFirst) {
+      return;
+    }
+    Buffer payload = HopLoss.errorStream(hop, protocol);
+    watch
+        .lastWords(payload)
+        .ifPresent(
+            frame -> {
+              LOG.info(
+                  "session "
+                      + hop.id()
+                      + ": "
+                      + payload.toString(StandardCharsets.UTF_8)
+                      + " sent on the error stream");
+              hop.countDown(frame.length());
+              down.write(frame);
             });
   }
 
@@ -359,13 +444,15 @@ public final class UpgradeAwareProxy {
 
   /**
    * Copies {@code from} to {@code to}, pausing {@code from} while {@code to}'s write queue is full;
-   * the end of {@code from} is recorded on {@code hop} as the end of {@code side}.
+   * the end of {@code from} is recorded on {@code hop} as the end of {@code side}, then {@code
+   * beforeEnd} may write its last bytes to {@code to}, then {@code to} is closed.
    */
   private static void pipe(
       NetSocket from,
       NetSocket to,
       IntConsumer counter,
       Consumer<Buffer> tap,
+      Runnable beforeEnd,
       HopSession hop,
       SessionEnd.Side side) {
     VertxInternals.closeOnTlsCloseNotify(from); // over TLS, the other tier's half-close
@@ -382,6 +469,7 @@ public final class UpgradeAwareProxy {
     from.endHandler(
         v -> {
           hop.end(side, SessionEnd.How.CLOSED);
+          beforeEnd.run();
           LingeringClose.halfClose(to, LingeringClose.DEFAULT_LINGER);
         });
     from.exceptionHandler(

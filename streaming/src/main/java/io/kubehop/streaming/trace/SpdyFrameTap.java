@@ -1,9 +1,9 @@
 package io.kubehop.streaming.trace;
 
 import io.kubehop.streaming.httpstream.StreamHeaders;
-import io.kubehop.streaming.spdy.frame.SpdyConstants;
 import io.kubehop.streaming.spdy.frame.SpdyFrame;
 import io.kubehop.streaming.spdy.frame.SpdyFrameDecoder;
+import io.kubehop.streaming.spdy.frame.SpdyFrameWalker;
 import io.kubehop.streaming.spdy.frame.SpdyProtocolException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -21,16 +21,16 @@ import java.util.function.Consumer;
 /**
  * Decodes a copy of one direction of a SPDY/3.1 connection into trace events, one per frame: type,
  * stream id, the stream's {@code streamtype}, flags, length and the payload's first bytes. The
- * frame boundaries are walked here; the header blocks (zlib, one context per direction) are read by
- * a {@link SpdyFrameDecoder} fed the same bytes first, so a SYN_STREAM's event carries its stream
- * type. A malformed stream ends the tap (one {@code error} event), never the connection.
+ * frame boundaries are walked by a {@link SpdyFrameWalker}; the header blocks (zlib, one context
+ * per direction) are read by a {@link SpdyFrameDecoder} fed the same bytes first, so a SYN_STREAM's
+ * event carries its stream type. A malformed stream ends the tap (one {@code error} event), never
+ * the connection.
  */
 public final class SpdyFrameTap implements Consumer<Buffer> {
 
   /** Payload bytes an event shows: enough for a Status on the error stream, with its exit code. */
   static final int PREVIEW = 256;
 
-  private static final int HEADER = 8;
   private static final String[] CONTROL = {
     "",
     "SYN_STREAM",
@@ -48,9 +48,7 @@ public final class SpdyFrameTap implements Consumer<Buffer> {
   private final JsonObject base;
   private final Map<Integer, String> streamTypes;
   private final SpdyFrameDecoder headers;
-  private Buffer header = Buffer.buffer(HEADER);
-  private Buffer preview = Buffer.buffer();
-  private int remaining = -1; // payload bytes still to come of the current frame; -1: in a header
+  private final SpdyFrameWalker frames = new SpdyFrameWalker(PREVIEW, this::emit);
   private boolean failed;
 
   /**
@@ -101,59 +99,32 @@ public final class SpdyFrameTap implements Consumer<Buffer> {
     if (failed) {
       return;
     }
-    // Decoded in place, no copy: the decoder and the walk below only read, and the splice never
-    // writes to a buffer it relayed.
+    // Decoded in place, no copy: the decoder and the walk only read, and the splice never writes
+    // to a buffer it relayed.
     headers.decode(bytes);
-    int pos = 0;
-    while (pos < bytes.length() && !failed) {
-      if (remaining < 0) {
-        int n = Math.min(HEADER - header.length(), bytes.length() - pos);
-        header.appendBuffer(bytes, pos, n);
-        pos += n;
-        if (header.length() == HEADER) {
-          remaining = header.getUnsignedMedium(5);
-          if (remaining == 0) {
-            emit();
-          }
-        }
-      } else {
-        int n = Math.min(remaining, bytes.length() - pos);
-        int keep = Math.min(n, PREVIEW - preview.length());
-        if (keep > 0) {
-          preview.appendBuffer(bytes, pos, keep);
-        }
-        pos += n;
-        remaining -= n;
-        if (remaining == 0) {
-          emit();
-        }
-      }
+    if (!failed) {
+      frames.accept(bytes);
     }
   }
 
-  private void emit() {
-    int first = header.getInt(0);
-    int flags = header.getUnsignedByte(4);
-    int length = header.getUnsignedMedium(5);
+  private void emit(SpdyFrameWalker.Head head, Buffer preview) {
     JsonObject event = base.copy().put("time", FrameTracer.now());
-    if (first < 0) {
-      int type = first & 0xFFFF;
+    int length = head.length();
+    if (head.isControl()) {
+      int type = head.type();
       event.put("frame", type < CONTROL.length ? CONTROL[type] : "CONTROL_" + type);
-      if (length >= 4 && opensWithStreamId(type)) {
+      if (length >= 4 && head.opensWithStreamId()) {
         int stream = preview.getInt(0) & 0x7FFFFFFF;
         event.put("stream", stream);
         putStreamType(event, stream);
       }
     } else {
-      event.put("frame", "DATA").put("stream", first);
-      putStreamType(event, first);
+      event.put("frame", "DATA").put("stream", head.dataStreamId());
+      putStreamType(event, head.dataStreamId());
       describe(preview, length, event);
     }
-    event.put("flags", flags).put("length", length);
+    event.put("flags", head.flags()).put("length", length);
     tracer.record(event);
-    header = Buffer.buffer(HEADER);
-    preview = Buffer.buffer();
-    remaining = -1;
   }
 
   private void putStreamType(JsonObject event, int stream) {
@@ -175,18 +146,6 @@ public final class SpdyFrameTap implements Consumer<Buffer> {
   public void close() {
     failed = true;
     headers.close();
-  }
-
-  private static boolean opensWithStreamId(int type) {
-    return switch (type) {
-      case SpdyConstants.TYPE_SYN_STREAM,
-          SpdyConstants.TYPE_SYN_REPLY,
-          SpdyConstants.TYPE_RST_STREAM,
-          SpdyConstants.TYPE_HEADERS,
-          SpdyConstants.TYPE_WINDOW_UPDATE ->
-          true;
-      default -> false;
-    };
   }
 
   /**

@@ -3,6 +3,7 @@ package io.kubehop.streaming.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubehop.streaming.spdy.frame.Golden;
 import io.kubehop.streaming.transport.PostUpgrades;
 import io.kubehop.testkit.Await;
 import io.vertx.core.Promise;
@@ -243,6 +244,47 @@ class UpgradeAwareProxyTest {
     }
     Await.until("the hop remembered", Duration.ofSeconds(5), () -> registry.closed().size() == 1);
     assertEquals("cli-0123456789abcdef", registry.closed().get(0).id());
+  }
+
+  @Test
+  void aBackendGoneMidExecLeavesTheClientAFailureOnItsErrorStream() throws Exception {
+    Buffer synError = Golden.load("kubectl-exec.hex").get("syn-stream-error"); // stream 1
+    Buffer synReply = Golden.load("kubectl-exec.hex").get("syn-reply-1");
+    int backend =
+        backend(
+            socket -> {
+              socket.write(SPDY_101);
+              Buffer got = Buffer.buffer();
+              socket.handler(
+                  b -> {
+                    got.appendBuffer(b);
+                    if (got.length() == synError.length()) {
+                      socket.write(synReply).onComplete(v -> socket.close()); // dies, no status
+                    }
+                  });
+            });
+    int proxy = proxy("http://127.0.0.1:" + backend, UpgradeAwareProxy.RedirectPolicy.NEVER);
+    try (Socket client = new Socket("127.0.0.1", proxy)) {
+      client.setSoTimeout(5000);
+      send(client.getOutputStream(), UPGRADE_WITH_SESSION);
+      readHead(client.getInputStream());
+      client.getOutputStream().write(synError.getBytes());
+      InputStream in = client.getInputStream();
+      assertEquals(
+          Golden.hex(synReply), Golden.hex(Buffer.buffer(in.readNBytes(synReply.length()))));
+      Buffer header = Buffer.buffer(in.readNBytes(8));
+      assertEquals("0000000101", Golden.hex(header.getBuffer(0, 5)), "DATA stream=1 FIN");
+      String status =
+          new String(in.readNBytes(header.getUnsignedMedium(5)), StandardCharsets.UTF_8);
+      assertTrue(
+          status.matches(
+              "\\{\"metadata\":\\{\\},\"status\":\"Failure\",\"message\":\"connection to backend"
+                  + " \\(127\\.0\\.0\\.1:"
+                  + backend
+                  + "\\) lost after \\d\\.\\d s\",\"reason\":\"InternalError\",\"code\":500\\}"),
+          status);
+      assertEquals(-1, in.read(), "then the end");
+    }
   }
 
   @Test

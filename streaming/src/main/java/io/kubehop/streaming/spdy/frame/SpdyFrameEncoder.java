@@ -77,6 +77,17 @@ public final class SpdyFrameEncoder {
     }
   }
 
+  /**
+   * The wire bytes of a DATA frame. DATA is never header-compressed, so this needs no encoder and
+   * no zlib context: a tier that only relays a connection, and never saw its compression state, can
+   * still add one to it between two frames.
+   */
+  public static Buffer encodeData(SpdyFrame.Data frame) {
+    Buffer out = Buffer.buffer(frame.data().length() + SpdyConstants.HEADER_SIZE);
+    encodeData(frame, out);
+    return out;
+  }
+
   /** Releases the native zlib state. */
   public void close() {
     headerEncoder.close();
