@@ -84,7 +84,7 @@ work="$(mktemp -d /tmp/kubehop-bench.XXXXXX)"
 bench_stderr="$work/stderr.log"
 : >"$bench_stderr"
 declare -A home=()
-forward_pid=""
+forward_pid="" forward_port=""
 cleanup() {
   local status=$?
   [[ -z "$forward_pid" ]] || kill "$forward_pid" 2>/dev/null || true
@@ -261,10 +261,12 @@ to_ms() {
     else if (v ~ /s$/) n *= 1000; printf "%.3f\n", n }'
 }
 
-# forward_start CLIENT TARGET-PORT -> the local port, once a request through it is answered; sets forward_pid
+# forward_start CLIENT TARGET-PORT: a port-forward to pod web in the background, once a request through it is
+# answered; sets forward_pid and forward_port (not to be called in a subshell: cleanup stops what it started)
 forward_start() {
   local client="$1" port w h="${home[default]}"
   port=$(free_port)
+  forward_port=$port
   case "$client" in
     kubehop:*) KUBEHOP_HOME="$h" KUBECONFIG="$h/kubeconfig" "$root/bin/kubehop" port-forward \
       --transport="${client#kubehop:}" pod/web "$port:$2" >>"$bench_stderr" 2>&1 & ;;
@@ -273,7 +275,7 @@ forward_start() {
   esac
   forward_pid=$!
   for ((w = 0; w < 300; w++)); do
-    curl -sf -o /dev/null "http://127.0.0.1:$port/" && { echo "$port"; return 0; }
+    curl -sf -o /dev/null "http://127.0.0.1:$port/" && return 0
     kill -0 "$forward_pid" 2>/dev/null || break
     sleep 0.1
   done
@@ -282,13 +284,13 @@ forward_start() {
 }
 
 forward_bench() {
-  local web client port direct fwd rps drps p50 p99 dp50 dp99 ratio met
+  local web client direct fwd rps drps p50 p99 dp50 dp99 ratio met
   progress "portforward, wrk ${seconds}s, best of $runs"
   web=$(start_web_pod "${home[default]}")
   direct="http://$web/"
   for client in $clients; do
-    port=$(forward_start "$client" "${web#*:}")
-    fwd="http://127.0.0.1:$port/"
+    forward_start "$client" "${web#*:}"
+    fwd="http://127.0.0.1:$forward_port/"
     alternate "$runs" "wrk_run $direct" "wrk_run $fwd"
     kill "$forward_pid" 2>/dev/null || true
     wait "$forward_pid" 2>/dev/null || true
