@@ -208,8 +208,8 @@ public final class SessionRecorder implements AutoCloseable {
   /**
    * Gives this thread the lowest CPU priority (nice 19), so that it runs on what the sessions leave
    * idle rather than beside them: a bulk session keeps the cores busy, and a writer at equal
-   * priority took a fifth of its throughput (bench/recording-cost.sh). Linux only: a thread is a
-   * task with an id of its own there, which {@code /proc/thread-self} names and renice takes.
+   * priority took a fifth of its throughput (bench/run.sh --only recording). Linux only: a thread
+   * is a task with an id of its own there, which {@code /proc/thread-self} names and renice takes.
    */
   private static void yieldTheCpu() {
     try {
