@@ -35,13 +35,9 @@ while (($#)); do
   esac
 done
 
-if ! command -v socat >/dev/null; then
-  echo "interactive: installing socat" >&2
-  if [[ $(id -u) -eq 0 ]]; then apt-get install -y -qq socat >/dev/null; else sudo apt-get install -y -qq socat >/dev/null; fi
-fi
-
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
+need_debian_tools socat
 
 home="$(mktemp -d /tmp/kubehop-bench.XXXXXX)"
 export KUBEHOP_HOME="$home" KUBECONFIG="$home/kubeconfig"
@@ -64,9 +60,7 @@ p1=$(free_port) p2=$(free_port) p3=$(free_port)
 socat "TCP-LISTEN:$p3,bind=127.0.0.1,reuseaddr" EXEC:cat,pty,raw,echo=0 & pids+=($!)
 socat -b131072 "TCP-LISTEN:$p2,bind=127.0.0.1,reuseaddr" "TCP:127.0.0.1:$p3" & pids+=($!)
 socat -b131072 "TCP-LISTEN:$p1,bind=127.0.0.1,reuseaddr" "TCP:127.0.0.1:$p2" & pids+=($!)
-for p in "$p1" "$p2" "$p3"; do
-  for ((w = 0; w < 100; w++)); do ss -ltn "sport = :$p" | grep -q LISTEN && break; sleep 0.05; done
-done
+wait_listening "$p1" "$p2" "$p3"
 bench echo --tcp "127.0.0.1:$p1" --round-trips "$round_trips" | tee -a "$out" >/dev/null
 for t in spdy websocket; do
   bench echo --kubeconfig "$KUBECONFIG" --transport "$t" --round-trips "$round_trips" | tee -a "$out" >/dev/null

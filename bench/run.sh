@@ -18,6 +18,9 @@
 #   tls        bulk stdout with TLS (the default) against `up --insecure-http`
 #   recording  bulk stdout with `up --record` against without (each recording is deleted once complete)
 #   tracing    bulk stdout with `up --trace-frames` against without
+#   interactive  bench/interactive.sh, on the client library in process: 1-byte echo latency through a tty session
+#              against the socat chain to a local cat, `exec -- true` set-up, and sessions held at 100, 500, 1,000
+#              and 2,000 at once with each tier's footprint (its own tables, after this one)
 # Clients (--clients, comma-separated): kubectl:1.29 (SPDY), kubectl:1.33 (WebSocket), kubehop:spdy,
 # kubehop:websocket (the CLI in bin/).
 #
@@ -34,7 +37,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
 
-all_benches=stdout,stdin,portforward,tls,recording,tracing
+all_benches=stdout,stdin,portforward,tls,recording,tracing,interactive
 only=$all_benches
 out="$root/bench/results"
 quick=false
@@ -199,10 +202,6 @@ bulk_figures() {
 }
 
 # ---- bulk stdout and stdin -------------------------------------------------------------------------------
-# What does not work today, shown in the table as not run rather than stalling the suite (drop an entry once fixed)
-declare -A known_broken=(
-  ["kubelet kubehop:websocket"]="the CLI's WebSocket exec never exits when the kubelet translates"
-)
 bulk_bench() { # stdout|stdin
   local kind="$1" cluster client path pipe chain s bulk api kubelet runtime ccpu ratio target met want
   local -a f
@@ -221,10 +220,6 @@ bulk_bench() { # stdout|stdin
     for client in $clients; do
       # with the kubelet translating, a SPDY client's path is the proxy path's: only WebSocket clients differ
       [[ "$cluster" != kubelet ]] || websocket_client "$client" || continue
-      if [[ -n "${known_broken[$cluster $client]:-}" ]]; then
-        row "$kind" "$client" "$path" "not run" "" "" "" "" "not run: ${known_broken[$cluster $client]}" '"notRun":true'
-        continue
-      fi
       alternate "$runs" "chain_run $kind $bytes" "exec_run $cluster $client setup" "exec_run $cluster $client $kind"
       read -r chain _ <<<"${best[chain_run $kind $bytes]}"
       read -ra f <<<"$(bulk_figures "${best[exec_run $cluster $client setup]}" "${best[exec_run $cluster $client $kind]}")"
@@ -362,5 +357,11 @@ mkdir -p "$out"
   echo ']}'
 } >"$out/bench-$stamp.json"
 python3 -m json.tool "$out/bench-$stamp.json" >/dev/null
+if wants interactive; then
+  progress "interactive: echo latency, set-up, sessions held at once"
+  interactive=(--out "$out/interactive-$stamp.json")
+  if $quick; then interactive+=(--quick); fi
+  bash "$root/bench/interactive.sh" "${interactive[@]}" | tee -a "$out/bench-$stamp.md"
+fi
 echo
 echo "$misses target(s) missed; $out/bench-$stamp.md, $out/bench-$stamp.json"

@@ -1,6 +1,7 @@
 package io.kubehop.streaming.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -8,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -20,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * and its application had not read yet, i.e. the tail of the stream this splice just delivered.
  * After the linger time the socket is closed with an empty receive queue, so the kernel still
  * delivers what is queued, with FIN: a peer that never closes costs a socket for that long, not
- * forever. Over TLS the half-close is a close_notify alert instead of FIN.
+ * forever. Over TLS the half-close is a close_notify alert, then FIN.
  */
 public final class LingeringClose {
 
@@ -77,13 +79,25 @@ public final class LingeringClose {
 
   private static io.netty.util.concurrent.Future<Void> shutdownOutput(Channel channel) {
     SslHandler tls = channel.pipeline().get(SslHandler.class);
-    if (tls != null) {
-      tls.closeOutbound();
-      return channel.newSucceededFuture();
+    if (tls == null) {
+      return channel instanceof DuplexChannel duplex ? duplex.shutdownOutput() : channel.close();
     }
-    if (channel instanceof DuplexChannel duplex) {
-      return duplex.shutdownOutput();
-    }
-    return channel.close();
+    // close_notify, then the TCP FIN behind it: a Go client reads close_notify as the end, but
+    // Vert.x and Netty ignore it and would wait for the FIN (a kubehop client behind the
+    // apiserver's splice of a kubelet-translated WebSocket then hung until the linger ran out)
+    ChannelPromise done = channel.newPromise();
+    tls.closeOutbound()
+        .addListener(
+            notified -> {
+              if (!notified.isSuccess() || !channel.isActive()) {
+                done.tryFailure(
+                    notified.cause() != null ? notified.cause() : new ClosedChannelException());
+              } else if (channel instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput().addListener(f -> done.trySuccess());
+              } else {
+                done.trySuccess();
+              }
+            });
+    return done;
   }
 }
