@@ -50,8 +50,11 @@ cleanup() {
 trap cleanup EXIT
 
 start_cluster "$home" # builds the tiers when sources changed
-(cd "$root" && ./mvnw -q -o -B package -DskipTests -pl bench -am) >&2
-bench() { java -XX:+UseParallelGC -jar "$root/bench/target/kubehop-bench.jar" "$@"; }
+jar="$root/bench/target/kubehop-bench.jar"
+if [[ ! -f "$jar" || -n "$(find "$root"/{bench,client,streaming}/{pom.xml,src/main} -newer "$jar" -print -quit)" ]]; then
+  (cd "$root" && ./mvnw -q -B package -DskipTests -pl bench -am) >&2
+fi
+bench() { java -XX:+UseParallelGC -jar "$jar" "$@"; }
 mkdir -p "$(dirname "$out")"
 : >"$out"
 
