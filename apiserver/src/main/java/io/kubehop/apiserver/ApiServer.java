@@ -15,8 +15,9 @@ import io.kubehop.apiserver.registry.PodStrategy;
 import io.kubehop.apiserver.registry.ResourceStrategy;
 import io.kubehop.apiserver.registry.ResourceType;
 import io.kubehop.apiserver.scheduler.Scheduler;
-import io.kubehop.apiserver.storage.FileStore;
+import io.kubehop.apiserver.storage.StorageOptions;
 import io.kubehop.apiserver.storage.Store;
+import io.kubehop.apiserver.storage.StoreException;
 import io.kubehop.apiserver.storage.StoreKey;
 import io.kubehop.apiserver.subresource.BindingSubresource;
 import io.kubehop.apiserver.subresource.LogSubresource;
@@ -93,6 +94,8 @@ public final class ApiServer {
    * @param liveness the idle timeout of its streaming hops (spliced and translated) and the
    *     keepalive of its translated ones ({@code --streaming-connection-idle-timeout}, {@code
    *     --streaming-connection-keepalive}; null: {@link Liveness#DEFAULT})
+   * @param storage the file store or etcd ({@code --storage-backend}; null: {@link
+   *     StorageOptions#FILE})
    */
   public record Options(
       Path home,
@@ -105,8 +108,12 @@ public final class ApiServer {
       WebSocketTranslation webSocketTranslation,
       AccessOptions access,
       Liveness liveness,
-      Duration requestHeaderTimeout) {
+      Duration requestHeaderTimeout,
+      StorageOptions storage) {
     public Options {
+      if (storage == null) {
+        storage = StorageOptions.FILE;
+      }
       if (access == null) {
         access = AccessOptions.NONE;
       }
@@ -139,7 +146,8 @@ public final class ApiServer {
           webSocketTranslation,
           access,
           Liveness.DEFAULT,
-          RequestHeadTimeout.UPSTREAM);
+          RequestHeadTimeout.UPSTREAM,
+          StorageOptions.FILE);
     }
 
     /** These options, with {@code liveness} for the streaming hops. */
@@ -155,7 +163,8 @@ public final class ApiServer {
           webSocketTranslation,
           access,
           liveness,
-          requestHeaderTimeout);
+          requestHeaderTimeout,
+          storage);
     }
 
     /** These options, with {@code timeout} for a connection's first request head (0: none). */
@@ -171,7 +180,25 @@ public final class ApiServer {
           webSocketTranslation,
           access,
           liveness,
-          timeout);
+          timeout,
+          storage);
+    }
+
+    /** These options, storing in {@code storage}. */
+    public Options withStorage(StorageOptions storage) {
+      return new Options(
+          home,
+          bindAddress,
+          port,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod,
+          watchHistory,
+          streamingProxyRedirects,
+          webSocketTranslation,
+          access,
+          liveness,
+          requestHeaderTimeout,
+          storage);
     }
 
     public Options(
@@ -208,7 +235,8 @@ public final class ApiServer {
           webSocketTranslation,
           access,
           liveness,
-          requestHeaderTimeout);
+          requestHeaderTimeout,
+          storage);
     }
 
     public Options(
@@ -277,7 +305,8 @@ public final class ApiServer {
   }
 
   /**
-   * Opens the store under {@code home/apiserver/store}, seeds the system namespaces, and listens.
+   * Opens the store (the file store under {@code home/apiserver/store}, or etcd), seeds the system
+   * namespaces, and listens.
    */
   public static Future<ApiServer> start(Vertx vertx, Options options) {
     return start(vertx, options, null);
@@ -298,8 +327,9 @@ public final class ApiServer {
         .executeBlocking(() -> options.access().gate(clock))
         .compose(
             gate ->
-                vertx
-                    .executeBlocking(() -> FileStore.open(vertx, dir, options.watchHistory()))
+                options
+                    .storage()
+                    .open(vertx, dir, options.watchHistory())
                     .compose(store -> start(vertx, options, kubeletTls, clock, store, gate))
                     .onFailure(t -> gate.close()));
   }
@@ -504,9 +534,15 @@ public final class ApiServer {
                             ns.putObject("metadata").put("name", name);
                             ObjectMetaDefaults.fill(ns);
                             strategy.prepareForCreate(ns);
+                            // another apiserver on the same etcd may have created it meanwhile
                             return store
                                 .create(new StoreKey("namespaces", "", name), ns)
-                                .mapEmpty();
+                                .<Void>mapEmpty()
+                                .recover(
+                                    e ->
+                                        e instanceof StoreException.AlreadyExists
+                                            ? Future.succeededFuture()
+                                            : Future.failedFuture(e));
                           }));
     }
     return chain;

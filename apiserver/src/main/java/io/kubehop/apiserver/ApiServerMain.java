@@ -2,6 +2,7 @@ package io.kubehop.apiserver;
 
 import io.kubehop.api.util.GoDuration;
 import io.kubehop.apiserver.auth.AccessOptions;
+import io.kubehop.apiserver.storage.StorageOptions;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
 import io.kubehop.streaming.record.SessionRecorder;
 import io.kubehop.streaming.trace.FrameTracer;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Option;
     name = "apiserver",
     mixinStandardHelpOptions = true,
     description =
-        "kubehop's apiserver: core/v1 over HTTP/1.1 with a persistent store and a scheduler.")
+        "kubehop's apiserver: core/v1 over HTTP/1.1 with a persistent store (embedded, or etcd) and a scheduler.")
 public final class ApiServerMain implements Callable<Integer> {
 
   @Option(
@@ -195,11 +196,49 @@ public final class ApiServerMain implements Callable<Integer> {
               + " it holds keystrokes); play it with kubehop replay or asciinema play.")
   Path recordSessions;
 
+  @Option(
+      names = "--storage-backend",
+      defaultValue = "file",
+      paramLabel = "file|etcd",
+      converter = BackendConverter.class,
+      description =
+          "Where objects live: file (the embedded store under HOME/apiserver/store, nothing to install) or etcd"
+              + " (--etcd-servers; several apiservers may share one etcd) (default: file).")
+  StorageOptions.Backend storageBackend;
+
+  @Option(
+      names = "--etcd-servers",
+      defaultValue = StorageOptions.DEFAULT_ETCD_SERVER,
+      paramLabel = "URL[,URL]",
+      description =
+          "etcd members to talk to with --storage-backend etcd, as http://host:port; calls move to the next"
+              + " one when a member cannot be reached (default: "
+              + StorageOptions.DEFAULT_ETCD_SERVER
+              + ").")
+  String etcdServers;
+
+  @Option(
+      names = "--etcd-prefix",
+      defaultValue = StorageOptions.DEFAULT_ETCD_PREFIX,
+      description =
+          "The etcd key prefix every object lives under, as PREFIX/pods/NAMESPACE/NAME (default: "
+              + StorageOptions.DEFAULT_ETCD_PREFIX
+              + ").")
+  String etcdPrefix;
+
   /** Go-style durations for picocli. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
       return GoDuration.parse(value);
+    }
+  }
+
+  static final class BackendConverter
+      implements CommandLine.ITypeConverter<StorageOptions.Backend> {
+    @Override
+    public StorageOptions.Backend convert(String value) {
+      return StorageOptions.Backend.parse(value);
     }
   }
 
@@ -247,7 +286,8 @@ public final class ApiServerMain implements Callable<Integer> {
                       .withLiveness(
                           new Liveness(
                               streamingConnectionIdleTimeout, streamingConnectionKeepalive))
-                      .withRequestHeaderTimeout(requestHeaderTimeout),
+                      .withRequestHeaderTimeout(requestHeaderTimeout)
+                      .withStorage(storage()),
                   kubeletClientTls())
               .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -299,6 +339,12 @@ public final class ApiServerMain implements Callable<Integer> {
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  StorageOptions storage() {
+    return storageBackend == StorageOptions.Backend.ETCD
+        ? StorageOptions.etcd(StorageOptions.parseServers(etcdServers), etcdPrefix)
+        : StorageOptions.FILE;
   }
 
   /** The kubelet client's TLS files, or null when kubelets are dialled in plain HTTP. */

@@ -78,10 +78,15 @@ public final class ResourceWrites {
               + ")");
     }
     boolean status = "status".equals(req.subresource());
+    // The store may run the change again on a newer object (etcd's compare-and-swap loop): each run
+    // works on its own copy of the body, which prepareForUpdate fills in.
     write(
         req,
         strategy,
-        current -> status ? withStatusOf(current, obj) : prepared(strategy, obj, current));
+        current ->
+            status
+                ? withStatusOf(current, obj.deepCopy())
+                : prepared(strategy, obj.deepCopy(), current));
   }
 
   public void patch(ApiRequest req, ResourceStrategy strategy, Buffer body) {
@@ -96,7 +101,7 @@ public final class ResourceWrites {
         req,
         strategy,
         current -> {
-          ObjectNode patched = Patches.apply(contentType, current, patch);
+          ObjectNode patched = Patches.apply(contentType, current, patch.deepCopy());
           return status ? withStatusOf(current, patched) : prepared(strategy, patched, current);
         });
   }

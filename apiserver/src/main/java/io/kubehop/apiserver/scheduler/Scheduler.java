@@ -34,7 +34,8 @@ public final class Scheduler {
   private boolean running;
   private boolean again;
   private long timer = -1;
-  private Store.Subscription subscription;
+  private volatile Store.Subscription subscription;
+  private volatile boolean stopped;
 
   public Scheduler(Vertx vertx, Store store, Clock clock, long retryMillis) {
     this.vertx = vertx;
@@ -46,6 +47,13 @@ public final class Scheduler {
   /** Starts on the current Vert.x context. */
   public void start() {
     Context ctx = vertx.getOrCreateContext();
+    subscribe(ctx);
+    timer = vertx.setPeriodic(retryMillis, t -> trigger());
+    ctx.runOnContext(v -> trigger());
+  }
+
+  /** Watches pods and nodes from now on, again whenever the store ends the watch. */
+  private void subscribe(Context ctx) {
     store
         .watch(
             0,
@@ -54,12 +62,24 @@ public final class Scheduler {
                 ctx.runOnContext(v -> trigger());
               }
             })
-        .onSuccess(s -> subscription = s);
-    timer = vertx.setPeriodic(retryMillis, t -> trigger());
-    ctx.runOnContext(v -> trigger());
+        .onSuccess(
+            s -> {
+              subscription = s;
+              s.ended()
+                  .onFailure(
+                      t ->
+                          ctx.runOnContext(
+                              v -> {
+                                if (!stopped) {
+                                  subscribe(ctx);
+                                  trigger(); // what the lost events would have triggered
+                                }
+                              }));
+            });
   }
 
   public void stop() {
+    stopped = true;
     if (subscription != null) {
       subscription.cancel();
     }

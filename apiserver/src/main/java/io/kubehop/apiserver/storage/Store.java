@@ -2,15 +2,17 @@ package io.kubehop.apiserver.storage;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The apiserver's storage interface, shaped after {@code k8s.io/apiserver/pkg/storage.Interface} so
- * that an etcd-backed store can replace the embedded one. Objects are Jackson trees, so no field a
- * client sent is lost. Every write takes the next value of one global resourceVersion counter and
- * stamps it into {@code metadata.resourceVersion}. Futures complete on the caller's Vert.x context.
+ * The apiserver's storage interface, shaped after {@code k8s.io/apiserver/pkg/storage.Interface}:
+ * {@link FileStore} (embedded) and {@link EtcdStore} implement it. Objects are Jackson trees, so no
+ * field a client sent is lost. Every write takes a new, higher value of one global resourceVersion
+ * counter (etcd's revision; not always the next one) and stamps it into {@code
+ * metadata.resourceVersion}. Futures complete on the caller's Vert.x context.
  */
 public interface Store {
 
@@ -43,7 +45,8 @@ public interface Store {
   /**
    * Subscribes to every change after {@code fromResourceVersion} (0 = from now on). Events older
    * than the retained history fail with {@link StoreException.Expired}. The listener is called in
-   * resourceVersion order, on a store thread: it must only hand the event over, never block.
+   * resourceVersion order, on a store thread: it must only hand the event over, never block. A
+   * watch may also end on the store's side after it started: see {@link Subscription#ended()}.
    */
   Future<Subscription> watch(long fromResourceVersion, Consumer<StoreEvent> listener);
 
@@ -58,5 +61,16 @@ public interface Store {
   /** A live watch subscription. */
   interface Subscription {
     void cancel();
+
+    /**
+     * Fails when the store ends this watch on its own: its source of events broke in a way that may
+     * have lost some (the etcd store's shared watch came back after the revisions it missed were
+     * compacted: {@link StoreException.Expired}). No more events follow, so the subscriber must
+     * start over (a client relists). Never completes for a watch that only ends by {@link
+     * #cancel()}; {@link FileStore} never ends one itself.
+     */
+    default Future<Void> ended() {
+      return Promise.<Void>promise().future();
+    }
   }
 }

@@ -24,7 +24,8 @@ import java.util.function.Function;
  * {@code ?watch=true}: streams the changes after {@code resourceVersion} (or, when it is empty or
  * {@code 0}, first an ADDED event per existing object, as upstream does), filtered by the label and
  * field selectors. Honours {@code timeoutSeconds} and {@code allowWatchBookmarks}; a
- * resourceVersion older than the retained history gets an ERROR event with a 410 Expired Status.
+ * resourceVersion older than the retained history gets an ERROR event with a 410 Expired Status,
+ * and so does a watch the store ends later because the history it needed is gone.
  */
 public final class WatchHandler {
 
@@ -141,6 +142,16 @@ public final class WatchHandler {
     if (stream.isClosed()) {
       ar.result().cancel();
     }
+    // The store gave up on this watch (etcd's history it needed was compacted): end it, so that the
+    // client relists; a reflector relists at once on 410, kubectl get -w exits.
+    ar.result()
+        .ended()
+        .onFailure(
+            t ->
+                stream.fail(
+                    t instanceof StoreException.Expired
+                        ? Status.failure(410, StatusReason.GONE, t.getMessage(), null)
+                        : Responses.toStatus(t)));
   }
 
   private ObjectNode bookmark(ResourceStrategy strategy) {
