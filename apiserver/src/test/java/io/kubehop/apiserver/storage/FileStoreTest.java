@@ -1,7 +1,6 @@
 package io.kubehop.apiserver.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,12 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * What only the file store does: persistence across a restart and recovery from a torn log. The
+ * store contract, watch and 410 included, is {@link FileStoreContractTest}'s.
+ */
 class FileStoreTest {
 
   @TempDir Path dir;
@@ -114,51 +116,5 @@ class FileStoreTest {
             .asText());
     reopened.close().await();
     assertEquals(2, FileStore.open(vertx, dir, 100).list("pods", null).await().items().size());
-  }
-
-  @Test
-  void staleResourceVersionConflictsAndStoresNothing() throws Exception {
-    FileStore store = FileStore.open(vertx, dir, 100);
-    store.create(key("a"), pod("a")).await();
-    Exception failure = null;
-    try {
-      store
-          .update(
-              key("a"),
-              o -> {
-                o.withObjectProperty("metadata").put("resourceVersion", "99");
-                o.put("changed", true);
-                return o;
-              })
-          .await();
-    } catch (Exception e) {
-      failure = e;
-    }
-    assertInstanceOf(StoreException.Conflict.class, failure);
-    assertFalse(store.get(key("a")).await().has("changed"));
-    assertEquals(1, store.currentResourceVersion());
-  }
-
-  @Test
-  void watchReplaysHistoryAfterVersionAndExpiresOldOnes() throws Exception {
-    FileStore store = FileStore.open(vertx, dir, 3);
-    for (String n : List.of("a", "b", "c", "d", "e")) {
-      store.create(key(n), pod(n)).await();
-    }
-    List<StoreEvent> seen = new CopyOnWriteArrayList<>();
-    store.watch(3, seen::add).await();
-    assertEquals(List.of(4L, 5L), seen.stream().map(StoreEvent::resourceVersion).toList());
-    store.delete(key("a"), o -> {}).await();
-    assertEquals(StoreEvent.Type.DELETED, seen.get(2).type());
-    assertEquals("6", seen.get(2).object().path("metadata").path("resourceVersion").asText());
-
-    Exception expired = null;
-    try {
-      store.watch(1, e -> {}).await();
-    } catch (Exception e) {
-      expired = e;
-    }
-    assertInstanceOf(StoreException.Expired.class, expired);
-    assertEquals("too old resource version: 1 (3)", expired.getMessage());
   }
 }
