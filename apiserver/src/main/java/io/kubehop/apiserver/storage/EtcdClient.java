@@ -155,7 +155,8 @@ final class EtcdClient {
     private final transient GrpcStatus status;
 
     EtcdException(GrpcStatus status, String message) {
-      super("etcd: " + status.name() + (message == null || message.isEmpty() ? "" : ": " + message));
+      super(
+          "etcd: " + status.name() + (message == null || message.isEmpty() ? "" : ": " + message));
       this.status = status;
     }
 
