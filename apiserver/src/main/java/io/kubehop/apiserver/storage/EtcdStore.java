@@ -240,8 +240,7 @@ public final class EtcdStore implements Store {
 
   @Override
   public Future<Void> close() {
-    cache.stop();
-    return etcd.close();
+    return cache.stop().compose(v -> etcd.close());
   }
 
   /** etcd's Compact, for tests: revisions before {@code revision} are gone afterwards. */

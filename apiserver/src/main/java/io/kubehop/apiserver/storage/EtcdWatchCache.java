@@ -99,12 +99,16 @@ final class EtcdWatchCache {
     }
   }
 
-  void stop() {
+  /** Closes the etcd watch for good; the future completes once no callback can reopen it. */
+  Future<Void> stop() {
+    Promise<Void> done = Promise.promise();
     context.runOnContext(
         v -> {
           stopped = true;
           disconnect();
+          done.complete();
         });
+    return done.future();
   }
 
   /** For tests: the stream breaks and stays down until {@link #resume()}, as if etcd were away. */

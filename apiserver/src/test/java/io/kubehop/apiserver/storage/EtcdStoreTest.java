@@ -18,6 +18,9 @@ import io.kubehop.etcd.mvccpb.KeyValue;
 import io.kubehop.testkit.Await;
 import io.kubehop.testkit.EtcdProcess;
 import io.vertx.core.Vertx;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,6 +114,18 @@ class EtcdStoreTest {
     } finally {
       raw.close().await();
     }
+  }
+
+  @Test
+  void anUnreachableFirstServerIsSkipped() throws Exception {
+    URI dead;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      dead = URI.create("http://127.0.0.1:" + s.getLocalPort()); // closed below: refuses
+    }
+    EtcdStore store = EtcdStore.open(vertx, List.of(dead, etcd.clientUrl()), prefix, 100).await();
+    opened.add(store);
+    long a = rv(store.create(key("a"), pod("a")).await());
+    assertEquals(a, rv(store.get(key("a")).await()));
   }
 
   @Test
