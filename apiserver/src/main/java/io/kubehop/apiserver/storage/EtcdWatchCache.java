@@ -171,13 +171,19 @@ final class EtcdWatchCache {
       return;
     }
     disconnect();
-    if (created != null && created.tryFail(cause == null ? new IllegalStateException() : cause)) {
+    if (created != null
+        && created.tryFail(
+            cause == null
+                ? new IllegalStateException("etcd closed the watch it was to create")
+                : cause)) {
       return; // the store did not open: nothing to resume
     }
-    if (cause instanceof EtcdClient.EtcdException) {
+    if (cause instanceof EtcdClient.EtcdException e && e.status() == GrpcStatus.UNAVAILABLE) {
       etcd.failover(etcd.member());
     }
-    LOG.warning(
+    // the first failure says what happened; the retries while etcd stays away only at FINE
+    LOG.log(
+        backoffMs == FIRST_BACKOFF_MS ? Level.WARNING : Level.FINE,
         "etcd watch ended ("
             + (cause == null ? "closed by etcd" : cause.getMessage())
             + "); reopening on "
