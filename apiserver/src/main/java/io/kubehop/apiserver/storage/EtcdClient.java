@@ -23,9 +23,11 @@ import java.util.function.Consumer;
 
 /**
  * The few etcd v3 calls {@link EtcdStore} makes, over the stubs of the {@code etcd-api} module. A
- * call that cannot reach its member moves on to the next of {@code --etcd-servers} and is retried
- * there once per member; a call that reached etcd and failed is not retried (a Txn may have been
- * applied). A failure carries etcd's gRPC status and message ({@link EtcdException}).
+ * call whose connection fails moves on to the next of {@code --etcd-servers} and is retried there,
+ * once per member. A call etcd answered with an error status is not retried. A Txn whose connection
+ * broke after etcd applied it is retried too, and then fails its compare, as with any etcd client:
+ * the store reads the key again and decides from what it finds. A failure carries etcd's gRPC
+ * status and message ({@link EtcdException}).
  */
 final class EtcdClient {
 
