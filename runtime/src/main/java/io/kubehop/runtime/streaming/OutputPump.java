@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -75,7 +74,7 @@ final class OutputPump {
           }
           n += more;
         }
-        if (n > 0 && !sink.write(Arrays.copyOf(buffer, n))) {
+        if (n > 0 && !sink.write(buffer, n)) {
           break;
         }
         if (n == buffer.length && buffer.length < CHUNK_SIZE) {
