@@ -1,7 +1,6 @@
 package io.kubehop.streaming.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -151,17 +150,6 @@ public final class VertxInternals {
     return socket instanceof NetSocketInternal internal
         ? Optional.of(internal.channelHandlerContext().name())
         : Optional.empty();
-  }
-
-  /**
-   * {@code first} then {@code second} as one buffer over both (no copy): a write of it goes out as
-   * one gathering write. A copy when either is not Vert.x's own implementation.
-   */
-  public static Buffer concat(Buffer first, Buffer second) {
-    if (first instanceof BufferInternal a && second instanceof BufferInternal b) {
-      return BufferInternal.buffer(Unpooled.wrappedBuffer(a.getByteBuf(), b.getByteBuf()));
-    }
-    return Buffer.buffer(first.length() + second.length()).appendBuffer(first).appendBuffer(second);
   }
 
   /** A Vert.x buffer over {@code buf}'s readable bytes, sharing its memory (no copy, no retain). */
