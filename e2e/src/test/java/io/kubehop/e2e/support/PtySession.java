@@ -25,10 +25,11 @@ public final class PtySession implements AutoCloseable {
 
   private final PtyProcess process;
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+  private final Thread pump;
 
   private PtySession(PtyProcess process) {
     this.process = process;
-    Thread pump = new Thread(this::pump, "e2e-pty");
+    pump = new Thread(this::pump, "e2e-pty");
     pump.setDaemon(true);
     pump.start();
   }
@@ -128,13 +129,19 @@ public final class PtySession implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Waits for the command to exit and returns its exit code. */
+  /**
+   * Waits for the command to exit and returns its exit code; by then {@link #output()} holds all it
+   * wrote (the reader has met the terminal's end), unless a child of it still holds the terminal.
+   */
   public int waitFor(Duration deadline) {
     try {
+      long until = System.nanoTime() + deadline.toNanos();
       if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new AssertionError(
             "pty command still runs after " + deadline + "; output:\n" + output());
       }
+      // The exit can come before the reader has taken the command's last line off the terminal.
+      pump.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
       return process.exitValue();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -25,6 +24,14 @@ final class OutputPump {
    * 3.1 to 3.5 s, on 2 cores.
    */
   private static final int CHUNK_SIZE = 128 * 1024;
+
+  /**
+   * Where the buffer starts: an interactive session reads a few bytes at a time and never needs
+   * more, and a 128 KiB buffer per stream was most of the runtime's heap per held session. A read
+   * that fills the buffer doubles it, up to {@link #CHUNK_SIZE}, so bulk output reaches full chunks
+   * within a few reads.
+   */
+  static final int FIRST_BUFFER_SIZE = 8 * 1024;
 
   private final Promise<Void> done = Promise.promise();
 
@@ -48,7 +55,7 @@ final class OutputPump {
   }
 
   private void copy(InputStream in, StreamSink sink, String name) {
-    byte[] buffer = new byte[CHUNK_SIZE];
+    byte[] buffer = new byte[FIRST_BUFFER_SIZE];
     try (in) {
       while (true) {
         reading = true;
@@ -67,8 +74,11 @@ final class OutputPump {
           }
           n += more;
         }
-        if (n > 0 && !sink.write(Arrays.copyOf(buffer, n))) {
+        if (n > 0 && !sink.write(buffer, n)) {
           break;
+        }
+        if (n == buffer.length && buffer.length < CHUNK_SIZE) {
+          buffer = new byte[Math.min(CHUNK_SIZE, buffer.length * 2)];
         }
         if (end) {
           break;

@@ -49,6 +49,14 @@ final class StreamSink {
    * false once the sink is closed: the caller stops copying.
    */
   boolean write(byte[] chunk) throws InterruptedException {
+    return write(chunk, chunk.length);
+  }
+
+  /**
+   * {@link #write(byte[])} of the first {@code length} bytes of {@code bytes}, which are copied
+   * once (into the buffer the stream gets), so the caller may reuse the array at once.
+   */
+  boolean write(byte[] bytes, int length) throws InterruptedException {
     if (stream == null) {
       return !closed;
     }
@@ -61,7 +69,7 @@ final class StreamSink {
       permits.release();
       return false;
     }
-    Buffer buffer = Buffer.buffer(chunk);
+    Buffer buffer = Buffer.buffer(length).appendBytes(bytes, 0, length);
     context.runOnContext(v -> deliver(buffer));
     return true;
   }

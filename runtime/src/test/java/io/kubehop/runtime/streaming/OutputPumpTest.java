@@ -44,13 +44,39 @@ class OutputPumpTest {
   }
 
   @Test
-  void bytesAlreadyWrittenGoOutAsOneChunkOf128KiB() throws Exception {
-    assertEquals(List.of(131072, 131072), chunks(smallReads(256 * 1024)));
+  void bulkOutputGrowsTheChunksTo128KiB() throws Exception {
+    // each full buffer doubles the next, from 8 KiB: five reads to full-size chunks
+    assertEquals(
+        List.of(8192, 16384, 32768, 65536, 131072, 131072, 131072, 8192),
+        chunks(smallReads(512 * 1024)));
   }
 
   @Test
   void theTailBeforeEndOfFileIsHandedOverWhole() throws Exception {
-    assertEquals(List.of(10_000), chunks(smallReads(10_000)));
+    assertEquals(List.of(5_000), chunks(smallReads(5_000)));
+  }
+
+  @Test
+  void interactiveOutputKeepsTheFirstBuffer() throws Exception {
+    // a terminal's few bytes at a time never fill 8 KiB: the buffer never grows, however long
+    int reads = 100;
+    InputStream typed =
+        new InputStream() {
+          int left = reads;
+
+          @Override
+          public int read() {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) {
+            assertEquals(OutputPump.FIRST_BUFFER_SIZE, b.length);
+            return left-- > 0 ? 3 : -1;
+          }
+        };
+    List<Integer> sizes = chunks(typed);
+    assertEquals(reads, sizes.size());
   }
 
   /** Records the size of each write. */

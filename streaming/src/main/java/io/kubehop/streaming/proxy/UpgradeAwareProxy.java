@@ -6,6 +6,7 @@ import io.kubehop.streaming.httpstream.UpgradeRefusedException;
 import io.kubehop.streaming.httpstream.UpgradeRequests;
 import io.kubehop.streaming.remotecommand.StreamProtocol;
 import io.kubehop.streaming.transport.Dial;
+import io.kubehop.streaming.transport.DirectSplice;
 import io.kubehop.streaming.transport.IdleTimer;
 import io.kubehop.streaming.transport.LingeringClose;
 import io.kubehop.streaming.transport.Liveness;
@@ -334,22 +335,26 @@ public final class UpgradeAwareProxy {
                       });
               idle.set(idleTimeout);
               hop.closeFuture().onComplete(v -> idle.cancel());
-              pipe(
-                  down,
-                  up,
-                  n -> touch(idle, n, hop::countUp),
-                  tapUp,
-                  () -> {},
-                  hop,
-                  SessionEnd.Side.CLIENT);
-              pipe(
-                  up,
-                  down,
-                  n -> touch(idle, n, hop::countDown),
-                  tapDown,
-                  readers.backendGone(),
-                  hop,
-                  SessionEnd.Side.BACKEND);
+              IntConsumer countUp = n -> touch(idle, n, hop::countUp);
+              IntConsumer countDown = n -> touch(idle, n, hop::countDown);
+              Relay upward = pipe(down, up, countUp, tapUp, () -> {}, hop, SessionEnd.Side.CLIENT);
+              Relay downward =
+                  pipe(
+                      up,
+                      down,
+                      countDown,
+                      tapDown,
+                      readers.backendGone(),
+                      hop,
+                      SessionEnd.Side.BACKEND);
+              if (!readers.keepBuffers()) {
+                DirectSplice.Pair direct =
+                    DirectSplice.install(down, up, countUp, tapUp, countDown, tapDown);
+                if (direct != null) {
+                  upward.handOver(direct.aToB());
+                  downward.handOver(direct.bToA());
+                }
+              }
               return hop;
             });
   }
@@ -359,7 +364,10 @@ public final class UpgradeAwareProxy {
    * backend's connection ended, before the client's is closed.
    */
   private record Readers(
-      Consumer<Buffer> towardBackend, Consumer<Buffer> towardClient, Runnable backendGone) {}
+      Consumer<Buffer> towardBackend,
+      Consumer<Buffer> towardClient,
+      Runnable backendGone,
+      boolean keepBuffers) {}
 
   /**
    * The readers of a spliced SPDY hop: {@code --trace-frames} and {@code --record-sessions} decode
@@ -369,7 +377,7 @@ public final class UpgradeAwareProxy {
    * translating tier (or the runtime) above it speaks for it.
    */
   private Readers readers(HopSession hop, ResponseHead head, String protocol, NetSocket down) {
-    Readers none = new Readers(b -> {}, b -> {}, () -> {});
+    Readers none = new Readers(b -> {}, b -> {}, () -> {}, false);
     if (!"SPDY/3.1".equalsIgnoreCase(head.header(UpgradeHeaders.UPGRADE).orElse(""))) {
       return none;
     }
@@ -377,7 +385,8 @@ public final class UpgradeAwareProxy {
     Optional<SpdyTaps> taps =
         registry.spdyTaps(hop.id(), registry.clientRole(), registry.backendRole());
     if (taps.isPresent()) {
-      readers = new Readers(taps.get().towardFar(), taps.get().towardNear(), () -> {});
+      // a frame trace or a recording keeps slices of what it reads: those hops keep Vert.x's copy
+      readers = new Readers(taps.get().towardFar(), taps.get().towardNear(), () -> {}, true);
       hop.closeFuture().onComplete(v -> taps.get().close());
     }
     Optional<StreamProtocol> remoteCommand = remoteCommand(hop, protocol);
@@ -391,7 +400,8 @@ public final class UpgradeAwareProxy {
     return new Readers(
         watchUp.andThen(readers.towardBackend()),
         watchDown.andThen(readers.towardClient()),
-        () -> lastWords(hop, watch, remoteCommand.get(), down));
+        () -> lastWords(hop, watch, remoteCommand.get(), down),
+        readers.keepBuffers());
   }
 
   /**
@@ -447,7 +457,7 @@ public final class UpgradeAwareProxy {
    * the end of {@code from} is recorded on {@code hop} as the end of {@code side}, then {@code
    * beforeEnd} may write its last bytes to {@code to}, then {@code to} is closed.
    */
-  private static void pipe(
+  private static Relay pipe(
       NetSocket from,
       NetSocket to,
       IntConsumer counter,
@@ -456,14 +466,21 @@ public final class UpgradeAwareProxy {
       HopSession hop,
       SessionEnd.Side side) {
     VertxInternals.closeOnTlsCloseNotify(from); // over TLS, the other tier's half-close
+    Relay relay = new Relay(from);
     from.handler(
         buffer -> {
           counter.accept(buffer.length());
           to.write(buffer);
           tap.accept(buffer);
           if (to.writeQueueFull()) {
+            relay.paused = true;
             from.pause();
-            to.drainHandler(v -> from.resume());
+            to.drainHandler(
+                v -> {
+                  relay.paused = false;
+                  from.resume();
+                  relay.activateLater();
+                });
           }
         });
     from.endHandler(
@@ -478,6 +495,45 @@ public final class UpgradeAwareProxy {
           from.close();
         });
     from.resume();
+    return relay;
+  }
+
+  /**
+   * One direction of a splice, relayed through Vert.x until a {@link DirectSplice} takes over. It
+   * takes over only once Vert.x's queue of the socket is empty: {@code resume()} delivers what was
+   * read before the splice began (the backend's socket is paused from its response head on) in a
+   * task on the event loop, so the hand-over is a task queued after it, and is put off again while
+   * the Vert.x side is paused by a full peer.
+   */
+  private static final class Relay {
+    private final NetSocket from;
+    private DirectSplice direct;
+    boolean paused;
+
+    Relay(NetSocket from) {
+      this.from = from;
+    }
+
+    void handOver(DirectSplice splice) {
+      direct = splice;
+      activateLater();
+    }
+
+    void activateLater() {
+      if (direct == null || direct.isActive()) {
+        return;
+      }
+      VertxInternals.channel(from)
+          .ifPresent(
+              c ->
+                  c.eventLoop()
+                      .execute(
+                          () -> {
+                            if (!paused) {
+                              direct.activate();
+                            }
+                          }));
+    }
   }
 
   private static Future<Void> closed(NetSocket socket, HopSession hop, SessionEnd.Side side) {

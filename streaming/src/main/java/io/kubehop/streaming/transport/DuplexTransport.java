@@ -22,6 +22,14 @@ public interface DuplexTransport extends ReadStream<Buffer>, WriteStream<Buffer>
   /** Closes both directions (after flushing queued writes, where the transport can). */
   Future<Void> close();
 
+  /**
+   * Whether two writes cost no more than one write of both: true for a socket (writes queued
+   * together leave in one gathering write), false for a WebSocket (each write is one message).
+   */
+  default boolean coalescesWrites() {
+    return true;
+  }
+
   /** Called once when the transport is closed, by either side. */
   DuplexTransport closeHandler(Handler<Void> handler);
 

@@ -1,5 +1,6 @@
 package io.kubehop.streaming.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -139,6 +140,21 @@ public final class VertxInternals {
    */
   public static boolean inEventLoop(Context context) {
     return ((ContextInternal) context).nettyEventLoop().inEventLoop();
+  }
+
+  /**
+   * The name of Vert.x's own handler in the pipeline under {@code socket} (its last), for a handler
+   * that must see reads before Vert.x copies them; empty when the socket is not Vert.x's own.
+   */
+  public static Optional<String> vertxHandlerName(NetSocket socket) {
+    return socket instanceof NetSocketInternal internal
+        ? Optional.of(internal.channelHandlerContext().name())
+        : Optional.empty();
+  }
+
+  /** A Vert.x buffer over {@code buf}'s readable bytes, sharing its memory (no copy, no retain). */
+  public static Buffer view(ByteBuf buf) {
+    return BufferInternal.buffer(buf);
   }
 
   /**

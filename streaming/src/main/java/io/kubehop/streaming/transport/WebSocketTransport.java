@@ -113,6 +113,11 @@ public final class WebSocketTransport implements DuplexTransport {
   }
 
   @Override
+  public boolean coalescesWrites() {
+    return false;
+  }
+
+  @Override
   public Future<Void> end() {
     return close();
   }

@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,8 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -207,6 +210,106 @@ class UpgradeAwareProxyTest {
     }
     Await.within(Duration.ofSeconds(5), () -> registry.size() == 0);
     assertEquals(0, registry.size(), "the hop is gone once the client closed");
+  }
+
+  /** Byte {@code i} of the bulk test's streams: no two neighbouring 256-byte blocks alike. */
+  private static byte pattern(long i) {
+    return (byte) (i * 31 + (i >>> 8));
+  }
+
+  @Test
+  void bulkBytesCrossASpliceWholeBothWaysBehindASlowReaderAndTheEndComesLast() throws Exception {
+    int total = 8 << 20;
+    AtomicBoolean backendBlocked = new AtomicBoolean();
+    AtomicLong backendGot = new AtomicLong();
+    AtomicBoolean backendBytesRight = new AtomicBoolean(true);
+    int backend =
+        backend(
+            socket -> {
+              socket.write(SPDY_101 + "early");
+              long[] sent = {0};
+              // The end once all is written and all was read: a close with unread input is an RST,
+              // which would destroy the tail in flight whatever the splice did.
+              Runnable endWhenDone =
+                  () -> {
+                    if (sent[0] == total && backendGot.get() == total) {
+                      socket.end();
+                    }
+                  };
+              socket.handler(
+                  b -> {
+                    long at = backendGot.getAndAdd(b.length());
+                    for (int i = 0; i < b.length(); i++) {
+                      if (b.getByte(i) != pattern(at + i)) {
+                        backendBytesRight.set(false);
+                      }
+                    }
+                    endWhenDone.run();
+                  });
+              // written as fast as the splice takes them
+              Runnable[] more = new Runnable[1];
+              more[0] =
+                  () -> {
+                    while (sent[0] < total && !socket.writeQueueFull()) {
+                      int n = (int) Math.min(64 * 1024, total - sent[0]);
+                      byte[] chunk = new byte[n];
+                      for (int i = 0; i < n; i++) {
+                        chunk[i] = pattern(sent[0] + i);
+                      }
+                      sent[0] += n;
+                      socket.write(Buffer.buffer(chunk));
+                    }
+                    if (sent[0] < total) {
+                      backendBlocked.set(true);
+                      socket.drainHandler(v -> more[0].run());
+                    } else {
+                      endWhenDone.run();
+                    }
+                  };
+              more[0].run();
+            });
+    int proxy = proxy("http://127.0.0.1:" + backend, UpgradeAwareProxy.RedirectPolicy.NEVER);
+    try (Socket client = new Socket("127.0.0.1", proxy)) {
+      client.setSoTimeout(10_000);
+      send(client.getOutputStream(), UPGRADE);
+      readHead(client.getInputStream());
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  OutputStream out = client.getOutputStream();
+                  byte[] chunk = new byte[32 * 1024];
+                  for (long sent = 0; sent < total; sent += chunk.length) {
+                    for (int i = 0; i < chunk.length; i++) {
+                      chunk[i] = pattern(sent + i);
+                    }
+                    out.write(chunk);
+                  }
+                  out.flush();
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      writer.start();
+      // Nothing read yet: the splice must stop reading the backend rather than hold its bytes.
+      Await.until("the backend held back", Duration.ofSeconds(10), backendBlocked::get);
+      InputStream in = client.getInputStream();
+      assertEquals("early", new String(in.readNBytes(5), StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[64 * 1024];
+      long got = 0;
+      for (int n; (n = in.read(chunk)) > 0; got += n) {
+        for (int i = 0; i < n; i++) {
+          if (chunk[i] != pattern(got + i)) {
+            throw new AssertionError("byte " + (got + i) + " differs");
+          }
+        }
+      }
+      assertEquals(total, got, "every byte toward the client, then the end");
+      writer.join(10_000);
+      Await.until("all bytes upward", Duration.ofSeconds(10), () -> backendGot.get() >= total);
+      assertEquals(total, backendGot.get());
+      assertTrue(backendBytesRight.get(), "the bytes upward arrived as sent");
+    }
   }
 
   private static final String UPGRADE_WITH_SESSION =

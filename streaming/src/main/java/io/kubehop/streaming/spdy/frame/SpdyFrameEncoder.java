@@ -88,6 +88,22 @@ public final class SpdyFrameEncoder {
     return out;
   }
 
+  /**
+   * The 8-byte header of a DATA frame that carries all of {@code frame}'s payload (at most {@link
+   * SpdyConstants#MAX_LENGTH} bytes): written ahead of the payload buffer itself, it spares a copy
+   * of the payload into one frame buffer.
+   */
+  public static Buffer dataHeader(SpdyFrame.Data frame) {
+    int length = frame.data().length();
+    if (length > MAX_LENGTH) {
+      throw new IllegalArgumentException("DATA payload too large for one frame: " + length);
+    }
+    return Buffer.buffer(SpdyConstants.HEADER_SIZE)
+        .appendInt(streamId(frame.streamId()))
+        .appendByte((byte) (frame.fin() ? SpdyConstants.FLAG_FIN : 0))
+        .appendMedium(length);
+  }
+
   /** Releases the native zlib state. */
   public void close() {
     headerEncoder.close();
