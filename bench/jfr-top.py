@@ -37,7 +37,7 @@ def main():
     for method, n in top.most_common(15):
         print(f"{100 * n / total:6.1f}%  {n:5d}  {method}")
     for method, _ in top.most_common(stacks):
-        callers = collections.Counter(" < ".join(s[1:9]) for s in samples if s[0] == method)
+        callers = collections.Counter(" < ".join(s[1:15]) for s in samples if s[0] == method)
         print(f"\n{method}, called from")
         for chain, n in callers.most_common(3):
             print(f"{100 * n / total:6.1f}%  {chain}")
