@@ -9,6 +9,7 @@ import io.kubehop.e2e.support.Pods;
 import io.kubehop.testkit.Await;
 import io.kubehop.testkit.Kubectl;
 import io.kubehop.testkit.ProcessResult;
+import io.kubehop.testkit.RunningCommand;
 import io.kubehop.testkit.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +47,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code bin/kubehop up --apiservers 2}: an etcd of its own, two apiservers on it, HAProxy in TCP
  * mode in front on the usual port, TLS passed through. Stock kubectl works through the balancer;
  * each apiserver sees what the other wrote at once (one etcd, one watch each); {@code kill -9} of
- * the apiserver that leads leaves the cluster working, and the other takes over scheduling within
- * 10 s. Under {@code CI=true} a missing etcd or haproxy fails the class (it never skips).
+ * the apiserver that leads ends the exec session it held (non-zero exit) and not the one the other
+ * holds, leaves the cluster working, and the other takes over scheduling within 10 s. Under {@code
+ * CI=true} a missing etcd or haproxy fails the class (it never skips).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -71,6 +78,7 @@ class SeveralApiserversIT {
 
   @AfterAll
   void down() {
+    sessionsOpened.forEach(RunningCommand::close);
     if (cluster != null) {
       cluster.close();
     }
@@ -206,6 +214,8 @@ class SeveralApiserversIT {
     pods.runBusybox("before", "sleep", "3600");
     String leader = leader();
     int survivor = leader.equals("apiserver-1") ? 2 : 1;
+    int leaderIndex = Integer.parseInt(leader.substring("apiserver-".length()));
+    Map<Integer, RunningCommand> sessions = execSessionOnEachApiserver();
     long pid = cluster.pid(leader);
     ProcessHandle.of(pid).orElseThrow().destroyForcibly();
     Await.until(
@@ -213,6 +223,20 @@ class SeveralApiserversIT {
         Duration.ofSeconds(10),
         () -> ProcessHandle.of(pid).isEmpty());
     long killedAt = System.nanoTime();
+
+    // the session the killed apiserver held ends, with a non-zero exit; the other's goes on
+    RunningCommand lost = sessions.get(leaderIndex);
+    assertThat(lost.awaitExit(Duration.ofSeconds(10)))
+        .as("the session on %s ended within 10 s of the kill", leader)
+        .isTrue();
+    assertThat(lost.process().exitValue()).as("stderr: %s", lost.stderr()).isNotZero();
+    RunningCommand kept = sessions.get(survivor);
+    int ticks = kept.stdout().length();
+    Await.until(
+        "the session on apiserver-" + survivor + " to go on printing",
+        Duration.ofSeconds(10),
+        () -> kept.stdout().length() > ticks + 10);
+    assertThat(kept.process().isAlive()).as("stderr: %s", kept.stderr()).isTrue();
 
     // new sessions keep working: every connection now goes to the survivor
     Kubectl kubectl = cluster.kubectl("1.33");
@@ -236,9 +260,72 @@ class SeveralApiserversIT {
     Duration scheduledIn = Duration.ofNanos(System.nanoTime() - createdAt);
     assertThat(leader()).isEqualTo("apiserver-" + survivor);
     pods.awaitRunning("after");
+    assertThat(kept.process().isAlive()).as("stderr: %s", kept.stderr()).isTrue();
+    sessionsOpened.forEach(RunningCommand::close);
     System.out.printf(
         "SeveralApiserversIT: %s killed; pod scheduled %d ms after its creation, %d ms after the kill%n",
         leader, scheduledIn.toMillis(), Duration.ofNanos(System.nanoTime() - killedAt).toMillis());
+  }
+
+  private final List<RunningCommand> sessionsOpened = new ArrayList<>();
+
+  /**
+   * Opens one {@code kubectl exec} session (1.33, WebSocket) printing a tick every 0.2 s on each
+   * apiserver, through its own port ({@code --server}): through HAProxy a quiet cluster puts every
+   * exec on the same apiserver, as kubectl opens two connections per exec (the pod's GET, kept idle
+   * in its pool, then the upgrade) and the balancer alternates. Checks with each apiserver's {@code
+   * /debug/sessions} that it holds its session.
+   */
+  private Map<Integer, RunningCommand> execSessionOnEachApiserver() {
+    Map<Integer, RunningCommand> held = new HashMap<>();
+    for (int n = 1; n <= 2; n++) {
+      Set<String> before = openExecSessions(n);
+      RunningCommand session =
+          cluster
+              .kubectl("1.33")
+              .start(
+                  "--server",
+                  apiserver(n).toString(),
+                  "exec",
+                  "before",
+                  "--",
+                  "sh",
+                  "-c",
+                  "while true; do echo tick; sleep 0.2; done");
+      sessionsOpened.add(session);
+      session.awaitStdout("tick", Duration.ofSeconds(30));
+      int apiserver = n;
+      Await.until(
+          "apiserver-" + n + " to hold the new exec session",
+          Duration.ofSeconds(10),
+          () -> openExecSessions(apiserver).size() > before.size());
+      held.put(n, session);
+    }
+    return held;
+  }
+
+  /** The ids of the exec sessions apiserver-N holds open. */
+  private Set<String> openExecSessions(int n) {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              request(apiserver(n), "/debug/sessions").build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      Set<String> ids = new HashSet<>();
+      for (JsonNode session : Pods.tree(r.body()).path("sessions")) {
+        if (session.path("kind").asText().equals("exec")
+            && session.path("state").asText().equals("open")) {
+          ids.add(session.path("id").asText());
+        }
+      }
+      return ids;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   /** The apiserver that last acquired the scheduler's Lease, from the apiservers' logs. */
