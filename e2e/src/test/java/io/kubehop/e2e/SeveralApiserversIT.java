@@ -262,6 +262,14 @@ class SeveralApiserversIT {
     pods.awaitRunning("after");
     assertThat(kept.process().isAlive()).as("stderr: %s", kept.stderr()).isTrue();
     sessionsOpened.forEach(RunningCommand::close);
+
+    // kubehop start brings the killed one back, on its port, and HAProxy sends it connections again
+    ok(cluster.kubehop("start", leader));
+    Await.until(
+        () -> "HAProxy to see " + leader + " up again:\n" + haproxyLog(),
+        Duration.ofSeconds(60),
+        () -> haproxyLog().contains("Server apiservers/" + leader + " is UP"));
+    ok(kubectl.run("get", "pods"));
     System.out.printf(
         "SeveralApiserversIT: %s killed; pod scheduled %d ms after its creation, %d ms after the kill%n",
         leader, scheduledIn.toMillis(), Duration.ofNanos(System.nanoTime() - killedAt).toMillis());
