@@ -8,6 +8,8 @@ import io.kubehop.apiserver.controller.NodeLifecycleController;
 import io.kubehop.apiserver.http.ApiRouter;
 import io.kubehop.apiserver.http.ResourceReads;
 import io.kubehop.apiserver.http.ResourceWrites;
+import io.kubehop.apiserver.leaderelection.LeaderElection;
+import io.kubehop.apiserver.leaderelection.LeaderElector;
 import io.kubehop.apiserver.registry.NamespaceStrategy;
 import io.kubehop.apiserver.registry.NodeStrategy;
 import io.kubehop.apiserver.registry.ObjectMetaDefaults;
@@ -61,6 +63,7 @@ import io.vertx.core.net.NetClientOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,6 +99,9 @@ public final class ApiServer {
    *     --streaming-connection-keepalive}; null: {@link Liveness#DEFAULT})
    * @param storage the file store or etcd ({@code --storage-backend}; null: {@link
    *     StorageOptions#FILE})
+   * @param leaderElection who this apiserver is among those sharing an etcd, and the Lease times of
+   *     the scheduler and node lifecycle controller (etcd only: with the file store this apiserver
+   *     is alone and always leads; null: {@link LeaderElection#of} a fresh identity)
    */
   public record Options(
       Path home,
@@ -109,8 +115,12 @@ public final class ApiServer {
       AccessOptions access,
       Liveness liveness,
       Duration requestHeaderTimeout,
-      StorageOptions storage) {
+      StorageOptions storage,
+      LeaderElection leaderElection) {
     public Options {
+      if (leaderElection == null) {
+        leaderElection = LeaderElection.of(LeaderElection.defaultIdentity());
+      }
       if (storage == null) {
         storage = StorageOptions.FILE;
       }
@@ -147,7 +157,8 @@ public final class ApiServer {
           access,
           Liveness.DEFAULT,
           RequestHeadTimeout.UPSTREAM,
-          StorageOptions.FILE);
+          StorageOptions.FILE,
+          null);
     }
 
     /** These options, with {@code liveness} for the streaming hops. */
@@ -164,7 +175,8 @@ public final class ApiServer {
           access,
           liveness,
           requestHeaderTimeout,
-          storage);
+          storage,
+          leaderElection);
     }
 
     /** These options, with {@code timeout} for a connection's first request head (0: none). */
@@ -181,7 +193,26 @@ public final class ApiServer {
           access,
           liveness,
           timeout,
-          storage);
+          storage,
+          leaderElection);
+    }
+
+    /** These options, with {@code leaderElection} (used with etcd only). */
+    public Options withLeaderElection(LeaderElection leaderElection) {
+      return new Options(
+          home,
+          bindAddress,
+          port,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod,
+          watchHistory,
+          streamingProxyRedirects,
+          webSocketTranslation,
+          access,
+          liveness,
+          requestHeaderTimeout,
+          storage,
+          leaderElection);
     }
 
     /** These options, storing in {@code storage}. */
@@ -198,7 +229,8 @@ public final class ApiServer {
           access,
           liveness,
           requestHeaderTimeout,
-          storage);
+          storage,
+          leaderElection);
     }
 
     public Options(
@@ -236,7 +268,8 @@ public final class ApiServer {
           access,
           liveness,
           requestHeaderTimeout,
-          storage);
+          storage,
+          leaderElection);
     }
 
     public Options(
@@ -279,6 +312,7 @@ public final class ApiServer {
   private final HttpClientAgent kubeletClient;
   private final Scheduler scheduler;
   private final NodeLifecycleController nodeLifecycle;
+  private final List<LeaderElector> electors;
   private final SubresourceRegistry subresources;
   private final HopRegistry hops;
   private final RequestGate gate;
@@ -290,6 +324,7 @@ public final class ApiServer {
       HttpClientAgent kubeletClient,
       Scheduler scheduler,
       NodeLifecycleController nodeLifecycle,
+      List<LeaderElector> electors,
       SubresourceRegistry subresources,
       HopRegistry hops,
       RequestGate gate) {
@@ -301,6 +336,7 @@ public final class ApiServer {
     this.kubeletClient = kubeletClient;
     this.scheduler = scheduler;
     this.nodeLifecycle = nodeLifecycle;
+    this.electors = List.copyOf(electors);
     this.subresources = subresources;
   }
 
@@ -487,6 +523,27 @@ public final class ApiServer {
                       clock,
                       options.nodeMonitorGracePeriod(),
                       options.nodeMonitorPeriod());
+              // several apiservers may share an etcd: each controller runs in one of them at a
+              // time, the holder of its Lease (the file store has one apiserver, which leads)
+              List<LeaderElector> electors = new ArrayList<>();
+              if (options.storage().backend() == StorageOptions.Backend.ETCD) {
+                electors.add(
+                    new LeaderElector(
+                        vertx,
+                        store,
+                        LeaderElection.SCHEDULER,
+                        options.leaderElection(),
+                        scheduler::start,
+                        scheduler::stop));
+                electors.add(
+                    new LeaderElector(
+                        vertx,
+                        store,
+                        LeaderElection.CONTROLLER_MANAGER,
+                        options.leaderElection(),
+                        lifecycle::start,
+                        lifecycle::stop));
+              }
               Duration headTimeout = options.requestHeaderTimeout();
               return vertx
                   .createHttpServer(serverOptions)
@@ -501,8 +558,12 @@ public final class ApiServer {
                   .listen()
                   .map(
                       server -> {
-                        scheduler.start();
-                        lifecycle.start();
+                        if (electors.isEmpty()) {
+                          scheduler.start(); // alone on its store: always the leader
+                          lifecycle.start();
+                        } else {
+                          electors.forEach(LeaderElector::start);
+                        }
                         return new ApiServer(
                             vertx,
                             store,
@@ -510,6 +571,7 @@ public final class ApiServer {
                             client,
                             scheduler,
                             lifecycle,
+                            electors,
                             subresources,
                             hops,
                             gate);
@@ -570,11 +632,20 @@ public final class ApiServer {
     return subresources;
   }
 
+  /** The scheduler's and node lifecycle controller's candidacies; empty with the file store. */
+  public List<LeaderElector> electors() {
+    return electors;
+  }
+
   public Future<Void> close() {
+    // a leader releases its Leases, so that a standby takes over at once
+    Future<Void> released =
+        Future.join(electors.stream().map(LeaderElector::stop).toList()).mapEmpty();
     scheduler.stop();
     nodeLifecycle.stop();
-    return server
-        .close()
+    return released
+        .otherwiseEmpty()
+        .compose(v -> server.close())
         .compose(v -> kubeletClient.close())
         .compose(v -> store.close())
         .compose(

@@ -2,6 +2,7 @@ package io.kubehop.apiserver;
 
 import io.kubehop.api.util.GoDuration;
 import io.kubehop.apiserver.auth.AccessOptions;
+import io.kubehop.apiserver.leaderelection.LeaderElection;
 import io.kubehop.apiserver.storage.StorageOptions;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
 import io.kubehop.streaming.record.SessionRecorder;
@@ -226,6 +227,15 @@ public final class ApiServerMain implements Callable<Integer> {
               + ").")
   String etcdPrefix;
 
+  @Option(
+      names = "--apiserver-id",
+      paramLabel = "ID",
+      description =
+          "This apiserver's identity among those sharing an etcd: the holderIdentity it writes into the"
+              + " kube-system/kube-scheduler and kube-controller-manager Leases when it leads (default:"
+              + " HOSTNAME_UUID, fresh on each start).")
+  String apiserverId;
+
   /** Go-style durations for picocli. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
@@ -287,7 +297,12 @@ public final class ApiServerMain implements Callable<Integer> {
                           new Liveness(
                               streamingConnectionIdleTimeout, streamingConnectionKeepalive))
                       .withRequestHeaderTimeout(requestHeaderTimeout)
-                      .withStorage(storage()),
+                      .withStorage(storage())
+                      .withLeaderElection(
+                          LeaderElection.of(
+                              apiserverId != null
+                                  ? apiserverId
+                                  : LeaderElection.defaultIdentity())),
                   kubeletClientTls())
               .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -19,8 +19,8 @@ import java.util.logging.Logger;
  * whose Ready condition's {@code lastHeartbeatTime} is older than {@code gracePeriod} gets all its
  * conditions set to {@code Unknown} (reason {@code NodeStatusUnknown}, message {@code Kubelet
  * stopped posting node status.}), which kubectl shows as NotReady. A heartbeat from the kubelet
- * makes it Ready again. Heartbeats count from no earlier than this controller's start, so an
- * apiserver restart does not mark live nodes down.
+ * makes it Ready again. Heartbeats count from no earlier than this controller's (last) start, so an
+ * apiserver restart, or a standby taking over the Lease, does not mark live nodes down.
  */
 public final class NodeLifecycleController {
 
@@ -31,7 +31,7 @@ public final class NodeLifecycleController {
   private final Clock clock;
   private final Duration gracePeriod;
   private final Duration monitorPeriod;
-  private final Instant started;
+  private Instant started;
   private long timer = -1;
 
   public NodeLifecycleController(
@@ -44,7 +44,11 @@ public final class NodeLifecycleController {
     this.started = clock.instant();
   }
 
+  /**
+   * Starts monitoring; again after {@link #stop()} (a regained Lease), heartbeats counting anew.
+   */
   public void start() {
+    started = clock.instant();
     timer = vertx.setPeriodic(Math.max(1, monitorPeriod.toMillis()), t -> monitor());
   }
 

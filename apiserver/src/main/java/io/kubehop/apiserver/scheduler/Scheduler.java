@@ -44,8 +44,9 @@ public final class Scheduler {
     this.retryMillis = retryMillis;
   }
 
-  /** Starts on the current Vert.x context. */
+  /** Starts on the current Vert.x context; again after {@link #stop()} (a regained Lease). */
   public void start() {
+    stopped = false;
     Context ctx = vertx.getOrCreateContext();
     subscribe(ctx);
     timer = vertx.setPeriodic(retryMillis, t -> trigger());
@@ -64,6 +65,10 @@ public final class Scheduler {
             })
         .onSuccess(
             s -> {
+              if (stopped) {
+                s.cancel(); // stopped (the Lease lost) before the watch was open
+                return;
+              }
               subscription = s;
               s.ended()
                   .onFailure(
