@@ -96,6 +96,9 @@ class KillTierIT {
 
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
+  /** Each survivor's descriptors before a case's sessions, to name what a failed case left. */
+  private final Map<Tier, List<String>> baselineDescriptors = new LinkedHashMap<>();
+
   /** A tier, and its name in {@code $KUBEHOP_HOME/run} ({@code bin/kubehop start NAME}). */
   enum Tier {
     APISERVER("apiserver", "apiserver"),
@@ -228,6 +231,7 @@ class KillTierIT {
       long pid = cluster.pid(t.run);
       baseline.put(
           t, new long[] {OsProcesses.descriptorsButUdp(pid), OsProcesses.unpooledThreads(pid)});
+      baselineDescriptors.put(t, OsProcesses.describeDescriptors(pid));
     }
 
     Map<String, Session> sessions = new LinkedHashMap<>();
@@ -501,13 +505,21 @@ class KillTierIT {
                   + OsProcesses.unpooledThreads(pid)
                   + " (before: "
                   + before[1]
-                  + ")",
+                  + "); descriptors not there before: "
+                  + added(baselineDescriptors.get(t), OsProcesses.describeDescriptors(pid)),
           END,
           () ->
               openSessions(t).isEmpty()
                   && OsProcesses.descriptorsButUdp(pid) <= before[0]
                   && OsProcesses.unpooledThreads(pid) == before[1]);
     }
+  }
+
+  /** What {@code now} holds beyond {@code before}, as multisets (two pipes are two entries). */
+  private static List<String> added(List<String> before, List<String> now) {
+    List<String> extra = new ArrayList<>(now);
+    before.forEach(extra::remove);
+    return extra;
   }
 
   private void awaitNoOpenSession(List<Tier> tiers, Duration deadline) {

@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -107,6 +111,62 @@ public final class OsProcesses {
     } catch (IOException e) {
       return -1;
     }
+  }
+
+  /**
+   * What {@code pid}'s descriptors are, for a failure message: each TCP socket as {@code tcp
+   * LOCAL>REMOTE} (from {@code /proc/<pid>/net/tcp*}), anything else as its link ({@code pipe:[…]},
+   * a file), sorted; empty if gone.
+   */
+  public static List<String> describeDescriptors(long pid) {
+    Map<String, String> tcp = new HashMap<>();
+    for (String table : List.of("tcp", "tcp6")) {
+      try {
+        List<String> lines = Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", table));
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+          String[] f = line.trim().split("\\s+");
+          if (f.length > 9) {
+            tcp.put("socket:[" + f[9] + "]", "tcp " + endpoint(f[1]) + ">" + endpoint(f[2]));
+          }
+        }
+      } catch (IOException e) {
+        return List.of();
+      }
+    }
+    List<String> out = new ArrayList<>();
+    try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      fds.forEach(
+          fd -> {
+            try {
+              String link = Files.readSymbolicLink(fd).toString();
+              out.add(tcp.getOrDefault(link, link));
+            } catch (IOException e) {
+              // closed while being listed
+            }
+          });
+    } catch (IOException e) {
+      return List.of();
+    }
+    Collections.sort(out);
+    return out;
+  }
+
+  /** {@code 0100007F:1F90} (IPv4 as /proc shows it) as {@code 127.0.0.1:8080}; IPv6 as it is. */
+  private static String endpoint(String hex) {
+    String[] parts = hex.split(":");
+    if (parts.length != 2 || parts[0].length() != 8) {
+      return hex;
+    }
+    long a = Long.parseLong(parts[0], 16);
+    return (a & 0xff)
+        + "."
+        + (a >> 8 & 0xff)
+        + "."
+        + (a >> 16 & 0xff)
+        + "."
+        + (a >> 24 & 0xff)
+        + ":"
+        + Integer.parseInt(parts[1], 16);
   }
 
   /**

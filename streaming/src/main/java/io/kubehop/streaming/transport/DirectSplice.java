@@ -107,6 +107,14 @@ public final class DirectSplice extends ChannelDuplexHandler {
       buf.release();
       return;
     }
+    if (!peer.isActive()) {
+      // The other side is gone: what still arrives goes nowhere, and reading goes on, so that this
+      // side's own end is seen and its socket closed. Pausing here for a peer that can never drain
+      // held the socket open until the lingering close gave up (KillTierIT: an apiserver fd left
+      // after a runtime was killed under a port-forward).
+      buf.release();
+      return;
+    }
     counter.accept(n);
     // The view shares the buffer's memory, valid until the write below releases it.
     reader.accept(VertxInternals.view(buf.slice()));
@@ -130,6 +138,7 @@ public final class DirectSplice extends ChannelDuplexHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     flush(); // what was read goes out before the socket's end handler half-closes the peer
+    reverse.peerDrained(); // the peer's reads, if paused for this channel, must go on to its end
     super.channelInactive(ctx);
   }
 
