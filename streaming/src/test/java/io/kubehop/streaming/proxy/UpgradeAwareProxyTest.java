@@ -319,15 +319,19 @@ class UpgradeAwareProxyTest {
       "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
           + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n";
 
+  /** A backend that answers the upgrade with {@link #SPDY_101} and hands each socket over. */
+  private int upgradingBackend(BlockingQueue<NetSocket> sockets) throws Exception {
+    return backend(
+        socket -> {
+          socket.write(SPDY_101);
+          sockets.add(socket);
+        });
+  }
+
   @Test
   void aBackendThatGoesAwayIsRecordedAsEndingFirst() throws Exception {
     BlockingQueue<NetSocket> backendSockets = new LinkedBlockingQueue<>();
-    int backend =
-        backend(
-            socket -> {
-              socket.write(SPDY_101);
-              backendSockets.add(socket);
-            });
+    int backend = upgradingBackend(backendSockets);
     int proxy = proxy("http://127.0.0.1:" + backend, UpgradeAwareProxy.RedirectPolicy.NEVER);
     try (Socket client = new Socket("127.0.0.1", proxy)) {
       client.setSoTimeout(5000);
@@ -393,12 +397,7 @@ class UpgradeAwareProxyTest {
   @Test
   void aClientStillSendingAfterTheBackendWentAwayIsClosedWhenItEnds() throws Exception {
     BlockingQueue<NetSocket> backendSockets = new LinkedBlockingQueue<>();
-    int backend =
-        backend(
-            socket -> {
-              socket.write(SPDY_101);
-              backendSockets.add(socket);
-            });
+    int backend = upgradingBackend(backendSockets);
     int proxy = proxy("http://127.0.0.1:" + backend, UpgradeAwareProxy.RedirectPolicy.NEVER);
     try (Socket client = new Socket("127.0.0.1", proxy)) {
       client.setSoTimeout(5000);
