@@ -2,6 +2,7 @@ package io.kubehop.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubehop.e2e.support.EchoServer;
 import io.kubehop.e2e.support.KubehopCluster;
 import io.kubehop.e2e.support.Pods;
 import io.kubehop.e2e.support.WebPage;
@@ -10,9 +11,6 @@ import io.kubehop.testkit.Commands;
 import io.kubehop.testkit.ProcessResult;
 import io.kubehop.testkit.RunningCommand;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -152,57 +150,6 @@ class KubehopPortForwardIT {
       }
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  /**
-   * A server in the pod's network (the pod IP is a loopback address of this machine, where the
-   * runtime dials forwarded ports) that echoes every connection until EOF, then closes.
-   */
-  private static final class EchoServer implements AutoCloseable {
-    private final ServerSocket server;
-    private final Thread acceptor;
-
-    EchoServer(String podIp) throws IOException {
-      server = new ServerSocket();
-      server.bind(new InetSocketAddress(InetAddress.getByName(podIp), 0));
-      acceptor =
-          new Thread(
-              () -> {
-                while (!server.isClosed()) {
-                  try {
-                    Socket s = server.accept();
-                    Thread echo =
-                        new Thread(
-                            () -> {
-                              try (s;
-                                  InputStream in = s.getInputStream();
-                                  OutputStream out = s.getOutputStream()) {
-                                in.transferTo(out);
-                              } catch (IOException e) {
-                                // the test sees it as missing bytes
-                              }
-                            },
-                            "echo");
-                    echo.setDaemon(true);
-                    echo.start();
-                  } catch (IOException closed) {
-                    return;
-                  }
-                }
-              },
-              "echo-accept");
-      acceptor.setDaemon(true);
-      acceptor.start();
-    }
-
-    int port() {
-      return server.getLocalPort();
-    }
-
-    @Override
-    public void close() throws IOException {
-      server.close();
     }
   }
 
