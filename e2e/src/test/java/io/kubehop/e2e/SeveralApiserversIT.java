@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubehop.e2e.support.ClusterTls;
+import io.kubehop.e2e.support.EchoServer;
+import io.kubehop.e2e.support.EtcdHistory;
 import io.kubehop.e2e.support.KubehopCluster;
 import io.kubehop.e2e.support.Pods;
 import io.kubehop.testkit.Await;
+import io.kubehop.testkit.Commands;
 import io.kubehop.testkit.Kubectl;
 import io.kubehop.testkit.ProcessResult;
 import io.kubehop.testkit.RunningCommand;
 import io.kubehop.testkit.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,8 +32,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -81,6 +90,16 @@ class SeveralApiserversIT {
     sessionsOpened.forEach(RunningCommand::close);
     if (cluster != null) {
       cluster.close();
+    }
+  }
+
+  /** Both apiservers' logs, one after the other. */
+  private String apiserverLogs() {
+    try {
+      return Files.readString(cluster.home().resolve("logs/apiserver-1.log"))
+          + Files.readString(cluster.home().resolve("logs/apiserver-2.log"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -208,7 +227,309 @@ class SeveralApiserversIT {
     ok(cluster.kubectl("1.33").run("delete", "pod", "seen-across", "--wait=false"));
   }
 
+  /** The columns each held watch prints: an event, its pod, its resourceVersion, the phase. */
+  private static final String WATCH_COLUMNS =
+      "custom-columns=EVENT:.type,NAME:.object.metadata.name,RV:.object.metadata.resourceVersion,"
+          + "PHASE:.object.status.phase";
+
+  /**
+   * {@code kubectl get pods -w --output-watch-events} printing {@link #WATCH_COLUMNS}, with {@code
+   * -v=6}, once its watch request was answered (so that what follows is seen as events, not as part
+   * of its initial list). {@code server}: an apiserver's own URL, or null for the balancer.
+   */
+  private RunningCommand heldWatch(String minor, URI server) {
+    List<String> args = new ArrayList<>();
+    if (server != null) {
+      args.addAll(List.of("--server", server.toString()));
+    }
+    args.addAll(List.of("get", "pods", "-w", "--output-watch-events", "-o", WATCH_COLUMNS, "-v=6"));
+    RunningCommand watch = cluster.kubectl(minor).start(args.toArray(String[]::new));
+    sessionsOpened.add(watch);
+    Await.until(
+        () -> "kubectl " + minor + "'s watch answered; stderr: " + watch.stderr(),
+        Duration.ofSeconds(30),
+        () ->
+            watch.stderr().lines().anyMatch(l -> l.contains("watch=true") && l.contains("200 OK")));
+    return watch;
+  }
+
+  /** The events of the pods {@code names} a held watch printed, in order. */
+  private static List<EtcdHistory.Event> printedFor(RunningCommand watch, Set<String> names) {
+    return EtcdHistory.printed(watch.stdout()).stream()
+        .filter(e -> names.contains(e.name()))
+        .toList();
+  }
+
+  /**
+   * Deletes the pods {@code names} (waiting for them to be gone), then asserts that each watch
+   * printed exactly what etcd recorded for them from revision {@code from} on: every write once, in
+   * revision order, ending in their deletion.
+   */
+  private void deleteAndAssertEachWatchSawEtcdsHistory(
+      long from, Set<String> names, Map<String, RunningCommand> watches) throws Exception {
+    List<String> delete = new ArrayList<>(List.of("delete", "pod"));
+    delete.addAll(names);
+    ok(cluster.kubectl("1.33").run(delete.toArray(String[]::new)));
+    List<EtcdHistory.Event> history =
+        new EtcdHistory(cluster.home())
+            .pods(
+                from,
+                events ->
+                    names.stream()
+                        .allMatch(
+                            n ->
+                                events.stream()
+                                    .anyMatch(
+                                        e -> e.name().equals(n) && e.type().equals("DELETED"))),
+                Duration.ofSeconds(30));
+    List<EtcdHistory.Event> expected =
+        history.stream().filter(e -> names.contains(e.name())).toList();
+    assertThat(expected.get(expected.size() - 1).type()).isEqualTo("DELETED");
+    for (Map.Entry<String, RunningCommand> w : watches.entrySet()) {
+      RunningCommand watch = w.getValue();
+      Await.until(
+          () ->
+              w.getKey()
+                  + " printed etcd's history "
+                  + expected
+                  + "; printed "
+                  + printedFor(watch, names)
+                  + "; stderr: "
+                  + watch.stderr().lines().filter(l -> !l.contains("round_trippers")).toList(),
+          Duration.ofSeconds(10),
+          () -> printedFor(watch, names).size() >= expected.size());
+      assertThat(printedFor(watch, names))
+          .as("%s: every write once, in order", w.getKey())
+          .containsExactlyElementsOf(expected);
+    }
+  }
+
   @Order(3)
+  @ParameterizedTest(name = "kubectl {0}")
+  @ValueSource(strings = {"1.29", "1.33"})
+  void getPodsWatchThroughTheBalancerPrintsEveryEventOfAPodFromAddedToDeleted(String minor)
+      throws Exception {
+    String name = "watched-" + minor.replace('.', '-');
+    long from = new EtcdHistory(cluster.home()).revision() + 1;
+    RunningCommand watch = heldWatch(minor, null);
+    ok(
+        cluster
+            .kubectl(minor)
+            .run("run", name, "--image=busybox", "--restart=Never", "--", "sleep", "3600"));
+    pods.awaitRunning(name);
+    watch.awaitStdout(name, Duration.ofSeconds(10));
+    deleteAndAssertEachWatchSawEtcdsHistory(from, Set.of(name), Map.of("kubectl " + minor, watch));
+    List<EtcdHistory.Event> printed = printedFor(watch, Set.of(name));
+    assertThat(printed.get(0).type()).isEqualTo("ADDED");
+    assertThat(printed).filteredOn(e -> e.type().equals("ADDED")).hasSize(1);
+    assertThat(printed).filteredOn(e -> e.type().equals("DELETED")).hasSize(1);
+    assertThat(watch.process().isAlive()).as("stderr: %s", watch.stderr()).isTrue();
+    // the watch goes on until Ctrl-C, which kubectl's interrupt handler turns into exit status 1
+    // (os.Exit(1)), as against any cluster
+    ok(
+        Commands.run(
+            List.of("kill", "-INT", Long.toString(watch.process().pid())),
+            Map.of(),
+            null,
+            Duration.ofSeconds(10)));
+    assertThat(watch.awaitExit(Duration.ofSeconds(10))).as("kubectl exits on SIGINT").isTrue();
+    assertThat(watch.process().exitValue()).as("stderr: %s", watch.stderr()).isEqualTo(1);
+    assertThat(watch.stderr().lines().filter(l -> !l.matches("I\\d{4} .*")))
+        .as("stderr beside -v=6's lines")
+        .isEmpty();
+  }
+
+  @Order(4)
+  @ParameterizedTest(name = "kubectl {0}")
+  @ValueSource(strings = {"1.29", "1.33"})
+  void portForwardThroughTheBalancerCarriesEveryByteBothWays(String minor) throws Exception {
+    String name = "forwarded-" + minor.replace('.', '-');
+    pods.runBusybox(name, "sleep", "3600");
+    String podIp = pods.pod(name).orElseThrow().path("status").path("podIP").asText();
+    int local = freePort();
+    try (EchoServer echo = new EchoServer(podIp);
+        RunningCommand forward =
+            cluster
+                .kubectl(minor)
+                .start("port-forward", "pod/" + name, local + ":" + echo.port())) {
+      sessionsOpened.add(forward);
+      forward.awaitStdout(
+          "Forwarding from 127.0.0.1:" + local + " -> " + echo.port() + "\n",
+          Duration.ofSeconds(30));
+      Random random = new Random(minor.hashCode());
+      for (int size : List.of(1, 65_537, 4 << 20)) {
+        byte[] payload = new byte[size];
+        random.nextBytes(payload);
+        assertThat(echoed(local, payload)).as("%d bytes out and back", size).isEqualTo(payload);
+      }
+      assertThat(forward.stdout())
+          .isEqualTo(
+              ("Forwarding from 127.0.0.1:%1$d -> %2$d\nForwarding from [::1]:%1$d -> %2$d\n"
+                      + "Handling connection for %1$d\n".repeat(3))
+                  .formatted(local, echo.port()));
+      assertThat(forward.process().isAlive()).as("stderr: %s", forward.stderr()).isTrue();
+    }
+    ok(cluster.kubectl(minor).run("delete", "pod", name, "--wait=false"));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    }
+  }
+
+  /**
+   * Writes {@code payload} to the local end of a forward while reading as many bytes back (the
+   * echo's), then closes: no half-close, which kubectl's port-forward does not carry.
+   */
+  private static byte[] echoed(int local, byte[] payload) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", local)) {
+      socket.setSoTimeout(30_000);
+      ExecutorService writer = Executors.newSingleThreadExecutor();
+      try {
+        java.util.concurrent.Future<?> sent =
+            writer.submit(
+                () -> {
+                  socket.getOutputStream().write(payload);
+                  socket.getOutputStream().flush();
+                  return null;
+                });
+        byte[] back = socket.getInputStream().readNBytes(payload.length);
+        sent.get(30, TimeUnit.SECONDS);
+        return back;
+      } finally {
+        writer.shutdownNow();
+      }
+    }
+  }
+
+  @Order(5)
+  @ParameterizedTest(name = "kubectl {0}")
+  @ValueSource(strings = {"1.29", "1.33"})
+  void logsFollowThroughTheBalancerStreamsEachLineAndEndsWithTheContainer(String minor)
+      throws Exception {
+    String name = "followed-" + minor.replace('.', '-');
+    Path gate = Files.createTempDirectory(cluster.home(), name + "-").resolve("gate");
+    pods.runBusybox(
+        name,
+        "sh",
+        "-c",
+        "echo before; while [ ! -e %1$s ]; do sleep 0.05; done; echo after;".formatted(gate)
+            + " while [ ! -e %1$s.end ]; do sleep 0.05; done".formatted(gate));
+    try (RunningCommand follow = cluster.kubectl(minor).start("logs", "-f", name)) {
+      sessionsOpened.add(follow);
+      follow.awaitStdout("before\n", Duration.ofSeconds(30));
+      Files.createFile(gate);
+      // a deadline, not a sleep: the line reaches kubectl within 1 s of being printed
+      follow.awaitStdout("after\n", Duration.ofSeconds(1));
+      assertThat(follow.process().isAlive()).as("stderr: %s", follow.stderr()).isTrue();
+      Files.createFile(Path.of(gate + ".end"));
+      assertThat(follow.awaitExit(Duration.ofSeconds(30)))
+          .as("kubectl logs -f ends with the container")
+          .isTrue();
+      assertThat(follow.process().exitValue()).as("stderr: %s", follow.stderr()).isZero();
+      assertThat(follow.stdout()).isEqualTo("before\nafter\n");
+      assertThat(follow.stderr()).isEmpty();
+    }
+    ok(cluster.kubectl(minor).run("delete", "pod", name));
+  }
+
+  /**
+   * etcd killed and started again (by {@code kubehop start etcd}, on its ports and data) while
+   * watches are held: the watches go on, and print every write of the pods exactly once, as etcd
+   * recorded it. Pod A is created (and seen) before the kill, pod B after; held are kubectl 1.29
+   * and 1.33 through the balancer, and 1.33 on each apiserver's own port, so that both apiservers'
+   * caches are held to it.
+   *
+   * <p>Why they go on: each apiserver's one etcd watch ({@code EtcdWatchCache}) breaks when etcd
+   * goes, and is reopened, with a backoff of 100 ms doubling to 2 s, from the revision after the
+   * last one it processed; etcd, back on the same data, replays from there whatever was written
+   * before the cache's watch was back (B's creation may be), so the window of recent events, and
+   * every client watch it serves, sees no gap and no duplicate: only a pause. That is what etcd's
+   * Go client does under upstream's cacher (it resumes a broken watch stream from the last revision
+   * it delivered, plus one), so there too the cacher's reflector sees no error and its watchers are
+   * not terminated. A client watch ends only when the revisions it still needs were compacted while
+   * the etcd watch was down (410 Gone, {@code EtcdStoreTest}, {@code EtcdApiServerTest}), as
+   * upstream's cacher re-lists then and terminates all its watchers.
+   */
+  @Order(6)
+  @Test
+  void watchesHeldAcrossAnEtcdRestartGoOnAndPrintEveryWriteOnce() throws Exception {
+    EtcdHistory etcd = new EtcdHistory(cluster.home());
+    long from = etcd.revision() + 1;
+    Map<String, RunningCommand> watches = new java.util.LinkedHashMap<>();
+    watches.put("kubectl 1.29 through the balancer", heldWatch("1.29", null));
+    watches.put("kubectl 1.33 through the balancer", heldWatch("1.33", null));
+    watches.put("kubectl 1.33 on apiserver-1", heldWatch("1.33", apiserver(1)));
+    watches.put("kubectl 1.33 on apiserver-2", heldWatch("1.33", apiserver(2)));
+
+    pods.runBusybox("etcd-a", "sleep", "3600");
+    for (RunningCommand watch : watches.values()) {
+      Await.until(
+          () -> "every watch sees etcd-a Running: " + watch.stdout(),
+          Duration.ofSeconds(10),
+          () -> watch.stdout().lines().anyMatch(l -> l.matches("MODIFIED\\s+etcd-a\\s.*Running")));
+    }
+
+    long pid = cluster.pid("etcd");
+    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+    Await.until("etcd to be gone", Duration.ofSeconds(10), () -> ProcessHandle.of(pid).isEmpty());
+    assertThat(etcd.healthy()).isFalse();
+    // down until the leader gave up its Leases (no renewal for 3 s): by then each cache's reopening
+    // backs off 1.6 s and more, so a write right after etcd is back likely lands before it reopens
+    Await.until(
+        "the leader to lose its lease while etcd is down",
+        Duration.ofSeconds(20),
+        () ->
+            apiserverLogs()
+                .contains("leader lost lease kube-system/kube-scheduler: failed to renew"));
+    ok(cluster.kubehop("start", "etcd"));
+    Await.until("etcd to answer again", Duration.ofSeconds(30), etcd::healthy);
+    assertThat(cluster.pid("etcd")).isNotEqualTo(pid);
+
+    Instant beforeB = Instant.now();
+    ok(
+        cluster
+            .kubectl("1.33")
+            .run("run", "etcd-b", "--image=busybox", "--restart=Never", "--", "sleep", "3600"));
+    Instant createdB = Instant.now();
+    pods.awaitRunning("etcd-b"); // a leader was elected again, and scheduled it
+    deleteAndAssertEachWatchSawEtcdsHistory(from, Set.of("etcd-a", "etcd-b"), watches);
+    for (Map.Entry<String, RunningCommand> w : watches.entrySet()) {
+      List<EtcdHistory.Event> printed = printedFor(w.getValue(), Set.of("etcd-a", "etcd-b"));
+      assertThat(printed)
+          .as(w.getKey())
+          .filteredOn(e -> e.type().equals("ADDED"))
+          .extracting(EtcdHistory.Event::name)
+          .containsExactly("etcd-a", "etcd-b");
+      assertThat(w.getValue().process().isAlive())
+          .as("%s went on; stderr: %s", w.getKey(), w.getValue().stderr())
+          .isTrue();
+      w.getValue().close();
+    }
+    // both apiservers' etcd watches broke and were reopened where they had stopped
+    for (int n = 1; n <= 2; n++) {
+      String apiserver = "apiserver-" + n;
+      List<String> log = Files.readAllLines(cluster.home().resolve("logs/" + apiserver + ".log"));
+      assertThat(log).anyMatch(l -> l.contains("WARNING etcd watch ended"));
+      Instant reopened =
+          log.stream()
+              .filter(l -> l.contains("INFO etcd watch reopened from revision "))
+              .map(l -> Instant.parse(l.split(" ")[1]))
+              .reduce((a, b) -> b)
+              .orElseThrow(() -> new AssertionError(apiserver + " never reopened its watch"));
+      System.out.printf(
+          "SeveralApiserversIT: %s's etcd watch reopened %s etcd-b's creation (%d ms"
+              + " after the kubectl run began, which took %d ms)%n",
+          apiserver,
+          reopened.isAfter(createdB) ? "after" : reopened.isBefore(beforeB) ? "before" : "during",
+          Duration.between(beforeB, reopened).toMillis(),
+          Duration.between(beforeB, createdB).toMillis());
+    }
+  }
+
+  @Order(10)
   @Test
   void killingTheLeadingApiserverLeavesTheClusterWorkingAndTheOtherSchedules() throws Exception {
     pods.runBusybox("before", "sleep", "3600");
