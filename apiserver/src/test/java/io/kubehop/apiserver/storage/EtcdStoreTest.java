@@ -155,6 +155,55 @@ class EtcdStoreTest {
   }
 
   /**
+   * Writes made while the shared watch is down and etcd is up (as between etcd's return and the
+   * cache's reopening, a window an end-to-end restart rarely hits) reach a held watch once the
+   * watch reopens, each once and in order, and the watch never ends.
+   */
+  @Test
+  void writesWhileTheWatchIsDownArriveOnceItReopensWithNoGapAndNoDuplicate() throws Exception {
+    EtcdStore store = open();
+    long start = store.list("pods", null).await().resourceVersion();
+    Recorder seen = new Recorder();
+    Store.Subscription sub = store.watch(start, seen::accept).await();
+    long a = rv(store.create(key("a"), pod("a")).await());
+    seen.await(1);
+
+    store.pauseWatch().await();
+    long b = rv(store.create(key("b"), pod("b")).await());
+    long c =
+        rv(
+            store
+                .update(
+                    key("a"),
+                    o -> {
+                      o.put("changed", true);
+                      return o;
+                    })
+                .await());
+    store.delete(key("b"), o -> {}).await();
+    assertEquals(List.of(a), seen.versions(), "nothing arrives while the watch is down");
+    store.resumeWatch();
+
+    List<StoreEvent> events = seen.await(4);
+    assertEquals(
+        List.of(
+            StoreEvent.Type.ADDED,
+            StoreEvent.Type.ADDED,
+            StoreEvent.Type.MODIFIED,
+            StoreEvent.Type.DELETED),
+        events.stream().map(StoreEvent::type).toList());
+    assertEquals(a, events.get(0).resourceVersion());
+    assertEquals(b, events.get(1).resourceVersion());
+    assertEquals(c, events.get(2).resourceVersion());
+    assertTrue(events.get(3).resourceVersion() > c);
+    long d = rv(store.create(key("d"), pod("d")).await());
+    assertEquals(d, seen.await(5).get(4).resourceVersion());
+    assertEquals(
+        5, seen.versions().stream().distinct().count(), "no duplicate: " + seen.versions());
+    assertFalse(sub.ended().isComplete(), "the watch was resumed, not ended");
+  }
+
+  /**
    * The first write after a restart may meet the client's dead connection: retried until etcd
    * answers.
    */
