@@ -54,11 +54,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code bin/kubehop up --apiservers 2}: an etcd of its own, two apiservers on it, HAProxy in TCP
- * mode in front on the usual port, TLS passed through. Stock kubectl works through the balancer;
- * each apiserver sees what the other wrote at once (one etcd, one watch each); {@code kill -9} of
+ * mode in front on the usual port, TLS passed through. Stock kubectl (1.29 and 1.33) works through
+ * the balancer: get, apply, exec, delete, {@code get -w} (every write of a pod once, as etcd
+ * recorded it), port-forward (bytes echoed exactly) and {@code logs -f} (lines as they are printed,
+ * exit 0 with the container); each apiserver sees what the other wrote at once (one etcd, one watch
+ * each); watches held across an etcd restart go on and miss and repeat nothing; {@code kill -9} of
  * the apiserver that leads ends the exec session it held (non-zero exit) and not the one the other
- * holds, leaves the cluster working, and the other takes over scheduling within 10 s. Under {@code
- * CI=true} a missing etcd or haproxy fails the class (it never skips).
+ * holds, leaves the cluster working, and the other takes over scheduling within 10 s. That one runs
+ * last. Under {@code CI=true} a missing etcd, haproxy or kubectl fails the class (it never skips).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
