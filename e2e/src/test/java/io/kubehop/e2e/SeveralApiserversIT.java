@@ -448,13 +448,17 @@ class SeveralApiserversIT {
    * <p>Why they go on: each apiserver's one etcd watch ({@code EtcdWatchCache}) breaks when etcd
    * goes, and is reopened, with a backoff of 100 ms doubling to 2 s, from the revision after the
    * last one it processed; etcd, back on the same data, replays from there whatever was written
-   * before the cache's watch was back (B's creation may be), so the window of recent events, and
-   * every client watch it serves, sees no gap and no duplicate: only a pause. That is what etcd's
-   * Go client does under upstream's cacher (it resumes a broken watch stream from the last revision
-   * it delivered, plus one), so there too the cacher's reflector sees no error and its watchers are
-   * not terminated. A client watch ends only when the revisions it still needs were compacted while
-   * the etcd watch was down (410 Gone, {@code EtcdStoreTest}, {@code EtcdApiServerTest}), as
-   * upstream's cacher re-lists then and terminates all its watchers.
+   * before the cache's watch was back, and the cache drops what it already published, so the window
+   * of recent events, and every client watch it serves, sees no gap and no duplicate: only a pause.
+   * Upstream, etcd's Go client resumes a watch stream broken by an unavailable etcd the same way
+   * (from the last revision it delivered, plus one), below the cacher; the cacher terminates its
+   * watchers only when its reflector starts over, after an error the client does not retry (a
+   * compacted revision, or "no leader", since the apiserver's etcd watches require one). kubehop
+   * ends client watches only for a compaction while its etcd watch was down (410 Gone, {@code
+   * EtcdStoreTest}, {@code EtcdApiServerTest}). In the runs here the caches reopened the moment
+   * etcd answered, before B was written; {@code EtcdStoreTest} holds writes made while the watch is
+   * down to the same rule. The test prints when each apiserver's watch reopened, against B's
+   * creation.
    */
   @Order(6)
   @Test
