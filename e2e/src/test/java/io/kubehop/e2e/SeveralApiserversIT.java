@@ -455,10 +455,10 @@ class SeveralApiserversIT {
    * watchers only when its reflector starts over, after an error the client does not retry (a
    * compacted revision, or "no leader", since the apiserver's etcd watches require one). kubehop
    * ends client watches only for a compaction while its etcd watch was down (410 Gone, {@code
-   * EtcdStoreTest}, {@code EtcdApiServerTest}). In the runs here the caches reopened the moment
-   * etcd answered, before B was written; {@code EtcdStoreTest} holds writes made while the watch is
-   * down to the same rule. The test prints when each apiserver's watch reopened, against B's
-   * creation.
+   * EtcdStoreTest}, {@code EtcdApiServerTest}). Whether the caches reopen before B is written or
+   * after (etcd's replay then brings B) varies from run to run, and the test prints which it was;
+   * {@code EtcdStoreTest} holds writes made while the watch is down to the same rule
+   * deterministically.
    */
   @Order(6)
   @Test
