@@ -78,6 +78,8 @@ class SeveralApiserversIT {
   @BeforeAll
   void up() {
     Tools.onPath("etcd");
+    Kubectl.binary("1.29");
+    Kubectl.binary("1.33");
     Path haproxy = Path.of("/usr/sbin/haproxy");
     if (!Files.isExecutable(haproxy)) {
       Tools.onPath("haproxy");
