@@ -127,6 +127,8 @@ for r in conc:
         per_heap = "" if n == 0 else f"{(t['live_heap_bytes'] - z['live_heap_bytes']) / 1024 / n:.1f}"
         print(f"| {n} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {t['tier']} | {t['rss_kib'] / 1024:.1f} | {t['threads']} | {t['fds']} "
               f"| {t['live_heap_bytes'] / 2**20:.1f} | {per_rss} | {per_heap} |")
+for r in (r for r in rows if r["kind"] == "teardown"):
+    print(f"\nAll {r['sessions']} sessions closed at once: the last ended after {r['ms'] / 1000:.1f} s.")
 print("\nTargets at 2,000 sessions: each tier under 64 KiB per session, echo p99 under 20 ms.")
 PY
 echo "JSON lines: $out" >&2

@@ -205,12 +205,20 @@ public final class BenchMain {
             System.out.println(level(level, sessions, roundTrips));
           }
         } finally {
+          // Every session at once, as a client killed with its sessions would: the time until
+          // the last one has ended is the cluster's tear-down of the highest level.
+          long closing = System.nanoTime();
+          List<Future<Void>> ended = new ArrayList<>();
           for (TtySession s : sessions) {
             s.close();
+            ended.add(s.ended());
           }
-          for (TtySession s : sessions) {
-            s.ended().await(30, TimeUnit.SECONDS);
-          }
+          Future.join(ended).await(300, TimeUnit.SECONDS);
+          System.out.printf(
+              "{\"kind\":\"teardown\",\"peer\":\"%s\",\"sessions\":%d,\"ms\":%d}%n",
+              target.transport,
+              sessions.size(),
+              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing));
         }
       }
       return 0;

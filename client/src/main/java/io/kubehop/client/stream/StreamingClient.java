@@ -90,6 +90,12 @@ public final class StreamingClient implements AutoCloseable {
           vertx.createWebSocketClient(
               tls(
                   new WebSocketClientOptions()
+                      // Vert.x queues a 51st WebSocket to one host until another closes (its
+                      // default maxConnections is 50); kubectl sets no such limit, and a queued
+                      // exec or port-forward connection would wait forever behind held sessions.
+                      // Not -1, documented as "no limit": Vert.x 5.0's WebSocketGroup compares
+                      // with it as a size and then queues every connection.
+                      .setMaxConnections(Integer.MAX_VALUE)
                       .setMaxFrameSize(1 << 20)
                       .setMaxMessageSize(64 << 20)
                       .setTcpNoDelay(true)));
