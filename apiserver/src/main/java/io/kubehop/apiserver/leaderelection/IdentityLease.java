@@ -136,7 +136,7 @@ public final class IdentityLease {
         .update(key, current -> held(current.deepCopy()))
         .recover(
             t ->
-                t instanceof StoreException.NotFound
+                t instanceof StoreException.NotFound && !stopped // stop() deleted it meanwhile
                     ? store.create(key, held(fresh())).recover(this::raced)
                     : Future.failedFuture(t));
   }
