@@ -8,6 +8,8 @@ import io.kubehop.apiserver.controller.NodeLifecycleController;
 import io.kubehop.apiserver.http.ApiRouter;
 import io.kubehop.apiserver.http.ResourceReads;
 import io.kubehop.apiserver.http.ResourceWrites;
+import io.kubehop.apiserver.leaderelection.ApiServerDirectory;
+import io.kubehop.apiserver.leaderelection.IdentityLease;
 import io.kubehop.apiserver.leaderelection.LeaderElection;
 import io.kubehop.apiserver.leaderelection.LeaderElector;
 import io.kubehop.apiserver.registry.NamespaceStrategy;
@@ -37,6 +39,7 @@ import io.kubehop.streaming.fault.FaultTable;
 import io.kubehop.streaming.fault.Hop;
 import io.kubehop.streaming.inspect.DebugFrames;
 import io.kubehop.streaming.inspect.DebugSessions;
+import io.kubehop.streaming.inspect.SessionsView;
 import io.kubehop.streaming.metrics.TierMetrics;
 import io.kubehop.streaming.proxy.ErrorResponder;
 import io.kubehop.streaming.proxy.HopFaults;
@@ -67,6 +70,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The apiserver tier assembled: the persistent store, the core/v1 REST handlers behind one {@link
@@ -313,6 +317,7 @@ public final class ApiServer {
   private final Scheduler scheduler;
   private final NodeLifecycleController nodeLifecycle;
   private final List<LeaderElector> electors;
+  private final IdentityLease identity;
   private final SubresourceRegistry subresources;
   private final HopRegistry hops;
   private final RequestGate gate;
@@ -325,9 +330,11 @@ public final class ApiServer {
       Scheduler scheduler,
       NodeLifecycleController nodeLifecycle,
       List<LeaderElector> electors,
+      IdentityLease identity,
       SubresourceRegistry subresources,
       HopRegistry hops,
       RequestGate gate) {
+    this.identity = identity;
     this.hops = hops;
     this.gate = gate;
     this.vertx = vertx;
@@ -480,21 +487,20 @@ public final class ApiServer {
               Set<Hop> faultHops = Set.of(Hop.CLIENT_APISERVER, Hop.APISERVER_KUBELET);
               HopFaults.bind(hops, faults, Hop.CLIENT_APISERVER, Hop.APISERVER_KUBELET);
               FaultMetrics.bind(faults, faultHops, metrics);
+              String id = options.leaderElection().identity();
+              boolean etcd = options.storage().backend() == StorageOptions.Backend.ETCD;
+              AtomicReference<String> selfUrl = new AtomicReference<>();
               router
                   .withGate(gate)
                   .withMetrics(metrics)
-                  .withDebugSessions(
-                      new DebugSessions(() -> HopViews.view(hops, "apiserver", "client")))
+                  .withDebugSessions(new DebugSessions(() -> namedView(hops, id)))
+                  .withApiServerDirectory(new ApiServerDirectory(store, id, selfUrl::get, etcd))
                   .withDebugFrames(new DebugFrames(hops::frameTracer))
                   .withDebugFaults(new DebugFaults("apiserver", faultHops, faults))
                   .withWebView(
                       new WebView(
                           new SessionChainFeed(
-                              vertx,
-                              store,
-                              nodes,
-                              client,
-                              () -> HopViews.view(hops, "apiserver", "client")),
+                              vertx, store, nodes, client, () -> namedView(hops, id)),
                           hops::recorder));
               // kubectl's SPDY exec is a POST upgrade, which Vert.x tunnels only with PostUpgrades
               // (h2c off).
@@ -526,7 +532,7 @@ public final class ApiServer {
               // several apiservers may share an etcd: each controller runs in one of them at a
               // time, the holder of its Lease (the file store has one apiserver, which leads)
               List<LeaderElector> electors = new ArrayList<>();
-              if (options.storage().backend() == StorageOptions.Backend.ETCD) {
+              if (etcd) {
                 electors.add(
                     new LeaderElector(
                         vertx,
@@ -558,6 +564,12 @@ public final class ApiServer {
                   .listen()
                   .map(
                       server -> {
+                        selfUrl.set(selfUrl(options, server.actualPort()));
+                        IdentityLease identity =
+                            etcd ? new IdentityLease(vertx, store, id, selfUrl.get(), clock) : null;
+                        if (identity != null) {
+                          identity.start();
+                        }
                         if (electors.isEmpty()) {
                           scheduler.start(); // alone on its store: always the leader
                           lifecycle.start();
@@ -572,11 +584,34 @@ public final class ApiServer {
                             scheduler,
                             lifecycle,
                             electors,
+                            identity,
                             subresources,
                             hops,
                             gate);
                       });
             });
+  }
+
+  /** The apiserver's sessions, each naming this apiserver as the one that holds it. */
+  private static SessionsView namedView(HopRegistry hops, String id) {
+    SessionsView view = HopViews.view(hops, "apiserver", "client");
+    return new SessionsView(
+        view.tier(), view.pid(), view.sessions().stream().map(s -> s.withApiserver(id)).toList());
+  }
+
+  /**
+   * The URL this apiserver is reached at directly, not through a balancer: its bind address (the
+   * loopback one for a wildcard) and the port it bound.
+   */
+  static String selfUrl(Options options, int port) {
+    String host = options.bindAddress();
+    if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
+      host = "127.0.0.1";
+    }
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return (options.access().tls() ? "https://" : "http://") + host + ":" + port;
   }
 
   private static Future<Void> seedNamespaces(Store store) {
@@ -639,8 +674,12 @@ public final class ApiServer {
 
   public Future<Void> close() {
     // a leader releases its Leases, so that a standby takes over at once
-    Future<Void> released =
-        Future.join(electors.stream().map(LeaderElector::stop).toList()).mapEmpty();
+    List<Future<Void>> stops = new ArrayList<>();
+    electors.forEach(e -> stops.add(e.stop()));
+    if (identity != null) {
+      stops.add(identity.stop()); // a cleanly stopped apiserver is no longer listed
+    }
+    Future<Void> released = Future.join(stops).mapEmpty();
     scheduler.stop();
     nodeLifecycle.stop();
     return released

@@ -5,6 +5,7 @@ import io.kubehop.api.meta.StatusException;
 import io.kubehop.apiserver.auth.RequestGate;
 import io.kubehop.apiserver.auth.UserInfo;
 import io.kubehop.apiserver.discovery.Discovery;
+import io.kubehop.apiserver.leaderelection.ApiServerDirectory;
 import io.kubehop.apiserver.openapi.OpenApiV2;
 import io.kubehop.apiserver.openapi.OpenApiV3;
 import io.kubehop.apiserver.registry.ResourceStrategy;
@@ -45,6 +46,7 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
   private DebugSessions debugSessions;
   private DebugFrames debugFrames;
   private DebugFaults debugFaults;
+  private ApiServerDirectory apiservers;
   private RequestGate gate = RequestGate.open();
 
   public ApiRouter(
@@ -87,6 +89,14 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
   /** Serves {@code sessions} on {@code GET /debug/sessions}; without, that path is not found. */
   public ApiRouter withDebugSessions(DebugSessions sessions) {
     this.debugSessions = sessions;
+    return this;
+  }
+
+  /**
+   * Serves {@code apiservers} on {@code GET /debug/apiservers}; without, that path is not found.
+   */
+  public ApiRouter withApiServerDirectory(ApiServerDirectory apiservers) {
+    this.apiservers = apiservers;
     return this;
   }
 
@@ -148,6 +158,22 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
         Object found =
             debugSessions.lookup(id).orElseThrow(() -> StatusException.notFound("sessions", id));
         Responses.json(req.response(), 200, ApiJson.toTree(found));
+      }
+      case ApiServerDirectory.PATH -> {
+        if (apiservers == null) {
+          throw StatusException.notFoundPath();
+        }
+        onlyGet(req);
+        apiservers
+            .view()
+            .onComplete(
+                ar -> {
+                  if (ar.succeeded()) {
+                    Responses.json(req.response(), 200, ar.result());
+                  } else {
+                    Responses.failure(req.response(), ar.cause());
+                  }
+                });
       }
       case DebugFrames.PATH -> {
         if (debugFrames == null) {

@@ -27,8 +27,9 @@ import picocli.CommandLine.Parameters;
     name = "trace",
     mixinStandardHelpOptions = true,
     description =
-        "Show who holds each streaming session: every socket of every tier (apiserver, kubelets,"
-            + " runtimes), one chain per session, with the process at its end.",
+        "Show who holds each streaming session: every socket of every tier (every apiserver,"
+            + " kubelets, runtimes), one chain per session, with the apiserver that holds it and the"
+            + " process at its end.",
     customSynopsis = {
       "  kubehop trace [--watch] [--all] [-o wide|json] [SESSION] [options]",
       "  kubehop trace --frames [--watch] [-o json] SESSION [options]"
@@ -91,7 +92,12 @@ final class TraceCommand extends ApiCommand {
     if (frames) {
       return frames(s);
     }
-    TierSessions tiers = new TierSessions(s.client(), s.err());
+    try (TierSessions tiers = new TierSessions(s.client(), s.err())) {
+      return sessions(s, tiers);
+    }
+  }
+
+  private int sessions(Session s, TierSessions tiers) throws Exception {
     String last = null;
     while (true) {
       List<SessionView> sessions =

@@ -14,14 +14,16 @@ import java.util.regex.Pattern;
  * One session as a chain of connections, each printed once from the side that dialled it:
  *
  * <pre>
- * exec default/demo/main  sh  ws v5 -> spdy v5  12.4 MB down  idle 3s
+ * exec default/demo/main  sh  on apiserver-2  ws v5 -> spdy v5  12.4 MB down  idle 3s
  *   client    127.0.0.1:54012 -> apiserver 127.0.0.1:6443   websocket v5.channel.k8s.io
  *   apiserver 127.0.0.1:41822 -> kubelet   127.0.1.1:10250  spdy/3.1 v5.channel.k8s.io
  *   kubelet   127.0.0.1:38211 -> runtime   127.0.0.1:35677  spdy/3.1 v5.channel.k8s.io
  *   runtime   pid 4242 sh (tty)
  * </pre>
  *
- * {@code wide} adds each connection's bytes and idle time as its tier counted them.
+ * {@code on apiserver-2} names the apiserver that holds the session (its {@code --apiserver-id}),
+ * left out when no apiserver named itself. {@code wide} adds each connection's bytes and idle time
+ * as its tier counted them.
  */
 public final class ChainPrinter {
 
@@ -60,6 +62,9 @@ public final class ChainPrinter {
     }
     if (s.command() != null) {
       b.append("  ").append(String.join(" ", s.command()));
+    }
+    if (s.apiserver() != null) {
+      b.append("  on ").append(s.apiserver());
     }
     List<String> wires = new ArrayList<>();
     for (HopView h : s.hops()) {

@@ -8,9 +8,9 @@ import java.util.Map;
 /**
  * Merges what the tiers report into one {@link SessionView} per session id: the subject from the
  * first tier that knows it (the apiserver before the kubelets, the kubelets before the runtimes),
- * every tier's sockets in that order, the runtime's process, and the first tier's end. A socket
- * whose tier could not name its peer (the runtime cannot tell who dialled it) gets the tier at the
- * other end of the same connection, found by its addresses.
+ * every tier's sockets in that order, the runtime's process, the apiserver that holds it, and the
+ * first tier's end. A socket whose tier could not name its peer (the runtime cannot tell who
+ * dialled it) gets the tier at the other end of the same connection, found by its addresses.
  */
 public final class SessionChains {
 
@@ -43,6 +43,7 @@ public final class SessionChains {
     List<String> command = null;
     ProcessView process = null;
     EndView ended = first.ended();
+    String apiserver = null;
     boolean open = false;
     List<HopView> hops = new ArrayList<>();
     for (SessionView p : parts) {
@@ -52,6 +53,7 @@ public final class SessionChains {
       container = container != null || p.pod() == null ? container : p.container();
       command = command != null ? command : p.command();
       process = process != null ? process : p.process();
+      apiserver = apiserver != null ? apiserver : p.apiserver();
       open |= "open".equals(p.state());
       hops.addAll(p.hops());
     }
@@ -70,7 +72,8 @@ public final class SessionChains {
         first.durationMillis(),
         hops,
         process,
-        ended);
+        ended,
+        apiserver);
   }
 
   private static SessionView withPeers(SessionView s, List<HopView> all) {
@@ -116,6 +119,7 @@ public final class SessionChains {
         s.durationMillis(),
         hops,
         s.process(),
-        s.ended());
+        s.ended(),
+        s.apiserver());
   }
 }

@@ -137,6 +137,22 @@ class SessionChainsTest {
   }
 
   @Test
+  void keepsTheApiserverThatNamedItselfOnTheSession() {
+    List<SessionsView> tiers = new java.util.ArrayList<>(threeTiers());
+    SessionsView apiserver = tiers.get(0);
+    tiers.set(
+        0,
+        new SessionsView(
+            apiserver.tier(),
+            apiserver.pid(),
+            apiserver.sessions().stream().map(s -> s.withApiserver("apiserver-2")).toList()));
+    SessionView merged = SessionChains.merge(tiers).get(0);
+    assertEquals("apiserver-2", merged.apiserver());
+    assertEquals(5, merged.hops().size());
+    assertNull(SessionChains.merge(threeTiers()).get(0).apiserver(), "no apiserver named itself");
+  }
+
+  @Test
   void theJsonIsTheTiersSchemaAndReadsBack() throws Exception {
     SessionView s = SessionChains.merge(threeTiers()).get(0);
     String json = ApiJson.write(s);
