@@ -6,20 +6,21 @@
 # the command), the command's exit, and each side's shutdown. Prints the median time between consecutive steps
 # over the complete cycles.
 #
-#   bench/setup-timeline.sh [--transport websocket|spdy] [--count N] [--out DIR]
+#   bench/setup-timeline.sh [--transport websocket|spdy] [--count N] [--warm-up W] [--out DIR]
 #
 # strace slows every traced call and the spawned children (it follows them to see their execve), so read the
 # shares of the steps, not their sum: the interactive bench measures the set-up itself, untraced.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-transport=websocket count=100 out=""
+transport=websocket count=100 warm_up=300 out=""
 while (($#)); do
   case "$1" in
     --transport) transport="$2"; shift 2 ;;
     --count) count="$2"; shift 2 ;;
+    --warm-up) warm_up="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "setup-timeline: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -50,10 +51,10 @@ for tier in apiserver kubelet-node-1 runtime-node-1; do
   strace -f --seccomp-bpf -qq -ttt -e trace="$steps" -o "$out/${tier%-node-1}.st" -p "$(cat "$home/run/$tier.pid")" &
   tracers+=($!)
 done
-# the client warms up (300 untraced-in-effect set-ups: its own connects are the only calls traced) first
+# the client warms up first (W set-ups, left out of the timeline: strace stops only its connects and shutdowns)
 strace -f --seccomp-bpf -qq -ttt -e trace=connect,shutdown -o "$out/client.st" \
   java -XX:+UseParallelGC -jar "$jar" setup --kubeconfig "$KUBECONFIG" --transport "$transport" \
-  --count "$count" --warm-up 300 >"$out/setup.json"
+  --count "$count" --warm-up "$warm_up" >"$out/setup.json"
 for p in "${tracers[@]}"; do kill -INT "$p" 2>/dev/null || true; done
 wait "${tracers[@]}" 2>/dev/null || true
 python3 "$root/bench/setup-timeline.py" "$out" "$count" | tee "$out/timeline.txt"
