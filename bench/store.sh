@@ -16,7 +16,8 @@
 # exist, so no scheduler or kubelet adds writes.
 #
 # Prints a markdown table, p50/p99 per backend and etcd's p50 as a multiple of the file store's (the figure to
-# read: machines here are shared and noisy), and writes it with the JSON lines to DIR/store-<UTC time>.{md,json}
+# read: machines here are shared and noisy; for the fan-out after the response, which is about 0 with the file
+# store, the difference), and writes it with the JSON lines to DIR/store-<UTC time>.{md,json}
 # (DIR: bench/results, git-ignored). Defaults: N = 500 pods, 2000 gets, 50 lists, watchers 1,10,100, 50 creates
 # per level, 300 warm-up rounds; --quick (CI: that it runs, not how fast): 50, 100, 10, 1,10, 5 and 50.
 set -euo pipefail
@@ -55,8 +56,9 @@ cleanup() {
   ((${#pids[@]} == 0)) || kill "${pids[@]}" 2>/dev/null || true
   ((${#pids[@]} == 0)) || wait "${pids[@]}" 2>/dev/null || true
   if ((status != 0)); then
-    echo "store: failed; the logs' last lines:" >&2
+    echo "store: failed; the logs' last lines (all of them kept in $out/store-failed-$(basename "$work")):" >&2
     tail -n 20 "$work"/*.log >&2 || true
+    mkdir -p "$out/store-failed-$(basename "$work")" && cp "$work"/*.log "$out/store-failed-$(basename "$work")/" || true
   fi
   rm -rf "$work" /dev/shm/"$(basename "$work")"
 }
@@ -129,7 +131,7 @@ for r in rows:
     by.setdefault((r["op"], r.get("watchers")), {})[r["backend"]] = r
 head = "| operation | " + " | ".join(f"{b} p50 / p99 ms" for b in backends)
 others = [b for b in backends if b != "file"]
-head += "".join(f" | {b} ÷ file (p50, p99)" for b in others) + " |"
+head += "".join(f" | {b} ÷ file (p50, p99; after the response: − file)" for b in others) + " |"
 print(head)
 print("|---|" + "---:|" * (len(backends) + len(others)))
 for (op, w), per in by.items():
@@ -138,9 +140,10 @@ for (op, w), per in by.items():
     ratios = []
     for b in others:
         f, e = per["file"], per[b]
-        # fan-out after the response can be ~0 or negative (the event may come first): a ratio says nothing there
-        if op == "watch" and min(f["p50_us"], f["p99_us"]) <= 0:
-            ratios.append("-")
+        if op == "watch":
+            # after the response the file store's event is ~0 ms or early (negative): a ratio says nothing there,
+            # the difference does
+            ratios.append(f"{(e['p50_us'] - f['p50_us']) / 1000:+.2f} ms, {(e['p99_us'] - f['p99_us']) / 1000:+.2f} ms")
         else:
             ratios.append(f"{e['p50_us'] / f['p50_us']:.2f}×, {e['p99_us'] / f['p99_us']:.2f}×")
     print(f"| {label} | " + " | ".join(cells) + "".join(f" | {r}" for r in ratios) + " |")
