@@ -371,6 +371,8 @@ wall=$(fmt "$(calc "$(date +%s.%N) - $started")" 0)
 cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem_kib=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)
 mkdir -p "$out"
+# the benches that print their own tables (interactive, store) alone leave this one empty: its header only then
+((${#table[@]})) || table=("| (no rows: the benches chosen print their own tables below) | | | | | | | | |")
 {
   echo "kubehop bench, $(date -u +%FT%TZ): $bytes bytes, best of $runs, wrk ${seconds}s; $(nproc) cores ($cpu_model), $((mem_kib >> 20)) GiB, Linux $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg); ${wall}s"
   echo
