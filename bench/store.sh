@@ -78,7 +78,7 @@ wait_url() { # URL WHAT: up to 60 s
   return 1
 }
 
-# start_etcd NAME DATA-DIR -> its client URL
+# start_etcd NAME DATA-DIR: sets etcd_url (not in a subshell: cleanup stops what it started)
 start_etcd() {
   local client peer
   client=$(free_port) peer=$(free_port)
@@ -88,8 +88,8 @@ start_etcd() {
     --initial-advertise-peer-urls "http://127.0.0.1:$peer" --initial-cluster "$1=http://127.0.0.1:$peer" \
     >"$work/etcd-$1.log" 2>&1 &
   pids+=($!)
-  wait_url "http://127.0.0.1:$client/health" "etcd $1" >&2
-  echo "http://127.0.0.1:$client"
+  etcd_url="http://127.0.0.1:$client"
+  wait_url "$etcd_url/health" "etcd $1"
 }
 
 servers=()
@@ -98,9 +98,10 @@ for b in ${backends//,/ }; do
   port=$(free_port)
   args=(--home "$work/$b" --bind-address 127.0.0.1 --port "$port")
   case "$b" in
-    etcd) args+=(--storage-backend etcd --etcd-servers "$(start_etcd "$b" "$work/$b-etcd")") ;;
-    etcd-tmpfs) args+=(--storage-backend etcd --etcd-servers "$(start_etcd "$b" "/dev/shm/$(basename "$work")")") ;;
+    etcd) start_etcd "$b" "$work/$b-etcd" ;;
+    etcd-tmpfs) start_etcd "$b" "/dev/shm/$(basename "$work")" ;;
   esac
+  [[ "$b" == file ]] || args+=(--storage-backend etcd --etcd-servers "$etcd_url")
   "$root/bin/apiserver" "${args[@]}" >"$work/apiserver-$b.log" 2>&1 &
   pids+=($!)
   servers+=(--server "$b=http://127.0.0.1:$port")
