@@ -56,9 +56,10 @@ cleanup() {
   ((${#pids[@]} == 0)) || kill "${pids[@]}" 2>/dev/null || true
   ((${#pids[@]} == 0)) || wait "${pids[@]}" 2>/dev/null || true
   if ((status != 0)); then
-    echo "store: failed; the logs' last lines (all of them kept in $out/store-failed-$(basename "$work")):" >&2
+    echo "store: failed; the logs' last lines (all of them kept in $out/store-failed-${work##*/}):" >&2
     tail -n 20 "$work"/*.log >&2 || true
-    mkdir -p "$out/store-failed-$(basename "$work")" && cp "$work"/*.log "$out/store-failed-$(basename "$work")/" || true
+    local kept="$out/store-failed-${work##*/}"
+    { mkdir -p "$kept" && cp "$work"/*.log "$kept/"; } || true
   fi
   rm -rf "$work" /dev/shm/"$(basename "$work")"
 }
