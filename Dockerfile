@@ -9,13 +9,16 @@ ARG BASE_IMAGE=eclipse-temurin:17-jre
 FROM ${BASE_IMAGE}
 
 # The tools the project's notes use inside a node: lsof and ss (who holds each streaming socket), curl (the
-# health checks), ps. The offline base already has them; Temurin's JRE image does not, so apt installs them
-# only when one is missing (and only that needs the network).
+# health checks), ps; and for compose/several-apiservers.yml, etcd (Debian's etcd-server) and haproxy. apt
+# installs only what the base lacks, from Debian's mirror (never a container registry): Temurin's JRE image
+# lacks all of them, an offline base that .ci/offline-docker.sh built before it added etcd and haproxy those two.
 RUN missing=""; \
     command -v lsof >/dev/null || missing="$missing lsof"; \
     command -v ss >/dev/null || missing="$missing iproute2"; \
     command -v curl >/dev/null || missing="$missing curl ca-certificates"; \
     command -v ps >/dev/null || missing="$missing procps"; \
+    command -v etcd >/dev/null || missing="$missing etcd-server"; \
+    command -v haproxy >/dev/null || missing="$missing haproxy"; \
     if [ -n "$missing" ]; then \
       apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing \
       && rm -rf /var/lib/apt/lists/*; \

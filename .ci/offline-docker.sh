@@ -5,7 +5,8 @@
 #   2. makes `docker compose` run docker-compose 1.29 when no compose v2 plugin answers;
 #   3. starts dockerd when no daemon answers;
 #   4. builds $KUBEHOP_BASE_IMAGE (default local/jre17-base) when absent: Debian minbase with a Java 17
-#      runtime and the tools the image needs (bash, lsof, ss, curl, ps), imported with `docker import`.
+#      runtime and the tools the image needs (bash, lsof, ss, curl, ps; etcd and haproxy
+#      for compose/several-apiservers.yml), imported with `docker import`.
 #      Nothing is ever pulled. A user's machine needs none of this: the Dockerfile's default base is
 #      Temurin's public JRE image.
 # Prints the base image's tag on stdout (its progress goes to stderr).
@@ -77,7 +78,7 @@ if ! docker image inspect "$BASE" >/dev/null 2>&1; then
   cp /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
   chroot "$ROOTFS" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
   chroot "$ROOTFS" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    openjdk-17-jre-headless ca-certificates bash procps lsof iproute2 curl >/dev/null
+    openjdk-17-jre-headless ca-certificates bash procps lsof iproute2 curl etcd-server haproxy >/dev/null
   chroot "$ROOTFS" apt-get clean
   unmount
   rm -rf "$ROOTFS"/var/lib/apt/lists/* "$ROOTFS"/usr/share/doc/* "$ROOTFS"/usr/share/man/* "$ROOTFS"/usr/share/locale/*

@@ -11,11 +11,12 @@ kubectl_bin() { echo "/usr/lib/google-cloud-sdk/bin/kubectl.$1"; }
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
-# need_debian_tools COMMAND…: installs each missing command from the Debian package of the same name (socat, wrk).
-# A fresh machine may have no package lists yet: update them only if the first install attempt fails.
+# need_debian_tools COMMAND[:PACKAGE]…: installs each missing command from its Debian package, of the same name
+# unless given (socat, wrk, etcd:etcd-server). A fresh machine may have no package lists yet: update them only if
+# the first install attempt fails.
 need_debian_tools() {
   local missing=() c
-  for c in "$@"; do command -v "$c" >/dev/null || missing+=("$c"); done
+  for c in "$@"; do command -v "${c%%:*}" >/dev/null || missing+=("${c#*:}"); done
   ((${#missing[@]})) || return 0
   echo "bench: installing ${missing[*]} from Debian's packages" >&2
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || {

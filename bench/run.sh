@@ -21,6 +21,8 @@
 #   interactive  bench/interactive.sh, on the client library in process: 1-byte echo latency through a tty session
 #              against the socat chain to a local cat, `exec -- true` set-up, and sessions held at 100, 500, 1,000
 #              and 2,000 at once with each tier's footprint (its own tables, after this one)
+#   store      bench/store.sh: pod create, get and list latency and watch fan-out (1, 10, 100 watchers) through
+#              the REST API of a file-store apiserver and an etcd one, in turn (its own table; --quick: small counts)
 # Clients (--clients, comma-separated): kubectl:1.29 (SPDY), kubectl:1.33 (WebSocket), kubehop:spdy,
 # kubehop:websocket (the CLI in bin/).
 #
@@ -37,7 +39,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
 
-all_benches=stdout,stdin,portforward,tls,recording,tracing,interactive
+all_benches=stdout,stdin,portforward,tls,recording,tracing,interactive,store
 only=$all_benches
 out="$root/bench/results"
 quick=false
@@ -113,15 +115,19 @@ declare -A cluster_flags=(
   [record]="--record"
   [trace]="--trace-frames"
 )
-clusters=(default)
+# interactive and store start their own
+clusters=()
+if wants stdout || wants stdin || wants portforward; then clusters+=(default); fi
 if wants stdout || wants stdin; then clusters+=(kubelet redirect); fi
-wants tls && clusters+=(plain)
-wants recording && clusters+=(record)
-wants tracing && clusters+=(trace)
+if wants tls; then clusters+=(default plain); fi
+if wants recording; then clusters+=(default record); fi
+if wants tracing; then clusters+=(default trace); fi
+# shellcheck disable=SC2207 # cluster names are words: default once, in the order wanted
+clusters=($(printf '%s\n' "${clusters[@]}" | awk '!seen[$0]++'))
 started=$(date +%s.%N)
 progress() { echo "bench: +$(fmt "$(calc "$(date +%s.%N) - $started")" 0)s $*" >&2; }
 "$root/bin/kubehop" --help >/dev/null
-progress "starting ${#clusters[@]} cluster(s): ${clusters[*]}"
+((${#clusters[@]} == 0)) || progress "starting ${#clusters[@]} cluster(s): ${clusters[*]}"
 starting=()
 for c in "${clusters[@]}"; do
   home[$c]="$work/$c"
@@ -365,6 +371,8 @@ wall=$(fmt "$(calc "$(date +%s.%N) - $started")" 0)
 cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem_kib=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)
 mkdir -p "$out"
+# the benches that print their own tables (interactive, store) alone leave this one empty: its header only then
+((${#table[@]})) || table=("| (no rows: the benches chosen print their own tables below) | | | | | | | | |")
 {
   echo "kubehop bench, $(date -u +%FT%TZ): $bytes bytes, best of $runs, wrk ${seconds}s; $(nproc) cores ($cpu_model), $((mem_kib >> 20)) GiB, Linux $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg); ${wall}s"
   echo
@@ -386,6 +394,12 @@ if wants interactive; then
   interactive=(--out "$out/interactive-$stamp.json")
   if $quick; then interactive+=(--quick); fi
   bash "$root/bench/interactive.sh" "${interactive[@]}" | tee -a "$out/bench-$stamp.md"
+fi
+if wants store; then
+  progress "store: the file store and etcd through the REST API"
+  store=(--out "$out")
+  if $quick; then store+=(--quick); fi
+  bash "$root/bench/store.sh" "${store[@]}" | tee -a "$out/bench-$stamp.md"
 fi
 echo
 echo "$misses target(s) missed; $out/bench-$stamp.md, $out/bench-$stamp.json"

@@ -29,7 +29,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "kubehop-bench",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchMain.Echo.class, BenchMain.Setup.class, BenchMain.Concurrency.class})
+    subcommands = {
+      BenchMain.Echo.class,
+      BenchMain.Setup.class,
+      BenchMain.Concurrency.class,
+      StoreBench.class
+    })
 public final class BenchMain {
 
   public static void main(String[] args) {

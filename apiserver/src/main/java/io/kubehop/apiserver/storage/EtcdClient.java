@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
@@ -41,7 +42,12 @@ final class EtcdClient {
     if (servers.isEmpty()) {
       throw new IllegalArgumentException("no etcd servers");
     }
-    this.grpc = GrpcClient.client(vertx);
+    // Vert.x gRPC refuses messages over 256 KiB by default, and a list is one Range response: a few
+    // hundred pods made every list of them fail (bench/store.sh found it). Upstream's apiserver
+    // lets its
+    // etcd client receive up to 2 GiB (MaxCallRecvMsgSize = math.MaxInt32); so does this one.
+    this.grpc =
+        GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(Integer.MAX_VALUE));
     this.members =
         servers.stream()
             .map(

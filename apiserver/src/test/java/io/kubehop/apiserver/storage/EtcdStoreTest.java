@@ -117,6 +117,19 @@ class EtcdStoreTest {
   }
 
   @Test
+  void aListLargerThanVertxGrpcsDefaultMessageLimitIsRead() throws Exception {
+    EtcdStore store = open();
+    String filler = "x".repeat(1024);
+    int pods = 300; // about 330 KiB in one Range response, over Vert.x gRPC's default 256 KiB
+    for (int i = 0; i < pods; i++) {
+      ObjectNode p = pod("p-" + i);
+      ((ObjectNode) p.path("spec")).put("filler", filler);
+      store.create(key("p-" + i), p).await();
+    }
+    assertEquals(pods, store.list("pods", "default").await().items().size());
+  }
+
+  @Test
   void anUnreachableFirstServerIsSkipped() throws Exception {
     URI dead;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

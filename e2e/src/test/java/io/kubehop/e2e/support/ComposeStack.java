@@ -129,6 +129,13 @@ public final class ComposeStack {
     return compose(SHORT, args.toArray(String[]::new));
   }
 
+  /** What {@code service}'s containers wrote on stdout and stderr so far, without colours. */
+  public String logs(String service) {
+    ProcessResult result = compose(SHORT, "logs", "--no-color", service);
+    assertThat(result.exitCode()).as("logs of %s: %s", service, result).isZero();
+    return result.stdout();
+  }
+
   /** {@code lsof -Pn} of {@code process}'s TCP sockets (found with pidof) in {@code service}. */
   public String lsof(String service, String process) {
     ProcessResult result =
