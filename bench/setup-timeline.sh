@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Where the set-up of one `exec -- true` goes (issue 16, the set-up target): the in-process client of the
-# interactive bench runs exec -- true one after another while strace (seccomp-filtered: only the calls below
-# stop the process) stamps, on every tier and the client, the moments that mark each step: each connect to
-# the next hop, the runtime's spawn (clone3 with CLONE_VFORK, jspawnhelper's execve of setsid, setsid's of
-# the command), the command's exit, and each side's shutdown. Prints the median time between consecutive steps
-# over the complete cycles.
+# interactive bench runs exec -- true one after another while strace stamps, on every tier and the client, the
+# moments that mark each step: each connect to the next hop, the runtime's spawn (clone3 with CLONE_VFORK,
+# jspawnhelper's execve of setsid, setsid's of the command), the command's exit, and each side's shutdown.
+# Prints the median time between consecutive steps over the complete cycles.
 #
 #   bench/setup-timeline.sh [--transport websocket|spdy] [--count N] [--warm-up W] [--out DIR]
 #
-# strace slows every traced call and the spawned children (it follows them to see their execve), so read the
-# shares of the steps, not their sum: the interactive bench measures the set-up itself, untraced.
+# strace slows what it traces: the tiers, attached with -p, stop at every system call (strace's seccomp filter,
+# which would stop only the calls above, works only for a process it starts, as the client), and the spawned
+# children with them (it follows them to see their execve). Read the shares of the steps, not their sum: the
+# interactive bench measures the set-up itself, untraced.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,7 +21,7 @@ while (($#)); do
     --count) count="$2"; shift 2 ;;
     --warm-up) warm_up="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "setup-timeline: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -48,7 +49,7 @@ if [[ ! -f "$jar" || -n "$(find "$root"/{bench,client,streaming}/{pom.xml,src/ma
 fi
 steps=accept,accept4,connect,execve,clone3,wait4,exit_group,shutdown
 for tier in apiserver kubelet-node-1 runtime-node-1; do
-  strace -f --seccomp-bpf -qq -ttt -e trace="$steps" -o "$out/${tier%-node-1}.st" -p "$(cat "$home/run/$tier.pid")" &
+  strace -f -qq -ttt -e trace="$steps" -o "$out/${tier%-node-1}.st" -p "$(cat "$home/run/$tier.pid")" &
   tracers+=($!)
 done
 # the client warms up first (W set-ups, left out of the timeline: strace stops only its connects and shutdowns)
