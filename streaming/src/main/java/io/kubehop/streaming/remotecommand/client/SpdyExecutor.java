@@ -182,7 +182,7 @@ public final class SpdyExecutor {
     if (options.tty() && protocol.supportsResize()) {
       order.add(StreamType.RESIZE);
     }
-    return createAll(session, order)
+    return createAll(session, order, 0, new ArrayList<>())
         .compose(
             streams -> {
               List<Future<?>> copies = new ArrayList<>();
@@ -221,18 +221,18 @@ public final class SpdyExecutor {
             });
   }
 
-  /**
-   * Opens the streams in {@code order}: every SYN_STREAM goes out at once and the replies are
-   * awaited together, one round trip through the chain instead of one per stream (client-go waits
-   * for each reply before it sends the next). The server sees them in the same order either way.
-   */
-  private static Future<List<Stream>> createAll(SpdySession session, List<StreamType> order) {
-    List<Future<Stream>> created = new ArrayList<>();
-    for (StreamType type : order) {
-      created.add(
-          session.createStream(HeaderBlock.of(StreamHeaders.STREAM_TYPE, type.headerValue())));
+  private static Future<List<Stream>> createAll(
+      SpdySession session, List<StreamType> order, int index, List<Stream> created) {
+    if (index == order.size()) {
+      return Future.succeededFuture(created);
     }
-    return Future.all(created).map(all -> created.stream().map(Future::result).toList());
+    return session
+        .createStream(HeaderBlock.of(StreamHeaders.STREAM_TYPE, order.get(index).headerValue()))
+        .compose(
+            s -> {
+              created.add(s);
+              return createAll(session, order, index + 1, created);
+            });
   }
 
   /** Copies a server stream into a local sink until the server's FIN (or the connection's end). */
