@@ -13,15 +13,19 @@ import java.util.regex.Pattern;
 /** What the kernel counted on each TCP socket of this machine ({@code ss -tinH}). */
 public final class Ss {
 
-  private static final Pattern COUNT = Pattern.compile("\\b(bytes_received|bytes_sent):(\\d+)");
+  private static final Pattern COUNT =
+      Pattern.compile("\\b(bytes_received|bytes_sent|bytes_retrans):(\\d+)");
 
   private Ss() {
     throw new AssertionError("No instances.");
   }
 
   /**
-   * Bytes received and sent ({@code ss} leaves out a zero count), and bytes still queued: received
-   * but not read by the process, or sent but not acknowledged yet.
+   * Bytes received, and sent once each ({@code ss} leaves out a zero count), and bytes still
+   * queued: received but not read by the process, or sent but not acknowledged yet. The kernel's
+   * {@code bytes_sent} counts a retransmitted byte again, and a loaded machine retransmits on
+   * loopback too (tail-loss probes when an ACK is late: tens of thousands a day here), so {@code
+   * sent} is it less {@code bytes_retrans}: what the process wrote.
    */
   public record Counts(long received, long sent, long queued) {}
 
@@ -56,15 +60,17 @@ public final class Ss {
       } else if (socket != null) {
         long received = 0;
         long sent = 0;
+        long retransmitted = 0;
         Matcher m = COUNT.matcher(line);
         while (m.find()) {
-          if (m.group(1).equals("bytes_received")) {
-            received = Long.parseLong(m.group(2));
-          } else {
-            sent = Long.parseLong(m.group(2));
+          long n = Long.parseLong(m.group(2));
+          switch (m.group(1)) {
+            case "bytes_received" -> received = n;
+            case "bytes_sent" -> sent = n;
+            default -> retransmitted = n;
           }
         }
-        out.put(socket, new Counts(received, sent, queued));
+        out.put(socket, new Counts(received, sent - retransmitted, queued));
       }
     }
     return out;
