@@ -80,19 +80,9 @@ class SeveralApiserversTraceIT {
     }
   }
 
-  /** apiserver-N's own URL, from the cluster.json up wrote. */
+  /** apiserver-N's own URL. */
   private URI apiserver(int n) {
-    try {
-      JsonNode json = Pods.tree(Files.readString(cluster.home().resolve("cluster.json")));
-      for (JsonNode a : json.path("apiserver").path("apiservers")) {
-        if (a.path("name").asText().equals("apiserver-" + n)) {
-          return URI.create(a.path("url").asText());
-        }
-      }
-      throw new AssertionError("no apiserver-" + n + " in cluster.json: " + json);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return cluster.apiserverUrl(n);
   }
 
   /** The open exec sessions apiserver-N reports itself, at its own URL. */

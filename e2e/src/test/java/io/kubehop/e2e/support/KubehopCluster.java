@@ -1,5 +1,6 @@
 package io.kubehop.e2e.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kubehop.testkit.Commands;
 import io.kubehop.testkit.Kubectl;
 import io.kubehop.testkit.ProcessResult;
@@ -114,6 +115,24 @@ public final class KubehopCluster implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
       return socket.getLocalPort();
+    }
+  }
+
+  /**
+   * apiserver-N's own URL (not the balancer's), from the cluster.json {@code up --apiservers}
+   * wrote.
+   */
+  public URI apiserverUrl(int n) {
+    try {
+      JsonNode json = Pods.tree(Files.readString(home().resolve("cluster.json")));
+      for (JsonNode a : json.path("apiserver").path("apiservers")) {
+        if (a.path("name").asText().equals("apiserver-" + n)) {
+          return URI.create(a.path("url").asText());
+        }
+      }
+      throw new AssertionError("no apiserver-" + n + " in cluster.json: " + json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
