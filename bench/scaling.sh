@@ -67,9 +67,12 @@ for client in "${client_list[@]}"; do
     read -ra s <<<"${best[run $client setup]}"
     read -ra r <<<"${best[run $client $n]}"
     awk -v c="$client" -v size="$size" -v n="$n" -v chain="$chain" -v s="${s[*]}" -v r="${r[*]}" 'BEGIN {
-      split(s, a); split(r, b); bulk = b[1] - a[1]; if (bulk < 0.001) bulk = 0.001; g = 1073741824 / n
+      split(s, a); split(r, b); bulk = b[1] - a[1]; g = 1073741824 / n
       for (i = 3; i <= 5; i++) { cpu[i] = b[i] - a[i]; if (cpu[i] < 0) cpu[i] = 0 }
-      printf "| %s | %s | %.2f | %.1f | %.2f | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f |\n", c, size, b[1],
-        n / 1048576 / bulk, chain / bulk, cpu[3], cpu[4], cpu[5], cpu[3] * g, cpu[4] * g, cpu[5] * g }'
+      # a run no longer than its set-up beside it has no throughput to speak of (tiny sizes)
+      rate = bulk < 0.01 ? "-" : sprintf("%.1f", n / 1048576 / bulk)
+      ratio = bulk < 0.01 ? "-" : sprintf("%.2f", chain / bulk)
+      printf "| %s | %s | %.2f | %s | %s | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f |\n", c, size, b[1],
+        rate, ratio, cpu[3], cpu[4], cpu[5], cpu[3] * g, cpu[4] * g, cpu[5] * g }'
   done
 done
