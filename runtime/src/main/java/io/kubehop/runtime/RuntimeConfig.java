@@ -1,5 +1,6 @@
 package io.kubehop.runtime;
 
+import io.kubehop.runtime.isolation.Isolation;
 import io.kubehop.streaming.transport.Liveness;
 import java.nio.file.Path;
 
@@ -15,6 +16,8 @@ import java.nio.file.Path;
  * @param liveness the streaming server's idle timeout ({@code --streaming-connection-idle-timeout},
  *     containerd's {@code stream_idle_timeout}, 4 h) and keepalive ({@code
  *     --streaming-connection-keepalive}, off)
+ * @param isolation how containers are isolated ({@code --isolation}, auto: with Linux namespaces
+ *     where the host allows)
  */
 public record RuntimeConfig(
     Path home,
@@ -22,18 +25,30 @@ public record RuntimeConfig(
     Path socket,
     String podCidr,
     String streamingAddress,
-    Liveness liveness) {
+    Liveness liveness,
+    Isolation.Mode isolation) {
 
   public RuntimeConfig {
     if (liveness == null) {
       liveness = Liveness.DEFAULT;
     }
+    if (isolation == null) {
+      isolation = Isolation.Mode.AUTO;
+    }
   }
 
-  /** With upstream's 4 h idle timeout and no keepalive (tests). */
+  /**
+   * With upstream's 4 h idle timeout, no keepalive and no isolation (tests of the process
+   * plumbing).
+   */
   public RuntimeConfig(
       Path home, String nodeName, Path socket, String podCidr, String streamingAddress) {
-    this(home, nodeName, socket, podCidr, streamingAddress, Liveness.DEFAULT);
+    this(home, nodeName, socket, podCidr, streamingAddress, Liveness.DEFAULT, Isolation.Mode.NONE);
+  }
+
+  /** This config with another isolation mode. */
+  public RuntimeConfig withIsolation(Isolation.Mode mode) {
+    return new RuntimeConfig(home, nodeName, socket, podCidr, streamingAddress, liveness, mode);
   }
 
   /** The runtime's own state: {@code $HOME/nodes/<node>/runtime/}. */

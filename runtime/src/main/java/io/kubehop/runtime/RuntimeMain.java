@@ -1,6 +1,7 @@
 package io.kubehop.runtime;
 
 import io.kubehop.api.util.GoDuration;
+import io.kubehop.runtime.isolation.Isolation;
 import io.kubehop.streaming.transport.Liveness;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
@@ -83,6 +84,24 @@ public final class RuntimeMain implements Callable<Integer> {
               + " up to the client, spliced ones included, sees traffic; 0 off (default: 0).")
   Duration streamingConnectionKeepalive;
 
+  @Option(
+      names = "--isolation",
+      defaultValue = "auto",
+      converter = IsolationConverter.class,
+      description =
+          "How containers are isolated: namespaces (a UTS, IPC and PID namespace per pod or container, a mount"
+              + " namespace with the image's root per container; needs root, util-linux and overlayfs), none (host"
+              + " processes), or auto: namespaces where this host allows them (default: ${DEFAULT-VALUE}).")
+  Isolation.Mode isolation;
+
+  /** {@code auto}, {@code namespaces}, {@code none}. */
+  static final class IsolationConverter implements CommandLine.ITypeConverter<Isolation.Mode> {
+    @Override
+    public Isolation.Mode convert(String value) {
+      return Isolation.Mode.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+    }
+  }
+
   /** Go-style durations ({@code 4h}, {@code 500ms}, {@code 0}). */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
@@ -116,7 +135,8 @@ public final class RuntimeMain implements Callable<Integer> {
                 : RuntimeConfig.defaultSocket(kubehopHome.toAbsolutePath(), nodeName),
             podCidr,
             streamingAddress,
-            new Liveness(streamingConnectionIdleTimeout, streamingConnectionKeepalive));
+            new Liveness(streamingConnectionIdleTimeout, streamingConnectionKeepalive),
+            isolation);
     Vertx vertx = Vertx.vertx();
     RuntimeServer server;
     try {

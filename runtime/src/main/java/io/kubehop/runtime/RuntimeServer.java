@@ -4,6 +4,7 @@ import io.kubehop.cri.v1.RuntimeServiceGrpcService;
 import io.kubehop.runtime.container.ContainerManager;
 import io.kubehop.runtime.container.LeftoverProcesses;
 import io.kubehop.runtime.cri.CriRuntimeService;
+import io.kubehop.runtime.isolation.Isolation;
 import io.kubehop.runtime.pod.PodIpAllocator;
 import io.kubehop.runtime.pod.PodSandboxManager;
 import io.kubehop.runtime.state.StateStore;
@@ -62,7 +63,14 @@ public final class RuntimeServer {
     this.config = config;
     this.store = new StateStore(config.stateDir());
     Clock clock = Clock.systemUTC();
-    this.sandboxes = new PodSandboxManager(new PodIpAllocator(config.podCidr()), store, clock);
+    Isolation isolation;
+    try {
+      isolation = Isolation.start(config.isolation(), config.stateDir());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    this.sandboxes =
+        new PodSandboxManager(new PodIpAllocator(config.podCidr()), store, clock, isolation);
     this.containers = new ContainerManager(sandboxes, store, clock, timers);
     this.streaming =
         new StreamingServer(

@@ -13,6 +13,9 @@ import io.kubehop.runtime.process.ProcessSession;
 import io.kubehop.runtime.state.ProtoJson;
 import io.kubehop.runtime.state.StateStore;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
@@ -23,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * Keeps the containers and drives their lifecycle: create, start (a real child process), stop
@@ -53,7 +57,7 @@ public final class ContainerManager {
     this.store = store;
     this.clock = clock;
     this.timers = timers;
-    this.starter = new ContainerStarter(clock);
+    this.starter = new ContainerStarter(clock, sandboxes.isolation());
   }
 
   /** Creates a container in a READY sandbox. */
@@ -190,9 +194,28 @@ public final class ContainerManager {
               if (containers.remove(id) != null) {
                 names.values().remove(id);
                 store.delete(StateStore.Kind.CONTAINERS, id);
+                sandboxes.find(container.sandboxId()).ifPresent(s -> deleteRootfs(s, id));
                 LOG.info("container " + Ids.shortId(id) + " removed");
               }
             });
+  }
+
+  /**
+   * Deletes an isolated container's overlay directories (its writes). Its mounts lived only in its
+   * own mount namespace, which ended with its last process, so nothing is mounted there any more.
+   */
+  private static void deleteRootfs(PodSandbox sandbox, String id) {
+    Path dir = sandbox.podDir().resolve("containers").resolve(id);
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      LOG.warning("could not delete the root of container " + Ids.shortId(id) + ": " + e);
+    }
   }
 
   /** The container, or NOT_FOUND. */

@@ -15,6 +15,8 @@ import java.util.List;
  *   <li>busybox, alpine, ubuntu, debian: an idle {@code /bin/sh} whose stdin the runtime holds open
  *       (like {@code docker run -i}), so it waits instead of exiting at once;
  *   <li>nginx: {@link NginxServer} in a small JVM, serving the welcome page on the pod IP;
+ *   <li>python: {@code python3} (the host's), which exits at once without a stdin, as the python
+ *       image's REPL does;
  *   <li>anything else: {@code sleep infinity}.
  * </ul>
  */
@@ -56,6 +58,9 @@ public final class ImageCatalog {
     String name = repositoryName(image);
     if (SHELL_IMAGES.contains(name)) {
       return new ImageDefaults(List.of(), List.of("/bin/sh"), true);
+    }
+    if (name.equals("python")) {
+      return new ImageDefaults(List.of(), List.of("python3"), false);
     }
     if (name.equals("nginx")) {
       return new ImageDefaults(nginxEntrypoint(podIp, containerPorts), List.of(), false);

@@ -4,12 +4,14 @@ import io.kubehop.cri.v1.PodSandboxConfig;
 import io.kubehop.cri.v1.PodSandboxNetworkStatus;
 import io.kubehop.cri.v1.PodSandboxState;
 import io.kubehop.cri.v1.PodSandboxStatus;
+import io.kubehop.runtime.isolation.PodNamespaces;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A pod sandbox: no process of its own (there is no pause container), just the pod's identity, its
- * IP, its directory and its state. The containers of the pod refer to it by id.
+ * A pod sandbox: the pod's identity, its IP, its directory, its state and, when containers are
+ * isolated, the process holding the namespaces its containers share (the pause container). The
+ * containers of the pod refer to it by id.
  */
 public final class PodSandbox {
 
@@ -19,6 +21,7 @@ public final class PodSandbox {
   private final long createdAt;
   private final Path podDir;
   private volatile PodSandboxState state = PodSandboxState.SANDBOX_READY;
+  private volatile PodNamespaces namespaces;
 
   public PodSandbox(String id, PodSandboxConfig config, String ip, long createdAt, Path podDir) {
     this.id = id;
@@ -60,6 +63,30 @@ public final class PodSandbox {
 
   void markNotReady() {
     state = PodSandboxState.SANDBOX_NOTREADY;
+  }
+
+  /** The namespaces the pod's containers share; null without isolation or once stopped. */
+  public PodNamespaces namespaces() {
+    return namespaces;
+  }
+
+  void holdNamespaces(PodNamespaces namespaces) {
+    this.namespaces = namespaces;
+  }
+
+  /** Ends the namespace holder, if any. */
+  void releaseNamespaces() {
+    PodNamespaces held = namespaces;
+    namespaces = null;
+    if (held != null) {
+      held.close();
+    }
+  }
+
+  /** Whether the pod's containers share one PID namespace ({@code shareProcessNamespace}). */
+  public boolean sharesPid() {
+    return config.getLinux().getSecurityContext().getNamespaceOptions().getPid()
+        == io.kubehop.cri.v1.NamespaceMode.POD;
   }
 
   /** The hostname the pod's processes see: the config's hostname, else the pod name. */

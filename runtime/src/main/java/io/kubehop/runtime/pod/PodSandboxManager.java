@@ -6,6 +6,7 @@ import io.kubehop.cri.v1.PodSandboxState;
 import io.kubehop.runtime.cri.CriErrors;
 import io.kubehop.runtime.cri.Ids;
 import io.kubehop.runtime.cri.Labels;
+import io.kubehop.runtime.isolation.Isolation;
 import io.kubehop.runtime.state.ProtoJson;
 import io.kubehop.runtime.state.StateStore;
 import io.vertx.core.json.JsonObject;
@@ -41,11 +42,22 @@ public final class PodSandboxManager {
   private final PodIpAllocator ips;
   private final StateStore store;
   private final Clock clock;
+  private final Isolation isolation;
 
   public PodSandboxManager(PodIpAllocator ips, StateStore store, Clock clock) {
+    this(ips, store, clock, Isolation.none());
+  }
+
+  public PodSandboxManager(PodIpAllocator ips, StateStore store, Clock clock, Isolation isolation) {
     this.ips = ips;
     this.store = store;
     this.clock = clock;
+    this.isolation = isolation;
+  }
+
+  /** How containers are isolated. */
+  public Isolation isolation() {
+    return isolation;
   }
 
   /** Creates a READY sandbox; blocking (creates the pod directory). */
@@ -81,6 +93,16 @@ public final class PodSandboxManager {
           "failed to create sandbox directory " + podDir + ": " + e.getMessage());
     }
     PodSandbox sandbox = new PodSandbox(id, config, ip.get(), Ids.nanos(clock), podDir);
+    if (isolation.enabled()) {
+      try {
+        sandbox.holdNamespaces(isolation.startPod(sandbox.hostname(), sandbox.sharesPid()));
+      } catch (IOException e) {
+        names.remove(name);
+        ips.release(ip.get());
+        deleteRecursively(podDir);
+        throw CriErrors.unknown("failed to create the sandbox's namespaces: " + e.getMessage());
+      }
+    }
     sandboxes.put(id, sandbox);
     persist(sandbox);
     LOG.info("sandbox " + Ids.shortId(id) + " ready for pod " + name + " ip=" + ip.get());
@@ -103,6 +125,7 @@ public final class PodSandboxManager {
 
   /** Marks a sandbox NOTREADY (its containers must already be stopped). */
   public void markStopped(PodSandbox sandbox) {
+    sandbox.releaseNamespaces();
     if (sandbox.state() != PodSandboxState.SANDBOX_NOTREADY) {
       sandbox.markNotReady();
       persist(sandbox);
@@ -115,6 +138,7 @@ public final class PodSandboxManager {
     if (sandboxes.remove(sandbox.id()) == null) {
       return;
     }
+    sandbox.releaseNamespaces();
     names.remove(reservedName(sandbox.config()), sandbox.id());
     ips.release(sandbox.ip());
     store.delete(StateStore.Kind.SANDBOXES, sandbox.id());

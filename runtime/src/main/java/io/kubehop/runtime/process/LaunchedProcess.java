@@ -10,6 +10,14 @@ public interface LaunchedProcess {
   /** The OS process id. */
   long pid();
 
+  /**
+   * The process that stands for the container: what SIGTERM goes to. The launched process itself,
+   * unless it only sets up namespaces and waits for the real PID 1 it forked.
+   */
+  default long initPid() {
+    return pid();
+  }
+
   /** The process's stdin, or null when it reads /dev/null. */
   OutputStream stdin();
 

@@ -176,7 +176,7 @@ public final class MonitoredProcess {
 
   /** Sends SIGTERM to the process (not to its children: a container's PID 1 decides what to do). */
   public void terminate() {
-    ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
+    ProcessHandle.of(process.initPid()).ifPresent(ProcessHandle::destroy);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.kubehop.cri.v1.ContainerState;
 import io.kubehop.runtime.container.Container;
 import io.kubehop.runtime.container.ContainerContext;
 import io.kubehop.runtime.cri.Ids;
+import io.kubehop.runtime.isolation.Isolation;
 import io.kubehop.runtime.process.ExecutableResolver;
 import io.kubehop.runtime.process.LaunchSpec;
 import io.kubehop.runtime.process.LaunchedProcess;
@@ -96,13 +97,26 @@ final class ExecSession implements Executor {
   private Optional<LaunchedProcess> launch(
       ContainerContext context, TerminalSize size, StreamOptions options) throws Exception {
     List<String> argv = new ArrayList<>(cmd);
-    Optional<Path> executable =
-        ExecutableResolver.resolve(
-            argv.get(0), context.environment().get("PATH"), context.workingDir());
+    Optional<String> executable;
+    if (context.isolated()) {
+      // looked up in the container's own root, as the runtime sees it through its PID 1
+      Path root = Isolation.containerRoot(context.initPid());
+      executable =
+          ExecutableResolver.resolveIn(
+              path -> root.resolve(path.substring(1)),
+              argv.get(0),
+              context.environment().get("PATH"),
+              context.workingDir().toString());
+    } else {
+      executable =
+          ExecutableResolver.resolve(
+                  argv.get(0), context.environment().get("PATH"), context.workingDir())
+              .map(Path::toString);
+    }
     if (executable.isEmpty()) {
       return Optional.empty();
     }
-    argv.set(0, executable.get().toString());
+    argv.set(0, executable.get());
     boolean tty = options.tty();
     LaunchSpec spec =
         size == null
@@ -116,6 +130,11 @@ final class ExecSession implements Executor {
                 options.stdin(),
                 size.width(),
                 size.height());
+    if (context.isolated()) {
+      spec =
+          Isolation.execLaunch(
+              spec, context.initPid(), context.enterPid(), context.workingDir().toString());
+    }
     return Optional.of(ProcessLauncher.forSpec(spec).launch(spec));
   }
 
