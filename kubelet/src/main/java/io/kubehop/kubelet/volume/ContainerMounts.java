@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * The CRI mounts of one container, in its {@code volumeMounts} order (upstream's {@code
@@ -19,6 +20,8 @@ import java.util.Set;
  * created and resolved on disk): call it off the event loop.
  */
 public final class ContainerMounts {
+
+  private static final Logger LOG = Logger.getLogger(ContainerMounts.class.getName());
 
   private ContainerMounts() {
     throw new AssertionError("No instances.");
@@ -34,6 +37,10 @@ public final class ContainerMounts {
             "cannot find volume \"" + m.name() + "\" to mount into container \"" + c.name() + "\"");
       }
       String mountPath = m.mountPath() == null ? "" : m.mountPath();
+      if (!mountPath.isEmpty() && !mountPath.startsWith("/")) {
+        // Upstream makes a relative mountPath absolute.
+        mountPath = "/" + mountPath;
+      }
       // The apiserver rejects these; a pod that got past one must not reach the runtime.
       if (mountPath.isEmpty() || !mountPaths.add(normalized(mountPath))) {
         throw new VolumeException(
@@ -49,7 +56,7 @@ public final class ContainerMounts {
       Path host = vol.dir().toAbsolutePath().normalize();
       String subPath = m.subPath();
       if (subPath != null && !subPath.isEmpty()) {
-        host = subPath(vol.dir(), subPath);
+        host = subPath(vol.dir(), subPath, m.name(), c.name());
       }
       mounts.add(
           Mount.newBuilder()
@@ -75,7 +82,8 @@ public final class ContainerMounts {
    * the current {@code ..<timestamp>} directory (which, like upstream's, a later update does not
    * change); it must stay within the volume.
    */
-  static Path subPath(Path volumeDir, String subPath) throws VolumeException {
+  static Path subPath(Path volumeDir, String subPath, String volumeName, String containerName)
+      throws VolumeException {
     if (subPath.startsWith("/")) {
       throw new VolumeException("error SubPath `" + subPath + "` must not be an absolute path");
     }
@@ -85,22 +93,32 @@ public final class ContainerMounts {
             "unable to provision SubPath `" + subPath + "`: must not contain '..'");
       }
     }
+    // As upstream, the details stay in the kubelet's log: they describe the host's filesystem.
+    String which = " for volumeMount \"" + volumeName + "\" of container \"" + containerName + "\"";
+    Path base;
+    Path p;
     try {
-      Path base = volumeDir.toRealPath();
-      Path p = base.resolve(subPath).normalize();
+      base = volumeDir.toRealPath();
+      p = base.resolve(subPath).normalize();
       if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
         Files.createDirectories(p);
         Files.setPosixFilePermissions(p, Files.getPosixFilePermissions(base));
       }
+    } catch (IOException | InvalidPathException e) {
+      LOG.warning("cannot create subPath " + subPath + " in " + volumeDir + ": " + e);
+      throw new VolumeException("failed to create subPath directory" + which);
+    }
+    try {
       Path real = p.toRealPath();
       if (!real.startsWith(base)) {
-        throw new VolumeException(
-            "subpath \"" + real + "\" not within volume path \"" + base + "\"");
+        LOG.warning(
+            "subPath " + subPath + " of " + volumeDir + " resolves to " + real + ", outside");
+        throw new VolumeException("failed to prepare subPath" + which);
       }
       return real;
-    } catch (IOException | InvalidPathException e) {
-      throw new VolumeException(
-          "failed to prepare subPath `" + subPath + "` of volume " + volumeDir + ": " + e);
+    } catch (IOException e) {
+      LOG.warning("cannot resolve subPath " + subPath + " in " + volumeDir + ": " + e);
+      throw new VolumeException("failed to prepare subPath" + which);
     }
   }
 }

@@ -76,7 +76,7 @@ class ContainerMountsTest {
             """
             [{"name":"cfg","mountPath":"/opt"},
              {"name":"sec","mountPath":"/etc/token","subPath":"token"},
-             {"name":"scratch","mountPath":"/data"},
+             {"name":"scratch","mountPath":"data"},
              {"name":"scratch","mountPath":"/cache","subPath":"a/b","readOnly":true}]
             """);
     List<Mount> mounts = ContainerMounts.build(c, volumes);
@@ -147,6 +147,8 @@ class ContainerMountsTest {
                 ContainerMounts.build(
                     container("[{\"name\":\"scratch\",\"mountPath\":\"/x\",\"subPath\":\"evil\"}]"),
                     volumes));
-    assertEquals("subpath \"/etc\" not within volume path \"" + scratch + "\"", e.getMessage());
+    assertEquals(
+        "failed to prepare subPath for volumeMount \"scratch\" of container \"app\"",
+        e.getMessage());
   }
 }
