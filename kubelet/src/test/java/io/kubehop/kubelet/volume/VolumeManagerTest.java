@@ -266,6 +266,24 @@ class VolumeManagerTest {
   }
 
   @Test
+  void aLabelChangeRewritesTheDownwardApiAtOnce() throws Exception {
+    String volumes =
+        "[{\"name\":\"info\",\"downwardAPI\":{\"items\":[{\"path\":\"labels\","
+            + "\"fieldRef\":{\"fieldPath\":\"metadata.labels\"}}]}}]";
+    Pod pod = pod(volumes);
+    onContext(() -> manager.setUp(pod));
+    Path labels = pods.resolve("uid-1/volumes/kubernetes.io~downward-api/info/labels");
+    assertEquals("app=\"web\"", Files.readString(labels));
+    Pod relabelled =
+        ApiJson.read(
+            ApiJson.write(pod)
+                .replace("{\"app\":\"web\"}", "{\"app\":\"web\",\"tier\":\"a \\\"b\\\"\"}"),
+            Pod.class);
+    onContext(() -> manager.setUp(relabelled));
+    assertEquals("app=\"web\"\ntier=\"a \\\"b\\\"\"", Files.readString(labels));
+  }
+
+  @Test
   void tearDownAndOrphansRemoveThePodDirectory() throws Exception {
     Pod pod = pod("[{\"name\":\"scratch\",\"emptyDir\":{}}]");
     onContext(() -> manager.setUp(pod));
