@@ -257,8 +257,24 @@ final class PodSyncer {
     return vertx
         .fileSystem()
         .mkdirs(logDir)
-        // Subpaths are created and resolved on disk: off the event loop.
-        .compose(v -> vertx.executeBlocking(() -> ContainerMounts.build(c, podVolumes), false))
+        .transform(
+            dir ->
+                dir.failed()
+                    ? failedStep(rec, waits, c, "CreateContainerError", dir.cause())
+                    : createWithMounts(rec, c, attempt, sandboxConfig, podVolumes, waits));
+  }
+
+  private Future<Void> createWithMounts(
+      PodRecord rec,
+      Container c,
+      int attempt,
+      PodSandboxConfig sandboxConfig,
+      PodVolumes podVolumes,
+      Map<String, ContainerState.Waiting> waits) {
+    Pod pod = rec.pod();
+    // Subpaths are created and resolved on disk: off the event loop.
+    return vertx
+        .executeBlocking(() -> ContainerMounts.build(c, podVolumes), false)
         .transform(
             mounts ->
                 mounts.failed()
