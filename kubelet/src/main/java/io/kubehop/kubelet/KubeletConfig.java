@@ -91,4 +91,12 @@ public record KubeletConfig(
   public Path podLogsRoot() {
     return home.resolve("nodes").resolve(nodeName).resolve("pods");
   }
+
+  /**
+   * {@code $HOME/nodes/<node>/kubelet/pods}: one directory per pod uid holding its volumes, as
+   * upstream's {@code /var/lib/kubelet/pods}.
+   */
+  public Path podsDir() {
+    return home.resolve("nodes").resolve(nodeName).resolve("kubelet").resolve("pods");
+  }
 }

@@ -15,7 +15,12 @@ public record Container(
     List<ContainerPort> ports,
     Boolean stdin,
     Boolean stdinOnce,
-    Boolean tty) {
+    Boolean tty,
+    List<VolumeMount> volumeMounts) {
+
+  public List<VolumeMount> volumeMounts() {
+    return volumeMounts == null ? List.of() : volumeMounts;
+  }
 
   public List<String> command() {
     return command == null ? List.of() : command;

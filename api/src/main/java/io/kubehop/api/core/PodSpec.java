@@ -13,7 +13,38 @@ public record PodSpec(
     String nodeName,
     Long terminationGracePeriodSeconds,
     String hostname,
-    Boolean hostNetwork) {
+    Boolean hostNetwork,
+    List<Volume> volumes,
+    Boolean shareProcessNamespace,
+    Boolean hostPID,
+    Boolean hostIPC) {
+
+  /** The fields before volumes came. */
+  public PodSpec(
+      List<Container> containers,
+      List<Container> initContainers,
+      String restartPolicy,
+      String nodeName,
+      Long terminationGracePeriodSeconds,
+      String hostname,
+      Boolean hostNetwork) {
+    this(
+        containers,
+        initContainers,
+        restartPolicy,
+        nodeName,
+        terminationGracePeriodSeconds,
+        hostname,
+        hostNetwork,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  public List<Volume> volumes() {
+    return volumes == null ? List.of() : volumes;
+  }
 
   public static final String RESTART_ALWAYS = "Always";
   public static final String RESTART_ON_FAILURE = "OnFailure";

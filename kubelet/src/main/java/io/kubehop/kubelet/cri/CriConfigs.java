@@ -4,16 +4,25 @@ import io.kubehop.api.core.Container;
 import io.kubehop.api.core.ContainerPort;
 import io.kubehop.api.core.EnvVar;
 import io.kubehop.api.core.Pod;
+import io.kubehop.api.core.PodSpec;
 import io.kubehop.cri.v1.ContainerConfig;
 import io.kubehop.cri.v1.ContainerMetadata;
 import io.kubehop.cri.v1.ImageSpec;
 import io.kubehop.cri.v1.KeyValue;
+import io.kubehop.cri.v1.LinuxContainerConfig;
+import io.kubehop.cri.v1.LinuxContainerSecurityContext;
+import io.kubehop.cri.v1.LinuxPodSandboxConfig;
+import io.kubehop.cri.v1.LinuxSandboxSecurityContext;
+import io.kubehop.cri.v1.Mount;
+import io.kubehop.cri.v1.NamespaceMode;
+import io.kubehop.cri.v1.NamespaceOption;
 import io.kubehop.cri.v1.PodSandboxConfig;
 import io.kubehop.cri.v1.PodSandboxMetadata;
 import io.kubehop.cri.v1.PortMapping;
 import io.kubehop.cri.v1.Protocol;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,7 +64,12 @@ public final class CriConfigs {
                     .setAttempt(attempt))
             .setHostname(pod.spec().hostname() != null ? pod.spec().hostname() : pod.name())
             .setLogDirectory(podLogsRoot.resolve(podLogDirName(pod)).toString())
-            .putAllLabels(podLabels(pod));
+            .putAllLabels(podLabels(pod))
+            .setLinux(
+                LinuxPodSandboxConfig.newBuilder()
+                    .setSecurityContext(
+                        LinuxSandboxSecurityContext.newBuilder()
+                            .setNamespaceOptions(namespaces(pod.spec()))));
     if (pod.metadata().annotations() != null) {
       b.putAllAnnotations(pod.metadata().annotations());
     }
@@ -80,7 +94,33 @@ public final class CriConfigs {
     return "SCTP".equals(name) ? Protocol.SCTP : Protocol.TCP;
   }
 
+  /**
+   * The Linux namespaces of a pod's sandbox and containers (upstream's {@code namespacesForPod}):
+   * network and IPC the pod's unless hostNetwork/hostIPC; PID each container's own, the pod's with
+   * shareProcessNamespace, the node's with hostPID. PID must be set: proto3's default, 0, is POD.
+   */
+  public static NamespaceOption namespaces(PodSpec spec) {
+    NamespaceMode pid =
+        Boolean.TRUE.equals(spec.hostPID())
+            ? NamespaceMode.NODE
+            : Boolean.TRUE.equals(spec.shareProcessNamespace())
+                ? NamespaceMode.POD
+                : NamespaceMode.CONTAINER;
+    return NamespaceOption.newBuilder()
+        .setNetwork(
+            Boolean.TRUE.equals(spec.hostNetwork()) ? NamespaceMode.NODE : NamespaceMode.POD)
+        .setPid(pid)
+        .setIpc(Boolean.TRUE.equals(spec.hostIPC()) ? NamespaceMode.NODE : NamespaceMode.POD)
+        .build();
+  }
+
   public static ContainerConfig containerConfig(Pod pod, Container c, int restartCount) {
+    return containerConfig(pod, c, restartCount, List.of());
+  }
+
+  /** The container's config with its volume mounts ({@code ContainerMounts}), in their order. */
+  public static ContainerConfig containerConfig(
+      Pod pod, Container c, int restartCount, List<Mount> mounts) {
     Map<String, String> labels = new HashMap<>();
     labels.put(CriLabels.POD_NAME, pod.name());
     labels.put(CriLabels.POD_NAMESPACE, pod.namespace());
@@ -104,7 +144,13 @@ public final class CriConfigs {
             .setLogPath(c.name() + "/" + restartCount + ".log")
             .setStdin(c.wantsStdin())
             .setStdinOnce(Boolean.TRUE.equals(c.stdinOnce()))
-            .setTty(c.wantsTty());
+            .setTty(c.wantsTty())
+            .addAllMounts(mounts)
+            .setLinux(
+                LinuxContainerConfig.newBuilder()
+                    .setSecurityContext(
+                        LinuxContainerSecurityContext.newBuilder()
+                            .setNamespaceOptions(namespaces(pod.spec()))));
     for (EnvVar e : c.env()) {
       b.addEnvs(
           KeyValue.newBuilder().setKey(e.name()).setValue(e.value() == null ? "" : e.value()));

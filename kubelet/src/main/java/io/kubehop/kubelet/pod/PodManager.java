@@ -94,6 +94,12 @@ public final class PodManager implements PodSource.Listener {
       }
     }
     removeOrphanSandboxes(seen);
+    Set<String> keep = new HashSet<>(seen);
+    keep.addAll(pods.keySet());
+    syncer
+        .volumes()
+        .removeOrphans(keep)
+        .onFailure(e -> LOG.warning("orphan pod directory cleanup failed: " + e.getMessage()));
   }
 
   @Override

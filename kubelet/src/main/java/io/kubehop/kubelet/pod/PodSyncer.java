@@ -14,9 +14,13 @@ import io.kubehop.cri.v1.RuntimeServiceClient;
 import io.kubehop.cri.v1.StartContainerRequest;
 import io.kubehop.kubelet.KubeletConfig;
 import io.kubehop.kubelet.cri.CriConfigs;
+import io.kubehop.kubelet.volume.ContainerMounts;
+import io.kubehop.kubelet.volume.PodVolumes;
+import io.kubehop.kubelet.volume.VolumeManager;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +51,7 @@ final class PodSyncer {
   private final PodKiller killer;
   private final PodStatusReporter reporter;
   private final CrashLoopBackOff backoff;
+  private final VolumeManager volumes;
 
   /** Asks for another sync of a pod after the given delay (ms): used when a backoff expires. */
   private final BiConsumer<PodRecord, Long> resyncLater;
@@ -67,6 +72,17 @@ final class PodSyncer {
     this.killer = new PodKiller(cri, reporter.api(), observer, backoff);
     this.reporter = reporter;
     this.resyncLater = resyncLater;
+    this.volumes =
+        new VolumeManager(
+            vertx,
+            reporter.api(),
+            config.podsDir(),
+            Clock.systemUTC(),
+            VolumeManager.DEFAULT_REFRESH);
+  }
+
+  VolumeManager volumes() {
+    return volumes;
   }
 
   PodKiller killer() {
@@ -75,10 +91,15 @@ final class PodSyncer {
 
   Future<Void> sync(PodRecord rec) {
     if (rec.terminating()) {
-      return killer.kill(rec);
+      return killer.kill(rec).compose(v -> volumes.tearDown(rec.uid()));
     }
-    return sandboxes
-        .ensure(rec)
+    // A volume that cannot be set up holds the pod's containers back (plan() sees no volumes),
+    // as upstream's WaitForAttachAndMount; VolumeManager logs why.
+    return volumes
+        .setUp(rec.pod())
+        .<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture())
+        .compose(v -> sandboxes.ensure(rec))
         .compose(v -> observer.observe(rec.uid(), rec.sandboxId, rec.podIp))
         .compose(
             snap -> {
@@ -114,13 +135,14 @@ final class PodSyncer {
             && (PodStatus.SUCCEEDED.equals(pod.status().phase())
                 || PodStatus.FAILED.equals(pod.status().phase()));
     List<Supplier<Future<Void>>> actions = new ArrayList<>();
+    boolean volumesReady = volumes.current(rec.uid()) != null;
     for (Container c : pod.spec().containers()) {
       PodSnapshot.History h = snap.history(c.name());
       if (h != null) {
         h.olderIds().forEach(id -> actions.add(() -> remove(id)));
       }
       if (h == null || h.latest() == null) {
-        if (!terminalInApi) {
+        if (!terminalInApi && volumesReady) {
           actions.add(() -> attemptFromLogs(rec, c).compose(n -> createAndStart(rec, c, n, waits)));
         }
         continue;
@@ -130,6 +152,7 @@ final class PodSyncer {
         case CONTAINER_CREATED -> actions.add(() -> start(rec, latest.getId(), c, waits));
         case CONTAINER_EXITED -> {
           if (terminalInApi
+              || !volumesReady
               || !shouldRestart(pod.spec().effectiveRestartPolicy(), latest.getExitCode())) {
             continue;
           }
@@ -230,22 +253,45 @@ final class PodSyncer {
             + pod.name());
     // The kubelet creates the container's log directory; the runtime creates the file (as
     // upstream).
+    PodVolumes podVolumes = volumes.current(rec.uid());
     return vertx
         .fileSystem()
         .mkdirs(logDir)
-        .compose(
-            v ->
-                cri.createContainer(
-                    CreateContainerRequest.newBuilder()
-                        .setPodSandboxId(rec.sandboxId)
-                        .setConfig(CriConfigs.containerConfig(pod, c, attempt))
-                        .setSandboxConfig(sandboxConfig)
-                        .build()))
         .transform(
-            ar ->
-                ar.succeeded()
-                    ? start(rec, ar.result().getContainerId(), c, waits)
-                    : failedStep(rec, waits, c, "CreateContainerError", ar.cause()));
+            dir ->
+                dir.failed()
+                    ? failedStep(rec, waits, c, "CreateContainerError", dir.cause())
+                    : createWithMounts(rec, c, attempt, sandboxConfig, podVolumes, waits));
+  }
+
+  private Future<Void> createWithMounts(
+      PodRecord rec,
+      Container c,
+      int attempt,
+      PodSandboxConfig sandboxConfig,
+      PodVolumes podVolumes,
+      Map<String, ContainerState.Waiting> waits) {
+    Pod pod = rec.pod();
+    // Subpaths are created and resolved on disk: off the event loop.
+    return vertx
+        .executeBlocking(() -> ContainerMounts.build(c, podVolumes), false)
+        .transform(
+            mounts ->
+                mounts.failed()
+                    ? failedStep(rec, waits, c, "CreateContainerConfigError", mounts.cause())
+                    : cri.createContainer(
+                            CreateContainerRequest.newBuilder()
+                                .setPodSandboxId(rec.sandboxId)
+                                .setConfig(
+                                    CriConfigs.containerConfig(pod, c, attempt, mounts.result()))
+                                .setSandboxConfig(sandboxConfig)
+                                .build())
+                        .transform(
+                            ar ->
+                                ar.succeeded()
+                                    ? start(rec, ar.result().getContainerId(), c, waits)
+                                    : failedStep(
+                                        rec, waits, c, "CreateContainerError", ar.cause())));
   }
 
   private Future<Void> start(

@@ -42,6 +42,10 @@ public final class FakeApiServer implements AutoCloseable {
   private final List<Event> events = new ArrayList<>();
   private final List<Watcher> watchers = new ArrayList<>();
   public final List<Request> requests = new CopyOnWriteArrayList<>();
+
+  /** Any other object a GET may read (configMaps, secrets), JSON by path; else 404. */
+  public final Map<String, String> objects = new java.util.concurrent.ConcurrentHashMap<>();
+
   private long rv = 100;
   private int conflictsToInject;
 
@@ -165,7 +169,9 @@ public final class FakeApiServer implements AutoCloseable {
         new Request(req.method().name(), req.path(), req.query(), json, System.nanoTime()));
     String[] p = req.path().substring(1).split("/");
     String m = req.method().name();
-    if (req.path().equals("/api/v1/pods") && m.equals("GET")) {
+    if (m.equals("GET") && objects.containsKey(req.path())) {
+      reply(req, 200, parse(objects.get(req.path())));
+    } else if (req.path().equals("/api/v1/pods") && m.equals("GET")) {
       listOrWatchPods(req);
     } else if (p.length >= 6 && p[2].equals("namespaces") && p[4].equals("pods")) {
       pod(req, m, p[3], p[5], p.length > 6 ? p[6] : null, json);
