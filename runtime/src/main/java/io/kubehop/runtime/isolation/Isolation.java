@@ -93,21 +93,23 @@ public final class Isolation {
   private final Path unshare;
   private final Path nsenter;
   private final Path sh;
-
-  private final Path pause;
+  private final Path busybox;
+  private final Path cat;
   private final ImageLayers images;
 
-  private Isolation(Path unshare, Path nsenter, Path sh, Path pause, ImageLayers images) {
+  private Isolation(
+      Path unshare, Path nsenter, Path sh, Path busybox, Path cat, ImageLayers images) {
     this.unshare = unshare;
     this.nsenter = nsenter;
     this.sh = sh;
-    this.pause = pause;
+    this.busybox = busybox;
+    this.cat = cat;
     this.images = images;
   }
 
   /** No isolation: containers are process sessions on the host (the mode before namespaces). */
   public static Isolation none() {
-    return new Isolation(null, null, null, null, null);
+    return new Isolation(null, null, null, null, null, null);
   }
 
   /**
@@ -130,18 +132,15 @@ public final class Isolation {
               + unavailable.get());
       return none();
     }
-    Path images = stateDir.resolve("images");
-    ImageLayers layers = ImageLayers.build(images, busybox().orElseThrow());
-    Path pause = images.resolve("pause");
-    Files.deleteIfExists(pause);
-    // the holder is cat under the name pause: it shows as such in `ps` of a shared PID namespace
-    Files.createSymbolicLink(pause, tool("cat").orElseThrow());
+    Path busybox = busybox().orElseThrow();
+    ImageLayers layers = ImageLayers.build(stateDir.resolve("images"), busybox);
     LOG.info("containers are isolated with Linux namespaces");
     return new Isolation(
         tool("unshare").orElseThrow(),
         tool("nsenter").orElseThrow(),
         tool("sh").orElseThrow(),
-        pause,
+        busybox,
+        tool("cat").orElseThrow(),
         layers);
   }
 
@@ -162,12 +161,16 @@ public final class Isolation {
     argv.addAll(
         List.of(
             "--",
-            sh.toString(),
+            busybox.toString(),
+            "sh",
             "-c",
-            "printf %s \"$1\" >/proc/sys/kernel/hostname && echo ready && exec \"$2\" >/dev/null",
+            // cat under the name /pause (busybox's exec -a): PID 1 of a shared PID namespace shows
+            // in `ps` as Kubernetes' pause container does
+            "printf %s \"$1\" >/proc/sys/kernel/hostname && echo ready && exec -a /pause \"$2\""
+                + " >/dev/null",
             "kubehop-pause",
             podHostname(hostname),
-            pause.toString()));
+            cat.toString()));
     Process holder = new ProcessBuilder(argv).redirectErrorStream(true).start();
     StringBuilder said = new StringBuilder();
     try (BufferedReader out =
