@@ -94,16 +94,16 @@ public final class Isolation {
   private final Path nsenter;
   private final Path sh;
   private final Path busybox;
-  private final Path cat;
+  private final Path pause;
   private final ImageLayers images;
 
   private Isolation(
-      Path unshare, Path nsenter, Path sh, Path busybox, Path cat, ImageLayers images) {
+      Path unshare, Path nsenter, Path sh, Path busybox, Path pause, ImageLayers images) {
     this.unshare = unshare;
     this.nsenter = nsenter;
     this.sh = sh;
     this.busybox = busybox;
-    this.cat = cat;
+    this.pause = pause;
     this.images = images;
   }
 
@@ -134,13 +134,17 @@ public final class Isolation {
     }
     Path busybox = busybox().orElseThrow();
     ImageLayers layers = ImageLayers.build(stateDir.resolve("images"), busybox);
+    // cat under the name pause: `ps` shows the command's name as well as its argv[0]
+    Path pause = stateDir.resolve("images").resolve("pause");
+    Files.deleteIfExists(pause);
+    Files.createSymbolicLink(pause, tool("cat").orElseThrow());
     LOG.info("containers are isolated with Linux namespaces");
     return new Isolation(
         tool("unshare").orElseThrow(),
         tool("nsenter").orElseThrow(),
         tool("sh").orElseThrow(),
         busybox,
-        tool("cat").orElseThrow(),
+        pause,
         layers);
   }
 
@@ -170,7 +174,7 @@ public final class Isolation {
                 + " >/dev/null",
             "kubehop-pause",
             podHostname(hostname),
-            cat.toString()));
+            pause.toString()));
     Process holder = new ProcessBuilder(argv).redirectErrorStream(true).start();
     StringBuilder said = new StringBuilder();
     try (BufferedReader out =
@@ -248,18 +252,28 @@ public final class Isolation {
   }
 
   /**
-   * The host pid of a just launched container's PID 1: the launcher itself without a new PID
-   * namespace, else the child it forks into the namespace. 0 when none appeared in time. Blocking.
+   * The host pid of a just launched container's PID 1, once its root is the container's: the
+   * launcher itself without a new PID namespace, else the child it forks into the namespace. Until
+   * the init script has mounted the root and changed into it, that process still sees the host's
+   * files, and an exec entering it then (an exec probe right after the start) would run on the
+   * host. 0 when the container did not come up in time. Blocking.
    */
   public long awaitInit(long launcherPid, PidMode pidMode, PodNamespaces pod) {
-    if (effective(pidMode, pod) == PidMode.NODE) {
-      return launcherPid;
-    }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(INIT_WAIT_MILLIS);
+    Object hostRoot = rootDevice(Path.of("/"));
+    long seen = 0;
     while (System.nanoTime() < deadline) {
-      long child = firstChild(launcherPid);
-      if (child > 0 || ProcessHandle.of(launcherPid).map(p -> !p.isAlive()).orElse(true)) {
-        return child;
+      long init = effective(pidMode, pod) == PidMode.NODE ? launcherPid : firstChild(launcherPid);
+      if (init > 0) {
+        seen = init;
+        Object root = rootDevice(containerRoot(init));
+        if (root != null && !root.equals(hostRoot)) {
+          return init;
+        }
+      }
+      if (ProcessHandle.of(launcherPid).map(p -> !p.isAlive()).orElse(true)) {
+        // it ran and ended already (a quick command): started all the same
+        return seen > 0 ? seen : launcherPid;
       }
       try {
         Thread.sleep(2);
@@ -269,6 +283,16 @@ public final class Isolation {
       }
     }
     return 0;
+  }
+
+  /** The device and inode of a directory, or null when it cannot be read (a process that ended). */
+  private static Object rootDevice(Path dir) {
+    try {
+      var attributes = Files.readAttributes(dir, "unix:dev,ino");
+      return List.of(attributes.get("dev"), attributes.get("ino"));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /**
