@@ -15,6 +15,7 @@ import io.kubehop.apiserver.leaderelection.LeaderElection;
 import io.kubehop.apiserver.leaderelection.LeaderElector;
 import io.kubehop.apiserver.registry.ConfigMapStrategy;
 import io.kubehop.apiserver.registry.EventStrategy;
+import io.kubehop.apiserver.registry.EventsV1Strategy;
 import io.kubehop.apiserver.registry.NamespaceStrategy;
 import io.kubehop.apiserver.registry.NodeStrategy;
 import io.kubehop.apiserver.registry.ObjectMetaDefaults;
@@ -432,6 +433,7 @@ public final class ApiServer {
               // apiservers on one etcd sweeping at once only repeat each other's work
               EventRetention eventRetention =
                   new EventRetention(vertx, store, clock, options.events());
+              EventStrategy events = new EventStrategy().onCreate(eventRetention::created);
               Map<ResourceType, ResourceStrategy> strategies =
                   Map.of(
                       ResourceType.PODS,
@@ -445,7 +447,9 @@ public final class ApiServer {
                       ResourceType.SECRETS,
                       new SecretStrategy(),
                       ResourceType.EVENTS,
-                      new EventStrategy().onCreate(eventRetention::created));
+                      events,
+                      ResourceType.EVENTS_V1,
+                      new EventsV1Strategy(events));
               HttpClientOptions httpOptions = new HttpClientOptions().setConnectTimeout(10_000);
               NetClientOptions netOptions = new NetClientOptions();
               if (kubeletTls != null) {

@@ -21,8 +21,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * ConfigMaps, Secrets and Events through stock kubectl, oldest and newest: create from files and
  * literals (kubectl 1.33 sends those as protobuf), the tables {@code get} prints, jsonpath reads,
- * upstream's validation error, and an event of a pod in {@code get events} and {@code describe
- * pod}. Each kubectl version works in a namespace of its own, so the listings are exact.
+ * upstream's validation error, and an event of a pod in {@code get events}, in {@code
+ * events.k8s.io/v1} and in {@code describe pod}. Each kubectl version works in a namespace of its
+ * own, so the listings are exact.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConfigResourcesIT {
@@ -166,6 +167,19 @@ class ConfigResourcesIT {
                     "get", "ev", "-n", ns, "--field-selector", "reason=Pulled", "-o", "name"))
                 .stdout())
         .isEqualTo("event/demo.17a\n");
+    // the same event through events.k8s.io/v1, converted (note ← message, regarding ←
+    // involvedObject)
+    assertThat(
+            ok(kubectl.run(
+                    "get",
+                    "events.v1.events.k8s.io",
+                    "demo.17a",
+                    "-n",
+                    ns,
+                    "-o",
+                    "jsonpath={.note}|{.regarding.name}|{.deprecatedSource.component}"))
+                .stdout())
+        .isEqualTo("Container image \"busybox\" already present on machine|demo|kubelet");
     assertThat(ok(kubectl.run("describe", "pod", "demo", "-n", ns)).stdout())
         .containsPattern(
             "(?m)^Events:\n"

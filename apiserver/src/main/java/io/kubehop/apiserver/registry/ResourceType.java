@@ -82,6 +82,21 @@ public record ResourceType(
       new ResourceType(
           "events", "event", "Event", true, List.of("ev"), List.of(), ALL_VERBS, List.of());
 
+  /**
+   * {@code events.k8s.io/v1} events: the core/v1 events converted, read-only here. Not in {@link
+   * #ALL}, which is core/v1.
+   */
+  public static final ResourceType EVENTS_V1 =
+      new ResourceType(
+          "events",
+          "event",
+          "Event",
+          true,
+          List.of("ev"),
+          List.of(),
+          List.of("get", "list", "watch"),
+          List.of());
+
   public static final List<ResourceType> ALL =
       List.of(PODS, NODES, NAMESPACES, CONFIGMAPS, SECRETS, EVENTS);
 

@@ -145,4 +145,29 @@ class ConfigResourcesHttpTest {
     assertEquals("ADDED", e.path("type").asText());
     assertEquals("demo.1", e.path("object").path("metadata").path("name").asText());
   }
+
+  @Test
+  void eventsK8sIoV1ServesTheSameEventsReadOnly() throws Exception {
+    api.post(
+        "/api/v1/namespaces/default/events",
+        q(
+            "{'metadata':{'name':'demo.1'},'involvedObject':{'kind':'Pod','namespace':'default',"
+                + "'name':'demo'},'message':'hello','type':'Normal'}"));
+    JsonNode list = json(api.get("/apis/events.k8s.io/v1/namespaces/default/events"));
+    assertEquals("EventList", list.path("kind").asText());
+    assertEquals("events.k8s.io/v1", list.path("apiVersion").asText());
+    assertEquals("hello", list.path("items").path(0).path("note").asText());
+    assertEquals(
+        "demo",
+        json(api.get("/apis/events.k8s.io/v1/namespaces/default/events/demo.1"))
+            .path("regarding")
+            .path("name")
+            .asText());
+    assertEquals(
+        405, api.post("/apis/events.k8s.io/v1/namespaces/default/events", "{}").statusCode());
+    assertEquals(404, api.get("/apis/events.k8s.io/v1/namespaces/default/pods").statusCode());
+    JsonNode groups = json(api.get("/apis")).path("groups");
+    assertEquals(1, groups.size());
+    assertEquals("events.k8s.io", groups.path(0).path("name").asText());
+  }
 }

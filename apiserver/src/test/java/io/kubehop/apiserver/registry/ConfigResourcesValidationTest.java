@@ -168,4 +168,23 @@ class ConfigResourcesValidationTest {
     assertEquals("", f.get("involvedObject.fieldPath"));
     assertEquals(f.keySet(), events.selectableFieldNames());
   }
+
+  @Test
+  void eventsV1IsTheCoreEventConverted() throws Exception {
+    ObjectNode core =
+        obj(
+            "{'kind':'Event','apiVersion':'v1','metadata':{'name':'e','namespace':'default'},"
+                + "'involvedObject':{'kind':'Pod','name':'demo'},'reason':'Pulled','message':'m',"
+                + "'source':{'component':'kubelet'},'firstTimestamp':'2026-01-01T00:00:00Z',"
+                + "'lastTimestamp':'2026-01-01T00:00:01Z','count':2,'type':'Normal',"
+                + "'reportingComponent':'','reportingInstance':''}");
+    assertEquals(
+        "{\"kind\":\"Event\",\"apiVersion\":\"events.k8s.io/v1\",\"metadata\":{\"name\":\"e\","
+            + "\"namespace\":\"default\"},\"eventTime\":null,\"reason\":\"Pulled\","
+            + "\"regarding\":{\"kind\":\"Pod\",\"name\":\"demo\"},\"note\":\"m\",\"type\":\"Normal\","
+            + "\"deprecatedSource\":{\"component\":\"kubelet\"},"
+            + "\"deprecatedFirstTimestamp\":\"2026-01-01T00:00:00Z\","
+            + "\"deprecatedLastTimestamp\":\"2026-01-01T00:00:01Z\",\"deprecatedCount\":2}",
+        new EventsV1Strategy(events).toExternal(core).toString());
+  }
 }
