@@ -32,7 +32,9 @@ final class BuiltinRoles implements Authorizer {
   private static final Map<String, List<PolicyRule>> ROLES =
       Map.of(
           MASTERS,
-          List.of(PolicyRule.resources(Set.of("*"), "*"), PolicyRule.urls(Set.of("*"), "*")),
+          List.of(
+              PolicyRule.groupResources(Set.of("*"), Set.of("*"), "*"),
+              PolicyRule.urls(Set.of("*"), "*")),
           UserInfo.AUTHENTICATED,
           List.of(
               PolicyRule.urls(
@@ -60,7 +62,8 @@ final class BuiltinRoles implements Authorizer {
                   "namespaces/status",
                   "configmaps",
                   "events"),
-              PolicyRule.resources(Set.of("get"), "pods/log")),
+              PolicyRule.resources(Set.of("get"), "pods/log"),
+              PolicyRule.groupResources(READ, Set.of("events.k8s.io"), "events")),
           NODES,
           List.of(
               PolicyRule.resources(READ, "pods", "nodes", "namespaces", "configmaps", "secrets"),
