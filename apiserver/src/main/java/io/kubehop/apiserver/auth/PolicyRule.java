@@ -4,17 +4,23 @@ import java.util.Set;
 
 /**
  * One rule of a role, as RBAC's {@code PolicyRule}: verbs on resources (written {@code pods} or
- * {@code pods/log}, {@code *} for all) of the core group, or verbs on non-resource URLs ({@code
- * /api/*} matches by prefix).
+ * {@code pods/log}, {@code *} for all) of some API groups ({@code ""} for core, {@code *} for all),
+ * or verbs on non-resource URLs ({@code /api/*} matches by prefix).
  */
-record PolicyRule(Set<String> verbs, Set<String> resources, Set<String> nonResourceUrls) {
+record PolicyRule(
+    Set<String> verbs, Set<String> apiGroups, Set<String> resources, Set<String> nonResourceUrls) {
 
+  /** Verbs on resources of the core group. */
   static PolicyRule resources(Set<String> verbs, String... resources) {
-    return new PolicyRule(verbs, Set.of(resources), Set.of());
+    return groupResources(verbs, Set.of(""), resources);
+  }
+
+  static PolicyRule groupResources(Set<String> verbs, Set<String> apiGroups, String... resources) {
+    return new PolicyRule(verbs, apiGroups, Set.of(resources), Set.of());
   }
 
   static PolicyRule urls(Set<String> verbs, String... urls) {
-    return new PolicyRule(verbs, Set.of(), Set.of(urls));
+    return new PolicyRule(verbs, Set.of(), Set.of(), Set.of(urls));
   }
 
   boolean allows(RequestAttributes a) {
@@ -24,8 +30,7 @@ record PolicyRule(Set<String> verbs, Set<String> resources, Set<String> nonResou
     if (!a.resourceRequest()) {
       return nonResourceUrls.stream().anyMatch(url -> matches(url, a.path()));
     }
-    // every kubehop resource is in the core group
-    return "".equals(a.group())
+    return (apiGroups.contains("*") || apiGroups.contains(a.group() == null ? "" : a.group()))
         && (resources.contains("*") || resources.contains(a.resourceWithSubresource()));
   }
 

@@ -11,9 +11,11 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 
 /**
- * {@code /version}, {@code /api}, {@code /apis} and {@code /api/v1}, legacy or aggregated
- * (apidiscovery v2 or v2beta1, chosen by the Accept header and announced by the matching
- * Content-Type) — docs/wire-captures.md §4.3.
+ * {@code /version}, {@code /api}, {@code /apis}, {@code /api/v1} and {@code
+ * /apis/events.k8s.io[/v1]}, legacy or aggregated (apidiscovery v2 or v2beta1, chosen by the Accept
+ * header and announced by the matching Content-Type) — docs/wire-captures.md §4.3. The one group
+ * besides core is {@code events.k8s.io} (read-only events); core comes first, so kubectl resolves
+ * {@code events} and {@code ev} to core/v1.
  */
 public final class Discovery {
 
@@ -63,13 +65,59 @@ public final class Discovery {
     if (aggregated != null) {
       v.put("kind", "APIGroupDiscoveryList").put("apiVersion", apiVersionOf(aggregated));
       v.putObject("metadata");
-      v.putArray("items");
+      ObjectNode group = v.putArray("items").addObject();
+      group.putObject("metadata").put("name", EVENTS_GROUP).putNull("creationTimestamp");
+      ObjectNode version = group.putArray("versions").addObject();
+      version.put("version", "v1");
+      ArrayNode resources = version.putArray("resources");
+      aggregatedResource(resources.addObject(), ResourceType.EVENTS_V1, EVENTS_GROUP);
+      version.put("freshness", "Current");
       Responses.json(req.response(), 200, aggregated, v);
       return;
     }
     v.put("kind", "APIGroupList").put("apiVersion", "v1");
-    v.putArray("groups");
+    v.putArray("groups").add(eventsGroupObject());
     Responses.json(req.response(), 200, v);
+  }
+
+  /** The one API group besides core: {@code events.k8s.io}, version v1, read-only events. */
+  public static final String EVENTS_GROUP = "events.k8s.io";
+
+  private static ObjectNode eventsGroupObject() {
+    ObjectNode g = ApiJson.mapper().createObjectNode();
+    g.put("name", EVENTS_GROUP);
+    g.putArray("versions")
+        .addObject()
+        .put("groupVersion", EVENTS_GROUP + "/v1")
+        .put("version", "v1");
+    g.putObject("preferredVersion").put("groupVersion", EVENTS_GROUP + "/v1").put("version", "v1");
+    return g;
+  }
+
+  /** {@code /apis/events.k8s.io}: the APIGroup. */
+  public static void eventsGroup(HttpServerRequest req) {
+    ObjectNode g = eventsGroupObject();
+    ObjectNode v = ApiJson.mapper().createObjectNode();
+    v.put("kind", "APIGroup").put("apiVersion", "v1");
+    v.setAll(g);
+    Responses.json(req.response(), 200, v);
+  }
+
+  /** {@code /apis/events.k8s.io/v1}: its APIResourceList. */
+  public static void eventsV1(HttpServerRequest req) {
+    ObjectNode list = ApiJson.mapper().createObjectNode();
+    list.put("kind", "APIResourceList")
+        .put("apiVersion", "v1")
+        .put("groupVersion", EVENTS_GROUP + "/v1");
+    ResourceType t = ResourceType.EVENTS_V1;
+    ObjectNode r = list.putArray("resources").addObject();
+    r.put("name", t.resource())
+        .put("singularName", t.singular())
+        .put("namespaced", t.namespaced())
+        .put("kind", t.kind());
+    strings(r.putArray("verbs"), t.verbs());
+    strings(r.putArray("shortNames"), t.shortNames());
+    Responses.json(req.response(), 200, list);
   }
 
   public static void coreV1(HttpServerRequest req) {
@@ -112,26 +160,29 @@ public final class Discovery {
     ArrayNode resources = version.putArray("resources");
     for (ResourceType t : ResourceType.ALL) {
       ObjectNode r = resources.addObject();
-      r.put("resource", t.resource());
-      kind(r.putObject("responseKind"), t.kind());
-      r.put("scope", t.namespaced() ? "Namespaced" : "Cluster")
-          .put("singularResource", t.singular());
-      strings(r.putArray("verbs"), t.verbs());
-      if (!t.shortNames().isEmpty()) {
-        strings(r.putArray("shortNames"), t.shortNames());
-      }
-      if (!t.categories().isEmpty()) {
-        strings(r.putArray("categories"), t.categories());
-      }
-      ArrayNode subs = r.putArray("subresources");
-      for (ResourceType.Subresource s : t.subresources()) {
-        ObjectNode sr = subs.addObject();
-        sr.put("subresource", s.name());
-        kind(sr.putObject("responseKind"), s.kind());
-        strings(sr.putArray("verbs"), s.verbs());
-      }
+      aggregatedResource(r, t, "");
     }
     return list;
+  }
+
+  private static void aggregatedResource(ObjectNode r, ResourceType t, String group) {
+    r.put("resource", t.resource());
+    r.putObject("responseKind").put("group", group).put("version", "v1").put("kind", t.kind());
+    r.put("scope", t.namespaced() ? "Namespaced" : "Cluster").put("singularResource", t.singular());
+    strings(r.putArray("verbs"), t.verbs());
+    if (!t.shortNames().isEmpty()) {
+      strings(r.putArray("shortNames"), t.shortNames());
+    }
+    if (!t.categories().isEmpty()) {
+      strings(r.putArray("categories"), t.categories());
+    }
+    ArrayNode subs = r.putArray("subresources");
+    for (ResourceType.Subresource s : t.subresources()) {
+      ObjectNode sr = subs.addObject();
+      sr.put("subresource", s.name());
+      kind(sr.putObject("responseKind"), s.kind());
+      strings(sr.putArray("verbs"), s.verbs());
+    }
   }
 
   private static String apiVersionOf(String contentType) {

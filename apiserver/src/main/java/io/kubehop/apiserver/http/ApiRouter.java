@@ -141,6 +141,10 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
       case "/api", "/api/" -> get(req, () -> Discovery.api(req));
       case "/apis", "/apis/" -> get(req, () -> Discovery.apis(req));
       case "/api/v1", "/api/v1/" -> get(req, () -> Discovery.coreV1(req));
+      case "/apis/events.k8s.io", "/apis/events.k8s.io/" ->
+          get(req, () -> Discovery.eventsGroup(req));
+      case "/apis/events.k8s.io/v1", "/apis/events.k8s.io/v1/" ->
+          get(req, () -> Discovery.eventsV1(req));
       case "/openapi/v3", "/openapi/v3/" -> get(req, () -> openApi.root(req));
       case "/openapi/v3/api/v1" -> get(req, () -> openApi.coreV1(req));
       case "/openapi/v2" -> get(req, () -> openApiV2.serve(req));
@@ -211,6 +215,10 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
         metrics.handle(req);
       }
       default -> {
+        if (path.startsWith(EVENTS_V1)) {
+          dispatch(eventsV1(req, path).by(user.name()));
+          return;
+        }
         ApiRequest api = ApiRequest.parse(req, path);
         if (api == null) {
           throw StatusException.notFoundPath();
@@ -218,6 +226,23 @@ public final class ApiRouter implements Handler<HttpServerRequest> {
         dispatch(api.by(user.name()));
       }
     }
+  }
+
+  private static final String EVENTS_V1 = "/apis/events.k8s.io/v1/";
+
+  /**
+   * An {@code events.k8s.io/v1} request: the path of the core/v1 events it reads, with the
+   * converting resource; only GET (get, list, watch) is served.
+   */
+  private static ApiRequest eventsV1(HttpServerRequest req, String path) {
+    ApiRequest core = ApiRequest.parse(req, "/api/v1/" + path.substring(EVENTS_V1.length()));
+    if (core == null || core.type() != ResourceType.EVENTS || core.subresource() != null) {
+      throw StatusException.notFoundPath();
+    }
+    if (req.method() != HttpMethod.GET) {
+      throw StatusException.methodNotAllowed();
+    }
+    return new ApiRequest(req, ResourceType.EVENTS_V1, core.namespace(), core.name(), null);
   }
 
   private void dispatch(ApiRequest req) {

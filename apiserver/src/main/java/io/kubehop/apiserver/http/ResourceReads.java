@@ -66,7 +66,7 @@ public final class ResourceReads {
                 t.put("apiVersion", "meta.k8s.io/" + table);
                 Responses.json(req.http().response(), 200, t);
               } else {
-                Responses.json(req.http().response(), 200, ar.result());
+                Responses.json(req.http().response(), 200, strategy.toExternal(ar.result()));
               }
             });
   }
@@ -97,10 +97,11 @@ public final class ResourceReads {
                 return;
               }
               ObjectNode list = ApiJson.mapper().createObjectNode();
-              list.put("kind", strategy.type().listKind()).put("apiVersion", "v1");
+              list.put("kind", strategy.type().listKind()).put("apiVersion", strategy.apiVersion());
               list.putObject("metadata").put("resourceVersion", rv);
               ArrayNode array = list.putArray("items");
-              for (ObjectNode o : items) {
+              for (ObjectNode stored : items) {
+                ObjectNode o = strategy.toExternal(stored);
                 o.remove("kind");
                 o.remove("apiVersion");
                 array.add(o);

@@ -40,6 +40,22 @@ public interface ResourceStrategy {
 
   TableConvertor table();
 
+  /** The apiVersion objects are served in ({@code v1} for core). */
+  default String apiVersion() {
+    return "v1";
+  }
+
+  /**
+   * The stored (core/v1) object as this resource serves it: itself, or converted for another group
+   * version ({@code events.k8s.io/v1}).
+   */
+  default ObjectNode toExternal(ObjectNode stored) {
+    return stored;
+  }
+
+  /** Called once an object is stored by a create (e.g. to bound how many events are kept). */
+  default void afterCreate(ObjectNode created) {}
+
   /**
    * True when a DELETE only marks the object (a pod bound to a node, deleted with a grace period).
    */

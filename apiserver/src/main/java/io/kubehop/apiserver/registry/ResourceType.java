@@ -63,7 +63,42 @@ public record ResourceType(
           List.of("create", "delete", "get", "list", "patch", "update", "watch"),
           List.of(new Subresource("status", "Namespace", List.of("get", "patch", "update"))));
 
-  public static final List<ResourceType> ALL = List.of(PODS, NODES, NAMESPACES);
+  public static final ResourceType CONFIGMAPS =
+      new ResourceType(
+          "configmaps",
+          "configmap",
+          "ConfigMap",
+          true,
+          List.of("cm"),
+          List.of(),
+          ALL_VERBS,
+          List.of());
+
+  public static final ResourceType SECRETS =
+      new ResourceType(
+          "secrets", "secret", "Secret", true, List.of(), List.of(), ALL_VERBS, List.of());
+
+  public static final ResourceType EVENTS =
+      new ResourceType(
+          "events", "event", "Event", true, List.of("ev"), List.of(), ALL_VERBS, List.of());
+
+  /**
+   * {@code events.k8s.io/v1} events: the core/v1 events converted, read-only here. Not in {@link
+   * #ALL}, which is core/v1.
+   */
+  public static final ResourceType EVENTS_V1 =
+      new ResourceType(
+          "events",
+          "event",
+          "Event",
+          true,
+          List.of("ev"),
+          List.of(),
+          List.of("get", "list", "watch"),
+          List.of());
+
+  public static final List<ResourceType> ALL =
+      List.of(PODS, NODES, NAMESPACES, CONFIGMAPS, SECRETS, EVENTS);
 
   public static ResourceType byResource(String resource) {
     for (ResourceType t : ALL) {

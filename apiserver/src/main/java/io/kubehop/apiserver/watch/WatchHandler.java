@@ -50,7 +50,7 @@ public final class WatchHandler {
     String table = MediaTypes.tableVersion(req.http().getHeader("Accept"));
     Function<ObjectNode, ObjectNode> render =
         table == null
-            ? o -> o
+            ? strategy::toExternal
             : o -> {
               ObjectNode t =
                   TableBuilder.build(strategy.table(), List.of(o), null, clock.instant());
@@ -156,7 +156,7 @@ public final class WatchHandler {
 
   private ObjectNode bookmark(ResourceStrategy strategy) {
     ObjectNode o = ApiJson.mapper().createObjectNode();
-    o.put("kind", strategy.type().kind()).put("apiVersion", "v1");
+    o.put("kind", strategy.type().kind()).put("apiVersion", strategy.apiVersion());
     ObjectNode meta = o.putObject("metadata");
     meta.put("resourceVersion", Long.toString(store.currentResourceVersion()));
     return o;
