@@ -163,7 +163,8 @@ final class ContainerStarter {
     if (executable.isEmpty()) {
       throw notFound(argv.get(0));
     }
-    argv.set(0, executable.get());
+    // argv[0] stays as given (`ps` shows "sleep 3600", as under runc): unshare execs it with the
+    // container's PATH inside the root, the same lookup as the one just made
     PidMode pidMode = pidMode(container);
     LaunchSpec spec =
         isolation.containerLaunch(

@@ -116,7 +116,9 @@ final class ExecSession implements Executor {
     if (executable.isEmpty()) {
       return Optional.empty();
     }
-    argv.set(0, executable.get());
+    if (!context.isolated()) {
+      argv.set(0, executable.get());
+    } // isolated, argv[0] stays as given: nsenter execs it with the container's PATH in its root
     boolean tty = options.tty();
     LaunchSpec spec =
         size == null
