@@ -136,9 +136,12 @@ class RuntimeMainTest {
       assertTrue(runtime.waitFor(20, TimeUnit.SECONDS), "runtime exits after SIGTERM");
       assertEquals(0, runtime.exitValue());
       for (ProcessHandle process : processes) {
-        assertFalse(
-            process.isAlive(),
-            "left behind: " + process.pid() + " " + process.info().commandLine());
+        // an isolated container's PID 1 is a grandchild of the runtime: once its parent (unshare)
+        // is killed with it, init reaps it, a moment later
+        Await.until(
+            () -> "left behind: " + process.pid() + " " + process.info().commandLine(),
+            Duration.ofSeconds(10),
+            () -> !process.isAlive());
       }
       assertFalse(Files.exists(socket), "socket removed");
       List<String> rest = output();
