@@ -40,23 +40,26 @@ class FaultIT {
   private static final Duration IDLE_CUT = Duration.ofSeconds(3);
 
   private static KubehopCluster cluster;
-  private static Path big;
+  private static String big;
 
   @BeforeAll
   static void up() throws IOException {
     cluster = KubehopCluster.up();
     new Pods(cluster).runBusybox("demo", "sleep", "3600");
-    // the runtime's containers share the host's filesystem: a file here is in the pod too
     Path dir = Files.createTempDirectory(cluster.home(), "fault-");
-    big = dir.resolve("big.bin");
+    Path local = dir.resolve("big.bin");
     byte[] block = new byte[1 << 20];
     Random random = new Random(15);
-    try (var out = Files.newOutputStream(big)) {
+    try (var out = Files.newOutputStream(local)) {
       for (int i = 0; i < 10; i++) {
         random.nextBytes(block);
         out.write(block);
       }
     }
+    // the pod has a root of its own: the file goes in before any fault is set
+    big = "/tmp/big.bin";
+    ProcessResult in = cluster.kubectl("1.33").run("cp", local.toString(), "demo:" + big);
+    assertThat(in.exitCode()).as(in.toString()).isZero();
   }
 
   @AfterAll

@@ -43,6 +43,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>The hostile pod is honest about how: its container's PATH starts with a directory whose {@code
  * tar} is a script that ignores its arguments and prints a crafted archive, as a compromised image
  * could.
+ *
+ * <p>Both pods see the test's work directory at the same path (a hostPath volume), so the copies
+ * can be checked from here; their image is debian (the host's /usr, GNU tar).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KubehopCpIT {
@@ -75,9 +78,14 @@ class KubehopCpIT {
         spec:
           containers:
           - name: main
-            image: busybox
+            image: debian
             command: ["sleep", "3600"]
-            workingDir: %s
+            workingDir: %1$s
+            volumeMounts:
+            - {name: work, mountPath: %1$s}
+          volumes:
+          - name: work
+            hostPath: {path: %1$s, type: Directory}
         ---
         apiVersion: v1
         kind: Pod
@@ -86,11 +94,16 @@ class KubehopCpIT {
         spec:
           containers:
           - name: main
-            image: busybox
+            image: debian
             command: ["sleep", "3600"]
             env:
             - name: PATH
-              value: %s:/usr/local/bin:/usr/bin:/bin
+              value: %2$s:/usr/local/bin:/usr/bin:/bin
+            volumeMounts:
+            - {name: work, mountPath: %1$s}
+          volumes:
+          - name: work
+            hostPath: {path: %1$s, type: Directory}
         """
             .formatted(work, bin));
     ProcessResult applied = cluster.kubehop("apply", "-f", manifest.toString());
@@ -150,7 +163,7 @@ class KubehopCpIT {
     long fromPod = System.nanoTime() - start;
     assertThat(out.exitCode()).as(out.toString()).isZero();
     assertThat(out.stdout()).isEmpty();
-    assertThat(out.stderr()).isEqualTo("/usr/bin/tar: Removing leading `/' from member names\n");
+    assertThat(out.stderr()).isEqualTo("tar: Removing leading `/' from member names\n");
 
     System.out.printf(
         Locale.ROOT,
@@ -207,7 +220,7 @@ class KubehopCpIT {
     assertThat(result.stderr())
         .endsWith(
             "Cannot stat: No such file or directory\n"
-                + "/usr/bin/tar: Exiting with failure status due to previous errors\n"
+                + "tar: Exiting with failure status due to previous errors\n"
                 + "command terminated with exit code 2\n");
     assertThat(work.resolve("x")).doesNotExist();
   }

@@ -43,8 +43,12 @@ final class VolumeSetUp {
     if (v.projected() != null) {
       return "kubernetes.io~projected";
     }
+    if (v.hostPath() != null) {
+      return "kubernetes.io~host-path";
+    }
     throw new VolumeException(
-        "kubehop supports emptyDir, configMap, secret, downwardAPI and projected volumes only");
+        "kubehop supports emptyDir, configMap, secret, downwardAPI, projected and hostPath volumes"
+            + " only");
   }
 
   static PodVolumes.Mounted setUp(
@@ -55,6 +59,9 @@ final class VolumeSetUp {
         || v.name().contains("/")
         || v.name().startsWith(".")) {
       throw new VolumeException("invalid volume name \"" + v.name() + "\"");
+    }
+    if (v.hostPath() != null) {
+      return new PodVolumes.Mounted(hostPath(v), false);
     }
     Path dir = podDir.resolve("volumes").resolve(pluginDir(v)).resolve(v.name());
     if (v.emptyDir() != null) {
@@ -69,6 +76,62 @@ final class VolumeSetUp {
     createWorldWritable(dir);
     new AtomicWriter(dir, clock).write(payload);
     return new PodVolumes.Mounted(dir, true);
+  }
+
+  /**
+   * The node's path of a hostPath volume, checked (or created) as its {@code type} says, in
+   * upstream's words.
+   */
+  private static Path hostPath(Volume v) throws VolumeException, IOException {
+    String pathText = v.hostPath().path();
+    if (pathText == null || !pathText.startsWith("/")) {
+      throw new VolumeException("hostPath " + v.name() + ": path must be absolute: " + pathText);
+    }
+    Path path = Path.of(pathText);
+    String type = v.hostPath().type() == null ? "" : v.hostPath().type();
+    switch (type) {
+      case "DirectoryOrCreate" -> {
+        if (!Files.exists(path)) {
+          Files.createDirectories(path);
+          Files.setPosixFilePermissions(path, AtomicWriter.perms(0755));
+        }
+        if (!Files.isDirectory(path)) {
+          throw new VolumeException("hostPath type check failed: " + path + " is not a directory");
+        }
+      }
+      case "Directory" -> {
+        if (!Files.isDirectory(path)) {
+          throw new VolumeException("hostPath type check failed: " + path + " is not a directory");
+        }
+      }
+      case "FileOrCreate" -> {
+        if (!Files.exists(path)) {
+          Files.createDirectories(path.getParent());
+          Files.createFile(path);
+          Files.setPosixFilePermissions(path, AtomicWriter.perms(0644));
+        }
+        if (!Files.isRegularFile(path)) {
+          throw new VolumeException("hostPath type check failed: " + path + " is not a file");
+        }
+      }
+      case "File" -> {
+        if (!Files.isRegularFile(path)) {
+          throw new VolumeException("hostPath type check failed: " + path + " is not a file");
+        }
+      }
+      case "" -> {
+        // no check: an absent path is created as a directory by the runtime's bind, as Docker does
+        if (!Files.exists(path)) {
+          Files.createDirectories(path);
+        }
+      }
+      default -> {
+        if (!Files.exists(path)) {
+          throw new VolumeException("hostPath type check failed: " + path + " does not exist");
+        }
+      }
+    }
+    return path;
   }
 
   /** Upstream makes a volume's own directory 0777 so that any user in the pod may use it. */
