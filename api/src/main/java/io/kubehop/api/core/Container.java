@@ -15,7 +15,10 @@ public record Container(
     List<ContainerPort> ports,
     Boolean stdin,
     Boolean stdinOnce,
-    Boolean tty) {
+    Boolean tty,
+    Probe livenessProbe,
+    Probe readinessProbe,
+    Probe startupProbe) {
 
   public List<String> command() {
     return command == null ? List.of() : command;
