@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubehop.api.json.ApiJson;
 import io.kubehop.apiserver.auth.AccessOptions;
 import io.kubehop.apiserver.auth.RequestGate;
+import io.kubehop.apiserver.controller.EventRetention;
 import io.kubehop.apiserver.controller.NodeLifecycleController;
 import io.kubehop.apiserver.http.ApiRouter;
 import io.kubehop.apiserver.http.ResourceReads;
@@ -12,12 +13,15 @@ import io.kubehop.apiserver.leaderelection.ApiServerDirectory;
 import io.kubehop.apiserver.leaderelection.IdentityLease;
 import io.kubehop.apiserver.leaderelection.LeaderElection;
 import io.kubehop.apiserver.leaderelection.LeaderElector;
+import io.kubehop.apiserver.registry.ConfigMapStrategy;
+import io.kubehop.apiserver.registry.EventStrategy;
 import io.kubehop.apiserver.registry.NamespaceStrategy;
 import io.kubehop.apiserver.registry.NodeStrategy;
 import io.kubehop.apiserver.registry.ObjectMetaDefaults;
 import io.kubehop.apiserver.registry.PodStrategy;
 import io.kubehop.apiserver.registry.ResourceStrategy;
 import io.kubehop.apiserver.registry.ResourceType;
+import io.kubehop.apiserver.registry.SecretStrategy;
 import io.kubehop.apiserver.scheduler.Scheduler;
 import io.kubehop.apiserver.storage.StorageOptions;
 import io.kubehop.apiserver.storage.Store;
@@ -106,6 +110,8 @@ public final class ApiServer {
    * @param leaderElection who this apiserver is among those sharing an etcd, and the Lease times of
    *     the scheduler and node lifecycle controller (etcd only: with the file store this apiserver
    *     is alone and always leads; null: {@link LeaderElection#of} a fresh identity)
+   * @param events how long core/v1 Events are kept and how many at most ({@code --event-ttl},
+   *     {@code --max-events}; null: {@link EventRetention.Limits#DEFAULT})
    */
   public record Options(
       Path home,
@@ -120,8 +126,12 @@ public final class ApiServer {
       Liveness liveness,
       Duration requestHeaderTimeout,
       StorageOptions storage,
-      LeaderElection leaderElection) {
+      LeaderElection leaderElection,
+      EventRetention.Limits events) {
     public Options {
+      if (events == null) {
+        events = EventRetention.Limits.DEFAULT;
+      }
       if (leaderElection == null) {
         leaderElection = LeaderElection.of(LeaderElection.defaultIdentity());
       }
@@ -162,6 +172,7 @@ public final class ApiServer {
           Liveness.DEFAULT,
           RequestHeadTimeout.UPSTREAM,
           StorageOptions.FILE,
+          null,
           null);
     }
 
@@ -180,7 +191,8 @@ public final class ApiServer {
           liveness,
           requestHeaderTimeout,
           storage,
-          leaderElection);
+          leaderElection,
+          events);
     }
 
     /** These options, with {@code timeout} for a connection's first request head (0: none). */
@@ -198,7 +210,8 @@ public final class ApiServer {
           liveness,
           timeout,
           storage,
-          leaderElection);
+          leaderElection,
+          events);
     }
 
     /** These options, with {@code leaderElection} (used with etcd only). */
@@ -216,7 +229,27 @@ public final class ApiServer {
           liveness,
           requestHeaderTimeout,
           storage,
-          leaderElection);
+          leaderElection,
+          events);
+    }
+
+    /** These options, keeping core/v1 Events within {@code events}. */
+    public Options withEventLimits(EventRetention.Limits events) {
+      return new Options(
+          home,
+          bindAddress,
+          port,
+          nodeMonitorGracePeriod,
+          nodeMonitorPeriod,
+          watchHistory,
+          streamingProxyRedirects,
+          webSocketTranslation,
+          access,
+          liveness,
+          requestHeaderTimeout,
+          storage,
+          leaderElection,
+          events);
     }
 
     /** These options, storing in {@code storage}. */
@@ -234,7 +267,8 @@ public final class ApiServer {
           liveness,
           requestHeaderTimeout,
           storage,
-          leaderElection);
+          leaderElection,
+          events);
     }
 
     public Options(
@@ -273,7 +307,8 @@ public final class ApiServer {
           liveness,
           requestHeaderTimeout,
           storage,
-          leaderElection);
+          leaderElection,
+          events);
     }
 
     public Options(
@@ -316,6 +351,7 @@ public final class ApiServer {
   private final HttpClientAgent kubeletClient;
   private final Scheduler scheduler;
   private final NodeLifecycleController nodeLifecycle;
+  private final EventRetention eventRetention;
   private final List<LeaderElector> electors;
   private final IdentityLease identity;
   private final SubresourceRegistry subresources;
@@ -329,6 +365,7 @@ public final class ApiServer {
       HttpClientAgent kubeletClient,
       Scheduler scheduler,
       NodeLifecycleController nodeLifecycle,
+      EventRetention eventRetention,
       List<LeaderElector> electors,
       IdentityLease identity,
       SubresourceRegistry subresources,
@@ -343,6 +380,7 @@ public final class ApiServer {
     this.kubeletClient = kubeletClient;
     this.scheduler = scheduler;
     this.nodeLifecycle = nodeLifecycle;
+    this.eventRetention = eventRetention;
     this.electors = List.copyOf(electors);
     this.subresources = subresources;
   }
@@ -390,6 +428,10 @@ public final class ApiServer {
             store -> {
               HopRegistry hops = new HopRegistry("kubelet");
               gate.watch(hops);
+              // every apiserver sweeps (not only a leader): deletes are conditional, so two
+              // apiservers on one etcd sweeping at once only repeat each other's work
+              EventRetention eventRetention =
+                  new EventRetention(vertx, store, clock, options.events());
               Map<ResourceType, ResourceStrategy> strategies =
                   Map.of(
                       ResourceType.PODS,
@@ -397,7 +439,13 @@ public final class ApiServer {
                       ResourceType.NODES,
                       new NodeStrategy(),
                       ResourceType.NAMESPACES,
-                      new NamespaceStrategy());
+                      new NamespaceStrategy(),
+                      ResourceType.CONFIGMAPS,
+                      new ConfigMapStrategy(),
+                      ResourceType.SECRETS,
+                      new SecretStrategy(),
+                      ResourceType.EVENTS,
+                      new EventStrategy().onCreate(eventRetention::created));
               HttpClientOptions httpOptions = new HttpClientOptions().setConnectTimeout(10_000);
               NetClientOptions netOptions = new NetClientOptions();
               if (kubeletTls != null) {
@@ -570,6 +618,7 @@ public final class ApiServer {
                         if (identity != null) {
                           identity.start();
                         }
+                        eventRetention.start();
                         if (electors.isEmpty()) {
                           scheduler.start(); // alone on its store: always the leader
                           lifecycle.start();
@@ -583,6 +632,7 @@ public final class ApiServer {
                             client,
                             scheduler,
                             lifecycle,
+                            eventRetention,
                             electors,
                             identity,
                             subresources,
@@ -682,6 +732,7 @@ public final class ApiServer {
     Future<Void> released = Future.join(stops).mapEmpty();
     scheduler.stop();
     nodeLifecycle.stop();
+    eventRetention.stop();
     return released
         .otherwiseEmpty()
         .compose(v -> server.close())
@@ -694,6 +745,11 @@ public final class ApiServer {
                       gate.close();
                       return null;
                     }));
+  }
+
+  /** The sweeper that bounds the stored events (tests run a sweep without waiting a period). */
+  public EventRetention eventRetention() {
+    return eventRetention;
   }
 
   public Vertx vertx() {

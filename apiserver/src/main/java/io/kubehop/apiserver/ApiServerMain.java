@@ -2,6 +2,7 @@ package io.kubehop.apiserver;
 
 import io.kubehop.api.util.GoDuration;
 import io.kubehop.apiserver.auth.AccessOptions;
+import io.kubehop.apiserver.controller.EventRetention;
 import io.kubehop.apiserver.leaderelection.LeaderElection;
 import io.kubehop.apiserver.storage.StorageOptions;
 import io.kubehop.streaming.proxy.WebSocketTranslation;
@@ -109,6 +110,23 @@ public final class ApiServerMain implements Callable<Integer> {
               + "within this time, without an answer, as upstream's ReadHeaderTimeout (32s) does; 0 "
               + "disables it.")
   Duration requestHeaderTimeout;
+
+  @Option(
+      names = "--event-ttl",
+      defaultValue = "1h",
+      converter = DurationConverter.class,
+      description =
+          "How long after its last write a core/v1 Event is deleted, as upstream's --event-ttl"
+              + " (default: 1h).")
+  Duration eventTtl;
+
+  @Option(
+      names = "--max-events",
+      defaultValue = "10000",
+      description =
+          "The most core/v1 Events kept in all namespaces; past it the oldest are deleted"
+              + " (default: 10000).")
+  int maxEvents;
 
   @Option(
       names = "--node-monitor-period",
@@ -297,6 +315,7 @@ public final class ApiServerMain implements Callable<Integer> {
                           new Liveness(
                               streamingConnectionIdleTimeout, streamingConnectionKeepalive))
                       .withRequestHeaderTimeout(requestHeaderTimeout)
+                      .withEventLimits(new EventRetention.Limits(eventTtl, maxEvents))
                       .withStorage(storage())
                       .withLeaderElection(
                           LeaderElection.of(

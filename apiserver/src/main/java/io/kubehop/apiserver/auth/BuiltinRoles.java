@@ -12,11 +12,13 @@ import java.util.Set;
  *   <li>{@code system:masters}: everything (upstream's {@code cluster-admin} binding).
  *   <li>{@code system:authenticated}: discovery, OpenAPI, version and health ({@code
  *       system:discovery}).
- *   <li>{@code kubehop:viewers}: read every resource and {@code pods/log} (upstream's {@code
- *       view}); never exec, attach or port-forward, never {@code /metrics} or {@code /debug}.
+ *   <li>{@code kubehop:viewers}: read every resource but secrets, and {@code pods/log} (upstream's
+ *       {@code view}, which leaves secrets out too); never exec, attach or port-forward, never
+ *       {@code /metrics} or {@code /debug}.
  *   <li>{@code system:nodes}: what a kubelet needs to register and heartbeat its node, watch pods
- *       and report their status, and delete the pods it killed. Unlike upstream's Node authorizer
- *       it does not restrict a kubelet to its own node and pods.
+ *       and report their status, delete the pods it killed, read the configmaps and secrets pods
+ *       mount, and write events. Unlike upstream's Node authorizer it does not restrict a kubelet
+ *       to its own node, pods and their configmaps and secrets.
  * </ul>
  */
 final class BuiltinRoles implements Authorizer {
@@ -56,11 +58,12 @@ final class BuiltinRoles implements Authorizer {
                   "nodes/status",
                   "namespaces",
                   "namespaces/status",
+                  "configmaps",
                   "events"),
               PolicyRule.resources(Set.of("get"), "pods/log")),
           NODES,
           List.of(
-              PolicyRule.resources(READ, "pods", "nodes", "namespaces"),
+              PolicyRule.resources(READ, "pods", "nodes", "namespaces", "configmaps", "secrets"),
               PolicyRule.resources(
                   Set.of("create", "get", "update", "patch"), "nodes", "nodes/status"),
               PolicyRule.resources(Set.of("update", "patch"), "pods/status"),

@@ -6,13 +6,16 @@ import io.kubehop.api.meta.StatusException;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 
 /**
  * Just enough of Kubernetes' protobuf encoding to accept what kubectl 1.33 sends as protobuf:
- * {@code kubectl create namespace} POSTs {@code application/vnd.kubernetes.protobuf} (the {@code
- * k8s\0} magic, a runtime.Unknown envelope, then a v1.Namespace). Only {@code metadata} (name,
- * generateName, labels, annotations) is read: a Namespace's spec and status are set by the server
- * anyway. The answer is JSON, which kubectl also accepts.
+ * {@code kubectl create namespace}, {@code create configmap} and {@code create secret} POST {@code
+ * application/vnd.kubernetes.protobuf} (the {@code k8s\0} magic, a runtime.Unknown envelope, then a
+ * v1.Namespace, v1.ConfigMap or v1.Secret). Of {@code metadata}, name, generateName, namespace,
+ * labels and annotations are read: a Namespace's spec and status are set by the server anyway; of a
+ * ConfigMap or Secret, also its data, binaryData or stringData, type and immutable (field numbers
+ * of k8s.io/api/core/v1/generated.proto). The answer is JSON, which kubectl also accepts.
  */
 final class ProtobufObjects {
 
@@ -23,7 +26,7 @@ final class ProtobufObjects {
     throw new AssertionError("No instances.");
   }
 
-  /** The object in {@code body} as JSON; only kind Namespace is supported (others: 415). */
+  /** The object in {@code body} as JSON; kinds Namespace, ConfigMap and Secret (others: 415). */
   static ObjectNode decode(Buffer body) {
     byte[] b = body.getBytes();
     for (int i = 0; i < MAGIC.length; i++) {
@@ -57,28 +60,72 @@ final class ProtobufObjects {
         unknown.skip();
       }
     }
-    if (!kind.equals("Namespace")) {
+    if (!kind.equals("Namespace") && !kind.equals("ConfigMap") && !kind.equals("Secret")) {
       throw Bodies.unsupportedObjectMediaType(CONTENT_TYPE);
     }
     ObjectNode obj = ApiJson.mapper().createObjectNode();
     obj.put("kind", kind).put("apiVersion", apiVersion.isEmpty() ? "v1" : apiVersion);
     ObjectNode meta = obj.putObject("metadata");
-    Reader ns = new Reader(raw, 0, raw.length);
-    while (ns.more()) {
-      if (ns.tag() == 1) {
-        objectMeta(ns.message(), meta);
+    Reader r = new Reader(raw, 0, raw.length);
+    boolean secret = kind.equals("Secret");
+    while (r.more()) {
+      int field = r.tag();
+      if (field == 1) {
+        objectMeta(r.message(), meta);
+      } else if (kind.equals("Namespace")) {
+        r.skip();
+      } else if (field == 2) {
+        // ConfigMap.data is map<string,string>; Secret.data map<string,bytes>, base64 in JSON
+        entry(r.message(), obj.withObjectProperty("data"), secret);
+      } else if (field == 3 && !secret) {
+        entry(r.message(), obj.withObjectProperty("binaryData"), true);
+      } else if (field == 3) {
+        putNonEmpty(obj, "type", r.string());
+      } else if (field == 4 && secret) {
+        entry(r.message(), obj.withObjectProperty("stringData"), false);
+      } else if (field == (secret ? 5 : 4)) {
+        obj.put("immutable", r.varint() != 0);
       } else {
-        ns.skip();
+        r.skip();
       }
     }
     return obj;
   }
 
+  private static void putNonEmpty(ObjectNode o, String field, String value) {
+    if (!value.isEmpty()) {
+      o.put(field, value);
+    }
+  }
+
+  /** One map entry (key 1, value 2) into {@code into}; bytes values as base64, as JSON has them. */
+  private static void entry(Reader entry, ObjectNode into, boolean bytes) {
+    String key = "";
+    byte[] value = new byte[0];
+    while (entry.more()) {
+      int t = entry.tag();
+      if (t == 1) {
+        key = entry.string();
+      } else if (t == 2) {
+        value = entry.bytes();
+      } else {
+        entry.skip();
+      }
+    }
+    into.put(
+        key,
+        bytes
+            ? Base64.getEncoder().encodeToString(value)
+            : new String(value, StandardCharsets.UTF_8));
+  }
+
   private static void objectMeta(Reader r, ObjectNode meta) {
     while (r.more()) {
       switch (r.tag()) {
-        case 1 -> meta.put("name", r.string());
-        case 2 -> meta.put("generateName", r.string());
+        // Go's generated code writes every string, empty or not: an empty one is unset
+        case 1 -> putNonEmpty(meta, "name", r.string());
+        case 2 -> putNonEmpty(meta, "generateName", r.string());
+        case 3 -> putNonEmpty(meta, "namespace", r.string());
         case 11, 12 -> {
           String field = r.lastField == 11 ? "labels" : "annotations";
           Reader entry = r.message();

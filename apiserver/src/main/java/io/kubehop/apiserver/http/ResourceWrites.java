@@ -59,6 +59,7 @@ public final class ResourceWrites {
               String name = Meta.name(obj);
               return store
                   .create(new StoreKey(type.resource(), req.namespace(), name), obj)
+                  .onSuccess(strategy::afterCreate)
                   .recover(t -> Future.failedFuture(Responses.translate(t, type.resource(), name)));
             })
         .onComplete(ar -> reply(resp, 201, ar.result(), ar.cause()));
@@ -305,9 +306,7 @@ public final class ResourceWrites {
     return toObject(node, type);
   }
 
-  /**
-   * A POST/PUT body: JSON, or the protobuf Namespace kubectl 1.33's {@code create namespace} sends.
-   */
+  /** A POST/PUT body: JSON, or the protobuf Namespace, ConfigMap or Secret kubectl 1.33 sends. */
   static ObjectNode decodeObject(ApiRequest req, Buffer body, ResourceType type) {
     String contentType = req.http().getHeader("Content-Type");
     String mediaType = contentType == null ? "" : contentType.split(";")[0].trim();

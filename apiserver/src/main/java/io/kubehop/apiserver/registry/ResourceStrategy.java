@@ -40,6 +40,9 @@ public interface ResourceStrategy {
 
   TableConvertor table();
 
+  /** Called once an object is stored by a create (e.g. to bound how many events are kept). */
+  default void afterCreate(ObjectNode created) {}
+
   /**
    * True when a DELETE only marks the object (a pod bound to a node, deleted with a grace period).
    */

@@ -63,7 +63,27 @@ public record ResourceType(
           List.of("create", "delete", "get", "list", "patch", "update", "watch"),
           List.of(new Subresource("status", "Namespace", List.of("get", "patch", "update"))));
 
-  public static final List<ResourceType> ALL = List.of(PODS, NODES, NAMESPACES);
+  public static final ResourceType CONFIGMAPS =
+      new ResourceType(
+          "configmaps",
+          "configmap",
+          "ConfigMap",
+          true,
+          List.of("cm"),
+          List.of(),
+          ALL_VERBS,
+          List.of());
+
+  public static final ResourceType SECRETS =
+      new ResourceType(
+          "secrets", "secret", "Secret", true, List.of(), List.of(), ALL_VERBS, List.of());
+
+  public static final ResourceType EVENTS =
+      new ResourceType(
+          "events", "event", "Event", true, List.of("ev"), List.of(), ALL_VERBS, List.of());
+
+  public static final List<ResourceType> ALL =
+      List.of(PODS, NODES, NAMESPACES, CONFIGMAPS, SECRETS, EVENTS);
 
   public static ResourceType byResource(String resource) {
     for (ResourceType t : ALL) {

@@ -59,10 +59,27 @@ public final class TableBuilder {
 
   /** AGE of {@code creationTimestamp}, or {@code <unknown>} as kubectl prints a missing one. */
   public static String age(ObjectNode object, Instant now) {
-    String ts = object.path("metadata").path("creationTimestamp").asText(null);
-    if (ts == null) {
-      return "<unknown>";
+    return since(object.path("metadata").path("creationTimestamp").asText(null), now);
+  }
+
+  /**
+   * Upstream's {@code translateTimestampSince}: the human duration from an RFC 3339 time to now,
+   * {@code <unknown>} for none (null, empty or unparsable).
+   */
+  public static String since(String ts, Instant now) {
+    Instant t = parseOrNull(ts);
+    return t == null ? "<unknown>" : HumanDuration.format(Duration.between(t, now));
+  }
+
+  /** An RFC 3339 time (metav1.Time or MicroTime), or null when absent or malformed. */
+  public static Instant parseOrNull(String ts) {
+    if (ts == null || ts.isEmpty()) {
+      return null;
     }
-    return HumanDuration.format(Duration.between(Times.parse(ts), now));
+    try {
+      return Times.parse(ts);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
   }
 }
