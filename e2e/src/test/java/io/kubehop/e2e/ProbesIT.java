@@ -282,4 +282,38 @@ class ProbesIT {
         .containsPattern(
             "Readiness:\\s+http-get http://:web/healthz delay=0s timeout=1s period=1s #success=1 #failure=3");
   }
+
+  @Test
+  void anExecReadinessProbeRunsInTheContainer() {
+    apply(
+        "execready",
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: execready
+        spec:
+          containers:
+          - name: main
+            image: busybox
+            command: ["sh", "-c", "sleep 4; touch ready-marker; exec sleep 3600"]
+            readinessProbe:
+              exec:
+                command: ["sh", "-c", "test -e ready-marker || { echo not yet; exit 1; }"]
+              periodSeconds: 1
+        """);
+    pods.awaitRunning("execready");
+    assertThat(getPod("execready")).containsPattern("^execready\\s+0/1\\s+Running\\s+0\\s");
+    Await.until(
+        "execready Ready",
+        WAIT,
+        () -> condition("execready", "Ready", "status").equals(Optional.of("True")));
+    assertThat(getPod("execready")).containsPattern("^execready\\s+1/1\\s+Running\\s+0\\s");
+    // the command's output is the event's detail
+    assertThat(describe("execready"))
+        .containsPattern(
+            "Readiness:\\s+exec \\[sh -c test -e ready-marker \\|\\| \\{ echo not yet; exit 1; \\}\\] delay=0s timeout=1s period=1s #success=1 #failure=3")
+        .containsPattern(
+            "Warning\\s+Unhealthy\\s+\\S+( \\(x\\d+ over \\S+\\))?\\s+kubelet\\s+Readiness probe failed: not yet");
+  }
 }

@@ -6,6 +6,7 @@ import io.kubehop.api.core.Probe;
 import io.kubehop.api.version.VersionInfo;
 import io.kubehop.cri.v1.ExecSyncRequest;
 import io.kubehop.cri.v1.RuntimeServiceClient;
+import io.kubehop.kubelet.cri.CriException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -14,6 +15,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.grpc.common.GrpcStatus;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.nio.charset.StandardCharsets;
@@ -192,7 +194,7 @@ public final class ProbeHandlers {
             })
         .recover(
             e ->
-                e.getMessage() != null && e.getMessage().contains("timed out")
+                e instanceof CriException ce && ce.status() == GrpcStatus.DEADLINE_EXCEEDED
                     ? Future.succeededFuture(
                         ProbeOutcome.failure("command \"" + String.join(" ", cmd) + "\" timed out"))
                     : Future.failedFuture(e));
