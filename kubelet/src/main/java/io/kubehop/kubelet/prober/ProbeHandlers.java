@@ -41,7 +41,10 @@ public final class ProbeHandlers {
 
   public ProbeHandlers(Vertx vertx, RuntimeServiceClient cri) {
     this.tcp = vertx.createNetClient(new NetClientOptions());
-    this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+    // no keep-alive, and an https probe does not verify the certificate: both as upstream's
+    this.http =
+        vertx.createHttpClient(
+            new HttpClientOptions().setKeepAlive(false).setTrustAll(true).setVerifyHost(false));
     this.cri = cri;
     VersionInfo v = VersionInfo.get();
     this.userAgent = "kube-probe/" + v.major() + "." + v.minor();

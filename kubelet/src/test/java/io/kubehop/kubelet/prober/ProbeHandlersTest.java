@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.kubehop.api.core.Container;
 import io.kubehop.api.core.ContainerPort;
 import io.kubehop.api.core.Probe;
+import io.kubehop.api.json.ApiJson;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.NetServer;
@@ -50,9 +51,18 @@ class ProbeHandlersTest {
     }
   }
 
+  /**
+   * A container with {@code ports}, read from JSON (the record's arity is no business of this
+   * test).
+   */
   private static Container container(List<ContainerPort> ports) {
-    return new Container(
-        "c", "busybox", null, null, null, null, ports, null, null, null, null, null, null);
+    java.util.Map<String, Object> c = new java.util.LinkedHashMap<>();
+    c.put("name", "c");
+    c.put("image", "busybox");
+    if (ports != null) {
+      c.put("ports", ports);
+    }
+    return ApiJson.fromTree(ApiJson.toTree(c), Container.class);
   }
 
   private static Probe tcpProbe(int port) {
