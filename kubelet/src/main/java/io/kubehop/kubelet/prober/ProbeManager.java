@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -27,6 +28,9 @@ import java.util.logging.Logger;
 public final class ProbeManager {
 
   private static final Logger LOG = Logger.getLogger(ProbeManager.class.getName());
+
+  /** How much longer than its timeoutSeconds a handler may take before it counts as errored. */
+  static final int HANDLER_GRACE_SECONDS = 5;
 
   /** Why a container must be killed. */
   public enum Kill {
@@ -117,7 +121,14 @@ public final class ProbeManager {
       inFlight = true;
       Future<ProbeOutcome> run;
       try {
-        run = handlers.run(worker.probe, c, owner.podIp, id);
+        // The handlers end themselves at timeoutSeconds; the cap keeps a runtime that never answers
+        // an ExecSync from holding this worker forever.
+        run =
+            handlers
+                .run(worker.probe, c, owner.podIp, id)
+                .timeout(
+                    worker.probe.effectiveTimeoutSeconds() + HANDLER_GRACE_SECONDS,
+                    TimeUnit.SECONDS);
       } catch (RuntimeException e) {
         run = Future.failedFuture(e);
       }
