@@ -16,7 +16,10 @@ public record Container(
     Boolean stdin,
     Boolean stdinOnce,
     Boolean tty,
-    List<VolumeMount> volumeMounts) {
+    List<VolumeMount> volumeMounts,
+    Probe livenessProbe,
+    Probe readinessProbe,
+    Probe startupProbe) {
 
   public List<VolumeMount> volumeMounts() {
     return volumeMounts == null ? List.of() : volumeMounts;

@@ -91,6 +91,33 @@ public final class PodStrategy implements ResourceStrategy {
         putIfAbsent(port, "protocol", "TCP");
       }
     }
+    for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+      if (c.get(probe) instanceof ObjectNode p) {
+        defaultProbe(p);
+      }
+    }
+  }
+
+  /** Upstream's SetDefaults_Probe and SetDefaults_HTTPGetAction. */
+  private static void defaultProbe(ObjectNode p) {
+    for (var d :
+        List.of(
+            Map.entry("timeoutSeconds", 1),
+            Map.entry("periodSeconds", 10),
+            Map.entry("successThreshold", 1),
+            Map.entry("failureThreshold", 3))) {
+      if (!p.hasNonNull(d.getKey()) || p.get(d.getKey()).asInt() == 0) {
+        p.put(d.getKey(), d.getValue());
+      }
+    }
+    if (p.get("httpGet") instanceof ObjectNode get) {
+      if (get.path("path").asText("").isEmpty()) {
+        get.put("path", "/");
+      }
+      if (get.path("scheme").asText("").isEmpty()) {
+        get.put("scheme", "HTTP");
+      }
+    }
   }
 
   private static void putIfAbsent(ObjectNode o, String field, String value) {

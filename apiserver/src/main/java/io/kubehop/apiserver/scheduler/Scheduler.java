@@ -2,6 +2,7 @@ package io.kubehop.apiserver.scheduler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubehop.api.meta.Times;
 import io.kubehop.apiserver.registry.Meta;
@@ -11,10 +12,14 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
@@ -196,24 +201,82 @@ public final class Scheduler {
 
   private Future<Void> bind(ObjectNode pod, String nodeName) {
     StoreKey key = new StoreKey("pods", Meta.namespace(pod), Meta.name(pod));
+    boolean[] bound = {false};
     return store
         .update(
             key,
             current -> {
               if (!current.path("spec").path("nodeName").asText("").isEmpty()) {
+                bound[0] = false;
                 return current; // bound meanwhile
               }
               ((ObjectNode) current.get("spec")).put("nodeName", nodeName);
               setCondition(current, "True", null, null);
+              bound[0] = true;
               return current;
             })
-        .onSuccess(
-            p ->
-                LOG.info(
-                    "bound pod " + key.namespace() + "/" + key.name() + " to node " + nodeName))
+        .compose(
+            p -> {
+              if (!bound[0]) {
+                return Future.succeededFuture();
+              }
+              LOG.info("bound pod " + key.namespace() + "/" + key.name() + " to node " + nodeName);
+              return recordScheduled(p, nodeName);
+            })
         .<Void>mapEmpty()
         .recover(t -> Future.succeededFuture());
   }
+
+  /**
+   * The Scheduled event of a bound pod, in upstream's words ({@code Successfully assigned ns/name
+   * to node}), from {@code default-scheduler}. Written straight to the store, as the scheduler
+   * writes its bindings; a failure is logged and does not undo the binding (events are best
+   * effort).
+   */
+  private Future<Void> recordScheduled(ObjectNode pod, String nodeName) {
+    Instant now = clock.instant();
+    String ns = Meta.namespace(pod);
+    String name = Meta.name(pod);
+    long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    lastEventNanos = Math.max(nanos, lastEventNanos + 1);
+    String eventName = name + "." + Long.toHexString(lastEventNanos);
+    ObjectNode ev = JsonNodeFactory.instance.objectNode();
+    ev.put("apiVersion", "v1").put("kind", "Event");
+    ObjectNode meta = ev.putObject("metadata");
+    meta.put("name", eventName).put("namespace", ns);
+    meta.put("uid", UUID.randomUUID().toString());
+    meta.put("creationTimestamp", Times.format(now));
+    ObjectNode ref = ev.putObject("involvedObject");
+    ref.put("kind", "Pod").put("namespace", ns).put("name", name);
+    ref.put("uid", pod.path("metadata").path("uid").asText());
+    ref.put("apiVersion", "v1");
+    ref.put("resourceVersion", Meta.resourceVersion(pod));
+    ev.put("reason", "Scheduled");
+    ev.put("message", "Successfully assigned " + ns + "/" + name + " to " + nodeName);
+    ev.putObject("source").put("component", "default-scheduler");
+    ev.put("firstTimestamp", Times.format(now));
+    ev.put("lastTimestamp", Times.format(now));
+    ev.put("count", 1);
+    ev.put("type", "Normal");
+    ev.put("eventTime", MICRO.format(now));
+    ev.put("action", "Binding");
+    ev.put("reportingComponent", "default-scheduler");
+    ev.put("reportingInstance", "default-scheduler");
+    return store
+        .create(new StoreKey("events", ns, eventName), ev)
+        .<Void>mapEmpty()
+        .recover(
+            t -> {
+              LOG.fine("Scheduled event of pod " + ns + "/" + name + " not written: " + t);
+              return Future.succeededFuture();
+            });
+  }
+
+  /** metav1.MicroTime: RFC 3339 with microseconds. */
+  private static final DateTimeFormatter MICRO =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  private long lastEventNanos;
 
   private Future<Void> markUnschedulable(ObjectNode pod, String message) {
     for (JsonNode c : pod.path("status").path("conditions")) {

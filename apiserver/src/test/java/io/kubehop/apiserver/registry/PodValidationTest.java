@@ -122,4 +122,31 @@ class PodValidationTest {
         StatusException.invalid("Pod", "Pod", "p", strategy.validateUpdate(newCommand, old))
             .getMessage());
   }
+
+  @Test
+  void probesGetUpstreamsDefaults() throws Exception {
+    ObjectNode pod =
+        pod(
+            "{'metadata':{'name':'p'},'spec':{'containers':[{'name':'a','image':'b',"
+                + "'readinessProbe':{'httpGet':{'port':80}},"
+                + "'livenessProbe':{'tcpSocket':{'port':81},'periodSeconds':1,'timeoutSeconds':0},"
+                + "'startupProbe':{'exec':{'command':['true']},'failureThreshold':30}}]}}");
+    strategy.prepareForCreate(pod);
+    var c = pod.path("spec").path("containers").path(0);
+    assertEquals(
+        pod(
+            "{'httpGet':{'port':80,'path':'/','scheme':'HTTP'},'timeoutSeconds':1,"
+                + "'periodSeconds':10,'successThreshold':1,'failureThreshold':3}"),
+        c.path("readinessProbe"));
+    assertEquals(
+        pod(
+            "{'tcpSocket':{'port':81},'periodSeconds':1,'timeoutSeconds':1,"
+                + "'successThreshold':1,'failureThreshold':3}"),
+        c.path("livenessProbe"));
+    assertEquals(
+        pod(
+            "{'exec':{'command':['true']},'failureThreshold':30,'timeoutSeconds':1,"
+                + "'periodSeconds':10,'successThreshold':1}"),
+        c.path("startupProbe"));
+  }
 }

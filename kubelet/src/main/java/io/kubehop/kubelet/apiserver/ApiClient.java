@@ -88,7 +88,17 @@ public final class ApiClient {
     return send(HttpMethod.DELETE, path, body);
   }
 
+  /** A JSON merge patch ({@code application/merge-patch+json}). */
+  public Future<ApiResponse> mergePatch(String path, Object body) {
+    return send(HttpMethod.PATCH, path, body, "application/merge-patch+json");
+  }
+
   private Future<ApiResponse> send(HttpMethod method, String path, Object body) {
+    return send(method, path, body, "application/json");
+  }
+
+  private Future<ApiResponse> send(
+      HttpMethod method, String path, Object body, String contentType) {
     RequestOptions options =
         new RequestOptions()
             .setMethod(method)
@@ -98,7 +108,7 @@ public final class ApiClient {
             .putHeader("Accept", "application/json")
             .setTimeout(30_000);
     if (body != null) {
-      options.putHeader("Content-Type", "application/json");
+      options.putHeader("Content-Type", contentType);
     }
     return http.request(options)
         .compose(

@@ -144,6 +144,11 @@ public final class CriClient implements RuntimeServiceClient {
   }
 
   @Override
+  public Future<ExecSyncResponse> execSync(ExecSyncRequest r) {
+    return call(RuntimeServiceGrpcClient.ExecSync, r);
+  }
+
+  @Override
   public Future<ExecResponse> exec(ExecRequest r) {
     return call(RuntimeServiceGrpcClient.Exec, r);
   }

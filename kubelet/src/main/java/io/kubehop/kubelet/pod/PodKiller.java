@@ -8,6 +8,9 @@ import io.kubehop.cri.v1.RuntimeServiceClient;
 import io.kubehop.cri.v1.StopContainerRequest;
 import io.kubehop.cri.v1.StopPodSandboxRequest;
 import io.kubehop.kubelet.apiserver.ApiClient;
+import io.kubehop.kubelet.cri.CriLabels;
+import io.kubehop.kubelet.events.EventRecorder;
+import io.kubehop.kubelet.events.Reasons;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +31,19 @@ final class PodKiller {
   private final ApiClient api;
   private final RuntimeObserver observer;
   private final CrashLoopBackOff backoff;
+  private final EventRecorder events;
 
   PodKiller(
-      RuntimeServiceClient cri, ApiClient api, RuntimeObserver observer, CrashLoopBackOff backoff) {
+      RuntimeServiceClient cri,
+      ApiClient api,
+      RuntimeObserver observer,
+      CrashLoopBackOff backoff,
+      EventRecorder events) {
     this.cri = cri;
     this.api = api;
     this.observer = observer;
     this.backoff = backoff;
+    this.events = events;
   }
 
   Future<Void> kill(PodRecord rec) {
@@ -42,7 +51,7 @@ final class PodKiller {
     String ns = rec.pod().namespace();
     String name = rec.pod().name();
     LOG.info("killing pod " + ns + "/" + name + " with grace period " + grace + "s");
-    return killRuntimeObjects(rec.uid(), grace)
+    return killRuntimeObjects(rec.uid(), grace, rec)
         .compose(
             v -> {
               if (rec.goneFromApi) {
@@ -77,6 +86,11 @@ final class PodKiller {
    * sandboxes.
    */
   Future<Void> killRuntimeObjects(String podUid, long grace) {
+    return killRuntimeObjects(podUid, grace, null);
+  }
+
+  /** As above; {@code rec}, when known, gets a Killing event for every container stopped. */
+  private Future<Void> killRuntimeObjects(String podUid, long grace, PodRecord rec) {
     return observer
         .containersOf(podUid)
         .compose(
@@ -84,6 +98,16 @@ final class PodKiller {
               List<Future<?>> stops = new ArrayList<>();
               for (Container c : containers) {
                 if (c.getState() != ContainerState.CONTAINER_EXITED) {
+                  if (rec != null && c.getState() == ContainerState.CONTAINER_RUNNING) {
+                    String name =
+                        c.getLabelsMap()
+                            .getOrDefault(CriLabels.CONTAINER_NAME, c.getMetadata().getName());
+                    events.record(
+                        EventRecorder.InvolvedObject.of(rec.pod(), name),
+                        EventRecorder.NORMAL,
+                        Reasons.KILLING,
+                        Reasons.stopping(name));
+                  }
                   stops.add(
                       cri.stopContainer(
                           StopContainerRequest.newBuilder()

@@ -9,8 +9,12 @@ import io.kubehop.kubelet.KubeletConfig;
 import io.kubehop.kubelet.apiserver.ApiClient;
 import io.kubehop.kubelet.apiserver.PodSource;
 import io.kubehop.kubelet.cri.CriLabels;
+import io.kubehop.kubelet.events.EventRecorder;
+import io.kubehop.kubelet.prober.ProbeHandlers;
+import io.kubehop.kubelet.prober.ProbeManager;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -34,6 +38,8 @@ public final class PodManager implements PodSource.Listener {
   private final Vertx vertx;
   private final RuntimeServiceClient cri;
   private final PodSyncer syncer;
+  private final EventRecorder events;
+  private final ProbeManager probes;
   private final Map<String, PodRecord> pods = new LinkedHashMap<>();
   private final Map<String, PodWorker> workers = new LinkedHashMap<>();
 
@@ -46,13 +52,28 @@ public final class PodManager implements PodSource.Listener {
   public PodManager(Vertx vertx, KubeletConfig config, ApiClient api, RuntimeServiceClient cri) {
     this.vertx = vertx;
     this.cri = cri;
+    this.events = new EventRecorder(vertx, api, "kubelet", config.nodeName(), Clock.systemUTC());
+    this.probes =
+        new ProbeManager(
+            vertx,
+            new ProbeHandlers(vertx, cri),
+            events,
+            uid -> {
+              PodRecord rec = pods.get(uid);
+              if (rec != null) {
+                enqueue(rec);
+              }
+            },
+            Clock.systemUTC());
     this.syncer =
         new PodSyncer(
             vertx,
             config,
             cri,
             new PodStatusReporter(api),
-            (rec, delay) -> vertx.setTimer(delay, id -> enqueue(rec)));
+            (rec, delay) -> vertx.setTimer(delay, id -> enqueue(rec)),
+            events,
+            probes);
     this.resyncTimer =
         vertx.setPeriodic(
             config.resyncPeriod().toMillis(), id -> pods.values().forEach(this::enqueue));
@@ -60,6 +81,17 @@ public final class PodManager implements PodSource.Listener {
 
   public void stop() {
     vertx.cancelTimer(resyncTimer);
+    probes.stop();
+  }
+
+  /** The pods' probes. */
+  public ProbeManager probes() {
+    return probes;
+  }
+
+  /** The recorder of the kubelet's events. */
+  public EventRecorder events() {
+    return events;
   }
 
   /** The pods this kubelet runs (live objects, do not mutate). */
@@ -156,6 +188,7 @@ public final class PodManager implements PodSource.Listener {
   }
 
   private void forget(PodRecord rec) {
+    probes.removePod(rec.uid());
     pods.remove(rec.uid());
     workers.remove(rec.uid());
     finished.add(rec.uid());

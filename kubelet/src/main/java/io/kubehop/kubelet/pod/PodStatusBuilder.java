@@ -8,6 +8,7 @@ import io.kubehop.api.core.PodCondition;
 import io.kubehop.api.core.PodSpec;
 import io.kubehop.api.core.PodStatus;
 import io.kubehop.api.meta.Times;
+import io.kubehop.kubelet.prober.ProbeManager;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,20 @@ final class PodStatusBuilder {
       Map<String, ContainerState.Waiting> waits,
       String nodeIp,
       Instant now) {
+    return build(rec, snap, waits, nodeIp, now, null);
+  }
+
+  /**
+   * @param probes the results deciding {@code started} and {@code ready} of running containers
+   *     (null: no probes, a running container has started and is ready)
+   */
+  static PodStatus build(
+      PodRecord rec,
+      PodSnapshot snap,
+      Map<String, ContainerState.Waiting> waits,
+      String nodeIp,
+      Instant now,
+      ProbeManager probes) {
     Pod pod = rec.pod();
     List<ContainerStatus> statuses = new ArrayList<>();
     rec.currentContainerIds.clear();
@@ -42,7 +57,7 @@ final class PodStatusBuilder {
     for (Container c : pod.spec().containers()) {
       statuses.add(
           containerStatus(
-              rec, c, snap == null ? null : snap.history(c.name()), waits.get(c.name())));
+              rec, c, snap == null ? null : snap.history(c.name()), waits.get(c.name()), probes));
     }
     PodStatus previous = rec.current != null ? rec.current : pod.status();
     String phase = phase(pod, statuses, previous);
@@ -64,7 +79,11 @@ final class PodStatusBuilder {
   }
 
   private static ContainerStatus containerStatus(
-      PodRecord rec, Container c, PodSnapshot.History h, ContainerState.Waiting wait) {
+      PodRecord rec,
+      Container c,
+      PodSnapshot.History h,
+      ContainerState.Waiting wait,
+      ProbeManager probes) {
     String image = c.image();
     ContainerState notStarted =
         wait != null
@@ -87,16 +106,19 @@ final class PodStatusBuilder {
     switch (latest.getState()) {
       case CONTAINER_RUNNING -> {
         rec.currentContainerIds.put(c.name(), latest.getId());
+        // upstream's prober manager UpdatePodStatus: the startup probe gates readiness
+        boolean started = probes == null || probes.started(rec.uid(), c, latest.getId());
+        boolean ready = started && (probes == null || probes.ready(rec.uid(), c, latest.getId()));
         return new ContainerStatus(
             c.name(),
             ContainerState.running(time(latest.getStartedAt())),
             lastState,
-            true,
+            ready,
             restartCount,
             image,
             imageId,
             id,
-            true);
+            started);
       }
       case CONTAINER_EXITED -> {
         rec.currentContainerIds.put(c.name(), latest.getId());

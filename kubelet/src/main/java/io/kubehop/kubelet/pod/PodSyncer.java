@@ -12,8 +12,12 @@ import io.kubehop.cri.v1.PodSandboxConfig;
 import io.kubehop.cri.v1.RemoveContainerRequest;
 import io.kubehop.cri.v1.RuntimeServiceClient;
 import io.kubehop.cri.v1.StartContainerRequest;
+import io.kubehop.cri.v1.StopContainerRequest;
 import io.kubehop.kubelet.KubeletConfig;
 import io.kubehop.kubelet.cri.CriConfigs;
+import io.kubehop.kubelet.events.EventRecorder;
+import io.kubehop.kubelet.events.Reasons;
+import io.kubehop.kubelet.prober.ProbeManager;
 import io.kubehop.kubelet.volume.ContainerMounts;
 import io.kubehop.kubelet.volume.PodVolumes;
 import io.kubehop.kubelet.volume.VolumeManager;
@@ -52,6 +56,8 @@ final class PodSyncer {
   private final PodStatusReporter reporter;
   private final CrashLoopBackOff backoff;
   private final VolumeManager volumes;
+  private final EventRecorder events;
+  private final ProbeManager probes;
 
   /** Asks for another sync of a pod after the given delay (ms): used when a backoff expires. */
   private final BiConsumer<PodRecord, Long> resyncLater;
@@ -61,7 +67,9 @@ final class PodSyncer {
       KubeletConfig config,
       RuntimeServiceClient cri,
       PodStatusReporter reporter,
-      BiConsumer<PodRecord, Long> resyncLater) {
+      BiConsumer<PodRecord, Long> resyncLater,
+      EventRecorder events,
+      ProbeManager probes) {
     this.vertx = vertx;
     this.config = config;
     this.cri = cri;
@@ -69,7 +77,9 @@ final class PodSyncer {
     this.sandboxes = new SandboxManager(vertx, config, cri);
     this.backoff =
         new CrashLoopBackOff(config.crashLoopBackOffBase(), config.crashLoopBackOffMax());
-    this.killer = new PodKiller(cri, reporter.api(), observer, backoff);
+    this.killer = new PodKiller(cri, reporter.api(), observer, backoff, events);
+    this.events = events;
+    this.probes = probes;
     this.reporter = reporter;
     this.resyncLater = resyncLater;
     this.volumes =
@@ -91,6 +101,7 @@ final class PodSyncer {
 
   Future<Void> sync(PodRecord rec) {
     if (rec.terminating()) {
+      probes.removePod(rec.uid());
       return killer.kill(rec).compose(v -> volumes.tearDown(rec.uid()));
     }
     // A volume that cannot be set up holds the pod's containers back (plan() sees no volumes),
@@ -114,12 +125,39 @@ final class PodSyncer {
             })
         .compose(
             obs -> {
+              probes.update(rec.pod(), podIp(rec, obs.snapshot()), views(rec, obs.snapshot()));
               PodStatus status =
                   PodStatusBuilder.build(
-                      rec, obs.snapshot(), obs.waits(), config.nodeIp(), Instant.now());
+                      rec, obs.snapshot(), obs.waits(), config.nodeIp(), Instant.now(), probes);
               rec.current = status;
               return reporter.report(rec, status);
             });
+  }
+
+  /** The address probes reach the pod at: its sandbox's, the node's with host networking. */
+  private String podIp(PodRecord rec, PodSnapshot snap) {
+    return Boolean.TRUE.equals(rec.pod().spec().hostNetwork()) ? config.nodeIp() : snap.podIp();
+  }
+
+  /** The current attempt of each container, for the prober. */
+  private static Map<String, ProbeManager.ContainerView> views(PodRecord rec, PodSnapshot snap) {
+    Map<String, ProbeManager.ContainerView> views = new HashMap<>();
+    for (Container c : rec.pod().spec().containers()) {
+      PodSnapshot.History h = snap.history(c.name());
+      if (h != null && h.latest() != null) {
+        ContainerStatus s = h.latest();
+        boolean running = s.getState() == io.kubehop.cri.v1.ContainerState.CONTAINER_RUNNING;
+        views.put(
+            c.name(),
+            new ProbeManager.ContainerView(
+                s.getId(),
+                running,
+                running && s.getStartedAt() > 0
+                    ? Instant.ofEpochSecond(0, s.getStartedAt())
+                    : null));
+      }
+    }
+    return views;
   }
 
   private record Observed(PodSnapshot snapshot, Map<String, ContainerState.Waiting> waits) {}
@@ -150,6 +188,12 @@ final class PodSyncer {
       ContainerStatus latest = h.latest();
       switch (latest.getState()) {
         case CONTAINER_CREATED -> actions.add(() -> start(rec, latest.getId(), c, waits));
+        case CONTAINER_RUNNING -> {
+          ProbeManager.Kill kill = probes.killReason(rec.uid(), c, latest.getId());
+          if (kill != null) {
+            actions.add(() -> killForProbe(rec, c, latest.getId(), kill));
+          }
+        }
         case CONTAINER_EXITED -> {
           if (terminalInApi
               || !volumesReady
@@ -160,6 +204,11 @@ final class PodSyncer {
           Instant finished =
               latest.getFinishedAt() > 0 ? Instant.ofEpochSecond(0, latest.getFinishedAt()) : now;
           if (backoff.isInBackOffSince(key, finished, now)) {
+            events.record(
+                EventRecorder.InvolvedObject.of(pod, c.name()),
+                EventRecorder.WARNING,
+                Reasons.BACK_OFF,
+                Reasons.backOff(c.name(), pod.name(), pod.namespace(), rec.uid()));
             waits.put(
                 c.name(),
                 new ContainerState.Waiting(
@@ -253,6 +302,9 @@ final class PodSyncer {
             + pod.name());
     // The kubelet creates the container's log directory; the runtime creates the file (as
     // upstream).
+    EventRecorder.InvolvedObject ref = EventRecorder.InvolvedObject.of(pod, c.name());
+    // the runtime has every image it runs: no pull, as with imagePullPolicy IfNotPresent
+    events.record(ref, EventRecorder.NORMAL, Reasons.PULLED, Reasons.imagePresent(c.image()));
     PodVolumes podVolumes = volumes.current(rec.uid());
     return vertx
         .fileSystem()
@@ -289,7 +341,10 @@ final class PodSyncer {
                         .transform(
                             ar ->
                                 ar.succeeded()
-                                    ? start(rec, ar.result().getContainerId(), c, waits)
+                                    ? recordCreated(
+                                            EventRecorder.InvolvedObject.of(pod, c.name()), c)
+                                        .compose(
+                                            x -> start(rec, ar.result().getContainerId(), c, waits))
                                     : failedStep(
                                         rec, waits, c, "CreateContainerError", ar.cause())));
   }
@@ -298,10 +353,57 @@ final class PodSyncer {
       PodRecord rec, String id, Container c, Map<String, ContainerState.Waiting> waits) {
     return cri.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build())
         .<Void>mapEmpty()
+        .onSuccess(
+            v ->
+                events.record(
+                    EventRecorder.InvolvedObject.of(rec.pod(), c.name()),
+                    EventRecorder.NORMAL,
+                    Reasons.STARTED,
+                    Reasons.started(c.name())))
         .recover(e -> failedStep(rec, waits, c, "RunContainerError", e));
   }
 
-  private static Future<Void> failedStep(
+  private Future<Void> recordCreated(EventRecorder.InvolvedObject ref, Container c) {
+    events.record(ref, EventRecorder.NORMAL, Reasons.CREATED, Reasons.created(c.name()));
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Kills a running container whose liveness or startup probe failed (upstream's computePodActions
+   * and killContainer), within the probe's terminationGracePeriodSeconds if set, else the pod's;
+   * then asks for a sync, which restarts it per the restart policy and the crash-loop backoff.
+   */
+  private Future<Void> killForProbe(PodRecord rec, Container c, String id, ProbeManager.Kill kill) {
+    Pod pod = rec.pod();
+    boolean restart = !PodSpec.RESTART_NEVER.equals(pod.spec().effectiveRestartPolicy());
+    events.record(
+        EventRecorder.InvolvedObject.of(pod, c.name()),
+        EventRecorder.NORMAL,
+        Reasons.KILLING,
+        Reasons.failedProbe(c.name(), kill.probe(), restart));
+    io.kubehop.api.core.Probe probe =
+        kill == ProbeManager.Kill.LIVENESS ? c.livenessProbe() : c.startupProbe();
+    long grace =
+        probe != null && probe.terminationGracePeriodSeconds() != null
+            ? probe.terminationGracePeriodSeconds()
+            : pod.spec().effectiveGracePeriodSeconds();
+    LOG.info(
+        "killing container "
+            + c.name()
+            + " of pod "
+            + pod.namespace()
+            + "/"
+            + pod.name()
+            + ": its "
+            + kill.probe()
+            + " probe failed");
+    return cri.stopContainer(
+            StopContainerRequest.newBuilder().setContainerId(id).setTimeout(grace).build())
+        .<Void>mapEmpty()
+        .onComplete(ar -> resyncLater.accept(rec, 1L));
+  }
+
+  private Future<Void> failedStep(
       PodRecord rec,
       Map<String, ContainerState.Waiting> waits,
       Container c,
@@ -317,6 +419,11 @@ final class PodSyncer {
                             && s.state() != null
                             && waiting.equals(s.state().waiting()));
     if (!alreadyReported) {
+      events.record(
+          EventRecorder.InvolvedObject.of(rec.pod(), c.name()),
+          EventRecorder.WARNING,
+          Reasons.FAILED,
+          Reasons.failed(cause.getMessage()));
       LOG.warning(
           reason
               + " for container "

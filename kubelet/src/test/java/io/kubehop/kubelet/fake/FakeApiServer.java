@@ -41,6 +41,11 @@ public final class FakeApiServer implements AutoCloseable {
   private final Map<String, ObjectNode> nodes = new LinkedHashMap<>();
   private final List<Event> events = new ArrayList<>();
   private final List<Watcher> watchers = new ArrayList<>();
+
+  /** Events written by the kubelet, by namespace/name (POST creates, PATCH merges). */
+  public final Map<String, ObjectNode> eventObjects =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   public final List<Request> requests = new CopyOnWriteArrayList<>();
 
   /** Any other object a GET may read (configMaps, secrets), JSON by path; else 404. */
@@ -175,6 +180,8 @@ public final class FakeApiServer implements AutoCloseable {
       listOrWatchPods(req);
     } else if (p.length >= 6 && p[2].equals("namespaces") && p[4].equals("pods")) {
       pod(req, m, p[3], p[5], p.length > 6 ? p[6] : null, json);
+    } else if (p.length >= 5 && p[2].equals("namespaces") && p[4].equals("events")) {
+      event(req, m, p[3], p.length > 5 ? p[5] : null, json);
     } else if (p.length >= 3 && p[2].equals("nodes")) {
       node(req, m, p.length > 3 ? p[3] : null, p.length > 4 ? p[4] : null, json);
     } else {
@@ -249,6 +256,37 @@ public final class FakeApiServer implements AutoCloseable {
               "MethodNotAllowed",
               "the server does not allow this method on the requested resource"));
     }
+  }
+
+  private void event(HttpServerRequest req, String m, String ns, String name, JsonNode body) {
+    if (m.equals("POST")) {
+      eventObjects.put(ns + "/" + body.path("metadata").path("name").asText(), (ObjectNode) body);
+      reply(req, 201, body);
+    } else if (m.equals("PATCH") && name != null && eventObjects.containsKey(ns + "/" + name)) {
+      ObjectNode ev = eventObjects.get(ns + "/" + name).deepCopy();
+      body.fields().forEachRemaining(f -> ev.set(f.getKey(), f.getValue()));
+      eventObjects.put(ns + "/" + name, ev);
+      reply(req, 200, ev);
+    } else {
+      reply(req, 404, status(404, "NotFound", "events \"" + name + "\" not found"));
+    }
+  }
+
+  /** The events about a pod, as "reason: message (xcount)". */
+  public List<String> eventsOf(String podName) {
+    List<String> out = new ArrayList<>();
+    for (ObjectNode ev : eventObjects.values()) {
+      if (ev.path("involvedObject").path("name").asText().equals(podName)) {
+        out.add(
+            ev.path("reason").asText()
+                + ": "
+                + ev.path("message").asText()
+                + " (x"
+                + ev.path("count").asInt()
+                + ")");
+      }
+    }
+    return out;
   }
 
   private void node(HttpServerRequest req, String m, String name, String sub, JsonNode body) {

@@ -1,5 +1,6 @@
 package io.kubehop.kubelet.fake;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.kubehop.cri.v1.AttachRequest;
 import io.kubehop.cri.v1.AttachResponse;
@@ -14,6 +15,8 @@ import io.kubehop.cri.v1.CreateContainerRequest;
 import io.kubehop.cri.v1.CreateContainerResponse;
 import io.kubehop.cri.v1.ExecRequest;
 import io.kubehop.cri.v1.ExecResponse;
+import io.kubehop.cri.v1.ExecSyncRequest;
+import io.kubehop.cri.v1.ExecSyncResponse;
 import io.kubehop.cri.v1.ListContainersRequest;
 import io.kubehop.cri.v1.ListContainersResponse;
 import io.kubehop.cri.v1.ListPodSandboxRequest;
@@ -111,6 +114,9 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
   private volatile GrpcStatus streamFailure;
   private volatile String streamFailureMessage;
   private volatile long streamDelayMillis;
+
+  /** ExecSync's answer: the exit code per command (its first word; 0 when absent). */
+  public final Map<String, Integer> execSyncExit = new java.util.concurrent.ConcurrentHashMap<>();
 
   public FakeRuntime(Path socket) throws Exception {
     this.socket = socket;
@@ -435,6 +441,21 @@ public final class FakeRuntime extends RuntimeServiceService implements AutoClos
                       .putAllLabels(c.config.getLabelsMap())
                       .putAllAnnotations(c.config.getAnnotationsMap())
                       .setLogPath(c.logPath))
+              .build();
+        });
+  }
+
+  @Override
+  public Future<ExecSyncResponse> execSync(ExecSyncRequest r) {
+    return record(
+        "ExecSync",
+        r,
+        () -> {
+          container(r.getContainerId()); // NOT_FOUND for an unknown container
+          int code = execSyncExit.getOrDefault(r.getCmd(0), 0);
+          return ExecSyncResponse.newBuilder()
+              .setStdout(ByteString.copyFromUtf8("out " + code))
+              .setExitCode(code)
               .build();
         });
   }

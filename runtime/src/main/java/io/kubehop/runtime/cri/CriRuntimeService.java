@@ -9,6 +9,8 @@ import io.kubehop.cri.v1.CreateContainerRequest;
 import io.kubehop.cri.v1.CreateContainerResponse;
 import io.kubehop.cri.v1.ExecRequest;
 import io.kubehop.cri.v1.ExecResponse;
+import io.kubehop.cri.v1.ExecSyncRequest;
+import io.kubehop.cri.v1.ExecSyncResponse;
 import io.kubehop.cri.v1.ListContainersRequest;
 import io.kubehop.cri.v1.ListContainersResponse;
 import io.kubehop.cri.v1.ListPodSandboxRequest;
@@ -245,6 +247,29 @@ public final class CriRuntimeService extends RuntimeServiceService {
                 ContainerStatusResponse.newBuilder()
                     .setStatus(containers.get(request.getContainerId()).toStatus())
                     .build()));
+  }
+
+  /**
+   * Runs a command in the container's context (as streaming exec does: its environment, working
+   * directory, PATH) and answers its output and exit code; the kubelet's exec probes use it. A
+   * command still running after {@code timeout} seconds (0: no limit) is killed with what it
+   * started, and the call fails with DEADLINE_EXCEEDED, which the kubelet reports as a timed-out
+   * command, as with containerd. Runs on a worker: it waits for the process.
+   */
+  @Override
+  public Future<ExecSyncResponse> execSync(ExecSyncRequest request) {
+    if (request.getCmdCount() == 0) {
+      return Future.failedFuture(CriErrors.invalidArgument("no command specified"));
+    }
+    Container container;
+    try {
+      container = containers.get(request.getContainerId());
+      requireRunning(request.getContainerId());
+    } catch (RuntimeException e) {
+      logFailure("ExecSync", e);
+      return Future.failedFuture(e);
+    }
+    return blocking("ExecSync", () -> ExecSyncRunner.run(container, request));
   }
 
   @Override
