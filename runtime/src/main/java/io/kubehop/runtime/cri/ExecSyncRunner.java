@@ -5,17 +5,13 @@ import io.kubehop.cri.v1.ExecSyncRequest;
 import io.kubehop.cri.v1.ExecSyncResponse;
 import io.kubehop.runtime.container.Container;
 import io.kubehop.runtime.container.ContainerContext;
-import io.kubehop.runtime.process.ExecutableResolver;
-import io.kubehop.runtime.process.LaunchSpec;
+import io.kubehop.runtime.container.ContainerExec;
 import io.kubehop.runtime.process.LaunchedProcess;
-import io.kubehop.runtime.process.ProcessLauncher;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -39,11 +35,9 @@ final class ExecSyncRunner {
     if (context == null) {
       throw CriErrors.failedPrecondition("container not running (" + container.id() + ")");
     }
-    List<String> argv = new ArrayList<>(request.getCmdList());
-    Optional<Path> executable =
-        ExecutableResolver.resolve(
-            argv.get(0), context.environment().get("PATH"), context.workingDir());
-    if (executable.isEmpty()) {
+    List<String> argv = request.getCmdList();
+    Optional<LaunchedProcess> started = ContainerExec.start(context, argv, false, false, 0, 0);
+    if (started.isEmpty()) {
       // what a shell answers for a missing command, as streaming exec does
       return ExecSyncResponse.newBuilder()
           .setStderr(
@@ -52,10 +46,7 @@ final class ExecSyncRunner {
           .setExitCode(127)
           .build();
     }
-    argv.set(0, executable.get().toString());
-    LaunchSpec spec =
-        new LaunchSpec(argv, context.environmentFor(false), context.workingDir(), false, false);
-    LaunchedProcess process = ProcessLauncher.forSpec(spec).launch(spec);
+    LaunchedProcess process = started.get();
     if (!container.execStarted(process.pid())) {
       kill(process.pid());
       throw CriErrors.failedPrecondition("container not running (" + container.id() + ")");

@@ -3,12 +3,9 @@ package io.kubehop.runtime.streaming;
 import io.kubehop.cri.v1.ContainerState;
 import io.kubehop.runtime.container.Container;
 import io.kubehop.runtime.container.ContainerContext;
+import io.kubehop.runtime.container.ContainerExec;
 import io.kubehop.runtime.cri.Ids;
-import io.kubehop.runtime.isolation.Isolation;
-import io.kubehop.runtime.process.ExecutableResolver;
-import io.kubehop.runtime.process.LaunchSpec;
 import io.kubehop.runtime.process.LaunchedProcess;
-import io.kubehop.runtime.process.ProcessLauncher;
 import io.kubehop.runtime.process.ProcessSession;
 import io.kubehop.runtime.process.StdinWriter;
 import io.kubehop.streaming.remotecommand.StreamOptions;
@@ -22,7 +19,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,48 +92,13 @@ final class ExecSession implements Executor {
    */
   private Optional<LaunchedProcess> launch(
       ContainerContext context, TerminalSize size, StreamOptions options) throws Exception {
-    List<String> argv = new ArrayList<>(cmd);
-    Optional<String> executable;
-    if (context.isolated()) {
-      // looked up in the container's own root, as the runtime sees it through its PID 1
-      Path root = Isolation.containerRoot(context.initPid());
-      executable =
-          ExecutableResolver.resolveIn(
-              path -> root.resolve(path.substring(1)),
-              argv.get(0),
-              context.environment().get("PATH"),
-              context.workingDir().toString());
-    } else {
-      executable =
-          ExecutableResolver.resolve(
-                  argv.get(0), context.environment().get("PATH"), context.workingDir())
-              .map(Path::toString);
-    }
-    if (executable.isEmpty()) {
-      return Optional.empty();
-    }
-    if (!context.isolated()) {
-      argv.set(0, executable.get());
-    } // isolated, argv[0] stays as given: nsenter execs it with the container's PATH in its root
-    boolean tty = options.tty();
-    LaunchSpec spec =
-        size == null
-            ? new LaunchSpec(
-                argv, context.environmentFor(tty), context.workingDir(), tty, options.stdin())
-            : new LaunchSpec(
-                argv,
-                context.environmentFor(tty),
-                context.workingDir(),
-                tty,
-                options.stdin(),
-                size.width(),
-                size.height());
-    if (context.isolated()) {
-      spec =
-          Isolation.execLaunch(
-              spec, context.initPid(), context.enterPid(), context.workingDir().toString());
-    }
-    return Optional.of(ProcessLauncher.forSpec(spec).launch(spec));
+    return ContainerExec.start(
+        context,
+        cmd,
+        options.tty(),
+        options.stdin(),
+        size == null ? 0 : size.width(),
+        size == null ? 0 : size.height());
   }
 
   /**
