@@ -9,9 +9,6 @@ import io.kubehop.testkit.Await;
 import io.kubehop.testkit.Kubectl;
 import io.kubehop.testkit.ProcessResult;
 import io.kubehop.testkit.RunningCommand;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,11 +43,10 @@ class LogsIT {
   }
 
   /**
-   * A pod that prints {@code first}, waits for {@code gate} to exist, prints {@code second}, then
-   * waits again.
+   * A pod that prints {@code first}, waits for {@code /tmp/gate} in its own root to print {@code
+   * second}, then for {@code /tmp/gate.end} to end; {@link #open} makes a gate from here.
    */
-  private Path gatedPod(String name, String first, String second) throws IOException {
-    Path gate = Files.createTempDirectory(cluster.home(), name + "-").resolve("gate");
+  private void gatedPod(String name, String first, String second) {
     ProcessResult run =
         kubectl.run(
             "run",
@@ -62,13 +58,9 @@ class LogsIT {
             "-c",
             "echo "
                 + first
-                + "; while [ ! -e "
-                + gate
-                + " ]; do sleep 0.05; done; echo "
+                + "; while [ ! -e /tmp/gate ]; do sleep 0.05; done; echo "
                 + second
-                + "; while [ ! -e "
-                + gate
-                + ".end ]; do sleep 0.05; done");
+                + "; while [ ! -e /tmp/gate.end ]; do sleep 0.05; done");
     assertThat(run.exitCode()).as(run.toString()).isZero();
     Await.until(
         name + " Running",
@@ -77,12 +69,17 @@ class LogsIT {
             pods.pod(name)
                 .map(p -> "Running".equals(p.path("status").path("phase").asText()))
                 .orElse(false));
-    return gate;
+  }
+
+  /** Creates {@code /tmp/<gate>} in the pod. */
+  private void open(String pod, String gate) {
+    ProcessResult touch = kubectl.run("exec", pod, "--", "touch", "/tmp/" + gate);
+    assertThat(touch.exitCode()).as(touch.toString()).isZero();
   }
 
   @Test
   void followDeliversANewLineWithinASecondAndEndsWithTheContainer() throws Exception {
-    Path gate = gatedPod("follower", "before", "after");
+    gatedPod("follower", "before", "after");
     long apiserver = cluster.pid("apiserver");
     long toKubeletBefore =
         Lsof.established(apiserver).stream()
@@ -98,11 +95,11 @@ class LogsIT {
                   .count())
           .isEqualTo(toKubeletBefore + 1);
 
-      Files.createFile(gate);
+      open("follower", "gate");
       // a deadline, not a sleep: the line must reach kubectl within 1 s of being released
       follow.awaitStdout("after\n", Duration.ofSeconds(1));
 
-      Files.createFile(Path.of(gate + ".end"));
+      open("follower", "gate.end");
       assertThat(follow.awaitExit(Duration.ofSeconds(30)))
           .as("kubectl logs -f ends with the container")
           .isTrue();
@@ -121,7 +118,7 @@ class LogsIT {
 
   @Test
   void tailSinceAndTimestampsMeanWhatTheyMeanToKubectl() throws Exception {
-    Path gate = gatedPod("lines", "one", "two");
+    gatedPod("lines", "one", "two");
     Await.until(
         "the first line",
         Duration.ofSeconds(20),
@@ -132,7 +129,7 @@ class LogsIT {
         "--since=1s leaves the old line out",
         Duration.ofSeconds(10),
         () -> kubectl.run("logs", "lines", "--since=1s").stdout().isEmpty());
-    Files.createFile(gate);
+    open("lines", "gate");
     Await.until(
         "the second line",
         Duration.ofSeconds(20),
@@ -148,6 +145,6 @@ class LogsIT {
                 + "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z two\n");
     assertThat(kubectl.run("logs", "lines", "--limit-bytes=5").stdout())
         .isEqualTo("one\nt"); // 5 bytes
-    Files.createFile(Path.of(gate + ".end"));
+    open("lines", "gate.end");
   }
 }
