@@ -194,6 +194,37 @@ class VolumeManagerTest {
   }
 
   @Test
+  void aHostPathIsTheNodesOwnPathCheckedAsItsTypeSays() throws Exception {
+    Path node = Files.createDirectories(pods.resolve("node-dir"));
+    Path created = pods.resolve("made/here");
+    Pod pod =
+        pod(
+            "[{\"name\":\"a\",\"hostPath\":{\"path\":\"%s\",\"type\":\"Directory\"}},"
+                    .formatted(node)
+                + "{\"name\":\"b\",\"hostPath\":{\"path\":\"%s\",\"type\":\"DirectoryOrCreate\"}}]"
+                    .formatted(created));
+    PodVolumes v = onContext(() -> manager.setUp(pod));
+    assertEquals(new PodVolumes.Mounted(node, false), v.get("a"));
+    assertEquals(new PodVolumes.Mounted(created, false), v.get("b"));
+    assertTrue(Files.isDirectory(created));
+    assertEquals(
+        "rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(created)));
+
+    Pod missing =
+        pod(
+            "[{\"name\":\"c\",\"hostPath\":{\"path\":\"%s\",\"type\":\"File\"}}]"
+                .formatted(pods.resolve("absent")));
+    ExecutionException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ExecutionException.class, () -> onContext(() -> manager.setUp(missing)));
+    assertEquals(
+        "MountVolume.SetUp failed for volume \"c\" : hostPath type check failed: "
+            + pods.resolve("absent")
+            + " is not a file",
+        e.getCause().getMessage());
+  }
+
+  @Test
   void aMissingConfigMapHoldsThePodBackWithUpstreamsMessage() throws Exception {
     Pod pod = pod("[{\"name\":\"cfg\",\"configMap\":{\"name\":\"game\"}}]");
     ExecutionException e =

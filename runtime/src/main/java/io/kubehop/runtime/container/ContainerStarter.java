@@ -56,15 +56,9 @@ final class ContainerStarter {
     }
     var config = container.config();
     ContainerContext context = ContainerContext.of(config, sandbox, false);
-    ImageCatalog.ImageDefaults defaults =
-        ImageCatalog.defaults(config.getImage().getImage(), sandbox.ip(), sandbox.containerPorts());
-    List<String> argv =
-        new ArrayList<>(ImageCatalog.argv(defaults, config.getCommandList(), config.getArgsList()));
-    if (argv.isEmpty()) {
-      throw new StartException("no command specified");
-    }
-    boolean imageCmdRuns = config.getCommandList().isEmpty() && config.getArgsList().isEmpty();
-    boolean openStdin = config.getStdin() || (imageCmdRuns && defaults.holdsStdinOpen());
+    Command command = command(container, sandbox);
+    List<String> argv = command.argv();
+    boolean openStdin = command.openStdin();
     prepareWorkingDir(context.workingDir());
     Path executable =
         ExecutableResolver.resolve(
@@ -76,6 +70,26 @@ final class ContainerStarter {
             argv, context.environment(), context.workingDir(), config.getTty(), openStdin);
 
     return launch(container, spec, context, launched -> launched);
+  }
+
+  /** What a container runs, and whether its stdin stays open. */
+  private record Command(List<String> argv, boolean openStdin) {}
+
+  /**
+   * The container's command and args over its image's ENTRYPOINT and CMD; stdin stays open when the
+   * container asks, or when the image's own idle shell runs.
+   */
+  private static Command command(Container container, PodSandbox sandbox) throws StartException {
+    var config = container.config();
+    ImageCatalog.ImageDefaults defaults =
+        ImageCatalog.defaults(config.getImage().getImage(), sandbox.ip(), sandbox.containerPorts());
+    List<String> argv =
+        new ArrayList<>(ImageCatalog.argv(defaults, config.getCommandList(), config.getArgsList()));
+    if (argv.isEmpty()) {
+      throw new StartException("no command specified");
+    }
+    boolean imageCmdRuns = config.getCommandList().isEmpty() && config.getArgsList().isEmpty();
+    return new Command(argv, config.getStdin() || (imageCmdRuns && defaults.holdsStdinOpen()));
   }
 
   /** A launch step that may wrap or replace the launched process (the namespaced start). */
@@ -130,15 +144,9 @@ final class ContainerStarter {
       throw new StartException("the sandbox " + sandbox.id() + " holds no namespaces (stopped?)");
     }
     ContainerContext context = ContainerContext.of(config, sandbox, true);
-    ImageCatalog.ImageDefaults defaults =
-        ImageCatalog.defaults(config.getImage().getImage(), sandbox.ip(), sandbox.containerPorts());
-    List<String> argv =
-        new ArrayList<>(ImageCatalog.argv(defaults, config.getCommandList(), config.getArgsList()));
-    if (argv.isEmpty()) {
-      throw new StartException("no command specified");
-    }
-    boolean imageCmdRuns = config.getCommandList().isEmpty() && config.getArgsList().isEmpty();
-    boolean openStdin = config.getStdin() || (imageCmdRuns && defaults.holdsStdinOpen());
+    Command command = command(container, sandbox);
+    List<String> argv = command.argv();
+    boolean openStdin = command.openStdin();
     String workingDir = context.workingDir().toString();
     if (!context.workingDir().isAbsolute()) {
       throw new StartException(

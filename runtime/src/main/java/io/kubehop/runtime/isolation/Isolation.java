@@ -236,14 +236,7 @@ public final class Isolation {
       argv.add(bind.readOnly() ? "1" : "0");
     }
     argv.addAll(spec.argv());
-    return new LaunchSpec(
-        argv,
-        spec.environment(),
-        Path.of("/"),
-        spec.tty(),
-        spec.openStdin(),
-        spec.columns(),
-        spec.rows());
+    return spec.wrappedIn(argv, Path.of("/"));
   }
 
   /** A container asking for the pod's PID namespace in a pod without one gets its own. */
@@ -311,14 +304,7 @@ public final class Isolation {
     // --wd names a directory as the runtime sees it: the container's, through its PID 1's root
     argv.addAll(List.of("--root", "--wd=" + containerRoot(initPid) + workingDir, "--"));
     argv.addAll(spec.argv());
-    return new LaunchSpec(
-        argv,
-        spec.environment(),
-        Path.of("/"),
-        spec.tty(),
-        spec.openStdin(),
-        spec.columns(),
-        spec.rows());
+    return spec.wrappedIn(argv, Path.of("/"));
   }
 
   /** The root of a running container as the runtime sees it. */

@@ -48,4 +48,12 @@ public record LaunchSpec(
       boolean openStdin) {
     this(argv, environment, workingDir, tty, openStdin, DEFAULT_COLUMNS, DEFAULT_ROWS);
   }
+
+  /**
+   * The same process (environment, stdio, terminal) started as {@code argv} in {@code workingDir}:
+   * a command wrapped by another that sets up its namespaces and then execs it.
+   */
+  public LaunchSpec wrappedIn(List<String> argv, Path workingDir) {
+    return new LaunchSpec(argv, environment, workingDir, tty, openStdin, columns, rows);
+  }
 }
