@@ -8,6 +8,7 @@ import io.kubehop.cri.v1.ExecSyncRequest;
 import io.kubehop.cri.v1.RuntimeServiceClient;
 import io.kubehop.kubelet.cri.CriException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -34,12 +35,14 @@ public final class ProbeHandlers {
   /** Upstream reads at most 10 KiB of a probe's response body. */
   private static final int MAX_BODY = 10 * 1024;
 
+  private final Vertx vertx;
   private final NetClient tcp;
   private final HttpClientAgent http;
   private final RuntimeServiceClient cri;
   private final String userAgent;
 
   public ProbeHandlers(Vertx vertx, RuntimeServiceClient cri) {
+    this.vertx = vertx;
     this.tcp = vertx.createNetClient(new NetClientOptions());
     // no keep-alive, and an https probe does not verify the certificate: both as upstream's
     this.http =
@@ -158,6 +161,35 @@ public final class ProbeHandlers {
       options.putHeader("Accept", "*/*");
     }
     long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+    // Our own deadline as well as the client's: a request that Vert.x's client leaves hanging past
+    // its timeouts (seen once on a loaded machine: no answer, no error for 10 s) still ends the
+    // probe as upstream's client would, timed out.
+    Promise<ProbeOutcome> outcome = Promise.promise();
+    long timer =
+        vertx.setTimer(
+            timeoutMs + 100,
+            id ->
+                outcome.tryComplete(
+                    ProbeOutcome.failure(
+                        "Get \""
+                            + url
+                            + "\": context deadline exceeded (Client.Timeout exceeded while"
+                            + " awaiting headers)")));
+    request(options, host, port, url, deadline)
+        .onComplete(
+            ar -> {
+              vertx.cancelTimer(timer);
+              if (ar.succeeded()) {
+                outcome.tryComplete(ar.result());
+              } else {
+                outcome.tryFail(ar.cause());
+              }
+            });
+    return outcome.future();
+  }
+
+  private Future<ProbeOutcome> request(
+      RequestOptions options, String host, int port, String url, long deadline) {
     return http.request(options)
         .compose(req -> req.send())
         .compose(
