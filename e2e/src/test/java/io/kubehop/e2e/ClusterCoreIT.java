@@ -138,7 +138,9 @@ class ClusterCoreIT {
         .as("sleep 3600 under the runtime")
         .hasSize(1);
 
-    ok(kubectl.run("delete", "pod", "demo"));
+    // --grace-period=1: sleep as PID 1 of its namespace ignores SIGTERM (30 s otherwise, as in
+    // Kubernetes)
+    ok(kubectl.run("delete", "pod", "demo", "--grace-period=1"));
     assertThat(pods.pod("demo")).isEmpty();
     Await.until(
         "the sleep process to end",
@@ -285,7 +287,7 @@ class ClusterCoreIT {
       expected.add(line.replaceAll("\\s+\\S+$", ""));
     }
     assertThat(columns).isEqualTo(expected);
-    ok(cluster.kubehop("delete", "pod", "cli"));
+    ok(cluster.kubehop("delete", "pod", "cli", "--grace-period=1"));
     assertThat(pods.pod("cli")).isEmpty();
   }
 }

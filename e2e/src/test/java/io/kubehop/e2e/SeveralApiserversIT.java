@@ -168,7 +168,8 @@ class SeveralApiserversIT {
         .isEqualTo("hi from " + minor + "\n");
     ProcessResult exit = kubectl.run("exec", name, "--", "sh", "-c", "exit 42");
     assertThat(exit.exitCode()).as("%s", exit).isEqualTo(42);
-    ok(kubectl.run("delete", "pod", name));
+    // --grace-period=1: sleep as PID 1 ignores SIGTERM, and this test is not about the grace period
+    ok(kubectl.run("delete", "pod", name, "--grace-period=1"));
     assertThat(pods.pod(name)).isEmpty();
     // the balancer spread the connections (kubectl's, the kubelet's) over both apiservers
     assertThat(haproxyLog()).contains("apiservers/apiserver-1").contains("apiservers/apiserver-2");
@@ -262,7 +263,7 @@ class SeveralApiserversIT {
    */
   private void deleteAndAssertEachWatchSawEtcdsHistory(
       long from, Set<String> names, Map<String, RunningCommand> watches) throws Exception {
-    List<String> delete = new ArrayList<>(List.of("delete", "pod"));
+    List<String> delete = new ArrayList<>(List.of("delete", "pod", "--grace-period=1"));
     delete.addAll(names);
     ok(cluster.kubectl("1.33").run(delete.toArray(String[]::new)));
     List<EtcdHistory.Event> history =
@@ -405,21 +406,21 @@ class SeveralApiserversIT {
   void logsFollowThroughTheBalancerStreamsEachLineAndEndsWithTheContainer(String minor)
       throws Exception {
     String name = "followed-" + minor.replace('.', '-');
-    Path gate = Files.createTempDirectory(cluster.home(), name + "-").resolve("gate");
+    // the gates are files in the pod's own root, made with kubectl exec
     pods.runBusybox(
         name,
         "sh",
         "-c",
-        "echo before; while [ ! -e %1$s ]; do sleep 0.05; done; echo after;".formatted(gate)
-            + " while [ ! -e %1$s.end ]; do sleep 0.05; done".formatted(gate));
+        "echo before; while [ ! -e /tmp/gate ]; do sleep 0.05; done; echo after;"
+            + " while [ ! -e /tmp/gate.end ]; do sleep 0.05; done");
     try (RunningCommand follow = cluster.kubectl(minor).start("logs", "-f", name)) {
       sessionsOpened.add(follow);
       follow.awaitStdout("before\n", Duration.ofSeconds(30));
-      Files.createFile(gate);
+      ok(cluster.kubectl(minor).run("exec", name, "--", "touch", "/tmp/gate"));
       // a deadline, not a sleep: the line reaches kubectl within 1 s of being printed
       follow.awaitStdout("after\n", Duration.ofSeconds(1));
       assertThat(follow.process().isAlive()).as("stderr: %s", follow.stderr()).isTrue();
-      Files.createFile(Path.of(gate + ".end"));
+      ok(cluster.kubectl(minor).run("exec", name, "--", "touch", "/tmp/gate.end"));
       assertThat(follow.awaitExit(Duration.ofSeconds(30)))
           .as("kubectl logs -f ends with the container")
           .isTrue();
