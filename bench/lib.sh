@@ -166,12 +166,34 @@ pod_field() { # HOME NAME JSONPATH
 }
 
 # start_web_pod HOME -> "IP:PORT" of pod `web`, an HTTP/1.1 keep-alive server (bench/pod-http-server.py) that
-# answers far faster than a port-forward can carry, so that the forward is what wrk measures. Pods are processes
-# on this host: the runtime gives the container its pod IP as $KUBEHOP_POD_IP.
+# answers far faster than a port-forward can carry, so that the forward is what wrk measures. The pod runs the
+# python image (the host's python3) with bench/ bound in read-only (a hostPath volume: pods have roots of their
+# own); the runtime gives the container its pod IP as $KUBEHOP_POD_IP.
 start_web_pod() {
-  local home="$1" ip w python
-  python=$(command -v /usr/bin/python3 python3 | head -1)
-  start_pod "$home" web "[\"$python\", \"$root/bench/pod-http-server.py\", \"8080\"]" 8080
+  local home="$1" ip w
+  cat >"$home/web.yaml" <<EOF_WEB
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+  - name: main
+    image: python
+    command: ["python3", "/bench/pod-http-server.py", "8080"]
+    ports:
+    - containerPort: 8080
+    volumeMounts:
+    - {name: bench, mountPath: /bench, readOnly: true}
+  volumes:
+  - name: bench
+    hostPath: {path: "$root/bench", type: Directory}
+EOF_WEB
+  KUBECONFIG="$home/kubeconfig" "$(kubectl_bin 1.33)" apply -f "$home/web.yaml" >/dev/null
+  for ((w = 0; w < 300; w++)); do
+    [[ "$(pod_field "$home" web '{.status.phase}')" == Running ]] && break
+    sleep 0.2
+  done
   ip=$(pod_field "$home" web '{.status.podIP}')
   for ((w = 0; w < 100; w++)); do
     curl -sf -o /dev/null "http://$ip:8080/" && { echo "$ip:8080"; return 0; }
