@@ -154,7 +154,9 @@ class PodsLikePodsIT {
         """
         apiVersion: v1
         kind: Pod
-        metadata: {name: volumes}
+        metadata:
+          name: volumes
+          labels: {tier: backend, app: demo}
         spec:
           terminationGracePeriodSeconds: 1
           containers:
@@ -165,6 +167,8 @@ class PodsLikePodsIT {
             - {name: scripts, mountPath: /opt}
             - {name: creds, mountPath: /etc/app/token, subPath: token}
             - {name: cache, mountPath: /cache}
+            - {name: info, mountPath: /etc/podinfo}
+            - {name: all-in-one, mountPath: /projected}
           - name: reader
             image: busybox
             command: [sleep, "3600"]
@@ -181,6 +185,17 @@ class PodsLikePodsIT {
             secret: {secretName: creds}
           - name: cache
             emptyDir: {}
+          - name: info
+            downwardAPI:
+              items:
+              - {path: labels, fieldRef: {fieldPath: metadata.labels}}
+              - {path: name, fieldRef: {fieldPath: metadata.name}}
+          - name: all-in-one
+            projected:
+              defaultMode: 0400
+              sources:
+              - secret: {name: creds, items: [{key: token, path: secret/token}]}
+              - downwardAPI: {items: [{path: namespace, fieldRef: {fieldPath: metadata.namespace}}]}
         """);
     awaitReady("volumes");
 
@@ -214,6 +229,32 @@ class PodsLikePodsIT {
             ok(kubectl.run("exec", "volumes", "-c", "writer", "--", "cat", "/etc/app/token"))
                 .stdout())
         .isEqualTo("s3cr3t");
+    // downwardAPI: upstream's key="value" lines, sorted, Go-quoted, no final newline
+    assertThat(
+            ok(kubectl.run(
+                    "exec",
+                    "volumes",
+                    "-c",
+                    "writer",
+                    "--",
+                    "cat",
+                    "/etc/podinfo/labels",
+                    "/etc/podinfo/name"))
+                .stdout())
+        .isEqualTo("app=\"demo\"\ntier=\"backend\"volumes");
+    // projected: a secret's key and the namespace in one directory, with its defaultMode
+    assertThat(
+            ok(kubectl.run(
+                    "exec",
+                    "volumes",
+                    "-c",
+                    "writer",
+                    "--",
+                    "sh",
+                    "-c",
+                    "cat /projected/secret/token /projected/namespace; stat -L -c ' %a' /projected/namespace"))
+                .stdout())
+        .isEqualTo("s3cr3tdefault 400\n");
     // emptyDir: what one container writes, the other reads
     Await.until(
         "the reader sees the writer's note",
