@@ -19,7 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code describe pod|node} prints what kubectl 1.33 prints for the same objects (a pod with an
- * init container and a node, as a kubehop cluster serves them; no events, no Lease).
+ * init container and a node, as a kubehop cluster serves them; no Lease): the pods' events too (a
+ * scheduler's event with eventTime only, a counted one, a message with a trailing newline), days
+ * old so that both print the same ages.
  */
 class DescribeCommandTest {
 
@@ -43,6 +45,10 @@ class DescribeCommandTest {
             "GET",
             "/api/v1/namespaces/default/pods/demo",
             FakeApiServer.json(200, Canned.read("describe-pod-demo.json")))
+        .on(
+            "GET",
+            "/api/v1/namespaces/default/events",
+            FakeApiServer.json(200, Canned.read("describe-pod-events.json")))
         .on("GET", "/api/v1/pods", FakeApiServer.json(200, Canned.read("describe-node-pods.json")))
         .on(
             "GET",
@@ -74,5 +80,11 @@ class DescribeCommandTest {
     ProcessResult ours = Cli.run(kubeconfig, args);
 
     assertEquals(kubectl, ours);
+    if (String.join(" ", args).contains("multi")) {
+      // the events table is there, not an empty "<none>" on both sides
+      org.junit.jupiter.api.Assertions.assertTrue(
+          ours.stdout().contains("  Warning  Unhealthy  ") && ours.stdout().contains(" (x7 over "),
+          ours.stdout());
+    }
   }
 }

@@ -129,11 +129,37 @@ final class DescribeCommand extends ApiCommand {
     return 0;
   }
 
+  /**
+   * The pod's events, as kubectl's describe searches them: by the involved object's kind, name,
+   * namespace and uid, at most 500. As kubectl, an error here leaves the events out (none shown),
+   * not the description.
+   */
+  private static JsonNode events(Session s, JsonNode pod) throws IOException {
+    JsonNode meta = pod.path("metadata");
+    String namespace = meta.path("namespace").asText();
+    String selector =
+        "involvedObject.kind=Pod,involvedObject.name="
+            + meta.path("name").asText()
+            + ",involvedObject.namespace="
+            + namespace
+            + ",involvedObject.uid="
+            + meta.path("uid").asText();
+    try {
+      return s.client()
+          .get(
+              "/api/v1/namespaces/" + namespace + "/events",
+              Query.of().add("fieldSelector", selector).add("limit", "500"),
+              MediaTypes.JSON);
+    } catch (StatusException e) {
+      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+  }
+
   private static void describe(Session s, ResourceType resource, JsonNode object)
       throws IOException {
     DescribeWriter w = new DescribeWriter();
     if (resource == ResourceType.PODS) {
-      PodDescriber.describe(object, w);
+      PodDescriber.describe(object, events(s, object), w);
     } else {
       describeNode(s, object.path("metadata").path("name").asText(), object, w);
     }

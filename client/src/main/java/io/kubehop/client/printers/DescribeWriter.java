@@ -100,12 +100,86 @@ public final class DescribeWriter {
     }
   }
 
-  /**
-   * {@code DescribeEvents} for an empty list: kubehop's apiserver keeps no events, so there is
-   * never a table to print.
-   */
+  /** {@code DescribeEvents} for an empty list. */
   public void noEvents() {
     write(0, "Events:\t<none>\n");
+  }
+
+  /**
+   * {@code DescribeEvents}: the object's events, oldest last seen first (a stable sort on
+   * lastTimestamp, as kubectl's insertion sort is for short lists), each with its age, or {@code
+   * AGE (xN over FIRST)} when it was seen more than once.
+   */
+  public void events(JsonNode list, Instant now) {
+    List<JsonNode> events = new ArrayList<>();
+    list.path("items").forEach(events::add);
+    if (events.isEmpty()) {
+      noEvents();
+      return;
+    }
+    events.sort(java.util.Comparator.comparing(e -> instant(e.path("lastTimestamp"))));
+    write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
+    write(1, "----\t------\t----\t----\t-------\n");
+    for (JsonNode e : events) {
+      String first =
+          e.path("eventTime").asText("").isEmpty()
+              ? since(e.path("firstTimestamp"), now)
+              : since(e.path("eventTime"), now);
+      String interval;
+      if (e.path("series").isObject()) {
+        interval =
+            since(e.path("series").path("lastObservedTime"), now)
+                + " (x"
+                + e.path("series").path("count").asInt()
+                + " over "
+                + first
+                + ")";
+      } else if (e.path("count").asInt() > 1) {
+        interval =
+            since(e.path("lastTimestamp"), now)
+                + " (x"
+                + e.path("count").asInt()
+                + " over "
+                + first
+                + ")";
+      } else {
+        interval = first;
+      }
+      String source = e.path("source").path("component").asText("");
+      if (source.isEmpty()) {
+        source = e.path("reportingComponent").asText("");
+      }
+      write(
+          1,
+          e.path("type").asText("")
+              + "\t"
+              + e.path("reason").asText("")
+              + "\t"
+              + interval
+              + "\t"
+              + source
+              + "\t"
+              + e.path("message").asText("").strip()
+              + "\n");
+    }
+  }
+
+  /** A time as an instant; the zero time (absent) sorts first, as Go's zero time does. */
+  private static Instant instant(JsonNode timestamp) {
+    String text = timestamp.asText("");
+    return text.isEmpty() ? Instant.MIN : Instant.parse(text);
+  }
+
+  /**
+   * {@code translateTimestampSince}: a human duration since the time, {@code <unknown>} without.
+   */
+  private static String since(JsonNode timestamp, Instant now) {
+    String text = timestamp.asText("");
+    if (text.isEmpty()) {
+      return "<unknown>";
+    }
+    return io.kubehop.api.util.HumanDuration.format(
+        java.time.Duration.between(Instant.parse(text), now));
   }
 
   private static List<String> sortedKeys(JsonNode map, String skip) {

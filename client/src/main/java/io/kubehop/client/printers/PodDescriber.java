@@ -17,7 +17,7 @@ public final class PodDescriber {
     throw new AssertionError("No instances.");
   }
 
-  public static void describe(JsonNode pod, DescribeWriter w) {
+  public static void describe(JsonNode pod, JsonNode events, DescribeWriter w) {
     JsonNode meta = pod.path("metadata");
     JsonNode spec = pod.path("spec");
     JsonNode status = pod.path("status");
@@ -92,7 +92,7 @@ public final class PodDescriber {
     w.write(0, "QoS Class:\t" + (qos.isEmpty() ? qosClass(spec) : qos) + "\n");
     w.labels("Node-Selectors", spec.path("nodeSelector"));
     tolerations(w, spec.path("tolerations"));
-    w.noEvents();
+    w.events(events, java.time.Instant.now());
   }
 
   private static void containers(
