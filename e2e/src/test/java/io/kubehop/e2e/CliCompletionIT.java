@@ -116,8 +116,19 @@ class CliCompletionIT {
   void describePodPrintsWhatKubectlPrints() {
     Kubectl kubectl = cluster.kubectl("1.33");
 
-    assertThat(cluster.kubehop("describe", "pod", "compl-demo"))
-        .isEqualTo(kubectl.run("describe", "pod", "compl-demo"));
+    // the events' ages tick: the two may straddle a second, so compare until one pair is equal
+    java.util.concurrent.atomic.AtomicReference<String> last =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Await.until(
+        () -> "kubehop describe prints what kubectl prints:\n" + last.get(),
+        Duration.ofSeconds(20),
+        () -> {
+          ProcessResult ours = cluster.kubehop("describe", "pod", "compl-demo");
+          ProcessResult theirs = kubectl.run("describe", "pod", "compl-demo");
+          last.set("kubectl:\n" + theirs + "\nkubehop:\n" + ours);
+          return ours.equals(theirs);
+        });
+    assertThat(last.get()).contains("Successfully assigned default/compl-demo to node-1");
   }
 
   /**
