@@ -12,10 +12,9 @@ import io.kubehop.runtime.process.MonitoredProcess;
 import io.kubehop.runtime.process.ProcessSession;
 import io.kubehop.runtime.state.ProtoJson;
 import io.kubehop.runtime.state.StateStore;
+import io.kubehop.runtime.state.Tree;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
@@ -26,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * Keeps the containers and drives their lifecycle: create, start (a real child process), stop
@@ -206,14 +204,9 @@ public final class ContainerManager {
    */
   private static void deleteRootfs(PodSandbox sandbox, String id) {
     Path dir = sandbox.podDir().resolve("containers").resolve(id);
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException | UncheckedIOException e) {
+    try {
+      Tree.delete(dir);
+    } catch (IOException e) {
       LOG.warning("could not delete the root of container " + Ids.shortId(id) + ": " + e);
     }
   }

@@ -1,6 +1,7 @@
 package io.kubehop.runtime.isolation;
 
 import io.kubehop.runtime.image.ImageCatalog;
+import io.kubehop.runtime.state.Tree;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -201,9 +202,7 @@ public final class ImageLayers {
   }
 
   private static Path fresh(Path dir) throws IOException {
-    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      Tree.delete(dir);
-    }
+    Tree.delete(dir);
     Files.createDirectories(dir);
     return dir;
   }

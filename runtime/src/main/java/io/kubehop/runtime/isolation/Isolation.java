@@ -2,6 +2,7 @@ package io.kubehop.runtime.isolation;
 
 import io.kubehop.runtime.process.ExecutableResolver;
 import io.kubehop.runtime.process.LaunchSpec;
+import io.kubehop.runtime.state.Tree;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -44,6 +45,9 @@ public final class Isolation {
   }
 
   private static final String SEARCH_PATH = "/usr/bin:/bin:/usr/sbin:/sbin";
+
+  /** nsenter, looked up once: every exec goes through it. */
+  private static final Path NSENTER = tool("nsenter").orElse(Path.of("/usr/bin/nsenter"));
 
   /** How long a new container's PID 1 may take to appear. */
   private static final long INIT_WAIT_MILLIS = 5000;
@@ -295,9 +299,8 @@ public final class Isolation {
   public static LaunchSpec execLaunch(
       LaunchSpec spec, long initPid, boolean enterPid, String workingDir) {
     List<String> argv = new ArrayList<>();
-    Path nsenter = tool("nsenter").orElse(Path.of("/usr/bin/nsenter"));
     argv.addAll(
-        List.of(nsenter.toString(), "-t", Long.toString(initPid), "--mount", "--uts", "--ipc"));
+        List.of(NSENTER.toString(), "-t", Long.toString(initPid), "--mount", "--uts", "--ipc"));
     if (enterPid) {
       argv.add("--pid");
     }
@@ -341,9 +344,7 @@ public final class Isolation {
     }
     Path dir = stateDir.resolve("isolation-probe");
     try {
-      if (Files.exists(dir)) {
-        Tree.delete(dir);
-      }
+      Tree.delete(dir);
       for (String sub : List.of("lower/proc", "upper", "work", "root")) {
         Files.createDirectories(dir.resolve(sub));
       }
@@ -382,9 +383,7 @@ public final class Isolation {
       return Optional.of("interrupted");
     } finally {
       try {
-        if (Files.exists(dir)) {
-          Tree.delete(dir);
-        }
+        Tree.delete(dir);
       } catch (IOException e) {
         LOG.fine("could not delete " + dir + ": " + e);
       }

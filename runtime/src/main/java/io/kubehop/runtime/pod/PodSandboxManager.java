@@ -9,9 +9,9 @@ import io.kubehop.runtime.cri.Labels;
 import io.kubehop.runtime.isolation.Isolation;
 import io.kubehop.runtime.state.ProtoJson;
 import io.kubehop.runtime.state.StateStore;
+import io.kubehop.runtime.state.Tree;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * Keeps the pod sandboxes: creates them with an IP of their own and a directory, and answers
@@ -176,14 +175,9 @@ public final class PodSandboxManager {
   }
 
   private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException | UncheckedIOException e) {
+    try {
+      Tree.delete(dir);
+    } catch (IOException e) {
       LOG.warning("could not delete pod directory " + dir + ": " + e);
     }
   }

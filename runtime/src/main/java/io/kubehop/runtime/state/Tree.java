@@ -1,4 +1,4 @@
-package io.kubehop.runtime.isolation;
+package io.kubehop.runtime.state;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -7,12 +7,19 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Deletes a directory tree without following symbolic links out of it. */
-final class Tree {
+/**
+ * Deletes a directory tree without following symbolic links out of it: a pod's directory, an
+ * isolated container's overlay directories, an image layer.
+ */
+public final class Tree {
 
   private Tree() {}
 
-  static void delete(Path root) throws IOException {
+  /** Deletes {@code root} and everything below it; nothing when it does not exist. Blocking. */
+  public static void delete(Path root) throws IOException {
+    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
     Files.walkFileTree(
         root,
         new SimpleFileVisitor<>() {
