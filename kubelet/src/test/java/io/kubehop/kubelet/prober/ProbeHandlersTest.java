@@ -41,7 +41,7 @@ class ProbeHandlersTest {
   }
 
   private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   /** A port nothing listens on: bound, read, closed. */
@@ -120,21 +120,24 @@ class ProbeHandlersTest {
                 "HTTP",
                 List.of(new Probe.HttpHeader("X-Probe", "yes"))),
             null,
-            1,
+            // a timeout far above what a loopback GET takes: this test is about what is sent and
+            // how the answer reads; the first request of a JVM (class loading, under a full
+            // verify's load) once took over 1 s (httpGetTimesOutAfterTimeoutSeconds tests timing)
+            10,
             1,
             null,
             null,
             null);
     Container c = container(List.of(new ContainerPort("web", port, "TCP")));
     ProbeOutcome out = await(handlers.run(probe, c, "127.0.0.1", "id"));
-    assertTrue(out.success());
+    assertTrue(out.success(), out.output());
     assertEquals("ok", out.output());
     assertEquals("/healthz", seen.get("path"));
     assertEquals("kube-probe/1.30", seen.get("ua"));
     assertEquals("yes", seen.get("x"));
     Probe.HttpGetAction redirect =
         new Probe.HttpGetAction("/redirect", IntNode.valueOf(port), null, null, null);
-    assertTrue(await(handlers.httpGet(redirect, "127.0.0.1", port, 1000)).success());
+    assertTrue(await(handlers.httpGet(redirect, "127.0.0.1", port, 10_000)).success());
   }
 
   @Test
@@ -144,12 +147,12 @@ class ProbeHandlersTest {
     int port = await(server.listen(0, "127.0.0.1")).actualPort();
     Probe.HttpGetAction get =
         new Probe.HttpGetAction("/healthz", IntNode.valueOf(port), null, null, null);
-    ProbeOutcome out = await(handlers.httpGet(get, "127.0.0.1", port, 1000));
+    ProbeOutcome out = await(handlers.httpGet(get, "127.0.0.1", port, 10_000));
     assertFalse(out.success());
     assertEquals("HTTP probe failed with statuscode: 500", out.output());
 
     int closed = freePort();
-    out = await(handlers.httpGet(get, "127.0.0.1", closed, 1000));
+    out = await(handlers.httpGet(get, "127.0.0.1", closed, 10_000));
     assertFalse(out.success());
     assertEquals(
         "Get \"http://127.0.0.1:"
